@@ -1,0 +1,30 @@
+package jewel.protocol;
+
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What a per-file coordinator (a Cluster Sharding entity keyed by file name) handles.
+ * One operation per name runs at a time; others wait their turn.
+ */
+public sealed interface CoordinatorCommand extends JewelSerializable {
+
+  FileName name();
+
+  ActorRef<OperationReply> replyTo();
+
+  /** Stores the bytes of {@code source} under {@code name} with {@code scheme}. */
+  record Store(
+      FileName name,
+      ByteSource source,
+      SchemeSpec scheme,
+      boolean replace,
+      ActorRef<OperationReply> replyTo)
+      implements CoordinatorCommand {}
+
+  /** Reads the file, verifies its SHA-256 and writes it into {@code sink}. */
+  record Get(FileName name, ByteSink sink, ActorRef<OperationReply> replyTo)
+      implements CoordinatorCommand {}
+
+  /** Removes the file from the index and its unshared blocks from the peers. */
+  record Delete(FileName name, ActorRef<OperationReply> replyTo) implements CoordinatorCommand {}
+}

@@ -1,0 +1,20 @@
+package jewel.protocol;
+
+/** The outcome of a coordinator's operation. */
+public sealed interface OperationReply extends JewelSerializable {
+
+  /**
+   * @param redundancy bytes stored divided by file size (D)
+   * @param survives how many peer failures the file survives in the worst case
+   * @param minPeersUp the fewest peers that must be up to read it (M)
+   */
+  record Stored(FileEntry entry, double redundancy, int survives, int minPeersUp)
+      implements OperationReply {}
+
+  record Fetched(FileEntry entry) implements OperationReply {}
+
+  record Removed(FileEntry entry) implements OperationReply {}
+
+  /** One line that says what went wrong and, where it can, what to do. */
+  record Failed(String reason) implements OperationReply {}
+}

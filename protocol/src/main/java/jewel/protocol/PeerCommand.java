@@ -1,0 +1,31 @@
+package jewel.protocol;
+
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * Everything a Peer actor (one per peer JVM) handles. Block bytes do not travel in these
+ * messages: they go over the peer's data channel, whose address {@link Describe} returns.
+ */
+public sealed interface PeerCommand extends JewelSerializable {
+
+  /** Peers register under this key with the Receptionist. */
+  ServiceKey<PeerCommand> SERVICE_KEY = ServiceKey.create(PeerCommand.class, "jewel-peer");
+
+  record Describe(ActorRef<PeerReply> replyTo) implements PeerCommand {}
+
+  /** The files in the peer's {@code disk/files/} and the blocks in its {@code disk/blocks/}. */
+  record ListContents(ActorRef<PeerReply> replyTo) implements PeerCommand {}
+
+  record DeleteBlocks(List<BlockId> blocks, ActorRef<PeerReply> replyTo) implements PeerCommand {}
+
+  /**
+   * Makes a file of the peer's {@code disk/files/} readable on its data channel, for a
+   * store {@code --from} this peer.
+   */
+  record OfferFile(String fileName, ActorRef<PeerReply> replyTo) implements PeerCommand {}
+
+  /** Opens a file of the peer's {@code disk/files/} for writing, for a get {@code --to} it. */
+  record AcceptFile(String fileName, ActorRef<PeerReply> replyTo) implements PeerCommand {}
+}

@@ -1,0 +1,18 @@
+package jewel.protocol;
+
+import java.util.List;
+
+/** The registry's journal: the truth from which its state is rebuilt. */
+public sealed interface RegistryEvent extends JewelSerializable {
+
+  /** A file entered the index (replacing any file of that name); its holders enter the book. */
+  record FileCommitted(FileEntry entry) implements RegistryEvent {}
+
+  record FileDeleted(FileName name) implements RegistryEvent {}
+
+  /** The blocks {@code peer} holds now, among those the registry knows. */
+  record HoldingsReported(PeerId peer, List<BlockId> blocks) implements RegistryEvent {}
+
+  /** A default scheme for the cluster ({@code peer} null) or for one peer. */
+  record DefaultSchemeSet(PeerId peer, SchemeSpec scheme) implements RegistryEvent {}
+}
