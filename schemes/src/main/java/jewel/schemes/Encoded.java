@@ -1,0 +1,12 @@
+package jewel.schemes;
+
+import java.util.List;
+import jewel.protocol.BlockId;
+import jewel.protocol.BlockLayout;
+import jewel.protocol.StoredBlock;
+
+/**
+ * What a store produced: the whole file's id, how its blocks rebuild it, and which peer
+ * acknowledged which block.
+ */
+public record Encoded(BlockId root, BlockLayout layout, List<StoredBlock> blocks) {}

@@ -1,0 +1,147 @@
+package jewel.schemes;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import jewel.protocol.BlockId;
+import jewel.protocol.BlockLayout;
+import jewel.protocol.FileEntry;
+import jewel.protocol.PeerId;
+import jewel.protocol.SchemeSpec;
+import jewel.protocol.StoredBlock;
+import jewel.schemes.placement.RoundRobinPlacement;
+import jewel.schemes.stream.Fanout;
+import jewel.schemes.stream.Sha256Check;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.japi.pf.PFBuilder;
+import org.apache.pekko.stream.Graph;
+import org.apache.pekko.stream.SourceShape;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Whole-file copies: the file is one block, held by {@code n} distinct peers
+ * ({@code naive}) or by one ({@code hosting}). The file is streamed once and broadcast to
+ * every holder; a read streams from one live holder and, if it fails part way, carries on
+ * from the same offset with the next.
+ */
+public final class ReplicationScheme implements StorageScheme {
+  public static final int MAX_COPIES = 255;
+
+  private final String id;
+  private final boolean single;
+
+  private ReplicationScheme(String id, boolean single) {
+    this.id = id;
+    this.single = single;
+  }
+
+  public static ReplicationScheme hosting() {
+    return new ReplicationScheme("hosting", true);
+  }
+
+  public static ReplicationScheme naive() {
+    return new ReplicationScheme("naive", false);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String summary() {
+    return single ? "the whole file on one peer" : "the whole file on n distinct peers";
+  }
+
+  @Override
+  public String parameters() {
+    return single ? "(none)" : "n: copies, 1.." + MAX_COPIES + " (default jewel.schemes.copies)";
+  }
+
+  @Override
+  public String redundancyFormula() {
+    return single ? "1" : "n";
+  }
+
+  @Override
+  public String survivesFormula() {
+    return single ? "0 peer losses" : "n-1 peer losses";
+  }
+
+  @Override
+  public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
+    Params.allowOnly(spec, single ? Set.of() : Set.of("n"));
+    if (single) {
+      return SchemeSpec.of(id);
+    }
+    int n = spec.intParam("n", defaults.copies());
+    Params.check(n >= 1 && n <= MAX_COPIES, "naive needs 1 <= n <= " + MAX_COPIES + ", got n=" + n);
+    return SchemeSpec.of(id).with("n", Integer.toString(n));
+  }
+
+  @Override
+  public int peersNeeded(SchemeSpec normalized) {
+    return single ? 1 : normalized.intParam("n", 1);
+  }
+
+  @Override
+  public CompletionStage<Encoded> store(StoreJob job) {
+    int copies = peersNeeded(job.scheme());
+    List<PeerId> holders =
+        RoundRobinPlacement.stripe(job.livePeers(), 1, copies, RoundRobinPlacement.start(job.name().value())).get(0);
+    List<Sink<ByteString, CompletionStage<BlockId>>> uploads = new ArrayList<>();
+    for (PeerId p : holders) {
+      uploads.add(job.transport().upload(p, job.size()));
+    }
+    Pair<CompletionStage<BlockId>, List<CompletionStage<BlockId>>> run =
+        job.content()
+            .viaMat(Sha256Check.compute(), Keep.right())
+            .toMat(Fanout.toAll(uploads), Keep.both())
+            .run(job.materializer());
+    return Acks.gather(holders, run.second())
+        .thenCombine(run.first(), (acked, root) -> {
+          Acks.requireAll(holders, acked, root);
+          return new Encoded(root, BlockLayout.whole(), List.of(new StoredBlock(0, root, job.size(), holders)));
+        });
+  }
+
+  @Override
+  public Source<ByteString, NotUsed> read(FileEntry entry, Set<PeerId> live, BlockTransport transport) {
+    StoredBlock block = entry.blocks().get(0);
+    List<PeerId> candidates = block.holders().stream().filter(live::contains).collect(Collectors.toList());
+    if (candidates.isEmpty()) {
+      return Source.failed(new MissingBlocksException(
+          "no live peer holds '" + entry.name() + "': block " + block.id().shortHex() + "… is on "
+              + (block.holders().isEmpty() ? "no peer" : Params.names(block.holders()) + ", all down")));
+    }
+    return readFrom(candidates, 0, block, new AtomicLong(), transport, null);
+  }
+
+  /** Streams the rest of the block from candidate {@code i}, moving to the next on failure. */
+  private static Source<ByteString, NotUsed> readFrom(
+      List<PeerId> candidates, int i, StoredBlock block, AtomicLong done, BlockTransport transport, Throwable last) {
+    if (i >= candidates.size()) {
+      return Source.failed(new MissingBlocksException(
+          "could not read block " + block.id().shortHex() + "… from any of " + Params.names(candidates)
+              + (last == null ? "" : " (last error: " + last.getMessage() + ")")));
+    }
+    PeerId peer = candidates.get(i);
+    return Source.lazySource(() -> transport.download(peer, block.id(), done.get(), block.length() - done.get()))
+        .map(chunk -> {
+          done.addAndGet(chunk.size());
+          return chunk;
+        })
+        .mapMaterializedValue(m -> NotUsed.getInstance())
+        .recoverWithRetries(1, new PFBuilder<Throwable, Graph<SourceShape<ByteString>, NotUsed>>()
+            .match(Exception.class, e -> readFrom(candidates, i + 1, block, done, transport, e))
+            .build());
+  }
+}

@@ -1,0 +1,51 @@
+package jewel.schemes;
+
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import jewel.protocol.FileEntry;
+import jewel.protocol.PeerId;
+import jewel.protocol.SchemeSpec;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * A way of turning a file into blocks on peers and back. The coordinator runs any scheme
+ * through this interface: adding a scheme means adding an implementation and listing it
+ * in {@link Schemes}, nothing else.
+ */
+public interface StorageScheme {
+
+  String id();
+
+  /** One line for people: what it stores. */
+  String summary();
+
+  /** The parameters with their defaults and limits, e.g. {@code n=2 (copies, 1..255)}. */
+  String parameters();
+
+  /** The formula for D, bytes stored divided by file size. */
+  String redundancyFormula();
+
+  /** The formula for how many peer failures a file survives. */
+  String survivesFormula();
+
+  /**
+   * The spec with every parameter present (defaults filled in from {@code defaults}),
+   * or an {@link IllegalArgumentException} with one line that says what is wrong.
+   */
+  SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults);
+
+  /** How many distinct live peers a store with this (normalized) spec needs. */
+  int peersNeeded(SchemeSpec normalized);
+
+  /** Encodes the job's content, fans blocks out to peers, and reports what was stored. */
+  CompletionStage<Encoded> store(StoreJob job);
+
+  /**
+   * The file's bytes, rebuilt from blocks on the {@code live} peers. The caller verifies
+   * the whole file's SHA-256; this source fails with a {@link MissingBlocksException} when
+   * too few blocks can be read.
+   */
+  Source<ByteString, NotUsed> read(FileEntry entry, Set<PeerId> live, BlockTransport transport);
+}
