@@ -1,0 +1,425 @@
+package jewel.persistence;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import jewel.protocol.BlockId;
+import jewel.protocol.BlockLayout;
+import jewel.protocol.FileEntry;
+import jewel.protocol.FileName;
+import jewel.protocol.JewelSerializable;
+import jewel.protocol.PeerId;
+import jewel.protocol.SchemeSpec;
+import jewel.protocol.StoredBlock;
+
+/**
+ * What the registry knows, rebuilt from its events and saved in snapshots (Jackson CBOR
+ * through {@link JewelSerializable}). Every map is keyed by a plain string so that it
+ * serializes without key serializers:
+ *
+ * <ul>
+ *   <li>{@code index}: file name → {@link IndexEntry} (size, root, scheme, time, tree key);
+ *   <li>{@code trees}: tree key → {@link BlockTree} (layout and child blocks in order, and the
+ *       files that use the tree);
+ *   <li>{@code catalog}: block hex → tree keys of the trees that contain the block (a block's
+ *       parent roots are those trees' roots, see {@link #parentRoots});
+ *   <li>{@code book}: block hex → peers that hold it, sorted by {@link PeerId} order;
+ *   <li>{@code clusterDefault} (null until someone sets it: the configured default applies)
+ *       and {@code peerDefaults} by peer name.
+ * </ul>
+ *
+ * <p>A tree is keyed by its root <em>and</em> a digest of its layout and children ({@link
+ * #treeKey}), not by its root alone: the same content stored under two schemes has one root
+ * but two different trees, and both files must stay readable. Identical trees (same content,
+ * same layout) are shared and reference-counted by file name, so a block is orphaned exactly
+ * when the last file whose tree contains it goes.
+ *
+ * <p>Immutable: the event methods ({@link #committed}, {@link #deleted}, {@link
+ * #holdingsReported}, {@link #defaultSchemeSet}) return a new state and copy only the maps an
+ * event touches. Maps handed to the constructor are owned by the new state (wrapped, not
+ * copied), so do not change them afterwards.
+ */
+public record RegistryState(
+    Map<String, IndexEntry> index,
+    Map<String, BlockTree> trees,
+    Map<String, List<String>> catalog,
+    Map<String, List<PeerId>> book,
+    SchemeSpec clusterDefault,
+    Map<String, SchemeSpec> peerDefaults)
+    implements JewelSerializable {
+
+  /** A file in the index: everything of {@link FileEntry} but its tree and holders. */
+  public record IndexEntry(
+      long size, BlockId root, SchemeSpec scheme, long storedAtMillis, String tree) {}
+
+  /**
+   * How a root block is rebuilt from its children, and which files use this tree.
+   *
+   * @param files names of the files whose index entries point at this tree, sorted
+   */
+  public record BlockTree(
+      BlockId root, BlockLayout layout, List<TreeBlock> blocks, List<String> files) {
+    public BlockTree {
+      blocks = blocks == null ? List.of() : List.copyOf(blocks);
+      files = files == null ? List.of() : List.copyOf(files);
+    }
+
+    /** The distinct child block ids, in tree order. */
+    public Set<BlockId> blockIds() {
+      Set<BlockId> ids = new LinkedHashSet<>();
+      for (TreeBlock b : blocks) {
+        ids.add(b.id());
+      }
+      return ids;
+    }
+  }
+
+  /** A child of a block tree: its place (shard or jewel number), id and true length. */
+  public record TreeBlock(int index, BlockId id, long length) {}
+
+  public RegistryState {
+    index = owned(index);
+    trees = owned(trees);
+    catalog = owned(catalog);
+    book = owned(book);
+    peerDefaults = owned(peerDefaults);
+  }
+
+  public static RegistryState empty() {
+    return new RegistryState(Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of());
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** The file as the registry knows it now, holders from the book; empty if unknown. */
+  public Optional<FileEntry> entry(FileName name) {
+    IndexEntry e = index.get(name.value());
+    return e == null ? Optional.empty() : Optional.of(compose(name.value(), e));
+  }
+
+  /** Every file, sorted by name. */
+  public List<FileEntry> entries() {
+    List<String> names = new ArrayList<>(index.keySet());
+    Collections.sort(names);
+    List<FileEntry> all = new ArrayList<>(names.size());
+    for (String name : names) {
+      all.add(compose(name, index.get(name)));
+    }
+    return all;
+  }
+
+  public int fileCount() {
+    return index.size();
+  }
+
+  /** How many distinct blocks the files reference. */
+  public int blockCount() {
+    return catalog.size();
+  }
+
+  /** Whether some file references {@code block}. */
+  public boolean knows(BlockId block) {
+    return catalog.containsKey(block.hex());
+  }
+
+  /** The peers the book says hold {@code block}, in {@link PeerId} order. */
+  public List<PeerId> holders(BlockId block) {
+    List<PeerId> h = book.get(block.hex());
+    return h == null ? List.of() : h;
+  }
+
+  /** The known blocks the book says {@code peer} holds. */
+  public SortedSet<BlockId> heldBy(PeerId peer) {
+    SortedSet<BlockId> held = new TreeSet<>();
+    book.forEach(
+        (hex, peers) -> {
+          if (peers.contains(peer)) {
+            held.add(new BlockId(hex));
+          }
+        });
+    return held;
+  }
+
+  /**
+   * Whether the book says {@code peer} holds exactly the known blocks among {@code blocks}
+   * (unknown ones ignored): when it does, a report of {@code blocks} would change nothing.
+   */
+  public boolean holdsExactly(PeerId peer, Collection<BlockId> blocks) {
+    Set<String> known = new HashSet<>();
+    for (BlockId b : blocks) {
+      if (b != null && knows(b)) {
+        known.add(b.hex());
+      }
+    }
+    int held = 0;
+    for (Map.Entry<String, List<PeerId>> e : book.entrySet()) {
+      if (e.getValue().contains(peer)) {
+        if (!known.contains(e.getKey())) {
+          return false;
+        }
+        held++;
+      }
+    }
+    return held == known.size();
+  }
+
+  /** The roots of the block trees that contain {@code block} (sorted, distinct). */
+  public SortedSet<BlockId> parentRoots(BlockId block) {
+    SortedSet<BlockId> roots = new TreeSet<>();
+    for (String key : catalog.getOrDefault(block.hex(), List.of())) {
+      BlockTree t = trees.get(key);
+      if (t != null) {
+        roots.add(t.root());
+      }
+    }
+    return roots;
+  }
+
+  /** The blocks of {@code file} that no file references in this state, in tree order. */
+  public List<BlockId> orphansOf(FileEntry file) {
+    Set<BlockId> seen = new LinkedHashSet<>();
+    for (StoredBlock b : file.blocks()) {
+      if (!knows(b.id())) {
+        seen.add(b.id());
+      }
+    }
+    return List.copyOf(seen);
+  }
+
+  /** The per-peer defaults, sorted by peer name. */
+  public Map<String, SchemeSpec> sortedPeerDefaults() {
+    return Collections.unmodifiableMap(new TreeMap<>(peerDefaults));
+  }
+
+  private FileEntry compose(String name, IndexEntry e) {
+    BlockTree tree = trees.get(e.tree());
+    if (tree == null) {
+      throw new IllegalStateException("registry state broken: file '" + name + "' has no tree " + e.tree());
+    }
+    List<StoredBlock> blocks = new ArrayList<>(tree.blocks().size());
+    for (TreeBlock b : tree.blocks()) {
+      blocks.add(new StoredBlock(b.index(), b.id(), b.length(), holders(b.id())));
+    }
+    return new FileEntry(
+        new FileName(name), e.size(), e.root(), e.scheme(), tree.layout(), blocks, e.storedAtMillis());
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /**
+   * {@code entry} enters the index, replacing any file of its name. Its tree is added (or
+   * shared if an identical one exists), its blocks enter the catalog and its holders are
+   * added to the book. The replaced file's tree is released: blocks no tree contains any
+   * more leave the catalog and the book.
+   */
+  public RegistryState committed(FileEntry entry) {
+    String name = entry.name().value();
+    List<TreeBlock> children = children(entry.blocks());
+    String key = treeKey(entry.root(), entry.layout(), children);
+
+    Map<String, IndexEntry> newIndex = new HashMap<>(index);
+    Map<String, BlockTree> newTrees = new HashMap<>(trees);
+    Map<String, List<String>> newCatalog = new HashMap<>(catalog);
+    Map<String, List<PeerId>> newBook = new HashMap<>(book);
+
+    IndexEntry old =
+        newIndex.put(
+            name,
+            new IndexEntry(entry.size(), entry.root(), entry.scheme(), entry.storedAtMillis(), key));
+
+    BlockTree tree = newTrees.get(key);
+    if (tree == null) {
+      tree = new BlockTree(entry.root(), entry.layout(), children, List.of(name));
+      newTrees.put(key, tree);
+      for (BlockId id : tree.blockIds()) {
+        newCatalog.put(id.hex(), plus(newCatalog.get(id.hex()), key, Comparator.naturalOrder()));
+      }
+    } else if (!tree.files().contains(name)) {
+      newTrees.put(
+          key,
+          new BlockTree(
+              tree.root(), tree.layout(), tree.blocks(),
+              plus(tree.files(), name, Comparator.naturalOrder())));
+    }
+
+    for (StoredBlock b : entry.blocks()) {
+      if (!b.holders().isEmpty()) {
+        newBook.put(b.id().hex(), union(newBook.get(b.id().hex()), b.holders()));
+      }
+    }
+
+    // Release the replaced file's tree last, so blocks it shares with the new one stay.
+    if (old != null && !old.tree().equals(key)) {
+      release(name, old.tree(), newTrees, newCatalog, newBook);
+    }
+    return new RegistryState(newIndex, newTrees, newCatalog, newBook, clusterDefault, peerDefaults);
+  }
+
+  /** {@code name} leaves the index; blocks no remaining file references leave catalog and book. */
+  public RegistryState deleted(FileName name) {
+    IndexEntry old = index.get(name.value());
+    if (old == null) {
+      return this;
+    }
+    Map<String, IndexEntry> newIndex = new HashMap<>(index);
+    newIndex.remove(name.value());
+    Map<String, BlockTree> newTrees = new HashMap<>(trees);
+    Map<String, List<String>> newCatalog = new HashMap<>(catalog);
+    Map<String, List<PeerId>> newBook = new HashMap<>(book);
+    release(name.value(), old.tree(), newTrees, newCatalog, newBook);
+    return new RegistryState(newIndex, newTrees, newCatalog, newBook, clusterDefault, peerDefaults);
+  }
+
+  /**
+   * {@code peer} holds exactly {@code blocks} among the known ones: it is added as a holder
+   * of those and removed from every other block. Unknown blocks are ignored.
+   */
+  public RegistryState holdingsReported(PeerId peer, Collection<BlockId> blocks) {
+    Set<String> now = new HashSet<>();
+    for (BlockId b : blocks) {
+      if (knows(b)) {
+        now.add(b.hex());
+      }
+    }
+    Map<String, List<PeerId>> newBook = new HashMap<>(book);
+    for (Map.Entry<String, List<PeerId>> e : book.entrySet()) {
+      if (!now.contains(e.getKey()) && e.getValue().contains(peer)) {
+        List<PeerId> rest = minus(e.getValue(), peer);
+        if (rest.isEmpty()) {
+          newBook.remove(e.getKey());
+        } else {
+          newBook.put(e.getKey(), rest);
+        }
+      }
+    }
+    for (String hex : now) {
+      newBook.put(hex, plus(newBook.get(hex), peer, Comparator.naturalOrder()));
+    }
+    return new RegistryState(index, trees, catalog, newBook, clusterDefault, peerDefaults);
+  }
+
+  /**
+   * The cluster's default ({@code peer} null) or {@code peer}'s default becomes {@code
+   * scheme}; a null scheme for a peer removes that peer's default.
+   */
+  public RegistryState defaultSchemeSet(PeerId peer, SchemeSpec scheme) {
+    if (peer == null) {
+      return new RegistryState(index, trees, catalog, book, scheme, peerDefaults);
+    }
+    Map<String, SchemeSpec> newDefaults = new HashMap<>(peerDefaults);
+    if (scheme == null) {
+      newDefaults.remove(peer.name());
+    } else {
+      newDefaults.put(peer.name(), scheme);
+    }
+    return new RegistryState(index, trees, catalog, book, clusterDefault, newDefaults);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /**
+   * The key of a block tree: the root's hex, a colon, and the first 16 hex characters of a
+   * SHA-256 over the layout and the children. Only equality of keys matters: a change to this
+   * function keeps old states correct (identical trees would just stop being shared).
+   */
+  static String treeKey(BlockId root, BlockLayout layout, List<TreeBlock> children) {
+    StringBuilder s = new StringBuilder();
+    s.append(layout.kind()).append('|').append(layout.k()).append('|').append(layout.n())
+        .append('|').append(layout.chunkSize()).append('|').append(layout.codec());
+    for (TreeBlock b : children) {
+      s.append('|').append(b.index()).append(':').append(b.id().hex()).append(':').append(b.length());
+    }
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
+      return root.hex() + ":" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
+    }
+  }
+
+  /** The file's blocks as tree children, ordered by index (stable for equal indexes). */
+  static List<TreeBlock> children(List<StoredBlock> blocks) {
+    List<TreeBlock> children = new ArrayList<>(blocks.size());
+    for (StoredBlock b : blocks) {
+      children.add(new TreeBlock(b.index(), b.id(), b.length()));
+    }
+    children.sort(Comparator.comparingInt(TreeBlock::index));
+    return List.copyOf(children);
+  }
+
+  private static void release(
+      String name,
+      String key,
+      Map<String, BlockTree> trees,
+      Map<String, List<String>> catalog,
+      Map<String, List<PeerId>> book) {
+    BlockTree tree = trees.get(key);
+    if (tree == null) {
+      return;
+    }
+    List<String> files = minus(tree.files(), name);
+    if (!files.isEmpty()) {
+      trees.put(key, new BlockTree(tree.root(), tree.layout(), tree.blocks(), files));
+      return;
+    }
+    trees.remove(key);
+    for (BlockId id : tree.blockIds()) {
+      List<String> parents = minus(catalog.getOrDefault(id.hex(), List.of()), key);
+      if (parents.isEmpty()) {
+        catalog.remove(id.hex());
+        book.remove(id.hex());
+      } else {
+        catalog.put(id.hex(), parents);
+      }
+    }
+  }
+
+  private static <T> List<T> plus(List<T> sorted, T item, Comparator<? super T> order) {
+    if (sorted == null || sorted.isEmpty()) {
+      return List.of(item);
+    }
+    if (sorted.contains(item)) {
+      return sorted;
+    }
+    List<T> copy = new ArrayList<>(sorted.size() + 1);
+    copy.addAll(sorted);
+    copy.add(item);
+    copy.sort(order);
+    return List.copyOf(copy);
+  }
+
+  private static <T> List<T> minus(List<T> list, T item) {
+    if (!list.contains(item)) {
+      return list;
+    }
+    List<T> copy = new ArrayList<>(list);
+    copy.remove(item);
+    return List.copyOf(copy);
+  }
+
+  private static List<PeerId> union(List<PeerId> sorted, List<PeerId> more) {
+    TreeSet<PeerId> all = new TreeSet<>(sorted == null ? List.of() : sorted);
+    all.addAll(more);
+    return List.copyOf(all);
+  }
+
+  private static <K, V> Map<K, V> owned(Map<K, V> map) {
+    return map == null ? Map.of() : Collections.unmodifiableMap(map);
+  }
+}

@@ -1,0 +1,68 @@
+package jewel.persistence;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import jewel.protocol.BlockId;
+import jewel.protocol.BlockLayout;
+import jewel.protocol.FileEntry;
+import jewel.protocol.FileName;
+import jewel.protocol.PeerId;
+import jewel.protocol.SchemeSpec;
+import jewel.protocol.StoredBlock;
+
+/** Small builders for registry tests. */
+final class Fixtures {
+  private Fixtures() {}
+
+  static final PeerId P1 = new PeerId("peer-1");
+  static final PeerId P2 = new PeerId("peer-2");
+  static final PeerId P3 = new PeerId("peer-3");
+  static final PeerId P10 = new PeerId("peer-10");
+
+  /** The block id of the UTF-8 bytes of {@code content}. */
+  static BlockId block(String content) {
+    try {
+      return BlockId.of(
+          MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static FileName name(String name) {
+    return new FileName(name);
+  }
+
+  static StoredBlock stored(int index, BlockId id, PeerId... holders) {
+    return new StoredBlock(index, id, 100 + index, Arrays.asList(holders));
+  }
+
+  /** A file stored whole (one block, the root itself) on {@code holders}. */
+  static FileEntry whole(String name, String content, PeerId... holders) {
+    BlockId root = block(content);
+    return new FileEntry(
+        name(name), content.length(), root, SchemeSpec.parse("naive n=" + holders.length),
+        BlockLayout.whole(), List.of(new StoredBlock(0, root, content.length(), Arrays.asList(holders))),
+        1_700_000_000_000L);
+  }
+
+  /** A file stored as shards {@code shards}, shard i on peer {@code holders[i % holders.length]}. */
+  static FileEntry sharded(String name, String content, List<BlockId> shards, PeerId... holders) {
+    List<StoredBlock> blocks = new ArrayList<>();
+    for (int i = 0; i < shards.size(); i++) {
+      blocks.add(stored(i, shards.get(i), holders[i % holders.length]));
+    }
+    return new FileEntry(
+        name(name), 1000, block(content), SchemeSpec.parse("shard k=" + shards.size()),
+        new BlockLayout("shards", shards.size(), shards.size(), 0, "none"), blocks,
+        1_700_000_000_000L);
+  }
+
+  static List<BlockId> ids(FileEntry entry) {
+    return entry.blocks().stream().map(StoredBlock::id).toList();
+  }
+}

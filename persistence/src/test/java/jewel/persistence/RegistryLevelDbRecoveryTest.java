@@ -1,0 +1,181 @@
+package jewel.persistence;
+
+import static jewel.persistence.Fixtures.P1;
+import static jewel.persistence.Fixtures.P2;
+import static jewel.persistence.Fixtures.name;
+import static jewel.persistence.Fixtures.whole;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import jewel.protocol.FileEntry;
+import jewel.protocol.RegistryCommand;
+import jewel.protocol.RegistryReply;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry on the real LevelDB journal and local snapshot store, as a node runs it, in a
+ * temporary folder, with a snapshot every 2 events.
+ */
+class RegistryLevelDbRecoveryTest {
+
+  @TempDir Path dir;
+
+  private ActorTestKit testKit;
+
+  private ActorTestKit start() {
+    Config config =
+        ConfigFactory.parseString(
+                """
+                pekko.persistence.journal.plugin = "pekko.persistence.journal.leveldb"
+                pekko.persistence.journal.leveldb.native = off
+                pekko.persistence.journal.leveldb.fsync = off
+                pekko.persistence.snapshot-store.plugin = "pekko.persistence.snapshot-store.local"
+                jewel.registry.snapshot-every = 2
+                """)
+            .withValue("pekko.persistence.journal.leveldb.dir", path(journal()))
+            .withValue("pekko.persistence.snapshot-store.local.dir", path(snapshots()))
+            .withFallback(ConfigFactory.load());
+    testKit = ActorTestKit.create("registry-leveldb", config);
+    return testKit;
+  }
+
+  @AfterEach
+  void stop() {
+    if (testKit != null) {
+      testKit.shutdownTestKit();
+      testKit = null;
+    }
+  }
+
+  private Path journal() {
+    return dir.resolve("journal");
+  }
+
+  private Path snapshots() {
+    return dir.resolve("snapshots");
+  }
+
+  private static com.typesafe.config.ConfigValue path(Path p) {
+    return ConfigValueFactory.fromAnyRef(p.toAbsolutePath().toString());
+  }
+
+  private static FileEntry file(int i) {
+    return whole("file-" + i, "content of file " + i, i % 2 == 0 ? P1 : P2);
+  }
+
+  private RegistryReply ask(ActorRef<RegistryCommand> registry, java.util.function.Function<ActorRef<RegistryReply>, RegistryCommand> command) {
+    TestProbe<RegistryReply> probe = testKit.createTestProbe();
+    registry.tell(command.apply(probe.ref()));
+    return probe.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  private void commitFive(ActorRef<RegistryCommand> registry) {
+    for (int i = 1; i <= 5; i++) {
+      FileEntry f = file(i);
+      assertInstanceOf(RegistryReply.Committed.class, ask(registry, r -> new RegistryCommand.Commit(f, false, r)));
+    }
+  }
+
+  private void assertFound(ActorRef<RegistryCommand> registry, int i) {
+    RegistryReply reply = ask(registry, r -> new RegistryCommand.Lookup(name("file-" + i), r));
+    assertEquals(new RegistryReply.Found(file(i)), reply);
+  }
+
+  /** Snapshot files, not the temporary ones the store writes first. */
+  private List<String> snapshotFiles() throws IOException {
+    if (!Files.isDirectory(snapshots())) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(snapshots())) {
+      return files.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("snapshot-") && !n.endsWith(".tmp"))
+          .sorted(Comparator.naturalOrder())
+          .toList();
+    }
+  }
+
+  private void awaitSnapshotAt(long sequenceNr) {
+    testKit
+        .createTestProbe()
+        .awaitAssert(
+            Duration.ofSeconds(10),
+            () -> {
+              try {
+                assertTrue(
+                    snapshotFiles().stream().anyMatch(n -> n.contains("-" + sequenceNr + "-")),
+                    "snapshot files: " + snapshotFiles());
+              } catch (IOException e) {
+                throw new AssertionError(e);
+              }
+              return null;
+            });
+  }
+
+  @Test
+  void respawnedRegistryRecoversInTheSameSystem() {
+    start();
+    ActorRef<RegistryCommand> registry = testKit.spawn(Registry.create());
+    commitFive(registry);
+    awaitSnapshotAt(4);
+    testKit.stop(registry);
+
+    ActorRef<RegistryCommand> again = testKit.spawn(Registry.create());
+    for (int i = 1; i <= 5; i++) {
+      assertFound(again, i);
+    }
+    RegistryReply listing = ask(again, RegistryCommand.ListFiles::new);
+    assertEquals(5, ((RegistryReply.Listing) listing).files().size());
+  }
+
+  @Test
+  void newSystemRecoversFromDiskAndFromTheSnapshotAlone() throws IOException {
+    start();
+    commitFive(testKit.spawn(Registry.create()));
+    awaitSnapshotAt(4);
+    stop();
+
+    // A new node process, as after a restart: snapshot 4 plus event 5 from the journal.
+    start();
+    ActorRef<RegistryCommand> registry = testKit.spawn(Registry.create());
+    for (int i = 1; i <= 5; i++) {
+      assertFound(registry, i);
+    }
+    stop();
+
+    // Without the journal only the snapshot (after 4 events) is left: this proves the
+    // snapshot itself was written and read back, not just the events.
+    deleteTree(journal());
+    start();
+    registry = testKit.spawn(Registry.create());
+    for (int i = 1; i <= 4; i++) {
+      assertFound(registry, i);
+    }
+    assertEquals(
+        new RegistryReply.NotFound(name("file-5")),
+        ask(registry, r -> new RegistryCommand.Lookup(name("file-5"), r)));
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

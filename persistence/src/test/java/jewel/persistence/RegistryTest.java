@@ -1,0 +1,413 @@
+package jewel.persistence;
+
+import static jewel.persistence.Fixtures.P1;
+import static jewel.persistence.Fixtures.P10;
+import static jewel.persistence.Fixtures.P2;
+import static jewel.persistence.Fixtures.P3;
+import static jewel.persistence.Fixtures.block;
+import static jewel.persistence.Fixtures.ids;
+import static jewel.persistence.Fixtures.name;
+import static jewel.persistence.Fixtures.sharded;
+import static jewel.persistence.Fixtures.whole;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import jewel.protocol.BlockId;
+import jewel.protocol.BlockLayout;
+import jewel.protocol.FileEntry;
+import jewel.protocol.FileName;
+import jewel.protocol.PeerId;
+import jewel.protocol.RegistryCommand;
+import jewel.protocol.RegistryEvent;
+import jewel.protocol.RegistryReply;
+import jewel.protocol.SchemeSpec;
+import jewel.protocol.StoredBlock;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResult;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The registry's commands, events and state on the in-memory journal of {@link
+ * EventSourcedBehaviorTestKit}, which also round-trips every command, event and state through
+ * its serializer (Jackson CBOR) and checks the copy is equal.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(TestKitJUnit5Extension.class)
+class RegistryTest {
+
+  @JUnit5TestKit
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withCustomConfig(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()))
+          .build();
+
+  private static final AtomicInteger IDS = new AtomicInteger();
+
+  private EventSourcedBehaviorTestKit<RegistryCommand, RegistryEvent, RegistryState> registry;
+
+  @BeforeEach
+  void freshRegistry() {
+    registry =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Registry.create(PersistenceId.ofUniqueId("registry-test-" + IDS.incrementAndGet())),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, RegistryReply> commit(
+      FileEntry entry, boolean replace) {
+    return registry.runCommand(replyTo -> new RegistryCommand.Commit(entry, replace, replyTo));
+  }
+
+  private RegistryReply.Committed committed(FileEntry entry, boolean replace) {
+    var result = commit(entry, replace);
+    assertEquals(List.of(new RegistryEvent.FileCommitted(entry)), result.events());
+    return result.replyOfType(RegistryReply.Committed.class);
+  }
+
+  private RegistryReply lookup(String file) {
+    return registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.Lookup(name(file), replyTo)).reply();
+  }
+
+  private FileEntry found(String file) {
+    RegistryReply reply = lookup(file);
+    assertTrue(reply instanceof RegistryReply.Found, () -> "expected Found, got " + reply);
+    return ((RegistryReply.Found) reply).entry();
+  }
+
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, RegistryReply> delete(String file) {
+    return registry.runCommand(replyTo -> new RegistryCommand.Delete(name(file), replyTo));
+  }
+
+  private CommandResult<RegistryCommand, RegistryEvent, RegistryState> report(PeerId peer, BlockId... blocks) {
+    return registry.runCommand(new RegistryCommand.ReportHoldings(peer, List.of(blocks)));
+  }
+
+  private static List<PeerId> holders(FileEntry entry, int index) {
+    return entry.blocks().get(index).holders();
+  }
+
+  // ---------------------------------------------------------------- index
+
+  @Test
+  void commitThenLookupAndList() {
+    FileEntry b = whole("b.txt", "bee", P2, P1);
+    FileEntry a = sharded("a.txt", "ay", List.of(block("a0"), block("a1"), block("a2")), P1, P2, P3);
+
+    RegistryReply.Committed reply = committed(b, false);
+    assertEquals(List.of(), reply.orphans());
+    // Holders come back in PeerId order.
+    assertEquals(b.withBlocks(List.of(b.blocks().get(0).withHolders(List.of(P1, P2)))), reply.entry());
+    committed(a, false);
+
+    assertEquals(a, found("a.txt"));
+    assertEquals(List.of(P1, P2), holders(found("b.txt"), 0));
+    assertEquals(new RegistryReply.NotFound(name("c.txt")), lookup("c.txt"));
+
+    var listing =
+        registry.<RegistryReply>runCommand(RegistryCommand.ListFiles::new)
+            .replyOfType(RegistryReply.Listing.class);
+    assertEquals(List.of(found("a.txt"), found("b.txt")), listing.files());
+    assertEquals(2, registry.getState().fileCount());
+    assertEquals(4, registry.getState().blockCount());
+  }
+
+  @Test
+  void blocksComeBackInIndexOrder() {
+    BlockId s0 = block("s0"), s1 = block("s1");
+    FileEntry given =
+        new FileEntry(
+            name("f"), 10, block("f"), SchemeSpec.parse("shard k=2"),
+            new BlockLayout("shards", 2, 2, 0, "none"),
+            List.of(new StoredBlock(1, s1, 5, List.of(P2)), new StoredBlock(0, s0, 5, List.of(P1))),
+            1L);
+    committed(given, false);
+    assertEquals(List.of(s0, s1), ids(found("f")));
+  }
+
+  @Test
+  void duplicateCommitIsRejectedAndPersistsNothing() {
+    committed(whole("a.txt", "one", P1), false);
+    RegistryState before = registry.getState();
+
+    var result = commit(whole("a.txt", "two", P2), false);
+
+    assertTrue(result.hasNoEvents());
+    assertEquals(
+        new RegistryReply.Rejected("file 'a.txt' exists: use --replace to overwrite it"),
+        result.reply());
+    assertEquals(before, registry.getState());
+    assertEquals(block("one"), found("a.txt").root());
+  }
+
+  @Test
+  void invalidEntriesAreRejectedClearly() {
+    FileEntry noBlocks =
+        new FileEntry(name("x"), 1, block("x"), SchemeSpec.of("hosting"), BlockLayout.whole(), List.of(), 1L);
+    FileEntry noRoot = whole("y", "y", P1);
+    noRoot = new FileEntry(noRoot.name(), 1, null, noRoot.scheme(), noRoot.layout(), noRoot.blocks(), 1L);
+    FileEntry noLayout = whole("z", "z", P1);
+    noLayout = new FileEntry(noLayout.name(), 1, noLayout.root(), noLayout.scheme(), null, noLayout.blocks(), 1L);
+
+    for (var bad : List.of(noBlocks, noRoot, noLayout)) {
+      var result = commit(bad, true);
+      assertTrue(result.hasNoEvents());
+      assertTrue(
+          result.reply() instanceof RegistryReply.Rejected r && r.reason().startsWith("cannot commit file '"),
+          () -> "got " + result.reply());
+    }
+    assertEquals(
+        new RegistryReply.Rejected("cannot commit file 'x': it has no blocks"), commit(noBlocks, false).reply());
+    assertEquals(
+        new RegistryReply.Rejected("nothing to commit: the commit carries no file entry"),
+        commit(null, false).reply());
+    assertEquals(RegistryState.empty(), registry.getState());
+  }
+
+  @Test
+  void replaceReturnsTheBlocksNoFileReferences() {
+    BlockId x = block("x"), y = block("y"), z = block("z");
+    committed(sharded("f", "old", List.of(x, y), P1, P2), false);
+
+    RegistryReply.Committed reply = committed(sharded("f", "new", List.of(y, z), P3), true);
+
+    assertEquals(List.of(x), reply.orphans());
+    assertEquals(List.of(y, z), ids(reply.entry()));
+    // y was held by P2 for the old file and by P3 for the new one: the book keeps both.
+    assertEquals(List.of(P2, P3), holders(reply.entry(), 0));
+    assertEquals(reply.entry(), found("f"));
+    RegistryState state = registry.getState();
+    assertFalse(state.knows(x));
+    assertEquals(List.of(), state.holders(x));
+    assertEquals(2, state.blockCount());
+    assertEquals(1, state.trees().size());
+  }
+
+  @Test
+  void replacingWithTheSameTreeKeepsEverything() {
+    FileEntry f = sharded("f", "same", List.of(block("s0"), block("s1")), P1, P2);
+    committed(f, false);
+    RegistryReply.Committed reply = committed(f, true);
+    assertEquals(List.of(), reply.orphans());
+    assertEquals(f, reply.entry());
+    assertEquals(2, registry.getState().blockCount());
+  }
+
+  @Test
+  void replaceOfAnUnknownNameIsAPlainCommit() {
+    RegistryReply.Committed reply = committed(whole("new", "content", P1), true);
+    assertEquals(List.of(), reply.orphans());
+  }
+
+  // ---------------------------------------------------------------- dedup
+
+  @Test
+  void sharedBlocksSurviveUntilTheirLastFileGoes() {
+    BlockId only1 = block("only-in-1"), shared = block("shared"), only2 = block("only-in-2");
+    committed(sharded("one", "1", List.of(only1, shared), P1, P2), false);
+    RegistryReply.Committed second = committed(sharded("two", "2", List.of(shared, only2), P3, P1), false);
+
+    // The shared block's holders are the union over both stores.
+    assertEquals(List.of(P2, P3), holders(second.entry(), 0));
+    assertEquals(Set.of(block("1"), block("2")), registry.getState().parentRoots(shared));
+
+    var deleteOne = delete("one");
+    assertEquals(List.of(new RegistryEvent.FileDeleted(name("one"))), deleteOne.events());
+    var deleted = deleteOne.replyOfType(RegistryReply.Deleted.class);
+    assertEquals(List.of(only1, shared), ids(deleted.entry()));
+    assertEquals(List.of(only1), deleted.orphans());
+
+    RegistryState state = registry.getState();
+    assertTrue(state.knows(shared));
+    assertFalse(state.knows(only1));
+    assertEquals(List.of(P2, P3), state.holders(shared));
+    assertEquals(Set.of(block("2")), state.parentRoots(shared));
+    assertEquals(List.of(P2, P3), holders(found("two"), 0));
+
+    var deleteTwo = delete("two").replyOfType(RegistryReply.Deleted.class);
+    assertEquals(List.of(shared, only2), deleteTwo.orphans());
+    assertEquals(RegistryState.empty(), registry.getState());
+  }
+
+  @Test
+  void sameContentUnderTwoSchemesKeepsBothTrees() {
+    // Both files have the root of "content": one stored whole, one as shards.
+    FileEntry copy = whole("copy", "content", P1, P2);
+    FileEntry shards = sharded("shards", "content", List.of(block("c0"), block("c1")), P3);
+    assertEquals(copy.root(), shards.root());
+    committed(copy, false);
+    committed(shards, false);
+
+    assertEquals(BlockLayout.whole(), found("copy").layout());
+    assertEquals(List.of(copy.root()), ids(found("copy")));
+    assertEquals("shards", found("shards").layout().kind());
+    assertEquals(List.of(block("c0"), block("c1")), ids(found("shards")));
+
+    var deleted = delete("shards").replyOfType(RegistryReply.Deleted.class);
+    assertEquals(List.of(block("c0"), block("c1")), deleted.orphans());
+    assertEquals(copy, found("copy"));
+  }
+
+  @Test
+  void twoNamesForOneTreeShareItsBlocks() {
+    FileEntry a = whole("a", "same bytes", P1);
+    FileEntry b = whole("b", "same bytes", P2);
+    committed(a, false);
+    committed(b, false);
+    assertEquals(1, registry.getState().trees().size());
+    assertEquals(List.of(P1, P2), holders(found("a"), 0));
+
+    assertEquals(List.of(), delete("a").replyOfType(RegistryReply.Deleted.class).orphans());
+    assertEquals(List.of(a.root()), delete("b").replyOfType(RegistryReply.Deleted.class).orphans());
+  }
+
+  @Test
+  void deleteOfAnUnknownFileIsNotFoundAndPersistsNothing() {
+    committed(whole("a", "a", P1), false);
+    RegistryState before = registry.getState();
+    var result = delete("nope");
+    assertTrue(result.hasNoEvents());
+    assertEquals(new RegistryReply.NotFound(name("nope")), result.reply());
+    assertEquals(before, registry.getState());
+  }
+
+  // ---------------------------------------------------------------- book
+
+  @Test
+  void holdingsReportsUpdateTheBookAndAreIdempotent() {
+    BlockId s0 = block("s0"), s1 = block("s1"), s2 = block("s2"), unknown = block("unknown");
+    committed(sharded("f", "f", List.of(s0, s1, s2), P1, P2, P3), false);
+
+    // P1 now holds s0 (already known) and s1 (new), plus a block no file references.
+    var first = report(P1, unknown, s1, s0);
+    assertEquals(
+        List.of(new RegistryEvent.HoldingsReported(P1, java.util.stream.Stream.of(s0, s1).sorted().toList())),
+        first.events());
+    FileEntry f = found("f");
+    assertEquals(List.of(P1), holders(f, 0));
+    assertEquals(List.of(P1, P2), holders(f, 1));
+    assertEquals(List.of(P3), holders(f, 2));
+
+    // The same report again, in another order, or with only unknown blocks added: nothing to persist.
+    assertTrue(report(P1, s0, s1).hasNoEvents());
+    assertTrue(report(P1, s1, unknown, s0, s0).hasNoEvents());
+
+    // A report is the peer's complete list: P3 lost s2 and gained s0.
+    report(P3, s0);
+    f = found("f");
+    assertEquals(List.of(P1, P3), holders(f, 0));
+    assertEquals(List.of(), holders(f, 2));
+
+    // A peer that reports nothing it is known to hold, and nothing known: no event.
+    assertTrue(report(P10, unknown).hasNoEvents());
+    assertTrue(report(P10).hasNoEvents());
+    report(P10, s2);
+    assertEquals(List.of(P10), holders(found("f"), 2));
+    assertEquals(Set.of(s2), registry.getState().heldBy(P10));
+  }
+
+  @Test
+  void theBookForgetsOrphanedBlocks() {
+    BlockId s = block("s");
+    committed(sharded("f", "f", List.of(s), P1), false);
+    delete("f");
+    assertTrue(report(P1, s).hasNoEvents());
+    assertTrue(registry.getState().book().isEmpty());
+  }
+
+  @Test
+  void holdersSortByPeerOrder() {
+    committed(whole("f", "f", P10, P2), false);
+    report(P1, block("f"));
+    assertEquals(List.of(P1, P2, P10), holders(found("f"), 0));
+  }
+
+  // ---------------------------------------------------------------- settings
+
+  @Test
+  void settings() {
+    var initial = registry.<RegistryReply>runCommand(RegistryCommand.GetSettings::new);
+    assertTrue(initial.hasNoEvents());
+    assertEquals(new RegistryReply.Settings(SchemeSpec.parse("naive n=2"), Map.of()), initial.reply());
+
+    SchemeSpec rs = SchemeSpec.parse("reedsolomon k=4 n=6");
+    var setCluster =
+        registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.SetDefaultScheme(null, rs, replyTo));
+    assertEquals(List.of(new RegistryEvent.DefaultSchemeSet(null, rs)), setCluster.events());
+    assertEquals(new RegistryReply.Settings(rs, Map.of()), setCluster.reply());
+
+    SchemeSpec hosting = SchemeSpec.of("hosting");
+    var setPeer =
+        registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.SetDefaultScheme(P2, hosting, replyTo));
+    assertEquals(List.of(new RegistryEvent.DefaultSchemeSet(P2, hosting)), setPeer.events());
+    assertEquals(new RegistryReply.Settings(rs, Map.of("peer-2", hosting)), setPeer.reply());
+
+    // Setting what is already set persists nothing.
+    var again =
+        registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.SetDefaultScheme(P2, hosting, replyTo));
+    assertTrue(again.hasNoEvents());
+    assertEquals(setPeer.reply(), again.reply());
+
+    // A null scheme for a peer removes its default; the cluster always keeps one.
+    var cleared =
+        registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.SetDefaultScheme(P2, null, replyTo));
+    assertEquals(new RegistryReply.Settings(rs, Map.of()), cleared.reply());
+    var refused =
+        registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.SetDefaultScheme(null, null, replyTo));
+    assertTrue(refused.hasNoEvents());
+    assertTrue(refused.reply() instanceof RegistryReply.Rejected);
+
+    registry.restart();
+    assertEquals(
+        new RegistryReply.Settings(rs, Map.of()),
+        registry.<RegistryReply>runCommand(RegistryCommand.GetSettings::new).reply());
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  @Test
+  void restartRebuildsTheSameStateFromEvents() {
+    BlockId shared = block("shared");
+    committed(sharded("one", "1", List.of(block("x"), shared), P1, P2), false);
+    committed(sharded("two", "2", List.of(shared, block("y")), P3), false);
+    committed(sharded("one", "1b", List.of(block("z"), shared), P2), true);
+    report(P10, shared, block("y"));
+    delete("two");
+    registry.<RegistryReply>runCommand(
+        replyTo -> new RegistryCommand.SetDefaultScheme(P1, SchemeSpec.of("hosting"), replyTo));
+    RegistryState before = registry.getState();
+    FileEntry one = found("one");
+
+    var restarted = registry.restart();
+
+    assertEquals(before, restarted.state());
+    assertEquals(one, found("one"));
+    assertEquals(new RegistryReply.NotFound(name("two")), lookup("two"));
+  }
+
+  @Test
+  void unknownNamesAndNullsDoNotBreakTheRegistry() {
+    assertEquals(new RegistryReply.NotFound(new FileName("x")), lookup("x"));
+    assertTrue(registry.runCommand(new RegistryCommand.ReportHoldings(P1, null)).hasNoEvents());
+    assertTrue(
+        registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.Lookup(null, replyTo)).reply()
+            instanceof RegistryReply.Rejected);
+  }
+}
