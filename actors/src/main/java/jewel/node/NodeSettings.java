@@ -1,0 +1,85 @@
+package jewel.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jewel.protocol.PeerId;
+import jewel.schemes.SchemeDefaults;
+
+/**
+ * One node's settings, read from {@code jewel.*} (application.conf, overridden by
+ * {@code -Djewel.…} system properties), and the Pekko configuration they imply.
+ */
+public record NodeSettings(
+    PeerId name, List<String> roles, String host, int port, int dataPort, List<String> seedNodes, Path home) {
+
+  public static final String SYSTEM_NAME = "jewel";
+  public static final String REGISTRY = "registry";
+  public static final String PEER = "peer";
+  public static final String CLIENT = "client";
+
+  public static NodeSettings from(Config config) {
+    Config j = config.getConfig("jewel");
+    return new NodeSettings(
+        new PeerId(j.getString("node.name")),
+        stringList(j, "node.roles"),
+        j.getString("node.host"),
+        j.getInt("node.port"),
+        j.getInt("node.data-port"),
+        stringList(j, "seed-nodes"),
+        Path.of(j.getString("home")));
+  }
+
+  /** Lists may be given as HOCON lists or, from the command line, as "a,b". */
+  private static List<String> stringList(Config c, String path) {
+    if (c.getValue(path).valueType() == ConfigValueType.STRING) {
+      String s = c.getString(path).trim();
+      return s.isEmpty() ? List.of() : Arrays.asList(s.split("\\s*,\\s*"));
+    }
+    return c.getStringList(path);
+  }
+
+  public boolean hasRole(String role) {
+    return roles.contains(role);
+  }
+
+  /** This node's own folder under the home: disk/, registry/ and its log. */
+  public Path nodeDir() {
+    return home.resolve(name.name());
+  }
+
+  /** The full configuration of this node's ActorSystem: Pekko keys derived from ours. */
+  public Config pekkoConfig(Config base) {
+    Map<String, Object> o = new HashMap<>();
+    o.put("pekko.remote.artery.canonical.hostname", host);
+    o.put("pekko.remote.artery.canonical.port", port);
+    o.put("pekko.cluster.roles", roles);
+    List<String> seeds = new ArrayList<>();
+    for (String s : seedNodes) {
+      seeds.add("pekko://" + SYSTEM_NAME + "@" + s);
+    }
+    o.put("pekko.cluster.seed-nodes", seeds);
+    Path registry = nodeDir().resolve("registry").toAbsolutePath();
+    o.put("pekko.persistence.journal.leveldb.dir", registry.resolve("journal").toString());
+    o.put("pekko.persistence.snapshot-store.local.dir", registry.resolve("snapshots").toString());
+    return ConfigFactory.parseMap(o).withFallback(base);
+  }
+
+  public static SchemeDefaults schemeDefaults(Config config) {
+    Config s = config.getConfig("jewel.schemes");
+    return new SchemeDefaults(
+        s.getInt("copies"), s.getInt("k"), s.getInt("n"), s.getInt("m"),
+        (int) s.getBytes("chunk-size").longValue(), s.getString("codec"));
+  }
+
+  public static Duration duration(Config config, String path) {
+    return config.getDuration(path);
+  }
+}

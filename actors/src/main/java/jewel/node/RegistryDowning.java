@@ -1,0 +1,107 @@
+package jewel.node;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.DowningProvider;
+import org.apache.pekko.cluster.Member;
+import scala.Option;
+import scala.concurrent.duration.FiniteDuration;
+
+/**
+ * Jewel's downing policy: only the registry node downs members, and only those it has not
+ * reached for {@code jewel.downing.unreachable-after}. Pekko's Split Brain Resolver
+ * strategies each fail a case that matters here: with {@code keep-majority} the last two
+ * survivors of six down themselves; with {@code keep-oldest} or {@code static-quorum} on
+ * the registry role a crashed seed takes every peer down. Under this policy peers never
+ * down anyone, so killing any number of peers leaves the rest serving, and while the seed
+ * is down nothing is downed at all: the peers stay up and a revived seed rejoins as a new
+ * incarnation of the same address. The price: with the registry unreachable, membership
+ * cannot change (new nodes wait), which costs nothing since no file can be stored or read
+ * without the registry anyway.
+ */
+public final class RegistryDowning extends DowningProvider {
+  private final ActorSystem system;
+
+  public RegistryDowning(ActorSystem system) {
+    this.system = system;
+  }
+
+  @Override
+  public FiniteDuration downRemovalMargin() {
+    return FiniteDuration.Zero();
+  }
+
+  @Override
+  public Option<Props> downingActorProps() {
+    Duration after = system.settings().config().getDuration("jewel.downing.unreachable-after");
+    return Option.apply(Props.create(Downer.class, () -> new Downer(after)));
+  }
+
+  /** Runs on every node; acts only on a node with role {@code registry}. */
+  static final class Downer extends AbstractActor {
+    private final Cluster cluster = Cluster.get(getContext().getSystem());
+    private final Duration after;
+    private final Map<Address, Cancellable> pending = new HashMap<>();
+
+    Downer(Duration after) {
+      this.after = after;
+    }
+
+    private record DownIfStillUnreachable(Member member) {}
+
+    @Override
+    public void preStart() {
+      if (cluster.selfRoles().contains(NodeSettings.REGISTRY)) {
+        cluster.subscribe(getSelf(), ClusterEvent.initialStateAsEvents(),
+            ClusterEvent.ReachabilityEvent.class, ClusterEvent.MemberRemoved.class);
+      }
+    }
+
+    @Override
+    public void postStop() {
+      cluster.unsubscribe(getSelf());
+      pending.values().forEach(Cancellable::cancel);
+    }
+
+    @Override
+    public Receive createReceive() {
+      return receiveBuilder()
+          .match(ClusterEvent.UnreachableMember.class, e -> schedule(e.member()))
+          .match(ClusterEvent.ReachableMember.class, e -> cancel(e.member().address()))
+          .match(ClusterEvent.MemberRemoved.class, e -> cancel(e.member().address()))
+          .match(DownIfStillUnreachable.class, this::downIfStillUnreachable)
+          .build();
+    }
+
+    private void schedule(Member member) {
+      cancel(member.address());
+      pending.put(member.address(),
+          getContext().getSystem().scheduler().scheduleOnce(after, getSelf(),
+              new DownIfStillUnreachable(member), getContext().getDispatcher(), getSelf()));
+    }
+
+    private void cancel(Address address) {
+      Cancellable c = pending.remove(address);
+      if (c != null) {
+        c.cancel();
+      }
+    }
+
+    private void downIfStillUnreachable(DownIfStillUnreachable msg) {
+      pending.remove(msg.member().address());
+      if (cluster.state().getUnreachable().contains(msg.member())) {
+        getContext().getSystem().log().warning(
+            "downing {} (roles {}): unreachable for {}", msg.member().address(), msg.member().getRoles(), after);
+        cluster.down(msg.member().address());
+      }
+    }
+  }
+}

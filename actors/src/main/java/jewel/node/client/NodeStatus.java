@@ -1,0 +1,14 @@
+package jewel.node.client;
+
+import java.util.List;
+
+/**
+ * One node of the cluster as {@code peers} shows it.
+ *
+ * @param name the node's stable name ({@code seed}, {@code peer-3}), or its address for a client
+ * @param status {@code up}, {@code joining}, {@code unreachable}, {@code leaving}, {@code down}
+ * @param blocks blocks held (-1 when the node holds no data or did not answer)
+ * @param bytes bytes used by those blocks (-1 likewise)
+ */
+public record NodeStatus(
+    String name, String address, List<String> roles, String status, long blocks, long bytes) {}

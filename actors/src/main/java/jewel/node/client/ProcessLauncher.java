@@ -1,0 +1,251 @@
+package jewel.node.client;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import jewel.node.NodeMain;
+import jewel.protocol.PeerId;
+
+/**
+ * Runs the nodes of one home folder as background JVMs on this machine: the seed on the
+ * home's port, {@code peer-i} on port + i. Each node has its folder {@code HOME/NAME/}
+ * with {@code disk/}, a {@code pid} file, a {@code port} file, its log {@code node.log},
+ * and a {@code ready} file the node writes once it is Up in the cluster.
+ */
+public final class ProcessLauncher implements Launcher {
+  public static final String SEED = "seed";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Path home;
+  private final int seedPort;
+
+  public ProcessLauncher(Path home, int seedPort) {
+    this.home = home.toAbsolutePath().normalize();
+    this.seedPort = seedPort;
+  }
+
+  @Override
+  public List<String> up(int peers) {
+    List<String> started = new ArrayList<>();
+    if (!isRunning(SEED)) {
+      start(SEED, seedPort, true);
+      started.add(SEED);
+      awaitReady(List.of(SEED));
+    }
+    for (int i = 1; i <= peers; i++) {
+      String name = "peer-" + i;
+      if (!isRunning(name)) {
+        start(name, seedPort + i, false);
+        started.add(name);
+      }
+    }
+    awaitReady(started);
+    return started;
+  }
+
+  @Override
+  public List<String> down() {
+    List<String> stopped = new ArrayList<>();
+    List<String> running = new ArrayList<>(runningNodes());
+    // peers first, so that the seed sees them leave
+    running.sort((a, b) -> a.equals(SEED) ? 1 : b.equals(SEED) ? -1 : new PeerId(a).compareTo(new PeerId(b)));
+    for (String name : running) {
+      pid(name).flatMap(ProcessHandle::of).ifPresent(p -> {
+        p.destroy(); // SIGTERM: the node leaves the cluster and exits
+        stopped.add(name);
+      });
+    }
+    for (String name : stopped) {
+      pid(name).flatMap(ProcessHandle::of).ifPresent(p -> {
+        try {
+          p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          p.destroyForcibly();
+        }
+      });
+    }
+    return stopped;
+  }
+
+  @Override
+  public List<String> add(int count) {
+    if (!isRunning(SEED)) {
+      throw notRunning();
+    }
+    int next = knownNodes().stream().filter(n -> n.startsWith("peer-"))
+        .mapToInt(n -> Integer.parseInt(n.substring(5))).max().orElse(0) + 1;
+    List<String> started = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String name = "peer-" + (next + i);
+      start(name, seedPort + next + i, false);
+      started.add(name);
+    }
+    awaitReady(started);
+    return started;
+  }
+
+  @Override
+  public void kill(PeerId node) {
+    String name = known(node);
+    ProcessHandle p = pid(name).flatMap(ProcessHandle::of).filter(ProcessLauncher::isNode)
+        .orElseThrow(() -> new JewelException(name + " is not running (start it again with: revive " + name + ")"));
+    p.destroyForcibly(); // SIGKILL: a crash, no goodbye to the cluster
+    try {
+      p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new JewelException("could not kill " + name + " (pid " + p.pid() + ")");
+    }
+  }
+
+  @Override
+  public void revive(PeerId node) {
+    String name = known(node);
+    if (isRunning(name)) {
+      throw new JewelException(name + " is already running");
+    }
+    if (!name.equals(SEED) && !isRunning(SEED)) {
+      // it would start, but could not join until the seed is back
+      throw new JewelException("the seed is not running: revive seed first");
+    }
+    start(name, port(name), name.equals(SEED));
+    awaitReady(List.of(name));
+  }
+
+  @Override
+  public boolean running() {
+    return isRunning(SEED);
+  }
+
+  /** The names of the nodes this home has ever started, running or not. */
+  public List<String> knownNodes() {
+    if (!Files.isDirectory(home)) {
+      return List.of();
+    }
+    try (Stream<Path> dirs = Files.list(home)) {
+      return dirs.filter(d -> Files.exists(d.resolve("port"))).map(d -> d.getFileName().toString())
+          .sorted((a, b) -> new PeerId(a).compareTo(new PeerId(b))).toList();
+    } catch (IOException e) {
+      throw new JewelException("cannot read " + home + ": " + e.getMessage());
+    }
+  }
+
+  public List<String> runningNodes() {
+    return knownNodes().stream().filter(this::isRunning).toList();
+  }
+
+  private String known(PeerId node) {
+    String name = node.name();
+    if (!knownNodes().contains(name)) {
+      throw new JewelException("unknown peer '" + name + "' (nodes of " + home + ": "
+          + (knownNodes().isEmpty() ? "none" : String.join(", ", knownNodes())) + ")");
+    }
+    return name;
+  }
+
+  private JewelException notRunning() {
+    return new JewelException("no cluster is running at " + home + " (port " + seedPort + "): start one with ./jewel up");
+  }
+
+  private boolean isRunning(String name) {
+    return pid(name).flatMap(ProcessHandle::of).filter(ProcessLauncher::isNode).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** A pid file may outlive its JVM and the pid be reused: check it is one of ours. */
+  private static boolean isNode(ProcessHandle p) {
+    return p.isAlive() && p.info().commandLine().map(c -> c.contains(NodeMain.class.getName())).orElse(true);
+  }
+
+  private Optional<Long> pid(String name) {
+    try {
+      Path f = home.resolve(name).resolve("pid");
+      return Files.exists(f) ? Optional.of(Long.parseLong(Files.readString(f).trim())) : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private int port(String name) {
+    try {
+      return Integer.parseInt(Files.readString(home.resolve(name).resolve("port")).trim());
+    } catch (IOException | NumberFormatException e) {
+      throw new JewelException("cannot read the port of " + name + " in " + home.resolve(name));
+    }
+  }
+
+  private void start(String name, int port, boolean seed) {
+    Path dir = home.resolve(name);
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("port"), Integer.toString(port));
+      Files.deleteIfExists(dir.resolve("ready"));
+      List<String> seeds = new ArrayList<>();
+      if (seed) {
+        // A revived seed must rejoin the peers that kept running, never found a cluster of
+        // its own: listing only them (and not itself) makes it wait until one lets it in.
+        runningNodes().stream().filter(n -> !n.equals(SEED)).forEach(n -> seeds.add("127.0.0.1:" + port(n)));
+      }
+      if (seeds.isEmpty()) {
+        seeds.add("127.0.0.1:" + seedPort);
+      }
+      List<String> cmd = new ArrayList<>();
+      if (new File("/usr/bin/setsid").canExecute()) {
+        cmd.add("/usr/bin/setsid"); // its own session: closing the terminal does not kill the cluster
+      }
+      cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      cmd.add("--add-modules");
+      cmd.add("jdk.incubator.vector");
+      String opts = System.getenv().getOrDefault("JEWEL_NODE_OPTS", "-Xmx256m");
+      cmd.addAll(List.of(opts.trim().split("\\s+")));
+      cmd.add("-cp");
+      cmd.add(System.getProperty("java.class.path"));
+      cmd.add("-Djewel.home=" + home);
+      cmd.add("-Djewel.node.name=" + name);
+      cmd.add("-Djewel.node.roles=" + (seed ? "registry" : "peer"));
+      cmd.add("-Djewel.node.port=" + port);
+      cmd.add("-Djewel.seed-nodes=" + String.join(",", seeds));
+      cmd.add(NodeMain.class.getName());
+      ProcessBuilder pb = new ProcessBuilder(cmd)
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile()));
+      Process p = pb.start();
+      Files.writeString(dir.resolve("pid"), Long.toString(p.pid()));
+    } catch (IOException e) {
+      throw new JewelException("could not start " + name + ": " + e.getMessage());
+    }
+  }
+
+  private void awaitReady(List<String> names) {
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    List<String> waiting = new ArrayList<>(names);
+    while (!waiting.isEmpty()) {
+      waiting.removeIf(n -> Files.exists(home.resolve(n).resolve("ready")));
+      for (String n : waiting) {
+        if (!isRunning(n)) {
+          throw new JewelException(n + " exited while starting: see " + home.resolve(n).resolve("node.log"));
+        }
+      }
+      if (waiting.isEmpty()) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new JewelException(String.join(", ", waiting) + " did not come up within " + START_TIMEOUT.toSeconds()
+            + " s: see " + home.resolve(waiting.get(0)).resolve("node.log"));
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new JewelException("interrupted while waiting for " + String.join(", ", waiting));
+      }
+    }
+  }
+
+}

@@ -1,0 +1,220 @@
+package jewel.node.coordinator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import jewel.node.PeerDirectory;
+import jewel.node.PeerDirectory.LivePeer;
+import jewel.protocol.BlockId;
+import jewel.protocol.CoordinatorCommand;
+import jewel.protocol.FileEntry;
+import jewel.protocol.FileName;
+import jewel.protocol.OperationReply;
+import jewel.protocol.PeerCommand;
+import jewel.protocol.PeerId;
+import jewel.protocol.PeerReply;
+import jewel.protocol.RegistryCommand;
+import jewel.protocol.RegistryReply;
+import jewel.protocol.SchemeSpec;
+import jewel.protocol.StoredBlock;
+import jewel.protocol.data.DataClient;
+import jewel.protocol.data.DataRequest;
+import jewel.schemes.Durability;
+import jewel.schemes.Encoded;
+import jewel.schemes.StorageScheme;
+import jewel.schemes.Schemes;
+import jewel.schemes.StoreJob;
+import jewel.schemes.stream.Sha256Check;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The work behind a coordinator's store, get and delete: ask the registry, find live
+ * peers, run the scheme's streams, commit. Plain asynchronous code; the {@link
+ * Coordinator} makes sure only one of these runs per file at a time.
+ */
+public final class FileOperations implements Operations {
+  private static final Logger log = LoggerFactory.getLogger(FileOperations.class);
+
+  private final ActorSystem<?> system;
+  private final ActorRef<RegistryCommand> registry;
+  private final Schemes schemes;
+  private final DataClient data;
+  private final Duration askTimeout;
+  private final Materializer materializer;
+
+  public FileOperations(
+      ActorSystem<?> system, ActorRef<RegistryCommand> registry, Schemes schemes, DataClient data, Duration askTimeout) {
+    this.system = system;
+    this.registry = registry;
+    this.schemes = schemes;
+    this.data = data;
+    this.askTimeout = askTimeout;
+    this.materializer = Materializer.matFromSystem(system);
+  }
+
+  @Override
+  public CompletionStage<OperationReply> store(CoordinatorCommand.Store c) {
+    return schemeFor(c.scheme()).thenCompose(spec -> {
+      StorageScheme scheme = schemes.get(spec.id());
+      return refuseExisting(c.name(), c.replace())
+          .thenCompose(ignored -> livePeers())
+          .thenCompose(live -> {
+            int needed = scheme.peersNeeded(spec);
+            if (live.size() < needed) {
+              throw new OperationFailure(spec + " needs " + needed + " live peers, only " + live.size()
+                  + " are up" + (live.isEmpty() ? "" : " (" + names(live.keySet()) + ")") + ": add peers or lower the parameters");
+            }
+            Source<ByteString, NotUsed> content = data.get(c.source().address(), DataRequest.getFile(c.source().token()))
+                .mapMaterializedValue(m -> NotUsed.getInstance());
+            StoreJob job = new StoreJob(c.name(), spec, c.source().size(), content, new ArrayList<>(live.keySet()),
+                new DataTransport(data, live), materializer);
+            log.info("storing '{}' ({} bytes) with {} on {}", c.name(), c.source().size(), spec, names(live.keySet()));
+            return scheme.store(job);
+          })
+          .thenCompose(encoded -> commit(c, spec, encoded));
+    });
+  }
+
+  private CompletionStage<OperationReply> commit(CoordinatorCommand.Store c, SchemeSpec spec, Encoded encoded) {
+    FileEntry entry = new FileEntry(c.name(), c.source().size(), encoded.root(), spec, encoded.layout(),
+        encoded.blocks(), System.currentTimeMillis());
+    return askRegistry(r -> new RegistryCommand.Commit(entry, c.replace(), r)).thenCompose(reply -> {
+      if (reply instanceof RegistryReply.Committed committed) {
+        return deleteBlocks(c.replace() ? committed.orphans() : List.of(), List.of())
+            .thenApply(ignored -> {
+              Durability d = Durability.of(committed.entry());
+              log.info("stored '{}': root {}, D={}, survives {}", c.name(), encoded.root(), d.redundancy(), d.survives());
+              return (OperationReply) new OperationReply.Stored(committed.entry(), d.redundancy(), d.survives(), d.minPeersUp());
+            });
+      }
+      throw new OperationFailure(((RegistryReply.Rejected) reply).reason());
+    });
+  }
+
+  @Override
+  public CompletionStage<OperationReply> get(CoordinatorCommand.Get c) {
+    return lookup(c.name()).thenCompose(entry -> livePeers().thenCompose(live -> {
+      StorageScheme scheme = schemes.get(entry.scheme().id());
+      return scheme.read(entry, live.keySet(), new DataTransport(data, live))
+          .via(Sha256Check.verify(entry.root(), "file '" + entry.name() + "'"))
+          .runWith(data.put(c.sink().address(), DataRequest.putFile(c.sink().token(), entry.size())), materializer)
+          .thenApply(ignored -> (OperationReply) new OperationReply.Fetched(entry));
+    }));
+  }
+
+  @Override
+  public CompletionStage<OperationReply> delete(CoordinatorCommand.Delete c) {
+    return askRegistry(r -> new RegistryCommand.Delete(c.name(), r)).thenCompose(reply -> {
+      if (reply instanceof RegistryReply.Deleted deleted) {
+        return deleteBlocks(deleted.orphans(), deleted.entry().blocks())
+            .thenApply(ignored -> (OperationReply) new OperationReply.Removed(deleted.entry()));
+      }
+      throw unknown(c.name());
+    });
+  }
+
+  /**
+   * Asks the live holders of {@code orphans} to drop them. Best effort: a holder that is
+   * down keeps its copy, which no file references any more.
+   */
+  private CompletionStage<Void> deleteBlocks(List<BlockId> orphans, List<StoredBlock> knownBlocks) {
+    if (orphans.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Set<BlockId> drop = new HashSet<>(orphans);
+    return livePeers().thenCompose(live -> {
+      Map<PeerId, List<BlockId>> byPeer = new LinkedHashMap<>();
+      for (LivePeer p : live.values()) {
+        byPeer.put(p.name(), new ArrayList<>(drop)); // a peer ignores blocks it does not hold
+      }
+      List<CompletableFuture<PeerReply>> acks = new ArrayList<>();
+      byPeer.forEach((peer, blocks) -> acks.add(AskPattern.<PeerCommand, PeerReply>ask(live.get(peer).ref(),
+              r -> new PeerCommand.DeleteBlocks(blocks, r), askTimeout, system.scheduler())
+          .toCompletableFuture().exceptionally(e -> null)));
+      return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+    });
+  }
+
+  private CompletionStage<SchemeSpec> schemeFor(SchemeSpec requested) {
+    CompletionStage<SchemeSpec> spec = requested != null
+        ? CompletableFuture.completedFuture(requested)
+        : askRegistry(RegistryCommand.GetSettings::new).thenApply(r -> ((RegistryReply.Settings) r).clusterDefault());
+    return spec.thenApply(s -> {
+      try {
+        return schemes.normalize(s);
+      } catch (IllegalArgumentException e) {
+        throw new OperationFailure(e.getMessage());
+      }
+    });
+  }
+
+  private CompletionStage<Void> refuseExisting(FileName name, boolean replace) {
+    if (replace) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return askRegistry(r -> new RegistryCommand.Lookup(name, r)).thenAccept(reply -> {
+      if (reply instanceof RegistryReply.Found) {
+        throw new OperationFailure("file '" + name + "' exists: use --replace to overwrite it");
+      }
+    });
+  }
+
+  private CompletionStage<FileEntry> lookup(FileName name) {
+    return askRegistry(r -> new RegistryCommand.Lookup(name, r)).thenApply(reply -> {
+      if (reply instanceof RegistryReply.Found found) {
+        return found.entry();
+      }
+      throw unknown(name);
+    });
+  }
+
+  private CompletionStage<Map<PeerId, LivePeer>> livePeers() {
+    return PeerDirectory.live(system, Duration.ofSeconds(2));
+  }
+
+  private CompletionStage<RegistryReply> askRegistry(
+      org.apache.pekko.japi.function.Function<ActorRef<RegistryReply>, RegistryCommand> message) {
+    return AskPattern.ask(registry, message::apply, askTimeout, system.scheduler())
+        .exceptionally(e -> {
+          throw new OperationFailure("the registry did not answer within " + askTimeout.toSeconds()
+              + " s: is the seed node up? (./jewel peers)");
+        });
+  }
+
+  private static OperationFailure unknown(FileName name) {
+    return new OperationFailure("unknown file '" + name + "' (try: ls)");
+  }
+
+  private static String names(Set<PeerId> peers) {
+    return String.join(", ", peers.stream().map(PeerId::name).toList());
+  }
+
+  /** One line for a failure of any kind. */
+  static OperationReply failed(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (!(t instanceof OperationFailure)) {
+      log.warn("operation failed", t);
+    }
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return new OperationReply.Failed(message.lines().findFirst().orElse(message));
+  }
+}

@@ -1,0 +1,306 @@
+package jewel.node.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import jewel.protocol.PeerReply;
+import jewel.protocol.data.ReadResult;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local files a node lets its data channel read and write, each under a token it hands out
+ * in a control message: a peer's {@code disk/files/} folder ({@link #inFolder}), where names come
+ * from other nodes and are checked so they cannot leave the folder, or, for the CLI, any path its
+ * user names ({@link #anywhere}).
+ *
+ * <p>An offer token ({@link #offer}) lets its holder read the file, in one read or in ranges,
+ * until nobody used it for the time to live (10 minutes by default). An accept token ({@link
+ * #accept}) is good for one write: the bytes go to a temporary file next to the target, which
+ * replaces the target (atomically) only once they are all there and synced; a failed write leaves
+ * the target as it was. A token nobody uses expires after the time to live. (A symbolic link
+ * that the folder's owner put in the folder is followed: only names from other nodes are
+ * checked.)
+ */
+public final class LocalFiles {
+  private static final Logger log = LoggerFactory.getLogger(LocalFiles.class);
+
+  /** How long an unused token stays good. */
+  public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
+
+  private static final String TEMP_SUFFIX = ".jewel-part";
+  private static final int MAX_NAME = 255;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A file offered for reading: its token and size. */
+  public record Offer(String token, long size) {
+    @Override
+    public String toString() {
+      return "Offer(" + size + " bytes)"; // the token is a capability: keep it out of logs
+    }
+  }
+
+  private record Grant(Path path, boolean write, Instant expires) {}
+
+  private final Path folder; // null: anywhere (the CLI)
+  private final Duration ttl;
+  private final Clock clock;
+  private final Map<String, Grant> grants = new ConcurrentHashMap<>();
+
+  private LocalFiles(Path folder, Duration ttl, Clock clock) {
+    this.folder = folder;
+    this.ttl = Objects.requireNonNull(ttl, "ttl");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** A peer's files folder (created if needed); temporary files a crash left there are deleted. */
+  public static LocalFiles inFolder(Path folder) throws IOException {
+    return inFolder(folder, DEFAULT_TTL, Clock.systemUTC());
+  }
+
+  public static LocalFiles inFolder(Path folder, Duration ttl, Clock clock) throws IOException {
+    Path f = folder.toAbsolutePath().normalize();
+    Files.createDirectories(f);
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(f, "." + "*" + TEMP_SUFFIX)) {
+      for (Path temp : temps) {
+        Files.deleteIfExists(temp);
+        log.info("deleted {}, left by an unfinished write", temp);
+      }
+    }
+    return new LocalFiles(f, ttl, clock);
+  }
+
+  /** The CLI's files: any path its user names ({@link #offerPath}, {@link #acceptPath}). */
+  public static LocalFiles anywhere() {
+    return anywhere(DEFAULT_TTL, Clock.systemUTC());
+  }
+
+  public static LocalFiles anywhere(Duration ttl, Clock clock) {
+    return new LocalFiles(null, ttl, clock);
+  }
+
+  /** The files folder, if this is a peer's. */
+  public Optional<Path> folder() {
+    return Optional.ofNullable(folder);
+  }
+
+  /** The files in the folder (not hidden ones, not writes in progress), by name. */
+  public List<PeerReply.LocalFile> list() {
+    if (folder == null) {
+      return List.of();
+    }
+    List<PeerReply.LocalFile> files = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(".") && Files.isRegularFile(p)) {
+          try {
+            files.add(new PeerReply.LocalFile(name, Files.size(p)));
+          } catch (IOException e) {
+            // gone meanwhile
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + folder, e);
+    }
+    files.sort(Comparator.comparing(PeerReply.LocalFile::name));
+    return files;
+  }
+
+  /**
+   * The path of {@code fileName} in the folder. Refuses, with a {@link StoreException}, a name
+   * that is empty, hidden ({@code .x}), has a path separator, or otherwise would leave the folder.
+   */
+  public Path resolve(String fileName) {
+    if (folder == null) {
+      throw new StoreException("this node has no files folder: name a path instead");
+    }
+    if (fileName == null || fileName.isBlank()) {
+      throw new StoreException("a file name is needed");
+    }
+    String shown = "'" + fileName.replaceAll("\\p{Cntrl}", "?") + "'";
+    if (fileName.length() > MAX_NAME) {
+      throw new StoreException("file name " + shown + " is longer than " + MAX_NAME + " characters");
+    }
+    if (fileName.contains("/") || fileName.contains("\\") || fileName.contains("\0")) {
+      throw new StoreException(
+          "file name " + shown + " must not contain '/' or '\\': it names a file of the folder");
+    }
+    if (fileName.startsWith(".")) {
+      throw new StoreException(
+          "file name " + shown + " must not start with '.' (no hidden files, no '..')");
+    }
+    if (fileName.chars().anyMatch(Character::isISOControl)) {
+      throw new StoreException("file name " + shown + " contains control characters");
+    }
+    Path path;
+    try {
+      path = folder.resolve(fileName).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new StoreException("file name " + shown + " is not a valid file name here");
+    }
+    if (!folder.equals(path.getParent())) {
+      throw new StoreException("file name " + shown + " leaves the files folder");
+    }
+    return path;
+  }
+
+  /** Offers {@code fileName} of the folder for reading. */
+  public Offer offer(String fileName) throws IOException {
+    return offerAt(resolve(fileName), fileName);
+  }
+
+  /** Accepts a write of {@code fileName} of the folder (replacing it if it is there). */
+  public String accept(String fileName) throws IOException {
+    return acceptAt(resolve(fileName), fileName);
+  }
+
+  /** Offers any readable file (for a trusted caller: the CLI, on its user's behalf). */
+  public Offer offerPath(Path file) throws IOException {
+    Path path = file.toAbsolutePath().normalize();
+    return offerAt(path, path.toString());
+  }
+
+  /**
+   * Accepts a write of any path whose folder exists (for a trusted caller: the CLI, on its user's
+   * behalf).
+   */
+  public String acceptPath(Path file) throws IOException {
+    Path path = file.toAbsolutePath().normalize();
+    return acceptAt(path, path.toString());
+  }
+
+  private Offer offerAt(Path path, String shown) throws IOException {
+    if (!Files.exists(path)) {
+      throw new java.nio.file.NoSuchFileException(shown, null, "no such file");
+    }
+    if (!Files.isRegularFile(path)) {
+      throw new IOException(shown + " is not a regular file");
+    }
+    if (!Files.isReadable(path)) {
+      throw new java.nio.file.AccessDeniedException(shown, null, "not readable");
+    }
+    long size = Files.size(path);
+    return new Offer(grant(path, false), size);
+  }
+
+  private String acceptAt(Path path, String shown) throws IOException {
+    Path parent = path.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new java.nio.file.NoSuchFileException(
+          String.valueOf(parent), null, "no such folder to write " + shown + " in");
+    }
+    if (Files.isDirectory(path)) {
+      throw new IOException(shown + " is a folder");
+    }
+    if (!Files.isWritable(parent)) {
+      throw new java.nio.file.AccessDeniedException(String.valueOf(parent), null, "not writable");
+    }
+    return grant(path, true);
+  }
+
+  private String grant(Path path, boolean write) {
+    purge();
+    byte[] bytes = new byte[18];
+    RANDOM.nextBytes(bytes);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    grants.put(token, new Grant(path, write, clock.instant().plus(ttl)));
+    return token;
+  }
+
+  private void purge() {
+    Instant now = clock.instant();
+    grants.values().removeIf(g -> !g.expires().isAfter(now));
+  }
+
+  /** How many tokens are still good. */
+  public int liveTokens() {
+    purge();
+    return grants.size();
+  }
+
+  /**
+   * {@code length} bytes (−1: to the end) from {@code offset} of the file offered as {@code
+   * token}; renews the token's time to live.
+   */
+  public ReadResult read(String token, long offset, long length) {
+    purge();
+    Grant g = grants.get(token);
+    if (g == null || g.write()) {
+      throw new StoreException("unknown or expired file token: offer the file again");
+    }
+    grants.replace(token, g, new Grant(g.path(), false, clock.instant().plus(ttl)));
+    long size;
+    try {
+      size = Files.size(g.path());
+    } catch (IOException e) {
+      throw new StoreException("the offered file " + g.path().getFileName() + " is gone", e);
+    }
+    long end = length < 0 ? size : offset + length;
+    if (offset < 0 || offset > size || end > size || end < offset) {
+      throw new StoreException(
+          "range " + offset + "+" + length + " is outside the offered file of " + size + " bytes");
+    }
+    String what = "file " + g.path().getFileName();
+    return new ReadResult(
+        end - offset,
+        FileSource.create(g.path(), offset, end - offset, what, () -> what + " is gone"));
+  }
+
+  /**
+   * A sink that writes the file accepted as {@code token}, using the token up. Its value is the
+   * number of bytes written; the file appears (or is replaced) only if the stream completes.
+   */
+  public Sink<ByteString, CompletionStage<Long>> write(String token) {
+    purge();
+    Grant g = token == null ? null : grants.get(token);
+    if (g == null || !g.write() || !grants.remove(token, g)) {
+      throw new StoreException("unknown, used or expired file token: accept the file again");
+    }
+    Path target = g.path();
+    Path dir = target.getParent();
+    return FileSink.create(
+        () -> {
+          Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+          Files.createFile(temp);
+          return temp;
+        },
+        (temp, size, sha256) -> {
+          Files.move(
+              temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+          } catch (IOException e) {
+            // not every platform syncs folders
+          }
+          return size;
+        });
+  }
+
+  @Override
+  public String toString() {
+    return "LocalFiles(" + (folder == null ? "anywhere" : folder) + ")";
+  }
+}

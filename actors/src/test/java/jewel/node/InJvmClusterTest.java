@@ -1,0 +1,107 @@
+package jewel.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import jewel.node.client.ClusterClient;
+import jewel.node.client.JewelClient;
+import jewel.node.client.JewelException;
+import jewel.node.client.StoreResult;
+import jewel.protocol.FileEntry;
+import jewel.protocol.FileName;
+import jewel.protocol.PeerId;
+import jewel.protocol.SchemeSpec;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.testkit.javadsl.TestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A seed, two peers and a client as four ActorSystems in this JVM: a store and a get end to end. */
+class InJvmClusterTest {
+  @TempDir Path home;
+  private final List<JewelNode> nodes = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      nodes.get(i).stop(Duration.ofSeconds(5));
+    }
+  }
+
+  private JewelNode start(String name, String role, Address seed) throws Exception {
+    NodeSettings s = new NodeSettings(new PeerId(name), List.of(role), "127.0.0.1", 0, 0, List.of(), home);
+    JewelNode node = JewelNode.start(s, TestConfig.clusterNode());
+    nodes.add(node);
+    Cluster cluster = Cluster.get(node.system());
+    cluster.manager().tell(Join.create(seed == null ? cluster.selfMember().address() : seed));
+    return node;
+  }
+
+  @Test
+  void storesAndGetsAFileAcrossThreeNodes() throws Exception {
+    JewelNode seed = start("seed", NodeSettings.REGISTRY, null);
+    Address seedAddress = Cluster.get(seed.system()).selfMember().address();
+    start("peer-1", NodeSettings.PEER, seedAddress);
+    start("peer-2", NodeSettings.PEER, seedAddress);
+    JewelNode clientNode = start("client-1", NodeSettings.CLIENT, seedAddress);
+    awaitUp(4);
+
+    JewelClient client = ClusterClient.over(clientNode);
+    byte[] bytes = new byte[1_234_567];
+    new Random(7).nextBytes(bytes);
+    Path file = Files.write(home.resolve("in.bin"), bytes);
+
+    StoreResult stored = client.store(file, new FileName("in.bin"), SchemeSpec.parse("naive n=2"), false);
+    assertEquals(2.0, stored.redundancy());
+    assertEquals(1, stored.survives());
+    assertEquals(List.of("peer-1", "peer-2"),
+        stored.entry().blocks().get(0).holders().stream().map(PeerId::name).sorted().toList());
+
+    Path out = home.resolve("out.bin");
+    FileEntry got = client.get(new FileName("in.bin"), out);
+    assertEquals(stored.entry().root(), got.root());
+    assertArrayEquals(bytes, Files.readAllBytes(out));
+
+    JewelException exists = assertThrows(JewelException.class,
+        () -> client.store(file, new FileName("in.bin"), SchemeSpec.parse("hosting"), false));
+    assertTrue(exists.getMessage().contains("--replace"), exists.getMessage());
+
+    JewelException tooMany = assertThrows(JewelException.class,
+        () -> client.store(file, new FileName("other.bin"), SchemeSpec.parse("naive n=3"), false));
+    assertTrue(tooMany.getMessage().contains("needs 3 live peers, only 2"), tooMany.getMessage());
+
+    Files.write(home.resolve("empty"), new byte[0]);
+    client.store(home.resolve("empty"), new FileName("empty"), SchemeSpec.parse("hosting"), false);
+    client.get(new FileName("empty"), home.resolve("empty.out"));
+    assertEquals(0, Files.size(home.resolve("empty.out")));
+
+    client.delete(new FileName("in.bin"));
+    assertEquals(List.of("empty"), client.ls().stream().map(e -> e.name().value()).toList());
+    JewelException unknown = assertThrows(JewelException.class, () -> client.get(new FileName("in.bin"), out));
+    assertTrue(unknown.getMessage().startsWith("unknown file 'in.bin'"), unknown.getMessage());
+  }
+
+  private void awaitUp(int members) {
+    new TestKit(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(nodes.get(0).system())).awaitAssert(
+        Duration.ofSeconds(20), () -> {
+          for (JewelNode n : nodes) {
+            long up = java.util.stream.StreamSupport.stream(Cluster.get(n.system()).state().getMembers().spliterator(), false)
+                .filter(m -> m.status() == MemberStatus.up()).count();
+            assertEquals(members, up);
+          }
+          return null;
+        });
+  }
+}

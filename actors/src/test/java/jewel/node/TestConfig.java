@@ -1,0 +1,28 @@
+package jewel.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
+/** Configuration for tests: the deployable one, with every message put through serialization. */
+public final class TestConfig {
+  private TestConfig() {}
+
+  /** One local ActorSystem (no cluster), as ActorTestKit tests of single behaviours want. */
+  public static Config local() {
+    return ConfigFactory.parseString("""
+        pekko.actor.provider = local
+        pekko.actor.serialize-messages = on
+        pekko.loglevel = WARNING
+        """).withFallback(ConfigFactory.load());
+  }
+
+  /** A cluster node on a free port, for several ActorSystems in one JVM. */
+  public static Config clusterNode() {
+    return ConfigFactory.parseString("""
+        pekko.actor.serialize-messages = on
+        pekko.remote.artery.canonical.port = 0
+        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+        pekko.loglevel = WARNING
+        """).withFallback(ConfigFactory.load());
+  }
+}

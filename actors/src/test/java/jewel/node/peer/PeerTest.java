@@ -1,0 +1,112 @@
+package jewel.node.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import jewel.node.store.BlockStore;
+import jewel.node.store.LocalFiles;
+import jewel.protocol.BlockId;
+import jewel.protocol.DataAddress;
+import jewel.protocol.PeerCommand;
+import jewel.protocol.PeerId;
+import jewel.protocol.PeerReply;
+import jewel.protocol.RegistryCommand;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PeerTest {
+  private static final ActorTestKit kit = ActorTestKit.create(jewel.node.TestConfig.local());
+  private static final PeerId NAME = new PeerId("peer-7");
+  private static final DataAddress DATA = new DataAddress("127.0.0.1", 4242);
+
+  @TempDir Path disk;
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private BlockId put(BlockStore store, String content) throws Exception {
+    return Source.single(ByteString.fromString(content)).runWith(store.writer(), kit.system())
+        .toCompletableFuture().get();
+  }
+
+  @Test
+  void reportsItsBlocksOnStartAndAnswersAboutItsDisk() throws Exception {
+    BlockStore store = BlockStore.open(disk.resolve("blocks"));
+    BlockId a = put(store, "alpha");
+    Files.createDirectories(disk.resolve("files"));
+    Files.writeString(disk.resolve("files").resolve("notes.txt"), "hello", StandardCharsets.UTF_8);
+    TestProbe<RegistryCommand> registry = kit.createTestProbe();
+
+    ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
+        registry.getRef()));
+
+    assertEquals(new RegistryCommand.ReportHoldings(NAME, List.of(a)), registry.receiveMessage());
+
+    TestProbe<PeerReply> probe = kit.createTestProbe();
+    peer.tell(new PeerCommand.Describe(probe.getRef()));
+    assertEquals(new PeerReply.Description(NAME, DATA, 1, 5), probe.receiveMessage());
+
+    peer.tell(new PeerCommand.ListContents(probe.getRef()));
+    PeerReply.Contents contents = assertInstanceOf(PeerReply.Contents.class, probe.receiveMessage());
+    assertEquals(List.of(new PeerReply.LocalFile("notes.txt", 5)), contents.files());
+    assertEquals(List.of(new PeerReply.HeldBlock(a, 5)), contents.blocks());
+  }
+
+  @Test
+  void deletesOnlyWhatItHoldsAndTellsTheRegistry() throws Exception {
+    BlockStore store = BlockStore.open(disk.resolve("blocks"));
+    BlockId a = put(store, "alpha");
+    BlockId b = put(store, "beta");
+    BlockId never = BlockId.of(new byte[32]);
+    TestProbe<RegistryCommand> registry = kit.createTestProbe();
+    ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
+        registry.getRef()));
+    registry.receiveMessage();
+
+    TestProbe<PeerReply> probe = kit.createTestProbe();
+    peer.tell(new PeerCommand.DeleteBlocks(List.of(a, never), probe.getRef()));
+    assertEquals(new PeerReply.BlocksDeleted(NAME, 1), probe.receiveMessage());
+    assertFalse(store.has(a));
+    assertTrue(store.has(b));
+    assertEquals(new RegistryCommand.ReportHoldings(NAME, List.of(b)), registry.receiveMessage());
+  }
+
+  @Test
+  void offersItsOwnFilesAndRefusesPathsOutsideItsFolder() throws Exception {
+    BlockStore store = BlockStore.open(disk.resolve("blocks"));
+    Files.createDirectories(disk.resolve("files"));
+    Files.writeString(disk.resolve("files").resolve("notes.txt"), "hello", StandardCharsets.UTF_8);
+    TestProbe<RegistryCommand> registry = kit.createTestProbe();
+    ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
+        registry.getRef()));
+    TestProbe<PeerReply> probe = kit.createTestProbe();
+
+    peer.tell(new PeerCommand.OfferFile("notes.txt", probe.getRef()));
+    PeerReply.FileOffered offered = assertInstanceOf(PeerReply.FileOffered.class, probe.receiveMessage());
+    assertEquals(DATA, offered.source().address());
+    assertEquals(5, offered.source().size());
+
+    peer.tell(new PeerCommand.OfferFile("missing.txt", probe.getRef()));
+    assertInstanceOf(PeerReply.PeerRefused.class, probe.receiveMessage());
+
+    peer.tell(new PeerCommand.OfferFile("../blocks", probe.getRef()));
+    assertInstanceOf(PeerReply.PeerRefused.class, probe.receiveMessage());
+
+    peer.tell(new PeerCommand.AcceptFile("incoming.bin", probe.getRef()));
+    assertEquals(DATA, assertInstanceOf(PeerReply.FileAccepted.class, probe.receiveMessage()).sink().address());
+  }
+}
