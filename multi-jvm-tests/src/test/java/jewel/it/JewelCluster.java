@@ -1,0 +1,132 @@
+package jewel.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A cluster of real node JVMs under a temporary home, driven through the packaged CLI
+ * exactly as a person would drive it ({@code java -jar jewel.jar --home H --port P ...}).
+ * Closing it stops every node JVM it started, killing those that do not leave in time.
+ */
+final class JewelCluster implements AutoCloseable {
+  private final Path jar;
+  final Path home;
+  final int port;
+
+  JewelCluster(Path home) throws IOException {
+    String jarPath = System.getProperty("jewel.jar", "../actors/target/jewel.jar");
+    this.jar = Path.of(jarPath).toAbsolutePath().normalize();
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("the packaged jar is missing: " + jar + " (run mvn package first)");
+    }
+    this.home = home;
+    this.port = freePortRange(12);
+  }
+
+  /** The outcome of one CLI command. */
+  record Run(int exit, String out, String err) {
+    Run ok() {
+      assertEquals(0, exit, () -> "expected success, got exit " + exit + "\nstdout: " + out + "\nstderr: " + err);
+      return this;
+    }
+  }
+
+  Run cli(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-Xmx256m",
+        "-jar", jar.toString(), "--home", home.toString(), "--port", Integer.toString(port)));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(home.getParent(), "out", ".txt");
+    Path err = Files.createTempFile(home.getParent(), "err", ".txt");
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("jewel " + String.join(" ", args) + " did not finish in 5 minutes");
+    }
+    String stderr = Files.readString(err, StandardCharsets.UTF_8).lines()
+        .filter(l -> !l.startsWith("WARNING: Using incubator modules")).reduce("", (a, b) -> a.isEmpty() ? b : a + "\n" + b);
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), stderr);
+  }
+
+  /** The pid the launcher recorded for a node. */
+  long pid(String node) throws IOException {
+    return Long.parseLong(Files.readString(home.resolve(node).resolve("pid")).trim());
+  }
+
+  boolean alive(String node) throws IOException {
+    return ProcessHandle.of(pid(node)).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** Retries {@code check} until it passes or {@code within} runs out (cluster state settles over seconds). */
+  static void eventually(Duration within, ThrowingRunnable check) throws Exception {
+    Instant deadline = Instant.now().plus(within);
+    while (true) {
+      try {
+        check.run();
+        return;
+      } catch (AssertionError | Exception e) {
+        if (Instant.now().isAfter(deadline)) {
+          throw e;
+        }
+        Thread.sleep(1000);
+      }
+    }
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      cli("down");
+    } finally {
+      // whatever did not leave in time (or was never asked to) dies here
+      if (Files.isDirectory(home)) {
+        try (Stream<Path> nodes = Files.list(home)) {
+          for (Path n : nodes.toList()) {
+            Path pid = n.resolve("pid");
+            if (Files.exists(pid)) {
+              ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static String javaBin() {
+    return ProcessHandle.current().info().command().orElse("java");
+  }
+
+  /** A port with {@code span} free ports after it: the seed takes the first, peers the next ones. */
+  private static int freePortRange(int span) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = 20000 + (int) (Math.random() * 30000);
+      boolean free = true;
+      for (int i = 0; i < span && free; i++) {
+        try (ServerSocket s = new ServerSocket(base + i)) {
+          s.setReuseAddress(true);
+        } catch (IOException e) {
+          free = false;
+        }
+      }
+      if (free) {
+        return base;
+      }
+    }
+    throw new IOException("no free range of " + span + " ports");
+  }
+}
