@@ -9,25 +9,40 @@ import java.util.TreeSet;
 import jewel.protocol.BlockId;
 import jewel.protocol.FileEntry;
 import jewel.protocol.FileName;
+import jewel.protocol.PeerSettings;
 import jewel.protocol.RegistryCommand;
+import jewel.protocol.RegistryCommand.BumpSalt;
 import jewel.protocol.RegistryCommand.Commit;
 import jewel.protocol.RegistryCommand.Delete;
+import jewel.protocol.RegistryCommand.GetPeerSettings;
+import jewel.protocol.RegistryCommand.GetPinPlan;
 import jewel.protocol.RegistryCommand.GetSettings;
 import jewel.protocol.RegistryCommand.ListFiles;
+import jewel.protocol.RegistryCommand.ListPins;
 import jewel.protocol.RegistryCommand.Lookup;
 import jewel.protocol.RegistryCommand.ReportHoldings;
+import jewel.protocol.RegistryCommand.SetDefaultPin;
 import jewel.protocol.RegistryCommand.SetDefaultScheme;
+import jewel.protocol.RegistryCommand.SetPeerSettings;
+import jewel.protocol.RegistryCommand.SetPin;
 import jewel.protocol.RegistryEvent;
+import jewel.protocol.RegistryEvent.DefaultPinSet;
 import jewel.protocol.RegistryEvent.DefaultSchemeSet;
 import jewel.protocol.RegistryEvent.FileCommitted;
 import jewel.protocol.RegistryEvent.FileDeleted;
 import jewel.protocol.RegistryEvent.HoldingsReported;
+import jewel.protocol.RegistryEvent.PeerSettingsSet;
+import jewel.protocol.RegistryEvent.PinSet;
+import jewel.protocol.RegistryEvent.SaltBumped;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
 import jewel.protocol.RegistryReply.Found;
 import jewel.protocol.RegistryReply.Listing;
 import jewel.protocol.RegistryReply.NotFound;
+import jewel.protocol.RegistryReply.PeerTable;
+import jewel.protocol.RegistryReply.PinPlan;
+import jewel.protocol.RegistryReply.Pins;
 import jewel.protocol.RegistryReply.Rejected;
 import jewel.protocol.RegistryReply.Settings;
 import jewel.protocol.SchemeSpec;
@@ -53,9 +68,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * {@link RegistryState}). It runs as a Cluster Singleton on role {@code registry}; with the
  * LevelDB journal its events live on that node's disk.
  *
- * <p>Configuration ({@code jewel.registry} in this module's {@code reference.conf}):
- * {@code default-scheme} (the cluster default until someone sets one), {@code snapshot-every}
- * and {@code keep-snapshots}.
+ * <p>Configuration (in this module's {@code reference.conf}): {@code jewel.registry}'s {@code
+ * default-scheme} (the cluster default until someone sets one), {@code snapshot-every} and
+ * {@code keep-snapshots}; {@code jewel.pins}'s {@code default-fraction} (the cluster's default
+ * pin fraction until someone sets one) and {@code min-holders} (handed to peers in every pin
+ * plan; not persisted, so a restart with a new value applies it).
  */
 public final class Registry
     extends EventSourcedBehaviorWithEnforcedReplies<RegistryCommand, RegistryEvent, RegistryState> {
@@ -63,8 +80,9 @@ public final class Registry
   /** The registry's persistence id when a cluster has one registry. */
   public static final PersistenceId PERSISTENCE_ID = PersistenceId.ofUniqueId("jewel-registry");
 
-  /** The registry's settings, read from {@code jewel.registry}. */
-  public record Options(SchemeSpec defaultScheme, int snapshotEvery, int keepSnapshots) {
+  /** The registry's settings, read from {@code jewel.registry} and {@code jewel.pins}. */
+  public record Options(
+      SchemeSpec defaultScheme, int snapshotEvery, int keepSnapshots, double defaultFraction, int minHolders) {
     public Options {
       if (defaultScheme == null) {
         throw new IllegalArgumentException("jewel.registry.default-scheme must be set, like \"naive n=2\"");
@@ -77,9 +95,16 @@ public final class Registry
         throw new IllegalArgumentException(
             "jewel.registry.keep-snapshots must be at least 1, not " + keepSnapshots);
       }
+      if (!validFraction(defaultFraction)) {
+        throw new IllegalArgumentException(
+            "jewel.pins.default-fraction must be in (0, 1], like 0.1 or \"10%\", not " + defaultFraction);
+      }
+      if (minHolders < 1) {
+        throw new IllegalArgumentException("jewel.pins.min-holders must be at least 1, not " + minHolders);
+      }
     }
 
-    /** Reads {@code jewel.registry} from {@code root}, with one clear line per bad value. */
+    /** Reads {@code jewel.registry} and {@code jewel.pins} from {@code root}, with one clear line per bad value. */
     public static Options from(com.typesafe.config.Config root) {
       com.typesafe.config.Config c = root.getConfig("jewel.registry");
       String scheme = c.getString("default-scheme");
@@ -90,8 +115,34 @@ public final class Registry
         throw new IllegalArgumentException(
             "jewel.registry.default-scheme = \"" + scheme + "\": " + e.getMessage(), e);
       }
-      return new Options(spec, c.getInt("snapshot-every"), c.getInt("keep-snapshots"));
+      com.typesafe.config.Config pins = root.getConfig("jewel.pins");
+      return new Options(
+          spec, c.getInt("snapshot-every"), c.getInt("keep-snapshots"),
+          fraction(pins, "default-fraction"), pins.getInt("min-holders"));
     }
+
+    /** A fraction written as a number ({@code 0.1}) or a percentage ({@code "10%"}). */
+    private static double fraction(com.typesafe.config.Config c, String key) {
+      Object raw = c.getValue(key).unwrapped();
+      String text = String.valueOf(raw).trim();
+      try {
+        if (raw instanceof Number n) {
+          return n.doubleValue();
+        }
+        if (text.endsWith("%")) {
+          return Double.parseDouble(text.substring(0, text.length() - 1).trim()) / 100;
+        }
+        return Double.parseDouble(text);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "jewel.pins." + key + " must be in (0, 1], like 0.1 or \"10%\", not \"" + text + "\"", e);
+      }
+    }
+  }
+
+  /** Whether {@code f} is a fraction a pin can have: in (0, 1], not NaN. */
+  static boolean validFraction(double f) {
+    return f > 0 && f <= 1;
   }
 
   public static Behavior<RegistryCommand> create() {
@@ -137,6 +188,13 @@ public final class Registry
         .onCommand(ReportHoldings.class, this::onReportHoldings)
         .onCommand(SetDefaultScheme.class, this::onSetDefaultScheme)
         .onCommand(GetSettings.class, (state, c) -> Effect().reply(c.replyTo(), settings(state)))
+        .onCommand(SetPin.class, this::onSetPin)
+        .onCommand(SetDefaultPin.class, this::onSetDefaultPin)
+        .onCommand(ListPins.class, (state, c) -> Effect().reply(c.replyTo(), pins(state)))
+        .onCommand(SetPeerSettings.class, this::onSetPeerSettings)
+        .onCommand(GetPeerSettings.class, (state, c) -> Effect().reply(c.replyTo(), peerTable(state)))
+        .onCommand(GetPinPlan.class, this::onGetPinPlan)
+        .onCommand(BumpSalt.class, this::onBumpSalt)
         .build();
   }
 
@@ -261,6 +319,100 @@ public final class Registry
     return new Settings(cluster, state.sortedPeerDefaults());
   }
 
+  // ---------------------------------------------------------------- pins
+
+  private ReplyEffect<RegistryEvent, RegistryState> onSetPin(RegistryState state, SetPin c) {
+    FileName name = c.name();
+    if (name == null) {
+      return Effect().reply(c.replyTo(), new Rejected("pin of no name: give a file name"));
+    }
+    if (!state.has(name)) {
+      return Effect().reply(c.replyTo(), new NotFound(name));
+    }
+    if (Objects.equals(state.pin(name), c.pin())) {
+      return Effect().reply(c.replyTo(), pinOf(state, name));
+    }
+    return Effect().persist(new PinSet(name, c.pin())).thenReply(c.replyTo(), after -> pinOf(after, name));
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onSetDefaultPin(RegistryState state, SetDefaultPin c) {
+    double f = c.fraction();
+    if (!validFraction(f)) {
+      return Effect()
+          .reply(c.replyTo(), new Rejected("a fraction must be in (0, 1], like 0.1 or 10%, not " + f));
+    }
+    // Compared with the fraction last set, not the configured one: setting the configured
+    // value explicitly records it, so a later change of the configuration does not move it.
+    if (state.defaultFraction() != null && state.defaultFraction() == f) {
+      return Effect().reply(c.replyTo(), pins(state));
+    }
+    return Effect().persist(new DefaultPinSet(f)).thenReply(c.replyTo(), this::pins);
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onSetPeerSettings(
+      RegistryState state, SetPeerSettings c) {
+    if (c.peer() == null) {
+      return Effect().reply(c.replyTo(), new Rejected("settings for no peer: name the peer, like peer-3"));
+    }
+    // No settings means the defaults: the peer's entry goes.
+    PeerSettings settings = c.settings() == null ? PeerSettings.DEFAULT : c.settings();
+    if (state.peerSettings(c.peer()).equals(settings)) {
+      return Effect().reply(c.replyTo(), peerTable(state));
+    }
+    return Effect()
+        .persist(new PeerSettingsSet(c.peer(), settings))
+        .thenReply(c.replyTo(), this::peerTable);
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onGetPinPlan(RegistryState state, GetPinPlan c) {
+    double defaultFraction = state.defaultFraction(options.defaultFraction());
+    return Effect()
+        .reply(
+            c.replyTo(),
+            new PinPlan(state.pinnedBlocks(defaultFraction), state.sortedPeerSettings(), options.minHolders()));
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onBumpSalt(RegistryState state, BumpSalt c) {
+    BlockId block = c.block();
+    if (block == null) {
+      ctx.getLog().warn("ignoring a salt bump without a block: {}", c);
+      return Effect().noReply();
+    }
+    if (!state.knows(block)) {
+      ctx.getLog().debug("ignoring a salt bump of block {}, which no file references", block.shortHex());
+      return Effect().noReply();
+    }
+    long salt = state.salt(block);
+    if (salt != c.fromSalt() || salt == Long.MAX_VALUE) {
+      // Two scans saw the same shortage: the first bump won, this one is stale.
+      ctx.getLog()
+          .debug("ignoring a salt bump of block {} from {}: its salt is {}", block.shortHex(), c.fromSalt(), salt);
+      return Effect().noReply();
+    }
+    String reason = c.reason() == null || c.reason().isBlank() ? "no reason given" : c.reason();
+    return Effect()
+        .persist(new SaltBumped(block, salt + 1, c.reason()))
+        .thenRun(
+            after ->
+                ctx.getLog().info("block {} salt {} -> {}: {}", block.shortHex(), salt, salt + 1, reason))
+        .thenNoReply();
+  }
+
+  /** The pin of {@code name} alone: one line, or none if it has no pin. */
+  private Pins pinOf(RegistryState state, FileName name) {
+    double defaultFraction = state.defaultFraction(options.defaultFraction());
+    return new Pins(state.pinView(name, defaultFraction).stream().toList(), defaultFraction);
+  }
+
+  private Pins pins(RegistryState state) {
+    double defaultFraction = state.defaultFraction(options.defaultFraction());
+    return new Pins(state.pinViews(defaultFraction), defaultFraction);
+  }
+
+  private PeerTable peerTable(RegistryState state) {
+    return new PeerTable(state.sortedPeerSettings());
+  }
+
   // ---------------------------------------------------------------- events
 
   @Override
@@ -271,6 +423,10 @@ public final class Registry
         .onEvent(FileDeleted.class, (state, e) -> state.deleted(e.name()))
         .onEvent(HoldingsReported.class, (state, e) -> state.holdingsReported(e.peer(), e.blocks()))
         .onEvent(DefaultSchemeSet.class, (state, e) -> state.defaultSchemeSet(e.peer(), e.scheme()))
+        .onEvent(PinSet.class, (state, e) -> state.pinSet(e.name(), e.pin()))
+        .onEvent(DefaultPinSet.class, (state, e) -> state.defaultPinSet(e.fraction()))
+        .onEvent(PeerSettingsSet.class, (state, e) -> state.peerSettingsSet(e.peer(), e.settings()))
+        .onEvent(SaltBumped.class, (state, e) -> state.saltBumped(e.block(), e.salt()))
         .build();
   }
 
@@ -284,8 +440,8 @@ public final class Registry
             state ->
                 ctx.getLog()
                     .info(
-                        "registry {} recovered: {} files, {} blocks",
-                        persistenceId().id(), state.fileCount(), state.blockCount()))
+                        "registry {} recovered: {} files, {} blocks, {} pins",
+                        persistenceId().id(), state.fileCount(), state.blockCount(), state.pinCount()))
         .onSignal(
             RecoveryFailed.class,
             (state, signal) -> ctx.getLog().error("registry recovery failed", signal.getFailure()))

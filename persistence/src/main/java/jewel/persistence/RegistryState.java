@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,10 @@ import jewel.protocol.FileEntry;
 import jewel.protocol.FileName;
 import jewel.protocol.JewelSerializable;
 import jewel.protocol.PeerId;
+import jewel.protocol.PeerSettings;
+import jewel.protocol.Pin;
+import jewel.protocol.PinnedBlock;
+import jewel.protocol.RegistryReply.PinView;
 import jewel.protocol.SchemeSpec;
 import jewel.protocol.StoredBlock;
 
@@ -40,8 +45,21 @@ import jewel.protocol.StoredBlock;
  *       parent roots are those trees' roots, see {@link #parentRoots});
  *   <li>{@code book}: block hex → peers that hold it, sorted by {@link PeerId} order;
  *   <li>{@code clusterDefault} (null until someone sets it: the configured default applies)
- *       and {@code peerDefaults} by peer name.
+ *       and {@code peerDefaults} by peer name;
+ *   <li>{@code pins}: file name → its fractional {@link Pin} (files without one are absent);
+ *   <li>{@code defaultFraction}: the cluster's default pin fraction (null until someone sets
+ *       it: the configured {@code jewel.pins.default-fraction} applies);
+ *   <li>{@code salts}: block hex → the block's salt, only for blocks whose salt was bumped
+ *       (the others have salt 0);
+ *   <li>{@code merkleRoots}: block hex → the Merkle root over its 64 KiB chunks, the first
+ *       one a commit recorded for that block;
+ *   <li>{@code peerSettings}: peer name → its {@link PeerSettings}, only for peers whose
+ *       settings differ from {@link PeerSettings#DEFAULT}.
  * </ul>
+ *
+ * <p>Salts and Merkle roots are kept per block, not per file: they leave the state with the
+ * block, when no file references it any more, and so does a file's pin when the file is
+ * deleted. A file replaced under the same name keeps its pin.
  *
  * <p>A tree is keyed by its root <em>and</em> a digest of its layout and children ({@link
  * #treeKey}), not by its root alone: the same content stored under two schemes has one root
@@ -50,7 +68,8 @@ import jewel.protocol.StoredBlock;
  * when the last file whose tree contains it goes.
  *
  * <p>Immutable: the event methods ({@link #committed}, {@link #deleted}, {@link
- * #holdingsReported}, {@link #defaultSchemeSet}) return a new state and copy only the maps an
+ * #holdingsReported}, {@link #defaultSchemeSet}, {@link #pinSet}, {@link #defaultPinSet},
+ * {@link #peerSettingsSet}, {@link #saltBumped}) return a new state and copy only the maps an
  * event touches. Maps handed to the constructor are owned by the new state (wrapped, not
  * copied), so do not change them afterwards.
  */
@@ -60,7 +79,12 @@ public record RegistryState(
     Map<String, List<String>> catalog,
     Map<String, List<PeerId>> book,
     SchemeSpec clusterDefault,
-    Map<String, SchemeSpec> peerDefaults)
+    Map<String, SchemeSpec> peerDefaults,
+    Map<String, Pin> pins,
+    Double defaultFraction,
+    Map<String, Long> salts,
+    Map<String, String> merkleRoots,
+    Map<String, PeerSettings> peerSettings)
     implements JewelSerializable {
 
   /** A file in the index: everything of {@link FileEntry} but its tree and holders. */
@@ -98,10 +122,16 @@ public record RegistryState(
     catalog = owned(catalog);
     book = owned(book);
     peerDefaults = owned(peerDefaults);
+    // A snapshot from before fractional pins has none of these: they come back null.
+    pins = owned(pins);
+    salts = owned(salts);
+    merkleRoots = owned(merkleRoots);
+    peerSettings = owned(peerSettings);
   }
 
   public static RegistryState empty() {
-    return new RegistryState(Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of());
+    return new RegistryState(
+        Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of(), Map.of(), null, Map.of(), Map.of(), Map.of());
   }
 
   // ---------------------------------------------------------------- queries
@@ -201,19 +231,130 @@ public record RegistryState(
     return List.copyOf(seen);
   }
 
+  /** Whether the index has a file called {@code name}. */
+  public boolean has(FileName name) {
+    return index.containsKey(name.value());
+  }
+
+  /** The pin of {@code name}, or null if it has none. */
+  public Pin pin(FileName name) {
+    return pins.get(name.value());
+  }
+
+  public int pinCount() {
+    return pins.size();
+  }
+
+  /** The default pin fraction: the one last set, or {@code configured} if none was. */
+  public double defaultFraction(double configured) {
+    return defaultFraction != null ? defaultFraction : configured;
+  }
+
+  /** The salt of {@code block}: 0 until the availability scan bumps it. */
+  public long salt(BlockId block) {
+    return salts.getOrDefault(block.hex(), 0L);
+  }
+
+  /** The Merkle root recorded for {@code block}, or null if no commit carried one. */
+  public String merkleRoot(BlockId block) {
+    return merkleRoots.get(block.hex());
+  }
+
+  /** The settings of {@code peer}: {@link PeerSettings#DEFAULT} unless some were set. */
+  public PeerSettings peerSettings(PeerId peer) {
+    return peerSettings.getOrDefault(peer.name(), PeerSettings.DEFAULT);
+  }
+
+  /** The peers whose settings are not the defaults, sorted by peer name. */
+  public Map<String, PeerSettings> sortedPeerSettings() {
+    return Collections.unmodifiableMap(new TreeMap<>(peerSettings));
+  }
+
+  /** The bytes of a file's blocks (every block of its tree, as stored), or 0 if unknown. */
+  public long blockBytes(FileName name) {
+    IndexEntry e = index.get(name.value());
+    return e == null ? 0 : blockBytes(tree(name.value(), e));
+  }
+
+  /**
+   * The pin of {@code name} as a line of a listing, or empty if the file has no pin: its
+   * fraction in force comes from the pin, its blocks' bytes and {@code defaultFraction}.
+   */
+  public Optional<PinView> pinView(FileName name, double defaultFraction) {
+    Pin pin = pins.get(name.value());
+    IndexEntry e = index.get(name.value());
+    if (pin == null || e == null) {
+      return Optional.empty();
+    }
+    long bytes = blockBytes(tree(name.value(), e));
+    return Optional.of(new PinView(name, pin, pin.effectiveFraction(defaultFraction, bytes), bytes));
+  }
+
+  /** Every pinned file's line, sorted by file name. */
+  public List<PinView> pinViews(double defaultFraction) {
+    List<PinView> views = new ArrayList<>(pins.size());
+    for (String name : new TreeSet<>(pins.keySet())) {
+      pinView(new FileName(name), defaultFraction).ifPresent(views::add);
+    }
+    return views;
+  }
+
+  /**
+   * Every block of every pinned file, as peers need it to compute their share: pinned files
+   * in name order, each file's blocks in tree order, a block listed once. A block that two
+   * pinned files share (same content) takes the <em>higher</em> of their fractions, and the
+   * name of a file that asks for it, so that it is never held by fewer peers than one of
+   * its files asks for; it keeps the place where it first appeared.
+   */
+  public List<PinnedBlock> pinnedBlocks(double defaultFraction) {
+    Map<String, PinnedBlock> byBlock = new LinkedHashMap<>();
+    for (String name : new TreeSet<>(pins.keySet())) {
+      IndexEntry e = index.get(name);
+      if (e == null) {
+        continue;
+      }
+      BlockTree tree = tree(name, e);
+      double fraction = pins.get(name).effectiveFraction(defaultFraction, blockBytes(tree));
+      for (TreeBlock b : tree.blocks()) {
+        PinnedBlock seen = byBlock.get(b.id().hex());
+        if (seen == null || fraction > seen.fraction()) {
+          byBlock.put(
+              b.id().hex(),
+              new PinnedBlock(
+                  new FileName(name), b.id(), b.length(), salt(b.id()), fraction, holders(b.id()),
+                  merkleRoot(b.id())));
+        }
+      }
+    }
+    return List.copyOf(byBlock.values());
+  }
+
   /** The per-peer defaults, sorted by peer name. */
   public Map<String, SchemeSpec> sortedPeerDefaults() {
     return Collections.unmodifiableMap(new TreeMap<>(peerDefaults));
   }
 
-  private FileEntry compose(String name, IndexEntry e) {
+  private BlockTree tree(String name, IndexEntry e) {
     BlockTree tree = trees.get(e.tree());
     if (tree == null) {
       throw new IllegalStateException("registry state broken: file '" + name + "' has no tree " + e.tree());
     }
+    return tree;
+  }
+
+  private static long blockBytes(BlockTree tree) {
+    long bytes = 0;
+    for (TreeBlock b : tree.blocks()) {
+      bytes += b.length();
+    }
+    return bytes;
+  }
+
+  private FileEntry compose(String name, IndexEntry e) {
+    BlockTree tree = tree(name, e);
     List<StoredBlock> blocks = new ArrayList<>(tree.blocks().size());
     for (TreeBlock b : tree.blocks()) {
-      blocks.add(new StoredBlock(b.index(), b.id(), b.length(), holders(b.id())));
+      blocks.add(new StoredBlock(b.index(), b.id(), b.length(), holders(b.id()), merkleRoot(b.id())));
     }
     return new FileEntry(
         new FileName(name), e.size(), e.root(), e.scheme(), tree.layout(), blocks, e.storedAtMillis());
@@ -224,8 +365,9 @@ public record RegistryState(
   /**
    * {@code entry} enters the index, replacing any file of its name. Its tree is added (or
    * shared if an identical one exists), its blocks enter the catalog and its holders are
-   * added to the book. The replaced file's tree is released: blocks no tree contains any
-   * more leave the catalog and the book.
+   * added to the book, and the Merkle roots it carries are recorded for blocks that have
+   * none yet. The replaced file's tree is released: blocks no tree contains any more leave
+   * the catalog, the book, the salts and the roots. A pin on the name stays.
    */
   public RegistryState committed(FileEntry entry) {
     String name = entry.name().value();
@@ -236,6 +378,8 @@ public record RegistryState(
     Map<String, BlockTree> newTrees = new HashMap<>(trees);
     Map<String, List<String>> newCatalog = new HashMap<>(catalog);
     Map<String, List<PeerId>> newBook = new HashMap<>(book);
+    Map<String, Long> newSalts = new HashMap<>(salts);
+    Map<String, String> newRoots = new HashMap<>(merkleRoots);
 
     IndexEntry old =
         newIndex.put(
@@ -261,16 +405,24 @@ public record RegistryState(
       if (!b.holders().isEmpty()) {
         newBook.put(b.id().hex(), union(newBook.get(b.id().hex()), b.holders()));
       }
+      if (b.merkleRoot() != null && !b.merkleRoot().isBlank()) {
+        newRoots.putIfAbsent(b.id().hex(), b.merkleRoot());
+      }
     }
 
     // Release the replaced file's tree last, so blocks it shares with the new one stay.
     if (old != null && !old.tree().equals(key)) {
-      release(name, old.tree(), newTrees, newCatalog, newBook);
+      release(name, old.tree(), newTrees, newCatalog, newBook, newSalts, newRoots);
     }
-    return new RegistryState(newIndex, newTrees, newCatalog, newBook, clusterDefault, peerDefaults);
+    return new RegistryState(
+        newIndex, newTrees, newCatalog, newBook, clusterDefault, peerDefaults, pins, defaultFraction,
+        newSalts, newRoots, peerSettings);
   }
 
-  /** {@code name} leaves the index; blocks no remaining file references leave catalog and book. */
+  /**
+   * {@code name} leaves the index with its pin; blocks no remaining file references leave
+   * the catalog, the book, the salts and the roots.
+   */
   public RegistryState deleted(FileName name) {
     IndexEntry old = index.get(name.value());
     if (old == null) {
@@ -281,8 +433,17 @@ public record RegistryState(
     Map<String, BlockTree> newTrees = new HashMap<>(trees);
     Map<String, List<String>> newCatalog = new HashMap<>(catalog);
     Map<String, List<PeerId>> newBook = new HashMap<>(book);
-    release(name.value(), old.tree(), newTrees, newCatalog, newBook);
-    return new RegistryState(newIndex, newTrees, newCatalog, newBook, clusterDefault, peerDefaults);
+    Map<String, Long> newSalts = new HashMap<>(salts);
+    Map<String, String> newRoots = new HashMap<>(merkleRoots);
+    release(name.value(), old.tree(), newTrees, newCatalog, newBook, newSalts, newRoots);
+    Map<String, Pin> newPins = pins;
+    if (pins.containsKey(name.value())) {
+      newPins = new HashMap<>(pins);
+      newPins.remove(name.value());
+    }
+    return new RegistryState(
+        newIndex, newTrees, newCatalog, newBook, clusterDefault, peerDefaults, newPins, defaultFraction,
+        newSalts, newRoots, peerSettings);
   }
 
   /**
@@ -310,7 +471,9 @@ public record RegistryState(
     for (String hex : now) {
       newBook.put(hex, plus(newBook.get(hex), peer, Comparator.naturalOrder()));
     }
-    return new RegistryState(index, trees, catalog, newBook, clusterDefault, peerDefaults);
+    return new RegistryState(
+        index, trees, catalog, newBook, clusterDefault, peerDefaults, pins, defaultFraction, salts,
+        merkleRoots, peerSettings);
   }
 
   /**
@@ -319,7 +482,9 @@ public record RegistryState(
    */
   public RegistryState defaultSchemeSet(PeerId peer, SchemeSpec scheme) {
     if (peer == null) {
-      return new RegistryState(index, trees, catalog, book, scheme, peerDefaults);
+      return new RegistryState(
+          index, trees, catalog, book, scheme, peerDefaults, pins, defaultFraction, salts, merkleRoots,
+          peerSettings);
     }
     Map<String, SchemeSpec> newDefaults = new HashMap<>(peerDefaults);
     if (scheme == null) {
@@ -327,7 +492,61 @@ public record RegistryState(
     } else {
       newDefaults.put(peer.name(), scheme);
     }
-    return new RegistryState(index, trees, catalog, book, clusterDefault, newDefaults);
+    return new RegistryState(
+        index, trees, catalog, book, clusterDefault, newDefaults, pins, defaultFraction, salts, merkleRoots,
+        peerSettings);
+  }
+
+  /** {@code name} gets {@code pin}, or loses its pin if {@code pin} is null. Unknown files are ignored. */
+  public RegistryState pinSet(FileName name, Pin pin) {
+    if (!has(name)) {
+      return this;
+    }
+    Map<String, Pin> newPins = new HashMap<>(pins);
+    if (pin == null) {
+      newPins.remove(name.value());
+    } else {
+      newPins.put(name.value(), pin);
+    }
+    return new RegistryState(
+        index, trees, catalog, book, clusterDefault, peerDefaults, newPins, defaultFraction, salts,
+        merkleRoots, peerSettings);
+  }
+
+  /** The cluster's default pin fraction becomes {@code fraction}. */
+  public RegistryState defaultPinSet(double fraction) {
+    return new RegistryState(
+        index, trees, catalog, book, clusterDefault, peerDefaults, pins, fraction, salts, merkleRoots,
+        peerSettings);
+  }
+
+  /** {@code peer}'s settings become {@code settings}; the defaults (or null) remove its entry. */
+  public RegistryState peerSettingsSet(PeerId peer, PeerSettings settings) {
+    Map<String, PeerSettings> newSettings = new HashMap<>(peerSettings);
+    if (settings == null || settings.equals(PeerSettings.DEFAULT)) {
+      newSettings.remove(peer.name());
+    } else {
+      newSettings.put(peer.name(), settings);
+    }
+    return new RegistryState(
+        index, trees, catalog, book, clusterDefault, peerDefaults, pins, defaultFraction, salts,
+        merkleRoots, newSettings);
+  }
+
+  /** {@code block}'s salt becomes {@code salt}. Blocks no file references are ignored. */
+  public RegistryState saltBumped(BlockId block, long salt) {
+    if (!knows(block)) {
+      return this;
+    }
+    Map<String, Long> newSalts = new HashMap<>(salts);
+    if (salt == 0) {
+      newSalts.remove(block.hex());
+    } else {
+      newSalts.put(block.hex(), salt);
+    }
+    return new RegistryState(
+        index, trees, catalog, book, clusterDefault, peerDefaults, pins, defaultFraction, newSalts,
+        merkleRoots, peerSettings);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -368,7 +587,9 @@ public record RegistryState(
       String key,
       Map<String, BlockTree> trees,
       Map<String, List<String>> catalog,
-      Map<String, List<PeerId>> book) {
+      Map<String, List<PeerId>> book,
+      Map<String, Long> salts,
+      Map<String, String> roots) {
     BlockTree tree = trees.get(key);
     if (tree == null) {
       return;
@@ -384,6 +605,8 @@ public record RegistryState(
       if (parents.isEmpty()) {
         catalog.remove(id.hex());
         book.remove(id.hex());
+        salts.remove(id.hex());
+        roots.remove(id.hex());
       } else {
         catalog.put(id.hex(), parents);
       }

@@ -62,6 +62,16 @@ final class Fixtures {
         1_700_000_000_000L);
   }
 
+  /** A Merkle root for {@code block}, made up but stable: 64 hex characters. */
+  static String merkleRoot(BlockId block) {
+    return block("merkle root of " + block.hex()).hex();
+  }
+
+  /** {@code entry} with a Merkle root on every block, as a store records them. */
+  static FileEntry rooted(FileEntry entry) {
+    return entry.withBlocks(entry.blocks().stream().map(b -> b.withMerkleRoot(merkleRoot(b.id()))).toList());
+  }
+
   static List<BlockId> ids(FileEntry entry) {
     return entry.blocks().stream().map(StoredBlock::id).toList();
   }

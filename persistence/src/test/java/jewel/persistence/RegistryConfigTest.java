@@ -16,7 +16,7 @@ class RegistryConfigTest {
   void referenceDefaults() {
     Config config = ConfigFactory.load();
     assertEquals(
-        new Registry.Options(SchemeSpec.parse("naive n=2"), 100, 2), Registry.Options.from(config));
+        new Registry.Options(SchemeSpec.parse("naive n=2"), 100, 2, 0.5, 2), Registry.Options.from(config));
     assertEquals("pekko.persistence.journal.leveldb", config.getString("pekko.persistence.journal.plugin"));
     assertEquals(false, config.getBoolean("pekko.persistence.journal.leveldb.native"));
     assertEquals(
@@ -38,6 +38,37 @@ class RegistryConfigTest {
             IllegalArgumentException.class,
             () -> Registry.Options.from(with("jewel.registry.snapshot-every = 0")));
     assertEquals("jewel.registry.snapshot-every must be at least 1, not 0", badEvery.getMessage());
+
+    for (String bad : new String[] {"0", "1.5", "-0.1", "\"150%\""}) {
+      var badFraction =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> Registry.Options.from(with("jewel.pins.default-fraction = " + bad)));
+      assertTrue(
+          badFraction.getMessage().startsWith("jewel.pins.default-fraction must be in (0, 1], like 0.1 or \"10%\", not "),
+          badFraction.getMessage());
+    }
+    assertEquals(
+        "jewel.pins.default-fraction must be in (0, 1], like 0.1 or \"10%\", not \"half\"",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Registry.Options.from(with("jewel.pins.default-fraction = half")))
+            .getMessage());
+    assertEquals(
+        "jewel.pins.min-holders must be at least 1, not 0",
+        assertThrows(
+                IllegalArgumentException.class, () -> Registry.Options.from(with("jewel.pins.min-holders = 0")))
+            .getMessage());
+  }
+
+  @Test
+  void pinSettingsFromConfig() {
+    Registry.Options options =
+        Registry.Options.from(with("jewel.pins { default-fraction = \"10%\", min-holders = 3 }"));
+    assertEquals(0.1, options.defaultFraction(), 1e-12);
+    assertEquals(3, options.minHolders());
+    assertEquals(1.0, Registry.Options.from(with("jewel.pins.default-fraction = 1")).defaultFraction());
+    assertEquals(0.25, Registry.Options.from(with("jewel.pins.default-fraction = \"0.25\"")).defaultFraction());
   }
 
   private static Config with(String line) {

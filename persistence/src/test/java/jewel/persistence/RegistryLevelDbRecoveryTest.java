@@ -2,7 +2,10 @@ package jewel.persistence;
 
 import static jewel.persistence.Fixtures.P1;
 import static jewel.persistence.Fixtures.P2;
+import static jewel.persistence.Fixtures.block;
 import static jewel.persistence.Fixtures.name;
+import static jewel.persistence.Fixtures.rooted;
+import static jewel.persistence.Fixtures.sharded;
 import static jewel.persistence.Fixtures.whole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,8 +20,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import jewel.protocol.FileEntry;
+import jewel.protocol.PeerSettings;
+import jewel.protocol.Pin;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -169,6 +175,37 @@ class RegistryLevelDbRecoveryTest {
     assertEquals(
         new RegistryReply.NotFound(name("file-5")),
         ask(registry, r -> new RegistryCommand.Lookup(name("file-5"), r)));
+  }
+
+  @Test
+  void pinsSaltsRootsAndPeerSettingsComeBackFromTheSnapshotAlone() throws IOException {
+    start();
+    ActorRef<RegistryCommand> registry = testKit.spawn(Registry.create());
+    FileEntry a = rooted(sharded("a", "a", List.of(block("a0"), block("a1")), P1, P2));
+    FileEntry b = rooted(whole("b", "b", P2));
+    // Six events: the snapshot after the sixth has all of them.
+    assertInstanceOf(RegistryReply.Committed.class, ask(registry, r -> new RegistryCommand.Commit(a, false, r)));
+    assertInstanceOf(RegistryReply.Committed.class, ask(registry, r -> new RegistryCommand.Commit(b, false, r)));
+    assertInstanceOf(RegistryReply.Pins.class, ask(registry, r -> new RegistryCommand.SetPin(name("a"), Pin.fraction(0.3), r)));
+    assertInstanceOf(RegistryReply.Pins.class, ask(registry, r -> new RegistryCommand.SetDefaultPin(0.2, r)));
+    PeerSettings infinite = PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY);
+    assertInstanceOf(
+        RegistryReply.PeerTable.class, ask(registry, r -> new RegistryCommand.SetPeerSettings(P1, infinite, r)));
+    registry.tell(new RegistryCommand.BumpSalt(block("a1"), 0, "test"));
+    RegistryReply plan = ask(registry, RegistryCommand.GetPinPlan::new);
+    RegistryReply pins = ask(registry, RegistryCommand.ListPins::new);
+    assertEquals(1L, ((RegistryReply.PinPlan) plan).blocks().get(1).salt());
+    awaitSnapshotAt(6);
+    stop();
+
+    deleteTree(journal());
+    start();
+    registry = testKit.spawn(Registry.create());
+    assertEquals(plan, ask(registry, RegistryCommand.GetPinPlan::new));
+    assertEquals(pins, ask(registry, RegistryCommand.ListPins::new));
+    assertEquals(
+        new RegistryReply.PeerTable(Map.of("peer-1", infinite)), ask(registry, RegistryCommand.GetPeerSettings::new));
+    assertEquals(new RegistryReply.Found(a), ask(registry, r -> new RegistryCommand.Lookup(name("a"), r)));
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -4,15 +4,23 @@ import static jewel.persistence.Fixtures.P1;
 import static jewel.persistence.Fixtures.P2;
 import static jewel.persistence.Fixtures.P3;
 import static jewel.persistence.Fixtures.block;
+import static jewel.persistence.Fixtures.merkleRoot;
 import static jewel.persistence.Fixtures.name;
+import static jewel.persistence.Fixtures.rooted;
 import static jewel.persistence.Fixtures.sharded;
 import static jewel.persistence.Fixtures.whole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import jewel.protocol.FileEntry;
+import jewel.protocol.PeerSettings;
+import jewel.protocol.Pin;
+import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryEvent;
 import jewel.protocol.RegistryReply;
@@ -25,6 +33,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,14 +58,69 @@ class RegistrySerializationTest {
   private static RegistryState busyState() {
     FileEntry a = sharded("a", "a", List.of(block("a0"), block("shared")), P1, P2);
     FileEntry b = whole("b", "b", P3, P1);
-    FileEntry c = sharded("c", "c", List.of(block("shared"), block("c1")), P3);
+    FileEntry c = rooted(sharded("c", "c", List.of(block("shared"), block("c1")), P3));
     return RegistryState.empty()
         .committed(a)
         .committed(b)
         .committed(c)
         .holdingsReported(P2, List.of(block("c1"), block("b")))
         .defaultSchemeSet(null, SchemeSpec.parse("reedsolomon k=4 n=6"))
-        .defaultSchemeSet(P1, SchemeSpec.of("hosting"));
+        .defaultSchemeSet(P1, SchemeSpec.of("hosting"))
+        .pinSet(name("a"), Pin.fraction(0.25))
+        .pinSet(name("b"), Pin.followDefault())
+        .pinSet(name("c"), Pin.sizeLimit(1L << 30))
+        .defaultPinSet(0.1)
+        .saltBumped(block("shared"), 3)
+        .peerSettingsSet(P1, PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY))
+        .peerSettingsSet(P2, new PeerSettings(0.5, true, 1L << 40, true));
+  }
+
+  /**
+   * A snapshot and an event written before fractional pins (without the state's pin fields
+   * and without Merkle roots) still read, as a state without pins and blocks without roots.
+   */
+  @Test
+  void snapshotsAndEventsFromBeforePinsStillRead() throws Exception {
+    var system = Adapter.toClassic(testKit.system());
+    var serialization = SerializationExtension.get(system);
+    var mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-cbor", Optional.empty());
+
+    RegistryState now = busyState();
+    ObjectNode old = mapper.valueToTree(now);
+    for (String field : List.of("pins", "defaultFraction", "salts", "merkleRoots", "peerSettings")) {
+      assertTrue(old.has(field), field);
+      old.remove(field);
+    }
+    var serializer = serialization.findSerializerFor(now);
+    Object back =
+        serialization
+            .deserialize(mapper.writeValueAsBytes(old), serializer.identifier(), RegistryState.class.getName())
+            .get();
+    RegistryState expected =
+        new RegistryState(
+            now.index(), now.trees(), now.catalog(), now.book(), now.clusterDefault(), now.peerDefaults(),
+            Map.of(), null, Map.of(), Map.of(), Map.of());
+    assertEquals(expected, back);
+
+    FileEntry entry = rooted(sharded("f", "f", List.of(block("f0")), P1));
+    ObjectNode event = mapper.valueToTree(new RegistryEvent.FileCommitted(entry));
+    ((ObjectNode) event.get("entry").get("blocks").get(0)).remove("merkleRoot");
+    Object eventBack =
+        serialization
+            .deserialize(
+                mapper.writeValueAsBytes(event), serializer.identifier(), RegistryEvent.FileCommitted.class.getName())
+            .get();
+    assertEquals(new RegistryEvent.FileCommitted(sharded("f", "f", List.of(block("f0")), P1)), eventBack);
+  }
+
+  @Test
+  void theBusyStateHasSomethingEverywhere() {
+    RegistryState state = busyState();
+    assertEquals(3, state.pins().size());
+    assertEquals(0.1, state.defaultFraction());
+    assertEquals(1, state.salts().size());
+    assertEquals(2, state.merkleRoots().size());
+    assertEquals(2, state.peerSettings().size());
   }
 
   @Test
@@ -64,6 +128,20 @@ class RegistrySerializationTest {
     ActorRef<RegistryReply> replyTo = testKit.<RegistryReply>createTestProbe().ref();
     FileEntry entry = sharded("f.bin", "f", List.of(block("f0"), block("f1"), block("f2")), P1, P2);
     SchemeSpec scheme = SchemeSpec.parse("shardshard k=3 m=2");
+    FileEntry withRoots = rooted(entry);
+    Pin fraction = Pin.fraction(0.1);
+    Pin sizeLimit = Pin.sizeLimit(1L << 30);
+    Pin followDefault = Pin.followDefault();
+    PeerSettings infinite = PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY);
+    PeerSettings odd = new PeerSettings(2.5, true, 123_456_789L, true);
+    PinnedBlock pinned =
+        new PinnedBlock(name("f.bin"), block("f0"), 100, 2, 0.25, List.of(P1, P3), merkleRoot(block("f0")));
+    PinnedBlock noRoot = new PinnedBlock(name("f.bin"), block("f1"), 101, 0, 1.0, List.of(), null);
+    var views =
+        List.of(
+            new RegistryReply.PinView(name("a"), fraction, 0.1, 300),
+            new RegistryReply.PinView(name("b"), sizeLimit, 1.0, 1000),
+            new RegistryReply.PinView(name("c"), followDefault, 0.5, 0));
 
     List<Object> messages =
         List.of(
@@ -75,11 +153,33 @@ class RegistrySerializationTest {
             new RegistryCommand.SetDefaultScheme(null, scheme, replyTo),
             new RegistryCommand.SetDefaultScheme(P2, scheme, replyTo),
             new RegistryCommand.GetSettings(replyTo),
+            new RegistryCommand.Commit(withRoots, false, replyTo),
+            new RegistryCommand.SetPin(name("f.bin"), fraction, replyTo),
+            new RegistryCommand.SetPin(name("f.bin"), sizeLimit, replyTo),
+            new RegistryCommand.SetPin(name("f.bin"), followDefault, replyTo),
+            new RegistryCommand.SetPin(name("f.bin"), null, replyTo),
+            new RegistryCommand.SetDefaultPin(0.25, replyTo),
+            new RegistryCommand.ListPins(replyTo),
+            new RegistryCommand.SetPeerSettings(P1, infinite, replyTo),
+            new RegistryCommand.SetPeerSettings(P2, odd, replyTo),
+            new RegistryCommand.GetPeerSettings(replyTo),
+            new RegistryCommand.GetPinPlan(replyTo),
+            new RegistryCommand.BumpSalt(block("f0"), 4, "1 live holder, fewer than 2"),
             new RegistryEvent.FileCommitted(entry),
             new RegistryEvent.FileDeleted(name("f.bin")),
             new RegistryEvent.HoldingsReported(P3, List.of(block("f2"))),
             new RegistryEvent.DefaultSchemeSet(null, scheme),
             new RegistryEvent.DefaultSchemeSet(P1, scheme),
+            new RegistryEvent.FileCommitted(withRoots),
+            new RegistryEvent.PinSet(name("f.bin"), fraction),
+            new RegistryEvent.PinSet(name("f.bin"), sizeLimit),
+            new RegistryEvent.PinSet(name("f.bin"), followDefault),
+            new RegistryEvent.PinSet(name("f.bin"), null),
+            new RegistryEvent.DefaultPinSet(0.75),
+            new RegistryEvent.PeerSettingsSet(P1, infinite),
+            new RegistryEvent.PeerSettingsSet(P2, PeerSettings.DEFAULT),
+            new RegistryEvent.SaltBumped(block("f0"), 5, "1 live holder, fewer than 2"),
+            new RegistryEvent.SaltBumped(block("f1"), 1, null),
             new RegistryReply.Committed(entry, List.of(block("old"))),
             new RegistryReply.Rejected("file 'f.bin' exists: use --replace to overwrite it"),
             new RegistryReply.Found(entry),
@@ -87,6 +187,15 @@ class RegistrySerializationTest {
             new RegistryReply.Listing(List.of(entry, whole("g", "g", P2))),
             new RegistryReply.Deleted(entry, List.of(block("f0"))),
             new RegistryReply.Settings(scheme, Map.of("peer-1", SchemeSpec.of("hosting"))),
+            new RegistryReply.Found(withRoots),
+            new RegistryReply.Listing(List.of(withRoots)),
+            new RegistryReply.Rejected("a fraction must be in (0, 1], like 0.1 or 10%, not 1.5"),
+            new RegistryReply.Pins(views, 0.5),
+            new RegistryReply.Pins(List.of(), 0.1),
+            new RegistryReply.PeerTable(Map.of("peer-1", infinite, "peer-2", odd)),
+            new RegistryReply.PeerTable(Map.of()),
+            new RegistryReply.PinPlan(List.of(pinned, noRoot), Map.of("peer-1", infinite), 2),
+            new RegistryReply.PinPlan(List.of(), Map.of(), 3),
             RegistryState.empty(),
             busyState());
     messages.forEach(this::roundTrip);

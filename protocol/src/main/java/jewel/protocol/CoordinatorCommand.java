@@ -12,14 +12,23 @@ public sealed interface CoordinatorCommand extends JewelSerializable {
 
   ActorRef<OperationReply> replyTo();
 
-  /** Stores the bytes of {@code source} under {@code name} with {@code scheme}. */
+  /**
+   * Stores the bytes of {@code source} under {@code name} with {@code scheme}, and puts
+   * the file under {@code pin} if that is not null.
+   */
   record Store(
       FileName name,
       ByteSource source,
       SchemeSpec scheme,
       boolean replace,
+      Pin pin,
       ActorRef<OperationReply> replyTo)
-      implements CoordinatorCommand {}
+      implements CoordinatorCommand {
+
+    public Store(FileName name, ByteSource source, SchemeSpec scheme, boolean replace, ActorRef<OperationReply> replyTo) {
+      this(name, source, scheme, replace, null, replyTo);
+    }
+  }
 
   /** Reads the file, verifies its SHA-256 and writes it into {@code sink}. */
   record Get(FileName name, ByteSink sink, ActorRef<OperationReply> replyTo)

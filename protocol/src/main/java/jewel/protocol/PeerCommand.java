@@ -28,4 +28,13 @@ public sealed interface PeerCommand extends JewelSerializable {
 
   /** Opens a file of the peer's {@code disk/files/} for writing, for a get {@code --to} it. */
   record AcceptFile(String fileName, ActorRef<PeerReply> replyTo) implements PeerCommand {}
+
+  /**
+   * An audit challenge: return chunk {@code chunk} (64 KiB) of {@code block} with its
+   * Merkle path, so the auditor can check it against the root recorded at store.
+   */
+  record Audit(BlockId block, int chunk, ActorRef<PeerReply> replyTo) implements PeerCommand {}
+
+  /** Pins or peer settings changed: recompute this peer's share now, not at the next tick. */
+  record Rescan() implements PeerCommand {}
 }

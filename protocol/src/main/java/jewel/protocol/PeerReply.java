@@ -5,7 +5,12 @@ import java.util.List;
 /** Every answer of a Peer actor. */
 public sealed interface PeerReply extends JewelSerializable {
 
-  record Description(PeerId peer, DataAddress data, long blocks, long bytes) implements PeerReply {}
+  /**
+   * @param overQuota the peer holds as much of its pinned share as its quota allows and
+   *     refuses the rest (like EDQUOT): not a misbehaviour
+   */
+  record Description(PeerId peer, DataAddress data, long blocks, long bytes, boolean overQuota)
+      implements PeerReply {}
 
   record Contents(PeerId peer, List<LocalFile> files, List<HeldBlock> blocks) implements PeerReply {}
 
@@ -22,4 +27,12 @@ public sealed interface PeerReply extends JewelSerializable {
   record FileAccepted(ByteSink sink) implements PeerReply {}
 
   record PeerRefused(PeerId peer, String reason) implements PeerReply {}
+
+  /**
+   * An answer to an audit.
+   *
+   * @param data the chunk's bytes
+   * @param path hex SHA-256 sibling hashes from the chunk's leaf up to the root
+   */
+  record AuditProof(PeerId peer, BlockId block, int chunk, byte[] data, List<String> path) implements PeerReply {}
 }

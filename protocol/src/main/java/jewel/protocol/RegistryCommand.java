@@ -32,4 +32,35 @@ public sealed interface RegistryCommand extends JewelSerializable {
       implements RegistryCommand {}
 
   record GetSettings(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+
+  /**
+   * Puts a stored file under a fractional pin ({@code pin} non-null) or takes it off one
+   * (null). Replies {@link RegistryReply.Pins} with the changed file's line, or NotFound.
+   */
+  record SetPin(FileName name, Pin pin, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+
+  /** Sets the cluster's default fraction, which pins made with {@link Pin#followDefault} follow. */
+  record SetDefaultPin(double fraction, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+
+  /** Every pinned file with its pin and the fraction in force: replies {@link RegistryReply.Pins}. */
+  record ListPins(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+
+  /** Records one peer's modifier, trust, quota or greylisting: replies {@link RegistryReply.PeerTable}. */
+  record SetPeerSettings(PeerId peer, PeerSettings settings, ActorRef<RegistryReply> replyTo)
+      implements RegistryCommand {}
+
+  record GetPeerSettings(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+
+  /**
+   * What every peer needs to compute its share of pinned blocks: replies {@link
+   * RegistryReply.PinPlan}.
+   */
+  record GetPinPlan(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+
+  /**
+   * Gives a block a new salt (so a new set of holders), if its salt is still
+   * {@code fromSalt}: the availability scan's answer to a block with too few live holders.
+   * No reply; the next plan shows it.
+   */
+  record BumpSalt(BlockId block, long fromSalt, String reason) implements RegistryCommand {}
 }

@@ -15,4 +15,14 @@ public sealed interface RegistryEvent extends JewelSerializable {
 
   /** A default scheme for the cluster ({@code peer} null) or for one peer. */
   record DefaultSchemeSet(PeerId peer, SchemeSpec scheme) implements RegistryEvent {}
+
+  /** A file's pin set ({@code pin} non-null) or removed (null). */
+  record PinSet(FileName name, Pin pin) implements RegistryEvent {}
+
+  record DefaultPinSet(double fraction) implements RegistryEvent {}
+
+  record PeerSettingsSet(PeerId peer, PeerSettings settings) implements RegistryEvent {}
+
+  /** A block of a pinned file got a new salt, and so a new set of expected holders. */
+  record SaltBumped(BlockId block, long salt, String reason) implements RegistryEvent {}
 }

@@ -26,4 +26,26 @@ public sealed interface RegistryReply extends JewelSerializable {
    */
   record Settings(SchemeSpec clusterDefault, Map<String, SchemeSpec> peerDefaults)
       implements RegistryReply {}
+
+  /**
+   * One pinned file.
+   *
+   * @param effectiveFraction the fraction in force (derived from a size limit, or the default)
+   * @param blockBytes the bytes of the file's blocks, which a size limit divides
+   */
+  record PinView(FileName name, Pin pin, double effectiveFraction, long blockBytes) implements JewelSerializable {}
+
+  record Pins(List<PinView> pins, double defaultFraction) implements RegistryReply {}
+
+  /** Per-peer settings by peer name; peers not listed have {@link PeerSettings#DEFAULT}. */
+  record PeerTable(Map<String, PeerSettings> peers) implements RegistryReply {}
+
+  /**
+   * @param blocks every block of every pinned file, with its salt and fraction
+   * @param peers per-peer settings by peer name
+   * @param minHolders a block with fewer live holders gets a new salt; no peer drops a
+   *     block unless this many others hold it
+   */
+  record PinPlan(List<PinnedBlock> blocks, Map<String, PeerSettings> peers, int minHolders)
+      implements RegistryReply {}
 }
