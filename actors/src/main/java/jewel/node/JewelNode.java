@@ -7,6 +7,10 @@ import java.util.concurrent.TimeUnit;
 import jewel.node.coordinator.Coordinator;
 import jewel.node.coordinator.FileOperations;
 import jewel.node.peer.Peer;
+import jewel.node.peer.ShareKeeper;
+import jewel.node.pins.LivePeers;
+import jewel.node.pins.PinScanner;
+import jewel.node.pins.PinSettings;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
 import jewel.node.store.NodeDataHandler;
@@ -72,14 +76,23 @@ public final class JewelNode implements AutoCloseable {
               .withSettings(ClusterSingletonSettings.create(system).withRole(NodeSettings.REGISTRY)));
 
       Duration askTimeout = config.getDuration("jewel.client.base-timeout");
-      FileOperations operations = new FileOperations(system, registry, schemes, new DataClient(system), askTimeout);
+      DataClient dataClient = new DataClient(system);
+      FileOperations operations = new FileOperations(system, registry, schemes, dataClient, askTimeout);
       ClusterSharding.get(system).init(
           Entity.of(Coordinator.TYPE_KEY, ctx -> Coordinator.create(operations))
               .withRole(config.getString("jewel.coordinator.role")));
 
+      // Fractional pins: every peer keeps its own share; the registry node scans and audits.
+      PinSettings pins = PinSettings.from(config);
+      LivePeers livePeers = LivePeers.inCluster(system);
       if (settings.hasRole(NodeSettings.PEER)) {
         DataAddress data = channel.address();
-        system.systemActorOf(Peer.create(settings.name(), data, store, files, registry), "peer",
+        system.systemActorOf(
+            Peer.create(settings.name(), data, store, files, registry, new ShareKeeper.Setup(pins, livePeers, dataClient)),
+            "peer", org.apache.pekko.actor.typed.Props.empty());
+      }
+      if (settings.hasRole(NodeSettings.REGISTRY)) {
+        system.systemActorOf(PinScanner.create(pins, registry, livePeers, true), "pin-scanner",
             org.apache.pekko.actor.typed.Props.empty());
       }
       return new JewelNode(settings, system, channel, files, registry, schemes);

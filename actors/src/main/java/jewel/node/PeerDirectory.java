@@ -31,7 +31,8 @@ public final class PeerDirectory {
   private PeerDirectory() {}
 
   /** A live peer and where its data channel listens. */
-  public record LivePeer(PeerId name, ActorRef<PeerCommand> ref, DataAddress data, long blocks, long bytes) {}
+  public record LivePeer(
+      PeerId name, ActorRef<PeerCommand> ref, DataAddress data, long blocks, long bytes, boolean overQuota) {}
 
   public static CompletionStage<Map<PeerId, LivePeer>> live(ActorSystem<?> system, Duration timeout) {
     return registered(system, timeout, System.nanoTime() + SETTLE.toNanos())
@@ -89,7 +90,7 @@ public final class PeerDirectory {
       answers.add(AskPattern.<PeerCommand, PeerReply>ask(ref, PeerCommand.Describe::new, timeout, system.scheduler())
           .thenApply(reply -> {
             PeerReply.Description d = (PeerReply.Description) reply;
-            return new LivePeer(d.peer(), ref, d.data(), d.blocks(), d.bytes());
+            return new LivePeer(d.peer(), ref, d.data(), d.blocks(), d.bytes(), d.overQuota());
           })
           .exceptionally(e -> null)
           .toCompletableFuture());

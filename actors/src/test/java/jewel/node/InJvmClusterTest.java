@@ -63,7 +63,7 @@ class InJvmClusterTest {
     new Random(7).nextBytes(bytes);
     Path file = Files.write(home.resolve("in.bin"), bytes);
 
-    StoreResult stored = client.store(file, new FileName("in.bin"), SchemeSpec.parse("naive n=2"), false);
+    StoreResult stored = client.store(file, new FileName("in.bin"), SchemeSpec.parse("naive n=2"), false, null);
     assertEquals(2.0, stored.redundancy());
     assertEquals(1, stored.survives());
     assertEquals(List.of("peer-1", "peer-2"),
@@ -75,15 +75,15 @@ class InJvmClusterTest {
     assertArrayEquals(bytes, Files.readAllBytes(out));
 
     JewelException exists = assertThrows(JewelException.class,
-        () -> client.store(file, new FileName("in.bin"), SchemeSpec.parse("hosting"), false));
+        () -> client.store(file, new FileName("in.bin"), SchemeSpec.parse("hosting"), false, null));
     assertTrue(exists.getMessage().contains("--replace"), exists.getMessage());
 
     JewelException tooMany = assertThrows(JewelException.class,
-        () -> client.store(file, new FileName("other.bin"), SchemeSpec.parse("naive n=3"), false));
+        () -> client.store(file, new FileName("other.bin"), SchemeSpec.parse("naive n=3"), false, null));
     assertTrue(tooMany.getMessage().contains("needs 3 live peers, only 2"), tooMany.getMessage());
 
     Files.write(home.resolve("empty"), new byte[0]);
-    client.store(home.resolve("empty"), new FileName("empty"), SchemeSpec.parse("hosting"), false);
+    client.store(home.resolve("empty"), new FileName("empty"), SchemeSpec.parse("hosting"), false, null);
     client.get(new FileName("empty"), home.resolve("empty.out"));
     assertEquals(0, Files.size(home.resolve("empty.out")));
 

@@ -42,14 +42,34 @@ final class JewelCluster implements AutoCloseable {
     }
   }
 
+  /** Extra JVM options for the node JVMs this cluster starts (JEWEL_NODE_OPTS). */
+  private String nodeOpts = "-Xmx256m";
+
+  JewelCluster nodeOptions(String opts) {
+    this.nodeOpts = opts;
+    return this;
+  }
+
   Run cli(String... args) throws Exception {
+    return run("", args);
+  }
+
+  /** Runs {@code script} (one command a line) in one shell session: one JVM, one join. */
+  Run shell(String script) throws Exception {
+    return run(script, "shell");
+  }
+
+  private Run run(String stdin, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-Xmx256m",
         "-jar", jar.toString(), "--home", home.toString(), "--port", Integer.toString(port)));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(home.getParent(), "out", ".txt");
     Path err = Files.createTempFile(home.getParent(), "err", ".txt");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    Path in = Files.writeString(Files.createTempFile(home.getParent(), "in", ".txt"), stdin);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(in.toFile());
+    pb.environment().put("JEWEL_NODE_OPTS", nodeOpts);
+    Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("jewel " + String.join(" ", args) + " did not finish in 5 minutes");

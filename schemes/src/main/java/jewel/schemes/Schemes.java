@@ -12,7 +12,13 @@ public final class Schemes {
 
   public Schemes(SchemeDefaults defaults) {
     this.defaults = defaults;
-    for (StorageScheme s : List.of(ReplicationScheme.hosting(), ReplicationScheme.naive())) {
+    for (StorageScheme s : List.of(
+        ReplicationScheme.hosting(),
+        ReplicationScheme.naive(),
+        ShardScheme.shard(),
+        ShardScheme.shardShard(),
+        JewelScheme.parity(defaults),
+        JewelScheme.reedSolomon(defaults))) {
       byId.put(s.id(), s);
     }
   }

@@ -45,7 +45,9 @@ public interface StorageScheme {
   /**
    * The file's bytes, rebuilt from blocks on the {@code live} peers. The caller verifies
    * the whole file's SHA-256; this source fails with a {@link MissingBlocksException} when
-   * too few blocks can be read.
+   * too few blocks can be read, and with a {@link CorruptBlockException} when a block read
+   * whole turned out corrupt after some of its bytes had gone on (read again without that
+   * copy: see {@link VerifyingTransport}, which checks every whole block it downloads).
    */
   Source<ByteString, NotUsed> read(FileEntry entry, Set<PeerId> live, BlockTransport transport);
 }

@@ -23,6 +23,7 @@ import jewel.node.client.StoreResult;
 import jewel.protocol.FileEntry;
 import jewel.protocol.FileName;
 import jewel.protocol.PeerId;
+import jewel.protocol.Pin;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.SchemeSpec;
 import jewel.schemes.Durability;
@@ -59,12 +60,17 @@ final class FileCommands {
     @Option(names = "--replace", description = "replace a stored file of that name")
     private boolean replace;
 
+    @Option(names = "--fraction", paramLabel = "F", arity = "0..1", fallbackValue = "default",
+        description = "put it under a fractional pin: every peer holds each block with probability F (0.1 or 10%%; alone: the cluster default)")
+    private String fraction;
+
     @Option(names = "--json", description = "one JSON document, exact bytes")
     private boolean json;
 
     @Override
     protected void run() {
       SchemeSpec spec = scheme == null ? null : Inputs.scheme(scheme, params);
+      Pin pin = fraction == null ? null : fraction.equals("default") ? Pin.followDefault() : Pin.fraction(Inputs.fraction(fraction));
       StoreResult result;
       if (from == null) {
         Path local = session().resolve(path);
@@ -82,7 +88,7 @@ final class FileCommands {
         if (spec == null && !params.isEmpty()) {
           spec = Inputs.override(client.settings().clusterDefault(), params);
         }
-        result = client.store(local, name, spec, replace);
+        result = client.store(local, name, spec, replace, pin);
       } else {
         PeerId peer = Inputs.peer(from);
         String problem = FileName.problem(path);
@@ -96,7 +102,7 @@ final class FileCommands {
           SchemeSpec base = settings.peerDefaults().getOrDefault(peer.name(), settings.clusterDefault());
           spec = Inputs.override(base, params);
         }
-        result = client.storeFrom(peer, path, name, spec, replace);
+        result = client.storeFrom(peer, path, name, spec, replace, pin);
       }
       print(out(), result);
     }
@@ -273,12 +279,21 @@ final class FileCommands {
       out().println(Format.safe(e.name().value()) + ": " + Format.size(e.size()) + ", " + e.scheme()
           + ", root " + e.root().shortHex() + ", D " + Format.ratio(d.redundancy()) + ", M " + Format.count(d.minPeersUp()));
       out().println("live peers: " + Format.words(new TreeSet<>(s.livePeers())));
-      Format.Table t = new Format.Table("INDEX", "BLOCK", "SIZE", "HOLDERS", "LIVE").right(0, 2);
-      for (FileStatus.BlockStatus b : s.blocks()) {
-        t.row(b.index(), b.id().length() > 12 ? b.id().substring(0, 12) : b.id(), Format.size(b.size()),
-            Format.words(b.holders()), Format.words(b.live()));
+      if (s.pin() != null) {
+        out().println("pin: " + PinCommands.line(s.pin(), s.pin().effectiveFraction()));
+        Format.Table t = new Format.Table("INDEX", "BLOCK", "SIZE", "SALT", "EXPECTED", "HOLDERS", "LIVE").right(0, 2, 3);
+        for (FileStatus.BlockStatus b : s.blocks()) {
+          t.row(b.index(), b.id().substring(0, 12), Format.size(b.size()), b.salt(), Format.words(b.expected()),
+              Format.words(b.holders()), Format.words(b.live()));
+        }
+        t.print(out());
+      } else {
+        Format.Table t = new Format.Table("INDEX", "BLOCK", "SIZE", "HOLDERS", "LIVE").right(0, 2);
+        for (FileStatus.BlockStatus b : s.blocks()) {
+          t.row(b.index(), b.id().substring(0, 12), Format.size(b.size()), Format.words(b.holders()), Format.words(b.live()));
+        }
+        t.print(out());
       }
-      t.print(out());
       if (ok) {
         out().println("readable now: yes (" + readable.cardinality() + " of the " + k + " blocks needed have a live holder)");
       } else {

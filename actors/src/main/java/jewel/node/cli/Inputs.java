@@ -39,6 +39,54 @@ public final class Inputs {
     return new FileName(text);
   }
 
+  /** A fraction in (0, 1], written {@code 0.1} or {@code 10%}. */
+  public static double fraction(String text) {
+    String t = text.trim();
+    double f;
+    try {
+      f = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100 : Double.parseDouble(t);
+    } catch (NumberFormatException e) {
+      throw new JewelException("not a fraction: '" + text + "' (write it as 0.1 or 10%)");
+    }
+    if (!(f > 0 && f <= 1)) {
+      throw new JewelException("a fraction must be in (0, 1], like 0.1 or 10%, not " + text);
+    }
+    return f;
+  }
+
+  /** A size like {@code 1GB}, {@code 500MiB}, {@code 64k} or {@code 1000} (bytes). */
+  public static long size(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(i?)b?\\s*").matcher(text);
+    if (!m.matches()) {
+      throw new JewelException("not a size: '" + text + "' (write it like 500MB, 1GiB or 4096)");
+    }
+    double n = Double.parseDouble(m.group(1));
+    int power = m.group(2).isEmpty() ? 0 : "kmgtp".indexOf(m.group(2).toLowerCase(java.util.Locale.ROOT)) + 1;
+    double unit = Math.pow(m.group(3).isEmpty() ? 1000 : 1024, power);
+    double bytes = n * unit;
+    if (bytes >= Long.MAX_VALUE) {
+      throw new JewelException("size " + text + " is too large");
+    }
+    return (long) bytes;
+  }
+
+  /** A peer modifier: a number above 0, or {@code inf}. */
+  public static double modifier(String text) {
+    if (text.equalsIgnoreCase("inf") || text.equalsIgnoreCase("infinity")) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double m;
+    try {
+      m = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new JewelException("not a modifier: '" + text + "' (a number above 0, or inf)");
+    }
+    if (!(m > 0) || Double.isNaN(m)) {
+      throw new JewelException("a modifier must be above 0 (or inf), not " + text);
+    }
+    return m;
+  }
+
   public static PeerId peer(String text) {
     try {
       return new PeerId(text);

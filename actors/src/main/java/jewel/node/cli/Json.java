@@ -44,6 +44,8 @@ public final class Json {
     m.put("status", n.status());
     m.put("blocks", n.blocks() < 0 ? null : n.blocks());
     m.put("bytes", n.bytes() < 0 ? null : n.bytes());
+    m.put("greylisted", n.greylisted());
+    m.put("overQuota", n.overQuota());
     return m;
   }
 
@@ -101,6 +103,13 @@ public final class Json {
     m.put("layout", layout(s.entry()));
     m.put("livePeers", s.livePeers().stream().sorted().collect(Collectors.toList()));
     m.put("readable", readable);
+    if (s.pin() != null) {
+      Map<String, Object> pin = new LinkedHashMap<>();
+      pin.put("fraction", s.pin().pin().fraction());
+      pin.put("sizeLimit", s.pin().pin().sizeLimitBytes() > 0 ? s.pin().pin().sizeLimitBytes() : null);
+      pin.put("effectiveFraction", s.pin().effectiveFraction());
+      m.put("pin", pin);
+    }
     List<Map<String, Object>> blocks = new ArrayList<>();
     for (FileStatus.BlockStatus b : s.blocks()) {
       Map<String, Object> bm = new LinkedHashMap<>();
@@ -109,6 +118,8 @@ public final class Json {
       bm.put("size", b.size());
       bm.put("holders", b.holders());
       bm.put("live", b.live());
+      bm.put("salt", b.salt());
+      bm.put("expected", b.expected());
       blocks.add(bm);
     }
     m.put("blocks", blocks);

@@ -29,9 +29,10 @@ final class PeerCommands {
         Json.print(out(), doc);
         return;
       }
-      Format.Table t = new Format.Table("NAME", "ADDRESS", "ROLES", "STATUS", "BLOCKS", "BYTES").right(4, 5);
+      Format.Table t = new Format.Table("NAME", "ADDRESS", "ROLES", "STATUS", "BLOCKS", "BYTES", "NOTE").right(4, 5);
       for (NodeStatus n : nodes) {
-        t.row(n.name(), n.address(), String.join(",", n.roles()), n.status(), Format.count(n.blocks()), Format.size(n.bytes()));
+        String note = n.greylisted() ? "greylisted (failed audits)" : n.overQuota() ? "over quota" : "";
+        t.row(n.name(), n.address(), String.join(",", n.roles()), n.status(), Format.count(n.blocks()), Format.size(n.bytes()), note);
       }
       if (t.isEmpty()) {
         out().println("no nodes (try: up)");

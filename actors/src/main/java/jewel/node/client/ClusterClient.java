@@ -20,12 +20,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import jewel.node.JewelNode;
 import jewel.node.NodeSettings;
 import jewel.node.PeerDirectory;
 import jewel.node.PeerDirectory.LivePeer;
 import jewel.node.store.LocalFiles;
+import jewel.protocol.BlockId;
 import jewel.protocol.ByteSink;
 import jewel.protocol.ByteSource;
 import jewel.protocol.CoordinatorCommand;
@@ -35,11 +37,15 @@ import jewel.protocol.OperationReply;
 import jewel.protocol.PeerCommand;
 import jewel.protocol.PeerId;
 import jewel.protocol.PeerReply;
+import jewel.protocol.PeerSettings;
+import jewel.protocol.Pin;
+import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.SchemeSpec;
 import jewel.protocol.StoredBlock;
 import jewel.schemes.StorageScheme;
+import jewel.schemes.placement.FractionalPin;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -115,6 +121,7 @@ public final class ClusterClient implements JewelClient {
   @Override
   public List<NodeStatus> peers() {
     Map<PeerId, LivePeer> live = livePeers();
+    Map<String, PeerSettings> settings = peerSettings();
     Map<Integer, String> names = namesByPort();
     org.apache.pekko.cluster.Cluster classic = org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(node.system()));
     Set<Member> unreachable = classic.state().getUnreachable();
@@ -130,11 +137,13 @@ public final class ClusterClient implements JewelClient {
       String status = unreachable.contains(m) ? "unreachable" : m.status().toString().toLowerCase().replace("weaklyup", "up");
       LivePeer p = live.get(peerIdOrNone(name));
       out.add(new NodeStatus(name, m.address().getHost().orElse("?") + ":" + port, List.copyOf(new TreeSet<>(m.getRoles())).stream()
-          .filter(r -> !r.startsWith("dc-")).toList(), status, p == null ? -1 : p.blocks(), p == null ? -1 : p.bytes()));
+          .filter(r -> !r.startsWith("dc-")).toList(), status, p == null ? -1 : p.blocks(), p == null ? -1 : p.bytes(),
+          settings.getOrDefault(name, PeerSettings.DEFAULT).greylisted(), p != null && p.overQuota()));
     }
     for (Map.Entry<Integer, String> e : names.entrySet()) {
       if (!seen.contains(e.getValue())) {
-        out.add(new NodeStatus(e.getValue(), "127.0.0.1:" + e.getKey(), List.of(), "down", -1, -1));
+        out.add(new NodeStatus(e.getValue(), "127.0.0.1:" + e.getKey(), List.of(), "down", -1, -1,
+            settings.getOrDefault(e.getValue(), PeerSettings.DEFAULT).greylisted(), false));
       }
     }
     out.sort(Comparator.comparing(NodeStatus::name, ClusterClient::byNodeName));
@@ -173,7 +182,7 @@ public final class ClusterClient implements JewelClient {
   }
 
   @Override
-  public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace) {
+  public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
     LocalFiles.Offer offer;
     try {
       offer = node.localFiles().offerPath(localFile);
@@ -181,26 +190,29 @@ public final class ClusterClient implements JewelClient {
       throw new JewelException("cannot read " + localFile + ": " + e.getMessage());
     }
     ByteSource source = new ByteSource(node.dataAddress(), offer.token(), offer.size());
-    return storeFrom(source, name, scheme, replace);
+    return storeFrom(source, name, scheme, replace, pin);
   }
 
   @Override
-  public StoreResult storeFrom(PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace) {
+  public StoreResult storeFrom(PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
     PeerReply reply = askPeer(peer, r -> new PeerCommand.OfferFile(fileName, r));
     if (reply instanceof PeerReply.FileOffered offered) {
       SchemeSpec chosen = scheme != null ? scheme : settings().peerDefaults().get(peer.name());
-      return storeFrom(offered.source(), name, chosen, replace);
+      return storeFrom(offered.source(), name, chosen, replace, pin);
     }
     throw new JewelException(((PeerReply.PeerRefused) reply).reason());
   }
 
-  private StoreResult storeFrom(ByteSource source, FileName name, SchemeSpec scheme, boolean replace) {
+  private StoreResult storeFrom(ByteSource source, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
     if (scheme != null) {
       validate(scheme);
     }
     OperationReply reply = operate(name, source.size(),
-        r -> new CoordinatorCommand.Store(name, source, scheme, replace, r));
+        r -> new CoordinatorCommand.Store(name, source, scheme, replace, pin, r));
     OperationReply.Stored stored = (OperationReply.Stored) reply;
+    if (pin != null) {
+      rescanAll();
+    }
     return new StoreResult(stored.entry(), stored.redundancy(), stored.survives(), stored.minPeersUp());
   }
 
@@ -240,14 +252,36 @@ public final class ClusterClient implements JewelClient {
   @Override
   public FileStatus status(FileName name) {
     FileEntry entry = lookup(name);
-    Set<String> live = livePeers().keySet().stream().map(PeerId::name).collect(Collectors.toCollection(TreeSet::new));
+    Map<PeerId, LivePeer> livePeers = livePeers();
+    Set<String> live = livePeers.keySet().stream().map(PeerId::name).collect(Collectors.toCollection(TreeSet::new));
+    RegistryReply.PinView pin = pins().pins().stream().filter(v -> v.name().equals(name)).findFirst().orElse(null);
+    Map<BlockId, PinnedBlock> planned = new HashMap<>();
+    Map<String, PeerSettings> settings = new HashMap<>();
+    if (pin != null) {
+      RegistryReply.PinPlan plan = (RegistryReply.PinPlan) askRegistry(RegistryCommand.GetPinPlan::new);
+      plan.blocks().forEach(b -> planned.put(b.id(), b));
+      settings.putAll(plan.peers());
+    }
+    List<PeerId> candidates = candidates(livePeers.keySet(), settings);
     List<FileStatus.BlockStatus> blocks = new ArrayList<>();
     for (StoredBlock b : entry.blocks()) {
       List<String> holders = b.holders().stream().map(PeerId::name).toList();
+      PinnedBlock p = planned.get(b.id());
+      long salt = p == null ? 0 : p.salt();
+      List<String> expected = p == null ? List.of()
+          : FractionalPin.holders(b.id(), salt, pin.effectiveFraction(), candidates,
+              peer -> settings.getOrDefault(peer.name(), PeerSettings.DEFAULT).modifier(),
+              peer -> settings.getOrDefault(peer.name(), PeerSettings.DEFAULT).trusted())
+              .stream().map(PeerId::name).toList();
       blocks.add(new FileStatus.BlockStatus(b.index(), b.id().hex(), b.length(), holders,
-          holders.stream().filter(live::contains).toList()));
+          holders.stream().filter(live::contains).toList(), salt, expected));
     }
-    return new FileStatus(entry, live, blocks);
+    return new FileStatus(entry, live, pin, blocks);
+  }
+
+  /** The peers a pin's formula chooses among: live and not greylisted. */
+  private static List<PeerId> candidates(Set<PeerId> live, Map<String, PeerSettings> settings) {
+    return live.stream().filter(p -> !settings.getOrDefault(p.name(), PeerSettings.DEFAULT).greylisted()).sorted().toList();
   }
 
   @Override
@@ -271,6 +305,60 @@ public final class ClusterClient implements JewelClient {
       out.add(new SchemeInfo(s.id(), s.summary(), s.parameters(), s.redundancyFormula(), s.survivesFormula()));
     }
     return out;
+  }
+
+  @Override
+  public RegistryReply.Pins setPin(FileName name, Pin pin) {
+    RegistryReply reply = askRegistry(r -> new RegistryCommand.SetPin(name, pin, r));
+    if (reply instanceof RegistryReply.NotFound) {
+      throw new JewelException("unknown file '" + name + "' (try: ls)");
+    }
+    rescanAll();
+    return (RegistryReply.Pins) reply;
+  }
+
+  @Override
+  public RegistryReply.Pins pins() {
+    return (RegistryReply.Pins) askRegistry(RegistryCommand.ListPins::new);
+  }
+
+  @Override
+  public RegistryReply.Pins setDefaultPin(double fraction) {
+    RegistryReply reply = askRegistry(r -> new RegistryCommand.SetDefaultPin(fraction, r));
+    if (reply instanceof RegistryReply.Rejected rejected) {
+      throw new JewelException(rejected.reason());
+    }
+    rescanAll();
+    return (RegistryReply.Pins) reply;
+  }
+
+  @Override
+  public Map<String, PeerSettings> peerSettings() {
+    return ((RegistryReply.PeerTable) askRegistry(RegistryCommand.GetPeerSettings::new)).peers();
+  }
+
+  @Override
+  public Map<String, PeerSettings> updatePeer(PeerId peer, UnaryOperator<PeerSettings> change) {
+    if (!namesByPort().containsValue(peer.name()) && !livePeers().containsKey(peer)) {
+      throw new JewelException("unknown peer '" + peer + "' (try: peers)");
+    }
+    PeerSettings changed;
+    try {
+      changed = change.apply(peerSettings().getOrDefault(peer.name(), PeerSettings.DEFAULT));
+    } catch (IllegalArgumentException e) {
+      throw new JewelException(e.getMessage());
+    }
+    RegistryReply reply = askRegistry(r -> new RegistryCommand.SetPeerSettings(peer, changed, r));
+    if (reply instanceof RegistryReply.Rejected rejected) {
+      throw new JewelException(rejected.reason());
+    }
+    rescanAll();
+    return ((RegistryReply.PeerTable) reply).peers();
+  }
+
+  /** Pins or peer settings changed: every live peer recomputes its share now. */
+  private void rescanAll() {
+    livePeers().values().forEach(p -> p.ref().tell(new PeerCommand.Rescan()));
   }
 
   @Override

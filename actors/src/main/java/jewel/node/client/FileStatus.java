@@ -3,14 +3,22 @@ package jewel.node.client;
 import java.util.List;
 import java.util.Set;
 import jewel.protocol.FileEntry;
+import jewel.protocol.RegistryReply;
 
 /**
  * A stored file with, per block, which of the peers that should hold it are live now.
  *
  * @param livePeers names of the peers that are up and reachable
+ * @param pin the file's fractional pin, or null
  */
-public record FileStatus(FileEntry entry, Set<String> livePeers, List<BlockStatus> blocks) {
+public record FileStatus(FileEntry entry, Set<String> livePeers, RegistryReply.PinView pin, List<BlockStatus> blocks) {
 
-  /** @param live the holders among {@code holders} that are live now */
-  public record BlockStatus(int index, String id, long size, List<String> holders, List<String> live) {}
+  /**
+   * @param holders the peers that report holding it
+   * @param live the holders among {@code holders} that are live now
+   * @param salt the block's salt (pinned files; 0 otherwise)
+   * @param expected the peers the pin's formula picks among the live peers (pinned files; empty otherwise)
+   */
+  public record BlockStatus(
+      int index, String id, long size, List<String> holders, List<String> live, long salt, List<String> expected) {}
 }

@@ -9,6 +9,9 @@ import java.util.List;
  * @param status {@code up}, {@code joining}, {@code unreachable}, {@code leaving}, {@code down}
  * @param blocks blocks held (-1 when the node holds no data or did not answer)
  * @param bytes bytes used by those blocks (-1 likewise)
+ * @param greylisted failed audits: reads skip it
+ * @param overQuota holds all its quota allows of its pinned share and refuses the rest
  */
 public record NodeStatus(
-    String name, String address, List<String> roles, String status, long blocks, long bytes) {}
+    String name, String address, List<String> roles, String status, long blocks, long bytes,
+    boolean greylisted, boolean overQuota) {}

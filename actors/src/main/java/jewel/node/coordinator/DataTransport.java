@@ -1,32 +1,66 @@
 package jewel.node.coordinator;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import jewel.node.PeerDirectory.LivePeer;
 import jewel.protocol.BlockId;
 import jewel.protocol.PeerId;
 import jewel.protocol.data.DataClient;
 import jewel.protocol.data.DataRequest;
 import jewel.schemes.BlockTransport;
+import jewel.schemes.audit.MerkleTree;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
-/** Block bytes to and from live peers over their data channels. */
+/**
+ * Block bytes to and from live peers over their data channels. For a pinned file it also
+ * computes, while uploading, each block's Merkle root over 64 KiB chunks: the root audits
+ * check a holder's answers against, taken from the writer's bytes, not from any holder.
+ */
 final class DataTransport implements BlockTransport {
   private final DataClient client;
   private final Map<PeerId, LivePeer> live;
+  private final Map<BlockId, String> merkleRoots; // null: not recording
 
-  DataTransport(DataClient client, Map<PeerId, LivePeer> live) {
+  DataTransport(DataClient client, Map<PeerId, LivePeer> live, boolean recordMerkleRoots) {
     this.client = client;
     this.live = live;
+    this.merkleRoots = recordMerkleRoots ? new ConcurrentHashMap<>() : null;
+  }
+
+  /** The Merkle root of every block uploaded so far (empty unless recording). */
+  Map<BlockId, String> merkleRoots() {
+    return merkleRoots == null ? Map.of() : Map.copyOf(merkleRoots);
   }
 
   @Override
   public Sink<ByteString, CompletionStage<BlockId>> upload(PeerId peer, long length) {
-    return client.put(peer(peer).data(), DataRequest.putBlock(length))
+    Sink<ByteString, CompletionStage<BlockId>> put = client.put(peer(peer).data(), DataRequest.putBlock(length))
         .mapMaterializedValue(result -> result.thenApply(BlockId::new));
+    if (merkleRoots == null) {
+      return put;
+    }
+    return Sink.<ByteString, CompletionStage<BlockId>>fromMaterializer((mat, attributes) -> {
+      MerkleTree.Builder merkle = new MerkleTree.Builder();
+      return Flow.of(ByteString.class)
+          .map(chunk -> {
+            for (ByteBuffer b : chunk.getByteBuffers()) {
+              merkle.update(b);
+            }
+            return chunk;
+          })
+          .toMat(put, Keep.right())
+          .mapMaterializedValue(id -> id.thenApply(block -> {
+            merkleRoots.putIfAbsent(block, merkle.rootHex());
+            return block;
+          }));
+    }).mapMaterializedValue(stage -> stage.thenCompose(s -> s));
   }
 
   @Override

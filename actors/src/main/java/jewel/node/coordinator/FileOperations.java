@@ -4,13 +4,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import jewel.node.PeerDirectory;
 import jewel.node.PeerDirectory.LivePeer;
 import jewel.protocol.BlockId;
@@ -32,6 +36,8 @@ import jewel.schemes.Encoded;
 import jewel.schemes.StorageScheme;
 import jewel.schemes.Schemes;
 import jewel.schemes.StoreJob;
+import jewel.schemes.VerifyingTransport;
+import jewel.schemes.VerifyingTransport.BlockCopy;
 import jewel.schemes.stream.Sha256Check;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -82,13 +88,23 @@ public final class FileOperations implements Operations {
             }
             Source<ByteString, NotUsed> content = data.get(c.source().address(), DataRequest.getFile(c.source().token()))
                 .mapMaterializedValue(m -> NotUsed.getInstance());
+            // A pinned file's blocks will be audited: record their Merkle roots from the writer's bytes.
+            DataTransport transport = new DataTransport(data, live, c.pin() != null);
             StoreJob job = new StoreJob(c.name(), spec, c.source().size(), content, new ArrayList<>(live.keySet()),
-                new DataTransport(data, live), materializer);
+                transport, materializer);
             log.info("storing '{}' ({} bytes) with {} on {}", c.name(), c.source().size(), spec, names(live.keySet()));
-            return scheme.store(job);
+            return scheme.store(job).thenApply(encoded -> withMerkleRoots(encoded, transport.merkleRoots()));
           })
           .thenCompose(encoded -> commit(c, spec, encoded));
     });
+  }
+
+  private static Encoded withMerkleRoots(Encoded encoded, Map<BlockId, String> roots) {
+    if (roots.isEmpty()) {
+      return encoded;
+    }
+    return new Encoded(encoded.root(), encoded.layout(),
+        encoded.blocks().stream().map(b -> b.withMerkleRoot(roots.get(b.id()))).toList());
   }
 
   private CompletionStage<OperationReply> commit(CoordinatorCommand.Store c, SchemeSpec spec, Encoded encoded) {
@@ -97,6 +113,8 @@ public final class FileOperations implements Operations {
     return askRegistry(r -> new RegistryCommand.Commit(entry, c.replace(), r)).thenCompose(reply -> {
       if (reply instanceof RegistryReply.Committed committed) {
         return deleteBlocks(c.replace() ? committed.orphans() : List.of(), List.of())
+            .thenCompose(ignored -> c.pin() == null ? CompletableFuture.completedFuture(null)
+                : askRegistry(r -> new RegistryCommand.SetPin(c.name(), c.pin(), r)))
             .thenApply(ignored -> {
               Durability d = Durability.of(committed.entry());
               log.info("stored '{}': root {}, D={}, survives {}", c.name(), encoded.root(), d.redundancy(), d.survives());
@@ -109,13 +127,85 @@ public final class FileOperations implements Operations {
 
   @Override
   public CompletionStage<OperationReply> get(CoordinatorCommand.Get c) {
-    return lookup(c.name()).thenCompose(entry -> livePeers().thenCompose(live -> {
-      StorageScheme scheme = schemes.get(entry.scheme().id());
-      return scheme.read(entry, live.keySet(), new DataTransport(data, live))
-          .via(Sha256Check.verify(entry.root(), "file '" + entry.name() + "'"))
-          .runWith(data.put(c.sink().address(), DataRequest.putFile(c.sink().token(), entry.size())), materializer)
-          .thenApply(ignored -> (OperationReply) new OperationReply.Fetched(entry));
-    }));
+    return lookup(c.name()).thenCompose(this::withFallbackHolders).thenCompose(entry -> read(c, entry, Set.of()));
+  }
+
+  /**
+   * Peers of a fractional pin fetch and drop blocks on their own, so the block book may
+   * lag behind: for a pinned file, every other live peer is asked after the recorded holders.
+   */
+  private CompletionStage<FileEntry> withFallbackHolders(FileEntry entry) {
+    return askRegistry(RegistryCommand.ListPins::new).thenCompose(reply -> {
+      boolean pinned = ((RegistryReply.Pins) reply).pins().stream().anyMatch(v -> v.name().equals(entry.name()));
+      if (!pinned) {
+        return CompletableFuture.completedFuture(entry);
+      }
+      return livePeers().thenApply(live -> entry.withBlocks(entry.blocks().stream().map(b -> {
+        List<PeerId> candidates = new ArrayList<>(b.holders());
+        live.keySet().stream().filter(p -> !candidates.contains(p)).forEach(candidates::add);
+        return b.withHolders(candidates);
+      }).toList()));
+    });
+  }
+
+  /**
+   * One attempt at a get, skipping the {@code excluded} copies. Every downloaded block is
+   * checked against its id; a corrupt copy fails the attempt (its bytes may have gone on
+   * already, though never the file's last chunk, so nothing corrupt is committed), and the
+   * read starts again, into the same sink, without it. Each retry excludes at least one more
+   * copy, so this ends.
+   */
+  private CompletionStage<OperationReply> read(CoordinatorCommand.Get c, FileEntry entry, Set<BlockCopy> excluded) {
+    return livePeers().thenCompose(live -> {
+      Set<BlockCopy> corrupt = ConcurrentHashMap.newKeySet();
+      VerifyingTransport transport = new VerifyingTransport(entry, new DataTransport(data, live, false), excluded,
+          e -> corrupt.add(new BlockCopy(e.block(), e.peer())));
+      // The read's own failure says what went wrong; the sink would only say that its bytes stopped.
+      AtomicReference<Throwable> readFailure = new AtomicReference<>();
+      CompletionStage<OperationReply> attempt;
+      try {
+        attempt = schemes.get(entry.scheme().id()).read(entry, live.keySet(), transport)
+            .via(Sha256Check.verify(entry.root(), "file '" + entry.name() + "'"))
+            .mapError(Throwable.class, t -> {
+              readFailure.compareAndSet(null, t);
+              return t;
+            })
+            .runWith(data.put(c.sink().address(), DataRequest.putFile(c.sink().token(), entry.size())), materializer)
+            .thenApply(ignored -> (OperationReply) new OperationReply.Fetched(entry));
+      } catch (RuntimeException e) {
+        attempt = CompletableFuture.failedFuture(e);
+      }
+      return attempt.handle((reply, sinkFailure) -> {
+        if (sinkFailure == null) {
+          return CompletableFuture.completedFuture(reply);
+        }
+        Throwable failure = readFailure.get() != null ? readFailure.get() : sinkFailure;
+        Set<BlockCopy> found = new LinkedHashSet<>(corrupt);
+        found.removeAll(excluded);
+        if (!found.isEmpty()) {
+          Set<BlockCopy> without = new LinkedHashSet<>(excluded);
+          without.addAll(found);
+          log.warn("get '{}': {} corrupted; reading again without {}", entry.name(),
+              found.stream().map(BlockCopy::toString).collect(Collectors.joining(", ")), found.size() == 1 ? "it" : "them");
+          return read(c, entry, without);
+        }
+        if (excluded.isEmpty()) {
+          return CompletableFuture.<OperationReply>failedFuture(failure);
+        }
+        return CompletableFuture.<OperationReply>failedFuture(new OperationFailure(
+            oneLine(failure) + " (skipped corrupted copies: " + excluded.stream().map(BlockCopy::toString)
+                .collect(Collectors.joining(", ")) + ")"));
+      }).thenCompose(next -> next);
+    });
+  }
+
+  private static String oneLine(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return message.lines().findFirst().orElse(message);
   }
 
   @Override
@@ -214,7 +304,6 @@ public final class FileOperations implements Operations {
     if (!(t instanceof OperationFailure)) {
       log.warn("operation failed", t);
     }
-    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    return new OperationReply.Failed(message.lines().findFirst().orElse(message));
+    return new OperationReply.Failed(oneLine(t));
   }
 }

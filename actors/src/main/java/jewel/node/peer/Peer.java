@@ -2,6 +2,8 @@ package jewel.node.peer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import jewel.node.pins.Failures;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
 import jewel.protocol.BlockId;
@@ -12,10 +14,15 @@ import jewel.protocol.PeerCommand;
 import jewel.protocol.PeerId;
 import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryCommand;
+import jewel.schemes.audit.MerkleTree;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
@@ -24,46 +31,73 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * {@code data}); this actor answers the control messages around them. On start it
  * registers with the Receptionist and tells the registry which blocks it holds, so a
  * peer revived on its old disk is counted again.
+ *
+ * <p>With pins enabled it keeps its share of the pinned blocks in a {@link ShareKeeper}
+ * child, and it answers audits: chunk i of a block with its Merkle path ({@link ChunkProofs}).
+ *
+ * <p>The behaviour is typed on Object inside, for its own messages and the keeper's, and
+ * narrowed to the protocol's {@link PeerCommand} outside.
  */
-public final class Peer {
-  private Peer() {}
+public final class Peer extends AbstractBehavior<Object> {
 
+  /** An audit's reading finished (or failed). Never leaves this actor. */
+  private record Proved(PeerCommand.Audit audit, ChunkProofs.Read read, Throwable failure)
+      implements NoSerializationVerificationNeeded {}
+
+  private final PeerId name;
+  private final DataAddress data;
+  private final BlockStore store;
+  private final LocalFiles files;
+  private final ActorRef<RegistryCommand> registry;
+  private final ActorRef<ShareKeeper.Command> keeper; // null: pins are not kept here
+  private final ChunkProofs proofs;
+  private boolean overQuota;
+
+  /** A peer that keeps no share of the pinned blocks (but answers audits). */
   public static Behavior<PeerCommand> create(
       PeerId name, DataAddress data, BlockStore store, LocalFiles files, ActorRef<RegistryCommand> registry) {
-    return Behaviors.setup(ctx -> {
-      ctx.getSystem().receptionist().tell(Receptionist.register(PeerCommand.SERVICE_KEY, ctx.getSelf()));
-      reportHoldings(name, store, registry);
-      ctx.getLog().info("peer {} up: {} blocks, {} bytes, data channel at {}", name, store.count(), store.bytes(), data);
-      return behaviour(ctx, name, data, store, files, registry);
-    });
+    return create(name, data, store, files, registry, null);
   }
 
-  private static Behavior<PeerCommand> behaviour(
-      ActorContext<PeerCommand> ctx, PeerId name, DataAddress data, BlockStore store, LocalFiles files,
-      ActorRef<RegistryCommand> registry) {
-    return Behaviors.receive(PeerCommand.class)
+  /** A peer that keeps its share of the pinned blocks as {@code sharing} says (null: none). */
+  public static Behavior<PeerCommand> create(PeerId name, DataAddress data, BlockStore store, LocalFiles files,
+      ActorRef<RegistryCommand> registry, ShareKeeper.Setup sharing) {
+    return Behaviors.<Object>setup(ctx -> {
+      ctx.setLoggerName(Peer.class);
+      ctx.getSystem().receptionist().tell(Receptionist.register(PeerCommand.SERVICE_KEY, ctx.getSelf().narrow()));
+      reportHoldings(name, store, registry);
+      ctx.getLog().info("peer {} up: {} blocks, {} bytes, data channel at {}", name, store.count(), store.bytes(), data);
+      ActorRef<ShareKeeper.Command> keeper = sharing == null ? null
+          : ctx.spawn(ShareKeeper.create(name, store, registry, ctx.getSelf().narrow(), sharing), "share",
+              DispatcherSelector.blocking());
+      return new Peer(ctx, name, data, store, files, registry, keeper);
+    }).narrow();
+  }
+
+  private Peer(ActorContext<Object> ctx, PeerId name, DataAddress data, BlockStore store, LocalFiles files,
+      ActorRef<RegistryCommand> registry, ActorRef<ShareKeeper.Command> keeper) {
+    super(ctx);
+    this.name = name;
+    this.data = data;
+    this.store = store;
+    this.files = files;
+    this.registry = registry;
+    this.keeper = keeper;
+    this.proofs = new ChunkProofs(store, ctx.getSystem());
+  }
+
+  @Override
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
         .onMessage(PeerCommand.Describe.class, c -> {
-          c.replyTo().tell(new PeerReply.Description(name, data, store.count(), store.bytes()));
-          return Behaviors.same();
+          c.replyTo().tell(new PeerReply.Description(name, data, store.count(), store.bytes(), overQuota));
+          return this;
         })
         .onMessage(PeerCommand.ListContents.class, c -> {
           c.replyTo().tell(new PeerReply.Contents(name, files.list(), store.list()));
-          return Behaviors.same();
+          return this;
         })
-        .onMessage(PeerCommand.DeleteBlocks.class, c -> {
-          int deleted = 0;
-          for (BlockId id : c.blocks()) {
-            if (store.delete(id)) {
-              deleted++;
-            }
-          }
-          if (deleted > 0) {
-            ctx.getLog().info("deleted {} blocks no file references", deleted);
-            reportHoldings(name, store, registry);
-          }
-          c.replyTo().tell(new PeerReply.BlocksDeleted(name, deleted));
-          return Behaviors.same();
-        })
+        .onMessage(PeerCommand.DeleteBlocks.class, this::onDeleteBlocks)
         .onMessage(PeerCommand.OfferFile.class, c -> {
           try {
             LocalFiles.Offer offer = files.offer(c.fileName());
@@ -71,7 +105,7 @@ public final class Peer {
           } catch (Exception e) {
             c.replyTo().tell(new PeerReply.PeerRefused(name, e.getMessage()));
           }
-          return Behaviors.same();
+          return this;
         })
         .onMessage(PeerCommand.AcceptFile.class, c -> {
           try {
@@ -80,9 +114,75 @@ public final class Peer {
           } catch (Exception e) {
             c.replyTo().tell(new PeerReply.PeerRefused(name, e.getMessage()));
           }
-          return Behaviors.same();
+          return this;
+        })
+        .onMessage(PeerCommand.Audit.class, this::onAudit)
+        .onMessage(Proved.class, this::onProved)
+        .onMessage(PeerCommand.Rescan.class, c -> {
+          if (keeper != null) {
+            keeper.tell(new ShareKeeper.Rescan());
+          }
+          return this;
+        })
+        .onMessage(ShareKeeper.ShareState.class, s -> {
+          overQuota = s.overQuota();
+          return this;
         })
         .build();
+  }
+
+  private Behavior<Object> onDeleteBlocks(PeerCommand.DeleteBlocks c) {
+    int deleted = 0;
+    for (BlockId id : c.blocks()) {
+      if (store.delete(id)) {
+        deleted++;
+      }
+    }
+    if (deleted > 0) {
+      getContext().getLog().info("deleted {} blocks no file references", deleted);
+      reportHoldings(name, store, registry);
+    }
+    c.replyTo().tell(new PeerReply.BlocksDeleted(name, deleted));
+    return this;
+  }
+
+  // ---------------------------------------------------------------- audits
+
+  private Behavior<Object> onAudit(PeerCommand.Audit c) {
+    OptionalLong size = store.size(c.block());
+    if (size.isEmpty()) {
+      c.replyTo().tell(new PeerReply.PeerRefused(name, "peer " + name + " does not hold block " + c.block()));
+      return this;
+    }
+    int chunks = MerkleTree.chunks(size.getAsLong());
+    if (c.chunk() < 0 || c.chunk() >= chunks) {
+      c.replyTo().tell(new PeerReply.PeerRefused(name,
+          "block " + c.block().shortHex() + " has " + chunks + " chunks: there is no chunk " + c.chunk()));
+      return this;
+    }
+    getContext().pipeToSelf(proofs.read(c.block(), size.getAsLong(), c.chunk()), (read, failure) -> new Proved(c, read, failure));
+    return this;
+  }
+
+  private Behavior<Object> onProved(Proved p) {
+    PeerCommand.Audit c = p.audit();
+    if (p.failure() == null) {
+      proofs.remember(c.block(), p.read().leaves());
+      c.replyTo().tell(new PeerReply.AuditProof(
+          name, c.block(), c.chunk(), p.read().chunk(), MerkleTree.path(p.read().leaves(), c.chunk())));
+      return this;
+    }
+    String why = Failures.oneLine(p.failure());
+    c.replyTo().tell(new PeerReply.PeerRefused(name, why));
+    // Still there but unreadable or wrong: damaged on disk. The audit fails either way;
+    // fetching a good copy over it is what an honest peer can still do.
+    if (store.has(c.block())) {
+      getContext().getLog().error("audit of block {} failed here: {}", c.block().shortHex(), why);
+      if (keeper != null) {
+        keeper.tell(new ShareKeeper.Repair(c.block()));
+      }
+    }
+    return this;
   }
 
   private static void reportHoldings(PeerId name, BlockStore store, ActorRef<RegistryCommand> registry) {

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jewel.protocol.PeerReply;
 import jewel.protocol.data.ReadResult;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -37,9 +38,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An offer token ({@link #offer}) lets its holder read the file, in one read or in ranges,
  * until nobody used it for the time to live (10 minutes by default). An accept token ({@link
- * #accept}) is good for one write: the bytes go to a temporary file next to the target, which
- * replaces the target (atomically) only once they are all there and synced; a failed write leaves
- * the target as it was. A token nobody uses expires after the time to live. (A symbolic link
+ * #accept}) is good for one successful write: the bytes go to a temporary file next to the
+ * target, which replaces the target (atomically) only once they are all there and synced; a
+ * failed or cut-off write leaves the target as it was and the token good, so the writer can try
+ * again (a get that met a corrupted block reads again from other peers). A token nobody uses
+ * expires after the time to live, but never while a write of it is under way. (A symbolic link
  * that the folder's owner put in the folder is followed: only names from other nodes are
  * checked.)
  */
@@ -61,7 +64,8 @@ public final class LocalFiles {
     }
   }
 
-  private record Grant(Path path, boolean write, Instant expires) {}
+  /** @param writing how many writes of this (accept) token are under way: it does not expire meanwhile */
+  private record Grant(Path path, boolean write, Instant expires, int writing) {}
 
   private final Path folder; // null: anywhere (the CLI)
   private final Duration ttl;
@@ -226,13 +230,13 @@ public final class LocalFiles {
     byte[] bytes = new byte[18];
     RANDOM.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    grants.put(token, new Grant(path, write, clock.instant().plus(ttl)));
+    grants.put(token, new Grant(path, write, clock.instant().plus(ttl), 0));
     return token;
   }
 
   private void purge() {
     Instant now = clock.instant();
-    grants.values().removeIf(g -> !g.expires().isAfter(now));
+    grants.values().removeIf(g -> g.writing() == 0 && !g.expires().isAfter(now));
   }
 
   /** How many tokens are still good. */
@@ -251,7 +255,7 @@ public final class LocalFiles {
     if (g == null || g.write()) {
       throw new StoreException("unknown or expired file token: offer the file again");
     }
-    grants.replace(token, g, new Grant(g.path(), false, clock.instant().plus(ttl)));
+    grants.replace(token, g, new Grant(g.path(), false, clock.instant().plus(ttl), 0));
     long size;
     try {
       size = Files.size(g.path());
@@ -270,19 +274,26 @@ public final class LocalFiles {
   }
 
   /**
-   * A sink that writes the file accepted as {@code token}, using the token up. Its value is the
-   * number of bytes written; the file appears (or is replaced) only if the stream completes.
+   * A sink that writes the file accepted as {@code token}. Its value is the number of bytes
+   * written; the file appears (or is replaced) only if the stream completes, and that uses the
+   * token up. If the stream fails or stops early, the token stays good for another try.
    */
   public Sink<ByteString, CompletionStage<Long>> write(String token) {
     purge();
     Grant g = token == null ? null : grants.get(token);
-    if (g == null || !g.write() || !grants.remove(token, g)) {
+    if (g == null || !g.write()) {
       throw new StoreException("unknown, used or expired file token: accept the file again");
     }
     Path target = g.path();
     Path dir = target.getParent();
-    return FileSink.create(
+    AtomicBoolean counted = new AtomicBoolean(); // this write holds the token open
+    Sink<ByteString, CompletionStage<Long>> sink = FileSink.create(
         () -> {
+          if (grants.computeIfPresent(token, (t, grant) ->
+              new Grant(grant.path(), true, grant.expires(), grant.writing() + 1)) == null) {
+            throw new StoreException("the file token was used up or expired meanwhile: accept the file again");
+          }
+          counted.set(true);
           Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
           Files.createFile(temp);
           return temp;
@@ -290,6 +301,7 @@ public final class LocalFiles {
         (temp, size, sha256) -> {
           Files.move(
               temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          grants.remove(token); // used up
           try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
           } catch (IOException e) {
@@ -297,6 +309,13 @@ public final class LocalFiles {
           }
           return size;
         });
+    return sink.mapMaterializedValue(written -> written.whenComplete((size, failure) -> {
+      if (failure != null && counted.get()) {
+        // good for another try, for a full time to live from now
+        grants.computeIfPresent(token, (t, grant) ->
+            new Grant(grant.path(), true, clock.instant().plus(ttl), Math.max(0, grant.writing() - 1)));
+      }
+    }));
   }
 
   @Override

@@ -57,7 +57,7 @@ class CompleterTest {
 
   @Test
   void commandNames() {
-    assertEquals(List.of("store", "status", "start", "shell", "schemes", "scheme").stream().sorted().toList(),
+    assertEquals(List.of("store", "status", "start", "shell", "schemes", "scheme", "simulate", "split").stream().sorted().toList(),
         complete("s").stream().sorted().toList());
     assertTrue(complete("").containsAll(List.of("ls", "get", "quit", "exit", "help")));
     assertTrue(complete("help ").contains("store"));

@@ -29,6 +29,8 @@ import jewel.protocol.BlockLayout;
 import jewel.protocol.FileEntry;
 import jewel.protocol.FileName;
 import jewel.protocol.PeerId;
+import jewel.protocol.PeerSettings;
+import jewel.protocol.Pin;
 import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.SchemeSpec;
@@ -142,11 +144,12 @@ final class Fakes {
     public List<NodeStatus> peers() {
       call("peers");
       List<NodeStatus> nodes = new ArrayList<>();
-      nodes.add(new NodeStatus("seed", "pekko://jewel@127.0.0.1:25520", List.of("registry"), "up", -1, -1));
+      nodes.add(new NodeStatus("seed", "pekko://jewel@127.0.0.1:25520", List.of("registry"), "up", -1, -1, false, false));
       for (String p : live) {
-        nodes.add(new NodeStatus(p, "pekko://jewel@127.0.0.1:2552" + p.charAt(p.length() - 1), List.of("peer"), "up", 2, 1536 * 1024));
+        nodes.add(new NodeStatus(p, "pekko://jewel@127.0.0.1:2552" + p.charAt(p.length() - 1), List.of("peer"), "up", 2, 1536 * 1024,
+            peerSettings.getOrDefault(p, PeerSettings.DEFAULT).greylisted(), false));
       }
-      nodes.add(new NodeStatus("127.0.0.1:40001", "pekko://jewel@127.0.0.1:40001", List.of("client"), "up", -1, -1));
+      nodes.add(new NodeStatus("127.0.0.1:40001", "pekko://jewel@127.0.0.1:40001", List.of("client"), "up", -1, -1, false, false));
       return nodes;
     }
 
@@ -186,8 +189,8 @@ final class Fakes {
     }
 
     @Override
-    public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace) {
-      call("store " + localFile.getFileName() + " as " + name);
+    public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
+      call("store " + localFile.getFileName() + " as " + name + (pin == null ? "" : " pinned " + pin));
       try {
         return put(name, Files.readAllBytes(localFile), scheme, replace);
       } catch (IOException e) {
@@ -196,7 +199,7 @@ final class Fakes {
     }
 
     @Override
-    public StoreResult storeFrom(PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace) {
+    public StoreResult storeFrom(PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
       call("storeFrom " + peer + " " + fileName + " as " + name);
       livePeer(peer);
       if (!fileName.equals("notes.txt")) {
@@ -248,9 +251,9 @@ final class Fakes {
       for (StoredBlock b : e.blocks()) {
         List<String> holders = b.holders().stream().map(PeerId::name).toList();
         blocks.add(new FileStatus.BlockStatus(b.index(), b.id().hex(), b.length(), holders,
-            holders.stream().filter(livePeers::contains).toList()));
+            holders.stream().filter(livePeers::contains).toList(), 0, List.of()));
       }
-      return new FileStatus(e, livePeers, blocks);
+      return new FileStatus(e, livePeers, pins.get(name.value()), blocks);
     }
 
     @Override
@@ -274,6 +277,56 @@ final class Fakes {
     public List<SchemeInfo> schemes() {
       call("schemes");
       return List.of();
+    }
+
+    final Map<String, RegistryReply.PinView> pins = new TreeMap<>();
+    double defaultFraction = 0.5;
+    final Map<String, PeerSettings> peerSettings = new TreeMap<>();
+
+    private RegistryReply.Pins allPins() {
+      return new RegistryReply.Pins(List.copyOf(pins.values()), defaultFraction);
+    }
+
+    @Override
+    public RegistryReply.Pins setPin(FileName name, Pin pin) {
+      call("setPin " + name + " " + pin);
+      FileEntry e = entry(name);
+      if (pin == null) {
+        pins.remove(name.value());
+        return allPins();
+      }
+      RegistryReply.PinView v = new RegistryReply.PinView(name, pin, pin.effectiveFraction(defaultFraction, e.size()), e.size());
+      pins.put(name.value(), v);
+      return new RegistryReply.Pins(List.of(v), defaultFraction);
+    }
+
+    @Override
+    public RegistryReply.Pins pins() {
+      call("pins");
+      return allPins();
+    }
+
+    @Override
+    public RegistryReply.Pins setDefaultPin(double fraction) {
+      call("setDefaultPin " + fraction);
+      defaultFraction = fraction;
+      return allPins();
+    }
+
+    @Override
+    public Map<String, PeerSettings> peerSettings() {
+      call("peerSettings");
+      return Map.copyOf(peerSettings);
+    }
+
+    @Override
+    public Map<String, PeerSettings> updatePeer(PeerId peer, java.util.function.UnaryOperator<PeerSettings> change) {
+      call("updatePeer " + peer);
+      if (!live.contains(peer.name())) {
+        throw new JewelException("unknown peer '" + peer + "' (try: peers)");
+      }
+      peerSettings.put(peer.name(), change.apply(peerSettings.getOrDefault(peer.name(), PeerSettings.DEFAULT)));
+      return Map.copyOf(peerSettings);
     }
 
     @Override

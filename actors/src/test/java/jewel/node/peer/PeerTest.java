@@ -58,7 +58,7 @@ class PeerTest {
 
     TestProbe<PeerReply> probe = kit.createTestProbe();
     peer.tell(new PeerCommand.Describe(probe.getRef()));
-    assertEquals(new PeerReply.Description(NAME, DATA, 1, 5), probe.receiveMessage());
+    assertEquals(new PeerReply.Description(NAME, DATA, 1, 5, false), probe.receiveMessage());
 
     peer.tell(new PeerCommand.ListContents(probe.getRef()));
     PeerReply.Contents contents = assertInstanceOf(PeerReply.Contents.class, probe.receiveMessage());

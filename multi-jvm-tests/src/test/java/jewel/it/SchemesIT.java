@@ -1,0 +1,121 @@
+package jewel.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The erasure-coded schemes on real JVMs, with holders SIGKILLed one after another: what each
+ * file survives, and the one line that names what is missing when it does not. Also a copy
+ * corrupted on a holder's disk: the get notices, reads again without it, and returns the file.
+ */
+class SchemesIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  /** A stored file: its bytes and, per block index, its id and holders. */
+  record Stored(String name, byte[] bytes, List<String> ids, List<List<String>> holders) {
+    Set<String> allHolders() {
+      Set<String> all = new LinkedHashSet<>();
+      holders.forEach(all::addAll);
+      return all;
+    }
+  }
+
+  Stored store(JewelCluster c, String name, int size, long seed, String... scheme) throws Exception {
+    byte[] bytes = FoundationIT.randomBytes(size, seed);
+    Path file = tmp.resolve(name);
+    Files.write(file, bytes);
+    List<String> args = new ArrayList<>(List.of("store", file.toString(), "--json", "--scheme"));
+    args.addAll(List.of(scheme));
+    JsonNode stored = JSON.readTree(c.cli(args.toArray(String[]::new)).ok().out());
+    List<String> ids = new ArrayList<>();
+    List<List<String>> holders = new ArrayList<>();
+    for (JsonNode b : stored.get("blocks")) {
+      ids.add(b.get("id").asText());
+      List<String> h = new ArrayList<>();
+      b.get("holders").forEach(p -> h.add(p.asText()));
+      holders.add(h);
+    }
+    return new Stored(name, bytes, ids, holders);
+  }
+
+  void getsTheSameBytes(JewelCluster c, Stored s, String as) throws Exception {
+    Path back = tmp.resolve(as);
+    c.cli("get", s.name(), "-o", back.toString()).ok();
+    assertArrayEquals(s.bytes(), Files.readAllBytes(back), s.name());
+  }
+
+  JewelCluster.Run getFails(JewelCluster c, Stored s, String as) throws Exception {
+    JewelCluster.Run r = c.cli("get", s.name(), "-o", tmp.resolve(as).toString());
+    assertEquals(1, r.exit(), () -> "expected the get of " + s.name() + " to fail: " + r);
+    assertEquals(1, r.err().lines().count(), () -> "one line: " + r.err());
+    assertTrue(Files.notExists(tmp.resolve(as)), "a failed get leaves no file");
+    return r;
+  }
+
+  @Test
+  void eachSchemeSurvivesWhatItPromisesAndNamesWhatIsMissing() throws Exception {
+    try (JewelCluster c = new JewelCluster(tmp.resolve("home"))) {
+      c.cli("up", "5").ok();
+      // Sizes that are not multiples of k or of the chunk: several segments, a short last one.
+      Stored rs = store(c, "rs.bin", 1_000_003, 1, "reedsolomon", "k=3", "n=5", "chunk=65536");
+      Stored parity = store(c, "parity.bin", 3 * 1024 * 1024 + 1_001, 2, "parity", "k=3");
+      Stored shard = store(c, "shard.bin", 300_001, 3, "shard", "k=3");
+      Stored copy = store(c, "copy.bin", 200_001, 4, "naive", "n=2");
+      assertEquals(5, rs.allHolders().size(), "one jewel per peer");
+      assertEquals(4, parity.allHolders().size());
+      assertEquals(3, shard.allHolders().size());
+
+      // A copy corrupted on its first holder's disk: the get finds it out and reads the other.
+      String bad = copy.holders().get(0).get(0);
+      Path block = c.home.resolve(bad).resolve("disk/blocks").resolve(copy.ids().get(0).substring(0, 2))
+          .resolve(copy.ids().get(0));
+      block.toFile().setWritable(true);
+      try (FileChannel ch = FileChannel.open(block, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(new byte[] {(byte) ~copy.bytes()[1000]}), 1000);
+      }
+      getsTheSameBytes(c, copy, "copy.back");
+
+      // Kill a peer that holds a shard of shard.bin and a block of parity.bin (4 + 3 of 5 peers:
+      // there is always one). It also holds a jewel of rs.bin: 4 of 5 left.
+      String first = shard.allHolders().stream().filter(parity.allHolders()::contains).findFirst().orElseThrow();
+      c.cli("kill", first).ok();
+      getsTheSameBytes(c, parity, "parity.back");
+      int lost = shard.holders().indexOf(List.of(first));
+      String missing = getFails(c, shard, "shard.back").err();
+      assertTrue(missing.contains("cannot read 'shard.bin': it needs all 3 shards, 1 has no live holder; missing shard "
+          + lost + " (" + shard.ids().get(lost).substring(0, 12) + "…) held by " + first), missing);
+
+      // A second holder of rs.bin: 3 of 5 jewels left, enough.
+      String second = rs.allHolders().stream().filter(p -> !p.equals(first)).findFirst().orElseThrow();
+      c.cli("kill", second).ok();
+      getsTheSameBytes(c, rs, "rs.back");
+
+      // A third: 2 of 5 left, and the error says which jewels are missing and where.
+      String third = rs.allHolders().stream().filter(p -> !p.equals(first) && !p.equals(second)).findFirst().orElseThrow();
+      c.cli("kill", third).ok();
+      String err = getFails(c, rs, "rs.again").err();
+      assertTrue(err.contains("cannot read 'rs.bin': need 3 of 5 jewels, only 2"), err);
+      for (String gone : List.of(first, second, third)) {
+        int j = rs.holders().indexOf(List.of(gone));
+        assertTrue(err.contains("jewel " + j + " (" + rs.ids().get(j).substring(0, 12) + "…) on " + gone), err);
+      }
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package jewel.schemes.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import jewel.protocol.BlockId;
+import jewel.schemes.codec.SegmentLayout;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The routing stages of the schemes on their own: segment cutting, shard routing, block checks. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StagesTest {
+  ActorSystem<Void> system;
+  Materializer mat;
+
+  @BeforeAll
+  void start() {
+    system = ActorSystem.create(Behaviors.empty(), "stages-test",
+        ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
+    mat = Materializer.matFromSystem(system);
+  }
+
+  @AfterAll
+  void stop() {
+    system.terminate();
+  }
+
+  static byte[] bytes(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  static Source<ByteString, NotUsed> pieces(byte[] b, int piece) {
+    List<ByteString> out = new ArrayList<>();
+    for (int at = 0; at < b.length; at += piece) {
+      out.add(ByteString.fromArray(b, at, Math.min(piece, b.length - at)));
+    }
+    return Source.from(out);
+  }
+
+  static <T> T await(CompletionStage<T> s) throws Exception {
+    return s.toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  static Throwable failure(CompletionStage<?> s) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> s.toCompletableFuture().get(10, TimeUnit.SECONDS));
+    return e.getCause();
+  }
+
+  @Test
+  void pieceCutterCutsTheSegmentsOfALayoutWhateverTheInputPieces() throws Exception {
+    for (int size : new int[] {0, 1, 29, 30, 31, 95, 300}) {
+      SegmentLayout layout = new SegmentLayout(3, 5, 10, size);
+      byte[] b = bytes(size, size);
+      for (int piece : new int[] {1, 7, 30, 1000}) {
+        List<byte[]> segments = await(pieces(b, piece)
+            .via(PieceCutter.of("the file", layout.segmentCount(), layout::segmentLength))
+            .runWith(Sink.seq(), mat));
+        assertEquals(layout.segmentCount(), segments.size());
+        int at = 0;
+        for (int s = 0; s < segments.size(); s++) {
+          assertEquals(layout.segmentLength(s), segments.get(s).length);
+          assertArrayEquals(Arrays.copyOfRange(b, at, at + segments.get(s).length), segments.get(s));
+          at += segments.get(s).length;
+        }
+      }
+    }
+  }
+
+  @Test
+  void pieceCutterRefusesAStreamOfTheWrongLength() {
+    Throwable shorter = failure(pieces(bytes(25, 1), 4).via(PieceCutter.of("the file", 3, i -> 10)).runWith(Sink.seq(), mat));
+    assertEquals("the file ended after 25 of 30 bytes", shorter.getMessage());
+    Throwable longer = failure(pieces(bytes(31, 1), 4).via(PieceCutter.of("the file", 3, i -> 10)).runWith(Sink.seq(), mat));
+    assertEquals("the file has more bytes than the 30 expected", longer.getMessage());
+    Throwable notEmpty = failure(pieces(bytes(1, 1), 4).via(PieceCutter.of("the file", 0, i -> 0)).runWith(Sink.seq(), mat));
+    assertEquals("the file has more bytes than the 0 expected", notEmpty.getMessage());
+  }
+
+  @Test
+  void shardRouterSendsEachRangeToItsOutlet() throws Exception {
+    byte[] b = bytes(1000, 2);
+    long[] lengths = {334, 334, 332};
+    for (int piece : new int[] {1, 100, 333, 1000}) {
+      List<Sink<ByteString, CompletionStage<ByteString>>> sinks = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        sinks.add(Sink.fold(ByteString.emptyByteString(), ByteString::concat));
+      }
+      List<CompletionStage<ByteString>> got = pieces(b, piece).runWith(ShardRouter.toEach("f", lengths, sinks), mat);
+      assertArrayEquals(Arrays.copyOfRange(b, 0, 334), await(got.get(0)).toArray());
+      assertArrayEquals(Arrays.copyOfRange(b, 334, 668), await(got.get(1)).toArray());
+      assertArrayEquals(Arrays.copyOfRange(b, 668, 1000), await(got.get(2)).toArray());
+    }
+  }
+
+  @Test
+  void shardRouterCompletesARangeAsSoonAsItIsDone() throws Exception {
+    // The file's source stays open after 20 bytes: ranges 0 and 1 must complete anyway (their
+    // uploads finish then, not when the whole file has passed).
+    List<Sink<ByteString, CompletionStage<ByteString>>> sinks = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sinks.add(Sink.fold(ByteString.emptyByteString(), ByteString::concat));
+    }
+    List<CompletionStage<ByteString>> got = pieces(bytes(20, 3), 3).concat(Source.never())
+        .runWith(ShardRouter.toEach("f", new long[] {10, 10, 10}, sinks), mat);
+    assertEquals(10, await(got.get(0)).size());
+    assertEquals(10, await(got.get(1)).size());
+    assertFalse(got.get(2).toCompletableFuture().isDone());
+  }
+
+  @Test
+  void shardRouterOpensARangeOnlyWhenItsBytesCome() throws Exception {
+    // With lazy sinks downstream (as a store uses), range i's sink exists only once its first byte does.
+    List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    List<Sink<ByteString, CompletionStage<CompletionStage<ByteString>>>> sinks = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      int index = i;
+      sinks.add(Sink.lazySink(() -> {
+        opened.add("range " + index);
+        return Sink.fold(ByteString.emptyByteString(), ByteString::concat);
+      }));
+    }
+    Source<ByteString, NotUsed> slow = pieces(bytes(10, 4), 10)
+        .concat(Source.completionStage(release.thenApply(v -> ByteString.fromArray(bytes(10, 5)))));
+    List<CompletionStage<CompletionStage<ByteString>>> got =
+        slow.runWith(ShardRouter.toEach("f", new long[] {10, 10}, sinks), mat);
+    assertEquals(10, await(await(got.get(0))).size());
+    Thread.sleep(100);
+    assertEquals(List.of("range 0"), opened);
+    release.complete(null);
+    assertEquals(10, await(await(got.get(1))).size());
+    assertEquals(List.of("range 0", "range 1"), opened);
+  }
+
+  @Test
+  void shardRouterRefusesAStreamOfTheWrongLength() {
+    List<Sink<ByteString, CompletionStage<ByteString>>> sinks =
+        List.of(Sink.fold(ByteString.emptyByteString(), ByteString::concat), Sink.fold(ByteString.emptyByteString(), ByteString::concat));
+    List<CompletionStage<ByteString>> shorter = pieces(bytes(15, 1), 4).runWith(ShardRouter.toEach("the file", new long[] {10, 10}, sinks), mat);
+    assertEquals("the file ended after 15 of 20 bytes", failure(shorter.get(1)).getMessage());
+  }
+
+  static BlockId sha(byte[] b) throws Exception {
+    return BlockId.of(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  @Test
+  void blockCheckPassesGoodBytesAndNamesCorruptOnesBeforeTheirEnd() throws Exception {
+    byte[] b = bytes(5000, 6);
+    BlockId id = sha(b);
+    assertArrayEquals(b, await(pieces(b, 700).via(BlockCheck.of(id, 5000, a -> new IllegalStateException("bad " + a.shortHex())))
+        .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat)).toArray());
+
+    byte[] bad = b.clone();
+    bad[4999] ^= 1;
+    List<ByteString> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletionStage<?> done = pieces(bad, 700).via(BlockCheck.of(id, 5000, a -> new IllegalStateException("bad " + a.shortHex())))
+        .runWith(Sink.foreach(seen::add), mat);
+    assertEquals("bad " + sha(bad).shortHex(), failure(done).getMessage());
+    assertEquals(4900, seen.stream().mapToInt(ByteString::size).sum(), "the last piece is held back");
+  }
+
+  @Test
+  void blockCheckJudgesTheBytesWhenTheStreamFailsAfterAllOfThem() throws Exception {
+    byte[] b = bytes(3000, 7);
+    BlockId id = sha(b);
+    Source<ByteString, NotUsed> thenFail = pieces(b, 1000).concat(
+        Source.lazySource(() -> Source.<ByteString>failed(new IllegalStateException("trailer lost")))
+            .mapMaterializedValue(m -> NotUsed.getInstance()));
+    assertEquals(3000, await(thenFail.via(BlockCheck.of(id, 3000, a -> new IllegalStateException("bad")))
+        .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat)).size());
+    // part way: the failure is the stream's own
+    Source<ByteString, NotUsed> partWay = pieces(Arrays.copyOf(b, 2000), 1000).concat(
+        Source.lazySource(() -> Source.<ByteString>failed(new IllegalStateException("connection broke")))
+            .mapMaterializedValue(m -> NotUsed.getInstance()));
+    assertEquals("connection broke", failure(partWay.via(BlockCheck.of(id, 3000, a -> new IllegalStateException("bad")))
+        .runWith(Sink.ignore(), mat)).getMessage());
+  }
+
+  @Test
+  void fanoutFeedsEveryBranchAtThePaceOfTheSlowest() throws Exception {
+    byte[] b = bytes(10_000, 8);
+    List<Sink<ByteString, CompletionStage<ByteString>>> sinks = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      sinks.add(Sink.fold(ByteString.emptyByteString(), ByteString::concat));
+    }
+    List<CompletionStage<ByteString>> got = pieces(b, 333).toMat(Fanout.toAll(sinks), Keep.right()).run(mat);
+    for (CompletionStage<ByteString> g : got) {
+      assertTrue(Arrays.equals(b, await(g).toArray()));
+    }
+  }
+}
