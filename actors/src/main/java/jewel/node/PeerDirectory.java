@@ -34,7 +34,15 @@ public final class PeerDirectory {
   public record LivePeer(
       PeerId name, ActorRef<PeerCommand> ref, DataAddress data, long blocks, long bytes, boolean overQuota) {}
 
-  public static CompletionStage<Map<PeerId, LivePeer>> live(ActorSystem<?> system, Duration timeout) {
+  /**
+   * How long a peer may take to answer before it counts as not live. Generous, because a
+   * healthy peer on a busy machine can be slow, and a crashed one is soon marked
+   * unreachable and skipped without waiting.
+   */
+  public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
+
+  public static CompletionStage<Map<PeerId, LivePeer>> live(ActorSystem<?> system) {
+    Duration timeout = ANSWER_TIMEOUT;
     return registered(system, timeout, System.nanoTime() + SETTLE.toNanos())
         .thenCompose(refs -> describeAll(system, refs, timeout));
   }

@@ -383,7 +383,7 @@ public final class ClusterClient implements JewelClient {
   }
 
   private Map<PeerId, LivePeer> livePeers() {
-    return await(PeerDirectory.live(node.system(), Duration.ofSeconds(2)), Duration.ofSeconds(10), "the peers");
+    return await(PeerDirectory.live(node.system()), Duration.ofSeconds(15), "the peers");
   }
 
   private PeerReply askPeer(PeerId peer, org.apache.pekko.japi.function.Function<ActorRef<PeerReply>, PeerCommand> message) {

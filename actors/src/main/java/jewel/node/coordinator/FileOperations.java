@@ -275,7 +275,7 @@ public final class FileOperations implements Operations {
   }
 
   private CompletionStage<Map<PeerId, LivePeer>> livePeers() {
-    return PeerDirectory.live(system, Duration.ofSeconds(2));
+    return PeerDirectory.live(system);
   }
 
   private CompletionStage<RegistryReply> askRegistry(

@@ -18,6 +18,6 @@ public interface LivePeers {
 
   /** The peers of this node's cluster, each asked to describe itself within 2 s. */
   static LivePeers inCluster(ActorSystem<?> system) {
-    return () -> PeerDirectory.live(system, Duration.ofSeconds(2));
+    return () -> PeerDirectory.live(system);
   }
 }
