@@ -5,36 +5,63 @@ import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.Cluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point of a node JVM (seed or peer), as the launcher starts it: every setting
  * comes from application.conf and {@code -Djewel.…} system properties. The JVM runs until
  * it is killed or told to leave; on leaving it exits.
+ *
+ * <p>A node the registry downs while it is alive (its heartbeats were late for longer than
+ * the registry waits: a starved machine, a long pause) does not exit: it starts its node
+ * again, as a new incarnation at the same address, on the same disk, and rejoins. A peer
+ * then reports what it holds, so its blocks count again; nothing is fetched twice.
  */
 public final class NodeMain {
+  private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
+
   private NodeMain() {}
 
   public static void main(String[] args) throws Exception {
-    Config base = ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")
-        .withFallback(ConfigFactory.load());
+    Config base = ConfigFactory.load();
     NodeSettings settings = NodeSettings.from(base);
     Path ready = settings.nodeDir().resolve("ready");
     Files.createDirectories(settings.nodeDir());
-    Files.deleteIfExists(ready);
-    JewelNode node = JewelNode.start(settings, base);
-    node.system().log().info("node {} started with roles {} at {}:{}, data channel at {}",
-        settings.name(), settings.roles(), settings.host(), settings.port(), node.dataAddress());
-    // The launcher waits for this file: the node is a member in status Up.
-    Cluster.get(Adapter.toClassic(node.system())).registerOnMemberUp(() -> {
+    while (true) {
+      Files.deleteIfExists(ready);
+      JewelNode node = JewelNode.start(settings, base);
+      node.system().log().info("node {} started with roles {} at {}:{}, data channel at {}",
+          settings.name(), settings.roles(), settings.host(), settings.port(), node.dataAddress());
+      signalUp(node, ready);
+      node.system().getWhenTerminated().toCompletableFuture().get();
+      Optional<CoordinatedShutdown.Reason> why =
+          CoordinatedShutdown.get(Adapter.toClassic(node.system())).getShutdownReason();
+      if (why.isEmpty() || !why.get().equals(CoordinatedShutdown.clusterDowningReason())) {
+        System.exit(0); // left the cluster, or the JVM is exiting anyway
+      }
+      log.warn("node {} was downed by the registry (unreachable for too long); starting again to rejoin",
+          settings.name());
+      TimeUnit.SECONDS.sleep(1); // let the old incarnation's ports close
+    }
+  }
+
+  /** The launcher waits for the {@code ready} file: the node is a member in status Up. */
+  private static void signalUp(JewelNode node, Path ready) {
+    Cluster cluster = Cluster.get(Adapter.toClassic(node.system()));
+    cluster.registerOnMemberUp(() -> {
       try {
         Files.writeString(ready, Long.toString(ProcessHandle.current().pid()));
       } catch (IOException e) {
         node.system().log().error("cannot write {}: {}", ready, e.getMessage());
       }
     });
-    Cluster.get(Adapter.toClassic(node.system())).registerOnMemberRemoved(() -> {
+    cluster.registerOnMemberRemoved(() -> {
       try {
         Files.deleteIfExists(ready);
       } catch (IOException e) {

@@ -7,11 +7,13 @@ import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.DowningProvider;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.remote.artery.ThisActorSystemQuarantinedEvent;
 import scala.Option;
 import scala.concurrent.duration.FiniteDuration;
 
@@ -26,6 +28,12 @@ import scala.concurrent.duration.FiniteDuration;
  * incarnation of the same address. The price: with the registry unreachable, membership
  * cannot change (new nodes wait), which costs nothing since no file can be stored or read
  * without the registry anyway.
+ *
+ * <p>A node paused past the limit (SIGSTOP, a long GC, a starved machine) misses the gossip
+ * that downs it. When it wakes, the registry node answers it with "quarantined": that is the
+ * registry's word that this incarnation is gone, so the node shuts down as if downed, and
+ * {@link NodeMain} starts it again to rejoin. (Pekko's Split Brain Resolver does the same on
+ * such a notice; a custom downing provider has to do it itself.)
  */
 public final class RegistryDowning extends DowningProvider {
   private final ActorSystem system;
@@ -62,12 +70,15 @@ public final class RegistryDowning extends DowningProvider {
       if (cluster.selfRoles().contains(NodeSettings.REGISTRY)) {
         cluster.subscribe(getSelf(), ClusterEvent.initialStateAsEvents(),
             ClusterEvent.ReachabilityEvent.class, ClusterEvent.MemberRemoved.class);
+      } else {
+        getContext().getSystem().getEventStream().subscribe(getSelf(), ThisActorSystemQuarantinedEvent.class);
       }
     }
 
     @Override
     public void postStop() {
       cluster.unsubscribe(getSelf());
+      getContext().getSystem().getEventStream().unsubscribe(getSelf());
       pending.values().forEach(Cancellable::cancel);
     }
 
@@ -78,7 +89,25 @@ public final class RegistryDowning extends DowningProvider {
           .match(ClusterEvent.ReachableMember.class, e -> cancel(e.member().address()))
           .match(ClusterEvent.MemberRemoved.class, e -> cancel(e.member().address()))
           .match(DownIfStillUnreachable.class, this::downIfStillUnreachable)
+          .match(ThisActorSystemQuarantinedEvent.class, this::quarantined)
           .build();
+    }
+
+    /** Only the registry node's word counts: it is the one that downs. */
+    private void quarantined(ThisActorSystemQuarantinedEvent e) {
+      boolean byRegistry = false;
+      for (Member m : cluster.state().getMembers()) {
+        if (m.address().equals(e.remoteAddress().address()) && m.hasRole(NodeSettings.REGISTRY)) {
+          byRegistry = true;
+        }
+      }
+      if (byRegistry) {
+        getContext().getSystem().log().warning(
+            "the registry node {} quarantined this node: it was downed while unreachable; shutting down to rejoin",
+            e.remoteAddress().address());
+        getContext().getSystem().getEventStream().unsubscribe(getSelf());
+        CoordinatedShutdown.get(getContext().getSystem()).run(CoordinatedShutdown.clusterDowningReason());
+      }
     }
 
     private void schedule(Member member) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import jewel.node.client.ProcessLauncher;
 
 /**
  * A cluster of real node JVMs under a temporary home, driven through the packaged CLI
@@ -42,11 +43,12 @@ final class JewelCluster implements AutoCloseable {
     }
   }
 
-  /** Extra JVM options for the node JVMs this cluster starts (JEWEL_NODE_OPTS). */
-  private String nodeOpts = "-Xmx256m";
+  /** JVM options of the node JVMs this cluster starts (JEWEL_NODE_OPTS): the launcher's defaults. */
+  private String nodeOpts = ProcessLauncher.DEFAULT_NODE_OPTS;
 
-  JewelCluster nodeOptions(String opts) {
-    this.nodeOpts = opts;
+  /** Adds JVM options (settings such as {@code -Djewel.pins.scan-interval=3s}) for the nodes. */
+  JewelCluster nodeOptions(String extra) {
+    this.nodeOpts = ProcessLauncher.DEFAULT_NODE_OPTS + " " + extra;
     return this;
   }
 

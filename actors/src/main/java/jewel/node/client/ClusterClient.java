@@ -26,8 +26,8 @@ import jewel.node.JewelNode;
 import jewel.node.NodeSettings;
 import jewel.node.PeerDirectory;
 import jewel.node.PeerDirectory.LivePeer;
+import jewel.node.pins.PlanView;
 import jewel.node.store.LocalFiles;
-import jewel.protocol.BlockId;
 import jewel.protocol.ByteSink;
 import jewel.protocol.ByteSource;
 import jewel.protocol.CoordinatorCommand;
@@ -39,13 +39,11 @@ import jewel.protocol.PeerId;
 import jewel.protocol.PeerReply;
 import jewel.protocol.PeerSettings;
 import jewel.protocol.Pin;
-import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.SchemeSpec;
 import jewel.protocol.StoredBlock;
 import jewel.schemes.StorageScheme;
-import jewel.schemes.placement.FractionalPin;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -255,33 +253,22 @@ public final class ClusterClient implements JewelClient {
     Map<PeerId, LivePeer> livePeers = livePeers();
     Set<String> live = livePeers.keySet().stream().map(PeerId::name).collect(Collectors.toCollection(TreeSet::new));
     RegistryReply.PinView pin = pins().pins().stream().filter(v -> v.name().equals(name)).findFirst().orElse(null);
-    Map<BlockId, PinnedBlock> planned = new HashMap<>();
-    Map<String, PeerSettings> settings = new HashMap<>();
-    if (pin != null) {
-      RegistryReply.PinPlan plan = (RegistryReply.PinPlan) askRegistry(RegistryCommand.GetPinPlan::new);
-      plan.blocks().forEach(b -> planned.put(b.id(), b));
-      settings.putAll(plan.peers());
-    }
-    List<PeerId> candidates = candidates(livePeers.keySet(), settings);
+    // The plan as every peer and the scan read it, so that `expected` is exactly whom they
+    // expect: the formula, each peer's settings and quota, a shared block's largest fraction.
+    PlanView plan = pin == null ? null : PlanView.of((RegistryReply.PinPlan) askRegistry(RegistryCommand.GetPinPlan::new));
+    List<PeerId> candidates = plan == null ? List.of()
+        : livePeers.keySet().stream().filter(p -> !plan.greylisted(p)).toList();
     List<FileStatus.BlockStatus> blocks = new ArrayList<>();
     for (StoredBlock b : entry.blocks()) {
       List<String> holders = b.holders().stream().map(PeerId::name).toList();
-      PinnedBlock p = planned.get(b.id());
-      long salt = p == null ? 0 : p.salt();
-      List<String> expected = p == null ? List.of()
-          : FractionalPin.holders(b.id(), salt, pin.effectiveFraction(), candidates,
-              peer -> settings.getOrDefault(peer.name(), PeerSettings.DEFAULT).modifier(),
-              peer -> settings.getOrDefault(peer.name(), PeerSettings.DEFAULT).trusted())
-              .stream().map(PeerId::name).toList();
+      PlanView.Block planned = plan == null ? null : plan.block(b.id());
+      long salt = planned == null ? 0 : planned.salt();
+      List<String> expected = planned == null ? List.of()
+          : plan.expected(planned, candidates).stream().map(PeerId::name).toList();
       blocks.add(new FileStatus.BlockStatus(b.index(), b.id().hex(), b.length(), holders,
           holders.stream().filter(live::contains).toList(), salt, expected));
     }
     return new FileStatus(entry, live, pin, blocks);
-  }
-
-  /** The peers a pin's formula chooses among: live and not greylisted. */
-  private static List<PeerId> candidates(Set<PeerId> live, Map<String, PeerSettings> settings) {
-    return live.stream().filter(p -> !settings.getOrDefault(p.name(), PeerSettings.DEFAULT).greylisted()).sorted().toList();
   }
 
   @Override

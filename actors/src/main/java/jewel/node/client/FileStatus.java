@@ -17,7 +17,8 @@ public record FileStatus(FileEntry entry, Set<String> livePeers, RegistryReply.P
    * @param holders the peers that report holding it
    * @param live the holders among {@code holders} that are live now
    * @param salt the block's salt (pinned files; 0 otherwise)
-   * @param expected the peers the pin's formula picks among the live peers (pinned files; empty otherwise)
+   * @param expected the live, not greylisted peers that keep it: the pin's formula within each peer's
+   *     quota, as the peers and the scan compute it (pinned files; empty otherwise)
    */
   public record BlockStatus(
       int index, String id, long size, List<String> holders, List<String> live, long salt, List<String> expected) {}

@@ -1,5 +1,6 @@
 package jewel.node.peer;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,12 +38,15 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Keeps one peer's share of the pinned blocks, a child of its {@link Peer}.
  *
- * <p>On start, on {@link Rescan} and every {@code rescan-interval} it asks the registry for
- * the pin plan and the directory for the live peers, and then:
+ * <p>On start, on {@link Rescan} (sent when a pin or a peer setting changes, by the scan when
+ * salts move or this peer is behind, and by itself {@link #FETCH_RETRY} after a failed fetch)
+ * and every {@code rescan-interval} (a safety net: it notices block files lost from disk) it
+ * asks the registry for the pin plan and the directory for the live peers, and then:
  *
  * <ol>
  *   <li>its share is every pinned block the formula gives it ({@link PlanView#holds}: all of
@@ -80,6 +84,14 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
 
   private record Tick() implements Command {}
 
+  /**
+   * After a failed fetch, the share is computed again this soon (from a newer plan and set of
+   * live peers), rather than at the next {@code rescan-interval}.
+   */
+  static final Duration FETCH_RETRY = Duration.ofSeconds(5);
+
+  private static final Object RETRY = "retry";
+
   private record Planned(PlanView plan, Map<PeerId, LivePeer> live) implements Command {}
 
   private record PlanFailed(Throwable why) implements Command {}
@@ -99,6 +111,7 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
 
   private record FetchFailed(Fetch fetch, String why) implements Command {}
 
+  private final TimerScheduler<Command> timers;
   private final PeerId self;
   private final BlockStore store;
   private final ActorRef<RegistryCommand> registry;
@@ -123,13 +136,14 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
       ctx.setLoggerName(ShareKeeper.class);
       timers.startTimerWithFixedDelay(new Tick(), setup.pins().rescanInterval());
       ctx.getSelf().tell(new Rescan());
-      return new ShareKeeper(ctx, self, store, registry, peer, setup);
+      return new ShareKeeper(ctx, timers, self, store, registry, peer, setup);
     }));
   }
 
-  private ShareKeeper(ActorContext<Command> ctx, PeerId self, BlockStore store, ActorRef<RegistryCommand> registry,
-      ActorRef<ShareState> peer, Setup setup) {
+  private ShareKeeper(ActorContext<Command> ctx, TimerScheduler<Command> timers, PeerId self, BlockStore store,
+      ActorRef<RegistryCommand> registry, ActorRef<ShareState> peer, Setup setup) {
     super(ctx);
+    this.timers = timers;
     this.self = self;
     this.store = store;
     this.registry = registry;
@@ -409,7 +423,11 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
 
   private Behavior<Command> onFetchFailed(FetchFailed m) {
     fetching.remove(m.fetch().id());
-    getContext().getLog().warn("could not fetch block {}: {}", m.fetch().id().shortHex(), m.why());
+    getContext().getLog().warn("could not fetch block {}: {}; trying again in {}",
+        m.fetch().id().shortHex(), m.why(), PinSettings.human(FETCH_RETRY));
+    if (!timers.isTimerActive(RETRY)) {
+      timers.startSingleTimer(RETRY, new Rescan(), FETCH_RETRY);
+    }
     startFetches();
     if (idle() && dirty) {
       report();

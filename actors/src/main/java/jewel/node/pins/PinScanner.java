@@ -62,6 +62,10 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * formula gives the block to enough live peers ({@link #nextSalt}). After bumping, every live
  * peer is told to rescan, and the scan looks again soon.
  *
+ * <p><b>Convergence.</b> Without a bump, it tells the peers that are behind on a block to
+ * rescan ({@link #behind}): holders that may drop it, and expected holders of a waiting block
+ * that lack it.
+ *
  * <p><b>Audits.</b> It challenges {@code audits-per-scan} random (block, listed holder) pairs
  * for a random chunk and checks the answer against the block's Merkle root (see
  * {@link Audits#failed} for what counts). A peer reaching {@code audit-failures-to-greylist}
@@ -194,9 +198,13 @@ public final class PinScanner extends AbstractBehavior<PinScanner.Command> {
   }
 
   private Behavior<Command> onScanned(Scanned m) {
-    if (bump(m.plan(), m.live()) > 0) {
+    Set<PeerId> behind = new HashSet<>();
+    if (bump(m.plan(), m.live(), behind) > 0) {
       m.live().values().forEach(p -> p.ref().tell(new PeerCommand.Rescan()));
       timers.startSingleTimer(SOON, new Scan(), pins.settleAfterChange());
+    } else if (!behind.isEmpty()) {
+      getContext().getLog().debug("telling {} to rescan: they hold what they need not, or lack what they keep", behind);
+      behind.forEach(p -> m.live().get(p).ref().tell(new PeerCommand.Rescan()));
     }
     List<Audits.Challenge> challenges = Audits.sample(m.plan(), m.live(), pins.auditsPerScan(), random);
     if (challenges.isEmpty()) {
@@ -218,8 +226,11 @@ public final class PinScanner extends AbstractBehavior<PinScanner.Command> {
 
   // ---------------------------------------------------------------- availability
 
-  /** Bumps the salt of every block that needs it; returns how many. */
-  private int bump(PlanView plan, Map<PeerId, LivePeer> live) {
+  /**
+   * Bumps the salt of every block that needs it; returns how many. Adds to {@code behind} the
+   * live peers that have work to do on a block without a new salt (see {@link #behind}).
+   */
+  private int bump(PlanView plan, Map<PeerId, LivePeer> live, Set<PeerId> behind) {
     Map<BlockId, Waiting> stillWaiting = new HashMap<>();
     long now = System.nanoTime();
     int bumped = 0;
@@ -227,6 +238,7 @@ public final class PinScanner extends AbstractBehavior<PinScanner.Command> {
     int tooFew = 0;
     for (Block b : plan.blocks()) {
       Availability a = availability(b, plan, live);
+      behind(b, a, plan, live, behind);
       String reason = null;
       switch (a.state()) {
         case HEALTHY -> { }
@@ -266,6 +278,26 @@ public final class PinScanner extends AbstractBehavior<PinScanner.Command> {
           tooFew, plan.minHolders());
     }
     return bumped;
+  }
+
+  /**
+   * The peers that should rescan for {@code b}: a holder that does not keep it while
+   * min-holders others that keep it hold it (it may drop its copy), and, while the block
+   * waits for its holders, an expected peer that does not hold it yet (its fetch may have
+   * failed). Peers rescan on their own too, every {@code rescan-interval}; this is what makes
+   * holdings converge within a scan or two after a join, a bump or a failed fetch. For a
+   * healthy block it costs the formula for its holders only.
+   */
+  static void behind(Block b, Availability a, PlanView plan, Map<PeerId, LivePeer> live, Set<PeerId> behind) {
+    List<PeerId> keepersHolding = b.holders().stream()
+        .filter(p -> live.containsKey(p) && !plan.greylisted(p) && plan.keeps(b, p)).toList();
+    if (keepersHolding.size() >= plan.minHolders()) {
+      b.holders().stream().filter(p -> live.containsKey(p) && !keepersHolding.contains(p)).forEach(behind::add);
+    }
+    if (a.state() == State.WAITING) {
+      List<PeerId> eligible = live.keySet().stream().filter(p -> !plan.greylisted(p)).toList();
+      plan.expected(b, eligible).stream().filter(p -> !b.holders().contains(p)).forEach(behind::add);
+    }
   }
 
   /** How many salts ahead the scan looks for one under which enough live peers keep a block. */

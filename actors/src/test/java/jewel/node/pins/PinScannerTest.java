@@ -203,6 +203,36 @@ class PinScannerTest {
     kit.stop(scanner);
   }
 
+  @Test
+  void tellsPeersThatAreBehindToRescanAndNoOthers() {
+    // Held by its two expected peers and by an outsider, which may now drop it.
+    BlockId excess = find(e -> e.size() == 2 && e.contains(peer(1)));
+    PeerId dropper = outsider(excess);
+    // Held only by peer-1, outside its expected holders: they lack it while it waits for them.
+    BlockId waiting = find(e -> e.size() == 2 && !e.contains(peer(1)));
+    List<PeerId> holdersOfExcess = new ArrayList<>(expected(excess));
+    holdersOfExcess.add(dropper);
+    PinPlan plan = new PinPlan(List.of(
+        pinned(excess, 10, 0, 0.5, holdersOfExcess, null),
+        pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null)), Map.of(), 2);
+
+    ActorRef<PinScanner.Command> scanner = scanner(PinFixtures.settings());
+    scanner.tell(new PinScanner.Scan());
+    answerPlan(plan);
+
+    Set<PeerId> behind = new java.util.TreeSet<>(expected(waiting));
+    behind.add(dropper);
+    for (PeerId p : FOUR) {
+      if (behind.contains(p)) {
+        probes.get(p).expectMessage(new PeerCommand.Rescan());
+      } else {
+        probes.get(p).expectNoMessage(Duration.ofMillis(100));
+      }
+    }
+    registry.expectNoMessage(Duration.ofMillis(100)); // no salt moves
+    kit.stop(scanner);
+  }
+
   // ---------------------------------------------------------------- audits
 
   private static PinSettings auditing(Duration timeout) {
