@@ -10,11 +10,12 @@ import jewel.protocol.BlockId;
 import jewel.protocol.FileEntry;
 import jewel.protocol.FileName;
 import jewel.protocol.PeerSettings;
-import jewel.protocol.RegistryCommand;
+import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand.BumpSalt;
 import jewel.protocol.RegistryCommand.Commit;
 import jewel.protocol.RegistryCommand.Delete;
 import jewel.protocol.RegistryCommand.GetPeerSettings;
+import jewel.protocol.RegistryCommand.GetPin;
 import jewel.protocol.RegistryCommand.GetPinPlan;
 import jewel.protocol.RegistryCommand.GetSettings;
 import jewel.protocol.RegistryCommand.ListFiles;
@@ -25,7 +26,7 @@ import jewel.protocol.RegistryCommand.SetDefaultPin;
 import jewel.protocol.RegistryCommand.SetDefaultScheme;
 import jewel.protocol.RegistryCommand.SetPeerSettings;
 import jewel.protocol.RegistryCommand.SetPin;
-import jewel.protocol.RegistryEvent;
+import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryEvent.DefaultPinSet;
 import jewel.protocol.RegistryEvent.DefaultSchemeSet;
 import jewel.protocol.RegistryEvent.FileCommitted;
@@ -34,7 +35,7 @@ import jewel.protocol.RegistryEvent.HoldingsReported;
 import jewel.protocol.RegistryEvent.PeerSettingsSet;
 import jewel.protocol.RegistryEvent.PinSet;
 import jewel.protocol.RegistryEvent.SaltBumped;
-import jewel.protocol.RegistryReply;
+import jewel.protocol.RegistryEvent;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
 import jewel.protocol.RegistryReply.Found;
@@ -42,9 +43,11 @@ import jewel.protocol.RegistryReply.Listing;
 import jewel.protocol.RegistryReply.NotFound;
 import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
+import jewel.protocol.RegistryReply.PinView;
 import jewel.protocol.RegistryReply.Pins;
 import jewel.protocol.RegistryReply.Rejected;
 import jewel.protocol.RegistryReply.Settings;
+import jewel.protocol.RegistryReply;
 import jewel.protocol.SchemeSpec;
 import jewel.protocol.StoredBlock;
 import org.apache.pekko.actor.typed.Behavior;
@@ -156,6 +159,13 @@ public final class Registry
 
   private final ActorContext<RegistryCommand> ctx;
   private final Options options;
+  // The last full pin plan and file list, and the state they were computed from: pages of
+  // one listing then cost a binary search, not a recomputation. (States are immutable.)
+  private RegistryState planOf;
+  private double planFraction;
+  private List<PinnedBlock> plan;
+  private RegistryState filesOf;
+  private List<FileEntry> files;
 
   private Registry(PersistenceId id, ActorContext<RegistryCommand> ctx, Options options) {
     // A failed journal write restarts the registry (replaying its events) after a pause,
@@ -183,14 +193,15 @@ public final class Registry
         .forAnyState()
         .onCommand(Commit.class, this::onCommit)
         .onCommand(Lookup.class, this::onLookup)
-        .onCommand(ListFiles.class, (state, c) -> Effect().reply(c.replyTo(), new Listing(state.entries())))
+        .onCommand(ListFiles.class, this::onListFiles)
         .onCommand(Delete.class, this::onDelete)
         .onCommand(ReportHoldings.class, this::onReportHoldings)
         .onCommand(SetDefaultScheme.class, this::onSetDefaultScheme)
         .onCommand(GetSettings.class, (state, c) -> Effect().reply(c.replyTo(), settings(state)))
         .onCommand(SetPin.class, this::onSetPin)
         .onCommand(SetDefaultPin.class, this::onSetDefaultPin)
-        .onCommand(ListPins.class, (state, c) -> Effect().reply(c.replyTo(), pins(state)))
+        .onCommand(GetPin.class, (state, c) -> Effect().reply(c.replyTo(), pinOf(state, c.name())))
+        .onCommand(ListPins.class, (state, c) -> Effect().reply(c.replyTo(), pins(state, c.after())))
         .onCommand(SetPeerSettings.class, this::onSetPeerSettings)
         .onCommand(GetPeerSettings.class, (state, c) -> Effect().reply(c.replyTo(), peerTable(state)))
         .onCommand(GetPinPlan.class, this::onGetPinPlan)
@@ -285,16 +296,16 @@ public final class Registry
       ctx.getLog().warn("ignoring a holdings report without a peer or a block list: {}", c);
       return Effect().noReply();
     }
-    if (state.holdsExactly(c.peer(), c.blocks())) {
+    if (state.holdsExactly(c.peer(), c.after(), c.upTo(), c.blocks())) {
       return Effect().noReply(); // nothing changes: keep the journal from growing on every join
     }
     SortedSet<BlockId> known = new TreeSet<>();
     for (BlockId b : c.blocks()) {
-      if (b != null && state.knows(b)) {
+      if (b != null && state.knows(b) && RegistryState.inRange(b, c.after(), c.upTo())) {
         known.add(b);
       }
     }
-    return Effect().persist(new HoldingsReported(c.peer(), List.copyOf(known))).thenNoReply();
+    return Effect().persist(new HoldingsReported(c.peer(), List.copyOf(known), c.after(), c.upTo())).thenNoReply();
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onSetDefaultScheme(
@@ -344,9 +355,9 @@ public final class Registry
     // Compared with the fraction last set, not the configured one: setting the configured
     // value explicitly records it, so a later change of the configuration does not move it.
     if (state.defaultFraction() != null && state.defaultFraction() == f) {
-      return Effect().reply(c.replyTo(), pins(state));
+      return Effect().reply(c.replyTo(), pins(state, null));
     }
-    return Effect().persist(new DefaultPinSet(f)).thenReply(c.replyTo(), this::pins);
+    return Effect().persist(new DefaultPinSet(f)).thenReply(c.replyTo(), after -> pins(after, null));
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onSetPeerSettings(
@@ -366,10 +377,34 @@ public final class Registry
 
   private ReplyEffect<RegistryEvent, RegistryState> onGetPinPlan(RegistryState state, GetPinPlan c) {
     double defaultFraction = state.defaultFraction(options.defaultFraction());
+    // Every peer reads every page every rescan: compute the whole plan once per state.
+    if (planOf != state || planFraction != defaultFraction) {
+      plan = state.pinnedBlocks(defaultFraction);
+      planOf = state;
+      planFraction = defaultFraction;
+    }
+    Pages.Page<PinnedBlock, BlockId> page = Pages.after(plan, PinnedBlock::id, c.after(),
+        b -> 250 + b.file().value().length() + 40L * b.holders().size());
     return Effect()
-        .reply(
-            c.replyTo(),
-            new PinPlan(state.pinnedBlocks(defaultFraction), state.sortedPeerSettings(), options.minHolders()));
+        .reply(c.replyTo(), new PinPlan(page.items(), state.sortedPeerSettings(), options.minHolders(), page.next()));
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onListFiles(RegistryState state, ListFiles c) {
+    if (filesOf != state) {
+      files = state.entries();
+      filesOf = state;
+    }
+    Pages.Page<FileEntry, FileName> page = Pages.after(files, FileEntry::name, c.after(), Registry::estimatedBytes);
+    return Effect().reply(c.replyTo(), new Listing(page.items(), page.next()));
+  }
+
+  /** A generous guess at a file entry's serialized size, for paging. */
+  private static long estimatedBytes(FileEntry e) {
+    long bytes = 400 + e.name().value().length();
+    for (StoredBlock b : e.blocks()) {
+      bytes += 250 + 40L * b.holders().size();
+    }
+    return bytes;
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onBumpSalt(RegistryState state, BumpSalt c) {
@@ -401,12 +436,15 @@ public final class Registry
   /** The pin of {@code name} alone: one line, or none if it has no pin. */
   private Pins pinOf(RegistryState state, FileName name) {
     double defaultFraction = state.defaultFraction(options.defaultFraction());
-    return new Pins(state.pinView(name, defaultFraction).stream().toList(), defaultFraction);
+    return new Pins(state.pinView(name, defaultFraction).stream().toList(), defaultFraction, null);
   }
 
-  private Pins pins(RegistryState state) {
+  /** A page of the pinned files' lines, after {@code after}. */
+  private Pins pins(RegistryState state, FileName after) {
     double defaultFraction = state.defaultFraction(options.defaultFraction());
-    return new Pins(state.pinViews(defaultFraction), defaultFraction);
+    Pages.Page<PinView, FileName> page =
+        Pages.after(state.pinViews(defaultFraction), PinView::name, after, v -> 200 + v.name().value().length());
+    return new Pins(page.items(), defaultFraction, page.next());
   }
 
   private PeerTable peerTable(RegistryState state) {
@@ -421,7 +459,7 @@ public final class Registry
         .forAnyState()
         .onEvent(FileCommitted.class, (state, e) -> state.committed(e.entry()))
         .onEvent(FileDeleted.class, (state, e) -> state.deleted(e.name()))
-        .onEvent(HoldingsReported.class, (state, e) -> state.holdingsReported(e.peer(), e.blocks()))
+        .onEvent(HoldingsReported.class, (state, e) -> state.holdingsReported(e.peer(), e.after(), e.upTo(), e.blocks()))
         .onEvent(DefaultSchemeSet.class, (state, e) -> state.defaultSchemeSet(e.peer(), e.scheme()))
         .onEvent(PinSet.class, (state, e) -> state.pinSet(e.name(), e.pin()))
         .onEvent(DefaultPinSet.class, (state, e) -> state.defaultPinSet(e.fraction()))

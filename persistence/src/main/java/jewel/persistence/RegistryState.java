@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -185,20 +184,30 @@ public record RegistryState(
     return held;
   }
 
+  /** Whether {@code block} lies in {@code (after, upTo]}; a null bound is open. */
+  public static boolean inRange(BlockId block, BlockId after, BlockId upTo) {
+    return (after == null || block.compareTo(after) > 0) && (upTo == null || block.compareTo(upTo) <= 0);
+  }
+
+  private static boolean inRange(String hex, BlockId after, BlockId upTo) {
+    return (after == null || hex.compareTo(after.hex()) > 0) && (upTo == null || hex.compareTo(upTo.hex()) <= 0);
+  }
+
   /**
-   * Whether the book says {@code peer} holds exactly the known blocks among {@code blocks}
-   * (unknown ones ignored): when it does, a report of {@code blocks} would change nothing.
+   * Whether the book says {@code peer} holds, among the ids in {@code (after, upTo]}, exactly
+   * the known blocks among {@code blocks} (unknown ones ignored): when it does, a report of
+   * {@code blocks} for that range would change nothing.
    */
-  public boolean holdsExactly(PeerId peer, Collection<BlockId> blocks) {
+  public boolean holdsExactly(PeerId peer, BlockId after, BlockId upTo, Collection<BlockId> blocks) {
     Set<String> known = new HashSet<>();
     for (BlockId b : blocks) {
-      if (b != null && knows(b)) {
+      if (b != null && knows(b) && inRange(b, after, upTo)) {
         known.add(b.hex());
       }
     }
     int held = 0;
     for (Map.Entry<String, List<PeerId>> e : book.entrySet()) {
-      if (e.getValue().contains(peer)) {
+      if (e.getValue().contains(peer) && inRange(e.getKey(), after, upTo)) {
         if (!known.contains(e.getKey())) {
           return false;
         }
@@ -300,14 +309,14 @@ public record RegistryState(
   }
 
   /**
-   * Every block of every pinned file, as peers need it to compute their share: pinned files
-   * in name order, each file's blocks in tree order, a block listed once. A block that two
-   * pinned files share (same content) takes the <em>higher</em> of their fractions, and the
-   * name of a file that asks for it, so that it is never held by fewer peers than one of
-   * its files asks for; it keeps the place where it first appeared.
+   * Every block of every pinned file, as peers need it to compute their share: in block id
+   * order (the order of the plan's pages), a block listed once. A block that two pinned files
+   * share (same content) takes the <em>higher</em> of their fractions, and the name of a
+   * file that asks for it, so that it is never held by fewer peers than one of its files
+   * asks for.
    */
   public List<PinnedBlock> pinnedBlocks(double defaultFraction) {
-    Map<String, PinnedBlock> byBlock = new LinkedHashMap<>();
+    Map<String, PinnedBlock> byBlock = new TreeMap<>();
     for (String name : new TreeSet<>(pins.keySet())) {
       IndexEntry e = index.get(name);
       if (e == null) {
@@ -322,11 +331,22 @@ public record RegistryState(
               b.id().hex(),
               new PinnedBlock(
                   new FileName(name), b.id(), b.length(), salt(b.id()), fraction, holders(b.id()),
-                  merkleRoot(b.id())));
+                  merkleRoot(b.id()), usedUnpinned(b.id())));
         }
       }
     }
     return List.copyOf(byBlock.values());
+  }
+
+  /** Whether a file without a pin uses {@code block}. */
+  private boolean usedUnpinned(BlockId block) {
+    for (String key : catalog.getOrDefault(block.hex(), List.of())) {
+      BlockTree t = trees.get(key);
+      if (t != null && t.files().stream().anyMatch(f -> !pins.containsKey(f))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The per-peer defaults, sorted by peer name. */
@@ -447,19 +467,20 @@ public record RegistryState(
   }
 
   /**
-   * {@code peer} holds exactly {@code blocks} among the known ones: it is added as a holder
-   * of those and removed from every other block. Unknown blocks are ignored.
+   * {@code peer} holds exactly {@code blocks} among the known ones with ids in {@code (after,
+   * upTo]} (null bounds: open): it is added as a holder of those and removed from every other
+   * block in the range. Unknown blocks are ignored.
    */
-  public RegistryState holdingsReported(PeerId peer, Collection<BlockId> blocks) {
+  public RegistryState holdingsReported(PeerId peer, BlockId after, BlockId upTo, Collection<BlockId> blocks) {
     Set<String> now = new HashSet<>();
     for (BlockId b : blocks) {
-      if (knows(b)) {
+      if (knows(b) && inRange(b, after, upTo)) {
         now.add(b.hex());
       }
     }
     Map<String, List<PeerId>> newBook = new HashMap<>(book);
     for (Map.Entry<String, List<PeerId>> e : book.entrySet()) {
-      if (!now.contains(e.getKey()) && e.getValue().contains(peer)) {
+      if (!now.contains(e.getKey()) && e.getValue().contains(peer) && inRange(e.getKey(), after, upTo)) {
         List<PeerId> rest = minus(e.getValue(), peer);
         if (rest.isEmpty()) {
           newBook.remove(e.getKey());

@@ -145,7 +145,7 @@ class RegistryLevelDbRecoveryTest {
     for (int i = 1; i <= 5; i++) {
       assertFound(again, i);
     }
-    RegistryReply listing = ask(again, RegistryCommand.ListFiles::new);
+    RegistryReply listing = ask(again, r -> new RegistryCommand.ListFiles(null, r));
     assertEquals(5, ((RegistryReply.Listing) listing).files().size());
   }
 
@@ -192,8 +192,8 @@ class RegistryLevelDbRecoveryTest {
     assertInstanceOf(
         RegistryReply.PeerTable.class, ask(registry, r -> new RegistryCommand.SetPeerSettings(P1, infinite, r)));
     registry.tell(new RegistryCommand.BumpSalt(block("a1"), 0, "test"));
-    RegistryReply plan = ask(registry, RegistryCommand.GetPinPlan::new);
-    RegistryReply pins = ask(registry, RegistryCommand.ListPins::new);
+    RegistryReply plan = ask(registry, r -> new RegistryCommand.GetPinPlan(null, r));
+    RegistryReply pins = ask(registry, r -> new RegistryCommand.ListPins(null, r));
     assertEquals(1L, ((RegistryReply.PinPlan) plan).blocks().get(1).salt());
     awaitSnapshotAt(6);
     stop();
@@ -201,8 +201,8 @@ class RegistryLevelDbRecoveryTest {
     deleteTree(journal());
     start();
     registry = testKit.spawn(Registry.create());
-    assertEquals(plan, ask(registry, RegistryCommand.GetPinPlan::new));
-    assertEquals(pins, ask(registry, RegistryCommand.ListPins::new));
+    assertEquals(plan, ask(registry, r -> new RegistryCommand.GetPinPlan(null, r)));
+    assertEquals(pins, ask(registry, r -> new RegistryCommand.ListPins(null, r)));
     assertEquals(
         new RegistryReply.PeerTable(Map.of("peer-1", infinite)), ask(registry, RegistryCommand.GetPeerSettings::new));
     assertEquals(new RegistryReply.Found(a), ask(registry, r -> new RegistryCommand.Lookup(name("a"), r)));

@@ -99,7 +99,7 @@ class RegistryPinsTest {
   }
 
   private Pins listPins() {
-    var result = run(RegistryCommand.ListPins::new);
+    var result = run(r -> new RegistryCommand.ListPins(null, r));
     assertTrue(result.hasNoEvents());
     return result.replyOfType(Pins.class);
   }
@@ -116,7 +116,7 @@ class RegistryPinsTest {
   }
 
   private RegistryReply.PinPlan plan() {
-    var result = run(RegistryCommand.GetPinPlan::new);
+    var result = run(r -> new RegistryCommand.GetPinPlan(null, r));
     assertTrue(result.hasNoEvents());
     return result.replyOfType(RegistryReply.PinPlan.class);
   }
@@ -148,12 +148,12 @@ class RegistryPinsTest {
   void pinSetChangedUnchangedAndRemoved() {
     FileEntry a = commit(threeShards("a.iso", P1));
     assertEquals(303, bytes(a));
-    assertEquals(new Pins(List.of(), 0.5), listPins());
+    assertEquals(new Pins(List.of(), 0.5, null), listPins());
 
     Pin fifth = Pin.fraction(0.2);
     var set = pin("a.iso", fifth);
     assertEquals(List.of(new RegistryEvent.PinSet(name("a.iso"), fifth)), set.events());
-    assertEquals(new Pins(List.of(view("a.iso", fifth, 0.2, 303)), 0.5), set.reply());
+    assertEquals(new Pins(List.of(view("a.iso", fifth, 0.2, 303)), 0.5, null), set.reply());
     assertEquals(fifth, registry.getState().pin(name("a.iso")));
 
     // The same pin again: the same answer, nothing persisted.
@@ -164,18 +164,18 @@ class RegistryPinsTest {
     Pin third = Pin.fraction(0.3);
     var changed = pin("a.iso", third);
     assertEquals(List.of(new RegistryEvent.PinSet(name("a.iso"), third)), changed.events());
-    assertEquals(new Pins(List.of(view("a.iso", third, 0.3, 303)), 0.5), listPins());
+    assertEquals(new Pins(List.of(view("a.iso", third, 0.3, 303)), 0.5, null), listPins());
 
     // A null pin takes the file off its pin: the answer has no line for it.
     var removed = pin("a.iso", null);
     assertEquals(List.of(new RegistryEvent.PinSet(name("a.iso"), null)), removed.events());
-    assertEquals(new Pins(List.of(), 0.5), removed.reply());
-    assertEquals(new Pins(List.of(), 0.5), listPins());
+    assertEquals(new Pins(List.of(), 0.5, null), removed.reply());
+    assertEquals(new Pins(List.of(), 0.5, null), listPins());
     assertNull(registry.getState().pin(name("a.iso")));
 
     var removedAgain = pin("a.iso", null);
     assertTrue(removedAgain.hasNoEvents());
-    assertEquals(new Pins(List.of(), 0.5), removedAgain.reply());
+    assertEquals(new Pins(List.of(), 0.5, null), removedAgain.reply());
     assertTrue(registry.getState().pins().isEmpty());
   }
 
@@ -214,7 +214,7 @@ class RegistryPinsTest {
     assertEquals(
         new Pins(
             List.of(view("a", follow, 0.5, 303), view("b", own, 0.1, 303), view("c", limit, 101.0 / 303, 303)),
-            0.5),
+            0.5, null),
         listPins());
 
     var changed = setDefault(0.25);
@@ -222,7 +222,7 @@ class RegistryPinsTest {
     Pins expected =
         new Pins(
             List.of(view("a", follow, 0.25, 303), view("b", own, 0.1, 303), view("c", limit, 101.0 / 303, 303)),
-            0.25);
+            0.25, null);
     assertEquals(expected, changed.reply());
     assertEquals(expected, listPins());
     assertEquals(0.25, plan().blocks().stream().filter(b -> b.file().equals(name("a"))).findFirst().orElseThrow().fraction());
@@ -245,9 +245,9 @@ class RegistryPinsTest {
 
     Pin gigabyte = Pin.sizeLimit(1L << 30);
     Pin hundred = Pin.sizeLimit(100);
-    assertEquals(new Pins(List.of(view("a", hundred, 100.0 / 303, 303)), 0.5), pin("a", hundred).reply());
+    assertEquals(new Pins(List.of(view("a", hundred, 100.0 / 303, 303)), 0.5, null), pin("a", hundred).reply());
     // A limit above the file's bytes holds all of it.
-    assertEquals(new Pins(List.of(view("small", gigabyte, 1.0, 4)), 0.5), pin("small", gigabyte).reply());
+    assertEquals(new Pins(List.of(view("small", gigabyte, 1.0, 4)), 0.5, null), pin("small", gigabyte).reply());
 
     // Size-limit pins do not follow the default.
     setDefault(0.9);
@@ -334,15 +334,17 @@ class RegistryPinsTest {
     setPeer(P3, everything);
 
     RegistryReply.PinPlan plan = plan();
-    // a's blocks in tree order, then b's block not seen yet; the shared block takes b's
-    // higher fraction and keeps its place. Holders are the book's, in PeerId order.
+    // Every pinned block once, in id order; the shared block takes b's higher fraction.
+    // Holders are the book's, in PeerId order.
     assertEquals(
-        List.of(
-            new PinnedBlock(name("a"), a0, 100, 1, 0.2, List.of(P3), merkleRoot(a0)),
-            new PinnedBlock(name("b"), shared, 101, 0, 0.6, List.of(P1, P2), merkleRoot(shared)),
-            new PinnedBlock(name("a"), a2, 102, 0, 0.2, List.of(P10), merkleRoot(a2)),
-            new PinnedBlock(name("b"), b1, 100, 0, 0.6, List.of(P2), merkleRoot(b1))),
+        java.util.stream.Stream.of(
+            new PinnedBlock(name("a"), a0, 100, 1, 0.2, List.of(P3), merkleRoot(a0), false),
+            new PinnedBlock(name("b"), shared, 101, 0, 0.6, List.of(P1, P2), merkleRoot(shared), false),
+            new PinnedBlock(name("a"), a2, 102, 0, 0.2, List.of(P10), merkleRoot(a2), false),
+            new PinnedBlock(name("b"), b1, 100, 0, 0.6, List.of(P2), merkleRoot(b1), false))
+            .sorted(java.util.Comparator.comparing(PinnedBlock::id)).toList(),
         plan.blocks());
+    assertNull(plan.next(), "one page");
     assertEquals(Map.of("peer-3", everything), plan.peers());
     assertEquals(2, plan.minHolders());
 
@@ -350,13 +352,14 @@ class RegistryPinsTest {
     pin("b", Pin.fraction(0.1));
     PinnedBlock sharedNow =
         plan().blocks().stream().filter(p -> p.id().equals(shared)).findFirst().orElseThrow();
-    assertEquals(new PinnedBlock(name("a"), shared, 101, 0, 0.2, List.of(P1, P2), merkleRoot(shared)), sharedNow);
+    assertEquals(new PinnedBlock(name("a"), shared, 101, 0, 0.2, List.of(P1, P2), merkleRoot(shared), false), sharedNow);
 
     // Reports move the holders the plan shows.
-    registry.runCommand(new RegistryCommand.ReportHoldings(P2, List.of(a0)));
-    List<PinnedBlock> blocks = plan().blocks();
-    assertEquals(List.of(P2, P3), blocks.get(0).holders());
-    assertEquals(List.of(P1), blocks.get(1).holders());
+    registry.runCommand(new RegistryCommand.ReportHoldings(P2, null, null, List.of(a0)));
+    Map<BlockId, PinnedBlock> blocks = new java.util.HashMap<>();
+    plan().blocks().forEach(p -> blocks.put(p.id(), p));
+    assertEquals(List.of(P2, P3), blocks.get(a0).holders());
+    assertEquals(List.of(P1), blocks.get(shared).holders());
 
     // Without pins the plan is empty.
     pin("a", null);
@@ -365,11 +368,94 @@ class RegistryPinsTest {
   }
 
   @Test
+  void listingsComeInPagesThatCoverEverythingOnceInOrder() {
+    // Enough pinned files, with holders, that no listing fits one page of the budget.
+    PeerId[] many = new PeerId[40];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = new PeerId("peer-" + (i + 1));
+    }
+    int files = 300;
+    for (int i = 0; i < files; i++) {
+      commit(rooted(sharded("f" + i, "f" + i, List.of(block("f" + i + "a"), block("f" + i + "b")), many)));
+      pin("f" + i, Pin.fraction(0.5));
+    }
+
+    List<BlockId> planned = new java.util.ArrayList<>();
+    int planPages = 0;
+    BlockId afterBlock = null;
+    do {
+      BlockId from = afterBlock;
+      RegistryReply.PinPlan page = run(r -> new RegistryCommand.GetPinPlan(from, r)).replyOfType(RegistryReply.PinPlan.class);
+      page.blocks().forEach(b -> planned.add(b.id()));
+      afterBlock = page.next();
+      planPages++;
+    } while (afterBlock != null);
+    assertTrue(planPages > 1, "the plan took " + planPages + " page");
+    assertEquals(2 * files, planned.size());
+    assertEquals(new java.util.TreeSet<>(planned).stream().toList(), planned, "ascending, no block twice");
+
+    List<FileName> listed = new java.util.ArrayList<>();
+    int filePages = 0;
+    FileName afterFile = null;
+    do {
+      FileName from = afterFile;
+      RegistryReply.Listing page = run(r -> new RegistryCommand.ListFiles(from, r)).replyOfType(RegistryReply.Listing.class);
+      page.files().forEach(f -> listed.add(f.name()));
+      afterFile = page.next();
+      filePages++;
+    } while (afterFile != null);
+    assertTrue(filePages > 1, "the index took " + filePages + " page");
+    assertEquals(files, listed.size());
+    assertEquals(new java.util.TreeSet<>(listed).stream().toList(), listed);
+
+    // Past the end: an empty last page.
+    RegistryReply.Listing beyond =
+        run(r -> new RegistryCommand.ListFiles(name("zzz"), r)).replyOfType(RegistryReply.Listing.class);
+    assertEquals(List.of(), beyond.files());
+    assertNull(beyond.next());
+  }
+
+  @Test
+  void aHoldingsReportIsTheTruthOnlyInTheRangeItCovers() {
+    BlockId x = block("x");
+    BlockId y = block("y");
+    BlockId low = x.compareTo(y) < 0 ? x : y;
+    BlockId high = low == x ? y : x;
+    commit(sharded("f", "f", List.of(low, high), P1));
+
+    // The first part, up to `low`, says P1 holds nothing there: `high` keeps P1.
+    registry.runCommand(new RegistryCommand.ReportHoldings(P1, null, low, List.of()));
+    assertEquals(List.of(), registry.getState().holders(low));
+    assertEquals(List.of(P1), registry.getState().holders(high));
+    // A block outside the part's range is ignored: P2 does not become a holder of `high`.
+    registry.runCommand(new RegistryCommand.ReportHoldings(P2, null, low, List.of(low, high)));
+    assertEquals(List.of(P2), registry.getState().holders(low));
+    assertEquals(List.of(P1), registry.getState().holders(high));
+    // The last part, after `low`.
+    registry.runCommand(new RegistryCommand.ReportHoldings(P1, low, null, List.of()));
+    assertEquals(List.of(), registry.getState().holders(high));
+  }
+
+  @Test
+  void aPlanBlockThatAnUnpinnedFileUsesTooSaysSo() {
+    BlockId own = block("own"), shared = block("shared");
+    commit(rooted(sharded("pinned", "pinned", List.of(own, shared), P1)));
+    commit(rooted(sharded("plain", "plain", List.of(shared), P2)));
+    pin("pinned", Pin.fraction(0.5));
+    Map<BlockId, Boolean> used = new java.util.HashMap<>();
+    plan().blocks().forEach(b -> used.put(b.id(), b.usedUnpinned()));
+    assertEquals(Map.of(own, false, shared, true), used);
+
+    pin("plain", Pin.fraction(0.5)); // now both files are pinned
+    plan().blocks().forEach(b -> assertFalse(b.usedUnpinned(), b.toString()));
+  }
+
+  @Test
   void aPlanBlockWithoutARootSaysSo() {
     BlockId x = block("x");
     commit(sharded("plain", "plain", List.of(x), P1));
     pin("plain", Pin.followDefault());
-    assertEquals(List.of(new PinnedBlock(name("plain"), x, 100, 0, 0.5, List.of(P1), null)), plan().blocks());
+    assertEquals(List.of(new PinnedBlock(name("plain"), x, 100, 0, 0.5, List.of(P1), null, false)), plan().blocks());
   }
 
   // ---------------------------------------------------------------- salts
@@ -420,7 +506,7 @@ class RegistryPinsTest {
     commit(rooted(sharded("u", "u", List.of(t1), P3)));
     assertEquals(merkleRoot(t1), found("t").blocks().get(1).merkleRoot());
 
-    var listing = run(RegistryCommand.ListFiles::new).replyOfType(RegistryReply.Listing.class);
+    var listing = run(r -> new RegistryCommand.ListFiles(null, r)).replyOfType(RegistryReply.Listing.class);
     for (FileEntry f : listing.files()) {
       for (StoredBlock b : f.blocks()) {
         assertEquals(merkleRoot(b.id()), b.merkleRoot(), () -> "in " + f.name());

@@ -63,7 +63,7 @@ class RegistrySerializationTest {
         .committed(a)
         .committed(b)
         .committed(c)
-        .holdingsReported(P2, List.of(block("c1"), block("b")))
+        .holdingsReported(P2, null, null, List.of(block("c1"), block("b")))
         .defaultSchemeSet(null, SchemeSpec.parse("reedsolomon k=4 n=6"))
         .defaultSchemeSet(P1, SchemeSpec.of("hosting"))
         .pinSet(name("a"), Pin.fraction(0.25))
@@ -135,8 +135,8 @@ class RegistrySerializationTest {
     PeerSettings infinite = PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY);
     PeerSettings odd = new PeerSettings(2.5, true, 123_456_789L, true);
     PinnedBlock pinned =
-        new PinnedBlock(name("f.bin"), block("f0"), 100, 2, 0.25, List.of(P1, P3), merkleRoot(block("f0")));
-    PinnedBlock noRoot = new PinnedBlock(name("f.bin"), block("f1"), 101, 0, 1.0, List.of(), null);
+        new PinnedBlock(name("f.bin"), block("f0"), 100, 2, 0.25, List.of(P1, P3), merkleRoot(block("f0")), false);
+    PinnedBlock noRoot = new PinnedBlock(name("f.bin"), block("f1"), 101, 0, 1.0, List.of(), null, false);
     var views =
         List.of(
             new RegistryReply.PinView(name("a"), fraction, 0.1, 300),
@@ -147,9 +147,9 @@ class RegistrySerializationTest {
         List.of(
             new RegistryCommand.Commit(entry, true, replyTo),
             new RegistryCommand.Lookup(name("f.bin"), replyTo),
-            new RegistryCommand.ListFiles(replyTo),
+            new RegistryCommand.ListFiles(null, replyTo),
             new RegistryCommand.Delete(name("f.bin"), replyTo),
-            new RegistryCommand.ReportHoldings(P1, List.of(block("f0"), block("f1"))),
+            new RegistryCommand.ReportHoldings(P1, null, null, List.of(block("f0"), block("f1"))),
             new RegistryCommand.SetDefaultScheme(null, scheme, replyTo),
             new RegistryCommand.SetDefaultScheme(P2, scheme, replyTo),
             new RegistryCommand.GetSettings(replyTo),
@@ -159,15 +159,15 @@ class RegistrySerializationTest {
             new RegistryCommand.SetPin(name("f.bin"), followDefault, replyTo),
             new RegistryCommand.SetPin(name("f.bin"), null, replyTo),
             new RegistryCommand.SetDefaultPin(0.25, replyTo),
-            new RegistryCommand.ListPins(replyTo),
+            new RegistryCommand.ListPins(null, replyTo),
             new RegistryCommand.SetPeerSettings(P1, infinite, replyTo),
             new RegistryCommand.SetPeerSettings(P2, odd, replyTo),
             new RegistryCommand.GetPeerSettings(replyTo),
-            new RegistryCommand.GetPinPlan(replyTo),
+            new RegistryCommand.GetPinPlan(null, replyTo),
             new RegistryCommand.BumpSalt(block("f0"), 4, "1 live holder, fewer than 2"),
             new RegistryEvent.FileCommitted(entry),
             new RegistryEvent.FileDeleted(name("f.bin")),
-            new RegistryEvent.HoldingsReported(P3, List.of(block("f2"))),
+            new RegistryEvent.HoldingsReported(P3, List.of(block("f2")), block("f1"), null),
             new RegistryEvent.DefaultSchemeSet(null, scheme),
             new RegistryEvent.DefaultSchemeSet(P1, scheme),
             new RegistryEvent.FileCommitted(withRoots),
@@ -184,18 +184,18 @@ class RegistrySerializationTest {
             new RegistryReply.Rejected("file 'f.bin' exists: use --replace to overwrite it"),
             new RegistryReply.Found(entry),
             new RegistryReply.NotFound(name("g")),
-            new RegistryReply.Listing(List.of(entry, whole("g", "g", P2))),
+            new RegistryReply.Listing(List.of(entry, whole("g", "g", P2)), name("h")),
             new RegistryReply.Deleted(entry, List.of(block("f0"))),
             new RegistryReply.Settings(scheme, Map.of("peer-1", SchemeSpec.of("hosting"))),
             new RegistryReply.Found(withRoots),
-            new RegistryReply.Listing(List.of(withRoots)),
+            new RegistryReply.Listing(List.of(withRoots), null),
             new RegistryReply.Rejected("a fraction must be in (0, 1], like 0.1 or 10%, not 1.5"),
-            new RegistryReply.Pins(views, 0.5),
-            new RegistryReply.Pins(List.of(), 0.1),
+            new RegistryReply.Pins(views, 0.5, name("z")),
+            new RegistryReply.Pins(List.of(), 0.1, null),
             new RegistryReply.PeerTable(Map.of("peer-1", infinite, "peer-2", odd)),
             new RegistryReply.PeerTable(Map.of()),
-            new RegistryReply.PinPlan(List.of(pinned, noRoot), Map.of("peer-1", infinite), 2),
-            new RegistryReply.PinPlan(List.of(), Map.of(), 3),
+            new RegistryReply.PinPlan(List.of(pinned, noRoot), Map.of("peer-1", infinite), 2, block("f9")),
+            new RegistryReply.PinPlan(List.of(), Map.of(), 3, null),
             RegistryState.empty(),
             busyState());
     messages.forEach(this::roundTrip);

@@ -97,7 +97,7 @@ class RegistryTest {
   }
 
   private CommandResult<RegistryCommand, RegistryEvent, RegistryState> report(PeerId peer, BlockId... blocks) {
-    return registry.runCommand(new RegistryCommand.ReportHoldings(peer, List.of(blocks)));
+    return registry.runCommand(new RegistryCommand.ReportHoldings(peer, null, null, List.of(blocks)));
   }
 
   private static List<PeerId> holders(FileEntry entry, int index) {
@@ -122,7 +122,7 @@ class RegistryTest {
     assertEquals(new RegistryReply.NotFound(name("c.txt")), lookup("c.txt"));
 
     var listing =
-        registry.<RegistryReply>runCommand(RegistryCommand.ListFiles::new)
+        registry.<RegistryReply>runCommand(r -> new RegistryCommand.ListFiles(null, r))
             .replyOfType(RegistryReply.Listing.class);
     assertEquals(List.of(found("a.txt"), found("b.txt")), listing.files());
     assertEquals(2, registry.getState().fileCount());
@@ -298,7 +298,7 @@ class RegistryTest {
     // P1 now holds s0 (already known) and s1 (new), plus a block no file references.
     var first = report(P1, unknown, s1, s0);
     assertEquals(
-        List.of(new RegistryEvent.HoldingsReported(P1, java.util.stream.Stream.of(s0, s1).sorted().toList())),
+        List.of(new RegistryEvent.HoldingsReported(P1, java.util.stream.Stream.of(s0, s1).sorted().toList(), null, null)),
         first.events());
     FileEntry f = found("f");
     assertEquals(List.of(P1), holders(f, 0));
@@ -405,7 +405,7 @@ class RegistryTest {
   @Test
   void unknownNamesAndNullsDoNotBreakTheRegistry() {
     assertEquals(new RegistryReply.NotFound(new FileName("x")), lookup("x"));
-    assertTrue(registry.runCommand(new RegistryCommand.ReportHoldings(P1, null)).hasNoEvents());
+    assertTrue(registry.runCommand(new RegistryCommand.ReportHoldings(P1, null, null, null)).hasNoEvents());
     assertTrue(
         registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.Lookup(null, replyTo)).reply()
             instanceof RegistryReply.Rejected);

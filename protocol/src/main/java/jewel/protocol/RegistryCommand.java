@@ -3,7 +3,15 @@ package jewel.protocol;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
-/** Everything the file registry (a Cluster Singleton on role {@code registry}) handles. */
+/**
+ * Everything the file registry (a Cluster Singleton on role {@code registry}) handles.
+ *
+ * <p>Lists that grow with the cluster (files, pins, pinned blocks, a peer's holdings) travel
+ * in pages: Artery drops a message over its frame size (256 KiB) silently. A listing names
+ * where it starts ({@code after}, exclusive; null for the first page) and its reply where
+ * the next page starts ({@code next}, null on the last); a holdings report names the range
+ * of block ids it covers.
+ */
 public sealed interface RegistryCommand extends JewelSerializable {
 
   /**
@@ -16,16 +24,18 @@ public sealed interface RegistryCommand extends JewelSerializable {
 
   record Lookup(FileName name, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
 
-  record ListFiles(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  /** A page of the index: the files after {@code after} in name order. Replies {@link RegistryReply.Listing}. */
+  record ListFiles(FileName after, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
 
   /** Removes a file from the index; the reply lists the blocks no file references any more. */
   record Delete(FileName name, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
 
   /**
-   * A peer's complete list of the blocks it holds (on joining, and after a change): the
-   * block book takes it as the truth for that peer. Blocks no file references are ignored.
+   * The blocks a peer holds among the ids in {@code (after, upTo]} (null bounds: open), sent
+   * in parts that together cover every id, on joining and after a change: the block book
+   * takes it as the truth for that peer in that range. Blocks no file references are ignored.
    */
-  record ReportHoldings(PeerId peer, List<BlockId> blocks) implements RegistryCommand {}
+  record ReportHoldings(PeerId peer, BlockId after, BlockId upTo, List<BlockId> blocks) implements RegistryCommand {}
 
   /** Sets the default scheme of the cluster ({@code peer} null) or of one peer. */
   record SetDefaultScheme(PeerId peer, SchemeSpec scheme, ActorRef<RegistryReply> replyTo)
@@ -42,8 +52,14 @@ public sealed interface RegistryCommand extends JewelSerializable {
   /** Sets the cluster's default fraction, which pins made with {@link Pin#followDefault} follow. */
   record SetDefaultPin(double fraction, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
 
-  /** Every pinned file with its pin and the fraction in force: replies {@link RegistryReply.Pins}. */
-  record ListPins(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  /** The pin of one file: replies {@link RegistryReply.Pins} with its line, or none if it has no pin. */
+  record GetPin(FileName name, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+
+  /**
+   * A page of the pinned files after {@code after}, each with its pin and the fraction in
+   * force: replies {@link RegistryReply.Pins}.
+   */
+  record ListPins(FileName after, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
 
   /** Records one peer's modifier, trust, quota or greylisting: replies {@link RegistryReply.PeerTable}. */
   record SetPeerSettings(PeerId peer, PeerSettings settings, ActorRef<RegistryReply> replyTo)
@@ -52,10 +68,10 @@ public sealed interface RegistryCommand extends JewelSerializable {
   record GetPeerSettings(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
 
   /**
-   * What every peer needs to compute its share of pinned blocks: replies {@link
-   * RegistryReply.PinPlan}.
+   * What every peer needs to compute its share of pinned blocks, a page of blocks after
+   * {@code after} in id order: replies {@link RegistryReply.PinPlan}.
    */
-  record GetPinPlan(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  record GetPinPlan(BlockId after, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
 
   /**
    * Gives a block a new salt (so a new set of holders), if its salt is still

@@ -10,8 +10,11 @@ public sealed interface RegistryEvent extends JewelSerializable {
 
   record FileDeleted(FileName name) implements RegistryEvent {}
 
-  /** The blocks {@code peer} holds now, among those the registry knows. */
-  record HoldingsReported(PeerId peer, List<BlockId> blocks) implements RegistryEvent {}
+  /**
+   * The blocks {@code peer} holds now among those the registry knows, in the id range
+   * {@code (after, upTo]} (null bounds: open; events written before ranges have both null).
+   */
+  record HoldingsReported(PeerId peer, List<BlockId> blocks, BlockId after, BlockId upTo) implements RegistryEvent {}
 
   /** A default scheme for the cluster ({@code peer} null) or for one peer. */
   record DefaultSchemeSet(PeerId peer, SchemeSpec scheme) implements RegistryEvent {}

@@ -15,7 +15,8 @@ public sealed interface RegistryReply extends JewelSerializable {
 
   record NotFound(FileName name) implements RegistryReply {}
 
-  record Listing(List<FileEntry> files) implements RegistryReply {}
+  /** @param next where the next page starts, or null if this is the last */
+  record Listing(List<FileEntry> files, FileName next) implements RegistryReply {}
 
   /** @param orphans the deleted file's blocks that no other file references */
   record Deleted(FileEntry entry, List<BlockId> orphans) implements RegistryReply {}
@@ -35,7 +36,8 @@ public sealed interface RegistryReply extends JewelSerializable {
    */
   record PinView(FileName name, Pin pin, double effectiveFraction, long blockBytes) implements JewelSerializable {}
 
-  record Pins(List<PinView> pins, double defaultFraction) implements RegistryReply {}
+  /** @param next where the next page starts, or null if this is the last */
+  record Pins(List<PinView> pins, double defaultFraction, FileName next) implements RegistryReply {}
 
   /** Per-peer settings by peer name; peers not listed have {@link PeerSettings#DEFAULT}. */
   record PeerTable(Map<String, PeerSettings> peers) implements RegistryReply {}
@@ -45,7 +47,8 @@ public sealed interface RegistryReply extends JewelSerializable {
    * @param peers per-peer settings by peer name
    * @param minHolders a block with fewer live holders gets a new salt; no peer drops a
    *     block unless this many others hold it
+   * @param next where the next page starts, or null if this is the last
    */
-  record PinPlan(List<PinnedBlock> blocks, Map<String, PeerSettings> peers, int minHolders)
+  record PinPlan(List<PinnedBlock> blocks, Map<String, PeerSettings> peers, int minHolders, BlockId next)
       implements RegistryReply {}
 }

@@ -26,6 +26,7 @@ import jewel.node.JewelNode;
 import jewel.node.NodeSettings;
 import jewel.node.PeerDirectory;
 import jewel.node.PeerDirectory.LivePeer;
+import jewel.node.RegistryPages;
 import jewel.node.pins.PlanView;
 import jewel.node.store.LocalFiles;
 import jewel.protocol.ByteSink;
@@ -244,7 +245,8 @@ public final class ClusterClient implements JewelClient {
 
   @Override
   public List<FileEntry> ls() {
-    return ((RegistryReply.Listing) askRegistry(RegistryCommand.ListFiles::new)).files();
+    return await(RegistryPages.files(node.registry(), baseTimeout, node.system().scheduler()), baseTimeout,
+        "the registry (is the seed up?)");
   }
 
   @Override
@@ -252,10 +254,13 @@ public final class ClusterClient implements JewelClient {
     FileEntry entry = lookup(name);
     Map<PeerId, LivePeer> livePeers = livePeers();
     Set<String> live = livePeers.keySet().stream().map(PeerId::name).collect(Collectors.toCollection(TreeSet::new));
-    RegistryReply.PinView pin = pins().pins().stream().filter(v -> v.name().equals(name)).findFirst().orElse(null);
+    RegistryReply.PinView pin = ((RegistryReply.Pins) askRegistry(r -> new RegistryCommand.GetPin(name, r))).pins()
+        .stream().findFirst().orElse(null);
     // The plan as every peer and the scan read it, so that `expected` is exactly whom they
     // expect: the formula, each peer's settings and quota, a shared block's largest fraction.
-    PlanView plan = pin == null ? null : PlanView.of((RegistryReply.PinPlan) askRegistry(RegistryCommand.GetPinPlan::new));
+    PlanView plan = pin == null ? null : PlanView.of(await(
+        RegistryPages.pinPlan(node.registry(), baseTimeout, node.system().scheduler()), baseTimeout,
+        "the registry (is the seed up?)"));
     List<PeerId> candidates = plan == null ? List.of()
         : livePeers.keySet().stream().filter(p -> !plan.greylisted(p)).toList();
     List<FileStatus.BlockStatus> blocks = new ArrayList<>();
@@ -306,7 +311,8 @@ public final class ClusterClient implements JewelClient {
 
   @Override
   public RegistryReply.Pins pins() {
-    return (RegistryReply.Pins) askRegistry(RegistryCommand.ListPins::new);
+    return await(RegistryPages.pins(node.registry(), baseTimeout, node.system().scheduler()), baseTimeout,
+        "the registry (is the seed up?)");
   }
 
   @Override

@@ -135,8 +135,8 @@ public final class FileOperations implements Operations {
    * lag behind: for a pinned file, every other live peer is asked after the recorded holders.
    */
   private CompletionStage<FileEntry> withFallbackHolders(FileEntry entry) {
-    return askRegistry(RegistryCommand.ListPins::new).thenCompose(reply -> {
-      boolean pinned = ((RegistryReply.Pins) reply).pins().stream().anyMatch(v -> v.name().equals(entry.name()));
+    return askRegistry(r -> new RegistryCommand.GetPin(entry.name(), r)).thenCompose(reply -> {
+      boolean pinned = !((RegistryReply.Pins) reply).pins().isEmpty();
       if (!pinned) {
         return CompletableFuture.completedFuture(entry);
       }

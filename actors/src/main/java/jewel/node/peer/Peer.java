@@ -1,8 +1,7 @@
 package jewel.node.peer;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalLong;
+import jewel.node.RegistryPages;
 import jewel.node.pins.Failures;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
@@ -186,8 +185,6 @@ public final class Peer extends AbstractBehavior<Object> {
   }
 
   private static void reportHoldings(PeerId name, BlockStore store, ActorRef<RegistryCommand> registry) {
-    List<BlockId> held = new ArrayList<>();
-    store.list().forEach(b -> held.add(b.id()));
-    registry.tell(new RegistryCommand.ReportHoldings(name, held));
+    RegistryPages.reportHoldings(registry, name, store.list().stream().map(PeerReply.HeldBlock::id).toList());
   }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import jewel.node.PeerDirectory.LivePeer;
+import jewel.node.RegistryPages;
 import jewel.node.pins.Failures;
 import jewel.node.pins.LivePeers;
 import jewel.node.pins.PinSettings;
@@ -21,12 +22,9 @@ import jewel.node.pins.PlanView;
 import jewel.node.pins.PlanView.Block;
 import jewel.node.store.BlockStore;
 import jewel.protocol.BlockId;
-import jewel.protocol.FileEntry;
 import jewel.protocol.PeerId;
 import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryCommand;
-import jewel.protocol.RegistryReply;
-import jewel.protocol.StoredBlock;
 import jewel.protocol.data.DataClient;
 import jewel.protocol.data.DataRequest;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
@@ -35,7 +33,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -59,7 +56,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *       one block twice at once;
  *   <li>it drops a pinned block it holds but does not keep only if {@code minHolders} other
  *       peers hold it that will keep it (see {@link #keepers}), and only if no unpinned file
- *       uses that block too. Blocks outside the plan are never touched here.
+ *       uses that block too (the plan says so). Blocks outside the plan are never touched.
  * </ol>
  *
  * After a change it tells the registry everything it holds ({@code ReportHoldings}). It runs
@@ -95,14 +92,6 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   private record Planned(PlanView plan, Map<PeerId, LivePeer> live) implements Command {}
 
   private record PlanFailed(Throwable why) implements Command {}
-
-  /** A held block the share no longer keeps, and the other peers that keep it. */
-  private record Drop(BlockId id, List<PeerId> keepers) {}
-
-  /** The drops of a rescan, once the blocks of unpinned files ({@code unpinned}) are known. */
-  private record Listed(List<Drop> drops, Set<BlockId> unpinned) implements Command {}
-
-  private record ListFailed(Throwable why) implements Command {}
 
   /** One block to fetch; a repair fetches over a copy it has. */
   private record Fetch(BlockId id, boolean repair) {}
@@ -159,8 +148,6 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
         .onMessage(Tick.class, m -> rescan())
         .onMessage(Planned.class, this::onPlanned)
         .onMessage(PlanFailed.class, this::onPlanFailed)
-        .onMessage(Listed.class, this::onListed)
-        .onMessage(ListFailed.class, this::onListFailed)
         .onMessage(Repair.class, this::onRepair)
         .onMessage(Fetched.class, this::onFetched)
         .onMessage(FetchFailed.class, this::onFetchFailed)
@@ -190,14 +177,7 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   }
 
   private CompletionStage<PlanView> askPlan() {
-    return AskPattern.<RegistryCommand, RegistryReply>ask(
-            registry, RegistryCommand.GetPinPlan::new, setup.pins().askTimeout(), system.scheduler())
-        .thenApply(reply -> {
-          if (reply instanceof RegistryReply.PinPlan p) {
-            return PlanView.of(p);
-          }
-          throw new IllegalStateException("the registry answered " + reply.getClass().getSimpleName() + " for the pin plan");
-        });
+    return RegistryPages.pinPlan(registry, setup.pins().askTimeout(), system.scheduler()).thenApply(PlanView::of);
   }
 
   private Behavior<Command> onPlanned(Planned m) {
@@ -219,27 +199,19 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
         queue.add(new Fetch(b.id(), false));
       }
     }
-    List<Drop> drops = new ArrayList<>();
-    for (Block b : plan.blocks()) {
-      if (held.contains(b.id()) && !keep.contains(b.id()) && !fetching.contains(b.id())) {
-        List<PeerId> keepers = keepers(b);
-        if (keepers.size() >= plan.minHolders()) {
-          drops.add(new Drop(b.id(), keepers));
-        }
-      }
-    }
+    // A block an unpinned file uses too stays: that file's placement counts on this copy.
+    List<Block> drops = plan.blocks().stream()
+        .filter(b -> held.contains(b.id()) && !keep.contains(b.id()) && !fetching.contains(b.id()))
+        .filter(b -> !b.usedUnpinned() && keepers(b).size() >= plan.minHolders())
+        .toList();
     if (!queue.isEmpty() || !drops.isEmpty()) {
       getContext().getLog().info("share: {} of {} pinned blocks{}, {} to fetch, {} to drop",
           share.size(), plan.blocks().size(), overQuota ? " (" + kept.size() + " fit the quota)" : "",
           queue.size(), drops.size());
     }
     startFetches();
-    if (drops.isEmpty()) {
-      return rescanDone();
-    }
-    getContext().pipeToSelf(unpinnedBlocks(plan),
-        (unpinned, failure) -> failure == null ? new Listed(drops, unpinned) : new ListFailed(failure));
-    return this;
+    drop(drops);
+    return rescanDone();
   }
 
   private Behavior<Command> onPlanFailed(PlanFailed m) {
@@ -317,49 +289,18 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
 
   // ---------------------------------------------------------------- drops
 
-  /**
-   * The blocks of files that are not pinned. The plan lists only pinned files' blocks, but a
-   * block can belong to a pinned and an unpinned file at once (same content), and the unpinned
-   * file's placement still needs this copy.
-   */
-  private CompletionStage<Set<BlockId>> unpinnedBlocks(PlanView plan) {
-    return AskPattern.<RegistryCommand, RegistryReply>ask(
-            registry, RegistryCommand.ListFiles::new, setup.pins().askTimeout(), system.scheduler())
-        .thenApply(reply -> {
-          if (!(reply instanceof RegistryReply.Listing listing)) {
-            throw new IllegalStateException("the registry answered " + reply.getClass().getSimpleName() + " for the files");
-          }
-          Set<BlockId> unpinned = new HashSet<>();
-          for (FileEntry f : listing.files()) {
-            if (!plan.pinnedFiles().contains(f.name())) {
-              f.blocks().stream().map(StoredBlock::id).forEach(unpinned::add);
-            }
-          }
-          return unpinned;
-        });
-  }
-
-  private Behavior<Command> onListed(Listed m) {
+  private void drop(List<Block> drops) {
     boolean dropped = false;
-    for (Drop d : m.drops()) {
-      if (m.unpinned().contains(d.id()) || fetching.contains(d.id())) {
-        continue;
-      }
-      if (store.delete(d.id())) {
+    for (Block b : drops) {
+      if (store.delete(b.id())) {
         getContext().getLog().info("dropped block {}: this peer no longer keeps it (share, quota), and {} do",
-            d.id().shortHex(), d.keepers());
+            b.id().shortHex(), keepers(b));
         dropped = true;
       }
     }
     if (dropped) {
       report();
     }
-    return rescanDone();
-  }
-
-  private Behavior<Command> onListFailed(ListFailed m) {
-    getContext().getLog().warn("dropping nothing this time: cannot list the files ({})", Failures.oneLine(m.why()));
-    return rescanDone();
   }
 
   // ---------------------------------------------------------------- fetches
@@ -447,8 +388,7 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
 
   /** Tells the registry every block this peer holds: the block book takes it as the truth. */
   private void report() {
-    List<BlockId> held = store.list().stream().map(PeerReply.HeldBlock::id).toList();
-    registry.tell(new RegistryCommand.ReportHoldings(self, held));
+    RegistryPages.reportHoldings(registry, self, store.list().stream().map(PeerReply.HeldBlock::id).toList());
     dirty = false;
   }
 }

@@ -9,18 +9,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import jewel.node.PeerDirectory.LivePeer;
+import jewel.node.RegistryPages;
 import jewel.node.pins.PlanView.Block;
 import jewel.protocol.BlockId;
 import jewel.protocol.PeerCommand;
 import jewel.protocol.PeerId;
 import jewel.protocol.RegistryCommand;
-import jewel.protocol.RegistryReply;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -183,14 +182,8 @@ public final class PinScanner extends AbstractBehavior<PinScanner.Command> {
 
   private CompletionStage<Scanned> planAndPeers() {
     try {
-      return AskPattern.<RegistryCommand, RegistryReply>ask(
-              registry, RegistryCommand.GetPinPlan::new, pins.askTimeout(), getContext().getSystem().scheduler())
-          .thenApply(reply -> {
-            if (reply instanceof RegistryReply.PinPlan p) {
-              return PlanView.of(p);
-            }
-            throw new IllegalStateException("the registry answered " + reply.getClass().getSimpleName() + " for the pin plan");
-          })
+      return RegistryPages.pinPlan(registry, pins.askTimeout(), getContext().getSystem().scheduler())
+          .thenApply(PlanView::of)
           .thenCombine(peers.live(), Scanned::new);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

@@ -11,7 +11,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import jewel.protocol.BlockId;
-import jewel.protocol.FileName;
 import jewel.protocol.PeerId;
 import jewel.protocol.PeerSettings;
 import jewel.protocol.PinnedBlock;
@@ -22,11 +21,9 @@ import jewel.schemes.placement.FractionalPin;
  * A pin plan as a peer and the scan read it: one entry per block, and the formula of
  * {@link FractionalPin} with each peer's settings applied.
  *
- * <p>A block shared by two pinned files appears in the plan once per file, perhaps under two
- * fractions. It is merged into one {@link Block} with the larger fraction: the decision
- * {@code x < f·2^64} only widens as f grows, so a peer that holds it under either file's
- * fraction holds it under the larger, and vice versa. The salt is the block's own (the
- * registry keeps one per block); should entries disagree, the first wins.
+ * <p>The registry lists a block shared by two pinned files once, under the larger of their
+ * fractions (the decision {@code x < f·2^64} only widens as f grows). Should a plan list a
+ * block twice anyway, the entries are merged the same way; the first one's salt wins.
  *
  * <p>Not thread-safe (it caches the blocks each peer with a quota keeps): one actor uses it.
  */
@@ -36,43 +33,43 @@ public final class PlanView {
    *
    * @param holders the peers the block book lists as holding it
    * @param merkleRoot hex root over its 64 KiB chunks, or null if unknown
+   * @param usedUnpinned a file without a pin uses it too, so no holder drops it
    */
-  public record Block(BlockId id, long length, long salt, double fraction, Set<PeerId> holders, String merkleRoot) {
+  public record Block(BlockId id, long length, long salt, double fraction, Set<PeerId> holders, String merkleRoot,
+      boolean usedUnpinned) {
     /** The same block under another salt: whom the formula would give it to then. */
     public Block withSalt(long newSalt) {
-      return new Block(id, length, newSalt, fraction, holders, merkleRoot);
+      return new Block(id, length, newSalt, fraction, holders, merkleRoot, usedUnpinned);
     }
   }
 
   private final Map<BlockId, Block> blocks;
-  private final Set<FileName> files;
   private final Map<String, PeerSettings> peers;
   private final int minHolders;
   private final Map<PeerId, Set<BlockId>> keptIds = new HashMap<>(); // of peers with a quota, as asked
 
-  private PlanView(Map<BlockId, Block> blocks, Set<FileName> files, Map<String, PeerSettings> peers, int minHolders) {
+  private PlanView(Map<BlockId, Block> blocks, Map<String, PeerSettings> peers, int minHolders) {
     this.blocks = blocks;
-    this.files = files;
     this.peers = peers;
     this.minHolders = minHolders;
   }
 
   public static PlanView of(PinPlan plan) {
     Map<BlockId, Block> blocks = new TreeMap<>();
-    Set<FileName> files = new TreeSet<>();
     for (PinnedBlock p : plan.blocks()) {
-      files.add(p.file());
       Block seen = blocks.get(p.id());
       if (seen == null) {
-        blocks.put(p.id(), new Block(p.id(), p.length(), p.salt(), p.fraction(), new TreeSet<>(p.holders()), p.merkleRoot()));
+        blocks.put(p.id(), new Block(p.id(), p.length(), p.salt(), p.fraction(), new TreeSet<>(p.holders()),
+            p.merkleRoot(), p.usedUnpinned()));
       } else {
         Set<PeerId> holders = new TreeSet<>(seen.holders());
         holders.addAll(p.holders());
         blocks.put(p.id(), new Block(p.id(), seen.length(), seen.salt(), Math.max(seen.fraction(), p.fraction()),
-            holders, seen.merkleRoot() != null ? seen.merkleRoot() : p.merkleRoot()));
+            holders, seen.merkleRoot() != null ? seen.merkleRoot() : p.merkleRoot(),
+            seen.usedUnpinned() || p.usedUnpinned()));
       }
     }
-    return new PlanView(Collections.unmodifiableMap(blocks), Collections.unmodifiableSet(files),
+    return new PlanView(Collections.unmodifiableMap(blocks),
         plan.peers() == null ? Map.of() : Map.copyOf(plan.peers()), plan.minHolders());
   }
 
@@ -83,11 +80,6 @@ public final class PlanView {
 
   public Block block(BlockId id) {
     return blocks.get(id);
-  }
-
-  /** The files the pinned blocks belong to. */
-  public Set<FileName> pinnedFiles() {
-    return files;
   }
 
   public int minHolders() {

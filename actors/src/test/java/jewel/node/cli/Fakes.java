@@ -284,7 +284,7 @@ final class Fakes {
     final Map<String, PeerSettings> peerSettings = new TreeMap<>();
 
     private RegistryReply.Pins allPins() {
-      return new RegistryReply.Pins(List.copyOf(pins.values()), defaultFraction);
+      return new RegistryReply.Pins(List.copyOf(pins.values()), defaultFraction, null);
     }
 
     @Override
@@ -297,7 +297,7 @@ final class Fakes {
       }
       RegistryReply.PinView v = new RegistryReply.PinView(name, pin, pin.effectiveFraction(defaultFraction, e.size()), e.size());
       pins.put(name.value(), v);
-      return new RegistryReply.Pins(List.of(v), defaultFraction);
+      return new RegistryReply.Pins(List.of(v), defaultFraction, null);
     }
 
     @Override

@@ -151,7 +151,7 @@ class PeerAuditTest {
       PinFixtures.put(store, BIG, kit.system());
       TestProbe<PeerCommand> nobody = kit.createTestProbe();
       Map<PeerId, LivePeer> live = Map.of(peer(1), PinFixtures.live(peer(1), nobody.getRef(), channel.address(), false));
-      RegistryReply.PinPlan plan = new RegistryReply.PinPlan(List.of(), Map.of(), 2);
+      RegistryReply.PinPlan plan = new RegistryReply.PinPlan(List.of(), Map.of(), 2, null);
       ActorRef<RegistryCommand> registry = kit.spawn(Behaviors.receive(RegistryCommand.class)
           .onMessage(RegistryCommand.GetPinPlan.class, g -> {
             g.replyTo().tell(plan);

@@ -54,7 +54,7 @@ class PeerTest {
     ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
         registry.getRef()));
 
-    assertEquals(new RegistryCommand.ReportHoldings(NAME, List.of(a)), registry.receiveMessage());
+    assertEquals(new RegistryCommand.ReportHoldings(NAME, null, null, List.of(a)), registry.receiveMessage());
 
     TestProbe<PeerReply> probe = kit.createTestProbe();
     peer.tell(new PeerCommand.Describe(probe.getRef()));
@@ -82,7 +82,7 @@ class PeerTest {
     assertEquals(new PeerReply.BlocksDeleted(NAME, 1), probe.receiveMessage());
     assertFalse(store.has(a));
     assertTrue(store.has(b));
-    assertEquals(new RegistryCommand.ReportHoldings(NAME, List.of(b)), registry.receiveMessage());
+    assertEquals(new RegistryCommand.ReportHoldings(NAME, null, null, List.of(b)), registry.receiveMessage());
   }
 
   @Test

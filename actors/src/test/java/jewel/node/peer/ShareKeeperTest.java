@@ -24,10 +24,7 @@ import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
 import jewel.node.store.NodeDataHandler;
 import jewel.protocol.BlockId;
-import jewel.protocol.BlockLayout;
 import jewel.protocol.DataAddress;
-import jewel.protocol.FileEntry;
-import jewel.protocol.FileName;
 import jewel.protocol.PeerCommand;
 import jewel.protocol.PeerId;
 import jewel.protocol.PeerReply;
@@ -35,8 +32,6 @@ import jewel.protocol.PeerSettings;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
-import jewel.protocol.SchemeSpec;
-import jewel.protocol.StoredBlock;
 import jewel.protocol.data.DataChannel;
 import jewel.protocol.data.DataClient;
 import jewel.schemes.placement.FractionalPin;
@@ -68,7 +63,6 @@ class ShareKeeperTest {
   private BlockStore other;
   private DataChannel otherChannel;
   private final AtomicReference<RegistryReply.PinPlan> plan = new AtomicReference<>();
-  private final AtomicReference<List<FileEntry>> files = new AtomicReference<>(List.of());
   private final AtomicReference<Map<PeerId, LivePeer>> live = new AtomicReference<>();
   private TestProbe<RegistryCommand> reports;
   private ActorRef<PeerCommand> self;
@@ -102,16 +96,12 @@ class ShareKeeperTest {
     kit.shutdownTestKit();
   }
 
-  /** Answers GetPinPlan and ListFiles from the test's references; passes everything else to {@code reports}. */
+  /** Answers GetPinPlan from the test's reference; passes everything else to {@code reports}. */
   private Behavior<RegistryCommand> fakeRegistry() {
     ActorRef<RegistryCommand> forward = reports.getRef();
     return Behaviors.receive(RegistryCommand.class)
         .onMessage(RegistryCommand.GetPinPlan.class, g -> {
           g.replyTo().tell(plan.get());
-          return Behaviors.same();
-        })
-        .onMessage(RegistryCommand.ListFiles.class, l -> {
-          l.replyTo().tell(new RegistryReply.Listing(files.get()));
           return Behaviors.same();
         })
         .onAnyMessage(m -> {
@@ -168,7 +158,7 @@ class ShareKeeperTest {
         .filter(id -> FractionalPin.holds(id, SELF, 0, 0.5, 1.0)).toList();
     assertTrue(!share.isEmpty() && share.size() < blocks.size(), "the test needs a proper share, not " + share);
     // peer-2 is listed too, but its data channel is down: every fetch must still succeed.
-    plan.set(new RegistryReply.PinPlan(pin(blocks, 0.5, List.of(peer(1), peer(2))), Map.of(), 2));
+    plan.set(new RegistryReply.PinPlan(pin(blocks, 0.5, List.of(peer(1), peer(2))), Map.of(), 2, null));
 
     startPeer();
 
@@ -208,14 +198,10 @@ class ShareKeeperTest {
         pinned(enough, 500, 0, tiny, List.of(SELF, peer(1), peer(2)), null),
         pinned(oneDead, 500, 0, tiny, List.of(SELF, peer(1), peer(3)), null),
         pinned(oneGreylisted, 500, 0, tiny, List.of(SELF, peer(1), peer(4)), null),
-        pinned(alsoUnpinned, 500, 0, tiny, List.of(SELF, peer(1), peer(2)), null),
+        // a file without a pin uses this one too
+        new PinnedBlock(PINNED, alsoUnpinned, 500, 0, tiny, List.of(SELF, peer(1), peer(2)), null, true),
         pinned(oneOverQuota, 500, 0, tiny, List.of(SELF, peer(1), peer(5)), null),
-        pinned(oneNotExpected, 500, 0, tiny, List.of(SELF, peer(1), peer(6)), null)), settings, 2));
-    files.set(List.of(
-        new FileEntry(PINNED, 3000, enough, SchemeSpec.parse("naive n=2"), BlockLayout.whole(),
-            List.of(new StoredBlock(0, enough, 500, List.of())), 0),
-        new FileEntry(new FileName("plain.bin"), 500, alsoUnpinned, SchemeSpec.parse("naive n=2"), BlockLayout.whole(),
-            List.of(new StoredBlock(0, alsoUnpinned, 500, List.of())), 0)));
+        pinned(oneNotExpected, 500, 0, tiny, List.of(SELF, peer(1), peer(6)), null)), settings, 2, null));
 
     startPeer();
 
@@ -232,7 +218,7 @@ class ShareKeeperTest {
     long quota = blocks.get(0).length() + blocks.get(1).length() + blocks.get(2).length();
     // An infinite modifier: the whole plan is this peer's share (and +inf crosses serialization).
     PeerSettings limited = PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY).withQuota(quota);
-    plan.set(new RegistryReply.PinPlan(pin(blocks, 0.1, List.of(peer(1))), Map.of(SELF.name(), limited), 2));
+    plan.set(new RegistryReply.PinPlan(pin(blocks, 0.1, List.of(peer(1))), Map.of(SELF.name(), limited), 2, null));
 
     startPeer();
 
@@ -241,7 +227,7 @@ class ShareKeeperTest {
     assertEquals(firstThree, held());
     assertTrue(overQuota(), "a peer that refuses part of its share says so");
 
-    plan.set(new RegistryReply.PinPlan(pin(blocks, 0.1, List.of(peer(1))), Map.of(SELF.name(), limited.withQuota(-1)), 2));
+    plan.set(new RegistryReply.PinPlan(pin(blocks, 0.1, List.of(peer(1))), Map.of(SELF.name(), limited.withQuota(-1)), 2, null));
     self.tell(new PeerCommand.Rescan());
 
     List<BlockId> all = blocks.stream().map(PinnedBlockBytes::id).toList();
@@ -252,7 +238,7 @@ class ShareKeeperTest {
     // Lowered again: what no longer fits goes, since two trusted peers keep it.
     PeerSettings trusted = PeerSettings.DEFAULT.withTrusted(true);
     plan.set(new RegistryReply.PinPlan(pin(blocks, 0.1, List.of(SELF, peer(1), peer(2))),
-        Map.of(SELF.name(), limited, "peer-1", trusted, "peer-2", trusted), 2));
+        Map.of(SELF.name(), limited, "peer-1", trusted, "peer-2", trusted), 2, null));
     self.tell(new PeerCommand.Rescan());
 
     awaitReport(firstThree);
@@ -264,7 +250,7 @@ class ShareKeeperTest {
   void aTrustedPeerHoldsEveryPinnedBlock() throws Exception {
     List<PinnedBlockBytes> blocks = otherHolds(6, 40);
     plan.set(new RegistryReply.PinPlan(pin(blocks, 0.01, List.of(peer(1))),
-        Map.of(SELF.name(), PeerSettings.DEFAULT.withTrusted(true)), 2));
+        Map.of(SELF.name(), PeerSettings.DEFAULT.withTrusted(true)), 2, null));
 
     startPeer();
 

@@ -60,7 +60,7 @@ public final class PinFixtures {
 
   public static PinnedBlock pinned(BlockId id, long length, long salt, double fraction, List<PeerId> holders,
       String root) {
-    return new PinnedBlock(PINNED, id, length, salt, fraction, holders, root);
+    return new PinnedBlock(PINNED, id, length, salt, fraction, holders, root, false);
   }
 
   public static LivePeer live(PeerId name, ActorRef<PeerCommand> ref, DataAddress data, boolean overQuota) {

@@ -88,7 +88,7 @@ class PinScannerTest {
   }
 
   private State stateOf(BlockId id, List<PeerId> holders, Map<String, PeerSettings> settings) {
-    PinPlan plan = new PinPlan(List.of(pinned(id, 10, 0, 0.5, holders, null)), settings, 2);
+    PinPlan plan = new PinPlan(List.of(pinned(id, 10, 0, 0.5, holders, null)), settings, 2, null);
     PlanView view = PlanView.of(plan);
     return PinScanner.availability(view.block(id), view, live.get()).state();
   }
@@ -161,7 +161,7 @@ class PinScannerTest {
         pinned(healthy, 10, 0, 0.5, expected(healthy), null),
         pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null),
         pinned(tooFew, 10, salt, 0.5, List.of(peer(1)), null),
-        pinned(lost, 10, 0, 0.5, List.of(peer(8)), null)), Map.of(), 2);
+        pinned(lost, 10, 0, 0.5, List.of(peer(8)), null)), Map.of(), 2, null);
 
     ActorRef<PinScanner.Command> scanner = scanner(PinFixtures.settings());
     scanner.tell(new PinScanner.Scan());
@@ -188,7 +188,7 @@ class PinScannerTest {
   @Test
   void aBlockWaitingForItsHoldersLongerThanTheGraceGetsNewOnes() {
     BlockId waiting = find(e -> e.size() >= 2 && !e.contains(peer(1)));
-    PinPlan plan = new PinPlan(List.of(pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null)), Map.of(), 2);
+    PinPlan plan = new PinPlan(List.of(pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null)), Map.of(), 2, null);
     PinSettings s = PinFixtures.settings();
     PinSettings noGrace = new PinSettings(s.rescanInterval(), s.fetchConcurrency(), s.scanInterval(),
         s.settleAfterChange(), Duration.ZERO, 0, 2, s.auditTimeout(), s.askTimeout());
@@ -214,7 +214,7 @@ class PinScannerTest {
     holdersOfExcess.add(dropper);
     PinPlan plan = new PinPlan(List.of(
         pinned(excess, 10, 0, 0.5, holdersOfExcess, null),
-        pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null)), Map.of(), 2);
+        pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null)), Map.of(), 2, null);
 
     ActorRef<PinScanner.Command> scanner = scanner(PinFixtures.settings());
     scanner.tell(new PinScanner.Scan());
@@ -246,7 +246,7 @@ class PinScannerTest {
     Map<String, PeerSettings> trusted = new TreeMap<>();
     FOUR.forEach(p -> trusted.put(p.name(), PeerSettings.DEFAULT.withTrusted(true)));
     PinnedBlock b = pinned(BIG_ID, BIG.length, 0, 0.5, holders, MerkleTree.rootHex(BIG));
-    return new PinPlan(List.of(b), trusted, 2);
+    return new PinPlan(List.of(b), trusted, 2, null);
   }
 
   private enum Answer { HONEST, WRONG, REFUSE, SILENT }
