@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The foundation's promises on real JVMs: copies survive a killed holder, the registry
- * survives a killed seed, and the downing policy keeps survivors serving.
+ * survives a killed seed, a frozen peer that was downed rejoins, and the downing policy keeps
+ * survivors serving.
  */
 class FoundationIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,7 +27,7 @@ class FoundationIT {
   @TempDir Path tmp;
 
   @Test
-  void aCopySurvivesAKilledHolderAndTheIndexSurvivesAKilledSeed() throws Exception {
+  void aCopySurvivesAKilledHolderTheIndexAKilledSeedAndAFrozenHolderRejoins() throws Exception {
     try (JewelCluster c = new JewelCluster(tmp.resolve("home"))) {
       c.cli("up", "3").ok();
       Path file = tmp.resolve("photo.jpg");
@@ -54,6 +55,22 @@ class FoundationIT {
       Path again = tmp.resolve("again.jpg");
       JewelCluster.eventually(Duration.ofSeconds(60), () -> c.cli("get", "photo.jpg", "-o", again.toString()).ok());
       assertArrayEquals(bytes, Files.readAllBytes(again));
+
+      // The surviving holder freezes past the downing delay (a long pause, a starved machine):
+      // the registry downs it. When it wakes it learns so, starts its node again in the same
+      // JVM and rejoins; its copy, the only one left, serves again.
+      String frozen = holders.get(1);
+      long pid = c.pid(frozen);
+      c.signal(frozen, "STOP");
+      JewelCluster.eventually(Duration.ofSeconds(60), () ->
+          assertEquals("down", statusOf(JSON.readTree(c.cli("peers", "--json").ok().out()), frozen)));
+      c.signal(frozen, "CONT");
+      JewelCluster.eventually(Duration.ofSeconds(90), () ->
+          assertEquals("up", statusOf(JSON.readTree(c.cli("peers", "--json").ok().out()), frozen)));
+      assertEquals(pid, c.pid(frozen), "the same JVM rejoined");
+      Path rejoined = tmp.resolve("rejoined.jpg");
+      JewelCluster.eventually(Duration.ofSeconds(30), () -> c.cli("get", "photo.jpg", "-o", rejoined.toString()).ok());
+      assertArrayEquals(bytes, Files.readAllBytes(rejoined));
     }
   }
 

@@ -86,6 +86,12 @@ final class JewelCluster implements AutoCloseable {
     return Long.parseLong(Files.readString(home.resolve(node).resolve("pid")).trim());
   }
 
+  /** Sends a signal to a node's JVM: {@code STOP} freezes it (as a long pause would), {@code CONT} wakes it. */
+  void signal(String node, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid(node))).inheritIO().start();
+    assertEquals(0, kill.waitFor(), "kill -" + signal + " " + node);
+  }
+
   boolean alive(String node) throws IOException {
     return ProcessHandle.of(pid(node)).map(ProcessHandle::isAlive).orElse(false);
   }

@@ -245,16 +245,22 @@ final class PinCommands {
     }
   }
 
-  @Command(name = "simulate", description = {
-      "compute fractional placements without a cluster and print, beside the formulas, the mean",
-      "replication, blocks with no holder or fewer than H, the load spread, and what moves when",
-      "a peer joins or leaves"})
+  @Command(name = "simulate", description = "compute fractional placements without a cluster and print, beside"
+      + " the formulas, the mean replication, blocks with no holder or fewer than H, the load spread, and what"
+      + " moves when a peer joins or leaves")
   static final class Simulate extends JewelCommand {
-    @Option(names = "--peers", paramLabel = "N", required = true) private int peers;
-    @Option(names = "--fraction", paramLabel = "F", required = true) private String fraction;
-    @Option(names = "--blocks", paramLabel = "B", required = true) private int blocks;
-    @Option(names = "--min-holders", paramLabel = "H", defaultValue = "2") private int minHolders;
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0") private long seed;
+    @Option(names = "--peers", paramLabel = "N", required = true, description = "peers peer-1 … peer-N")
+    private int peers;
+    @Option(names = "--fraction", paramLabel = "F", required = true, description = "the pin's fraction, 0.1 or 10%")
+    private String fraction;
+    @Option(names = "--blocks", paramLabel = "B", required = true, description = "random block ids to place")
+    private int blocks;
+    @Option(names = "--min-holders", paramLabel = "H", defaultValue = "2",
+        description = "count blocks with fewer holders than this (default ${DEFAULT-VALUE})")
+    private int minHolders;
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+        description = "seed of the random block ids (default ${DEFAULT-VALUE})")
+    private long seed;
     @Option(names = "--modifiers", paramLabel = "PEER=X", split = ",",
         description = "per-peer modifiers, like peer-1=2,peer-2=inf")
     private List<String> modifiers = new ArrayList<>();

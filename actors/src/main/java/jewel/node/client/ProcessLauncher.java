@@ -22,8 +22,8 @@ import jewel.protocol.PeerId;
 public final class ProcessLauncher implements Launcher {
   /**
    * JVM options of a node unless {@code JEWEL_NODE_OPTS} says otherwise. A small heap, and
-   * the serial collector, which suits one: fewer threads and far less CPU than G1 while
-   * many node JVMs share a few cores.
+   * the serial collector, which suits one: fewer threads and less CPU than G1 while many
+   * node JVMs share a few cores.
    */
   public static final String DEFAULT_NODE_OPTS = "-Xmx256m -XX:+UseSerialGC";
 
