@@ -33,9 +33,10 @@ public final class NodeMain {
     NodeSettings settings = NodeSettings.from(base);
     Path ready = settings.nodeDir().resolve("ready");
     Files.createDirectories(settings.nodeDir());
+    boolean restart = false;
     while (true) {
       Files.deleteIfExists(ready);
-      JewelNode node = JewelNode.start(settings, base);
+      JewelNode node = restart ? restart(settings, base) : JewelNode.start(settings, base);
       node.system().log().info("node {} started with roles {} at {}:{}, data channel at {}",
           settings.name(), settings.roles(), settings.host(), settings.port(), node.dataAddress());
       signalUp(node, ready);
@@ -47,7 +48,22 @@ public final class NodeMain {
       }
       log.warn("node {} was downed by the registry (unreachable for too long); starting again to rejoin",
           settings.name());
-      TimeUnit.SECONDS.sleep(1); // let the old incarnation's ports close
+      restart = true;
+    }
+  }
+
+  /** Starts the node again, retrying a few times while the old incarnation's ports close. */
+  private static JewelNode restart(NodeSettings settings, Config base) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      TimeUnit.SECONDS.sleep(attempt);
+      try {
+        return JewelNode.start(settings, base);
+      } catch (Exception e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        log.warn("could not start node {} again ({}); retrying", settings.name(), e.toString());
+      }
     }
   }
 

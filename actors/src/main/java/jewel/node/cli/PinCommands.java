@@ -251,7 +251,7 @@ final class PinCommands {
   static final class Simulate extends JewelCommand {
     @Option(names = "--peers", paramLabel = "N", required = true, description = "peers peer-1 … peer-N")
     private int peers;
-    @Option(names = "--fraction", paramLabel = "F", required = true, description = "the pin's fraction, 0.1 or 10%")
+    @Option(names = "--fraction", paramLabel = "F", required = true, description = "the pin's fraction, 0.1 or 10%%")
     private String fraction;
     @Option(names = "--blocks", paramLabel = "B", required = true, description = "random block ids to place")
     private int blocks;

@@ -61,6 +61,11 @@ public final class ClusterClient implements JewelClient {
   private final JewelNode node;
   private final Path home;
   private final Duration baseTimeout;
+  /**
+   * How long a paged listing may take in all. Each page has {@code baseTimeout} to come, so a
+   * registry that is away fails fast; a big registry just takes more pages.
+   */
+  private static final Duration LISTING_TIMEOUT = Duration.ofMinutes(10);
   private final Duration perMib;
 
   private ClusterClient(JewelNode node, Path home, Config config) {
@@ -245,8 +250,8 @@ public final class ClusterClient implements JewelClient {
 
   @Override
   public List<FileEntry> ls() {
-    return await(RegistryPages.files(node.registry(), baseTimeout, node.system().scheduler()), baseTimeout,
-        "the registry (is the seed up?)");
+    return await(RegistryPages.files(node.registry(), baseTimeout, node.system().scheduler()),
+        LISTING_TIMEOUT, "the registry (is the seed up?)");
   }
 
   @Override
@@ -259,8 +264,8 @@ public final class ClusterClient implements JewelClient {
     // The plan as every peer and the scan read it, so that `expected` is exactly whom they
     // expect: the formula, each peer's settings and quota, a shared block's largest fraction.
     PlanView plan = pin == null ? null : PlanView.of(await(
-        RegistryPages.pinPlan(node.registry(), baseTimeout, node.system().scheduler()), baseTimeout,
-        "the registry (is the seed up?)"));
+        RegistryPages.pinPlan(node.registry(), baseTimeout, node.system().scheduler()),
+        LISTING_TIMEOUT, "the registry (is the seed up?)"));
     List<PeerId> candidates = plan == null ? List.of()
         : livePeers.keySet().stream().filter(p -> !plan.greylisted(p)).toList();
     List<FileStatus.BlockStatus> blocks = new ArrayList<>();
@@ -311,8 +316,8 @@ public final class ClusterClient implements JewelClient {
 
   @Override
   public RegistryReply.Pins pins() {
-    return await(RegistryPages.pins(node.registry(), baseTimeout, node.system().scheduler()), baseTimeout,
-        "the registry (is the seed up?)");
+    return await(RegistryPages.pins(node.registry(), baseTimeout, node.system().scheduler()),
+        LISTING_TIMEOUT, "the registry (is the seed up?)");
   }
 
   @Override

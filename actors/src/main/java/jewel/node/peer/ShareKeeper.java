@@ -83,7 +83,8 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
 
   /**
    * After a failed fetch, the share is computed again this soon (from a newer plan and set of
-   * live peers), rather than at the next {@code rescan-interval}.
+   * live peers), rather than at the next {@code rescan-interval}; twice as late after each
+   * further failure, up to the rescan interval, and this soon again after a fetch succeeds.
    */
   static final Duration FETCH_RETRY = Duration.ofSeconds(5);
 
@@ -118,6 +119,7 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   private boolean dirty; // holdings changed since the last report
   private boolean overQuota;
   private boolean planFailing;
+  private Duration retryAfter = FETCH_RETRY;
 
   public static Behavior<Command> create(
       PeerId self, BlockStore store, ActorRef<RegistryCommand> registry, ActorRef<ShareState> peer, Setup setup) {
@@ -209,8 +211,16 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
           share.size(), plan.blocks().size(), overQuota ? " (" + kept.size() + " fit the quota)" : "",
           queue.size(), drops.size());
     }
-    startFetches();
     drop(drops);
+    startFetches();
+    // The book is the scan's view: where it disagrees with the disk (a lost report, files
+    // gone behind this peer's back), correct it, or the scan keeps asking for work not there.
+    if (!dirty && plan.blocks().stream().anyMatch(b -> b.holders().contains(self) != held.contains(b.id()))) {
+      dirty = true;
+    }
+    if (dirty && idle()) {
+      report();
+    }
     return rescanDone();
   }
 
@@ -292,7 +302,7 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   private void drop(List<Block> drops) {
     boolean dropped = false;
     for (Block b : drops) {
-      if (store.delete(b.id())) {
+      if (!fetching.contains(b.id()) && store.delete(b.id())) {
         getContext().getLog().info("dropped block {}: this peer no longer keeps it (share, quota), and {} do",
             b.id().shortHex(), keepers(b));
         dropped = true;
@@ -353,6 +363,7 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   private Behavior<Command> onFetched(Fetched m) {
     fetching.remove(m.fetch().id());
     dirty = true;
+    retryAfter = FETCH_RETRY;
     getContext().getLog().info("{} block {} ({} bytes) from {}", m.fetch().repair() ? "repaired" : "fetched",
         m.fetch().id().shortHex(), store.size(m.fetch().id()).orElse(-1), m.from());
     startFetches();
@@ -364,10 +375,14 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
 
   private Behavior<Command> onFetchFailed(FetchFailed m) {
     fetching.remove(m.fetch().id());
-    getContext().getLog().warn("could not fetch block {}: {}; trying again in {}",
-        m.fetch().id().shortHex(), m.why(), PinSettings.human(FETCH_RETRY));
     if (!timers.isTimerActive(RETRY)) {
-      timers.startSingleTimer(RETRY, new Rescan(), FETCH_RETRY);
+      getContext().getLog().warn("could not fetch block {}: {}; trying again in {}",
+          m.fetch().id().shortHex(), m.why(), PinSettings.human(retryAfter));
+      timers.startSingleTimer(RETRY, new Rescan(), retryAfter);
+      Duration doubled = retryAfter.multipliedBy(2);
+      retryAfter = doubled.compareTo(setup.pins().rescanInterval()) < 0 ? doubled : setup.pins().rescanInterval();
+    } else {
+      getContext().getLog().warn("could not fetch block {}: {}", m.fetch().id().shortHex(), m.why());
     }
     startFetches();
     if (idle() && dirty) {

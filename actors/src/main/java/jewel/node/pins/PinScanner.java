@@ -275,7 +275,8 @@ public final class PinScanner extends AbstractBehavior<PinScanner.Command> {
 
   /**
    * The peers that should rescan for {@code b}: a holder that does not keep it while
-   * min-holders others that keep it hold it (it may drop its copy), and, while the block
+   * min-holders others that keep it hold it and no unpinned file uses it (the share keeper's
+   * drop rule: it may drop its copy), and, while the block
    * waits for its holders, an expected peer that does not hold it yet (its fetch may have
    * failed). Peers rescan on their own too, every {@code rescan-interval}; this is what makes
    * holdings converge within a scan or two after a join, a bump or a failed fetch. For a
@@ -284,8 +285,8 @@ public final class PinScanner extends AbstractBehavior<PinScanner.Command> {
   static void behind(Block b, Availability a, PlanView plan, Map<PeerId, LivePeer> live, Set<PeerId> behind) {
     List<PeerId> keepersHolding = b.holders().stream()
         .filter(p -> live.containsKey(p) && !plan.greylisted(p) && plan.keeps(b, p)).toList();
-    if (keepersHolding.size() >= plan.minHolders()) {
-      b.holders().stream().filter(p -> live.containsKey(p) && !keepersHolding.contains(p)).forEach(behind::add);
+    if (keepersHolding.size() >= plan.minHolders() && !b.usedUnpinned()) {
+      b.holders().stream().filter(p -> live.containsKey(p) && !plan.keeps(b, p)).forEach(behind::add);
     }
     if (a.state() == State.WAITING) {
       List<PeerId> eligible = live.keySet().stream().filter(p -> !plan.greylisted(p)).toList();

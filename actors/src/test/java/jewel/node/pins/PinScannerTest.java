@@ -233,6 +233,29 @@ class PinScannerTest {
     kit.stop(scanner);
   }
 
+  @Test
+  void aPeerWithNothingToDoIsNotBehind() {
+    BlockId b = find(e -> e.size() == 2);
+    List<PeerId> keepers = expected(b);
+    PeerId outsider = outsider(b);
+    List<PeerId> holders = new ArrayList<>(keepers);
+    holders.add(outsider);
+    // A greylisted keeper keeps its share: nothing to drop. A block an unpinned file uses
+    // too stays with every holder. Neither is a reason to rescan.
+    PeerId greylisted = keepers.get(0);
+    Map<String, PeerSettings> settings = Map.of(greylisted.name(), PeerSettings.DEFAULT.withGreylisted(true),
+        outsider.name(), PeerSettings.DEFAULT.withTrusted(true));
+    PlanView view = PlanView.of(new PinPlan(List.of(pinned(b, 10, 0, 0.5, holders, null)), settings, 2, null));
+    Set<PeerId> behind = new java.util.TreeSet<>();
+    PinScanner.behind(view.block(b), PinScanner.availability(view.block(b), view, live.get()), view, live.get(), behind);
+    assertEquals(Set.of(), behind);
+
+    PinnedBlock shared = new PinnedBlock(PinFixtures.PINNED, b, 10, 0, 0.5, holders, null, true);
+    view = PlanView.of(new PinPlan(List.of(shared), Map.of(), 2, null));
+    PinScanner.behind(view.block(b), PinScanner.availability(view.block(b), view, live.get()), view, live.get(), behind);
+    assertEquals(Set.of(), behind);
+  }
+
   // ---------------------------------------------------------------- audits
 
   private static PinSettings auditing(Duration timeout) {
