@@ -32,7 +32,14 @@ public final class RegistryPages {
   /** The whole pin plan; settings and min-holders as the last page gives them. */
   public static CompletionStage<RegistryReply.PinPlan> pinPlan(
       ActorRef<RegistryCommand> registry, Duration timeout, Scheduler scheduler) {
-    return pages(registry, timeout, scheduler, RegistryCommand.GetPinPlan::new, RegistryReply.PinPlan.class,
+    return pinPlan(registry, null, timeout, scheduler);
+  }
+
+  /** The pin plan of one file's blocks (empty if it has no pin), or of all if {@code file} is null. */
+  public static CompletionStage<RegistryReply.PinPlan> pinPlan(
+      ActorRef<RegistryCommand> registry, FileName file, Duration timeout, Scheduler scheduler) {
+    return pages(registry, timeout, scheduler, (BlockId after, ActorRef<RegistryReply> r) ->
+            new RegistryCommand.GetPinPlan(after, file, r), RegistryReply.PinPlan.class,
         RegistryReply.PinPlan::next, "the pin plan")
         .thenApply(pages -> {
           List<PinnedBlock> blocks = new ArrayList<>();

@@ -27,6 +27,9 @@ import org.apache.pekko.testkit.javadsl.TestKit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import jewel.protocol.Pin;
+import jewel.protocol.RegistryCommand;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /** A seed, two peers and a client as four ActorSystems in this JVM: a store and a get end to end. */
 class InJvmClusterTest {
@@ -91,6 +94,54 @@ class InJvmClusterTest {
     assertEquals(List.of("empty"), client.ls().stream().map(e -> e.name().value()).toList());
     JewelException unknown = assertThrows(JewelException.class, () -> client.get(new FileName("in.bin"), out));
     assertTrue(unknown.getMessage().startsWith("unknown file 'in.bin'"), unknown.getMessage());
+  }
+
+  @Test
+  void readsSkipGreylistedPeersAndFindPinnedBlocksWhereTheFormulaSays() throws Exception {
+    JewelNode seed = start("seed", NodeSettings.REGISTRY, null);
+    Address seedAddress = Cluster.get(seed.system()).selfMember().address();
+    start("peer-1", NodeSettings.PEER, seedAddress);
+    start("peer-2", NodeSettings.PEER, seedAddress);
+    JewelNode clientNode = start("client-1", NodeSettings.CLIENT, seedAddress);
+    awaitUp(4);
+    JewelClient client = ClusterClient.over(clientNode);
+    byte[] bytes = new byte[300_000];
+    new Random(8).nextBytes(bytes);
+    Path file = Files.write(home.resolve("pinned.bin"), bytes);
+    FileName name = new FileName("pinned.bin");
+    PeerId one = new PeerId("peer-1");
+    PeerId two = new PeerId("peer-2");
+
+    // Fraction 1: the formula gives the block to both peers, and both fetch it.
+    client.store(file, name, SchemeSpec.parse("hosting"), false, Pin.fraction(1.0));
+    String block = client.status(name).blocks().get(0).id();
+    awaitAssert(() -> assertEquals(List.of("peer-1", "peer-2"), client.status(name).blocks().get(0).holders()));
+
+    // The book forgets both copies: a read still finds them where the formula says.
+    ActorRef<RegistryCommand> registry = clientNode.registry();
+    registry.tell(new RegistryCommand.ReportHoldings(one, null, null, List.of()));
+    registry.tell(new RegistryCommand.ReportHoldings(two, null, null, List.of()));
+    awaitAssert(() -> assertEquals(List.of(), client.status(name).blocks().get(0).holders()));
+    Path out = home.resolve("out.bin");
+    client.get(name, out);
+    assertArrayEquals(bytes, Files.readAllBytes(out));
+
+    // Greylisted peers are never asked: with both greylisted, nobody can serve the block.
+    client.updatePeer(one, p -> p.withGreylisted(true));
+    client.updatePeer(two, p -> p.withGreylisted(true));
+    JewelException none = assertThrows(JewelException.class, () -> client.get(name, home.resolve("none.bin")));
+    assertTrue(none.getMessage().contains(block.substring(0, 12)), none.getMessage());
+    client.updatePeer(two, p -> p.withGreylisted(false));
+    client.get(name, home.resolve("again.bin"));
+    assertArrayEquals(bytes, Files.readAllBytes(home.resolve("again.bin")));
+  }
+
+  private void awaitAssert(Runnable check) {
+    new TestKit(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(nodes.get(0).system())).awaitAssert(
+        Duration.ofSeconds(20), () -> {
+          check.run();
+          return null;
+        });
   }
 
   private void awaitUp(int members) {

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import jewel.protocol.BlockId;
 import jewel.protocol.FileEntry;
 import jewel.protocol.FileName;
@@ -383,7 +385,13 @@ public final class Registry
       planOf = state;
       planFraction = defaultFraction;
     }
-    Pages.Page<PinnedBlock, BlockId> page = Pages.after(plan, PinnedBlock::id, c.after(),
+    List<PinnedBlock> blocks = plan;
+    if (c.file() != null) {
+      Set<BlockId> ofFile = state.entry(c.file()).map(e -> e.blocks().stream().map(StoredBlock::id)
+          .collect(Collectors.toSet())).orElse(Set.of());
+      blocks = plan.stream().filter(b -> ofFile.contains(b.id())).toList();
+    }
+    Pages.Page<PinnedBlock, BlockId> page = Pages.after(blocks, PinnedBlock::id, c.after(),
         b -> 250 + b.file().value().length() + 40L * b.holders().size());
     return Effect()
         .reply(c.replyTo(), new PinPlan(page.items(), state.sortedPeerSettings(), options.minHolders(), page.next()));

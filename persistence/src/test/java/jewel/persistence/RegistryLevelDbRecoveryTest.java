@@ -192,7 +192,7 @@ class RegistryLevelDbRecoveryTest {
     assertInstanceOf(
         RegistryReply.PeerTable.class, ask(registry, r -> new RegistryCommand.SetPeerSettings(P1, infinite, r)));
     registry.tell(new RegistryCommand.BumpSalt(block("a1"), 0, "test"));
-    RegistryReply plan = ask(registry, r -> new RegistryCommand.GetPinPlan(null, r));
+    RegistryReply plan = ask(registry, r -> new RegistryCommand.GetPinPlan(null, null, r));
     RegistryReply pins = ask(registry, r -> new RegistryCommand.ListPins(null, r));
     assertEquals(1L, ((RegistryReply.PinPlan) plan).blocks().get(1).salt());
     awaitSnapshotAt(6);
@@ -201,7 +201,7 @@ class RegistryLevelDbRecoveryTest {
     deleteTree(journal());
     start();
     registry = testKit.spawn(Registry.create());
-    assertEquals(plan, ask(registry, r -> new RegistryCommand.GetPinPlan(null, r)));
+    assertEquals(plan, ask(registry, r -> new RegistryCommand.GetPinPlan(null, null, r)));
     assertEquals(pins, ask(registry, r -> new RegistryCommand.ListPins(null, r)));
     assertEquals(
         new RegistryReply.PeerTable(Map.of("peer-1", infinite)), ask(registry, RegistryCommand.GetPeerSettings::new));

@@ -116,7 +116,7 @@ class RegistryPinsTest {
   }
 
   private RegistryReply.PinPlan plan() {
-    var result = run(r -> new RegistryCommand.GetPinPlan(null, r));
+    var result = run(r -> new RegistryCommand.GetPinPlan(null, null, r));
     assertTrue(result.hasNoEvents());
     return result.replyOfType(RegistryReply.PinPlan.class);
   }
@@ -385,7 +385,7 @@ class RegistryPinsTest {
     BlockId afterBlock = null;
     do {
       BlockId from = afterBlock;
-      RegistryReply.PinPlan page = run(r -> new RegistryCommand.GetPinPlan(from, r)).replyOfType(RegistryReply.PinPlan.class);
+      RegistryReply.PinPlan page = run(r -> new RegistryCommand.GetPinPlan(from, null, r)).replyOfType(RegistryReply.PinPlan.class);
       page.blocks().forEach(b -> planned.add(b.id()));
       afterBlock = page.next();
       planPages++;

@@ -163,7 +163,7 @@ class RegistrySerializationTest {
             new RegistryCommand.SetPeerSettings(P1, infinite, replyTo),
             new RegistryCommand.SetPeerSettings(P2, odd, replyTo),
             new RegistryCommand.GetPeerSettings(replyTo),
-            new RegistryCommand.GetPinPlan(null, replyTo),
+            new RegistryCommand.GetPinPlan(null, null, replyTo),
             new RegistryCommand.BumpSalt(block("f0"), 4, "1 live holder, fewer than 2"),
             new RegistryEvent.FileCommitted(entry),
             new RegistryEvent.FileDeleted(name("f.bin")),

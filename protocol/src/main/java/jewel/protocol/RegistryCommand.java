@@ -69,9 +69,10 @@ public sealed interface RegistryCommand extends JewelSerializable {
 
   /**
    * What every peer needs to compute its share of pinned blocks, a page of blocks after
-   * {@code after} in id order: replies {@link RegistryReply.PinPlan}.
+   * {@code after} in id order: replies {@link RegistryReply.PinPlan}. With a {@code file},
+   * only that file's blocks (none if it is not pinned), as a reader needs them.
    */
-  record GetPinPlan(BlockId after, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  record GetPinPlan(BlockId after, FileName file, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
 
   /**
    * Gives a block a new salt (so a new set of holders), if its salt is still

@@ -19,7 +19,6 @@ import jewel.schemes.codec.SegmentDecoder;
 import jewel.schemes.codec.SegmentEncoder;
 import jewel.schemes.codec.SegmentLayout;
 import jewel.schemes.codec.XorParity;
-import jewel.schemes.placement.RoundRobinPlacement;
 import jewel.schemes.stream.Fanout;
 import jewel.schemes.stream.PieceCutter;
 import jewel.schemes.stream.Sha256Check;
@@ -86,8 +85,9 @@ public final class JewelScheme implements StorageScheme {
   @Override
   public String parameters() {
     return xor
-        ? "k: data shards, 1.." + (MAX_JEWELS - 1) + " (default jewel.schemes.k)"
-        : "k <= n <= " + MAX_JEWELS + ", codec=" + String.join("|", Codecs.names()) + ", chunk=BYTES (jewel.schemes.*)";
+        ? "k: data shards, 1.." + (MAX_JEWELS - 1) + " (default jewel.schemes.k)" + Params.PLACEMENT
+        : "k <= n <= " + MAX_JEWELS + ", codec=" + String.join("|", Codecs.names()) + ", chunk=BYTES (jewel.schemes.*)"
+            + Params.PLACEMENT;
   }
 
   @Override
@@ -107,12 +107,12 @@ public final class JewelScheme implements StorageScheme {
   @Override
   public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults given) {
     if (xor) {
-      Params.allowOnly(spec, Set.of("k"));
+      Params.allowOnly(spec, Set.of("k", "placement"));
       int k = spec.intParam("k", given.k());
       Params.check(k >= 1 && k < MAX_JEWELS, "parity needs 1 <= k <= " + (MAX_JEWELS - 1) + ", got k=" + k);
-      return SchemeSpec.of(id).with("k", Integer.toString(k));
+      return Params.withPlacement(spec, SchemeSpec.of(id).with("k", Integer.toString(k)));
     }
-    Params.allowOnly(spec, Set.of("k", "n", "codec", "chunk"));
+    Params.allowOnly(spec, Set.of("k", "n", "codec", "chunk", "placement"));
     int k = spec.intParam("k", given.k());
     int n = spec.intParam("n", given.n());
     String shown = "reedsolomon k=" + k + " n=" + n;
@@ -131,8 +131,8 @@ public final class JewelScheme implements StorageScheme {
     Params.check((long) n * chunk <= MAX_SEGMENT_JEWEL_BYTES,
         shown + " with chunk=" + chunk + " holds n × chunk = " + ((long) n * chunk) + " bytes per segment in memory;"
             + " keep it at most " + MAX_SEGMENT_JEWEL_BYTES + " (lower chunk)");
-    return SchemeSpec.of(id).with("k", Integer.toString(k)).with("n", Integer.toString(n))
-        .with("codec", codec).with("chunk", Integer.toString(chunk));
+    return Params.withPlacement(spec, SchemeSpec.of(id).with("k", Integer.toString(k)).with("n", Integer.toString(n))
+        .with("codec", codec).with("chunk", Integer.toString(chunk)));
   }
 
   /** The configured chunk size, lowered if n chunks of it would not fit the segment budget. */
@@ -156,7 +156,7 @@ public final class JewelScheme implements StorageScheme {
     String codecName = xor ? "xor" : spec.params().getOrDefault("codec", Codecs.DEFAULT);
     SegmentLayout layout = new SegmentLayout(k, n, chunk, job.size());
     SegmentEncoder encoder = new SegmentEncoder(layout, codec(codecName, k, n));
-    List<PeerId> holders = RoundRobinPlacement.stripe(job.livePeers(), n, 1, RoundRobinPlacement.start(job.name().value()))
+    List<PeerId> holders = Params.place(spec, job.name().value(), n, 1, job.livePeers())
         .stream().map(h -> h.get(0)).toList();
 
     Acks.Transfers transfers = new Acks.Transfers();

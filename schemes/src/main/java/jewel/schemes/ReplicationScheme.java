@@ -13,7 +13,6 @@ import jewel.protocol.FileEntry;
 import jewel.protocol.PeerId;
 import jewel.protocol.SchemeSpec;
 import jewel.protocol.StoredBlock;
-import jewel.schemes.placement.RoundRobinPlacement;
 import jewel.schemes.stream.Fanout;
 import jewel.schemes.stream.Sha256Check;
 import org.apache.pekko.NotUsed;
@@ -63,7 +62,7 @@ public final class ReplicationScheme implements StorageScheme {
 
   @Override
   public String parameters() {
-    return single ? "(none)" : "n: copies, 1.." + MAX_COPIES + " (default jewel.schemes.copies)";
+    return single ? Params.PLACEMENT.substring(2) : "n: copies, 1.." + MAX_COPIES + " (default jewel.schemes.copies)" + Params.PLACEMENT;
   }
 
   @Override
@@ -78,13 +77,13 @@ public final class ReplicationScheme implements StorageScheme {
 
   @Override
   public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
-    Params.allowOnly(spec, single ? Set.of() : Set.of("n"));
+    Params.allowOnly(spec, single ? Set.of("placement") : Set.of("n", "placement"));
     if (single) {
-      return SchemeSpec.of(id);
+      return Params.withPlacement(spec, SchemeSpec.of(id));
     }
     int n = spec.intParam("n", defaults.copies());
     Params.check(n >= 1 && n <= MAX_COPIES, "naive needs 1 <= n <= " + MAX_COPIES + ", got n=" + n);
-    return SchemeSpec.of(id).with("n", Integer.toString(n));
+    return Params.withPlacement(spec, SchemeSpec.of(id).with("n", Integer.toString(n)));
   }
 
   @Override
@@ -95,8 +94,7 @@ public final class ReplicationScheme implements StorageScheme {
   @Override
   public CompletionStage<Encoded> store(StoreJob job) {
     int copies = peersNeeded(job.scheme());
-    List<PeerId> holders =
-        RoundRobinPlacement.stripe(job.livePeers(), 1, copies, RoundRobinPlacement.start(job.name().value())).get(0);
+    List<PeerId> holders = Params.place(job.scheme(), job.name().value(), 1, copies, job.livePeers()).get(0);
     List<Sink<ByteString, CompletionStage<BlockId>>> uploads = new ArrayList<>();
     for (PeerId p : holders) {
       uploads.add(job.transport().upload(p, job.size()));

@@ -17,7 +17,6 @@ import jewel.protocol.PeerId;
 import jewel.protocol.SchemeSpec;
 import jewel.protocol.StoredBlock;
 import jewel.schemes.codec.ContiguousShards;
-import jewel.schemes.placement.RoundRobinPlacement;
 import jewel.schemes.stream.Fanout;
 import jewel.schemes.stream.PieceCutter;
 import jewel.schemes.stream.Sha256Check;
@@ -79,8 +78,8 @@ public final class ShardScheme implements StorageScheme {
   @Override
   public String parameters() {
     return copies
-        ? "k: shards, m: copies of each (defaults jewel.schemes.k, .m)"
-        : "k: shards, 1.." + MAX_SHARDS + " (default jewel.schemes.k)";
+        ? "k: shards, m: copies of each (defaults jewel.schemes.k, .m)" + Params.PLACEMENT
+        : "k: shards, 1.." + MAX_SHARDS + " (default jewel.schemes.k)" + Params.PLACEMENT;
   }
 
   @Override
@@ -95,7 +94,7 @@ public final class ShardScheme implements StorageScheme {
 
   @Override
   public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
-    Params.allowOnly(spec, copies ? Set.of("k", "m") : Set.of("k"));
+    Params.allowOnly(spec, copies ? Set.of("k", "m", "placement") : Set.of("k", "placement"));
     int k = spec.intParam("k", defaults.k());
     Params.check(k >= 1 && k <= MAX_SHARDS, id + " needs 1 <= k <= " + MAX_SHARDS + ", got k=" + k);
     SchemeSpec normalized = SchemeSpec.of(id).with("k", Integer.toString(k));
@@ -104,7 +103,7 @@ public final class ShardScheme implements StorageScheme {
       Params.check(m >= 1 && m <= MAX_COPIES, id + " needs 1 <= m <= " + MAX_COPIES + ", got m=" + m);
       normalized = normalized.with("m", Integer.toString(m));
     }
-    return normalized;
+    return Params.withPlacement(spec, normalized);
   }
 
   /** Every shard's first copy on its own peer, and each shard's copies on distinct peers. */
@@ -117,9 +116,12 @@ public final class ShardScheme implements StorageScheme {
     return copies ? normalized.intParam("m", 1) : 1;
   }
 
-  /** Where shard i's copies go: round robin over {@code live} from the file name's start. */
-  static List<List<PeerId>> placement(List<PeerId> live, String fileName, int k, int m) {
-    return RoundRobinPlacement.stripe(live, k, m, RoundRobinPlacement.start(fileName));
+  /**
+   * Where shard i's copies go: round robin over {@code live} from the file name's start (each
+   * shard's first copy on its own peer), or by rendezvous per shard.
+   */
+  static List<List<PeerId>> placement(SchemeSpec spec, List<PeerId> live, String fileName, int k, int m) {
+    return Params.place(spec, fileName, k, m, live);
   }
 
   @Override
@@ -127,7 +129,7 @@ public final class ShardScheme implements StorageScheme {
     int k = job.scheme().intParam("k", 1);
     int m = copiesOf(job.scheme());
     ContiguousShards cut = new ContiguousShards(job.size(), k);
-    List<List<PeerId>> holders = placement(job.livePeers(), job.name().value(), k, m);
+    List<List<PeerId>> holders = placement(job.scheme(), job.livePeers(), job.name().value(), k, m);
     Acks.Transfers transfers = new Acks.Transfers();
 
     List<Integer> streamed = new ArrayList<>();

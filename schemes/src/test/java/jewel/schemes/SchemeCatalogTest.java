@@ -11,6 +11,7 @@ import jewel.protocol.FileEntry;
 import jewel.protocol.PeerId;
 import jewel.protocol.SchemeSpec;
 import jewel.protocol.StoredBlock;
+import jewel.schemes.placement.Placement;
 import jewel.schemes.placement.RoundRobinPlacement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,12 +59,12 @@ class SchemeCatalogTest {
   @CsvSource(delimiter = '|', value = {
       "shard k=0 | shard needs 1 <= k <= 256, got k=0",
       "shard k=257 | shard needs 1 <= k <= 256, got k=257",
-      "shard m=2 | scheme shard has no parameter m (it takes k)",
+      "shard m=2 | scheme shard has no parameter m (it takes k, placement)",
       "shardshard m=0 | shardshard needs 1 <= m <= 255, got m=0",
       "shardshard k=-1 | shardshard needs 1 <= k <= 256, got k=-1",
       "parity k=0 | parity needs 1 <= k <= 255, got k=0",
       "parity k=256 | parity needs 1 <= k <= 255, got k=256",
-      "parity n=4 | scheme parity has no parameter n (it takes k)",
+      "parity n=4 | scheme parity has no parameter n (it takes k, placement)",
       "reedsolomon k=0 | reedsolomon needs k >= 1, got k=0",
       "reedsolomon k=4 n=3 | reedsolomon needs n >= k (n jewels, any k rebuild), got k=4 n=3",
       "reedsolomon k=3 n=257 | reedsolomon needs n <= 256, got n=257",
@@ -71,7 +72,9 @@ class SchemeCatalogTest {
       "reedsolomon chunk=0 | reedsolomon needs chunk >= 1 byte, got chunk=0",
       "reedsolomon n=5 chunk=16777216 | reedsolomon k=3 n=5 with chunk=16777216 holds n × chunk = 83886080 bytes",
       "reedsolomon k=x | scheme parameter k=x is not a whole number",
-      "reedsolomon m=2 | scheme reedsolomon has no parameter m (it takes chunk, codec, k, n)",
+      "reedsolomon m=2 | scheme reedsolomon has no parameter m (it takes chunk, codec, k, n, placement)",
+      "naive placement=nearest | placement must be roundrobin or rendezvous, not 'nearest'",
+      "hosting n=2 | scheme hosting has no parameter n (it takes placement)",
   })
   void impossibleParametersAreOneClearLine(String spec, String expected) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> normalized(spec));
@@ -100,10 +103,37 @@ class SchemeCatalogTest {
     String name = IntStream.range(0, 1000).mapToObj(i -> "file-" + i)
         .filter(n -> RoundRobinPlacement.start(n) % 3 == 0).findFirst().orElseThrow();
     List<List<PeerId>> expected = List.of(ids(1, 2), ids(2, 3), ids(3, 1));
-    assertEquals(expected, ShardScheme.placement(three, name, 3, 2));
+    assertEquals(expected, ShardScheme.placement(SchemeSpec.parse("shardshard k=3 m=2"), three, name, 3, 2));
     FileEntry entry = h.store(new MemoryPeers(), three, name, "shardshard k=3 m=2", Harness.bytes(3000, 1));
     assertEquals(expected, entry.blocks().stream().map(StoredBlock::holders).toList());
     assertEquals(new BlockLayout("shards", 3, 3, 0, "none"), entry.layout());
+  }
+
+  @Test
+  void rendezvousIsAPlacementBesideRoundRobin() {
+    // Named only when it is not the default, so existing specs read as before.
+    assertEquals("naive n=2", normalized("naive n=2 placement=roundrobin"));
+    assertEquals("naive n=2 placement=rendezvous", normalized("naive n=2 placement=rendezvous"));
+    assertEquals("hosting placement=rendezvous", normalized("hosting placement=rendezvous"));
+    assertEquals("reedsolomon chunk=1048576 codec=jewel k=3 n=5 placement=rendezvous",
+        normalized("reedsolomon placement=rendezvous"));
+
+    // Each shard's copies go to the highest-scoring peers for that position of that file.
+    List<PeerId> five = MemoryPeers.peers(5);
+    String name = "spread.bin";
+    List<List<PeerId>> expected = Placement.rendezvous().place(name, Placement.positions(name, 3), 2, five);
+    FileEntry entry = h.store(new MemoryPeers(), five, name, "shardshard k=3 m=2 placement=rendezvous",
+        Harness.bytes(3000, 2));
+    assertEquals(expected, entry.blocks().stream().map(StoredBlock::holders).toList());
+
+    // A peer leaving moves only the positions it held.
+    List<PeerId> four = five.stream().filter(p -> !p.equals(five.get(0))).toList();
+    List<List<PeerId>> after = Placement.rendezvous().place(name, Placement.positions(name, 3), 2, four);
+    for (int i = 0; i < 3; i++) {
+      if (!expected.get(i).contains(five.get(0))) {
+        assertEquals(expected.get(i), after.get(i), "position " + i);
+      }
+    }
   }
 
   static List<PeerId> ids(int... numbers) {

@@ -264,7 +264,7 @@ public final class ClusterClient implements JewelClient {
     // The plan as every peer and the scan read it, so that `expected` is exactly whom they
     // expect: the formula, each peer's settings and quota, a shared block's largest fraction.
     PlanView plan = pin == null ? null : PlanView.of(await(
-        RegistryPages.pinPlan(node.registry(), baseTimeout, node.system().scheduler()),
+        RegistryPages.pinPlan(node.registry(), name, baseTimeout, node.system().scheduler()),
         LISTING_TIMEOUT, "the registry (is the seed up?)"));
     List<PeerId> candidates = plan == null ? List.of()
         : livePeers.keySet().stream().filter(p -> !plan.greylisted(p)).toList();

@@ -2,6 +2,7 @@ package jewel.node.coordinator;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import jewel.node.PeerDirectory;
 import jewel.node.PeerDirectory.LivePeer;
+import jewel.node.PeerDirectory;
+import jewel.node.RegistryPages;
+import jewel.node.pins.PlanView;
 import jewel.protocol.BlockId;
 import jewel.protocol.CoordinatorCommand;
 import jewel.protocol.FileEntry;
@@ -33,11 +36,11 @@ import jewel.protocol.data.DataClient;
 import jewel.protocol.data.DataRequest;
 import jewel.schemes.Durability;
 import jewel.schemes.Encoded;
-import jewel.schemes.StorageScheme;
 import jewel.schemes.Schemes;
+import jewel.schemes.StorageScheme;
 import jewel.schemes.StoreJob;
-import jewel.schemes.VerifyingTransport;
 import jewel.schemes.VerifyingTransport.BlockCopy;
+import jewel.schemes.VerifyingTransport;
 import jewel.schemes.stream.Sha256Check;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -127,25 +130,39 @@ public final class FileOperations implements Operations {
 
   @Override
   public CompletionStage<OperationReply> get(CoordinatorCommand.Get c) {
-    return lookup(c.name()).thenCompose(this::withFallbackHolders).thenCompose(entry -> read(c, entry, Set.of()));
+    return lookup(c.name()).thenCompose(this::readPlan).thenCompose(p -> read(c, p, Set.of()));
   }
 
+  /** What a get reads: the entry with the peers to ask for each block, and the peers it never asks. */
+  private record ReadPlan(FileEntry entry, Set<PeerId> greylisted) {}
+
   /**
-   * Peers of a fractional pin fetch and drop blocks on their own, so the block book may
-   * lag behind: for a pinned file, every other live peer is asked after the recorded holders.
+   * Greylisted peers (failed audits) are never asked. For a fractionally pinned file, peers
+   * fetch and drop blocks on their own, so the block book may lag: each block's candidates are
+   * the peers the formula computes (live, not greylisted, within quota), then the book's
+   * holders, then every other live peer.
    */
-  private CompletionStage<FileEntry> withFallbackHolders(FileEntry entry) {
-    return askRegistry(r -> new RegistryCommand.GetPin(entry.name(), r)).thenCompose(reply -> {
-      boolean pinned = !((RegistryReply.Pins) reply).pins().isEmpty();
-      if (!pinned) {
-        return CompletableFuture.completedFuture(entry);
-      }
-      return livePeers().thenApply(live -> entry.withBlocks(entry.blocks().stream().map(b -> {
-        List<PeerId> candidates = new ArrayList<>(b.holders());
-        live.keySet().stream().filter(p -> !candidates.contains(p)).forEach(candidates::add);
-        return b.withHolders(candidates);
-      }).toList()));
-    });
+  private CompletionStage<ReadPlan> readPlan(FileEntry entry) {
+    CompletionStage<Set<PeerId>> greylisted = askRegistry(RegistryCommand.GetPeerSettings::new)
+        .thenApply(r -> ((RegistryReply.PeerTable) r).peers().entrySet().stream()
+            .filter(e -> e.getValue().greylisted()).map(e -> new PeerId(e.getKey())).collect(Collectors.toSet()));
+    CompletionStage<PlanView> pins = RegistryPages.pinPlan(registry, entry.name(), askTimeout, system.scheduler())
+        .thenApply(PlanView::of);
+    return greylisted.thenCombine(pins, (skip, plan) -> plan.blocks().isEmpty()
+            ? CompletableFuture.completedFuture(new ReadPlan(entry, skip))
+            : livePeers().thenApply(live -> new ReadPlan(withComputedHolders(entry, plan, live.keySet(), skip), skip)))
+        .thenCompose(next -> next);
+  }
+
+  private static FileEntry withComputedHolders(FileEntry entry, PlanView plan, Set<PeerId> live, Set<PeerId> skip) {
+    List<PeerId> askable = live.stream().filter(p -> !skip.contains(p)).sorted().toList();
+    return entry.withBlocks(entry.blocks().stream().map(b -> {
+      PlanView.Block pinned = plan.block(b.id());
+      Set<PeerId> candidates = new LinkedHashSet<>(pinned == null ? List.of() : plan.expected(pinned, askable));
+      candidates.addAll(b.holders());
+      candidates.addAll(askable);
+      return b.withHolders(new ArrayList<>(candidates));
+    }).toList());
   }
 
   /**
@@ -155,8 +172,11 @@ public final class FileOperations implements Operations {
    * read starts again, into the same sink, without it. Each retry excludes at least one more
    * copy, so this ends.
    */
-  private CompletionStage<OperationReply> read(CoordinatorCommand.Get c, FileEntry entry, Set<BlockCopy> excluded) {
-    return livePeers().thenCompose(live -> {
+  private CompletionStage<OperationReply> read(CoordinatorCommand.Get c, ReadPlan plan, Set<BlockCopy> excluded) {
+    FileEntry entry = plan.entry();
+    return livePeers().thenCompose(everyLive -> {
+      Map<PeerId, LivePeer> live = new HashMap<>(everyLive);
+      live.keySet().removeAll(plan.greylisted());
       Set<BlockCopy> corrupt = ConcurrentHashMap.newKeySet();
       VerifyingTransport transport = new VerifyingTransport(entry, new DataTransport(data, live, false), excluded,
           e -> corrupt.add(new BlockCopy(e.block(), e.peer())));
@@ -187,7 +207,7 @@ public final class FileOperations implements Operations {
           without.addAll(found);
           log.warn("get '{}': {} corrupted; reading again without {}", entry.name(),
               found.stream().map(BlockCopy::toString).collect(Collectors.joining(", ")), found.size() == 1 ? "it" : "them");
-          return read(c, entry, without);
+          return read(c, plan, without);
         }
         if (excluded.isEmpty()) {
           return CompletableFuture.<OperationReply>failedFuture(failure);

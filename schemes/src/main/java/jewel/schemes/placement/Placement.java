@@ -1,5 +1,9 @@
 package jewel.schemes.placement;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 import jewel.protocol.BlockId;
 import jewel.protocol.PeerId;
@@ -33,5 +37,37 @@ public interface Placement {
   /** Rendezvous hashing with every peer weighing 1 and salt 0. */
   static Placement rendezvous() {
     return new RendezvousPlacement();
+  }
+
+  /** The values of a scheme's {@code placement=} parameter; the first is the default. */
+  List<String> NAMES = List.of("roundrobin", "rendezvous");
+
+  /** The placement a scheme's {@code placement=} parameter names. */
+  static Placement named(String name) {
+    return switch (name) {
+      case "roundrobin" -> roundRobin();
+      case "rendezvous" -> rendezvous();
+      default -> throw new IllegalArgumentException(
+          "placement must be " + String.join(" or ", NAMES) + ", not '" + name + "'");
+    };
+  }
+
+  /**
+   * Stand-in ids for a file's blocks at positions 0..count-1: SHA-256 of {@code key#i}. A
+   * scheme places blocks before their bytes, and so their ids, exist; rendezvous over these
+   * keeps its promise per position: a peer joining or leaving moves only the positions it
+   * wins or held.
+   */
+  static List<BlockId> positions(String key, int count) {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      List<BlockId> ids = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        ids.add(BlockId.of(sha256.digest((key + "#" + i).getBytes(StandardCharsets.UTF_8))));
+      }
+      return ids;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
+    }
   }
 }
