@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,11 +14,18 @@ import jewel.node.client.ClusterClient;
 import jewel.node.client.JewelClient;
 import jewel.node.client.JewelException;
 import jewel.node.client.StoreResult;
+import jewel.node.store.BlockStore;
 import jewel.protocol.FileEntry;
 import jewel.protocol.FileName;
 import jewel.protocol.PeerId;
+import jewel.protocol.PeerSettings;
+import jewel.protocol.Pin;
+import jewel.protocol.RegistryCommand;
 import jewel.protocol.SchemeSpec;
+import jewel.schemes.placement.FormulaPlacement;
+import jewel.schemes.placement.Placement;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -27,9 +33,6 @@ import org.apache.pekko.testkit.javadsl.TestKit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import jewel.protocol.Pin;
-import jewel.protocol.RegistryCommand;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /** A seed, two peers and a client as four ActorSystems in this JVM: a store and a get end to end. */
 class InJvmClusterTest {
@@ -112,8 +115,12 @@ class InJvmClusterTest {
     PeerId one = new PeerId("peer-1");
     PeerId two = new PeerId("peer-2");
 
-    // Fraction 1: the formula gives the block to both peers, and both fetch it.
-    client.store(file, name, SchemeSpec.parse("hosting"), false, Pin.fraction(1.0));
+    // Fraction 1: the formula gives the block to both peers. The writer's one copy goes to the
+    // better-scoring of them (it hashed the file first); the other fetches it.
+    StoreResult stored = client.store(file, name, SchemeSpec.parse("hosting"), false, Pin.fraction(1.0));
+    List<PeerId> best = new FormulaPlacement(BlockStore.idOf(file), 1.0, p -> PeerSettings.DEFAULT)
+        .place("any", Placement.positions("any", 1), 1, List.of(one, two)).get(0);
+    assertEquals(best, stored.entry().blocks().get(0).holders());
     String block = client.status(name).blocks().get(0).id();
     awaitAssert(() -> assertEquals(List.of("peer-1", "peer-2"), client.status(name).blocks().get(0).holders()));
 

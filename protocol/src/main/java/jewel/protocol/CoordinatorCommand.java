@@ -15,6 +15,10 @@ public sealed interface CoordinatorCommand extends JewelSerializable {
   /**
    * Stores the bytes of {@code source} under {@code name} with {@code scheme}, and puts
    * the file under {@code pin} if that is not null.
+   *
+   * @param contentId the SHA-256 of the bytes, if the sender knows it before they flow (null
+   *     otherwise): a pinned store of a whole-file scheme then writes its copies straight to
+   *     the peers the pin's formula picks
    */
   record Store(
       FileName name,
@@ -22,11 +26,12 @@ public sealed interface CoordinatorCommand extends JewelSerializable {
       SchemeSpec scheme,
       boolean replace,
       Pin pin,
+      BlockId contentId,
       ActorRef<OperationReply> replyTo)
       implements CoordinatorCommand {
 
     public Store(FileName name, ByteSource source, SchemeSpec scheme, boolean replace, ActorRef<OperationReply> replyTo) {
-      this(name, source, scheme, replace, null, replyTo);
+      this(name, source, scheme, replace, null, null, replyTo);
     }
   }
 

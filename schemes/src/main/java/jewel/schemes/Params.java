@@ -45,6 +45,15 @@ final class Params {
     return placement.place(fileName, Placement.positions(fileName, count), copies, live);
   }
 
+  /** Where the blocks of a job go: by the job's own placement if it has one, else by its spec's. */
+  static List<List<PeerId>> place(StoreJob job, int count, int copies) {
+    if (job.placement() == null) {
+      return place(job.scheme(), job.name().value(), count, copies, job.livePeers());
+    }
+    String key = job.name().value();
+    return job.placement().place(key, Placement.positions(key, count), copies, job.livePeers());
+  }
+
   static void check(boolean ok, String problem) {
     if (!ok) {
       throw new IllegalArgumentException(problem);

@@ -94,7 +94,7 @@ public final class ReplicationScheme implements StorageScheme {
   @Override
   public CompletionStage<Encoded> store(StoreJob job) {
     int copies = peersNeeded(job.scheme());
-    List<PeerId> holders = Params.place(job.scheme(), job.name().value(), 1, copies, job.livePeers()).get(0);
+    List<PeerId> holders = Params.place(job, 1, copies).get(0);
     List<Sink<ByteString, CompletionStage<BlockId>>> uploads = new ArrayList<>();
     for (PeerId p : holders) {
       uploads.add(job.transport().upload(p, job.size()));

@@ -4,6 +4,8 @@ import java.util.List;
 import jewel.protocol.FileName;
 import jewel.protocol.PeerId;
 import jewel.protocol.SchemeSpec;
+import jewel.schemes.placement.FormulaPlacement;
+import jewel.schemes.placement.Placement;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
@@ -15,6 +17,8 @@ import org.apache.pekko.util.ByteString;
  * @param scheme the scheme with its defaults filled in ({@link StorageScheme#normalize})
  * @param content the file's bytes, read once from start to end
  * @param livePeers the peers that may receive blocks, in a stable order
+ * @param placement where the blocks go instead of the scheme's own {@code placement=}, or
+ *     null (a pinned whole file whose id is known: {@link FormulaPlacement})
  */
 public record StoreJob(
     FileName name,
@@ -23,4 +27,5 @@ public record StoreJob(
     Source<ByteString, NotUsed> content,
     List<PeerId> livePeers,
     BlockTransport transport,
-    Materializer materializer) {}
+    Materializer materializer,
+    Placement placement) {}

@@ -60,7 +60,7 @@ final class Harness implements AutoCloseable {
   FileEntry store(MemoryPeers peers, List<PeerId> live, String name, String spec, byte[] bytes) {
     SchemeSpec normalized = schemes.normalize(SchemeSpec.parse(spec));
     StoreJob job = new StoreJob(new FileName(name), normalized, bytes.length, pieces(bytes, bytes.length),
-        live, peers, materializer);
+        live, peers, materializer, null);
     Encoded e = await(schemes.get(normalized.id()).store(job));
     return new FileEntry(new FileName(name), bytes.length, e.root(), normalized, e.layout(), e.blocks(), 0);
   }

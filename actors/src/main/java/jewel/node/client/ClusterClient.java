@@ -24,11 +24,13 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import jewel.node.JewelNode;
 import jewel.node.NodeSettings;
-import jewel.node.PeerDirectory;
 import jewel.node.PeerDirectory.LivePeer;
+import jewel.node.PeerDirectory;
 import jewel.node.RegistryPages;
 import jewel.node.pins.PlanView;
+import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
+import jewel.protocol.BlockId;
 import jewel.protocol.ByteSink;
 import jewel.protocol.ByteSource;
 import jewel.protocol.CoordinatorCommand;
@@ -194,7 +196,16 @@ public final class ClusterClient implements JewelClient {
       throw new JewelException("cannot read " + localFile + ": " + e.getMessage());
     }
     ByteSource source = new ByteSource(node.dataAddress(), offer.token(), offer.size());
-    return storeFrom(source, name, scheme, replace, pin);
+    // A pinned whole file can go straight to the peers the formula picks if its id is known first.
+    BlockId contentId = null;
+    if (pin != null) {
+      try {
+        contentId = BlockStore.idOf(localFile);
+      } catch (IOException e) {
+        throw new JewelException("cannot read " + localFile + ": " + e.getMessage());
+      }
+    }
+    return storeFrom(source, name, scheme, replace, pin, contentId);
   }
 
   @Override
@@ -202,17 +213,18 @@ public final class ClusterClient implements JewelClient {
     PeerReply reply = askPeer(peer, r -> new PeerCommand.OfferFile(fileName, r));
     if (reply instanceof PeerReply.FileOffered offered) {
       SchemeSpec chosen = scheme != null ? scheme : settings().peerDefaults().get(peer.name());
-      return storeFrom(offered.source(), name, chosen, replace, pin);
+      return storeFrom(offered.source(), name, chosen, replace, pin, null);
     }
     throw new JewelException(((PeerReply.PeerRefused) reply).reason());
   }
 
-  private StoreResult storeFrom(ByteSource source, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
+  private StoreResult storeFrom(
+      ByteSource source, FileName name, SchemeSpec scheme, boolean replace, Pin pin, BlockId contentId) {
     if (scheme != null) {
       validate(scheme);
     }
     OperationReply reply = operate(name, source.size(),
-        r -> new CoordinatorCommand.Store(name, source, scheme, replace, pin, r));
+        r -> new CoordinatorCommand.Store(name, source, scheme, replace, pin, contentId, r));
     OperationReply.Stored stored = (OperationReply.Stored) reply;
     if (pin != null) {
       rescanAll();

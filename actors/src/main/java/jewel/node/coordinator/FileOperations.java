@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,6 +29,7 @@ import jewel.protocol.OperationReply;
 import jewel.protocol.PeerCommand;
 import jewel.protocol.PeerId;
 import jewel.protocol.PeerReply;
+import jewel.protocol.PeerSettings;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.SchemeSpec;
@@ -41,6 +43,8 @@ import jewel.schemes.StorageScheme;
 import jewel.schemes.StoreJob;
 import jewel.schemes.VerifyingTransport.BlockCopy;
 import jewel.schemes.VerifyingTransport;
+import jewel.schemes.placement.FormulaPlacement;
+import jewel.schemes.placement.Placement;
 import jewel.schemes.stream.Sha256Check;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -82,8 +86,8 @@ public final class FileOperations implements Operations {
     return schemeFor(c.scheme()).thenCompose(spec -> {
       StorageScheme scheme = schemes.get(spec.id());
       return refuseExisting(c.name(), c.replace())
-          .thenCompose(ignored -> livePeers())
-          .thenCompose(live -> {
+          .thenCompose(ignored -> formulaPlacement(c, spec))
+          .thenCombine(livePeers(), (placement, live) -> {
             int needed = scheme.peersNeeded(spec);
             if (live.size() < needed) {
               throw new OperationFailure(spec + " needs " + needed + " live peers, only " + live.size()
@@ -94,13 +98,37 @@ public final class FileOperations implements Operations {
             // A pinned file's blocks will be audited: record their Merkle roots from the writer's bytes.
             DataTransport transport = new DataTransport(data, live, c.pin() != null);
             StoreJob job = new StoreJob(c.name(), spec, c.source().size(), content, new ArrayList<>(live.keySet()),
-                transport, materializer);
-            log.info("storing '{}' ({} bytes) with {} on {}", c.name(), c.source().size(), spec, names(live.keySet()));
+                transport, materializer, placement.orElse(null));
+            log.info("storing '{}' ({} bytes) with {} on {}{}", c.name(), c.source().size(), spec, names(live.keySet()),
+                placement.isPresent() ? ", copies where the pin's formula puts them" : "");
             return scheme.store(job).thenApply(encoded -> withMerkleRoots(encoded, transport.merkleRoots()));
           })
+          .thenCompose(stored -> stored)
           .thenCompose(encoded -> commit(c, spec, encoded));
     });
   }
+
+  /**
+   * For a pinned store of a whole-file scheme whose writer sent the file's id: copies go
+   * straight to the peers the pin's formula picks ({@link FormulaPlacement}), so the writer
+   * uploads each copy once and to a peer that keeps it. Empty otherwise: the scheme's own
+   * placement, after which the formula's peers fetch the blocks.
+   */
+  private CompletionStage<Optional<Placement>> formulaPlacement(CoordinatorCommand.Store c, SchemeSpec spec) {
+    if (c.pin() == null || c.contentId() == null || !WHOLE_FILE_SCHEMES.contains(spec.id())) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    CompletionStage<Map<String, PeerSettings>> settings =
+        askRegistry(RegistryCommand.GetPeerSettings::new).thenApply(r -> ((RegistryReply.PeerTable) r).peers());
+    CompletionStage<Double> defaultFraction =
+        askRegistry(r -> new RegistryCommand.GetPin(c.name(), r)).thenApply(r -> ((RegistryReply.Pins) r).defaultFraction());
+    return settings.thenCombine(defaultFraction, (peers, fallback) -> Optional.of(new FormulaPlacement(c.contentId(),
+        c.pin().effectiveFraction(fallback, c.source().size()),
+        p -> peers.getOrDefault(p.name(), PeerSettings.DEFAULT))));
+  }
+
+  /** Schemes that store the file as one block, whose id is the file's SHA-256. */
+  private static final Set<String> WHOLE_FILE_SCHEMES = Set.of("hosting", "naive");
 
   private static Encoded withMerkleRoots(Encoded encoded, Map<BlockId, String> roots) {
     if (roots.isEmpty()) {

@@ -12,8 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -257,23 +255,30 @@ public final class BlockStore {
    * is missing or corrupted.
    */
   public boolean verify(BlockId id) {
-    MessageDigest digest = FileSink.sha256();
-    ByteBuffer buffer = ByteBuffer.allocate(FileSource.CHUNK);
-    try (FileChannel channel = FileChannel.open(pathOf(id), StandardOpenOption.READ)) {
-      while (channel.read(buffer.clear()) >= 0) {
-        digest.update(buffer.flip());
-      }
+    BlockId actual;
+    try {
+      actual = idOf(pathOf(id));
     } catch (NoSuchFileException e) {
       return false;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read block " + id, e);
     }
-    byte[] sha256 = digest.digest();
-    boolean intact = Arrays.equals(sha256, HexFormat.of().parseHex(id.hex()));
-    if (!intact) {
-      log.error("block {} is corrupted on disk (hash {})", id, BlockId.of(sha256));
+    if (!actual.equals(id)) {
+      log.error("block {} is corrupted on disk (hash {})", id, actual);
     }
-    return intact;
+    return actual.equals(id);
+  }
+
+  /** The id {@code file}'s content would have as a block: its SHA-256, read in chunks. */
+  public static BlockId idOf(Path file) throws IOException {
+    MessageDigest digest = FileSink.sha256();
+    ByteBuffer buffer = ByteBuffer.allocate(FileSource.CHUNK);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (channel.read(buffer.clear()) >= 0) {
+        digest.update(buffer.flip());
+      }
+    }
+    return BlockId.of(digest.digest());
   }
 
   @Override
