@@ -21,7 +21,7 @@ done
 ((${#schemes[@]})) || schemes=("hosting" "naive n=2")
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/jewel-bench.XXXXXX")"
-port=$((20000 + RANDOM % 20000))
+port=$((20000 + RANDOM % 12000))  # below the ephemeral ports (32768 and up)
 jewel() { "$here/jewel" --home "$work/home" --port "$port" "$@"; }
 cleanup() { jewel down >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT

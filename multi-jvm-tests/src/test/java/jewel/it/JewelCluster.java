@@ -142,7 +142,9 @@ final class JewelCluster implements AutoCloseable {
   /** A port with {@code span} free ports after it: the seed takes the first, peers the next ones. */
   private static int freePortRange(int span) throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 20000 + (int) (Math.random() * 30000);
+      // Below Linux's ephemeral range (32768 and up): an outgoing connection of a running
+      // node could otherwise take the port a peer added later needs.
+      int base = 20000 + (int) (Math.random() * (32768 - 20000 - span));
       boolean free = true;
       for (int i = 0; i < span && free; i++) {
         try (ServerSocket s = new ServerSocket(base + i)) {

@@ -2,6 +2,8 @@ package jewel.node.client;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +42,15 @@ public final class ProcessLauncher implements Launcher {
 
   @Override
   public List<String> up(int peers) {
+    // Every port first, so that a taken one stops `up` before it starts anything.
+    if (!isRunning(SEED)) {
+      checkPortFree(SEED, seedPort);
+    }
+    for (int i = 1; i <= peers; i++) {
+      if (!isRunning("peer-" + i)) {
+        checkPortFree("peer-" + i, seedPort + i);
+      }
+    }
     List<String> started = new ArrayList<>();
     if (!isRunning(SEED)) {
       start(SEED, seedPort, true);
@@ -88,6 +99,9 @@ public final class ProcessLauncher implements Launcher {
     }
     int next = knownNodes().stream().filter(n -> n.startsWith("peer-"))
         .mapToInt(n -> Integer.parseInt(n.substring(5))).max().orElse(0) + 1;
+    for (int i = 0; i < count; i++) {
+      checkPortFree("peer-" + (next + i), seedPort + next + i);
+    }
     List<String> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String name = "peer-" + (next + i);
@@ -188,6 +202,7 @@ public final class ProcessLauncher implements Launcher {
 
   private void start(String name, int port, boolean seed) {
     Path dir = home.resolve(name);
+    checkPortFree(name, port);
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("port"), Integer.toString(port));
@@ -226,6 +241,16 @@ public final class ProcessLauncher implements Launcher {
       Files.writeString(dir.resolve("pid"), Long.toString(p.pid()));
     } catch (IOException e) {
       throw new JewelException("could not start " + name + ": " + e.getMessage());
+    }
+  }
+
+  private static void checkPortFree(String name, int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("127.0.0.1", port));
+    } catch (IOException e) {
+      throw new JewelException("port " + port + " for " + name + " is in use by another program: stop it,"
+          + " or run this cluster on other ports (--port)");
     }
   }
 

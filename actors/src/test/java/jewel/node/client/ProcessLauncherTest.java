@@ -1,0 +1,29 @@
+package jewel.node.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the launcher refuses before it starts any JVM. */
+class ProcessLauncherTest {
+  @TempDir Path home;
+
+  @Test
+  void aTakenPortStopsUpBeforeAnythingStarts() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress("127.0.0.1", 0));
+      int seedPort = taken.getLocalPort() - 2; // peer-2's port is taken
+      JewelException e = assertThrows(JewelException.class, () -> new ProcessLauncher(home, seedPort).up(3));
+      assertEquals("port " + taken.getLocalPort() + " for peer-2 is in use by another program: stop it,"
+          + " or run this cluster on other ports (--port)", e.getMessage());
+      assertFalse(Files.exists(home.resolve("seed")), "no node was started");
+    }
+  }
+}
