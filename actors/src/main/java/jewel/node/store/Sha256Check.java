@@ -21,6 +21,10 @@ import org.apache.pekko.util.ByteString;
  * hash and the byte count, and the stream completes or, if it throws, fails with its exception,
  * after every byte was passed on. The value completes (or fails) with the verdict; it completes
  * without one if downstream stops reading early.
+ *
+ * <p>Not {@code jewel.schemes.stream.Sha256Check}, which holds the last chunk back and fails in
+ * its place: a peer's block read feeds the data channel's GET, which sends the whole body before
+ * its trailer status, and the reader learns of the corruption from that status.
  */
 final class Sha256Check
     extends AbstractGraphStageWithMaterializedValue<
