@@ -15,8 +15,12 @@ public sealed interface PeerCommand extends JewelSerializable {
 
   record Describe(ActorRef<PeerReply> replyTo) implements PeerCommand {}
 
-  /** The files in the peer's {@code disk/files/} and the blocks in its {@code disk/blocks/}. */
-  record ListContents(ActorRef<PeerReply> replyTo) implements PeerCommand {}
+  /**
+   * A page of what the peer has: on the first page ({@code after} null) the files in its
+   * {@code disk/files/}, and on every page the blocks in its {@code disk/blocks/} after {@code
+   * after}, in id order, up to a size that stays far under Artery's frame.
+   */
+  record ListContents(BlockId after, ActorRef<PeerReply> replyTo) implements PeerCommand {}
 
   record DeleteBlocks(List<BlockId> blocks, ActorRef<PeerReply> replyTo) implements PeerCommand {}
 

@@ -12,7 +12,8 @@ public sealed interface PeerReply extends JewelSerializable {
   record Description(PeerId peer, DataAddress data, long blocks, long bytes, boolean overQuota)
       implements PeerReply {}
 
-  record Contents(PeerId peer, List<LocalFile> files, List<HeldBlock> blocks) implements PeerReply {}
+  /** @param next where the next page of blocks starts, or null if this is the last */
+  record Contents(PeerId peer, List<LocalFile> files, List<HeldBlock> blocks, BlockId next) implements PeerReply {}
 
   record LocalFile(String name, long size) implements JewelSerializable {}
 

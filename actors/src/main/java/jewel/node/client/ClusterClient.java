@@ -184,7 +184,17 @@ public final class ClusterClient implements JewelClient {
 
   @Override
   public PeerReply.Contents dir(PeerId peer) {
-    return (PeerReply.Contents) askPeer(peer, PeerCommand.ListContents::new);
+    List<PeerReply.LocalFile> files = new ArrayList<>();
+    List<PeerReply.HeldBlock> blocks = new ArrayList<>();
+    BlockId after = null;
+    do {
+      BlockId from = after;
+      PeerReply.Contents page = (PeerReply.Contents) askPeer(peer, r -> new PeerCommand.ListContents(from, r));
+      files.addAll(page.files());
+      blocks.addAll(page.blocks());
+      after = page.next();
+    } while (after != null);
+    return new PeerReply.Contents(peer, files, blocks, null);
   }
 
   @Override

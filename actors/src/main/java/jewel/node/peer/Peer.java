@@ -1,5 +1,6 @@
 package jewel.node.peer;
 
+import java.util.List;
 import java.util.OptionalLong;
 import jewel.node.RegistryPages;
 import jewel.node.pins.Failures;
@@ -92,10 +93,7 @@ public final class Peer extends AbstractBehavior<Object> {
           c.replyTo().tell(new PeerReply.Description(name, data, store.count(), store.bytes(), overQuota));
           return this;
         })
-        .onMessage(PeerCommand.ListContents.class, c -> {
-          c.replyTo().tell(new PeerReply.Contents(name, files.list(), store.list()));
-          return this;
-        })
+        .onMessage(PeerCommand.ListContents.class, this::onListContents)
         .onMessage(PeerCommand.DeleteBlocks.class, this::onDeleteBlocks)
         .onMessage(PeerCommand.OfferFile.class, c -> {
           try {
@@ -128,6 +126,18 @@ public final class Peer extends AbstractBehavior<Object> {
           return this;
         })
         .build();
+  }
+
+  /** Blocks a page of {@code ListContents} carries at most: about 100 KiB. */
+  static final int CONTENTS_PAGE = 1000;
+
+  private Behavior<Object> onListContents(PeerCommand.ListContents c) {
+    List<PeerReply.HeldBlock> after = store.list().stream()
+        .filter(b -> c.after() == null || b.id().compareTo(c.after()) > 0).toList();
+    List<PeerReply.HeldBlock> page = after.subList(0, Math.min(CONTENTS_PAGE, after.size()));
+    BlockId next = page.size() < after.size() ? page.get(page.size() - 1).id() : null;
+    c.replyTo().tell(new PeerReply.Contents(name, c.after() == null ? files.list() : List.of(), List.copyOf(page), next));
+    return this;
   }
 
   private Behavior<Object> onDeleteBlocks(PeerCommand.DeleteBlocks c) {

@@ -159,7 +159,7 @@ final class Fakes {
       livePeer(peer);
       return new PeerReply.Contents(peer,
           List.of(new PeerReply.LocalFile("notes.txt", 12)),
-          List.of(new PeerReply.HeldBlock(sha256(new byte[] {1}), 3_000_000L)));
+          List.of(new PeerReply.HeldBlock(sha256(new byte[] {1}), 3_000_000L)), null);
     }
 
     private StoreResult put(FileName name, byte[] bytes, SchemeSpec scheme, boolean replace) {

@@ -60,10 +60,34 @@ class PeerTest {
     peer.tell(new PeerCommand.Describe(probe.getRef()));
     assertEquals(new PeerReply.Description(NAME, DATA, 1, 5, false), probe.receiveMessage());
 
-    peer.tell(new PeerCommand.ListContents(probe.getRef()));
+    peer.tell(new PeerCommand.ListContents(null, probe.getRef()));
     PeerReply.Contents contents = assertInstanceOf(PeerReply.Contents.class, probe.receiveMessage());
     assertEquals(List.of(new PeerReply.LocalFile("notes.txt", 5)), contents.files());
     assertEquals(List.of(new PeerReply.HeldBlock(a, 5)), contents.blocks());
+    assertEquals(null, contents.next(), "one page");
+  }
+
+  @Test
+  void listsItsBlocksInPagesThatCoverEveryBlockOnce() throws Exception {
+    BlockStore store = BlockStore.open(disk.resolve("blocks"));
+    List<BlockId> all = new java.util.ArrayList<>();
+    for (int i = 0; i < Peer.CONTENTS_PAGE + 3; i++) {
+      all.add(put(store, "block " + i));
+    }
+    all.sort(null);
+    ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
+        kit.<RegistryCommand>createTestProbe().getRef()));
+    TestProbe<PeerReply> probe = kit.createTestProbe();
+    peer.tell(new PeerCommand.ListContents(null, probe.getRef()));
+    PeerReply.Contents first = assertInstanceOf(PeerReply.Contents.class, probe.receiveMessage());
+    assertEquals(Peer.CONTENTS_PAGE, first.blocks().size());
+    peer.tell(new PeerCommand.ListContents(first.next(), probe.getRef()));
+    PeerReply.Contents second = assertInstanceOf(PeerReply.Contents.class, probe.receiveMessage());
+    assertEquals(null, second.next());
+    List<BlockId> listed = new java.util.ArrayList<>();
+    first.blocks().forEach(b -> listed.add(b.id()));
+    second.blocks().forEach(b -> listed.add(b.id()));
+    assertEquals(all, listed);
   }
 
   @Test
