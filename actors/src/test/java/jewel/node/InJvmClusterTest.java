@@ -55,14 +55,20 @@ class InJvmClusterTest {
     return node;
   }
 
-  @Test
-  void storesAndGetsAFileAcrossThreeNodes() throws Exception {
+  /** A seed, peer-1, peer-2 and a client, all Up; returns the client's node. */
+  private JewelNode seedTwoPeersAndAClient() throws Exception {
     JewelNode seed = start("seed", NodeSettings.REGISTRY, null);
     Address seedAddress = Cluster.get(seed.system()).selfMember().address();
     start("peer-1", NodeSettings.PEER, seedAddress);
     start("peer-2", NodeSettings.PEER, seedAddress);
     JewelNode clientNode = start("client-1", NodeSettings.CLIENT, seedAddress);
     awaitUp(4);
+    return clientNode;
+  }
+
+  @Test
+  void storesAndGetsAFileAcrossThreeNodes() throws Exception {
+    JewelNode clientNode = seedTwoPeersAndAClient();
 
     JewelClient client = ClusterClient.over(clientNode);
     byte[] bytes = new byte[1_234_567];
@@ -101,12 +107,7 @@ class InJvmClusterTest {
 
   @Test
   void readsSkipGreylistedPeersAndFindPinnedBlocksWhereTheFormulaSays() throws Exception {
-    JewelNode seed = start("seed", NodeSettings.REGISTRY, null);
-    Address seedAddress = Cluster.get(seed.system()).selfMember().address();
-    start("peer-1", NodeSettings.PEER, seedAddress);
-    start("peer-2", NodeSettings.PEER, seedAddress);
-    JewelNode clientNode = start("client-1", NodeSettings.CLIENT, seedAddress);
-    awaitUp(4);
+    JewelNode clientNode = seedTwoPeersAndAClient();
     JewelClient client = ClusterClient.over(clientNode);
     byte[] bytes = new byte[300_000];
     new Random(8).nextBytes(bytes);
