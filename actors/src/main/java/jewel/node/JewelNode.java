@@ -17,7 +17,7 @@ import jewel.node.store.NodeDataHandler;
 import jewel.persistence.Registry;
 import jewel.protocol.CoordinatorCommand;
 import jewel.protocol.DataAddress;
-import jewel.protocol.FileName;
+import jewel.api.FileName;
 import jewel.protocol.PeerCommand;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.data.DataChannel;

@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import jewel.protocol.PeerId;
+import jewel.api.PeerId;
 import jewel.schemes.SchemeDefaults;
 
 /**

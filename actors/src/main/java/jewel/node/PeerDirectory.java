@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import jewel.protocol.DataAddress;
 import jewel.protocol.PeerCommand;
-import jewel.protocol.PeerId;
+import jewel.api.PeerId;
 import jewel.protocol.PeerReply;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import jewel.node.pins.PinFixtures;
-import jewel.protocol.BlockId;
+import jewel.api.BlockId;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;

@@ -3,8 +3,8 @@ package jewel.benchmarks;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import jewel.schemes.codec.Codecs;
-import jewel.schemes.codec.ErasureCodec;
+import jewel.codec.Codecs;
+import jewel.codec.ErasureCodec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

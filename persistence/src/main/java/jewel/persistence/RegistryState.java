@@ -18,18 +18,18 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import jewel.protocol.BlockId;
-import jewel.protocol.BlockLayout;
-import jewel.protocol.FileEntry;
-import jewel.protocol.FileName;
+import jewel.api.BlockId;
+import jewel.api.BlockLayout;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
 import jewel.protocol.JewelSerializable;
-import jewel.protocol.PeerId;
-import jewel.protocol.PeerSettings;
-import jewel.protocol.Pin;
+import jewel.api.PeerId;
+import jewel.api.PeerSettings;
+import jewel.api.Pin;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryReply.PinView;
-import jewel.protocol.SchemeSpec;
-import jewel.protocol.StoredBlock;
+import jewel.api.SchemeSpec;
+import jewel.api.StoredBlock;
 
 /**
  * What the registry knows, rebuilt from its events and saved in snapshots (Jackson CBOR

@@ -6,13 +6,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import jewel.protocol.BlockId;
-import jewel.protocol.BlockLayout;
-import jewel.protocol.FileEntry;
-import jewel.protocol.FileName;
-import jewel.protocol.PeerId;
-import jewel.protocol.SchemeSpec;
-import jewel.protocol.StoredBlock;
+import jewel.api.BlockId;
+import jewel.api.BlockLayout;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
+import jewel.api.PeerId;
+import jewel.api.SchemeSpec;
+import jewel.api.StoredBlock;
 
 /** Small builders for registry tests. */
 final class Fixtures {

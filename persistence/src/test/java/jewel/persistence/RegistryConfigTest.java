@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import jewel.protocol.SchemeSpec;
+import jewel.api.SchemeSpec;
 import org.junit.jupiter.api.Test;
 
 /** The defaults in this module's reference.conf and the checks on them. */

@@ -1,5 +1,10 @@
 package jewel.protocol;
 
+import jewel.api.BlockId;
+import jewel.api.FileName;
+import jewel.api.SchemeSpec;
+import jewel.api.Pin;
+
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**

@@ -1,5 +1,7 @@
 package jewel.protocol;
 
+import jewel.api.FileEntry;
+
 /** The outcome of a coordinator's operation. */
 public sealed interface OperationReply extends JewelSerializable {
 

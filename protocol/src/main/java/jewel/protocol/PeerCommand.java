@@ -1,5 +1,7 @@
 package jewel.protocol;
 
+import jewel.api.BlockId;
+
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;

@@ -1,5 +1,8 @@
 package jewel.protocol;
 
+import jewel.api.BlockId;
+import jewel.api.PeerId;
+
 import java.util.List;
 
 /** Every answer of a Peer actor. */

@@ -1,5 +1,9 @@
 package jewel.protocol;
 
+import jewel.api.BlockId;
+import jewel.api.PeerId;
+import jewel.api.FileName;
+
 import java.util.List;
 
 /**

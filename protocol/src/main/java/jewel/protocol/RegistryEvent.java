@@ -1,5 +1,13 @@
 package jewel.protocol;
 
+import jewel.api.BlockId;
+import jewel.api.PeerId;
+import jewel.api.FileName;
+import jewel.api.SchemeSpec;
+import jewel.api.Pin;
+import jewel.api.PeerSettings;
+import jewel.api.FileEntry;
+
 import java.util.List;
 
 /** The registry's journal: the truth from which its state is rebuilt. */

@@ -1,5 +1,12 @@
 package jewel.protocol;
 
+import jewel.api.BlockId;
+import jewel.api.FileName;
+import jewel.api.SchemeSpec;
+import jewel.api.Pin;
+import jewel.api.PeerSettings;
+import jewel.api.FileEntry;
+
 import java.util.List;
 import java.util.Map;
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import jewel.protocol.BlockId;
-import jewel.protocol.PeerId;
+import jewel.api.BlockId;
+import jewel.api.PeerId;
 
 /** Gathers the acknowledgements of a fan-out, so that a failure names the peers it came from. */
 final class Acks {

@@ -1,8 +1,8 @@
 package jewel.schemes;
 
 import java.util.concurrent.CompletionStage;
-import jewel.protocol.BlockId;
-import jewel.protocol.PeerId;
+import jewel.api.BlockId;
+import jewel.api.PeerId;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;

@@ -1,7 +1,7 @@
 package jewel.schemes;
 
-import jewel.protocol.BlockId;
-import jewel.protocol.PeerId;
+import jewel.api.BlockId;
+import jewel.api.PeerId;
 
 /**
  * A peer served bytes that do not hash to the block they were asked for. It names the copy

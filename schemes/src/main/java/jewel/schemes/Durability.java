@@ -1,10 +1,10 @@
 package jewel.schemes;
 
 import java.util.List;
-import jewel.protocol.FileEntry;
-import jewel.protocol.PeerId;
-import jewel.protocol.StoredBlock;
-import jewel.schemes.placement.Redundancy;
+import jewel.api.FileEntry;
+import jewel.api.PeerId;
+import jewel.api.StoredBlock;
+import jewel.placement.Redundancy;
 
 /**
  * What a stored file's real placement buys: D, bytes stored divided by file size, and how

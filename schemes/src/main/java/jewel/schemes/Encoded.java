@@ -1,9 +1,9 @@
 package jewel.schemes;
 
 import java.util.List;
-import jewel.protocol.BlockId;
-import jewel.protocol.BlockLayout;
-import jewel.protocol.StoredBlock;
+import jewel.api.BlockId;
+import jewel.api.BlockLayout;
+import jewel.api.StoredBlock;
 
 /**
  * What a store produced: the whole file's id, how its blocks rebuild it, and which peer

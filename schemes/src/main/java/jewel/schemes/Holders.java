@@ -3,8 +3,8 @@ package jewel.schemes;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import jewel.protocol.PeerId;
-import jewel.protocol.StoredBlock;
+import jewel.api.PeerId;
+import jewel.api.StoredBlock;
 
 /** Which holders of a block a read may use, and how to name a block that cannot be read. */
 final class Holders {

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import jewel.protocol.PeerId;
-import jewel.protocol.SchemeSpec;
-import jewel.schemes.placement.Placement;
+import jewel.api.PeerId;
+import jewel.api.SchemeSpec;
+import jewel.placement.Placement;
 
 /** Checks of scheme parameters, with messages a person can act on. */
 final class Params {

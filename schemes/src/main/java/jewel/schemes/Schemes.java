@@ -3,7 +3,7 @@ package jewel.schemes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jewel.protocol.SchemeSpec;
+import jewel.api.SchemeSpec;
 
 /** Every scheme Jewel knows, by id. */
 public final class Schemes {

@@ -2,9 +2,9 @@ package jewel.schemes;
 
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import jewel.protocol.FileEntry;
-import jewel.protocol.PeerId;
-import jewel.protocol.SchemeSpec;
+import jewel.api.FileEntry;
+import jewel.api.PeerId;
+import jewel.api.SchemeSpec;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;

@@ -1,11 +1,11 @@
 package jewel.schemes;
 
 import java.util.List;
-import jewel.protocol.FileName;
-import jewel.protocol.PeerId;
-import jewel.protocol.SchemeSpec;
-import jewel.schemes.placement.FormulaPlacement;
-import jewel.schemes.placement.Placement;
+import jewel.api.FileName;
+import jewel.api.PeerId;
+import jewel.api.SchemeSpec;
+import jewel.placement.FormulaPlacement;
+import jewel.placement.Placement;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;

@@ -12,10 +12,10 @@ import java.util.stream.Collectors;
 import jewel.node.client.FileStatus;
 import jewel.node.client.NodeStatus;
 import jewel.node.client.StoreResult;
-import jewel.protocol.FileEntry;
-import jewel.protocol.PeerId;
+import jewel.api.FileEntry;
+import jewel.api.PeerId;
 import jewel.protocol.PeerReply;
-import jewel.protocol.StoredBlock;
+import jewel.api.StoredBlock;
 import jewel.schemes.Durability;
 
 /**

@@ -2,7 +2,7 @@ package jewel.node.cli;
 
 import java.util.List;
 import jewel.node.client.JewelException;
-import jewel.protocol.PeerId;
+import jewel.api.PeerId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

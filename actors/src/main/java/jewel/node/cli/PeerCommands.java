@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import jewel.node.client.NodeStatus;
-import jewel.protocol.PeerId;
+import jewel.api.PeerId;
 import jewel.protocol.PeerReply;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -2,7 +2,7 @@ package jewel.node.client;
 
 import java.util.List;
 import java.util.Set;
-import jewel.protocol.FileEntry;
+import jewel.api.FileEntry;
 import jewel.protocol.RegistryReply;
 
 /**

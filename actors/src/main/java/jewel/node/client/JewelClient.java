@@ -4,14 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import jewel.protocol.FileEntry;
-import jewel.protocol.FileName;
-import jewel.protocol.PeerId;
-import jewel.protocol.PeerSettings;
-import jewel.protocol.Pin;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
+import jewel.api.PeerId;
+import jewel.api.PeerSettings;
+import jewel.api.Pin;
 import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryReply;
-import jewel.protocol.SchemeSpec;
+import jewel.api.SchemeSpec;
 
 /**
  * What the shell and the CLI can ask of a running cluster. Every method blocks until it

@@ -1,7 +1,7 @@
 package jewel.node.client;
 
 import java.util.List;
-import jewel.protocol.PeerId;
+import jewel.api.PeerId;
 
 /**
  * Starts and stops the node JVMs of one home folder on this machine. Each node runs in

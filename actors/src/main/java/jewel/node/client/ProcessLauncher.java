@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import jewel.node.NodeMain;
-import jewel.protocol.PeerId;
+import jewel.api.PeerId;
 
 /**
  * Runs the nodes of one home folder as background JVMs on this machine: the seed on the

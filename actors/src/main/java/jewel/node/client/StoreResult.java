@@ -1,6 +1,6 @@
 package jewel.node.client;
 
-import jewel.protocol.FileEntry;
+import jewel.api.FileEntry;
 
 /**
  * @param redundancy D: bytes stored / file size

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import jewel.node.store.BlockStore;
-import jewel.protocol.BlockId;
+import jewel.api.BlockId;
 import jewel.schemes.audit.MerkleTree;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Sink;

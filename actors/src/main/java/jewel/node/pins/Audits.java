@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import jewel.node.PeerDirectory.LivePeer;
 import jewel.node.pins.PlanView.Block;
 import jewel.protocol.PeerCommand;
-import jewel.protocol.PeerId;
+import jewel.api.PeerId;
 import jewel.protocol.PeerReply;
 import jewel.schemes.audit.MerkleTree;
 import org.apache.pekko.actor.typed.Scheduler;

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import jewel.node.PeerDirectory;
 import jewel.node.PeerDirectory.LivePeer;
-import jewel.protocol.PeerId;
+import jewel.api.PeerId;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**

@@ -10,12 +10,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import jewel.protocol.BlockId;
-import jewel.protocol.PeerId;
-import jewel.protocol.PeerSettings;
+import jewel.api.BlockId;
+import jewel.api.PeerId;
+import jewel.api.PeerSettings;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryReply.PinPlan;
-import jewel.schemes.placement.FractionalPin;
+import jewel.placement.FractionalPin;
 
 /**
  * A pin plan as a peer and the scan read it: one entry per block, and the formula of

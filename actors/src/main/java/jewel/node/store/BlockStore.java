@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
-import jewel.protocol.BlockId;
+import jewel.api.BlockId;
 import jewel.protocol.PeerReply;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.javadsl.Sink;

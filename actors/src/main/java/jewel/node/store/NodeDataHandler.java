@@ -2,7 +2,7 @@ package jewel.node.store;
 
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
-import jewel.protocol.BlockId;
+import jewel.api.BlockId;
 import jewel.protocol.data.DataException;
 import jewel.protocol.data.DataHandler;
 import jewel.protocol.data.DataRequest;

@@ -24,17 +24,17 @@ import jewel.node.client.Launcher;
 import jewel.node.client.NodeStatus;
 import jewel.node.client.SchemeInfo;
 import jewel.node.client.StoreResult;
-import jewel.protocol.BlockId;
-import jewel.protocol.BlockLayout;
-import jewel.protocol.FileEntry;
-import jewel.protocol.FileName;
-import jewel.protocol.PeerId;
-import jewel.protocol.PeerSettings;
-import jewel.protocol.Pin;
+import jewel.api.BlockId;
+import jewel.api.BlockLayout;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
+import jewel.api.PeerId;
+import jewel.api.PeerSettings;
+import jewel.api.Pin;
 import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryReply;
-import jewel.protocol.SchemeSpec;
-import jewel.protocol.StoredBlock;
+import jewel.api.SchemeSpec;
+import jewel.api.StoredBlock;
 
 /** A cluster in memory: a backend, a client and a launcher that behave like the real ones at their edges. */
 final class Fakes {

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
-import jewel.protocol.BlockId;
+import jewel.api.BlockId;
 import jewel.protocol.data.DataChannel;
 import jewel.protocol.data.DataClient;
 import jewel.protocol.data.DataRequest;

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import jewel.protocol.BlockId;
+import jewel.api.BlockId;
 import jewel.protocol.DataAddress;
 import jewel.protocol.data.DataChannel;
 import jewel.protocol.data.DataClient;

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import jewel.protocol.BlockId;
+import jewel.api.BlockId;
 import org.apache.pekko.util.ByteString;
 
 /**

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import jewel.protocol.BlockId;
+import jewel.api.BlockId;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import jewel.protocol.BlockId;
+import jewel.api.BlockId;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;

@@ -2,7 +2,7 @@ package jewel.schemes.stream;
 
 import java.security.MessageDigest;
 import java.util.function.Function;
-import jewel.protocol.BlockId;
+import jewel.api.BlockId;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;

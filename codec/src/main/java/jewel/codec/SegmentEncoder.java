@@ -1,0 +1,87 @@
+package jewel.codec;
+
+/**
+ * Encodes one segment at a time into its n chunks (see {@link SegmentLayout}), so a stream stage
+ * holds one segment and its chunks in memory, never the whole block.
+ *
+ * <p>A segment of {@code len} bytes ({@code 0 ≤ len ≤ k × chunkSize}) gives n chunks of
+ * {@code ceil(len / k)} bytes: data chunk i is the segment's bytes {@code [i·c, (i+1)·c)},
+ * zero-padded, followed by the codec's parity chunks. Full segments therefore have chunks of
+ * exactly {@code chunkSize} bytes, and only the last segment of a block can be shorter; the
+ * encoder needs no other knowledge of the block. Thread-safe if the codec is.
+ */
+public final class SegmentEncoder {
+
+    private final ErasureCodec codec;
+    private final int chunkSize;
+
+    /** An encoder for segments of up to {@code codec.dataShards() × chunkSize} bytes. */
+    public SegmentEncoder(ErasureCodec codec, int chunkSize) {
+        this.codec = codec;
+        this.chunkSize = chunkSize;
+        // validates chunkSize and the segment size
+        new SegmentLayout(codec.dataShards(), codec.totalShards(), chunkSize, 0);
+    }
+
+    /** An encoder for the segments of {@code layout}; the codec must have k and n as the layout. */
+    public SegmentEncoder(SegmentLayout layout, ErasureCodec codec) {
+        this(codec, layout.chunkSize());
+        if (codec.dataShards() != layout.k() || codec.totalShards() != layout.n()) {
+            throw new IllegalArgumentException("codec " + codec + " does not match layout k = " + layout.k()
+                    + ", n = " + layout.n());
+        }
+    }
+
+    public int dataShards() {
+        return codec.dataShards();
+    }
+
+    public int totalShards() {
+        return codec.totalShards();
+    }
+
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /** The largest segment this encoder takes: k × chunkSize. */
+    public int maxSegmentSize() {
+        return codec.dataShards() * chunkSize;
+    }
+
+    public byte[][] encode(byte[] segment) {
+        return encode(segment, 0, segment.length);
+    }
+
+    /**
+     * Encodes {@code segment[offset, offset + length)} and returns n new chunks of
+     * {@code ceil(length / k)} bytes each, data chunks first.
+     */
+    public byte[][] encode(byte[] segment, int offset, int length) {
+        if (offset < 0 || length < 0 || length > segment.length - offset) {
+            throw new IllegalArgumentException("bad range [" + offset + ", " + offset + " + " + length + ") of "
+                    + segment.length + " bytes");
+        }
+        if (length > maxSegmentSize()) {
+            throw new IllegalArgumentException("segment of " + length + " bytes is larger than k × chunk size = "
+                    + maxSegmentSize());
+        }
+        int k = codec.dataShards();
+        int c = SegmentLayout.chunkLengthFor(length, k);
+        byte[][] chunks = new byte[codec.totalShards()][];
+        for (int i = 0; i < k; i++) {
+            byte[] chunk = new byte[c];
+            int from = i * c;
+            int copy = Math.max(0, Math.min(c, length - from));
+            if (copy > 0) {
+                System.arraycopy(segment, offset + from, chunk, 0, copy);
+            }
+            chunks[i] = chunk;
+        }
+        for (int i = k; i < chunks.length; i++) {
+            chunks[i] = new byte[c];
+        }
+        codec.encodeParity(chunks, 0, c);
+        return chunks;
+    }
+}
