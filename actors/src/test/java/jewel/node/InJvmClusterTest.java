@@ -11,12 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import jewel.node.client.ClusterClient;
-import jewel.node.client.JewelClient;
-import jewel.node.client.JewelException;
-import jewel.node.client.StoreResult;
+import jewel.api.JewelClient;
+import jewel.api.JewelException;
+import jewel.api.StoreResult;
 import jewel.node.store.BlockStore;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
+import jewel.api.Progress;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
@@ -75,33 +76,33 @@ class InJvmClusterTest {
     new Random(7).nextBytes(bytes);
     Path file = Files.write(home.resolve("in.bin"), bytes);
 
-    StoreResult stored = client.store(file, new FileName("in.bin"), SchemeSpec.parse("naive n=2"), false, null);
+    StoreResult stored = client.store(file, new FileName("in.bin"), SchemeSpec.parse("naive n=2"), false, null, Progress.NONE);
     assertEquals(2.0, stored.redundancy());
     assertEquals(1, stored.survives());
     assertEquals(List.of("peer-1", "peer-2"),
         stored.entry().blocks().get(0).holders().stream().map(PeerId::name).sorted().toList());
 
     Path out = home.resolve("out.bin");
-    FileEntry got = client.get(new FileName("in.bin"), out);
+    FileEntry got = client.get(new FileName("in.bin"), out, null, Progress.NONE);
     assertEquals(stored.entry().root(), got.root());
     assertArrayEquals(bytes, Files.readAllBytes(out));
 
     JewelException exists = assertThrows(JewelException.class,
-        () -> client.store(file, new FileName("in.bin"), SchemeSpec.parse("hosting"), false, null));
+        () -> client.store(file, new FileName("in.bin"), SchemeSpec.parse("hosting"), false, null, Progress.NONE));
     assertTrue(exists.getMessage().contains("--replace"), exists.getMessage());
 
     JewelException tooMany = assertThrows(JewelException.class,
-        () -> client.store(file, new FileName("other.bin"), SchemeSpec.parse("naive n=3"), false, null));
+        () -> client.store(file, new FileName("other.bin"), SchemeSpec.parse("naive n=3"), false, null, Progress.NONE));
     assertTrue(tooMany.getMessage().contains("needs 3 live peers, only 2"), tooMany.getMessage());
 
     Files.write(home.resolve("empty"), new byte[0]);
-    client.store(home.resolve("empty"), new FileName("empty"), SchemeSpec.parse("hosting"), false, null);
-    client.get(new FileName("empty"), home.resolve("empty.out"));
+    client.store(home.resolve("empty"), new FileName("empty"), SchemeSpec.parse("hosting"), false, null, Progress.NONE);
+    client.get(new FileName("empty"), home.resolve("empty.out"), null, Progress.NONE);
     assertEquals(0, Files.size(home.resolve("empty.out")));
 
     client.delete(new FileName("in.bin"));
     assertEquals(List.of("empty"), client.ls().stream().map(e -> e.name().value()).toList());
-    JewelException unknown = assertThrows(JewelException.class, () -> client.get(new FileName("in.bin"), out));
+    JewelException unknown = assertThrows(JewelException.class, () -> client.get(new FileName("in.bin"), out, null, Progress.NONE));
     assertTrue(unknown.getMessage().startsWith("unknown file 'in.bin'"), unknown.getMessage());
   }
 
@@ -118,7 +119,7 @@ class InJvmClusterTest {
 
     // Fraction 1: the formula gives the block to both peers. The writer's one copy goes to the
     // better-scoring of them (it hashed the file first); the other fetches it.
-    StoreResult stored = client.store(file, name, SchemeSpec.parse("hosting"), false, Pin.fraction(1.0));
+    StoreResult stored = client.store(file, name, SchemeSpec.parse("hosting"), false, Pin.fraction(1.0), Progress.NONE);
     List<PeerId> best = new FormulaPlacement(BlockStore.idOf(file), 1.0, p -> PeerSettings.DEFAULT)
         .place("any", Placement.positions("any", 1), 1, List.of(one, two)).get(0);
     assertEquals(best, stored.entry().blocks().get(0).holders());
@@ -131,16 +132,16 @@ class InJvmClusterTest {
     registry.tell(new RegistryCommand.ReportHoldings(two, null, null, List.of()));
     awaitAssert(() -> assertEquals(List.of(), client.status(name).blocks().get(0).holders()));
     Path out = home.resolve("out.bin");
-    client.get(name, out);
+    client.get(name, out, null, Progress.NONE);
     assertArrayEquals(bytes, Files.readAllBytes(out));
 
     // Greylisted peers are never asked: with both greylisted, nobody can serve the block.
     client.updatePeer(one, p -> p.withGreylisted(true));
     client.updatePeer(two, p -> p.withGreylisted(true));
-    JewelException none = assertThrows(JewelException.class, () -> client.get(name, home.resolve("none.bin")));
+    JewelException none = assertThrows(JewelException.class, () -> client.get(name, home.resolve("none.bin"), null, Progress.NONE));
     assertTrue(none.getMessage().contains(block.substring(0, 12)), none.getMessage());
     client.updatePeer(two, p -> p.withGreylisted(false));
-    client.get(name, home.resolve("again.bin"));
+    client.get(name, home.resolve("again.bin"), null, Progress.NONE);
     assertArrayEquals(bytes, Files.readAllBytes(home.resolve("again.bin")));
   }
 

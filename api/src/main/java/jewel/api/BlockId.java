@@ -1,12 +1,15 @@
 package jewel.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /** A block's name: the SHA-256 of its content, as 64 lowercase hex characters. */
-public record BlockId(String hex) implements Comparable<BlockId> {
+public record BlockId(@JsonValue String hex) implements Comparable<BlockId> {
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public BlockId {
     if (hex == null || !HEX64.matcher(hex).matches()) {
       throw new IllegalArgumentException(

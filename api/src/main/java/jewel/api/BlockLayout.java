@@ -13,8 +13,7 @@ package jewel.api;
  * @param codec the erasure codec that made coded blocks ({@code none}, {@code xor},
  *     {@code jewel}, {@code backblaze}; the Reed-Solomon ones are byte-compatible)
  */
-public record BlockLayout(String kind, int k, int n, int chunkSize, String codec)
-    {
+public record BlockLayout(String kind, int k, int n, int chunkSize, String codec) {
   public static BlockLayout whole() {
     return new BlockLayout("whole", 1, 1, 0, "none");
   }

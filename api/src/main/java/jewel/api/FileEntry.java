@@ -17,8 +17,7 @@ public record FileEntry(
     SchemeSpec scheme,
     BlockLayout layout,
     List<StoredBlock> blocks,
-    long storedAtMillis)
-    {
+    long storedAtMillis) {
   public FileEntry {
     blocks = List.copyOf(blocks);
   }

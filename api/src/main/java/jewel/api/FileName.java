@@ -1,5 +1,7 @@
 package jewel.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -7,9 +9,10 @@ import java.nio.charset.StandardCharsets;
  * file name in a peer's {@code disk/files/}, so anything that could escape a folder or
  * confuse a terminal is refused.
  */
-public record FileName(String value) implements Comparable<FileName> {
+public record FileName(@JsonValue String value) implements Comparable<FileName> {
   public static final int MAX_BYTES = 255;
 
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public FileName {
     String problem = problem(value);
     if (problem != null) {

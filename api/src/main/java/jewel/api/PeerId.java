@@ -1,14 +1,17 @@
 package jewel.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.regex.Pattern;
 
 /**
  * A node's stable name ({@code peer-3}, {@code seed}). Names, not addresses, identify
  * peers: a peer revived on the same disk keeps its name, and fractional placement hashes it.
  */
-public record PeerId(String name) implements Comparable<PeerId> {
+public record PeerId(@JsonValue String name) implements Comparable<PeerId> {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public PeerId {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(

@@ -9,8 +9,7 @@ package jewel.api;
  * @param quotaBytes the most bytes of pinned blocks it should hold, or -1 for no limit
  * @param greylisted failed audits: skipped by reads, its blocks counted as not held
  */
-public record PeerSettings(double modifier, boolean trusted, long quotaBytes, boolean greylisted)
-    {
+public record PeerSettings(double modifier, boolean trusted, long quotaBytes, boolean greylisted) {
   public static final PeerSettings DEFAULT = new PeerSettings(1.0, false, -1, false);
 
   public PeerSettings {

@@ -1,5 +1,7 @@
 package jewel.api;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -25,6 +27,7 @@ public record SchemeSpec(String id, Map<String, String> params) {
   }
 
   /** Parses {@code ID [key=value ...]}, the form the shell and the configuration use. */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static SchemeSpec parse(String text) {
     String[] words = text.trim().split("\\s+");
     return parse(words[0], java.util.Arrays.asList(words).subList(1, words.length));
@@ -65,6 +68,8 @@ public record SchemeSpec(String id, Map<String, String> params) {
     }
   }
 
+  /** {@code ID key=value ...}, what {@link #parse} reads: also the JSON form. */
+  @JsonValue
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder(id);

@@ -8,8 +8,7 @@ import java.util.List;
  * block book's view when this record was made), and the Merkle root over its 64 KiB
  * chunks that audits check a holder's answers against (null where not recorded).
  */
-public record StoredBlock(int index, BlockId id, long length, List<PeerId> holders, String merkleRoot)
-    {
+public record StoredBlock(int index, BlockId id, long length, List<PeerId> holders, String merkleRoot) {
   public StoredBlock {
     holders = List.copyOf(holders == null ? List.of() : holders);
   }

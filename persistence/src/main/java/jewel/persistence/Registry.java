@@ -45,7 +45,7 @@ import jewel.protocol.RegistryReply.Listing;
 import jewel.protocol.RegistryReply.NotFound;
 import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
-import jewel.protocol.RegistryReply.PinView;
+import jewel.api.PinView;
 import jewel.protocol.RegistryReply.Pins;
 import jewel.protocol.RegistryReply.Rejected;
 import jewel.protocol.RegistryReply.Settings;

@@ -27,7 +27,7 @@ import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.protocol.PinnedBlock;
-import jewel.protocol.RegistryReply.PinView;
+import jewel.api.PinView;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 

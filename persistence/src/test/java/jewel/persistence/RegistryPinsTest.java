@@ -31,7 +31,7 @@ import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryEvent;
 import jewel.protocol.RegistryReply;
-import jewel.protocol.RegistryReply.PinView;
+import jewel.api.PinView;
 import jewel.protocol.RegistryReply.Pins;
 import jewel.api.StoredBlock;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;

@@ -1,5 +1,7 @@
 package jewel.persistence;
 
+import jewel.api.PinView;
+
 import static jewel.persistence.Fixtures.P1;
 import static jewel.persistence.Fixtures.P2;
 import static jewel.persistence.Fixtures.P3;
@@ -139,9 +141,9 @@ class RegistrySerializationTest {
     PinnedBlock noRoot = new PinnedBlock(name("f.bin"), block("f1"), 101, 0, 1.0, List.of(), null, false);
     var views =
         List.of(
-            new RegistryReply.PinView(name("a"), fraction, 0.1, 300),
-            new RegistryReply.PinView(name("b"), sizeLimit, 1.0, 1000),
-            new RegistryReply.PinView(name("c"), followDefault, 0.5, 0));
+            new PinView(name("a"), fraction, 0.1, 300),
+            new PinView(name("b"), sizeLimit, 1.0, 1000),
+            new PinView(name("c"), followDefault, 0.5, 0));
 
     List<Object> messages =
         List.of(

@@ -1,6 +1,8 @@
 package jewel.protocol;
 
 import jewel.api.BlockId;
+import jewel.api.PeerContents.HeldBlock;
+import jewel.api.PeerContents.LocalFile;
 import jewel.api.PeerId;
 
 import java.util.List;
@@ -17,10 +19,6 @@ public sealed interface PeerReply extends JewelSerializable {
 
   /** @param next where the next page of blocks starts, or null if this is the last */
   record Contents(PeerId peer, List<LocalFile> files, List<HeldBlock> blocks, BlockId next) implements PeerReply {}
-
-  record LocalFile(String name, long size) implements JewelSerializable {}
-
-  record HeldBlock(BlockId id, long size) implements JewelSerializable {}
 
   record BlocksDeleted(PeerId peer, int deleted) implements PeerReply {}
 

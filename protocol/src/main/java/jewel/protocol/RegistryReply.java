@@ -6,6 +6,7 @@ import jewel.api.SchemeSpec;
 import jewel.api.Pin;
 import jewel.api.PeerSettings;
 import jewel.api.FileEntry;
+import jewel.api.PinView;
 
 import java.util.List;
 import java.util.Map;
@@ -34,14 +35,6 @@ public sealed interface RegistryReply extends JewelSerializable {
    */
   record Settings(SchemeSpec clusterDefault, Map<String, SchemeSpec> peerDefaults)
       implements RegistryReply {}
-
-  /**
-   * One pinned file.
-   *
-   * @param effectiveFraction the fraction in force (derived from a size limit, or the default)
-   * @param blockBytes the bytes of the file's blocks, which a size limit divides
-   */
-  record PinView(FileName name, Pin pin, double effectiveFraction, long blockBytes) implements JewelSerializable {}
 
   /** @param next where the next page starts, or null if this is the last */
   record Pins(List<PinView> pins, double defaultFraction, FileName next) implements RegistryReply {}

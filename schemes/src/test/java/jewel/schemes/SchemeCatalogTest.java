@@ -1,5 +1,7 @@
 package jewel.schemes;
 
+import jewel.placement.Durability;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

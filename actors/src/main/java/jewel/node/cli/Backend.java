@@ -2,7 +2,7 @@ package jewel.node.cli;
 
 import java.nio.file.Path;
 import jewel.node.client.ClusterClient;
-import jewel.node.client.JewelClient;
+import jewel.api.JewelClient;
 import jewel.node.client.Launcher;
 import jewel.node.client.ProcessLauncher;
 import org.slf4j.LoggerFactory;
@@ -15,7 +15,7 @@ public interface Backend {
 
   /**
    * Joins the cluster of {@code home} as a client. Takes a couple of seconds; throws
-   * {@link jewel.node.client.JewelException} with one line when no cluster is running.
+   * {@link jewel.api.JewelException} with one line when no cluster is running.
    */
   JewelClient connect(Path home, int seedPort);
 

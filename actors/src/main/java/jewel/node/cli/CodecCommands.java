@@ -6,7 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import jewel.node.client.JewelException;
+import jewel.api.JewelException;
 import jewel.codec.Codecs;
 import jewel.codec.JewelFileException;
 import jewel.codec.JewelFiles;

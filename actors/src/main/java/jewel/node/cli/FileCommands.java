@@ -1,5 +1,7 @@
 package jewel.node.cli;
 
+import jewel.api.Progress;
+import jewel.api.DefaultSchemes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,17 +18,16 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import jewel.node.client.FileStatus;
-import jewel.node.client.JewelClient;
-import jewel.node.client.JewelException;
-import jewel.node.client.StoreResult;
+import jewel.api.FileStatus;
+import jewel.api.JewelClient;
+import jewel.api.JewelException;
+import jewel.api.StoreResult;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.PeerId;
 import jewel.api.Pin;
-import jewel.protocol.RegistryReply;
 import jewel.api.SchemeSpec;
-import jewel.schemes.Durability;
+import jewel.placement.Durability;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -88,7 +89,7 @@ final class FileCommands {
         if (spec == null && !params.isEmpty()) {
           spec = Inputs.override(client.settings().clusterDefault(), params);
         }
-        result = client.store(local, name, spec, replace, pin);
+        result = client.store(local, name, spec, replace, pin, Progress.NONE);
       } else {
         PeerId peer = Inputs.peer(from);
         String problem = FileName.problem(path);
@@ -98,7 +99,7 @@ final class FileCommands {
         FileName name = as != null ? Inputs.fileName(as) : Inputs.derivedFileName(path);
         JewelClient client = client();
         if (spec == null && !params.isEmpty()) {
-          RegistryReply.Settings settings = client.settings();
+          DefaultSchemes settings = client.settings();
           SchemeSpec base = settings.peerDefaults().getOrDefault(peer.name(), settings.clusterDefault());
           spec = Inputs.override(base, params);
         }
@@ -179,7 +180,7 @@ final class FileCommands {
       Path partial = folder.resolve("." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".part");
       FileEntry e;
       try {
-        e = client().get(file, partial);
+        e = client().get(file, partial, null, Progress.NONE);
         try {
           if (force) {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import jewel.node.client.JewelException;
+import jewel.api.JewelException;
 import jewel.api.FileName;
 import jewel.api.PeerId;
 import jewel.api.SchemeSpec;

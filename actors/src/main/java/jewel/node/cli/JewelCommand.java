@@ -2,7 +2,7 @@ package jewel.node.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import jewel.node.client.JewelClient;
+import jewel.api.JewelClient;
 import jewel.node.client.Launcher;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,5 +1,7 @@
 package jewel.node.cli;
 
+import jewel.api.PeerContents;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,14 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import jewel.node.client.FileStatus;
-import jewel.node.client.NodeStatus;
-import jewel.node.client.StoreResult;
+import jewel.api.FileStatus;
+import jewel.api.NodeStatus;
+import jewel.api.StoreResult;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
-import jewel.protocol.PeerReply;
 import jewel.api.StoredBlock;
-import jewel.schemes.Durability;
+import jewel.placement.Durability;
 
 /**
  * The {@code --json} documents: one per command, on stdout, with exact byte counts and
@@ -126,18 +127,18 @@ public final class Json {
     return m;
   }
 
-  static Map<String, Object> contents(PeerReply.Contents c) {
+  static Map<String, Object> contents(PeerContents c) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("peer", c.peer().name());
     List<Map<String, Object>> files = new ArrayList<>();
-    for (PeerReply.LocalFile f : c.files()) {
+    for (PeerContents.LocalFile f : c.files()) {
       Map<String, Object> fm = new LinkedHashMap<>();
       fm.put("name", f.name());
       fm.put("size", f.size());
       files.add(fm);
     }
     List<Map<String, Object>> blocks = new ArrayList<>();
-    for (PeerReply.HeldBlock b : c.blocks()) {
+    for (PeerContents.HeldBlock b : c.blocks()) {
       Map<String, Object> bm = new LinkedHashMap<>();
       bm.put("id", b.id().hex());
       bm.put("size", b.size());

@@ -1,7 +1,7 @@
 package jewel.node.cli;
 
 import java.util.List;
-import jewel.node.client.JewelException;
+import jewel.api.JewelException;
 import jewel.api.PeerId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

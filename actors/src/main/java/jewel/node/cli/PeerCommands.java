@@ -1,12 +1,13 @@
 package jewel.node.cli;
 
+import jewel.api.PeerContents;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import jewel.node.client.NodeStatus;
+import jewel.api.NodeStatus;
 import jewel.api.PeerId;
-import jewel.protocol.PeerReply;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,12 +54,12 @@ final class PeerCommands {
     @Override
     protected void run() {
       PeerId p = Inputs.peer(peer);
-      PeerReply.Contents c = client().dir(p);
+      PeerContents c = client().dir(p);
       if (json) {
         Json.print(out(), Json.contents(c));
         return;
       }
-      long blockBytes = c.blocks().stream().mapToLong(PeerReply.HeldBlock::size).sum();
+      long blockBytes = c.blocks().stream().mapToLong(PeerContents.HeldBlock::size).sum();
       out().println(c.peer() + ": " + c.files().size() + (c.files().size() == 1 ? " file" : " files")
           + " in disk/files/, " + c.blocks().size() + (c.blocks().size() == 1 ? " block" : " blocks")
           + " (" + Format.size(blockBytes) + ")");

@@ -1,16 +1,18 @@
 package jewel.node.cli;
 
+import jewel.api.PinView;
+
+import jewel.api.PinTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import jewel.node.client.JewelException;
+import jewel.api.JewelException;
 import jewel.api.FileName;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
-import jewel.protocol.RegistryReply;
 import jewel.placement.PinSimulator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -34,7 +36,7 @@ final class PinCommands {
   }
 
   /** The one line of a pin, as {@code pin ls} prints it. */
-  static String line(RegistryReply.PinView v, double defaultFraction) {
+  static String line(PinView v, double defaultFraction) {
     Pin p = v.pin();
     String f = fraction(v.effectiveFraction());
     String how;
@@ -52,8 +54,8 @@ final class PinCommands {
     return String.format(Locale.ROOT, "%.4g", f).replaceAll("\\.?0+$", "");
   }
 
-  private static void print(JewelCommand c, RegistryReply.Pins pins) {
-    for (RegistryReply.PinView v : pins.pins()) {
+  private static void print(JewelCommand c, PinTable pins) {
+    for (PinView v : pins.pins()) {
       c.out().println(line(v, pins.defaultFraction()));
     }
   }
@@ -137,7 +139,7 @@ final class PinCommands {
       if (type != null && !type.equals("fraction")) {
         throw new JewelException("unknown pin type '" + type + "' (known: fraction)");
       }
-      RegistryReply.Pins pins = client().pins();
+      PinTable pins = client().pins();
       print(this, pins);
       if (pins.pins().isEmpty()) {
         out().println("no pins (default fraction " + fraction(pins.defaultFraction()) + ")");
@@ -152,7 +154,7 @@ final class PinCommands {
 
     @Override
     protected void run() {
-      RegistryReply.Pins pins = fraction == null ? client().pins() : client().setDefaultPin(Inputs.fraction(fraction));
+      PinTable pins = fraction == null ? client().pins() : client().setDefaultPin(Inputs.fraction(fraction));
       out().println("default fraction " + fraction(pins.defaultFraction()));
     }
   }

@@ -1,11 +1,11 @@
 package jewel.node.cli;
 
+import jewel.api.DefaultSchemes;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import jewel.node.client.JewelException;
+import jewel.api.JewelException;
 import jewel.api.PeerId;
-import jewel.protocol.RegistryReply;
 import jewel.api.SchemeSpec;
 import jewel.schemes.StorageScheme;
 import picocli.CommandLine.Command;
@@ -75,7 +75,7 @@ final class SchemeCommands {
         show(client().settings(), peer);
         return;
       }
-      RegistryReply.Settings after = client().setDefaultScheme(peer, spec);
+      DefaultSchemes after = client().setDefaultScheme(peer, spec);
       if (peer == null) {
         out().println("the cluster's default scheme is now " + after.clusterDefault());
       } else {
@@ -83,7 +83,7 @@ final class SchemeCommands {
       }
     }
 
-    private void show(RegistryReply.Settings s, PeerId peer) {
+    private void show(DefaultSchemes s, PeerId peer) {
       if (peer != null) {
         SchemeSpec own = s.peerDefaults().get(peer.name());
         out().println(peer + ": " + (own != null ? own + " (its own)" : s.clusterDefault() + " (the cluster's default)"));

@@ -4,8 +4,8 @@ import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import jewel.node.client.JewelClient;
-import jewel.node.client.JewelException;
+import jewel.api.JewelClient;
+import jewel.api.JewelException;
 import jewel.node.client.Launcher;
 
 /**

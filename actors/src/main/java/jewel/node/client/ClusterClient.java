@@ -1,5 +1,20 @@
 package jewel.node.client;
 
+import jewel.api.PinView;
+
+import jewel.api.PeerContents;
+
+import jewel.api.JewelException;
+import jewel.api.NodeStatus;
+import jewel.api.FileStatus;
+import jewel.api.SchemeInfo;
+import jewel.api.StoreResult;
+import jewel.api.JewelClient;
+import jewel.api.ByteRange;
+import jewel.api.DefaultSchemes;
+import jewel.api.PinTable;
+import jewel.api.Progress;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
@@ -144,12 +159,12 @@ public final class ClusterClient implements JewelClient {
       LivePeer p = live.get(peerIdOrNone(name));
       out.add(new NodeStatus(name, m.address().getHost().orElse("?") + ":" + port, List.copyOf(new TreeSet<>(m.getRoles())).stream()
           .filter(r -> !r.startsWith("dc-")).toList(), status, p == null ? -1 : p.blocks(), p == null ? -1 : p.bytes(),
-          settings.getOrDefault(name, PeerSettings.DEFAULT).greylisted(), p != null && p.overQuota()));
+          settings.getOrDefault(name, PeerSettings.DEFAULT).greylisted(), p != null && p.overQuota(), null, -1, -1));
     }
     for (Map.Entry<Integer, String> e : names.entrySet()) {
       if (!seen.contains(e.getValue())) {
         out.add(new NodeStatus(e.getValue(), "127.0.0.1:" + e.getKey(), List.of(), "down", -1, -1,
-            settings.getOrDefault(e.getValue(), PeerSettings.DEFAULT).greylisted(), false));
+            settings.getOrDefault(e.getValue(), PeerSettings.DEFAULT).greylisted(), false, null, -1, -1));
       }
     }
     out.sort(Comparator.comparing(NodeStatus::name, ClusterClient::byNodeName));
@@ -183,9 +198,9 @@ public final class ClusterClient implements JewelClient {
   }
 
   @Override
-  public PeerReply.Contents dir(PeerId peer) {
-    List<PeerReply.LocalFile> files = new ArrayList<>();
-    List<PeerReply.HeldBlock> blocks = new ArrayList<>();
+  public PeerContents dir(PeerId peer) {
+    List<PeerContents.LocalFile> files = new ArrayList<>();
+    List<PeerContents.HeldBlock> blocks = new ArrayList<>();
     BlockId after = null;
     do {
       BlockId from = after;
@@ -194,11 +209,11 @@ public final class ClusterClient implements JewelClient {
       blocks.addAll(page.blocks());
       after = page.next();
     } while (after != null);
-    return new PeerReply.Contents(peer, files, blocks, null);
+    return new PeerContents(peer, files, blocks);
   }
 
   @Override
-  public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
+  public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin, Progress progress) {
     LocalFiles.Offer offer;
     try {
       offer = node.localFiles().offerPath(localFile);
@@ -243,7 +258,7 @@ public final class ClusterClient implements JewelClient {
   }
 
   @Override
-  public FileEntry get(FileName name, Path out) {
+  public FileEntry get(FileName name, Path out, ByteRange range, Progress progress) {
     String token;
     try {
       token = node.localFiles().acceptPath(out);
@@ -281,7 +296,7 @@ public final class ClusterClient implements JewelClient {
     FileEntry entry = lookup(name);
     Map<PeerId, LivePeer> livePeers = livePeers();
     Set<String> live = livePeers.keySet().stream().map(PeerId::name).collect(Collectors.toCollection(TreeSet::new));
-    RegistryReply.PinView pin = ((RegistryReply.Pins) askRegistry(r -> new RegistryCommand.GetPin(name, r))).pins()
+    PinView pin = ((RegistryReply.Pins) askRegistry(r -> new RegistryCommand.GetPin(name, r))).pins()
         .stream().findFirst().orElse(null);
     // The plan as every peer and the scan read it, so that `expected` is exactly whom they
     // expect: the formula, each peer's settings and quota, a shared block's largest fraction.
@@ -304,17 +319,17 @@ public final class ClusterClient implements JewelClient {
   }
 
   @Override
-  public RegistryReply.Settings settings() {
-    return (RegistryReply.Settings) askRegistry(RegistryCommand.GetSettings::new);
+  public DefaultSchemes settings() {
+    return defaults((RegistryReply.Settings) askRegistry(RegistryCommand.GetSettings::new));
   }
 
   @Override
-  public RegistryReply.Settings setDefaultScheme(PeerId peer, SchemeSpec scheme) {
+  public DefaultSchemes setDefaultScheme(PeerId peer, SchemeSpec scheme) {
     SchemeSpec normalized = validate(scheme);
     if (peer != null && !livePeers().containsKey(peer)) {
       throw new JewelException("unknown or dead peer '" + peer + "' (try: peers)");
     }
-    return (RegistryReply.Settings) askRegistry(r -> new RegistryCommand.SetDefaultScheme(peer, normalized, r));
+    return defaults((RegistryReply.Settings) askRegistry(r -> new RegistryCommand.SetDefaultScheme(peer, normalized, r)));
   }
 
   @Override
@@ -327,29 +342,29 @@ public final class ClusterClient implements JewelClient {
   }
 
   @Override
-  public RegistryReply.Pins setPin(FileName name, Pin pin) {
+  public PinTable setPin(FileName name, Pin pin) {
     RegistryReply reply = askRegistry(r -> new RegistryCommand.SetPin(name, pin, r));
     if (reply instanceof RegistryReply.NotFound) {
       throw new JewelException("unknown file '" + name + "' (try: ls)");
     }
     rescanAll();
-    return (RegistryReply.Pins) reply;
+    return pinTable((RegistryReply.Pins) reply);
   }
 
   @Override
-  public RegistryReply.Pins pins() {
-    return await(RegistryPages.pins(node.registry(), baseTimeout, node.system().scheduler()),
-        LISTING_TIMEOUT, "the registry (is the seed up?)");
+  public PinTable pins() {
+    return pinTable(await(RegistryPages.pins(node.registry(), baseTimeout, node.system().scheduler()),
+        LISTING_TIMEOUT, "the registry (is the seed up?)"));
   }
 
   @Override
-  public RegistryReply.Pins setDefaultPin(double fraction) {
+  public PinTable setDefaultPin(double fraction) {
     RegistryReply reply = askRegistry(r -> new RegistryCommand.SetDefaultPin(fraction, r));
     if (reply instanceof RegistryReply.Rejected rejected) {
       throw new JewelException(rejected.reason());
     }
     rescanAll();
-    return (RegistryReply.Pins) reply;
+    return pinTable((RegistryReply.Pins) reply);
   }
 
   @Override
@@ -374,6 +389,14 @@ public final class ClusterClient implements JewelClient {
     }
     rescanAll();
     return ((RegistryReply.PeerTable) reply).peers();
+  }
+
+  private static DefaultSchemes defaults(RegistryReply.Settings s) {
+    return new DefaultSchemes(s.clusterDefault(), s.peerDefaults());
+  }
+
+  private static PinTable pinTable(RegistryReply.Pins p) {
+    return new PinTable(p.pins(), p.defaultFraction());
   }
 
   /** Pins or peer settings changed: every live peer recomputes its share now. */

@@ -1,5 +1,7 @@
 package jewel.node.client;
 
+import jewel.api.JewelException;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -36,7 +36,7 @@ import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.protocol.data.DataClient;
 import jewel.protocol.data.DataRequest;
-import jewel.schemes.Durability;
+import jewel.placement.Durability;
 import jewel.schemes.Encoded;
 import jewel.schemes.Schemes;
 import jewel.schemes.StorageScheme;

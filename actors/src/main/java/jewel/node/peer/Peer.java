@@ -1,5 +1,7 @@
 package jewel.node.peer;
 
+import jewel.api.PeerContents;
+
 import java.util.List;
 import java.util.OptionalLong;
 import jewel.node.RegistryPages;
@@ -132,9 +134,9 @@ public final class Peer extends AbstractBehavior<Object> {
   static final int CONTENTS_PAGE = 1000;
 
   private Behavior<Object> onListContents(PeerCommand.ListContents c) {
-    List<PeerReply.HeldBlock> after = store.list().stream()
+    List<PeerContents.HeldBlock> after = store.list().stream()
         .filter(b -> c.after() == null || b.id().compareTo(c.after()) > 0).toList();
-    List<PeerReply.HeldBlock> page = after.subList(0, Math.min(CONTENTS_PAGE, after.size()));
+    List<PeerContents.HeldBlock> page = after.subList(0, Math.min(CONTENTS_PAGE, after.size()));
     BlockId next = page.size() < after.size() ? page.get(page.size() - 1).id() : null;
     c.replyTo().tell(new PeerReply.Contents(name, c.after() == null ? files.list() : List.of(), List.copyOf(page), next));
     return this;
@@ -195,6 +197,6 @@ public final class Peer extends AbstractBehavior<Object> {
   }
 
   private static void reportHoldings(PeerId name, BlockStore store, ActorRef<RegistryCommand> registry) {
-    RegistryPages.reportHoldings(registry, name, store.list().stream().map(PeerReply.HeldBlock::id).toList());
+    RegistryPages.reportHoldings(registry, name, store.list().stream().map(PeerContents.HeldBlock::id).toList());
   }
 }

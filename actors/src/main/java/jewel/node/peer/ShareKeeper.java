@@ -1,5 +1,7 @@
 package jewel.node.peer;
 
+import jewel.api.PeerContents;
+
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -398,12 +400,12 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   // ---------------------------------------------------------------- holdings
 
   private Set<BlockId> heldIds() {
-    return store.list().stream().map(PeerReply.HeldBlock::id).collect(Collectors.toSet());
+    return store.list().stream().map(PeerContents.HeldBlock::id).collect(Collectors.toSet());
   }
 
   /** Tells the registry every block this peer holds: the block book takes it as the truth. */
   private void report() {
-    RegistryPages.reportHoldings(registry, self, store.list().stream().map(PeerReply.HeldBlock::id).toList());
+    RegistryPages.reportHoldings(registry, self, store.list().stream().map(PeerContents.HeldBlock::id).toList());
     dirty = false;
   }
 }

@@ -1,5 +1,7 @@
 package jewel.node.store;
 
+import jewel.api.PeerContents;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -71,7 +73,7 @@ public final class BlockStore {
     if (stale > 0) {
       log.info("deleted {} unfinished block writes in {}", stale, store.tmp);
     }
-    for (PeerReply.HeldBlock b : store.list()) {
+    for (PeerContents.HeldBlock b : store.list()) {
       store.count++;
       store.bytes += b.size();
     }
@@ -188,8 +190,8 @@ public final class BlockStore {
   }
 
   /** Every block here with its size, in id order (a scan of the folder). */
-  public List<PeerReply.HeldBlock> list() {
-    List<PeerReply.HeldBlock> held = new ArrayList<>();
+  public List<PeerContents.HeldBlock> list() {
+    List<PeerContents.HeldBlock> held = new ArrayList<>();
     try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
       for (Path folder : folders) {
         String prefix = folder.getFileName().toString();
@@ -202,7 +204,7 @@ public final class BlockStore {
             if (HEX.matcher(name).matches() && name.startsWith(prefix)) {
               OptionalLong size = sizeAt(file);
               if (size.isPresent()) {
-                held.add(new PeerReply.HeldBlock(new BlockId(name), size.getAsLong()));
+                held.add(new PeerContents.HeldBlock(new BlockId(name), size.getAsLong()));
               }
             }
           }

@@ -1,5 +1,7 @@
 package jewel.node.store;
 
+import jewel.api.PeerContents;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -110,17 +112,17 @@ public final class LocalFiles {
   }
 
   /** The files in the folder (not hidden ones, not writes in progress), by name. */
-  public List<PeerReply.LocalFile> list() {
+  public List<PeerContents.LocalFile> list() {
     if (folder == null) {
       return List.of();
     }
-    List<PeerReply.LocalFile> files = new ArrayList<>();
+    List<PeerContents.LocalFile> files = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
       for (Path p : entries) {
         String name = p.getFileName().toString();
         if (!name.startsWith(".") && Files.isRegularFile(p)) {
           try {
-            files.add(new PeerReply.LocalFile(name, Files.size(p)));
+            files.add(new PeerContents.LocalFile(name, Files.size(p)));
           } catch (IOException e) {
             // gone meanwhile
           }
@@ -129,7 +131,7 @@ public final class LocalFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + folder, e);
     }
-    files.sort(Comparator.comparing(PeerReply.LocalFile::name));
+    files.sort(Comparator.comparing(PeerContents.LocalFile::name));
     return files;
   }
 

@@ -1,5 +1,13 @@
 package jewel.node.cli;
 
+import jewel.api.PinView;
+import jewel.api.ByteRange;
+import jewel.api.Progress;
+
+import jewel.api.PinTable;
+import jewel.api.DefaultSchemes;
+import jewel.api.PeerContents;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,13 +25,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import jewel.node.client.FileStatus;
-import jewel.node.client.JewelClient;
-import jewel.node.client.JewelException;
+import jewel.api.FileStatus;
+import jewel.api.JewelClient;
+import jewel.api.JewelException;
 import jewel.node.client.Launcher;
-import jewel.node.client.NodeStatus;
-import jewel.node.client.SchemeInfo;
-import jewel.node.client.StoreResult;
+import jewel.api.NodeStatus;
+import jewel.api.SchemeInfo;
+import jewel.api.StoreResult;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
 import jewel.api.FileEntry;
@@ -31,8 +39,6 @@ import jewel.api.FileName;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
-import jewel.protocol.PeerReply;
-import jewel.protocol.RegistryReply;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 
@@ -144,22 +150,22 @@ final class Fakes {
     public List<NodeStatus> peers() {
       call("peers");
       List<NodeStatus> nodes = new ArrayList<>();
-      nodes.add(new NodeStatus("seed", "pekko://jewel@127.0.0.1:25520", List.of("registry"), "up", -1, -1, false, false));
+      nodes.add(new NodeStatus("seed", "pekko://jewel@127.0.0.1:25520", List.of("registry"), "up", -1, -1, false, false, null, -1, -1));
       for (String p : live) {
         nodes.add(new NodeStatus(p, "pekko://jewel@127.0.0.1:2552" + p.charAt(p.length() - 1), List.of("peer"), "up", 2, 1536 * 1024,
-            peerSettings.getOrDefault(p, PeerSettings.DEFAULT).greylisted(), false));
+            peerSettings.getOrDefault(p, PeerSettings.DEFAULT).greylisted(), false, "http://127.0.0.1:2652" + p.charAt(p.length() - 1), 0, 0));
       }
-      nodes.add(new NodeStatus("127.0.0.1:40001", "pekko://jewel@127.0.0.1:40001", List.of("client"), "up", -1, -1, false, false));
+      nodes.add(new NodeStatus("127.0.0.1:40001", "pekko://jewel@127.0.0.1:40001", List.of("client"), "up", -1, -1, false, false, null, -1, -1));
       return nodes;
     }
 
     @Override
-    public PeerReply.Contents dir(PeerId peer) {
+    public PeerContents dir(PeerId peer) {
       call("dir " + peer);
       livePeer(peer);
-      return new PeerReply.Contents(peer,
-          List.of(new PeerReply.LocalFile("notes.txt", 12)),
-          List.of(new PeerReply.HeldBlock(sha256(new byte[] {1}), 3_000_000L)), null);
+      return new PeerContents(peer,
+          List.of(new PeerContents.LocalFile("notes.txt", 12)),
+          List.of(new PeerContents.HeldBlock(sha256(new byte[] {1}), 3_000_000L)));
     }
 
     private StoreResult put(FileName name, byte[] bytes, SchemeSpec scheme, boolean replace) {
@@ -189,7 +195,7 @@ final class Fakes {
     }
 
     @Override
-    public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
+    public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin, Progress progress) {
       call("store " + localFile.getFileName() + " as " + name + (pin == null ? "" : " pinned " + pin));
       try {
         return put(name, Files.readAllBytes(localFile), scheme, replace);
@@ -209,7 +215,7 @@ final class Fakes {
     }
 
     @Override
-    public FileEntry get(FileName name, Path out) {
+    public FileEntry get(FileName name, Path out, ByteRange range, Progress progress) {
       call("get " + name);
       FileEntry e = entry(name);
       try {
@@ -257,13 +263,13 @@ final class Fakes {
     }
 
     @Override
-    public RegistryReply.Settings settings() {
+    public DefaultSchemes settings() {
       call("settings");
-      return new RegistryReply.Settings(clusterDefault, Map.copyOf(peerDefaults));
+      return new DefaultSchemes(clusterDefault, Map.copyOf(peerDefaults));
     }
 
     @Override
-    public RegistryReply.Settings setDefaultScheme(PeerId peer, SchemeSpec scheme) {
+    public DefaultSchemes setDefaultScheme(PeerId peer, SchemeSpec scheme) {
       call("setDefaultScheme " + peer + " " + scheme);
       if (peer == null) {
         clusterDefault = scheme;
@@ -279,35 +285,35 @@ final class Fakes {
       return List.of();
     }
 
-    final Map<String, RegistryReply.PinView> pins = new TreeMap<>();
+    final Map<String, PinView> pins = new TreeMap<>();
     double defaultFraction = 0.5;
     final Map<String, PeerSettings> peerSettings = new TreeMap<>();
 
-    private RegistryReply.Pins allPins() {
-      return new RegistryReply.Pins(List.copyOf(pins.values()), defaultFraction, null);
+    private PinTable allPins() {
+      return new PinTable(List.copyOf(pins.values()), defaultFraction);
     }
 
     @Override
-    public RegistryReply.Pins setPin(FileName name, Pin pin) {
+    public PinTable setPin(FileName name, Pin pin) {
       call("setPin " + name + " " + pin);
       FileEntry e = entry(name);
       if (pin == null) {
         pins.remove(name.value());
         return allPins();
       }
-      RegistryReply.PinView v = new RegistryReply.PinView(name, pin, pin.effectiveFraction(defaultFraction, e.size()), e.size());
+      PinView v = new PinView(name, pin, pin.effectiveFraction(defaultFraction, e.size()), e.size());
       pins.put(name.value(), v);
-      return new RegistryReply.Pins(List.of(v), defaultFraction, null);
+      return new PinTable(List.of(v), defaultFraction);
     }
 
     @Override
-    public RegistryReply.Pins pins() {
+    public PinTable pins() {
       call("pins");
       return allPins();
     }
 
     @Override
-    public RegistryReply.Pins setDefaultPin(double fraction) {
+    public PinTable setDefaultPin(double fraction) {
       call("setDefaultPin " + fraction);
       defaultFraction = fraction;
       return allPins();

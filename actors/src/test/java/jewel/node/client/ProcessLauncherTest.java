@@ -1,5 +1,7 @@
 package jewel.node.client;
 
+import jewel.api.JewelException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

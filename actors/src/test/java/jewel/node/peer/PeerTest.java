@@ -1,5 +1,7 @@
 package jewel.node.peer;
 
+import jewel.api.PeerContents;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -62,8 +64,8 @@ class PeerTest {
 
     peer.tell(new PeerCommand.ListContents(null, probe.getRef()));
     PeerReply.Contents contents = assertInstanceOf(PeerReply.Contents.class, probe.receiveMessage());
-    assertEquals(List.of(new PeerReply.LocalFile("notes.txt", 5)), contents.files());
-    assertEquals(List.of(new PeerReply.HeldBlock(a, 5)), contents.blocks());
+    assertEquals(List.of(new PeerContents.LocalFile("notes.txt", 5)), contents.files());
+    assertEquals(List.of(new PeerContents.HeldBlock(a, 5)), contents.blocks());
     assertEquals(null, contents.next(), "one page");
   }
 

@@ -1,5 +1,7 @@
 package jewel.node.peer;
 
+import jewel.api.PeerContents;
+
 import static jewel.node.pins.PinFixtures.PINNED;
 import static jewel.node.pins.PinFixtures.peer;
 import static jewel.node.pins.PinFixtures.pinned;
@@ -142,7 +144,7 @@ class ShareKeeperTest {
   }
 
   private List<BlockId> held() {
-    return mine.list().stream().map(PeerReply.HeldBlock::id).toList();
+    return mine.list().stream().map(PeerContents.HeldBlock::id).toList();
   }
 
   private boolean overQuota() {

@@ -1,5 +1,7 @@
 package jewel.node.store;
 
+import jewel.api.PeerContents;
+
 import static jewel.node.store.TestBytes.await;
 import static jewel.node.store.TestBytes.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -190,7 +192,7 @@ class BlockStoreTest {
         List.of(id.prefix() + "/" + id.hex(), id.prefix() + "/not-a-block"), files());
     assertEquals(1, reopened.count());
     assertEquals(1000, reopened.bytes());
-    assertEquals(List.of(new PeerReply.HeldBlock(id, 1000)), reopened.list());
+    assertEquals(List.of(new PeerContents.HeldBlock(id, 1000)), reopened.list());
   }
 
   @Test
@@ -243,11 +245,11 @@ class BlockStoreTest {
     BlockId c = write(TestBytes.bytes(30_000, 11));
     assertEquals(3, store.count());
     assertEquals(32_100, store.bytes());
-    List<PeerReply.HeldBlock> expected =
+    List<PeerContents.HeldBlock> expected =
         Stream.of(
-                new PeerReply.HeldBlock(a, 100),
-                new PeerReply.HeldBlock(b, 2000),
-                new PeerReply.HeldBlock(c, 30_000))
+                new PeerContents.HeldBlock(a, 100),
+                new PeerContents.HeldBlock(b, 2000),
+                new PeerContents.HeldBlock(c, 30_000))
             .sorted((x, y) -> x.id().compareTo(y.id()))
             .toList();
     assertEquals(expected, store.list());

@@ -1,5 +1,7 @@
 package jewel.node.store;
 
+import jewel.api.PeerContents;
+
 import static jewel.node.store.TestBytes.await;
 import static jewel.node.store.TestBytes.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -192,7 +194,7 @@ class LocalFilesTest {
             .toMat(files.write(token), org.apache.pekko.stream.javadsl.Keep.both())
             .run(mat);
     assertEquals(
-        List.of(new PeerReply.LocalFile("a.txt", 3), new PeerReply.LocalFile("b.txt", 5)),
+        List.of(new PeerContents.LocalFile("a.txt", 3), new PeerContents.LocalFile("b.txt", 5)),
         files.list());
     // end the write, so that its temporary file is gone before the folder is cleaned up
     writing.first().abort(new IllegalStateException("test over"));

@@ -1,6 +1,5 @@
-package jewel.node.client;
+package jewel.api;
 
-import jewel.api.FileEntry;
 
 /**
  * @param redundancy D: bytes stored / file size

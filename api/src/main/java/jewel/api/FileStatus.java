@@ -1,9 +1,7 @@
-package jewel.node.client;
+package jewel.api;
 
 import java.util.List;
 import java.util.Set;
-import jewel.api.FileEntry;
-import jewel.protocol.RegistryReply;
 
 /**
  * A stored file with, per block, which of the peers that should hold it are live now.
@@ -11,7 +9,7 @@ import jewel.protocol.RegistryReply;
  * @param livePeers names of the peers that are up and reachable
  * @param pin the file's fractional pin, or null
  */
-public record FileStatus(FileEntry entry, Set<String> livePeers, RegistryReply.PinView pin, List<BlockStatus> blocks) {
+public record FileStatus(FileEntry entry, Set<String> livePeers, PinView pin, List<BlockStatus> blocks) {
 
   /**
    * @param holders the peers that report holding it

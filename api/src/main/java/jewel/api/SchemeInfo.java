@@ -1,4 +1,4 @@
-package jewel.node.client;
+package jewel.api;
 
 /**
  * A scheme as the {@code schemes} command lists it.

@@ -1,10 +1,9 @@
-package jewel.schemes;
+package jewel.placement;
 
 import java.util.List;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
 import jewel.api.StoredBlock;
-import jewel.placement.Redundancy;
 
 /**
  * What a stored file's real placement buys: D, bytes stored divided by file size, and how

@@ -1,4 +1,4 @@
-package jewel.node.client;
+package jewel.api;
 
 /**
  * A failure a person can act on: the message is one line that says what was wrong and,
