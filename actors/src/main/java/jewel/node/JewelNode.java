@@ -1,11 +1,16 @@
 package jewel.node;
 
 import com.typesafe.config.Config;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import jewel.node.coordinator.Coordinator;
-import jewel.node.coordinator.FileOperations;
+import jewel.node.coordinator.RegistryCommits;
+import jewel.node.gateway.Gateway;
+import jewel.node.gateway.HttpApi;
+import jewel.node.gateway.NodeMetrics;
 import jewel.node.peer.Peer;
 import jewel.node.peer.ShareKeeper;
 import jewel.node.pins.LivePeers;
@@ -22,10 +27,12 @@ import jewel.protocol.PeerCommand;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.data.DataChannel;
 import jewel.protocol.data.DataClient;
+import jewel.protocol.data.Traffic;
 import jewel.schemes.Schemes;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -46,15 +53,24 @@ public final class JewelNode implements AutoCloseable {
   private final LocalFiles localFiles;
   private final ActorRef<RegistryCommand> registry;
   private final Schemes schemes;
+  private final DataClient dataClient;
+  private final Traffic traffic;
+  private final NodeMetrics metrics;
+  private final Gateway gateway;
+  private volatile String apiUrl;
 
   private JewelNode(NodeSettings settings, ActorSystem<Void> system, DataChannel dataChannel, LocalFiles localFiles,
-      ActorRef<RegistryCommand> registry, Schemes schemes) {
+      ActorRef<RegistryCommand> registry, Schemes schemes, DataClient dataClient, Traffic traffic, NodeMetrics metrics) {
     this.settings = settings;
     this.system = system;
     this.dataChannel = dataChannel;
     this.localFiles = localFiles;
     this.registry = registry;
     this.schemes = schemes;
+    this.dataClient = dataClient;
+    this.traffic = traffic;
+    this.metrics = metrics;
+    this.gateway = new Gateway(this, metrics);
   }
 
   /** Starts a node of these settings on top of {@code base} (application.conf and overrides). */
@@ -68,7 +84,9 @@ public final class JewelNode implements AutoCloseable {
       LocalFiles files = settings.hasRole(NodeSettings.PEER)
           ? LocalFiles.inFolder(disk.resolve("files"))
           : LocalFiles.anywhere();
-      DataChannel channel = DataChannel.bind(system, settings.host(), settings.dataPort(), new NodeDataHandler(store, files))
+      Traffic traffic = new Traffic();
+      DataChannel channel = DataChannel.bind(system, settings.host(), settings.dataPort(), new NodeDataHandler(store, files),
+              traffic)
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
 
       ActorRef<RegistryCommand> registry = ClusterSingleton.get(system).init(
@@ -76,10 +94,10 @@ public final class JewelNode implements AutoCloseable {
               .withSettings(ClusterSingletonSettings.create(system).withRole(NodeSettings.REGISTRY)));
 
       Duration askTimeout = config.getDuration("jewel.client.base-timeout");
-      DataClient dataClient = new DataClient(system);
-      FileOperations operations = new FileOperations(system, registry, schemes, dataClient, askTimeout);
+      DataClient dataClient = new DataClient(system, traffic);
+      RegistryCommits commits = new RegistryCommits(system, registry, askTimeout);
       ClusterSharding.get(system).init(
-          Entity.of(Coordinator.TYPE_KEY, ctx -> Coordinator.create(operations))
+          Entity.of(Coordinator.TYPE_KEY, ctx -> Coordinator.create(commits))
               .withRole(config.getString("jewel.coordinator.role")));
 
       // Fractional pins: every peer keeps its own share; the registry node scans and audits.
@@ -95,11 +113,42 @@ public final class JewelNode implements AutoCloseable {
         system.systemActorOf(PinScanner.create(pins, registry, livePeers, true), "pin-scanner",
             org.apache.pekko.actor.typed.Props.empty());
       }
-      return new JewelNode(settings, system, channel, files, registry, schemes);
+      NodeMetrics metrics = new NodeMetrics(settings.name().name(), traffic);
+      if (store != null) {
+        metrics.gauge("jewel_blocks_held", "blocks this peer holds", store::count);
+        metrics.gauge("jewel_block_bytes_held", "bytes of the blocks this peer holds", store::bytes);
+      }
+      JewelNode node = new JewelNode(settings, system, channel, files, registry, schemes, dataClient, traffic, metrics);
+      if (!settings.hasRole(NodeSettings.CLIENT)) {
+        node.serveApi(config);
+      }
+      return node;
     } catch (Exception e) {
       system.terminate();
       throw e;
     }
+  }
+
+  /**
+   * Binds the HTTP API on {@code jewel.api.host}:{@code jewel.api.port}, writes its URL to
+   * {@code NAME/api} in the home (where the command line finds nodes), and lets other nodes ask
+   * for it (NodeInfo).
+   */
+  private void serveApi(Config config) throws Exception {
+    String host = config.getString("jewel.api.host");
+    int port = config.getInt("jewel.api.port");
+    var binding = Http.get(system).newServerAt(host, port)
+        .bind(new HttpApi(gateway, traffic, metrics, "http://" + host + ":" + port).route())
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    apiUrl = "http://" + host + ":" + binding.localAddress().getPort();
+    Files.createDirectories(settings.nodeDir());
+    Path file = settings.nodeDir().resolve("api");
+    Path temp = settings.nodeDir().resolve("api.tmp");
+    Files.writeString(temp, apiUrl + "\n");
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    system.systemActorOf(NodeInfo.create(settings.name().name(), settings.host() + ":" + settings.port(), apiUrl, traffic),
+        "node-info", org.apache.pekko.actor.typed.Props.empty());
+    system.log().info("HTTP API at {}", apiUrl);
   }
 
   public NodeSettings settings() {
@@ -124,6 +173,20 @@ public final class JewelNode implements AutoCloseable {
 
   public Schemes schemes() {
     return schemes;
+  }
+
+  public DataClient dataClient() {
+    return dataClient;
+  }
+
+  /** Everything clients can ask, done by this node (the API's routes and the shell use it). */
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  /** The base URL of this node's HTTP API, or null if it serves none (a client). */
+  public String apiUrl() {
+    return apiUrl;
   }
 
   public EntityRef<CoordinatorCommand> coordinator(FileName name) {

@@ -130,6 +130,16 @@ class RegistryTest {
   }
 
   @Test
+  void findUnusedNamesOnlyBlocksNoCommittedFileUses() {
+    FileEntry a = sharded("a.txt", "ay", List.of(block("a0"), block("a1")), P1, P2);
+    committed(a, false);
+    var unused = registry.<RegistryReply>runCommand(
+            r -> new RegistryCommand.FindUnused(List.of(block("x"), block("a1"), block("y")), r))
+        .replyOfType(RegistryReply.Blocks.class);
+    assertEquals(List.of(block("x"), block("y")), unused.blocks());
+  }
+
+  @Test
   void blocksComeBackInIndexOrder() {
     BlockId s0 = block("s0"), s1 = block("s1");
     FileEntry given =

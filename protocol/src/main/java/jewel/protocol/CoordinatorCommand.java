@@ -1,49 +1,52 @@
 package jewel.protocol;
 
+import java.util.List;
 import jewel.api.BlockId;
+import jewel.api.FileEntry;
 import jewel.api.FileName;
-import jewel.api.SchemeSpec;
 import jewel.api.Pin;
-
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What a per-file coordinator (a Cluster Sharding entity keyed by file name) handles.
- * One operation per name runs at a time; others wait their turn.
+ * What a per-file coordinator (a Cluster Sharding entity keyed by file name) handles: control
+ * only. The node that serves a store or a get (the gateway) does the scheme's work and moves
+ * the bytes itself; the coordinator makes operations on one name take turns, by lease, and
+ * commits stores to the registry. One operation per name holds the lease at a time; others
+ * wait their turn.
  */
 public sealed interface CoordinatorCommand extends JewelSerializable {
 
   FileName name();
 
-  ActorRef<OperationReply> replyTo();
+  /**
+   * Asks for the name's lease; {@code replyTo} hears {@link Lease.Granted} when it is this
+   * operation's turn. The coordinator watches {@code holder}, an actor that lives as long as
+   * the operation: if it stops (its node died), the lease ends with it.
+   */
+  record Begin(FileName name, ActorRef<Lease> replyTo, ActorRef<?> holder) implements CoordinatorCommand {}
 
   /**
-   * Stores the bytes of {@code source} under {@code name} with {@code scheme}, and puts
-   * the file under {@code pin} if that is not null.
-   *
-   * @param contentId the SHA-256 of the bytes, if the sender knows it before they flow (null
-   *     otherwise): a pinned store of a whole-file scheme then writes its copies straight to
-   *     the peers the pin's formula picks
+   * Commits a stored file under the lease {@code lease}, puts it under {@code pin} if that is not
+   * null, and ends the lease. A replaced file's blocks that no file uses any more are dropped.
    */
-  record Store(
-      FileName name,
-      ByteSource source,
-      SchemeSpec scheme,
-      boolean replace,
-      Pin pin,
-      BlockId contentId,
-      ActorRef<OperationReply> replyTo)
-      implements CoordinatorCommand {
-
-    public Store(FileName name, ByteSource source, SchemeSpec scheme, boolean replace, ActorRef<OperationReply> replyTo) {
-      this(name, source, scheme, replace, null, null, replyTo);
-    }
-  }
-
-  /** Reads the file, verifies its SHA-256 and writes it into {@code sink}. */
-  record Get(FileName name, ByteSink sink, ActorRef<OperationReply> replyTo)
+  record Commit(FileName name, long lease, FileEntry entry, boolean replace, Pin pin, ActorRef<OperationReply> replyTo)
       implements CoordinatorCommand {}
+
+  /**
+   * Ends the lease without committing: a get that ended, or a store that failed. {@code uploaded}
+   * are the blocks a failed store had written; those no committed file uses are deleted.
+   */
+  record Release(FileName name, long lease, List<BlockId> uploaded) implements CoordinatorCommand {}
 
   /** Removes the file from the index and its unshared blocks from the peers. */
   record Delete(FileName name, ActorRef<OperationReply> replyTo) implements CoordinatorCommand {}
+
+  /** The answer to {@link Begin}. */
+  sealed interface Lease extends JewelSerializable {
+    /** The name is this operation's until it commits or releases lease {@code id}. */
+    record Granted(FileName name, long id) implements Lease {}
+
+    /** Too many operations wait on the name. */
+    record Refused(String reason) implements Lease {}
+  }
 }

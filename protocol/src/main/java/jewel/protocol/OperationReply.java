@@ -1,8 +1,9 @@
 package jewel.protocol;
 
 import jewel.api.FileEntry;
+import jewel.api.JewelException;
 
-/** The outcome of a coordinator's operation. */
+/** The outcome of a coordinator's commit or delete. */
 public sealed interface OperationReply extends JewelSerializable {
 
   /**
@@ -13,10 +14,12 @@ public sealed interface OperationReply extends JewelSerializable {
   record Stored(FileEntry entry, double redundancy, int survives, int minPeersUp)
       implements OperationReply {}
 
-  record Fetched(FileEntry entry) implements OperationReply {}
-
   record Removed(FileEntry entry) implements OperationReply {}
 
-  /** One line that says what went wrong and, where it can, what to do. */
-  record Failed(String reason) implements OperationReply {}
+  /**
+   * One line that says what went wrong and, where it can, what to do.
+   *
+   * @param kind what sort of failure, so an API can answer with the right status
+   */
+  record Failed(String reason, JewelException.Kind kind) implements OperationReply {}
 }

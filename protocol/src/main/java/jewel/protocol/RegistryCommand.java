@@ -76,6 +76,12 @@ public sealed interface RegistryCommand extends JewelSerializable {
   record GetPeerSettings(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
 
   /**
+   * Which of {@code blocks} no committed file uses (a failed store's uploads, which are safe to
+   * delete); answered with {@link RegistryReply.Blocks}.
+   */
+  record FindUnused(List<BlockId> blocks, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+
+  /**
    * What every peer needs to compute its share of pinned blocks, a page of blocks after
    * {@code after} in id order: replies {@link RegistryReply.PinPlan}. With a {@code file},
    * only that file's blocks (none if it is not pinned), as a reader needs them.

@@ -39,6 +39,9 @@ public sealed interface RegistryReply extends JewelSerializable {
   /** @param next where the next page starts, or null if this is the last */
   record Pins(List<PinView> pins, double defaultFraction, FileName next) implements RegistryReply {}
 
+  /** Some blocks, in the order asked (see {@link RegistryCommand.FindUnused}). */
+  record Blocks(List<BlockId> blocks) implements RegistryReply {}
+
   /** Per-peer settings by peer name; peers not listed have {@link PeerSettings#DEFAULT}. */
   record PeerTable(Map<String, PeerSettings> peers) implements RegistryReply {}
 

@@ -3,21 +3,29 @@ package jewel.node.coordinator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import jewel.api.JewelException;
 import jewel.protocol.CoordinatorCommand;
+import jewel.protocol.CoordinatorCommand.Lease;
 import jewel.protocol.OperationReply;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
- * The coordinator of one file name: a Cluster Sharding entity, so every store, get and
- * delete of a name goes through one actor in the cluster, one at a time. While an
- * operation runs, the next ones wait in a stash; the work itself (streams and asks) lives
- * in {@link FileOperations}, which this behaviour only sequences.
+ * The coordinator of one file name: a Cluster Sharding entity, so every store, get and delete
+ * of a name takes its turn through one actor in the cluster. It never sees a file's bytes: the
+ * node serving a store or a get holds the name's lease while it moves them, then commits or
+ * releases. A delete, and a commit, run here (registry work); whatever arrives meanwhile waits
+ * in a stash.
+ *
+ * <p>States: {@code idle} (nobody holds the name), {@code leased} (an operation holds it; the
+ * coordinator watches its holder, so a gateway that dies frees the name), {@code working} (a
+ * commit or a delete is under way).
  */
 public final class Coordinator {
   public static final EntityTypeKey<CoordinatorCommand> TYPE_KEY =
@@ -26,62 +34,118 @@ public final class Coordinator {
   private static final int STASH = 1000;
 
   /**
-   * An operation ended; its reply goes out and the next one may start. It never leaves
-   * this actor, which is why the behaviour is typed on Object inside and narrowed to the
+   * A commit or a delete ended; its reply goes out and the next operation may start. It never
+   * leaves this actor, which is why the behaviour is typed on Object inside and narrowed to the
    * protocol's sealed {@link CoordinatorCommand} outside.
    */
   private record Finished(OperationReply reply, ActorRef<OperationReply> replyTo)
       implements NoSerializationVerificationNeeded {}
 
-  private Coordinator() {}
+  private final ActorContext<Object> ctx;
+  private final StashBuffer<Object> stash;
+  private final Commits commits;
+  /** Lease ids start at a random point, so a lease of an earlier incarnation never matches. */
+  private long lastLease = System.nanoTime();
 
-  public static Behavior<CoordinatorCommand> create(Operations operations) {
-    return Behaviors.<Object>withStash(STASH, stash -> Behaviors.setup(ctx -> idle(ctx, stash, operations)))
+  private Coordinator(ActorContext<Object> ctx, StashBuffer<Object> stash, Commits commits) {
+    this.ctx = ctx;
+    this.stash = stash;
+    this.commits = commits;
+  }
+
+  public static Behavior<CoordinatorCommand> create(Commits commits) {
+    return Behaviors.<Object>withStash(STASH, stash -> Behaviors.setup(ctx -> new Coordinator(ctx, stash, commits).idle()))
         .narrow();
   }
 
-  private static Behavior<Object> idle(
-      ActorContext<Object> ctx, StashBuffer<Object> stash, Operations ops) {
+  private Behavior<Object> idle() {
     return Behaviors.receive(Object.class)
-        .onMessage(CoordinatorCommand.Store.class, c -> start(ctx, stash, ops, c.replyTo(), () -> ops.store(c)))
-        .onMessage(CoordinatorCommand.Get.class, c -> start(ctx, stash, ops, c.replyTo(), () -> ops.get(c)))
-        .onMessage(CoordinatorCommand.Delete.class, c -> start(ctx, stash, ops, c.replyTo(), () -> ops.delete(c)))
+        .onMessage(CoordinatorCommand.Begin.class, this::grant)
+        .onMessage(CoordinatorCommand.Delete.class, d -> work(d.replyTo(), () -> commits.delete(d)))
+        .onMessage(CoordinatorCommand.Commit.class, c -> {
+          c.replyTo().tell(leaseEnded(c));
+          return Behaviors.same();
+        })
+        .onMessage(CoordinatorCommand.Release.class, r -> Behaviors.same()) // a lease that already ended
         .build();
   }
 
-  private static Behavior<Object> start(
-      ActorContext<Object> ctx,
-      StashBuffer<Object> stash,
-      Operations ops,
-      ActorRef<OperationReply> replyTo,
-      Supplier<CompletionStage<OperationReply>> operation) {
+  private Behavior<Object> grant(CoordinatorCommand.Begin begin) {
+    long lease = ++lastLease;
+    ctx.watch(begin.holder());
+    begin.replyTo().tell(new Lease.Granted(begin.name(), lease));
+    return leased(lease, begin.holder());
+  }
+
+  private Behavior<Object> leased(long lease, ActorRef<?> holder) {
+    return Behaviors.receive(Object.class)
+        .onMessage(CoordinatorCommand.Commit.class, c -> c.lease() == lease, c -> {
+          ctx.unwatch(holder);
+          return work(c.replyTo(), () -> commits.commit(c));
+        })
+        .onMessage(CoordinatorCommand.Commit.class, c -> {
+          c.replyTo().tell(leaseEnded(c));
+          return Behaviors.same();
+        })
+        .onMessage(CoordinatorCommand.Release.class, r -> r.lease() == lease, r -> {
+          ctx.unwatch(holder);
+          commits.discard(r.uploaded());
+          return next();
+        })
+        .onMessage(CoordinatorCommand.Release.class, r -> Behaviors.same())
+        .onSignal(Terminated.class, t -> t.getRef().equals(holder), t -> {
+          // Its node died mid-operation: nothing was committed. Blocks it had written stay
+          // on their peers unreferenced (a later store of the same content reuses them).
+          ctx.getLog().info("the holder of a lease stopped before it ended its operation; the name is free again");
+          return next();
+        })
+        .onAnyMessage(this::wait)
+        .build();
+  }
+
+  private Behavior<Object> work(ActorRef<OperationReply> replyTo, Supplier<CompletionStage<OperationReply>> registryWork) {
     CompletionStage<OperationReply> work;
     try {
-      work = operation.get();
+      work = registryWork.get();
     } catch (RuntimeException e) {
       work = CompletableFuture.failedFuture(e);
     }
-    ctx.pipeToSelf(work, (reply, failure) ->
-        new Finished(failure == null ? reply : FileOperations.failed(failure), replyTo));
-    return busy(ctx, stash, ops);
-  }
-
-  private static Behavior<Object> busy(
-      ActorContext<Object> ctx, StashBuffer<Object> stash, Operations ops) {
+    ctx.pipeToSelf(work, (reply, failure) -> new Finished(failure == null ? reply : RegistryCommits.failed(failure), replyTo));
     return Behaviors.receive(Object.class)
         .onMessage(Finished.class, f -> {
           f.replyTo().tell(f.reply());
-          return stash.unstashAll(idle(ctx, stash, ops));
+          return next();
         })
-        .onAnyMessage(c -> {
-          if (stash.isFull() && c instanceof CoordinatorCommand refused) {
-            refused.replyTo().tell(new OperationReply.Failed(
-                "too many operations are waiting on '" + refused.name() + "': try again later"));
-          } else {
-            stash.stash(c);
-          }
-          return Behaviors.same();
-        })
+        .onAnyMessage(this::wait)
         .build();
+  }
+
+  private Behavior<Object> next() {
+    return stash.unstashAll(idle());
+  }
+
+  /** Keeps a message for later, or refuses it when too many wait already. */
+  private Behavior<Object> wait(Object message) {
+    if (!stash.isFull()) {
+      stash.stash(message);
+      return Behaviors.same();
+    }
+    if (!(message instanceof CoordinatorCommand command)) {
+      return Behaviors.unhandled();
+    }
+    String busy = "too many operations are waiting on '" + command.name() + "': try again later";
+    if (message instanceof CoordinatorCommand.Begin b) {
+      b.replyTo().tell(new Lease.Refused(busy));
+    } else if (message instanceof CoordinatorCommand.Delete d) {
+      d.replyTo().tell(new OperationReply.Failed(busy, JewelException.Kind.UNAVAILABLE));
+    } else if (message instanceof CoordinatorCommand.Commit c) {
+      c.replyTo().tell(new OperationReply.Failed(busy, JewelException.Kind.UNAVAILABLE));
+    }
+    return Behaviors.same();
+  }
+
+  private static OperationReply leaseEnded(CoordinatorCommand.Commit c) {
+    return new OperationReply.Failed("the store of '" + c.name() + "' lost its turn (its lease ended): nothing was committed,"
+        + " store it again", JewelException.Kind.UNAVAILABLE);
   }
 }

@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import jewel.protocol.ByteSink;
-import jewel.protocol.ByteSource;
-import jewel.protocol.CoordinatorCommand;
-import jewel.protocol.DataAddress;
+import jewel.api.BlockId;
+import jewel.api.BlockLayout;
+import jewel.api.FileEntry;
 import jewel.api.FileName;
-import jewel.protocol.OperationReply;
+import jewel.api.JewelException;
 import jewel.api.SchemeSpec;
+import jewel.protocol.CoordinatorCommand;
+import jewel.protocol.CoordinatorCommand.Lease;
+import jewel.protocol.OperationReply;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -24,18 +26,20 @@ import org.junit.jupiter.api.Test;
 class CoordinatorTest {
   private static final ActorTestKit kit = ActorTestKit.create(jewel.node.TestConfig.local());
   private static final FileName NAME = new FileName("a.txt");
-  private static final ByteSource SOURCE = new ByteSource(new DataAddress("127.0.0.1", 1), "t", 3);
-  private static final ByteSink SINK = new ByteSink(new DataAddress("127.0.0.1", 1), "t");
+  private static final BlockId ROOT = new BlockId("ab".repeat(32));
+  private static final FileEntry ENTRY =
+      new FileEntry(NAME, 3, ROOT, SchemeSpec.of("hosting"), BlockLayout.whole(), List.of(), 1L);
 
   @AfterAll
   static void stop() {
     kit.shutdownTestKit();
   }
 
-  /** Operations that finish only when the test says so, and record when each started. */
-  static final class Manual implements Operations {
+  /** Registry work that finishes only when the test says so, and records what was asked. */
+  static final class Manual implements Commits {
     final List<String> started = new CopyOnWriteArrayList<>();
     final List<CompletableFuture<OperationReply>> pending = new CopyOnWriteArrayList<>();
+    final List<List<BlockId>> discarded = new CopyOnWriteArrayList<>();
 
     private CompletionStage<OperationReply> begin(String what) {
       started.add(what);
@@ -45,64 +49,103 @@ class CoordinatorTest {
     }
 
     @Override
-    public CompletionStage<OperationReply> store(CoordinatorCommand.Store c) {
-      return begin("store");
-    }
-
-    @Override
-    public CompletionStage<OperationReply> get(CoordinatorCommand.Get c) {
-      return begin("get");
+    public CompletionStage<OperationReply> commit(CoordinatorCommand.Commit c) {
+      return begin("commit " + c.entry().name());
     }
 
     @Override
     public CompletionStage<OperationReply> delete(CoordinatorCommand.Delete c) {
-      throw new IllegalStateException("boom: delete blew up before it began");
+      if (c.name().value().equals("boom")) {
+        throw new IllegalStateException("boom: delete blew up before it began");
+      }
+      return begin("delete");
+    }
+
+    @Override
+    public void discard(List<BlockId> uploaded) {
+      discarded.add(uploaded);
+    }
+  }
+
+  /** An operation on the gateway's side: a holder that lives as long as the operation. */
+  private record Operation(TestProbe<Lease> answers, TestProbe<Void> holder) {
+    static Operation begin(ActorRef<CoordinatorCommand> coordinator) {
+      Operation op = new Operation(kit.createTestProbe(), kit.createTestProbe());
+      coordinator.tell(new CoordinatorCommand.Begin(NAME, op.answers.getRef(), op.holder.getRef()));
+      return op;
+    }
+
+    long granted() {
+      return answers.expectMessageClass(Lease.Granted.class).id();
     }
   }
 
   @Test
-  void runsOneOperationPerFileAtATimeInArrivalOrder() {
-    Manual ops = new Manual();
-    ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(ops));
-    TestProbe<OperationReply> first = kit.createTestProbe();
-    TestProbe<OperationReply> second = kit.createTestProbe();
+  void leasesTakeTurnsAndACommitEndsOne() {
+    Manual commits = new Manual();
+    ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(commits));
+    Operation store = Operation.begin(coordinator);
+    Operation get = Operation.begin(coordinator);
+    long lease = store.granted();
+    get.answers.expectNoMessage(Duration.ofMillis(300));
 
-    coordinator.tell(new CoordinatorCommand.Store(NAME, SOURCE, SchemeSpec.of("hosting"), false, first.getRef()));
-    coordinator.tell(new CoordinatorCommand.Get(NAME, SINK, second.getRef()));
-
-    first.awaitAssert(() -> {
-      assertEquals(List.of("store"), ops.started);
+    TestProbe<OperationReply> replies = kit.createTestProbe();
+    coordinator.tell(new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
+    replies.awaitAssert(() -> {
+      assertEquals(List.of("commit a.txt"), commits.started);
       return null;
     });
-    second.expectNoMessage(Duration.ofMillis(300));
-    assertEquals(List.of("store"), ops.started, "the get waits while the store runs");
+    get.answers.expectNoMessage(Duration.ofMillis(200)); // the commit runs under the name's turn too
+    OperationReply.Stored stored = new OperationReply.Stored(ENTRY, 1, 0, 1);
+    commits.pending.get(0).complete(stored);
+    assertEquals(stored, replies.receiveMessage());
 
-    ops.pending.get(0).complete(new OperationReply.Failed("store done"));
-    assertEquals(new OperationReply.Failed("store done"), first.receiveMessage());
-    second.awaitAssert(() -> {
-      assertEquals(List.of("store", "get"), ops.started);
-      return null;
-    });
-
-    ops.pending.get(1).completeExceptionally(new IllegalStateException("disk on fire"));
-    OperationReply r = second.receiveMessage();
-    assertEquals(new OperationReply.Failed("disk on fire"), r);
+    long second = get.granted();
+    coordinator.tell(new CoordinatorCommand.Release(NAME, second, List.of()));
+    Operation.begin(coordinator).granted(); // released: the next one gets its turn
   }
 
   @Test
-  void anOperationThatThrowsRepliesWithItsMessageAndFreesTheFile() {
-    Manual ops = new Manual();
-    ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(ops));
-    TestProbe<OperationReply> probe = kit.createTestProbe();
+  void aReleaseDiscardsWhatTheFailedStoreUploaded() {
+    Manual commits = new Manual();
+    ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(commits));
+    long lease = Operation.begin(coordinator).granted();
+    coordinator.tell(new CoordinatorCommand.Release(NAME, lease, List.of(ROOT)));
+    Operation.begin(coordinator).granted();
+    assertEquals(List.of(List.of(ROOT)), commits.discarded);
+  }
 
-    coordinator.tell(new CoordinatorCommand.Delete(NAME, probe.getRef()));
+  @Test
+  void aHolderThatStopsFreesTheName() {
+    ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(new Manual()));
+    Operation first = Operation.begin(coordinator);
+    first.granted();
+    Operation second = Operation.begin(coordinator);
+    second.answers.expectNoMessage(Duration.ofMillis(200));
+    first.holder.stop(); // its node died mid-operation
+    second.granted();
+  }
+
+  @Test
+  void aCommitWithAnEndedLeaseCommitsNothing() {
+    Manual commits = new Manual();
+    ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(commits));
+    long lease = Operation.begin(coordinator).granted();
+    coordinator.tell(new CoordinatorCommand.Release(NAME, lease, List.of()));
+    TestProbe<OperationReply> replies = kit.createTestProbe();
+    coordinator.tell(new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
+    OperationReply.Failed failed = assertInstanceOf(OperationReply.Failed.class, replies.receiveMessage());
+    assertEquals(JewelException.Kind.UNAVAILABLE, failed.kind());
+    assertEquals(List.of(), commits.started);
+  }
+
+  @Test
+  void aDeleteThatThrowsRepliesWithItsMessageAndFreesTheName() {
+    ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(new Manual()));
+    TestProbe<OperationReply> probe = kit.createTestProbe();
+    coordinator.tell(new CoordinatorCommand.Delete(new FileName("boom"), probe.getRef()));
     OperationReply.Failed failed = assertInstanceOf(OperationReply.Failed.class, probe.receiveMessage());
     assertEquals("boom: delete blew up before it began", failed.reason());
-
-    coordinator.tell(new CoordinatorCommand.Get(NAME, SINK, probe.getRef()));
-    probe.awaitAssert(() -> {
-      assertEquals(List.of("get"), ops.started);
-      return null;
-    });
+    Operation.begin(coordinator).granted();
   }
 }

@@ -49,6 +49,12 @@ public final class DataChannel {
    */
   public static CompletionStage<DataChannel> bind(
       ActorSystem<?> system, String host, int port, DataHandler handler) {
+    return bind(system, host, port, handler, Traffic.NONE);
+  }
+
+  /** As {@link #bind(ActorSystem, String, int, DataHandler)}, counting every byte in {@code traffic}. */
+  public static CompletionStage<DataChannel> bind(
+      ActorSystem<?> system, String host, int port, DataHandler handler, Traffic traffic) {
     Objects.requireNonNull(system, "system");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(handler, "handler");
@@ -58,7 +64,7 @@ public final class DataChannel {
     Materializer materializer = Materializer.matFromSystem(system);
     return Tcp.get(system)
         .bind(host, port, BACKLOG, SOCKET_OPTIONS, true, Optional.of(Wire.IDLE_TIMEOUT))
-        .to(Sink.foreach(connection -> serve(connection, handler, materializer)))
+        .to(Sink.foreach(connection -> serve(connection, handler, traffic, materializer)))
         .run(materializer)
         .handle(
             (binding, failure) -> {
@@ -94,10 +100,10 @@ public final class DataChannel {
   }
 
   private static void serve(
-      Tcp.IncomingConnection connection, DataHandler handler, Materializer materializer) {
+      Tcp.IncomingConnection connection, DataHandler handler, Traffic traffic, Materializer materializer) {
     String peer = connection.remoteAddress().toString();
     connection.handleWith(
-        flow(handler, peer)
+        traffic.countReceived().via(flow(handler, peer)).via(traffic.countSent())
             .watchTermination(
                 (notUsed, done) -> {
                   done.whenComplete(

@@ -36,10 +36,17 @@ import org.apache.pekko.util.ByteString;
 public final class DataClient {
   private final ActorSystem<?> system;
   private final Materializer materializer;
+  private final Traffic traffic;
 
   public DataClient(ActorSystem<?> system) {
+    this(system, Traffic.NONE);
+  }
+
+  /** A client that counts every byte it sends and receives in {@code traffic}. */
+  public DataClient(ActorSystem<?> system, Traffic traffic) {
     this.system = Objects.requireNonNull(system, "system");
     this.materializer = Materializer.matFromSystem(system);
+    this.traffic = Objects.requireNonNull(traffic, "traffic");
   }
 
   /**
@@ -162,7 +169,7 @@ public final class DataClient {
     return Flow.fromMaterializer(
             (mat, attributes) -> {
               AtomicBoolean connected = new AtomicBoolean(false);
-              return tcp.mapMaterializedValue(
+              return traffic.countSent().viaMat(tcp, Keep.right()).via(traffic.countReceived()).mapMaterializedValue(
                       established ->
                           established.handle(
                               (connection, failure) -> {

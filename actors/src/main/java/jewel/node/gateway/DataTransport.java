@@ -1,11 +1,14 @@
-package jewel.node.coordinator;
+package jewel.node.gateway;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import jewel.node.PeerDirectory.LivePeer;
 import jewel.api.BlockId;
+import jewel.api.JewelException;
 import jewel.api.PeerId;
 import jewel.protocol.data.DataClient;
 import jewel.protocol.data.DataRequest;
@@ -27,11 +30,18 @@ final class DataTransport implements BlockTransport {
   private final DataClient client;
   private final Map<PeerId, LivePeer> live;
   private final Map<BlockId, String> merkleRoots; // null: not recording
+  /** Every block a peer confirmed, so a store that fails can have them discarded. */
+  private final Set<BlockId> uploaded = ConcurrentHashMap.newKeySet();
 
   DataTransport(DataClient client, Map<PeerId, LivePeer> live, boolean recordMerkleRoots) {
     this.client = client;
     this.live = live;
     this.merkleRoots = recordMerkleRoots ? new ConcurrentHashMap<>() : null;
+  }
+
+  /** The blocks peers confirmed so far. */
+  List<BlockId> uploaded() {
+    return List.copyOf(uploaded);
   }
 
   /** The Merkle root of every block uploaded so far (empty unless recording). */
@@ -42,7 +52,11 @@ final class DataTransport implements BlockTransport {
   @Override
   public Sink<ByteString, CompletionStage<BlockId>> upload(PeerId peer, long length) {
     Sink<ByteString, CompletionStage<BlockId>> put = client.put(peer(peer).data(), DataRequest.putBlock(length))
-        .mapMaterializedValue(result -> result.thenApply(BlockId::new));
+        .mapMaterializedValue(result -> result.thenApply(hex -> {
+          BlockId id = new BlockId(hex);
+          uploaded.add(id);
+          return id;
+        }));
     if (merkleRoots == null) {
       return put;
     }
@@ -72,7 +86,7 @@ final class DataTransport implements BlockTransport {
   private LivePeer peer(PeerId peer) {
     LivePeer p = live.get(peer);
     if (p == null) {
-      throw new OperationFailure("peer " + peer + " is not live");
+      throw new JewelException("peer " + peer + " is not live", JewelException.Kind.UNAVAILABLE);
     }
     return p;
   }

@@ -1,0 +1,19 @@
+package jewel.node.coordinator;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import jewel.api.BlockId;
+import jewel.protocol.CoordinatorCommand;
+import jewel.protocol.OperationReply;
+
+/** The registry work a {@link Coordinator} sequences; {@link RegistryCommits} is the real one. */
+public interface Commits {
+  /** Commits a stored file (and its pin), and drops the blocks a replaced file no longer uses. */
+  CompletionStage<OperationReply> commit(CoordinatorCommand.Commit command);
+
+  /** Removes a file from the index and its unshared blocks from the peers. */
+  CompletionStage<OperationReply> delete(CoordinatorCommand.Delete command);
+
+  /** Deletes the blocks a failed store wrote that no committed file uses; best effort. */
+  void discard(List<BlockId> uploaded);
+}

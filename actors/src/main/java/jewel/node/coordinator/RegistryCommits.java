@@ -1,0 +1,119 @@
+package jewel.node.coordinator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import jewel.api.BlockId;
+import jewel.api.JewelException;
+import jewel.node.PeerDirectory;
+import jewel.node.RegistryAsk;
+import jewel.node.PeerDirectory.LivePeer;
+import jewel.placement.Durability;
+import jewel.protocol.CoordinatorCommand;
+import jewel.protocol.OperationReply;
+import jewel.protocol.PeerCommand;
+import jewel.protocol.PeerReply;
+import jewel.protocol.RegistryCommand;
+import jewel.protocol.RegistryReply;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry work behind a coordinator: commit a stored file (and its pin), delete a file,
+ * discard what a failed store left behind, and drop blocks no file uses any more from the live
+ * peers. Plain asynchronous code; the {@link Coordinator} makes sure only one of these runs
+ * per file at a time.
+ */
+public final class RegistryCommits implements Commits {
+  private static final Logger log = LoggerFactory.getLogger(RegistryCommits.class);
+
+  private final ActorSystem<?> system;
+  private final ActorRef<RegistryCommand> registry;
+  private final Duration askTimeout;
+
+  public RegistryCommits(ActorSystem<?> system, ActorRef<RegistryCommand> registry, Duration askTimeout) {
+    this.system = system;
+    this.registry = registry;
+    this.askTimeout = askTimeout;
+  }
+
+  @Override
+  public CompletionStage<OperationReply> commit(CoordinatorCommand.Commit c) {
+    return askRegistry(r -> new RegistryCommand.Commit(c.entry(), c.replace(), r)).thenCompose(reply -> {
+      if (reply instanceof RegistryReply.Committed committed) {
+        return deleteBlocks(c.replace() ? committed.orphans() : List.of())
+            .thenCompose(ignored -> c.pin() == null ? CompletableFuture.completedFuture(null)
+                : askRegistry(r -> new RegistryCommand.SetPin(c.name(), c.pin(), r)))
+            .thenApply(ignored -> {
+              Durability d = Durability.of(committed.entry());
+              log.info("committed '{}': root {}, D={}, survives {}", c.name(), c.entry().root(), d.redundancy(), d.survives());
+              return (OperationReply) new OperationReply.Stored(committed.entry(), d.redundancy(), d.survives(), d.minPeersUp());
+            });
+      }
+      String reason = ((RegistryReply.Rejected) reply).reason();
+      throw new JewelException(reason, reason.contains("exists") ? JewelException.Kind.CONFLICT : JewelException.Kind.BAD_INPUT);
+    });
+  }
+
+  @Override
+  public CompletionStage<OperationReply> delete(CoordinatorCommand.Delete c) {
+    return askRegistry(r -> new RegistryCommand.Delete(c.name(), r)).thenCompose(reply -> {
+      if (reply instanceof RegistryReply.Deleted deleted) {
+        return deleteBlocks(deleted.orphans()).thenApply(ignored -> (OperationReply) new OperationReply.Removed(deleted.entry()));
+      }
+      throw new JewelException("unknown file '" + c.name() + "' (try: ls)", JewelException.Kind.NOT_FOUND);
+    });
+  }
+
+  @Override
+  public void discard(List<BlockId> uploaded) {
+    if (uploaded.isEmpty()) {
+      return;
+    }
+    askRegistry(r -> new RegistryCommand.FindUnused(uploaded, r))
+        .thenCompose(reply -> deleteBlocks(((RegistryReply.Blocks) reply).blocks()))
+        .whenComplete((ignored, failure) -> {
+          if (failure != null) {
+            log.info("could not discard the {} blocks of a failed store: {}", uploaded.size(), failure.getMessage());
+          }
+        });
+  }
+
+  /**
+   * Asks every live peer to drop {@code orphans} (a peer ignores blocks it does not hold). Best
+   * effort: a holder that is down keeps its copy, which no file references any more.
+   */
+  private CompletionStage<Void> deleteBlocks(List<BlockId> orphans) {
+    if (orphans.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return PeerDirectory.live(system).thenCompose(live -> {
+      List<CompletableFuture<PeerReply>> acks = new ArrayList<>();
+      for (LivePeer p : live.values()) {
+        acks.add(AskPattern.<PeerCommand, PeerReply>ask(p.ref(), r -> new PeerCommand.DeleteBlocks(orphans, r), askTimeout,
+            system.scheduler()).toCompletableFuture().exceptionally(e -> null));
+      }
+      return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+    });
+  }
+
+  private CompletionStage<RegistryReply> askRegistry(
+      org.apache.pekko.japi.function.Function<ActorRef<RegistryReply>, RegistryCommand> message) {
+    return RegistryAsk.ask(registry, message, RegistryReply.class, askTimeout, system.scheduler());
+  }
+
+  /** One line for a failure of any kind. */
+  static OperationReply failed(Throwable failure) {
+    Throwable t = RegistryAsk.unwrap(failure);
+    if (t instanceof JewelException j) {
+      return new OperationReply.Failed(RegistryAsk.oneLine(j), j.kind());
+    }
+    log.warn("operation failed", t);
+    return new OperationReply.Failed(RegistryAsk.oneLine(t), JewelException.Kind.UNAVAILABLE);
+  }
+}

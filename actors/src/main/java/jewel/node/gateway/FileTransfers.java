@@ -1,0 +1,335 @@
+package jewel.node.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import jewel.api.BlockId;
+import jewel.api.ByteRange;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
+import jewel.api.JewelException;
+import jewel.api.PeerId;
+import jewel.api.PeerSettings;
+import jewel.api.Pin;
+import jewel.api.SchemeSpec;
+import jewel.api.StoreResult;
+import jewel.node.PeerDirectory;
+import jewel.node.PeerDirectory.LivePeer;
+import jewel.node.RegistryAsk;
+import jewel.node.RegistryPages;
+import jewel.node.pins.PlanView;
+import jewel.placement.FormulaPlacement;
+import jewel.placement.Placement;
+import jewel.protocol.CoordinatorCommand;
+import jewel.protocol.RegistryCommand;
+import jewel.protocol.RegistryReply;
+import jewel.protocol.data.DataClient;
+import jewel.schemes.Encoded;
+import jewel.schemes.Schemes;
+import jewel.schemes.StorageScheme;
+import jewel.schemes.StoreJob;
+import jewel.schemes.VerifyingTransport;
+import jewel.schemes.VerifyingTransport.BlockCopy;
+import jewel.schemes.stream.Sha256Check;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A store or a get done where the request arrived: this node hashes, encodes and fans blocks
+ * out to their holders, or gathers and decodes them, streaming between the client's bytes and
+ * the holders' data channels. The file's coordinator only gives the name's turn (a
+ * {@link Lease}) and commits; the registry node never carries the bytes unless a client talks
+ * to it.
+ */
+final class FileTransfers {
+  private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
+
+  /** Schemes that store the file as one block, whose id is the file's SHA-256. */
+  private static final Set<String> WHOLE_FILE_SCHEMES = Set.of("hosting", "naive");
+
+  private final ActorSystem<?> system;
+  private final ActorRef<RegistryCommand> registry;
+  private final Schemes schemes;
+  private final DataClient data;
+  private final Duration askTimeout;
+  private final Materializer materializer;
+  private final NodeMetrics metrics;
+  /**
+   * Copies found corrupt on this node: later reads skip them. A read that met one fails (its
+   * bytes may have gone out already), and the client's retry reads around it.
+   */
+  private final Set<BlockCopy> suspects = ConcurrentHashMap.newKeySet();
+
+  FileTransfers(ActorSystem<?> system, ActorRef<RegistryCommand> registry, Schemes schemes, DataClient data,
+      Duration askTimeout, NodeMetrics metrics) {
+    this.system = system;
+    this.registry = registry;
+    this.schemes = schemes;
+    this.data = data;
+    this.askTimeout = askTimeout;
+    this.materializer = Materializer.matFromSystem(system);
+    this.metrics = metrics;
+  }
+
+  /**
+   * What a store is asked to do.
+   *
+   * @param scheme null: the cluster's default
+   * @param pin non-null: also put the file under this fractional pin
+   * @param contentId the bytes' SHA-256 if the sender knows it before they flow (null otherwise): a
+   *     pinned store of a whole-file scheme then writes its copies straight to the formula's peers
+   */
+  record StoreRequest(FileName name, long size, SchemeSpec scheme, boolean replace, Pin pin, BlockId contentId) {}
+
+  /** A file being read: its entry, the range served (null: all of it) and the bytes. */
+  record Download(FileEntry entry, ByteRange range, Source<ByteString, NotUsed> bytes) {
+    long length() {
+      return range == null ? entry.size() : range.length();
+    }
+  }
+
+  /**
+   * Checks the request, takes the name's turn, and stores {@code content} (exactly {@code
+   * size} bytes, read once). Nothing is committed unless every block reached its holders; a
+   * failure, or content that ends early, releases the turn and discards what was uploaded.
+   */
+  CompletionStage<StoreResult> store(StoreRequest request, Source<ByteString, ?> content) {
+    var timer = metrics.startTransfer();
+    return schemeFor(request.scheme())
+        .thenCompose(spec -> refuseExisting(request.name(), request.replace())
+            .thenCompose(ignored -> Lease.take(system, coordinator(request.name()), request.name(), askTimeout))
+            .thenCompose(lease -> storeUnder(lease, spec, request, content)))
+        .whenComplete((result, failure) -> metrics.endStore(timer, failure == null));
+  }
+
+  private CompletionStage<StoreResult> storeUnder(
+      Lease lease, SchemeSpec spec, StoreRequest request, Source<ByteString, ?> content) {
+    StorageScheme scheme = schemes.get(spec.id());
+    // A pinned file's blocks will be audited: record their Merkle roots from the writer's bytes.
+    Map<PeerId, LivePeer> liveNow = new HashMap<>();
+    CompletableFuture<DataTransport> transport = new CompletableFuture<>();
+    CompletionStage<StoreResult> stored = formulaPlacement(request, spec)
+        .thenCombine(livePeers(), (placement, live) -> {
+          int needed = scheme.peersNeeded(spec);
+          if (live.size() < needed) {
+            throw new JewelException(spec + " needs " + needed + " live peers, only " + live.size() + " are up"
+                + (live.isEmpty() ? "" : " (" + names(live.keySet()) + ")") + ": add peers or lower the parameters",
+                JewelException.Kind.UNAVAILABLE);
+          }
+          liveNow.putAll(live);
+          DataTransport t = new DataTransport(data, live, request.pin() != null);
+          transport.complete(t);
+          StoreJob job = new StoreJob(request.name(), spec, request.size(),
+              content.mapMaterializedValue(m -> NotUsed.getInstance()), new ArrayList<>(live.keySet()), t, materializer,
+              placement.orElse(null));
+          log.info("storing '{}' ({} bytes) with {} on {}{}", request.name(), request.size(), spec, names(live.keySet()),
+              placement.isPresent() ? ", copies where the pin's formula puts them" : "");
+          return scheme.store(job).thenApply(encoded -> withMerkleRoots(encoded, t.merkleRoots()));
+        })
+        .thenCompose(encoding -> encoding)
+        .thenCompose(encoded -> lease.commit(new FileEntry(request.name(), request.size(), encoded.root(), spec,
+            encoded.layout(), encoded.blocks(), System.currentTimeMillis()), request.replace(), request.pin()))
+        .thenApply(s -> new StoreResult(s.entry(), s.redundancy(), s.survives(), s.minPeersUp()));
+    return stored.whenComplete((result, failure) -> {
+      if (failure != null) {
+        List<BlockId> uploaded = transport.isDone() ? transport.join().uploaded() : List.of();
+        log.info("store of '{}' failed, nothing committed ({} blocks uploaded will be discarded): {}", request.name(),
+            uploaded.size(), RegistryAsk.oneLine(failure));
+        lease.release(uploaded);
+      }
+    });
+  }
+
+  /**
+   * For a pinned store of a whole-file scheme whose writer sent the file's id: copies go
+   * straight to the peers the pin's formula picks ({@link FormulaPlacement}), so the writer
+   * uploads each copy once and to a peer that keeps it. Empty otherwise: the scheme's own
+   * placement, after which the formula's peers fetch the blocks.
+   */
+  private CompletionStage<Optional<Placement>> formulaPlacement(StoreRequest request, SchemeSpec spec) {
+    if (request.pin() == null || request.contentId() == null || !WHOLE_FILE_SCHEMES.contains(spec.id())) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    CompletionStage<Map<String, PeerSettings>> settings =
+        ask(RegistryCommand.GetPeerSettings::new, RegistryReply.PeerTable.class).thenApply(RegistryReply.PeerTable::peers);
+    CompletionStage<Double> defaultFraction =
+        ask(r -> new RegistryCommand.GetPin(request.name(), r), RegistryReply.Pins.class)
+            .thenApply(RegistryReply.Pins::defaultFraction);
+    return settings.thenCombine(defaultFraction, (peers, fallback) -> Optional.of(new FormulaPlacement(
+        request.contentId(), request.pin().effectiveFraction(fallback, request.size()),
+        p -> peers.getOrDefault(p.name(), PeerSettings.DEFAULT))));
+  }
+
+  private static Encoded withMerkleRoots(Encoded encoded, Map<BlockId, String> roots) {
+    if (roots.isEmpty()) {
+      return encoded;
+    }
+    return new Encoded(encoded.root(), encoded.layout(),
+        encoded.blocks().stream().map(b -> b.withMerkleRoot(roots.get(b.id()))).toList());
+  }
+
+  /**
+   * Looks the file up and checks the range. The bytes, when run, take the name's turn and read
+   * only the blocks (for jewels only the segments) that cover the range; the turn ends when the
+   * bytes end, fail or are cancelled, and is never taken for bytes nobody runs. A whole file is
+   * SHA-256 checked before its last bytes go out; a range is checked block by block where it
+   * reads blocks whole.
+   */
+  CompletionStage<Download> read(FileName name, ByteRange requested) {
+    return lookup(name).thenApply(entry -> {
+      ByteRange range = requested == null ? null : requested.within(entry.size());
+      if (requested != null && range == null) {
+        throw new JewelException("range " + requested + " starts at or past the end of '" + name + "' ("
+            + entry.size() + " bytes)", JewelException.Kind.BAD_RANGE);
+      }
+      ByteRange effective = range != null && range.start() == 0 && range.length() == entry.size() ? null : range;
+      // Each run takes its own turn, and gives it back however the run ends: completed,
+      // failed, or cancelled before the turn even came.
+      Source<ByteString, NotUsed> bytes = Source.fromMaterializer((mat, attributes) -> {
+        CompletableFuture<Lease> lease = Lease.take(system, coordinator(name), name, askTimeout).toCompletableFuture();
+        return Source.completionStageSource(lease.thenCompose(l -> readUnder(entry, effective)))
+            .watchTermination((m, done) -> {
+              done.whenComplete((d, failure) -> lease.thenAccept(l -> l.release(List.of())));
+              return NotUsed.getInstance();
+            });
+      }).mapMaterializedValue(m -> NotUsed.getInstance());
+      return new Download(entry, effective, bytes);
+    });
+  }
+
+  private CompletionStage<Source<ByteString, NotUsed>> readUnder(FileEntry looked, ByteRange range) {
+    return lookup(looked.name()).thenCompose(entry -> {
+      if (!entry.root().equals(looked.root())) {
+        throw new JewelException("'" + entry.name() + "' was replaced while the read began: read it again",
+            JewelException.Kind.UNAVAILABLE);
+      }
+      return readPlan(entry).thenCombine(livePeers(), (plan, everyLive) -> {
+        var timer = metrics.startTransfer();
+        return attempt(plan, everyLive, range).watchTermination((notUsed, done) -> {
+          done.whenComplete((d, failure) -> metrics.endGet(timer, failure == null));
+          return NotUsed.getInstance();
+        });
+      });
+    });
+  }
+
+  /** What a get reads: the entry with the peers to ask for each block, and the peers it never asks. */
+  private record ReadPlan(FileEntry entry, Set<PeerId> greylisted) {}
+
+  /**
+   * Greylisted peers (failed audits) are never asked. For a fractionally pinned file, peers
+   * fetch and drop blocks on their own, so the block book may lag: each block's candidates are
+   * the peers the formula computes (live, not greylisted, within quota), then the book's
+   * holders, then every other live peer.
+   */
+  private CompletionStage<ReadPlan> readPlan(FileEntry entry) {
+    CompletionStage<Set<PeerId>> greylisted = ask(RegistryCommand.GetPeerSettings::new, RegistryReply.PeerTable.class)
+        .thenApply(t -> t.peers().entrySet().stream()
+            .filter(e -> e.getValue().greylisted()).map(e -> new PeerId(e.getKey())).collect(Collectors.toSet()));
+    CompletionStage<PlanView> pins = RegistryPages.pinPlan(registry, entry.name(), askTimeout, system.scheduler())
+        .thenApply(PlanView::of);
+    return greylisted.thenCombine(pins, (skip, plan) -> plan.blocks().isEmpty()
+            ? CompletableFuture.completedFuture(new ReadPlan(entry, skip))
+            : livePeers().thenApply(live -> new ReadPlan(withComputedHolders(entry, plan, live.keySet(), skip), skip)))
+        .thenCompose(next -> next);
+  }
+
+  private static FileEntry withComputedHolders(FileEntry entry, PlanView plan, Set<PeerId> live, Set<PeerId> skip) {
+    List<PeerId> askable = live.stream().filter(p -> !skip.contains(p)).sorted().toList();
+    return entry.withBlocks(entry.blocks().stream().map(b -> {
+      PlanView.Block pinned = plan.block(b.id());
+      Set<PeerId> candidates = new LinkedHashSet<>(pinned == null ? List.of() : plan.expected(pinned, askable));
+      candidates.addAll(b.holders());
+      candidates.addAll(askable);
+      return b.withHolders(new ArrayList<>(candidates));
+    }).toList());
+  }
+
+  /**
+   * One read of the file, skipping greylisted peers and copies found corrupt before. Every
+   * block downloaded whole is checked against its id; a corrupt copy fails the read, and is
+   * remembered so that the next read goes around it.
+   */
+  private Source<ByteString, NotUsed> attempt(ReadPlan plan, Map<PeerId, LivePeer> everyLive, ByteRange range) {
+    FileEntry entry = plan.entry();
+    Map<PeerId, LivePeer> live = new HashMap<>(everyLive);
+    live.keySet().removeAll(plan.greylisted());
+    Set<BlockCopy> excluded = Set.copyOf(suspects);
+    VerifyingTransport transport = new VerifyingTransport(entry, new DataTransport(data, live, false), excluded, e -> {
+      BlockCopy copy = new BlockCopy(e.block(), e.peer());
+      if (suspects.add(copy)) {
+        log.warn("get '{}': {} is corrupted; reads from this node skip it from now on", entry.name(), copy);
+      }
+    });
+    Source<ByteString, NotUsed> bytes = schemes.get(entry.scheme().id()).read(entry, live.keySet(), transport);
+    return range == null ? bytes.via(Sha256Check.verify(entry.root(), "file '" + entry.name() + "'")) : bytes;
+  }
+
+  private CompletionStage<SchemeSpec> schemeFor(SchemeSpec requested) {
+    CompletionStage<SchemeSpec> spec = requested != null
+        ? CompletableFuture.completedFuture(requested)
+        : ask(RegistryCommand.GetSettings::new, RegistryReply.Settings.class).thenApply(RegistryReply.Settings::clusterDefault);
+    return spec.thenApply(s -> {
+      try {
+        return schemes.normalize(s);
+      } catch (IllegalArgumentException e) {
+        throw new JewelException(e.getMessage(), JewelException.Kind.BAD_INPUT);
+      }
+    });
+  }
+
+  /** Refuses early, before any byte moves; the commit checks again under the name's turn. */
+  private CompletionStage<Void> refuseExisting(FileName name, boolean replace) {
+    if (replace) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return ask(r -> new RegistryCommand.Lookup(name, r), RegistryReply.class).thenAccept(reply -> {
+      if (reply instanceof RegistryReply.Found) {
+        throw new JewelException("file '" + name + "' exists: use --replace to overwrite it", JewelException.Kind.CONFLICT);
+      }
+    });
+  }
+
+  CompletionStage<FileEntry> lookup(FileName name) {
+    return ask(r -> new RegistryCommand.Lookup(name, r), RegistryReply.class).thenApply(reply -> {
+      if (reply instanceof RegistryReply.Found found) {
+        return found.entry();
+      }
+      throw new JewelException("unknown file '" + name + "' (try: ls)", JewelException.Kind.NOT_FOUND);
+    });
+  }
+
+  private CompletionStage<Map<PeerId, LivePeer>> livePeers() {
+    return PeerDirectory.live(system);
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<CoordinatorCommand> coordinator(FileName name) {
+    return ClusterSharding.get(system).entityRefFor(jewel.node.coordinator.Coordinator.TYPE_KEY, name.value());
+  }
+
+  private <R extends RegistryReply> CompletionStage<R> ask(
+      org.apache.pekko.japi.function.Function<ActorRef<RegistryReply>, RegistryCommand> message, Class<R> type) {
+    return RegistryAsk.ask(registry, message, type, askTimeout, system.scheduler());
+  }
+
+  private static String names(Set<PeerId> peers) {
+    return String.join(", ", peers.stream().map(PeerId::name).toList());
+  }
+}

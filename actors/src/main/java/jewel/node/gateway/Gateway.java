@@ -1,0 +1,535 @@
+package jewel.node.gateway;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import jewel.api.BlockId;
+import jewel.api.ByteRange;
+import jewel.api.DefaultSchemes;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
+import jewel.api.FileStatus;
+import jewel.api.JewelClient;
+import jewel.api.JewelException;
+import jewel.api.NodeStatus;
+import jewel.api.PeerContents;
+import jewel.api.PeerId;
+import jewel.api.PeerSettings;
+import jewel.api.Pin;
+import jewel.api.PinTable;
+import jewel.api.PinView;
+import jewel.api.Progress;
+import jewel.api.SchemeInfo;
+import jewel.api.SchemeSpec;
+import jewel.api.StoreResult;
+import jewel.api.StoredBlock;
+import jewel.node.JewelNode;
+import jewel.node.NodeSettings;
+import jewel.node.PeerDirectory;
+import jewel.node.PeerDirectory.LivePeer;
+import jewel.node.RegistryAsk;
+import jewel.node.RegistryPages;
+import jewel.node.pins.PlanView;
+import jewel.node.store.BlockStore;
+import jewel.protocol.ByteSource;
+import jewel.protocol.NodeCommand;
+import jewel.protocol.PeerCommand;
+import jewel.protocol.PeerReply;
+import jewel.protocol.RegistryCommand;
+import jewel.protocol.RegistryReply;
+import jewel.protocol.data.DataRequest;
+import jewel.schemes.StorageScheme;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.stream.IOResult;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.FileIO;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Everything a client can ask of the cluster, done by this node: the HTTP API's routes call it,
+ * and the shell (a client member of the cluster) uses it directly, so its stores and gets run
+ * the scheme in the shell's own JVM and go straight to the holders. Stores and gets stream
+ * ({@link #store(FileTransfers.StoreRequest, Source)}, {@link #read}); the blocking {@link
+ * JewelClient} methods are for the shell and the API's control routes.
+ */
+public final class Gateway implements JewelClient {
+  /** How long a paged listing may take in all; each page has the ask timeout to come. */
+  private static final Duration LISTING_TIMEOUT = Duration.ofMinutes(10);
+
+  private final JewelNode node;
+  private final FileTransfers transfers;
+  private final Duration askTimeout;
+  private final Duration perMib;
+  private final Materializer materializer;
+
+  public Gateway(JewelNode node, NodeMetrics metrics) {
+    this.node = node;
+    var config = node.system().settings().config();
+    this.askTimeout = config.getDuration("jewel.client.base-timeout");
+    this.perMib = config.getDuration("jewel.client.per-mib-timeout");
+    this.transfers = new FileTransfers(node.system(), node.registry(), node.schemes(), node.dataClient(), askTimeout,
+        metrics);
+    this.materializer = Materializer.matFromSystem(node.system());
+  }
+
+  public JewelNode node() {
+    return node;
+  }
+
+  // ------------------------------------------------------------------ streaming: the API's and the shell's
+
+  /** Stores {@code content} (exactly {@code request.size()} bytes); see {@link FileTransfers#store}. */
+  public CompletionStage<StoreResult> store(FileTransfers.StoreRequest request, Source<ByteString, ?> content) {
+    if (request.scheme() != null) {
+      validate(request.scheme());
+    }
+    return transfers.store(request, content).thenApply(result -> {
+      if (request.pin() != null) {
+        rescanAll();
+      }
+      return result;
+    });
+  }
+
+  /** A file's bytes, or a range of them; see {@link FileTransfers#read}. */
+  public CompletionStage<FileTransfers.Download> read(FileName name, ByteRange range) {
+    return transfers.read(name, range);
+  }
+
+  /** The file's entry (for {@code HEAD}), without reading it. */
+  public CompletionStage<FileEntry> lookupAsync(FileName name) {
+    return transfers.lookup(name);
+  }
+
+  // ------------------------------------------------------------------ JewelClient
+
+  @Override
+  public List<NodeStatus> peers() {
+    Map<PeerId, LivePeer> live = livePeers();
+    Map<String, PeerSettings> settings = peerSettings();
+    Map<String, NodeCommand.Description> described = describeNodes();
+    Map<String, String> namesByAddress = new HashMap<>();
+    described.values().forEach(d -> namesByAddress.put(d.address(), d.name()));
+    org.apache.pekko.cluster.Cluster classic = org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(node.system()));
+    Set<Member> unreachable = classic.state().getUnreachable();
+    List<NodeStatus> out = new ArrayList<>();
+    Set<String> seen = new TreeSet<>();
+    for (Member m : classic.state().getMembers()) {
+      String address = m.address().getHost().orElse("?") + ":" + m.address().getPort().map(p -> (Integer) p).orElse(0);
+      boolean client = m.hasRole(NodeSettings.CLIENT);
+      String name = namesByAddress.getOrDefault(address, (client ? "client" : "node") + "@" + address);
+      if (client && m.address().equals(classic.selfAddress())) {
+        name = "client (this shell)";
+      }
+      seen.add(name);
+      String status = unreachable.contains(m) ? "unreachable" : m.status().toString().toLowerCase().replace("weaklyup", "up");
+      LivePeer p = live.get(peerIdOrNone(name));
+      NodeCommand.Description d = described.get(name);
+      out.add(new NodeStatus(name, address, m.getRoles().stream().filter(r -> !r.startsWith("dc-")).sorted().toList(),
+          status, p == null ? -1 : p.blocks(), p == null ? -1 : p.bytes(),
+          settings.getOrDefault(name, PeerSettings.DEFAULT).greylisted(), p != null && p.overQuota(),
+          d == null ? null : d.api(), d == null ? -1 : d.bytesReceived(), d == null ? -1 : d.bytesSent()));
+    }
+    // Nodes of this home that are not members now (stopped or killed): their folders say they exist.
+    for (Map.Entry<String, String> e : knownNodes().entrySet()) {
+      if (!seen.contains(e.getKey())) {
+        out.add(new NodeStatus(e.getKey(), e.getValue(), List.of(), "down", -1, -1,
+            settings.getOrDefault(e.getKey(), PeerSettings.DEFAULT).greylisted(), false, null, -1, -1));
+      }
+    }
+    out.sort(Comparator.comparing(NodeStatus::name, Gateway::byNodeName));
+    return out;
+  }
+
+  /** Every reachable node's own description, by name. */
+  private Map<String, NodeCommand.Description> describeNodes() {
+    Receptionist.Listing listing = await(AskPattern.ask(node.system().receptionist(),
+        (ActorRef<Receptionist.Listing> r) -> Receptionist.find(NodeCommand.SERVICE_KEY, r), askTimeout,
+        node.system().scheduler()), askTimeout, "the receptionist");
+    Map<String, NodeCommand.Description> out = new TreeMap<>();
+    List<CompletionStage<NodeCommand.Description>> asks = listing.getServiceInstances(NodeCommand.SERVICE_KEY).stream()
+        .map(ref -> AskPattern.<NodeCommand, NodeCommand.Description>ask(ref, NodeCommand.Describe::new,
+            PeerDirectory.ANSWER_TIMEOUT, node.system().scheduler()).exceptionally(e -> null))
+        .toList();
+    for (CompletionStage<NodeCommand.Description> a : asks) {
+      NodeCommand.Description d = a.toCompletableFuture().join();
+      if (d != null) {
+        out.put(d.name(), d);
+      }
+    }
+    return out;
+  }
+
+  /** Node folders of this node's home with a {@code port} file: name → {@code 127.0.0.1:port}. */
+  private Map<String, String> knownNodes() {
+    Map<String, String> nodes = new TreeMap<>();
+    Path home = node.settings().home();
+    if (!Files.isDirectory(home)) {
+      return nodes;
+    }
+    try (Stream<Path> dirs = Files.list(home)) {
+      for (Path d : dirs.toList()) {
+        Path port = d.resolve("port");
+        if (Files.isRegularFile(port)) {
+          try {
+            nodes.put(d.getFileName().toString(), "127.0.0.1:" + Integer.parseInt(Files.readString(port).trim()));
+          } catch (IOException | NumberFormatException e) {
+            // a folder without a readable port file is not a node of ours
+          }
+        }
+      }
+    } catch (IOException e) {
+      // no listing: only members are shown
+    }
+    return nodes;
+  }
+
+  private static int byNodeName(String a, String b) {
+    boolean pa = a.matches("[a-z0-9][a-z0-9_-]*"), pb = b.matches("[a-z0-9][a-z0-9_-]*");
+    return pa && pb ? new PeerId(a).compareTo(new PeerId(b)) : a.compareTo(b);
+  }
+
+  private static PeerId peerIdOrNone(String name) {
+    try {
+      return new PeerId(name);
+    } catch (IllegalArgumentException e) {
+      return new PeerId("none");
+    }
+  }
+
+  @Override
+  public PeerContents dir(PeerId peer) {
+    List<PeerContents.LocalFile> files = new ArrayList<>();
+    List<PeerContents.HeldBlock> blocks = new ArrayList<>();
+    BlockId after = null;
+    do {
+      BlockId from = after;
+      PeerReply.Contents page = askPeer(peer, r -> new PeerCommand.ListContents(from, r), PeerReply.Contents.class);
+      files.addAll(page.files());
+      blocks.addAll(page.blocks());
+      after = page.next();
+    } while (after != null);
+    return new PeerContents(peer, files, blocks);
+  }
+
+  /** Stores a local file of this node's machine (the shell's), reading it once. */
+  @Override
+  public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin, Progress progress) {
+    long size;
+    BlockId contentId = null;
+    try {
+      size = Files.size(localFile);
+      // A pinned whole file can go straight to the peers the formula picks if its id is known first.
+      if (pin != null) {
+        contentId = BlockStore.idOf(localFile);
+      }
+    } catch (IOException e) {
+      throw new JewelException("cannot read " + localFile + ": " + e.getMessage());
+    }
+    Source<ByteString, ?> content = FileIO.fromPath(localFile).via(Progressing.of(progress, size));
+    return await(store(new FileTransfers.StoreRequest(name, size, scheme, replace, pin, contentId), content),
+        transferTimeout(size), "the store of '" + name + "'");
+  }
+
+  @Override
+  public StoreResult storeFrom(PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
+    return await(storeFromAsync(peer, fileName, name, scheme, replace, pin), askTimeout.multipliedBy(10),
+        "the store of '" + name + "'");
+  }
+
+  /** Stores a file of {@code peer}'s {@code disk/files/}, read from its data channel. */
+  public CompletionStage<StoreResult> storeFromAsync(
+      PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
+    ByteSource source = askPeer(peer, r -> new PeerCommand.OfferFile(fileName, r), PeerReply.FileOffered.class).source();
+    SchemeSpec chosen = scheme != null ? scheme : settings().peerDefaults().get(peer.name());
+    Source<ByteString, ?> content = node.dataClient().get(source.address(), DataRequest.getFile(source.token()));
+    return store(new FileTransfers.StoreRequest(name, source.size(), chosen, replace, pin, null), content);
+  }
+
+  /**
+   * Reads a file (or a range) into a local file of this node's machine: into a temporary file
+   * beside it, moved into place only when complete. A read that met a corrupt copy is read once
+   * more: this node skips that copy from then on.
+   */
+  @Override
+  public FileEntry get(FileName name, Path out, ByteRange range, Progress progress) {
+    try {
+      return getOnce(name, out, range, progress);
+    } catch (JewelException first) {
+      if (first.getMessage() == null || !first.getMessage().contains("corrupt")) {
+        throw first;
+      }
+      return getOnce(name, out, range, progress);
+    }
+  }
+
+  private FileEntry getOnce(FileName name, Path out, ByteRange range, Progress progress) {
+    FileTransfers.Download download = await(read(name, range), askTimeout, "the registry (is the seed up?)");
+    Path partial = out.resolveSibling("." + out.getFileName() + ".jewel-part");
+    try {
+      IOResult written = await(download.bytes().via(Progressing.of(progress, download.length()))
+          .toMat(FileIO.toPath(partial, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)), Keep.right())
+          .run(materializer), transferTimeout(download.length()), "the get of '" + name + "'");
+      if (written.getCount() != download.length()) {
+        throw new JewelException("the get of '" + name + "' wrote " + written.getCount() + " of " + download.length()
+            + " bytes", JewelException.Kind.UNAVAILABLE);
+      }
+      try (var channel = java.nio.channels.FileChannel.open(partial, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return download.entry();
+    } catch (IOException e) {
+      throw new JewelException("cannot write " + out + ": " + e.getMessage());
+    } finally {
+      try {
+        Files.deleteIfExists(partial);
+      } catch (IOException e) {
+        // nothing more to do: the partial file is hidden and named as such
+      }
+    }
+  }
+
+  @Override
+  public FileEntry getTo(FileName name, PeerId peer) {
+    return await(getToAsync(name, peer), askTimeout.multipliedBy(10), "the get of '" + name + "'");
+  }
+
+  /** Reads a file into {@code peer}'s {@code disk/files/}, over its data channel. */
+  public CompletionStage<FileEntry> getToAsync(FileName name, PeerId peer) {
+    var sink = askPeer(peer, r -> new PeerCommand.AcceptFile(name.value(), r), PeerReply.FileAccepted.class).sink();
+    return read(name, null).thenCompose(download -> download.bytes()
+        .runWith(node.dataClient().put(sink.address(), DataRequest.putFile(sink.token(), download.entry().size())),
+            materializer)
+        .thenApply(ignored -> download.entry()));
+  }
+
+  @Override
+  public FileEntry delete(FileName name) {
+    return await(deleteAsync(name), askTimeout.multipliedBy(2), "the coordinator of '" + name + "'");
+  }
+
+  public CompletionStage<FileEntry> deleteAsync(FileName name) {
+    return node.coordinator(name).<jewel.protocol.OperationReply>ask(r -> new jewel.protocol.CoordinatorCommand.Delete(name, r),
+        askTimeout).thenApply(reply -> {
+          if (reply instanceof jewel.protocol.OperationReply.Failed f) {
+            throw new JewelException(f.reason(), f.kind());
+          }
+          return ((jewel.protocol.OperationReply.Removed) reply).entry();
+        });
+  }
+
+  @Override
+  public List<FileEntry> ls() {
+    return await(RegistryPages.files(node.registry(), askTimeout, node.system().scheduler()),
+        LISTING_TIMEOUT, "the registry (is the seed up?)");
+  }
+
+  /** One page of the index, by name, after {@code after} (null: from the start). */
+  public RegistryReply.Listing filesPage(FileName after) {
+    return askRegistry(r -> new RegistryCommand.ListFiles(after, r), RegistryReply.Listing.class);
+  }
+
+  @Override
+  public FileStatus status(FileName name) {
+    FileEntry entry = lookup(name);
+    Map<PeerId, LivePeer> livePeers = livePeers();
+    Set<String> live = livePeers.keySet().stream().map(PeerId::name).collect(Collectors.toCollection(TreeSet::new));
+    PinView pin = askRegistry(r -> new RegistryCommand.GetPin(name, r), RegistryReply.Pins.class).pins()
+        .stream().findFirst().orElse(null);
+    // The plan as every peer and the scan read it, so that `expected` is exactly whom they
+    // expect: the formula, each peer's settings and quota, a shared block's largest fraction.
+    PlanView plan = pin == null ? null : PlanView.of(await(
+        RegistryPages.pinPlan(node.registry(), name, askTimeout, node.system().scheduler()),
+        LISTING_TIMEOUT, "the registry (is the seed up?)"));
+    List<PeerId> candidates = plan == null ? List.of()
+        : livePeers.keySet().stream().filter(p -> !plan.greylisted(p)).toList();
+    List<FileStatus.BlockStatus> blocks = new ArrayList<>();
+    for (StoredBlock b : entry.blocks()) {
+      List<String> holders = b.holders().stream().map(PeerId::name).toList();
+      PlanView.Block planned = plan == null ? null : plan.block(b.id());
+      long salt = planned == null ? 0 : planned.salt();
+      List<String> expected = planned == null ? List.of()
+          : plan.expected(planned, candidates).stream().map(PeerId::name).toList();
+      blocks.add(new FileStatus.BlockStatus(b.index(), b.id().hex(), b.length(), holders,
+          holders.stream().filter(live::contains).toList(), salt, expected));
+    }
+    return new FileStatus(entry, live, pin, blocks);
+  }
+
+  @Override
+  public DefaultSchemes settings() {
+    return defaults(askRegistry(RegistryCommand.GetSettings::new, RegistryReply.Settings.class));
+  }
+
+  @Override
+  public DefaultSchemes setDefaultScheme(PeerId peer, SchemeSpec scheme) {
+    SchemeSpec normalized = validate(scheme);
+    if (peer != null && !livePeers().containsKey(peer)) {
+      throw new JewelException("unknown or dead peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
+    }
+    return defaults(askRegistry(r -> new RegistryCommand.SetDefaultScheme(peer, normalized, r), RegistryReply.Settings.class));
+  }
+
+  @Override
+  public List<SchemeInfo> schemes() {
+    List<SchemeInfo> out = new ArrayList<>();
+    for (StorageScheme s : node.schemes().all()) {
+      out.add(new SchemeInfo(s.id(), s.summary(), s.parameters(), s.redundancyFormula(), s.survivesFormula()));
+    }
+    return out;
+  }
+
+  @Override
+  public PinTable setPin(FileName name, Pin pin) {
+    RegistryReply reply = askRegistry(r -> new RegistryCommand.SetPin(name, pin, r), RegistryReply.class);
+    if (reply instanceof RegistryReply.NotFound) {
+      throw new JewelException("unknown file '" + name + "' (try: ls)", JewelException.Kind.NOT_FOUND);
+    }
+    rescanAll();
+    return pinTable((RegistryReply.Pins) reply);
+  }
+
+  @Override
+  public PinTable pins() {
+    return pinTable(await(RegistryPages.pins(node.registry(), askTimeout, node.system().scheduler()),
+        LISTING_TIMEOUT, "the registry (is the seed up?)"));
+  }
+
+  @Override
+  public PinTable setDefaultPin(double fraction) {
+    RegistryReply.Pins reply = askRegistry(r -> new RegistryCommand.SetDefaultPin(fraction, r), RegistryReply.Pins.class);
+    rescanAll();
+    return pinTable(reply);
+  }
+
+  @Override
+  public Map<String, PeerSettings> peerSettings() {
+    return askRegistry(RegistryCommand.GetPeerSettings::new, RegistryReply.PeerTable.class).peers();
+  }
+
+  @Override
+  public Map<String, PeerSettings> updatePeer(PeerId peer, UnaryOperator<PeerSettings> change) {
+    if (!knownNodes().containsKey(peer.name()) && !livePeers().containsKey(peer)) {
+      throw new JewelException("unknown peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
+    }
+    PeerSettings changed;
+    try {
+      changed = change.apply(peerSettings().getOrDefault(peer.name(), PeerSettings.DEFAULT));
+    } catch (IllegalArgumentException e) {
+      throw new JewelException(e.getMessage());
+    }
+    Map<String, PeerSettings> peers =
+        askRegistry(r -> new RegistryCommand.SetPeerSettings(peer, changed, r), RegistryReply.PeerTable.class).peers();
+    rescanAll();
+    return peers;
+  }
+
+  /** The shell's gateway closes its client node with it; a node's own gateway lives as long as the node. */
+  @Override
+  public void close() {
+    if (node.settings().hasRole(NodeSettings.CLIENT)) {
+      node.close();
+    }
+  }
+
+  private static DefaultSchemes defaults(RegistryReply.Settings s) {
+    return new DefaultSchemes(s.clusterDefault(), s.peerDefaults());
+  }
+
+  private static PinTable pinTable(RegistryReply.Pins p) {
+    return new PinTable(p.pins(), p.defaultFraction());
+  }
+
+  /** Pins or peer settings changed: every live peer recomputes its share now. */
+  private void rescanAll() {
+    livePeers().values().forEach(p -> p.ref().tell(new PeerCommand.Rescan()));
+  }
+
+  private SchemeSpec validate(SchemeSpec scheme) {
+    try {
+      return node.schemes().normalize(scheme);
+    } catch (IllegalArgumentException e) {
+      throw new JewelException(e.getMessage());
+    }
+  }
+
+  private FileEntry lookup(FileName name) {
+    return await(transfers.lookup(name), askTimeout, "the registry (is the seed up?)");
+  }
+
+  private Map<PeerId, LivePeer> livePeers() {
+    return await(PeerDirectory.live(node.system()), Duration.ofSeconds(15), "the peers");
+  }
+
+  private <R extends PeerReply> R askPeer(
+      PeerId peer, org.apache.pekko.japi.function.Function<ActorRef<PeerReply>, PeerCommand> message, Class<R> type) {
+    LivePeer p = livePeers().get(peer);
+    if (p == null) {
+      throw new JewelException("unknown or dead peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
+    }
+    PeerReply reply = await(AskPattern.ask(p.ref(), message::apply, askTimeout, node.system().scheduler()), askTimeout,
+        peer.name());
+    if (reply instanceof PeerReply.PeerRefused refused) {
+      throw new JewelException(refused.reason(), JewelException.Kind.BAD_INPUT);
+    }
+    return type.cast(reply);
+  }
+
+  private <R extends RegistryReply> R askRegistry(
+      org.apache.pekko.japi.function.Function<ActorRef<RegistryReply>, RegistryCommand> message, Class<R> type) {
+    return await(RegistryAsk.ask(node.registry(), message, type, askTimeout, node.system().scheduler()), askTimeout,
+        "the registry (is the seed up?)");
+  }
+
+  /** Time for a transfer: the base timeout plus some per MiB moved. */
+  private Duration transferTimeout(long bytes) {
+    return askTimeout.plus(perMib.multipliedBy(bytes >> 20));
+  }
+
+  private static <T> T await(CompletionStage<T> stage, Duration timeout, String what) {
+    try {
+      return stage.toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new JewelException(what + " did not answer within " + timeout.toSeconds() + " s", JewelException.Kind.UNAVAILABLE);
+    } catch (ExecutionException e) {
+      Throwable cause = RegistryAsk.unwrap(e.getCause());
+      if (cause instanceof JewelException j) {
+        throw j;
+      }
+      if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof org.apache.pekko.pattern.AskTimeoutException) {
+        throw new JewelException(what + " did not answer within " + timeout.toSeconds() + " s", JewelException.Kind.UNAVAILABLE);
+      }
+      throw new JewelException(RegistryAsk.oneLine(cause), JewelException.Kind.UNAVAILABLE, cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JewelException("interrupted", JewelException.Kind.UNAVAILABLE);
+    }
+  }
+}

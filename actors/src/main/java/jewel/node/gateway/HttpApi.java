@@ -1,0 +1,422 @@
+package jewel.node.gateway;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jewel.api.BlockId;
+import jewel.api.ByteRange;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
+import jewel.api.JewelException;
+import jewel.api.PeerId;
+import jewel.api.PeerSettings;
+import jewel.api.Pin;
+import jewel.api.SchemeSpec;
+import jewel.node.RegistryAsk;
+import jewel.protocol.RegistryReply;
+import jewel.protocol.data.Traffic;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's HTTP API, version 1 (the table is in {@code api/README.md}): JSON documents from
+ * {@code jewel.api}, one JSON error shape, and file bodies streamed between the HTTP entity and
+ * the holders. Control calls run on the blocking dispatcher, since the {@link Gateway}'s control
+ * methods wait for the registry.
+ */
+public final class HttpApi {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final Pattern SINGLE_RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+  private static final int PAGE = 1000;
+
+  private final Gateway gateway;
+  private final Traffic traffic;
+  private final NodeMetrics metrics;
+  private final String self;
+  private final Executor blocking;
+
+  public HttpApi(Gateway gateway, Traffic traffic, NodeMetrics metrics, String baseUrl) {
+    this.gateway = gateway;
+    this.traffic = traffic;
+    this.metrics = metrics;
+    this.self = baseUrl;
+    this.blocking = gateway.node().system().dispatchers().lookup(DispatcherSelector.blocking());
+  }
+
+  public Route route() {
+    return handleExceptions(errors(), () -> handleRejections(rejections(), () -> concat(
+        path("metrics", () -> get(() -> complete(HttpResponse.create().withEntity(
+            HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape()))))),
+        pathPrefix("v1", () -> concat(
+            path("health", () -> get(() -> json(this::health))),
+            pathPrefix("peers", this::peerRoutes),
+            pathPrefix("files", this::fileRoutes),
+            path("schemes", () -> get(() -> json(() -> Map.of("schemes", gateway.schemes())))),
+            pathPrefix("settings", this::settingRoutes),
+            pathPrefix("pins", this::pinRoutes),
+            pathPrefix("peer-settings", this::peerSettingRoutes))))));
+  }
+
+  private Route peerRoutes() {
+    return concat(
+        pathEnd(() -> get(() -> json(() -> Map.of("nodes", gateway.peers())))),
+        path(segment().slash("contents"), peer -> get(() -> json(() -> gateway.dir(peerId(peer))))));
+  }
+
+  private Route fileRoutes() {
+    return concat(
+        pathEnd(() -> get(() -> parameterOptional("after", after -> parameterOptional("limit", limit ->
+            json(() -> filesPage(after, limit)))))),
+        path(segment().slash("status"), name -> get(() -> json(() -> gateway.status(fileName(name))))),
+        path(segment().slash("copy"), name -> post(() -> parameter("to", to ->
+            json(() -> gateway.getTo(fileName(name), peerId(to)))))),
+        path(segment(), name -> concat(
+            put(() -> store(fileName(name))),
+            head(() -> fileHead(fileName(name))),
+            get(() -> read(fileName(name))),
+            delete(() -> json(() -> gateway.delete(fileName(name)))))));
+  }
+
+  private Route settingRoutes() {
+    return concat(
+        path("schemes", () -> get(() -> json(gateway::settings))),
+        path(segment("schemes").slash("default"), () -> put(() -> body(b ->
+            json(() -> gateway.setDefaultScheme(null, scheme(b)))))),
+        path(segment("schemes").slash("peers").slash(segment()), peer -> put(() -> body(b ->
+            json(() -> gateway.setDefaultScheme(peerId(peer), scheme(b)))))),
+        path(segment("pins").slash("default-fraction"), () -> put(() -> body(b ->
+            json(() -> gateway.setDefaultPin(number(b, "fraction")))))));
+  }
+
+  private Route pinRoutes() {
+    return concat(
+        pathEnd(() -> get(() -> json(gateway::pins))),
+        path(segment(), name -> concat(
+            put(() -> body(b -> json(() -> gateway.setPin(fileName(name), read(b, Pin.class))))),
+            delete(() -> json(() -> gateway.setPin(fileName(name), null))))));
+  }
+
+  private Route peerSettingRoutes() {
+    return concat(
+        pathEnd(() -> get(() -> json(gateway::peerSettings))),
+        path(segment(), peer -> put(() -> body(b ->
+            json(() -> gateway.updatePeer(peerId(peer), old -> read(b, PeerSettings.class)))))));
+  }
+
+  private Map<String, Object> health() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("node", gateway.node().settings().name().name());
+    m.put("roles", gateway.node().settings().roles());
+    m.put("api", self);
+    return m;
+  }
+
+  private Map<String, Object> filesPage(Optional<String> after, Optional<String> limit) {
+    int max = limit.map(l -> parseInt(l, "limit")).orElse(PAGE);
+    if (max < 1) {
+      throw new JewelException("limit must be 1 or more, not " + max);
+    }
+    FileName from = after.map(HttpApi::fileName).orElse(null);
+    List<FileEntry> files = new java.util.ArrayList<>();
+    FileName next = from;
+    // The registry's pages are cut by size; this one by count, so it may take several.
+    do {
+      RegistryReply.Listing page = gateway.filesPage(next);
+      for (FileEntry e : page.files()) {
+        if (files.size() == max) {
+          return filesDocument(files, files.get(files.size() - 1).name());
+        }
+        files.add(e);
+      }
+      next = page.next();
+    } while (next != null);
+    return filesDocument(files, null);
+  }
+
+  private static Map<String, Object> filesDocument(List<FileEntry> files, FileName next) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("files", files);
+    m.put("next", next == null ? null : next.value());
+    return m;
+  }
+
+  // ------------------------------------------------------------------ bytes
+
+  private Route store(FileName name) {
+    return withoutSizeLimit(() -> withoutRequestTimeout(() -> parameterOptional("scheme", scheme ->
+        parameterOptional("replace", replace -> parameterOptional("fraction", fraction ->
+            parameterOptional("from", from -> parameterOptional("path", path ->
+                optionalHeaderValueByName("X-Jewel-Sha256", sha -> extractRequestEntity(entity -> {
+                  SchemeSpec spec = scheme.map(HttpApi::schemeText).orElse(null);
+                  boolean overwrite = replace.map(r -> r.equals("true")).orElse(false);
+                  Pin pin = fraction.map(HttpApi::pin).orElse(null);
+                  CompletionStage<?> stored;
+                  if (from.isPresent()) {
+                    String file = path.orElseThrow(() -> new JewelException("from=PEER needs path=FILE too"));
+                    stored = gateway.storeFromAsync(peerId(from.get()), file, name, spec, overwrite, pin);
+                  } else {
+                    OptionalLong length = entity.getContentLengthOption();
+                    if (length.isEmpty()) {
+                      throw new JewelException("a store needs a Content-Length: send the body with its length");
+                    }
+                    BlockId contentId = sha.map(HttpApi::blockId).orElse(null);
+                    Source<ByteString, ?> body = entity.getDataBytes().via(traffic.countReceived());
+                    stored = gateway.store(
+                        new FileTransfers.StoreRequest(name, length.getAsLong(), spec, overwrite, pin, contentId), body);
+                  }
+                  return onComplete(stored, result -> result.isSuccess()
+                      ? complete(jsonResponse(201, result.get()))
+                      : complete(errorResponse(result.failed().get())));
+                })))))))));
+  }
+
+  private Route fileHead(FileName name) {
+    return onComplete(gateway.lookupAsync(name), result -> {
+      if (result.isFailure()) {
+        return complete(errorResponse(result.failed().get()).withEntity(HttpEntities.EMPTY));
+      }
+      FileEntry entry = result.get();
+      return complete(HttpResponse.create().addHeaders(fileHeaders(entry))
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, entry.size(), Source.empty())));
+    });
+  }
+
+  private Route read(FileName name) {
+    return withoutRequestTimeout(() -> extractRequest(request -> {
+      ByteRange range = requestedRange(request);
+      return onComplete(gateway.read(name, range), result -> {
+        if (result.isFailure()) {
+          return complete(errorResponse(result.failed().get()));
+        }
+        FileTransfers.Download d = result.get();
+        RequestEntity entity = HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, d.length(),
+            d.bytes().via(traffic.countSent()));
+        HttpResponse response = HttpResponse.create().addHeaders(fileHeaders(d.entry())).withEntity(entity);
+        if (d.range() != null) {
+          response = response.withStatus(StatusCodes.PARTIAL_CONTENT).addHeader(RawHeader.create("Content-Range",
+              "bytes " + d.range().start() + "-" + d.range().end() + "/" + d.entry().size()));
+        }
+        return complete(response);
+      });
+    }));
+  }
+
+  private static List<HttpHeader> fileHeaders(FileEntry entry) {
+    return List.of(RawHeader.create("ETag", "\"" + entry.root().hex() + "\""), RawHeader.create("Accept-Ranges", "bytes"),
+        RawHeader.create("X-Jewel-Scheme", String.valueOf(entry.scheme())));
+  }
+
+  /**
+   * The one range of a {@code Range: bytes=A-B}, {@code bytes=A-} or {@code bytes=-N} header, or
+   * null for none (or several ranges, which this API answers with the whole file, as HTTP allows).
+   */
+  static ByteRange requestedRange(HttpRequest request) {
+    Optional<HttpHeader> header = request.getHeader("Range");
+    if (header.isEmpty()) {
+      return null;
+    }
+    String value = header.get().value().trim();
+    if (value.contains(",")) {
+      return null;
+    }
+    Matcher m = SINGLE_RANGE.matcher(value);
+    if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+      throw new JewelException("bad Range header '" + value + "': use bytes=START-END", JewelException.Kind.BAD_RANGE);
+    }
+    try {
+      if (m.group(1).isEmpty()) {
+        throw new JewelException("suffix ranges (bytes=-N) are not served: ask for bytes=START-END",
+            JewelException.Kind.BAD_RANGE);
+      }
+      long start = Long.parseLong(m.group(1));
+      long end = m.group(2).isEmpty() ? Long.MAX_VALUE : Long.parseLong(m.group(2));
+      return new ByteRange(start, end);
+    } catch (NumberFormatException e) {
+      throw new JewelException("bad Range header '" + value + "': use bytes=START-END", JewelException.Kind.BAD_RANGE);
+    } catch (IllegalArgumentException e) {
+      throw new JewelException(e.getMessage(), JewelException.Kind.BAD_RANGE);
+    }
+  }
+
+  // ------------------------------------------------------------------ JSON and errors
+
+  /** Runs a blocking gateway call on the blocking dispatcher and answers its result as JSON. */
+  private Route json(Supplier<Object> call) {
+    CompletionStage<Object> result = CompletableFuture.supplyAsync(call, blocking);
+    return onComplete(result, r -> complete(r.isSuccess() ? jsonResponse(200, r.get()) : errorResponse(r.failed().get())));
+  }
+
+  private Route body(Function<JsonNode, Route> inner) {
+    return entity(org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(), text -> {
+      JsonNode node;
+      try {
+        node = JSON.readTree(text);
+      } catch (Exception e) {
+        throw new JewelException("the body is not JSON: " + RegistryAsk.oneLine(e));
+      }
+      if (node == null || !node.isObject()) {
+        throw new JewelException("the body must be a JSON object");
+      }
+      return inner.apply(node);
+    });
+  }
+
+  private static HttpResponse jsonResponse(int status, Object document) {
+    try {
+      return HttpResponse.create().withStatus(status)
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(document)));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  static HttpResponse errorResponse(Throwable failure) {
+    Throwable t = RegistryAsk.unwrap(failure);
+    int status;
+    if (t instanceof JewelException j) {
+      status = j.kind().httpStatus();
+    } else if (t instanceof IllegalArgumentException) {
+      status = 400;
+    } else {
+      log.warn("request failed", t);
+      status = 500;
+    }
+    String line = RegistryAsk.oneLine(t);
+    return jsonResponse(status, Map.of("error", status == 500 ? "internal error: " + line : line));
+  }
+
+  private static ExceptionHandler errors() {
+    return ExceptionHandler.newBuilder().matchAny(e -> complete(errorResponse(e))).build();
+  }
+
+  private static RejectionHandler rejections() {
+    return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
+      if (response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
+          && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+        String text = strict.getData().utf8String();
+        return response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
+            jsonBytes(Map.of("error", text.lines().findFirst().orElse(text)))));
+      }
+      return response;
+    });
+  }
+
+  private static byte[] jsonBytes(Object document) {
+    try {
+      return JSON.writeValueAsBytes(document);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ------------------------------------------------------------------ inputs
+
+  private static <T> T read(JsonNode body, Class<T> type) {
+    try {
+      return JSON.treeToValue(body, type);
+    } catch (Exception e) {
+      throw new JewelException("bad " + type.getSimpleName() + ": " + RegistryAsk.oneLine(e));
+    }
+  }
+
+  private static SchemeSpec scheme(JsonNode body) {
+    JsonNode s = body.get("scheme");
+    if (s == null || !s.isTextual()) {
+      throw new JewelException("give the scheme as {\"scheme\": \"naive n=3\"}");
+    }
+    return schemeText(s.asText());
+  }
+
+  private static SchemeSpec schemeText(String text) {
+    if (text.isBlank()) {
+      throw new JewelException("give a scheme, like naive n=3 (try: schemes)");
+    }
+    try {
+      return SchemeSpec.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new JewelException(e.getMessage());
+    }
+  }
+
+  private static double number(JsonNode body, String field) {
+    JsonNode n = body.get(field);
+    if (n == null || !n.isNumber()) {
+      throw new JewelException("give " + field + " as a number, like {\"" + field + "\": 0.25}");
+    }
+    return n.asDouble();
+  }
+
+  private static Pin pin(String fraction) {
+    if (fraction.equals("default")) {
+      return Pin.followDefault();
+    }
+    try {
+      return Pin.fraction(Double.parseDouble(fraction));
+    } catch (IllegalArgumentException e) {
+      throw new JewelException("fraction must be in (0, 1] or 'default', not '" + fraction + "'");
+    }
+  }
+
+  private static FileName fileName(String name) {
+    try {
+      return new FileName(name);
+    } catch (IllegalArgumentException e) {
+      throw new JewelException(e.getMessage());
+    }
+  }
+
+  private static PeerId peerId(String name) {
+    try {
+      return new PeerId(name);
+    } catch (IllegalArgumentException e) {
+      throw new JewelException(e.getMessage());
+    }
+  }
+
+  private static BlockId blockId(String hex) {
+    try {
+      return new BlockId(hex.trim());
+    } catch (IllegalArgumentException e) {
+      throw new JewelException("X-Jewel-Sha256: " + e.getMessage());
+    }
+  }
+
+  private static int parseInt(String text, String what) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new JewelException(what + " must be a whole number, not '" + text + "'");
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package jewel.node.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import jewel.api.BlockId;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
+import jewel.api.JewelException;
+import jewel.api.Pin;
+import jewel.protocol.CoordinatorCommand;
+import jewel.protocol.OperationReply;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * A file name's turn, held by this node while it moves the file's bytes: granted by the name's
+ * coordinator, ended by {@link #commit} or {@link #release}. A small actor on this node (the
+ * holder) lives exactly as long as the lease; the coordinator watches it, so if this node dies
+ * mid-operation the name is free again.
+ */
+final class Lease {
+  private final EntityRef<CoordinatorCommand> coordinator;
+  private final FileName name;
+  private final long id;
+  private final ActorRef<Holder.Command> holder;
+  private final Duration timeout;
+  private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private Lease(EntityRef<CoordinatorCommand> coordinator, FileName name, long id, ActorRef<Holder.Command> holder,
+      Duration timeout) {
+    this.coordinator = coordinator;
+    this.name = name;
+    this.id = id;
+    this.holder = holder;
+    this.timeout = timeout;
+  }
+
+  /** Waits (up to {@code timeout}) for the name's turn. */
+  static CompletionStage<Lease> take(
+      ActorSystem<?> system, EntityRef<CoordinatorCommand> coordinator, FileName name, Duration timeout) {
+    CompletableFuture<CoordinatorCommand.Lease.Granted> granted = new CompletableFuture<>();
+    ActorRef<Holder.Command> holder =
+        system.systemActorOf(Holder.create(coordinator, name, granted), "lease-" + UUID.randomUUID(), Props.empty());
+    return granted.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .handle((g, failure) -> {
+          if (failure == null) {
+            return new Lease(coordinator, name, g.id(), holder, timeout);
+          }
+          holder.tell(new Holder.End());
+          Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          if (cause instanceof JewelException j) {
+            throw j;
+          }
+          throw new JewelException("'" + name + "' did not get its turn within " + timeout.toSeconds()
+              + " s: another operation on it is still running, or the registry node is away (./jewel peers)",
+              JewelException.Kind.UNAVAILABLE);
+        });
+  }
+
+  /** Commits a stored file under this lease, which ends it. */
+  CompletionStage<OperationReply.Stored> commit(FileEntry entry, boolean replace, Pin pin) {
+    return coordinator.<OperationReply>ask(r -> new CoordinatorCommand.Commit(name, id, entry, replace, pin, r), timeout)
+        .handle((reply, failure) -> {
+          ended.set(true);
+          holder.tell(new Holder.End());
+          if (failure != null) {
+            throw new JewelException("the coordinator of '" + name + "' did not confirm the commit within "
+                + timeout.toSeconds() + " s: check with ls whether it was stored", JewelException.Kind.UNAVAILABLE);
+          }
+          if (reply instanceof OperationReply.Failed f) {
+            throw new JewelException(f.reason(), f.kind());
+          }
+          return (OperationReply.Stored) reply;
+        });
+  }
+
+  /** Ends this lease without committing; {@code uploaded} are blocks to discard unless a file uses them. */
+  void release(List<BlockId> uploaded) {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    coordinator.tell(new CoordinatorCommand.Release(name, id, uploaded));
+    holder.tell(new Holder.End());
+  }
+
+  /** The holder: asks for the lease, passes the answer on, and lives until the lease ends. */
+  static final class Holder {
+    sealed interface Command {}
+
+    private record Answered(CoordinatorCommand.Lease answer) implements Command {}
+
+    record End() implements Command {}
+
+    static Behavior<Command> create(EntityRef<CoordinatorCommand> coordinator, FileName name,
+        CompletableFuture<CoordinatorCommand.Lease.Granted> granted) {
+      return Behaviors.setup(ctx -> {
+        ActorRef<CoordinatorCommand.Lease> replyTo = ctx.messageAdapter(CoordinatorCommand.Lease.class, Answered::new);
+        coordinator.tell(new CoordinatorCommand.Begin(name, replyTo, ctx.getSelf()));
+        return Behaviors.receive(Command.class)
+            .onMessage(Answered.class, a -> {
+              if (a.answer() instanceof CoordinatorCommand.Lease.Granted g) {
+                granted.complete(g);
+                return Behaviors.same();
+              }
+              granted.completeExceptionally(new JewelException(
+                  ((CoordinatorCommand.Lease.Refused) a.answer()).reason(), JewelException.Kind.UNAVAILABLE));
+              return Behaviors.stopped();
+            })
+            .onMessage(End.class, e -> Behaviors.stopped())
+            .build();
+      });
+    }
+  }
+}
