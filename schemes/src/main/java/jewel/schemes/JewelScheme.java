@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
+import jewel.api.ByteRange;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
 import jewel.api.SchemeSpec;
@@ -41,7 +42,8 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>A store reads the file once, one segment at a time; every jewel streams to its peer while
  * it is hashed on its own (the hashes run in parallel). A read streams any k jewels chunk by
- * chunk ({@link SegmentReader}), so memory holds about one segment whatever the file's size.
+ * chunk ({@link SegmentReader}), so memory holds about one segment whatever the file's size;
+ * a range read asks each jewel for the chunks of the segments that overlap the range only.
  */
 public final class JewelScheme implements StorageScheme {
   public static final int MAX_JEWELS = 256;
@@ -220,7 +222,8 @@ public final class JewelScheme implements StorageScheme {
   }
 
   @Override
-  public Source<ByteString, NotUsed> read(FileEntry entry, Set<PeerId> live, BlockTransport transport) {
+  public Source<ByteString, NotUsed> read(FileEntry entry, Set<PeerId> live, BlockTransport transport, ByteRange range) {
+    Fragment fragment = Fragment.of(entry, range);
     VerifyingTransport checked = VerifyingTransport.of(entry, transport);
     BlockLayout recorded = entry.layout();
     SegmentLayout layout = new SegmentLayout(recorded.k(), recorded.n(), recorded.chunkSize(), entry.size());
@@ -232,8 +235,8 @@ public final class JewelScheme implements StorageScheme {
     int k = layout.k();
     if (jewels.size() - unreadable.size() < k) {
       return Source.failed(new MissingBlocksException(
-          "cannot read '" + entry.name() + "': need " + k + " of " + Holders.plural(jewels.size(), noun()) + ", only "
-              + (jewels.size() - unreadable.size()) + (jewels.size() - unreadable.size() == 1 ? " is" : " are")
+          "cannot read " + fragment.subject() + ": need " + k + " of " + Holders.plural(jewels.size(), noun())
+              + ", only " + (jewels.size() - unreadable.size()) + (jewels.size() - unreadable.size() == 1 ? " is" : " are")
               + " on live peers; missing "
               + unreadable.stream().map(b -> Holders.describe(noun(), b, "on", checked)).collect(Collectors.joining(", "))));
     }
@@ -241,7 +244,7 @@ public final class JewelScheme implements StorageScheme {
     return Source.fromMaterializer((materializer, attributes) ->
             Source.unfoldResourceAsync(
                 () -> CompletableFuture.completedFuture(
-                    new SegmentReader(entry.name().value(), noun(), layout, decoder, jewels, live, checked, materializer)
+                    new SegmentReader(fragment, noun(), layout, decoder, jewels, live, checked, materializer)
                         .start(HEDGE)),
                 SegmentReader::next,
                 SegmentReader::close))

@@ -27,16 +27,18 @@ import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Rebuilds a file from any k of its jewels, one segment at a time (see {@link SegmentLayout}).
+ * Rebuilds a fragment of a file from any k of its jewels, one segment at a time (see
+ * {@link SegmentLayout}): only the segments that overlap the fragment are read, and the first
+ * and last of them are trimmed to it.
  *
- * <p>Each jewel being read is a <em>lane</em>: a download cut into the jewel's chunks, pulled
- * one chunk per segment, so every lane holds about one chunk and the reader one segment. The
- * first segment is asked of k jewels plus a hedge; the first k to deliver are kept and the
- * others cancelled (their copies stay candidates). A lane that fails part way is replaced by
- * another copy, read from the current segment's chunk on; when none is left and fewer than k
- * lanes remain, the read fails with a {@link MissingBlocksException} naming the jewels it lacks
- * and their holders. A corrupt jewel fails the read at once ({@link CorruptBlockException}):
- * its earlier chunks have gone into segments already sent on.
+ * <p>Each jewel being read is a <em>lane</em>: a download of the jewel's chunks of those
+ * segments, cut into chunks and pulled one per segment, so every lane holds about one chunk and
+ * the reader one segment. The first segment is asked of k jewels plus a hedge; the first k to
+ * deliver are kept and the others cancelled (their copies stay candidates). A lane that fails
+ * part way is replaced by another copy, read from the current segment's chunk on; when none is
+ * left and fewer than k lanes remain, the read fails with a {@link MissingBlocksException}
+ * naming the jewels it lacks and their holders. A corrupt jewel fails the read at once
+ * ({@link CorruptBlockException}): its earlier chunks have gone into segments already sent on.
  *
  * <p>Used through {@code Source.unfoldResourceAsync}: {@link #next} is never called again
  * before its result completes. Chunk arrivals come on the materializer's threads; the lock on
@@ -57,9 +59,10 @@ final class SegmentReader {
     }
   }
 
-  private final String fileName;
+  private final Fragment fragment;
   private final String noun;
   private final SegmentLayout layout;
+  private final SegmentLayout.Span span; // the segments that overlap the fragment
   private final SegmentDecoder decoder;
   private final List<StoredBlock> jewels;
   private final VerifyingTransport transport;
@@ -77,11 +80,13 @@ final class SegmentReader {
   private boolean closed;
 
   SegmentReader(
-      String fileName, String noun, SegmentLayout layout, SegmentDecoder decoder, List<StoredBlock> jewels,
+      Fragment fragment, String noun, SegmentLayout layout, SegmentDecoder decoder, List<StoredBlock> jewels,
       Set<PeerId> live, VerifyingTransport transport, Materializer materializer) {
-    this.fileName = fileName;
+    this.fragment = fragment;
     this.noun = noun;
     this.layout = layout;
+    this.span = layout.segmentsCovering(fragment.start(), fragment.length());
+    this.segment = span.first();
     this.decoder = decoder;
     this.jewels = jewels;
     this.transport = transport;
@@ -105,9 +110,9 @@ final class SegmentReader {
     return this;
   }
 
-  /** The next segment's bytes; empty after the last segment. */
+  /** The next segment's bytes within the fragment; empty after the last segment that overlaps it. */
   synchronized CompletionStage<Optional<ByteString>> next() {
-    if (segment == layout.segmentCount()) {
+    if (segment == span.end()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     pending = new CompletableFuture<>();
@@ -129,7 +134,10 @@ final class SegmentReader {
     return CompletableFuture.completedFuture(Done.getInstance());
   }
 
-  /** Starts a lane on the next spare copy of a jewel no lane reads, from the current segment. */
+  /**
+   * Starts a lane on the next spare copy of a jewel no lane reads, from the current segment's
+   * chunk to the last covered segment's.
+   */
   private Lane startLane() {
     for (Iterator<Copy> it = spare.iterator(); it.hasNext(); ) {
       Copy copy = it.next();
@@ -142,8 +150,8 @@ final class SegmentReader {
       String what = noun + " " + copy.jewel().index() + " from " + copy.peer();
       try {
         SinkQueueWithCancel<byte[]> queue = transport
-            .download(copy.peer(), copy.jewel().id(), offset, layout.jewelLength() - offset)
-            .via(PieceCutter.of(what, layout.segmentCount() - from, i -> layout.chunkLength(from + i)))
+            .download(copy.peer(), copy.jewel().id(), offset, chunksEnd() - offset)
+            .via(PieceCutter.of(what, span.end() - from, i -> layout.chunkLength(from + i)))
             .runWith(Sink.<byte[]>queue().addAttributes(Attributes.inputBuffer(1, 1)), materializer);
         Lane lane = new Lane(copy, queue);
         lanes.add(lane);
@@ -154,6 +162,12 @@ final class SegmentReader {
       }
     }
     return null;
+  }
+
+  /** Where the last covered segment's chunk ends in every jewel (its length, for a whole read). */
+  private long chunksEnd() {
+    long last = span.end() - 1;
+    return layout.chunkOffset(last) + layout.chunkLength(last);
   }
 
   private void request(Lane lane) {
@@ -216,11 +230,14 @@ final class SegmentReader {
       fail(e);
       return;
     }
+    long segmentStart = layout.segmentOffset(segment);
+    int from = (int) Math.max(0, fragment.start() - segmentStart);
+    int to = (int) Math.min(bytes.length, fragment.end() - segmentStart);
     segment++;
     chunks = null;
     CompletableFuture<Optional<ByteString>> done = pending;
     pending = null;
-    done.complete(Optional.of(ByteString.fromArrayUnsafe(bytes)));
+    done.complete(Optional.of(ByteString.fromArrayUnsafe(bytes, from, to - from)));
   }
 
   private void fail(Throwable cause) {
@@ -244,7 +261,7 @@ final class SegmentReader {
         .map(j -> Holders.describe(noun, j, "on", transport)
             + (failures.containsKey(j.index()) ? " (" + failures.get(j.index()) + ")" : ""))
         .collect(Collectors.joining(", "));
-    return new MissingBlocksException("cannot read '" + fileName + "': need " + layout.k() + " of "
+    return new MissingBlocksException("cannot read " + fragment.subject() + ": need " + layout.k() + " of "
         + Holders.plural(jewels.size(), noun) + ", only " + have + " could be read; missing " + lacking);
   }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
+import jewel.api.ByteRange;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
 import jewel.api.SchemeSpec;
@@ -40,8 +41,9 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>A store reads the file once, from start to end: shard i's bytes go to its m uploads,
  * which are opened only when its first byte comes (a data connection left idle times out).
- * A read streams the shards in order, each from one live holder, carrying on from the same
- * offset with the next holder if one fails part way.
+ * A read streams, in order, the parts of the shards that overlap the range asked for, each
+ * from one live holder, carrying on from the same offset with the next holder if one fails
+ * part way. Shards outside the range are neither read nor needed.
  */
 public final class ShardScheme implements StorageScheme {
   public static final int MAX_SHARDS = 256;
@@ -218,40 +220,63 @@ public final class ShardScheme implements StorageScheme {
   }
 
   @Override
-  public Source<ByteString, NotUsed> read(FileEntry entry, Set<PeerId> live, BlockTransport transport) {
+  public Source<ByteString, NotUsed> read(FileEntry entry, Set<PeerId> live, BlockTransport transport, ByteRange range) {
+    Fragment fragment = Fragment.of(entry, range);
     VerifyingTransport checked = VerifyingTransport.of(entry, transport);
     List<StoredBlock> shards = entry.blocks().stream().sorted(Comparator.comparingInt(StoredBlock::index)).toList();
-    List<StoredBlock> unreadable = shards.stream()
-        .filter(b -> b.length() > 0 && Holders.readable(b, live, checked).isEmpty())
+    List<ShardPart> parts = partsCovering(shards, fragment);
+    String cannotRead = "cannot read " + fragment.subject() + ": it needs "
+        + (fragment.whole() ? "all " : parts.size() + " of the ") + Holders.plural(shards.size(), NOUN);
+    List<StoredBlock> unreadable = parts.stream()
+        .map(ShardPart::shard)
+        .filter(b -> Holders.readable(b, live, checked).isEmpty())
         .toList();
     if (!unreadable.isEmpty()) {
       return Source.failed(new MissingBlocksException(
-          "cannot read '" + entry.name() + "': it needs all " + Holders.plural(shards.size(), NOUN) + ", "
-              + unreadable.size() + (unreadable.size() == 1 ? " has" : " have") + " no live holder; missing "
+          cannotRead + ", " + unreadable.size() + (unreadable.size() == 1 ? " has" : " have")
+              + " no live holder; missing "
               + unreadable.stream().map(b -> Holders.describe(NOUN, b, "held by", checked))
                   .collect(Collectors.joining(", "))));
     }
-    return Source.from(shards).flatMapConcat(b -> b.length() == 0
-        ? Source.<ByteString>empty()
-        : readShard(entry, b, Holders.readable(b, live, checked), 0, new AtomicLong(), checked, null));
+    return Source.from(parts).flatMapConcat(part ->
+        readShard(cannotRead, part, Holders.readable(part.shard(), live, checked), 0, new AtomicLong(), checked, null));
+  }
+
+  /** Bytes {@code [offset, offset + length)} of one shard, which a read needs. */
+  private record ShardPart(StoredBlock shard, long offset, long length) {}
+
+  /** The parts of {@code shards} (in file order) that overlap the fragment; empty shards never do. */
+  private static List<ShardPart> partsCovering(List<StoredBlock> shards, Fragment fragment) {
+    List<ShardPart> parts = new ArrayList<>();
+    long shardStart = 0;
+    for (StoredBlock shard : shards) {
+      if (fragment.overlaps(shardStart, shard.length())) {
+        long from = Math.max(fragment.start(), shardStart);
+        long to = Math.min(fragment.end(), shardStart + shard.length());
+        parts.add(new ShardPart(shard, from - shardStart, to - from));
+      }
+      shardStart += shard.length();
+    }
+    return parts;
   }
 
   /**
-   * Shard {@code block} from its {@code i}-th candidate on, from where the previous one stopped.
+   * The shard part from its {@code i}-th candidate on, from where the previous one stopped.
    * A corrupt shard is not failed over: its bytes have gone downstream already, so the whole
    * read must start again without that copy (the caller does that).
    */
   private static Source<ByteString, NotUsed> readShard(
-      FileEntry entry, StoredBlock block, List<PeerId> candidates, int i, AtomicLong done,
+      String cannotRead, ShardPart part, List<PeerId> candidates, int i, AtomicLong done,
       VerifyingTransport transport, Throwable last) {
+    StoredBlock block = part.shard();
     if (i >= candidates.size()) {
       return Source.failed(new MissingBlocksException(
-          "cannot read '" + entry.name() + "': it needs all " + Holders.plural(entry.blocks().size(), NOUN)
-              + "; missing " + Holders.describe(NOUN, block, "held by", transport)
+          cannotRead + "; missing " + Holders.describe(NOUN, block, "held by", transport)
               + (last == null ? "" : " (last try: " + Acks.rootMessage(last) + ")")));
     }
     PeerId peer = candidates.get(i);
-    return Source.lazySource(() -> transport.download(peer, block.id(), done.get(), block.length() - done.get()))
+    return Source.lazySource(() ->
+            transport.download(peer, block.id(), part.offset() + done.get(), part.length() - done.get()))
         .map(chunk -> {
           done.addAndGet(chunk.size());
           return chunk;
@@ -259,7 +284,7 @@ public final class ShardScheme implements StorageScheme {
         .mapMaterializedValue(m -> NotUsed.getInstance())
         .recoverWithRetries(1, new PFBuilder<Throwable, Graph<SourceShape<ByteString>, NotUsed>>()
             .match(Exception.class, e -> !(e instanceof CorruptBlockException),
-                e -> readShard(entry, block, candidates, i + 1, done, transport, e))
+                e -> readShard(cannotRead, part, candidates, i + 1, done, transport, e))
             .build());
   }
 

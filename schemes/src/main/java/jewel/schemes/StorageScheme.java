@@ -2,6 +2,7 @@ package jewel.schemes;
 
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import jewel.api.ByteRange;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
 import jewel.api.SchemeSpec;
@@ -43,11 +44,22 @@ public interface StorageScheme {
   CompletionStage<Encoded> store(StoreJob job);
 
   /**
-   * The file's bytes, rebuilt from blocks on the {@code live} peers. The caller verifies
-   * the whole file's SHA-256; this source fails with a {@link MissingBlocksException} when
-   * too few blocks can be read, and with a {@link CorruptBlockException} when a block read
-   * whole turned out corrupt after some of its bytes had gone on (read again without that
-   * copy: see {@link VerifyingTransport}, which checks every whole block it downloads).
+   * The bytes of {@code range} of the file ({@code null}: the whole file), rebuilt from blocks
+   * on the {@code live} peers. The caller clamps the range to the file ({@link ByteRange#within});
+   * a range outside it is thrown back as an {@link IllegalArgumentException}, and an empty file is read with
+   * {@code null}. Only what covers the range is moved: a ranged download of a whole-file block,
+   * the overlapping parts of the shards that overlap it, or the chunks of the segments that
+   * overlap it from each jewel read.
+   *
+   * <p>Verification: every block read whole is checked against its id by
+   * {@link VerifyingTransport}; a part of a block cannot be, so a range that does not need all
+   * of a block moves bytes no hash checks. The caller verifies the whole file's SHA-256 when
+   * it reads the whole file (a null range, or one covering the file, which reads exactly as
+   * null does); a range has no hash of its own to check.
+   *
+   * <p>This source fails with a {@link MissingBlocksException} when too few of the blocks the
+   * range needs can be read, and with a {@link CorruptBlockException} when a block read whole
+   * turned out corrupt after some of its bytes had gone on (read again without that copy).
    */
-  Source<ByteString, NotUsed> read(FileEntry entry, Set<PeerId> live, BlockTransport transport);
+  Source<ByteString, NotUsed> read(FileEntry entry, Set<PeerId> live, BlockTransport transport, ByteRange range);
 }

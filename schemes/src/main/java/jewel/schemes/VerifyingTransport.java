@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * The transport of one read of one file, checking every whole block it downloads against its
  * id: a peer that serves corrupt bytes is logged, reported to {@code onCorrupt} and named in a
  * {@link CorruptBlockException}. Copies already known to be corrupt ({@code excluded}) are
- * refused at once, so a retry of the read goes to other holders. Ranged downloads (the rest
- * of a block after a holder failed part way) cannot be checked alone; the reader's check of
- * the whole file's hash covers them.
+ * refused at once, so a retry of the read goes to other holders. Downloads of part of a block
+ * cannot be checked alone: the rest of a block after a holder failed part way is covered by
+ * the reader's check of the whole file's hash, but the parts a range read asks for (see
+ * {@link StorageScheme#read}) are checked by nothing.
  */
 public final class VerifyingTransport implements BlockTransport {
   private static final Logger log = LoggerFactory.getLogger(VerifyingTransport.class);

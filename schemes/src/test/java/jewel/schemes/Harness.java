@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import jewel.api.ByteRange;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.PeerId;
@@ -65,11 +66,19 @@ final class Harness implements AutoCloseable {
     return new FileEntry(new FileName(name), bytes.length, e.root(), normalized, e.layout(), e.blocks(), 0);
   }
 
+  /** The whole file, checked against its root as the coordinator does. */
   byte[] read(FileEntry entry, Set<PeerId> live, BlockTransport transport) {
-    ByteString all = await(schemes.get(entry.scheme().id()).read(entry, live, transport)
-        .via(Sha256Check.verify(entry.root(), "file '" + entry.name() + "'")) // as the coordinator does
-        .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), materializer));
-    return all.toArray();
+    return collect(schemes.get(entry.scheme().id()).read(entry, live, transport, null)
+        .via(Sha256Check.verify(entry.root(), "file '" + entry.name() + "'")));
+  }
+
+  /** Bytes {@code range} of the file: a range has no hash of its own to check. */
+  byte[] read(FileEntry entry, Set<PeerId> live, BlockTransport transport, ByteRange range) {
+    return collect(schemes.get(entry.scheme().id()).read(entry, live, transport, range));
+  }
+
+  private byte[] collect(Source<ByteString, org.apache.pekko.NotUsed> bytes) {
+    return await(bytes.runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), materializer)).toArray();
   }
 
   /** The value, or the failure's own exception (not wrapped). */
