@@ -146,7 +146,9 @@ public final class JewelNode implements AutoCloseable {
     Path temp = settings.nodeDir().resolve("api.tmp");
     Files.writeString(temp, apiUrl + "\n");
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    system.systemActorOf(NodeInfo.create(settings.name().name(), settings.host() + ":" + settings.port(), apiUrl, traffic),
+    var self = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address();
+    String address = self.getHost().orElse(settings.host()) + ":" + self.getPort().orElse(settings.port());
+    system.systemActorOf(NodeInfo.create(settings.name().name(), address, apiUrl, traffic),
         "node-info", org.apache.pekko.actor.typed.Props.empty());
     system.log().info("HTTP API at {}", apiUrl);
   }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import jewel.node.client.ClusterClient;
@@ -25,12 +24,7 @@ import jewel.protocol.RegistryCommand;
 import jewel.api.SchemeSpec;
 import jewel.placement.FormulaPlacement;
 import jewel.placement.Placement;
-import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.testkit.javadsl.TestKit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,33 +32,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** A seed, two peers and a client as four ActorSystems in this JVM: a store and a get end to end. */
 class InJvmClusterTest {
   @TempDir Path home;
-  private final List<JewelNode> nodes = new ArrayList<>();
+  private InJvmCluster cluster;
 
   @AfterEach
   void stop() {
-    for (int i = nodes.size() - 1; i >= 0; i--) {
-      nodes.get(i).stop(Duration.ofSeconds(5));
+    if (cluster != null) {
+      cluster.close();
     }
-  }
-
-  private JewelNode start(String name, String role, Address seed) throws Exception {
-    NodeSettings s = new NodeSettings(new PeerId(name), List.of(role), "127.0.0.1", 0, 0, List.of(), home);
-    JewelNode node = JewelNode.start(s, TestConfig.clusterNode());
-    nodes.add(node);
-    Cluster cluster = Cluster.get(node.system());
-    cluster.manager().tell(Join.create(seed == null ? cluster.selfMember().address() : seed));
-    return node;
   }
 
   /** A seed, peer-1, peer-2 and a client, all Up; returns the client's node. */
   private JewelNode seedTwoPeersAndAClient() throws Exception {
-    JewelNode seed = start("seed", NodeSettings.REGISTRY, null);
-    Address seedAddress = Cluster.get(seed.system()).selfMember().address();
-    start("peer-1", NodeSettings.PEER, seedAddress);
-    start("peer-2", NodeSettings.PEER, seedAddress);
-    JewelNode clientNode = start("client-1", NodeSettings.CLIENT, seedAddress);
-    awaitUp(4);
-    return clientNode;
+    cluster = InJvmCluster.start(home, 2);
+    return cluster.client();
   }
 
   @Test
@@ -146,22 +126,6 @@ class InJvmClusterTest {
   }
 
   private void awaitAssert(Runnable check) {
-    new TestKit(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(nodes.get(0).system())).awaitAssert(
-        Duration.ofSeconds(20), () -> {
-          check.run();
-          return null;
-        });
-  }
-
-  private void awaitUp(int members) {
-    new TestKit(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(nodes.get(0).system())).awaitAssert(
-        Duration.ofSeconds(20), () -> {
-          for (JewelNode n : nodes) {
-            long up = java.util.stream.StreamSupport.stream(Cluster.get(n.system()).state().getMembers().spliterator(), false)
-                .filter(m -> m.status() == MemberStatus.up()).count();
-            assertEquals(members, up);
-          }
-          return null;
-        });
+    cluster.awaitAssert(check);
   }
 }

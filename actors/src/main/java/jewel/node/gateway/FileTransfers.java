@@ -278,7 +278,7 @@ final class FileTransfers {
         log.warn("get '{}': {} is corrupted; reads from this node skip it from now on", entry.name(), copy);
       }
     });
-    Source<ByteString, NotUsed> bytes = schemes.get(entry.scheme().id()).read(entry, live.keySet(), transport);
+    Source<ByteString, NotUsed> bytes = schemes.get(entry.scheme().id()).read(entry, live.keySet(), transport, range);
     return range == null ? bytes.via(Sha256Check.verify(entry.root(), "file '" + entry.name() + "'")) : bytes;
   }
 

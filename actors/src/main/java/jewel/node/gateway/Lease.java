@@ -12,6 +12,7 @@ import jewel.api.JewelException;
 import jewel.api.Pin;
 import jewel.protocol.CoordinatorCommand;
 import jewel.protocol.OperationReply;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -93,7 +94,8 @@ final class Lease {
 
   /** The holder: asks for the lease, passes the answer on, and lives until the lease ends. */
   static final class Holder {
-    sealed interface Command {}
+    /** Local to this node: only the coordinator's answer crosses the network, through the adapter. */
+    sealed interface Command extends NoSerializationVerificationNeeded {}
 
     private record Answered(CoordinatorCommand.Lease answer) implements Command {}
 

@@ -1,0 +1,210 @@
+package jewel.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP API of a real node (peer-2 of a seed and three peers in this JVM), through the JDK's
+ * HTTP client as any tool would use it: status codes, JSON errors, ranges, and the bytes moved.
+ * One cluster serves every check.
+ */
+class HttpApiTest {
+  @TempDir static Path home;
+  private static InJvmCluster cluster;
+  private static String api;
+  private static final HttpClient http = HttpClient.newHttpClient();
+  private static final ObjectMapper json = new ObjectMapper();
+  private static final byte[] CONTENT = random(3_000_001, 7);
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = InJvmCluster.start(home, 3);
+    api = cluster.peer(2).apiUrl();
+    assertEquals(api, Files.readString(home.resolve("peer-2").resolve("api")).trim());
+    HttpResponse<String> stored = put("rs.bin?scheme=" + enc("reedsolomon k=2 n=3 chunk=65536"), CONTENT);
+    assertEquals(201, stored.statusCode(), stored.body());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aStoredFileComesBackWholeWithItsHeaders() throws Exception {
+    HttpResponse<byte[]> got = http.send(request("/v1/files/rs.bin").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, got.statusCode());
+    assertArrayEquals(CONTENT, got.body());
+    assertEquals("bytes", got.headers().firstValue("Accept-Ranges").orElseThrow());
+    assertEquals(String.valueOf(CONTENT.length), got.headers().firstValue("Content-Length").orElseThrow());
+    String etag = got.headers().firstValue("ETag").orElseThrow();
+    assertTrue(etag.matches("\"[0-9a-f]{64}\""), etag);
+
+    HttpResponse<Void> head = http.send(request("/v1/files/rs.bin").method("HEAD", HttpRequest.BodyPublishers.noBody())
+        .build(), HttpResponse.BodyHandlers.discarding());
+    assertEquals(200, head.statusCode());
+    assertEquals(etag, head.headers().firstValue("ETag").orElseThrow());
+  }
+
+  @Test
+  void aRangeGetsOnlyThoseBytes() throws Exception {
+    HttpResponse<byte[]> part = http.send(request("/v1/files/rs.bin").header("Range", "bytes=1000000-1065535").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(206, part.statusCode());
+    assertArrayEquals(Arrays.copyOfRange(CONTENT, 1_000_000, 1_065_536), part.body());
+    assertEquals("bytes 1000000-1065535/" + CONTENT.length, part.headers().firstValue("Content-Range").orElseThrow());
+
+    HttpResponse<byte[]> tail = http.send(request("/v1/files/rs.bin").header("Range", "bytes=2999990-").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertArrayEquals(Arrays.copyOfRange(CONTENT, 2_999_990, CONTENT.length), tail.body());
+
+    HttpResponse<String> outside = http.send(request("/v1/files/rs.bin").header("Range", "bytes=5000000-5000010").GET()
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(416, outside.statusCode());
+    assertTrue(error(outside).contains("past the end"), outside.body());
+  }
+
+  @Test
+  void badRequestsGetOneJsonErrorWithTheRightStatus() throws Exception {
+    HttpResponse<String> unknown = http.send(request("/v1/files/nope.bin").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, unknown.statusCode());
+    assertEquals("unknown file 'nope.bin' (try: ls)", error(unknown));
+
+    HttpResponse<String> exists = put("rs.bin", new byte[] {1});
+    assertEquals(409, exists.statusCode());
+    assertTrue(error(exists).contains("exists"), exists.body());
+
+    HttpResponse<String> badName = put("a%01b", new byte[] {1});
+    assertEquals(400, badName.statusCode(), badName.body());
+
+    HttpResponse<String> badScheme = put("x.bin?scheme=" + enc("reedsolomon k=5 n=2"), new byte[] {1});
+    assertEquals(400, badScheme.statusCode(), badScheme.body());
+
+    HttpResponse<String> tooMany = put("x.bin?scheme=" + enc("naive n=9"), new byte[] {1});
+    assertEquals(503, tooMany.statusCode(), tooMany.body());
+    assertTrue(error(tooMany).contains("live peers"), tooMany.body());
+
+    HttpResponse<String> noRoute = http.send(request("/v1/nothing").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(404, noRoute.statusCode());
+    assertTrue(json.readTree(noRoute.body()).has("error"), noRoute.body());
+  }
+
+  @Test
+  void aPutCutOffHalfwayCommitsNothing() throws Exception {
+    URI uri = URI.create(api);
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("PUT /v1/files/cut.bin?scheme=naive%20n%3D2 HTTP/1.1\r\nHost: x\r\nContent-Length: 4000000\r\n"
+          + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[1_000_000]);
+      out.flush();
+    }
+    cluster.awaitAssert(() -> {
+      try {
+        HttpResponse<String> after = http.send(request("/v1/files/cut.bin").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, after.statusCode(), after.body());
+        // the name is free again: a whole store of it goes through
+        HttpResponse<String> whole = put("cut.bin", new byte[] {1, 2, 3});
+        assertEquals(201, whole.statusCode(), whole.body());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+  }
+
+  @Test
+  void theRegistryNodeMovesNoBytesAndPeersSayWhoDid() throws Exception {
+    HttpResponse<String> peers = http.send(request("/v1/peers").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, peers.statusCode());
+    JsonNode seed = null;
+    JsonNode gateway = null;
+    for (JsonNode n : json.readTree(peers.body()).get("nodes")) {
+      if (n.get("name").asText().equals("seed")) {
+        seed = n;
+      } else if (n.get("name").asText().equals("peer-2")) {
+        gateway = n;
+      }
+    }
+    assertEquals(0, seed.get("bytesIn").asLong(), peers.body());
+    assertEquals(0, seed.get("bytesOut").asLong(), peers.body());
+    assertTrue(gateway.get("bytesIn").asLong() >= CONTENT.length, peers.body());
+    assertEquals(api, gateway.get("api").asText());
+
+    String metrics = http.send(request("/metrics").GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(metrics.contains("jewel_bytes_received_bytes_total{node=\"peer-2\"}"), metrics);
+    assertTrue(metrics.contains("jewel_store_seconds_count"), metrics);
+    assertTrue(metrics.contains("jvm_memory_used_bytes"), metrics);
+  }
+
+  @Test
+  void controlCallsAnswerJson() throws Exception {
+    HttpResponse<String> files = http.send(request("/v1/files?limit=1").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, files.statusCode());
+    assertEquals(1, json.readTree(files.body()).get("files").size());
+
+    HttpResponse<String> status = http.send(request("/v1/files/rs.bin/status").GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(3, json.readTree(status.body()).get("blocks").size(), status.body());
+
+    HttpResponse<String> scheme = http.send(request("/v1/settings/schemes/default")
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"scheme\":\"naive n=3\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals("naive n=3", json.readTree(scheme.body()).get("clusterDefault").asText(), scheme.body());
+    HttpResponse<String> badBody = http.send(request("/v1/settings/schemes/default")
+        .PUT(HttpRequest.BodyPublishers.ofString("nonsense")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, badBody.statusCode());
+    http.send(request("/v1/settings/schemes/default").PUT(HttpRequest.BodyPublishers.ofString("{\"scheme\":\"naive n=2\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+
+    HttpResponse<String> removed = put("gone.bin", new byte[] {9});
+    assertEquals(201, removed.statusCode(), removed.body());
+    HttpResponse<String> deleted = http.send(request("/v1/files/gone.bin").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, deleted.statusCode());
+    assertEquals(404, http.send(request("/v1/files/gone.bin").DELETE().build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode());
+  }
+
+  private static HttpResponse<String> put(String pathAndQuery, byte[] body) throws Exception {
+    return http.send(request("/v1/files/" + pathAndQuery).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(api + path));
+  }
+
+  private static String error(HttpResponse<String> response) throws Exception {
+    return json.readTree(response.body()).get("error").asText();
+  }
+
+  private static String enc(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static byte[] random(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+}

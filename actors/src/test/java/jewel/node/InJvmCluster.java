@@ -1,0 +1,87 @@
+package jewel.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import jewel.api.PeerId;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.testkit.javadsl.TestKit;
+
+/**
+ * A seed, some peers and a client as ActorSystems in this JVM, each with its own folder under
+ * {@code home}, for tests that need the real nodes (data channels, HTTP API) without JVMs.
+ */
+final class InJvmCluster implements AutoCloseable {
+  private final Path home;
+  private final List<JewelNode> nodes = new ArrayList<>();
+
+  private InJvmCluster(Path home) {
+    this.home = home;
+  }
+
+  /** A seed, {@code peers} peers (peer-1 …) and a client, all Up. */
+  static InJvmCluster start(Path home, int peers) throws Exception {
+    InJvmCluster cluster = new InJvmCluster(home);
+    JewelNode seed = cluster.node("seed", NodeSettings.REGISTRY, null);
+    Address seedAddress = Cluster.get(seed.system()).selfMember().address();
+    for (int i = 1; i <= peers; i++) {
+      cluster.node("peer-" + i, NodeSettings.PEER, seedAddress);
+    }
+    cluster.node("client-1", NodeSettings.CLIENT, seedAddress);
+    cluster.awaitUp(peers + 2);
+    return cluster;
+  }
+
+  private JewelNode node(String name, String role, Address seed) throws Exception {
+    NodeSettings s = new NodeSettings(new PeerId(name), List.of(role), "127.0.0.1", 0, 0, List.of(), home);
+    JewelNode node = JewelNode.start(s, TestConfig.clusterNode());
+    nodes.add(node);
+    Cluster cluster = Cluster.get(node.system());
+    cluster.manager().tell(Join.create(seed == null ? cluster.selfMember().address() : seed));
+    return node;
+  }
+
+  JewelNode seed() {
+    return nodes.get(0);
+  }
+
+  /** peer-{@code i}, counting from 1. */
+  JewelNode peer(int i) {
+    return nodes.get(i);
+  }
+
+  JewelNode client() {
+    return nodes.get(nodes.size() - 1);
+  }
+
+  void awaitAssert(Runnable check) {
+    new TestKit(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(seed().system())).awaitAssert(
+        Duration.ofSeconds(20), () -> {
+          check.run();
+          return null;
+        });
+  }
+
+  private void awaitUp(int members) {
+    awaitAssert(() -> {
+      for (JewelNode n : nodes) {
+        long up = java.util.stream.StreamSupport.stream(Cluster.get(n.system()).state().getMembers().spliterator(), false)
+            .filter(m -> m.status() == MemberStatus.up()).count();
+        assertEquals(members, up);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      nodes.get(i).stop(Duration.ofSeconds(5));
+    }
+  }
+}
