@@ -25,6 +25,7 @@ import jewel.protocol.DataAddress;
 import jewel.api.FileName;
 import jewel.protocol.PeerCommand;
 import jewel.protocol.RegistryCommand;
+import jewel.protocol.RegistryReply;
 import jewel.protocol.data.DataChannel;
 import jewel.protocol.data.DataClient;
 import jewel.protocol.data.Traffic;
@@ -118,6 +119,9 @@ public final class JewelNode implements AutoCloseable {
         metrics.gauge("jewel_blocks_held", "blocks this peer holds", store::count);
         metrics.gauge("jewel_block_bytes_held", "bytes of the blocks this peer holds", store::bytes);
       }
+      if (settings.hasRole(NodeSettings.REGISTRY)) {
+        registryGauges(system, registry, askTimeout, metrics);
+      }
       JewelNode node = new JewelNode(settings, system, channel, files, registry, schemes, dataClient, traffic, metrics);
       if (!settings.hasRole(NodeSettings.CLIENT)) {
         node.serveApi(config);
@@ -127,6 +131,24 @@ public final class JewelNode implements AutoCloseable {
       system.terminate();
       throw e;
     }
+  }
+
+  /**
+   * The registry's counts as gauges on the registry node, refreshed every 10 s (a scrape reads
+   * the last answer rather than asking the registry each time).
+   */
+  private static void registryGauges(ActorSystem<?> system, ActorRef<RegistryCommand> registry, Duration timeout,
+      NodeMetrics metrics) {
+    var last = new java.util.concurrent.atomic.AtomicReference<>(new RegistryReply.Stats(0, 0, 0, 0));
+    system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(10),
+        () -> RegistryAsk.ask(registry, RegistryCommand.GetStats::new, RegistryReply.Stats.class, timeout, system.scheduler())
+            .thenAccept(last::set),
+        system.executionContext());
+    metrics.gauge("jewel_registry_events", "events the registry has persisted", () -> last.get().events());
+    metrics.gauge("jewel_registry_files", "files in the index", () -> last.get().files());
+    metrics.gauge("jewel_registry_blocks", "blocks in the block catalog", () -> last.get().blocks());
+    metrics.gauge("jewel_greylisted_peers", "peers whose copies do not count (failed audits)",
+        () -> last.get().greylisted());
   }
 
   /**

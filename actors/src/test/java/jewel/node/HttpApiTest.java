@@ -156,6 +156,19 @@ class HttpApiTest {
     assertTrue(metrics.contains("jewel_bytes_received_bytes_total{node=\"peer-2\"}"), metrics);
     assertTrue(metrics.contains("jewel_store_seconds_count"), metrics);
     assertTrue(metrics.contains("jvm_memory_used_bytes"), metrics);
+    assertTrue(metrics.contains("jewel_blocks_held{node=\"peer-2\"}"), metrics);
+
+    cluster.awaitAssert(() -> {
+      String registryMetrics;
+      try {
+        registryMetrics = http.send(HttpRequest.newBuilder(URI.create(cluster.seed().apiUrl() + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      assertTrue(registryMetrics.lines().anyMatch(l -> l.startsWith("jewel_registry_events{node=\"seed\"}")
+          && !l.endsWith(" 0.0")), registryMetrics);
+    });
   }
 
   @Test

@@ -17,6 +17,7 @@ import jewel.protocol.RegistryCommand.BumpSalt;
 import jewel.protocol.RegistryCommand.Commit;
 import jewel.protocol.RegistryCommand.Delete;
 import jewel.protocol.RegistryCommand.FindUnused;
+import jewel.protocol.RegistryCommand.GetStats;
 import jewel.protocol.RegistryCommand.GetPeerSettings;
 import jewel.protocol.RegistryCommand.GetPin;
 import jewel.protocol.RegistryCommand.GetPinPlan;
@@ -207,6 +208,9 @@ public final class Registry
         .onCommand(ListPins.class, (state, c) -> Effect().reply(c.replyTo(), pins(state, c.after())))
         .onCommand(SetPeerSettings.class, this::onSetPeerSettings)
         .onCommand(GetPeerSettings.class, (state, c) -> Effect().reply(c.replyTo(), peerTable(state)))
+        .onCommand(GetStats.class, (state, c) -> Effect().reply(c.replyTo(), new RegistryReply.Stats(
+            lastSequenceNumber(ctx), state.fileCount(), state.blockCount(),
+            (int) state.sortedPeerSettings().values().stream().filter(PeerSettings::greylisted).count())))
         .onCommand(FindUnused.class, (state, c) ->
             Effect().reply(c.replyTo(), new RegistryReply.Blocks(c.blocks().stream().filter(b -> !state.knows(b)).toList())))
         .onCommand(GetPinPlan.class, this::onGetPinPlan)

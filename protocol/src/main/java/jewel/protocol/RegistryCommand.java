@@ -75,6 +75,9 @@ public sealed interface RegistryCommand extends JewelSerializable {
 
   record GetPeerSettings(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
 
+  /** Counts for the registry node's metrics; answered with {@link RegistryReply.Stats}. */
+  record GetStats(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+
   /**
    * Which of {@code blocks} no committed file uses (a failed store's uploads, which are safe to
    * delete); answered with {@link RegistryReply.Blocks}.

@@ -39,6 +39,12 @@ public sealed interface RegistryReply extends JewelSerializable {
   /** @param next where the next page starts, or null if this is the last */
   record Pins(List<PinView> pins, double defaultFraction, FileName next) implements RegistryReply {}
 
+  /**
+   * @param events the sequence number of the last event persisted: how many events there are
+   * @param greylisted peers whose copies do not count (failed audits)
+   */
+  record Stats(long events, int files, int blocks, int greylisted) implements RegistryReply {}
+
   /** Some blocks, in the order asked (see {@link RegistryCommand.FindUnused}). */
   record Blocks(List<BlockId> blocks) implements RegistryReply {}
 
