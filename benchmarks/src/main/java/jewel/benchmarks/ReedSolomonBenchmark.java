@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Reed-Solomon k = 10, n = 14 over 1 MiB shards, one thread: the own codec ({@code jewel}) against
  * Backblaze's ({@code backblaze}). {@code encode} computes the 4 parity shards; {@code decode2}
  * rebuilds 2 missing data shards (0 and 5) from the 12 others. Input bytes per operation are
- * k × 1 MiB = 10 MiB, so MB/s = ops/s × 10 × 1.048576.
+ * k × 1 MiB = 10 MiB, so MB/s = ops/s × 10 × 1.048576. The own codec's kernel is the one
+ * {@code -Djewel.codec.kernel} picks ({@code auto} by default); pass it with {@code -jvmArgsAppend}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -48,6 +49,8 @@ public class ReedSolomonBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         rs = Codecs.reedSolomon(codec, K, N - K);
+        // names the kernel in the run's log, so a forced -Djewel.codec.kernel can be checked there
+        System.out.println("codec: " + rs);
         shards = new byte[N][SHARD];
         Random random = new Random(42);
         for (int i = 0; i < K; i++) {

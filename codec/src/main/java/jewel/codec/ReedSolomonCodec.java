@@ -13,9 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * inverse of its top k × k block gives a systematic encoding matrix G whose last m rows are the
  * parity rows. Decoding inverts the rows of G of the first k present shards.
  *
- * <p>Kernel: the vector kernel (split-nibble shuffles, see {@code VectorGfKernel}) when the JVM
- * was started with {@code --add-modules jdk.incubator.vector}, else the scalar kernel. The choice
- * is made once per JVM; {@code -Djewel.codec.scalar=true} forces the scalar kernel, and
+ * <p>Kernel: a vector kernel (split-nibble shuffles, see {@code NibbleCoder}) when the JVM was
+ * started with {@code --add-modules jdk.incubator.vector}, else the scalar kernel. The vector width
+ * is the widest whose byte shuffle is one instruction on this CPU: 512 bits with AVX-512 VBMI,
+ * otherwise 128 (AVX2 shuffles bytes only within 128-bit halves). The choice is made once per JVM;
+ * {@code -Djewel.codec.kernel=scalar|128|256|512} forces one (see {@code GfKernels}), and
  * {@link #scalar} / {@link #vector} pick one explicitly.
  *
  * <p>Decoding: for every pattern of present shards the codec computes, once, one matrix that maps
@@ -40,7 +42,11 @@ public final class ReedSolomonCodec implements ErasureCodec {
     private final GfKernel.MatrixCoder parityCoder;
     private final ConcurrentHashMap<BitSet, Plan> plans = new ConcurrentHashMap<>();
 
-    /** A codec on the kernel chosen for this JVM. */
+    /**
+     * A codec on the kernel chosen for this JVM.
+     *
+     * @throws IllegalStateException if {@code -Djewel.codec.kernel} names a kernel that cannot run here
+     */
     public ReedSolomonCodec(int dataShards, int parityShards) {
         this(dataShards, parityShards, GfKernels.preferred());
     }
@@ -60,7 +66,7 @@ public final class ReedSolomonCodec implements ErasureCodec {
     }
 
     /**
-     * A codec on the Vector API kernel.
+     * A codec on the Vector API kernel of the width chosen for this CPU (whatever the system property says).
      *
      * @throws UnsupportedOperationException if this JVM cannot run it (see {@link #vectorAvailable})
      */
@@ -68,12 +74,12 @@ public final class ReedSolomonCodec implements ErasureCodec {
         return new ReedSolomonCodec(dataShards, parityShards, GfKernels.vector());
     }
 
-    /** Whether the Vector API kernel can run on this JVM. */
+    /** Whether a Vector API kernel can run on this JVM. */
     public static boolean vectorAvailable() {
         return GfKernels.vectorAvailable();
     }
 
-    /** The kernel this codec runs on: {@code scalar} or {@code vector-<bits>}. */
+    /** The kernel this codec runs on: {@code scalar}, {@code vector-128}, {@code vector-256} or {@code vector-512}. */
     public String kernel() {
         return kernel.name();
     }

@@ -4,7 +4,7 @@ package jewel.codec;
  * The portable kernel: one 256-entry product row per coefficient out of a flat 64 KiB table,
  * outputs outside, inputs inside, and the bytes cut into blocks that stay in the L1 cache while
  * every input is folded into one output. About as fast as Backblaze's best table loop; C2 does not
- * vectorise the table lookups, which is why {@code VectorGfKernel} exists.
+ * vectorise the table lookups, which is why the vector kernels exist.
  */
 final class ScalarGfKernel implements GfKernel {
 

@@ -3,8 +3,9 @@ package jewel.codec;
 import java.util.Random;
 
 /**
- * Run in a child JVM by {@link KernelSelectionTest}: prints the default kernel's name, then "ok" if
- * the default codec's parity equals the scalar reference on random data.
+ * Run in a child JVM by {@link KernelSelectionTest}: prints the default kernel's name (or
+ * {@code error: } and why there is none), then "ok" if the default codec's parity equals the
+ * scalar reference on random data.
  */
 public final class KernelProbe {
 
@@ -12,9 +13,16 @@ public final class KernelProbe {
     }
 
     public static void main(String[] args) {
-        ReedSolomonCodec codec = new ReedSolomonCodec(10, 4);
+        ReedSolomonCodec codec;
+        try {
+            codec = new ReedSolomonCodec(10, 4);
+        } catch (IllegalStateException e) {
+            System.out.println("error: " + e.getMessage());
+            return;
+        }
         System.out.println(codec.kernel());
         System.out.println("vectorAvailable=" + ReedSolomonCodec.vectorAvailable());
+        // 1000 bytes: whole vectors of every width and a scalar tail
         byte[][] a = TestSupport.randomShards(new Random(1), 14, 1000);
         byte[][] b = TestSupport.deepCopy(a);
         codec.encodeParity(a, 0, 1000);

@@ -12,8 +12,13 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-/** The kernel is chosen once per JVM: vector with the module, scalar without it or when forced. */
+/**
+ * The kernel is chosen once per JVM: a vector width with the module, scalar without it, and
+ * whatever -Djewel.codec.kernel forces; a forced kernel that cannot run fails loudly.
+ */
 class KernelSelectionTest {
+
+    private static final String MODULE = "jdk.incubator.vector";
 
     private static List<String> probe(String... jvmArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
@@ -30,7 +35,7 @@ class KernelSelectionTest {
     }
 
     @Test
-    void withTheModuleTheDefaultIsTheVectorKernel() {
+    void withTheModuleTheDefaultIsAVectorKernel() {
         // this JVM runs with --add-modules jdk.incubator.vector (surefire argLine)
         assertTrue(new ReedSolomonCodec(4, 2).kernel().startsWith("vector-"), new ReedSolomonCodec(4, 2).kernel());
     }
@@ -39,21 +44,56 @@ class KernelSelectionTest {
     void withoutTheModuleTheScalarKernelIsUsedAndNoVectorClassIsNeeded() throws Exception {
         List<String> out = probe();
         assertEquals(List.of("scalar", "vectorAvailable=false", "ok",
-                "vector kernel: the vector Reed-Solomon kernel is not available on this JVM: module jdk.incubator.vector"
-                        + " is not present (start java with --add-modules jdk.incubator.vector)"), out);
-        ModuleLayer.boot().findModule("jdk.incubator.vector").orElseThrow();
-    }
-
-    @Test
-    void thePropertyForcesTheScalarKernel() throws Exception {
-        List<String> out = probe("--add-modules", "jdk.incubator.vector", "-Djewel.codec.scalar=true");
-        assertEquals(List.of("scalar", "vectorAvailable=true", "ok"), out);
+                "vector kernel: the vector Reed-Solomon kernel is not available on this JVM: module " + MODULE
+                        + " is not present (start java with --add-modules " + MODULE + ")"), out);
+        ModuleLayer.boot().findModule(MODULE).orElseThrow();
     }
 
     @Test
     void theVectorKernelIsTheDefaultInAChildWithTheModule() throws Exception {
-        List<String> out = probe("--add-modules", "jdk.incubator.vector");
+        List<String> out = probe("--add-modules", MODULE);
         assertTrue(out.get(0).startsWith("vector-"), out.toString());
         assertEquals("ok", out.get(2));
+    }
+
+    @Test
+    void thePropertyForcesTheScalarKernel() throws Exception {
+        List<String> out = probe("--add-modules", MODULE, "-Djewel.codec.kernel=scalar");
+        assertEquals(List.of("scalar", "vectorAvailable=true", "ok"), out);
+    }
+
+    @Test
+    void thePropertyForcesEveryWidthThisJvmHas() throws Exception {
+        for (int bits : GfKernels.vectorWidths()) {
+            List<String> out = probe("--add-modules", MODULE, "-Djewel.codec.kernel=" + bits);
+            assertEquals(List.of("vector-" + bits, "vectorAvailable=true", "ok"), out);
+        }
+    }
+
+    @Test
+    void withVectorsLimitedTo128BitsAutoPicks128() throws Exception {
+        List<String> out = probe("--add-modules", MODULE, "-XX:MaxVectorSize=16", "-Djewel.codec.kernel=auto");
+        assertEquals(List.of("vector-128", "vectorAvailable=true", "ok"), out);
+    }
+
+    @Test
+    void aForcedWidthWiderThanTheJvmsVectorsFailsInsteadOfFallingBack() throws Exception {
+        List<String> out = probe("--add-modules", MODULE, "-XX:MaxVectorSize=16", "-Djewel.codec.kernel=256");
+        assertEquals(List.of("error: -Djewel.codec.kernel=256: the 256-bit vector kernel cannot run on this JVM:"
+                + " its vectors hold at most 128 bits"), out);
+    }
+
+    @Test
+    void aForcedWidthWithoutTheModuleFails() throws Exception {
+        List<String> out = probe("-Djewel.codec.kernel=128");
+        assertEquals(List.of("error: -Djewel.codec.kernel=128: the vector Reed-Solomon kernel is not available on"
+                + " this JVM: module " + MODULE + " is not present (start java with --add-modules " + MODULE + ")"), out);
+    }
+
+    @Test
+    void anUnknownKernelListsTheValidOnes() throws Exception {
+        List<String> out = probe("--add-modules", MODULE, "-Djewel.codec.kernel=avx2");
+        assertEquals(List.of("error: -Djewel.codec.kernel=avx2 is not a kernel: valid are auto, scalar, 128, 256, 512"),
+                out);
     }
 }

@@ -156,12 +156,17 @@ final class TestSupport {
         return true;
     }
 
-    /** The codecs every compatibility check runs: own scalar, own vector (when it can run), Backblaze. */
+    /**
+     * The codecs every compatibility check runs: own scalar, own vector kernel of every width this
+     * JVM has vectors for (none without the module), Backblaze.
+     */
     static List<ErasureCodec> allCodecs(int k, int m) {
         List<ErasureCodec> list = new ArrayList<>();
         list.add(ReedSolomonCodec.scalar(k, m));
         if (ReedSolomonCodec.vectorAvailable()) {
-            list.add(ReedSolomonCodec.vector(k, m));
+            for (int bits : GfKernels.vectorWidths()) {
+                list.add(new ReedSolomonCodec(k, m, GfKernels.vector(bits)));
+            }
         }
         list.add(new BackblazeCodec(k, m));
         return list;

@@ -1,0 +1,33 @@
+package jewel.codec;
+
+import jdk.incubator.vector.ByteVector;
+
+/**
+ * The one door from {@link GfKernels} to the Vector API: loaded reflectively, and only once the
+ * {@code jdk.incubator.vector} module is known to be present, so that no other class of the codec
+ * links against it.
+ */
+final class VectorKernels {
+
+    private VectorKernels() {
+    }
+
+    /** The widest vector, in bits, that C2 compiles to instructions on this JVM (e.g. 256 with -XX:UseAVX=2). */
+    static int maxBits() {
+        return ByteVector.SPECIES_PREFERRED.vectorBitSize();
+    }
+
+    /** A new kernel of the given width: 128, 256 or 512 bits. */
+    static GfKernel kernel(int bits) {
+        switch (bits) {
+            case 128:
+                return new Vector128GfKernel();
+            case 256:
+                return new Vector256GfKernel();
+            case 512:
+                return new Vector512GfKernel();
+            default:
+                throw new IllegalArgumentException("no vector kernel of " + bits + " bits: there are 128, 256 and 512");
+        }
+    }
+}
