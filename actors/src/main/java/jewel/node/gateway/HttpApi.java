@@ -184,7 +184,11 @@ public final class HttpApi {
                   CompletionStage<?> stored;
                   if (from.isPresent()) {
                     String file = path.orElseThrow(() -> new JewelException("from=PEER needs path=FILE too"));
-                    stored = gateway.storeFromAsync(peerId(from.get()), file, name, spec, overwrite, pin);
+                    PeerId peer = peerId(from.get());
+                    // It asks the peer and the registry first, which blocks: not on the server's threads.
+                    stored = CompletableFuture.supplyAsync(
+                            () -> gateway.storeFromAsync(peer, file, name, spec, overwrite, pin), blocking)
+                        .thenCompose(s -> s);
                   } else {
                     OptionalLong length = entity.getContentLengthOption();
                     if (length.isEmpty()) {

@@ -1,0 +1,121 @@
+package jewel.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP gateway on real JVMs: the one-shot CLI stores through one peer's API and reads
+ * through another's, the shell stores and reads as its own gateway, and the seed (the registry
+ * node) carries none of the bytes. A file larger than the nodes' heaps streams through; a range
+ * of a Reed-Solomon file with two holders killed comes back exact; a PUT cut off halfway
+ * commits nothing and frees the name. One cluster serves every check.
+ */
+class GatewayIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  @Test
+  void bytesGoThroughTheNodeAskedAndNeverThroughTheSeed() throws Exception {
+    try (JewelCluster c = new JewelCluster(tmp.resolve("home"))) {
+      c.cli("up", "5").ok();
+      String viaTwo = api(c, "peer-2");
+      String viaFour = api(c, "peer-4");
+
+      // Larger than a node's heap (-Xmx256m): it can only stream.
+      Path big = tmp.resolve("big.bin");
+      byte[] head = FoundationIT.randomBytes(1 << 20, 11);
+      try (OutputStream out = Files.newOutputStream(big)) {
+        for (int i = 0; i < 300; i++) {
+          head[0] = (byte) i;
+          out.write(head);
+        }
+      }
+      c.cli("--api", viaTwo, "store", big.toString(), "--scheme", "naive", "n=2").ok();
+      Path bigBack = tmp.resolve("big.back");
+      c.cli("--api", viaFour, "get", "big.bin", "-o", bigBack.toString()).ok();
+      assertEquals(-1L, Files.mismatch(big, bigBack), "300 MiB through peer-2 and back through peer-4");
+      Files.delete(bigBack);
+
+      byte[] rsBytes = FoundationIT.randomBytes(12_000_017, 12);
+      Path rs = tmp.resolve("rs.bin");
+      Files.write(rs, rsBytes);
+      JsonNode stored = JSON.readTree(c.cli("--api", viaTwo, "store", rs.toString(), "--json", "--scheme", "reedsolomon",
+          "k=3", "n=5", "chunk=262144").ok().out());
+      Path rsBack = tmp.resolve("rs.back");
+      c.cli("--api", viaFour, "get", "rs.bin", "-o", rsBack.toString()).ok();
+      assertArrayEquals(rsBytes, Files.readAllBytes(rsBack));
+
+      // The shell is its own gateway: its bytes go from its JVM straight to the holders.
+      Path note = tmp.resolve("note.txt");
+      Files.writeString(note, "through the shell\n");
+      Path noteBack = tmp.resolve("note.back");
+      c.shell("store " + note + " --scheme naive n=3\nget note.txt -o " + noteBack + "\n").ok();
+      assertEquals("through the shell\n", Files.readString(noteBack));
+
+      JsonNode seed = node(c, "seed");
+      assertEquals(0, seed.get("bytesIn").asLong(), seed::toString);
+      assertEquals(0, seed.get("bytesOut").asLong(), seed::toString);
+      assertTrue(node(c, "peer-2").get("bytesIn").asLong() >= 300L << 20, "peer-2 took the store");
+      assertTrue(node(c, "peer-4").get("bytesOut").asLong() >= 300L << 20, "peer-4 served the get");
+
+      // Two holders of the Reed-Solomon file die; a range through a survivor still comes back exact.
+      Set<String> holders = new LinkedHashSet<>();
+      stored.get("blocks").forEach(b -> b.get("holders").forEach(h -> holders.add(h.asText())));
+      List<String> victims = new ArrayList<>(holders);
+      victims.removeAll(List.of("peer-2"));
+      for (String v : victims.subList(0, 2)) {
+        c.cli("kill", v).ok();
+      }
+      Path part = tmp.resolve("part.bin");
+      c.cli("--api", viaTwo, "get", "rs.bin", "--range", "5000000-6048575", "-o", part.toString()).ok();
+      assertArrayEquals(Arrays.copyOfRange(rsBytes, 5_000_000, 6_048_576), Files.readAllBytes(part));
+
+      // A PUT cut off halfway: nothing is committed, and the name is free again.
+      URI three = URI.create(api(c, "peer-2"));
+      try (Socket socket = new Socket(three.getHost(), three.getPort())) {
+        OutputStream out = socket.getOutputStream();
+        out.write(("PUT /v1/files/cut.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 8388608\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.write(new byte[2 << 20]);
+        out.flush();
+      }
+      JewelCluster.eventually(Duration.ofSeconds(30), () -> {
+        assertFalse(c.cli("ls").ok().out().contains("cut.bin"), "nothing committed");
+        c.cli("--api", viaTwo, "store", note.toString(), "--as", "cut.bin").ok();
+      });
+    }
+  }
+
+  private static String api(JewelCluster c, String node) throws Exception {
+    return node(c, node).get("api").asText();
+  }
+
+  private static JsonNode node(JewelCluster c, String name) throws Exception {
+    for (JsonNode n : JSON.readTree(c.cli("peers", "--json").ok().out())) {
+      if (n.get("name").asText().equals(name)) {
+        return n;
+      }
+    }
+    throw new AssertionError("no node " + name + " in peers --json");
+  }
+}
