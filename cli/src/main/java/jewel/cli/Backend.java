@@ -1,45 +1,33 @@
-package jewel.node.cli;
+package jewel.cli;
 
 import java.nio.file.Path;
-import jewel.node.client.ClusterClient;
 import jewel.api.JewelClient;
-import jewel.node.client.Launcher;
-import jewel.node.client.ProcessLauncher;
-import org.slf4j.LoggerFactory;
+import jewel.cli.launch.Launcher;
+import jewel.cli.launch.ProcessLauncher;
 
 /**
- * Where the commands get their cluster from. The production backend joins the real
- * cluster and starts real JVMs; tests hand the commands fakes instead.
+ * Where the commands get their cluster from. The one-shot command line's backend is HTTP
+ * ({@link #http()}); the shell's is a client member of the cluster (the actors module's
+ * {@code jewel.node.ShellMain}); tests hand the commands fakes.
  */
 public interface Backend {
 
   /**
-   * Joins the cluster of {@code home} as a client. Takes a couple of seconds; throws
-   * {@link jewel.api.JewelException} with one line when no cluster is running.
+   * A client of the cluster of {@code home}; throws {@link jewel.api.JewelException} with one
+   * line when no node answers.
+   *
+   * @param api the base URL of a node's HTTP API that {@code --api} or {@code JEWEL_API} named,
+   *     or null to find a node of {@code home}; a backend that does not speak HTTP ignores it
    */
-  JewelClient connect(Path home, int seedPort);
+  JewelClient connect(Path home, int seedPort, String api);
 
   /** Starts and stops the node JVMs of {@code home}; cheap, contacts nothing. */
-  Launcher launcher(Path home, int seedPort);
+  default Launcher launcher(Path home, int seedPort) {
+    return new ProcessLauncher(home, seedPort);
+  }
 
-  /** The real thing: {@link ClusterClient} and {@link ProcessLauncher}. */
-  static Backend production() {
-    return new Backend() {
-      @Override
-      public JewelClient connect(Path home, int seedPort) {
-        // The client node's logs go to HOME/client.log (logback-cli.xml), never to the
-        // person's terminal; logging starts here, on one thread, before Pekko's threads log.
-        if (System.getProperty("jewel.log.file") == null) {
-          System.setProperty("jewel.log.file", home.resolve("client.log").toString());
-        }
-        LoggerFactory.getILoggerFactory();
-        return ClusterClient.connect(home, seedPort);
-      }
-
-      @Override
-      public Launcher launcher(Path home, int seedPort) {
-        return new ProcessLauncher(home, seedPort);
-      }
-    };
+  /** The one-shot command line's: HTTP requests to a running node, no JVM joins the cluster. */
+  static Backend http() {
+    return (home, seedPort, api) -> api != null ? HttpJewelClient.at(api) : HttpJewelClient.forHome(home);
   }
 }

@@ -1,4 +1,4 @@
-package jewel.node.cli;
+package jewel.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package jewel.node.cli;
+package jewel.cli;
 
+import jewel.api.ByteRange;
 import jewel.api.Progress;
 import jewel.api.DefaultSchemes;
 import java.io.IOException;
@@ -89,7 +90,12 @@ final class FileCommands {
         if (spec == null && !params.isEmpty()) {
           spec = Inputs.override(client.settings().clusterDefault(), params);
         }
-        result = client.store(local, name, spec, replace, pin, Progress.NONE);
+        Progress progress = ProgressLine.forTransfer(session(), sizeOf(local), json);
+        try {
+          result = client.store(local, name, spec, replace, pin, progress);
+        } finally {
+          ProgressLine.finish(progress);
+        }
       } else {
         PeerId peer = Inputs.peer(from);
         String problem = FileName.problem(path);
@@ -106,6 +112,14 @@ final class FileCommands {
         result = client.storeFrom(peer, path, name, spec, replace, pin);
       }
       print(out(), result);
+    }
+
+    private static long sizeOf(Path file) {
+      try {
+        return Files.size(file);
+      } catch (IOException e) {
+        throw new JewelException("cannot read " + file + ": " + e.getMessage());
+      }
     }
 
     private void print(PrintWriter out, StoreResult r) {
@@ -144,11 +158,26 @@ final class FileCommands {
     @Option(names = {"-f", "--force"}, description = "overwrite an existing output file")
     private boolean force;
 
+    @Option(names = "--range", paramLabel = "START-END",
+        description = "only bytes START to END (both included, from 0), like 0-1023")
+    private String range;
+
     @Override
     protected void run() throws IOException {
       FileName file = Inputs.fileName(name);
       if (to != null && output != null) {
         throw usage("use either -o PATH or --to PEER, not both");
+      }
+      ByteRange bytes = null;
+      if (range != null) {
+        if (to != null) {
+          throw usage("--range writes a local file: use it with -o PATH, not --to PEER");
+        }
+        try {
+          bytes = ByteRange.parse(range);
+        } catch (IllegalArgumentException e) {
+          throw usage(e.getMessage());
+        }
       }
       if (to != null) {
         PeerId peer = Inputs.peer(to);
@@ -179,8 +208,11 @@ final class FileCommands {
       // half file and never clobbers what was there.
       Path partial = folder.resolve("." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".part");
       FileEntry e;
+      JewelClient client = client();
+      // The total is known only once the node answers: the line starts then, if it is long.
+      Progress progress = ProgressLine.whenKnown(session());
       try {
-        e = client().get(file, partial, null, Progress.NONE);
+        e = client.get(file, partial, bytes, progress);
         try {
           if (force) {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -191,7 +223,14 @@ final class FileCommands {
           throw new JewelException(shown + " already exists: use --force to overwrite it, or -o another path");
         }
       } finally {
+        ProgressLine.finish(progress);
         Files.deleteIfExists(partial);
+      }
+      if (bytes != null) {
+        long written = Files.size(target);
+        out().println("got bytes " + bytes.start() + "-" + (bytes.start() + written - 1) + " of " + Format.safe(file.value())
+            + " -> " + Format.safe(shown) + " (" + Format.size(written) + " of " + Format.size(e.size()) + ")");
+        return;
       }
       out().println("got " + Format.safe(file.value()) + " -> " + Format.safe(shown)
           + " (" + Format.size(e.size()) + ", SHA-256 verified)");

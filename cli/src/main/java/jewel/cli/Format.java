@@ -1,4 +1,4 @@
-package jewel.node.cli;
+package jewel.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package jewel.node.cli;
+package jewel.cli;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +8,9 @@ import jewel.api.JewelException;
 import jewel.api.FileName;
 import jewel.api.PeerId;
 import jewel.api.SchemeSpec;
+import jewel.schemes.SchemeCatalog;
 import jewel.schemes.SchemeDefaults;
-import jewel.schemes.Schemes;
-import jewel.schemes.StorageScheme;
+import jewel.schemes.SchemeRules;
 
 /**
  * Checks of what a person typed, done before anything contacts the cluster. Each failure
@@ -18,7 +18,7 @@ import jewel.schemes.StorageScheme;
  */
 public final class Inputs {
   public static final int MAX_NODES = 100;
-  private static final Schemes CATALOG = new Schemes(SchemeDefaults.STANDARD);
+  private static final SchemeCatalog CATALOG = new SchemeCatalog(SchemeDefaults.STANDARD);
 
   private Inputs() {}
 
@@ -104,7 +104,7 @@ public final class Inputs {
   }
 
   /** The schemes this build knows, by id, in order. */
-  public static List<StorageScheme> schemes() {
+  public static List<SchemeRules> schemes() {
     return CATALOG.all();
   }
 

@@ -1,4 +1,4 @@
-package jewel.node.cli;
+package jewel.cli;
 
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -72,6 +72,13 @@ public final class JewelCli implements Callable<Integer> {
   private Integer port;
 
   @Option(
+      names = "--api",
+      paramLabel = "URL",
+      scope = ScopeType.INHERIT,
+      description = "a node's HTTP API, like http://127.0.0.1:26521 (env JEWEL_API; default: a running node of --home)")
+  private String api;
+
+  @Option(
       names = {"-h", "--help"},
       usageHelp = true,
       scope = ScopeType.INHERIT,
@@ -98,25 +105,29 @@ public final class JewelCli implements Callable<Integer> {
     return port;
   }
 
+  String apiOption() {
+    return api;
+  }
+
   @Override
   public Integer call() {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: jewel help)");
   }
 
   public static void main(String[] args) {
-    // stdout and stderr are for people and scripts: this JVM logs to a file.
-    if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "logback-cli.xml");
-    }
+    main(Backend.http(), args);
+  }
+
+  /** Runs one command line on the process's terminal or pipes with {@code backend}, and exits. */
+  public static void main(Backend backend, String[] args) {
     boolean terminal = System.console() != null;
     PrintWriter out =
         new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true);
     PrintWriter err =
         new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    Session session =
-        new Session(Backend.production(), System.getenv(), Path.of(""), in, out, err, terminal);
-    // Ctrl-C or a kill: still leave the cluster cleanly.
+    Session session = new Session(backend, System.getenv(), Path.of(""), in, out, err, terminal);
+    // Ctrl-C or a kill: still close the client (the shell leaves the cluster cleanly).
     Runtime.getRuntime().addShutdownHook(new Thread(session::close, "jewel-cli-shutdown"));
     int code = run(session, args);
     out.flush();
@@ -124,7 +135,7 @@ public final class JewelCli implements Callable<Integer> {
     System.exit(code);
   }
 
-  /** Runs one command line and closes the session (leaving the cluster if it joined). */
+  /** Runs one command line and closes the session (the shell's client leaves the cluster). */
   public static int run(Session session, String... args) {
     try {
       return commandLine(session, false).execute(args);

@@ -1,9 +1,9 @@
-package jewel.node.cli;
+package jewel.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import jewel.api.JewelClient;
-import jewel.node.client.Launcher;
+import jewel.cli.launch.Launcher;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -19,7 +19,7 @@ public abstract class JewelCommand implements Callable<Integer> {
   @Override
   public final Integer call() throws Exception {
     JewelCli root = root();
-    root.session().locate(root.homeOption(), root.portOption());
+    root.session().locate(root.homeOption(), root.portOption(), root.apiOption());
     int code = execute();
     out().flush();
     return code;

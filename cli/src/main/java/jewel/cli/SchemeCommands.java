@@ -1,4 +1,4 @@
-package jewel.node.cli;
+package jewel.cli;
 
 import jewel.api.DefaultSchemes;
 import java.util.List;
@@ -7,7 +7,7 @@ import java.util.TreeMap;
 import jewel.api.JewelException;
 import jewel.api.PeerId;
 import jewel.api.SchemeSpec;
-import jewel.schemes.StorageScheme;
+import jewel.schemes.SchemeRules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -21,7 +21,7 @@ final class SchemeCommands {
     protected void run() {
       // From this build's catalog: no cluster needed.
       Format.Table t = new Format.Table("SCHEME", "STORES", "PARAMETERS", "D", "SURVIVES");
-      for (StorageScheme s : Inputs.schemes()) {
+      for (SchemeRules s : Inputs.schemes()) {
         t.row(s.id(), s.summary(), s.parameters(), s.redundancyFormula(), s.survivesFormula());
       }
       t.print(out());

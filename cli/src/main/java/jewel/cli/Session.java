@@ -1,4 +1,4 @@
-package jewel.node.cli;
+package jewel.cli;
 
 import java.io.BufferedReader;
 import java.io.PrintWriter;
@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
-import jewel.node.client.Launcher;
+import jewel.cli.launch.Launcher;
 
 /**
  * What the commands of one process share: where to write, the home and port, and the
@@ -27,6 +27,7 @@ public final class Session implements AutoCloseable {
 
   private Path home;
   private int port;
+  private String api;
   private boolean fixed;
   private boolean inShell;
   private volatile boolean quit;
@@ -58,18 +59,20 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * Sets the home and port from the options of the command line ({@code null}: not given),
-   * falling back to {@code JEWEL_HOME}/{@code JEWEL_PORT} and the defaults. In the shell
+   * Sets the home, port and API URL from the options of the command line ({@code null}: not
+   * given), falling back to {@code JEWEL_HOME}/{@code JEWEL_PORT}/{@code JEWEL_API} and the defaults. In the shell
    * they were fixed when it started, and giving them again is an error.
    */
-  void locate(String homeOption, Integer portOption) {
+  void locate(String homeOption, Integer portOption, String apiOption) {
     if (fixed) {
-      if (homeOption != null || portOption != null) {
+      if (homeOption != null || portOption != null || apiOption != null) {
         throw new JewelException(
-            "--home and --port are set when the shell starts (here: " + home + ", port " + port + ")");
+            "--home and --port are set when the shell starts (here: " + home + ", port " + port + "), and so is --api");
       }
       return;
     }
+    String a = apiOption != null ? apiOption : env.getOrDefault("JEWEL_API", "").trim();
+    api = a.isEmpty() ? null : a;
     String h = homeOption != null ? homeOption : env.getOrDefault("JEWEL_HOME", "");
     if (h.isBlank()) {
       h = DEFAULT_HOME;
@@ -103,6 +106,11 @@ public final class Session implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The node's base URL that {@code --api} or {@code JEWEL_API} named, or null: find one in the home. */
+  public String api() {
+    return api;
   }
 
   public Path cwd() {
@@ -158,7 +166,7 @@ public final class Session implements AutoCloseable {
       throw new JewelException("this session is closed");
     }
     if (client == null) {
-      client = backend.connect(home, port);
+      client = backend.connect(home, port, api);
       if (client == null) {
         throw new JewelException("could not connect to the cluster at " + home + " (port " + port + ")");
       }
@@ -171,7 +179,7 @@ public final class Session implements AutoCloseable {
     return client;
   }
 
-  /** Leaves the cluster (if joined); the next command that needs it connects again. */
+  /** Lets go of the client (the shell leaves the cluster); the next command that needs it connects again. */
   public synchronized void disconnect() {
     JewelClient c = client;
     client = null;

@@ -1,4 +1,4 @@
-package jewel.node.cli;
+package jewel.cli;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -20,7 +20,7 @@ import jewel.api.JewelClient;
 import jewel.api.NodeStatus;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
-import jewel.schemes.StorageScheme;
+import jewel.schemes.SchemeRules;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
@@ -158,7 +158,7 @@ final class ShellCompleter implements Completer, AutoCloseable {
       files.get().forEach(f -> result.add(new Choice(f, true)));
     }
     if (label.contains("ID")) {
-      for (StorageScheme s : Inputs.schemes()) {
+      for (SchemeRules s : Inputs.schemes()) {
         result.add(new Choice(s.id(), true));
       }
     }

@@ -1,13 +1,13 @@
 /**
  * The command line ({@code ./jewel COMMAND}) and the interactive shell ({@code ./jewel shell}).
  *
- * <p>One picocli command tree serves both. {@link jewel.node.cli.JewelCli} is the root (global
+ * <p>One picocli command tree serves both. {@link jewel.cli.JewelCli} is the root (global
  * {@code --home}/{@code --port}, inherited by every command); each command is a
- * {@link jewel.node.cli.JewelCommand}, which finds the process's {@link jewel.node.cli.Session}
+ * {@link jewel.cli.JewelCommand}, which finds the process's {@link jewel.cli.Session}
  * through the root at any depth of the tree. The session holds where output goes, the home and
  * port, and the cluster client: the one-shot CLI connects only when a command calls
  * {@code client()}, the shell keeps one client for all its commands. Clients and launchers come
- * from a {@link jewel.node.cli.Backend}, so tests run every command against fakes.
+ * from a {@link jewel.cli.Backend}, so tests run every command against fakes.
  *
  * <p>Adding a command: a {@code JewelCommand} subclass listed in {@code JewelCli}'s
  * {@code subcommands}. Commands that need no cluster ({@code split}, {@code join},
@@ -17,4 +17,4 @@
  * shell completes them. Failures a person can act on are a {@code JewelException} with one line;
  * bad usage is a picocli {@code ParameterException} (exit status 2).
  */
-package jewel.node.cli;
+package jewel.cli;

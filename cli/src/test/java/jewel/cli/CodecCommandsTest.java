@@ -1,6 +1,6 @@
-package jewel.node.cli;
+package jewel.cli;
 
-import static jewel.node.cli.JewelCliTest.failsWith;
+import static jewel.cli.JewelCliTest.failsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package jewel.node.cli;
+package jewel.cli;
 
 import jewel.api.PinView;
 import jewel.api.ByteRange;
@@ -28,7 +28,7 @@ import java.util.TreeSet;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
-import jewel.node.client.Launcher;
+import jewel.cli.launch.Launcher;
 import jewel.api.NodeStatus;
 import jewel.api.SchemeInfo;
 import jewel.api.StoreResult;
@@ -66,7 +66,7 @@ final class Fakes {
     }
   }
 
-  static final class Backend implements jewel.node.cli.Backend {
+  static final class Backend implements jewel.cli.Backend {
     final Client client = new Client();
     final Launcher launcher = new Launcher();
     int connects;
@@ -76,7 +76,7 @@ final class Fakes {
     Map<String, String> env = Map.of();
 
     @Override
-    public JewelClient connect(Path home, int seedPort) {
+    public JewelClient connect(Path home, int seedPort, String api) {
       connects++;
       lastHome = home;
       lastPort = seedPort;
@@ -88,7 +88,7 @@ final class Fakes {
     }
 
     @Override
-    public jewel.node.client.Launcher launcher(Path home, int seedPort) {
+    public jewel.cli.launch.Launcher launcher(Path home, int seedPort) {
       lastHome = home;
       lastPort = seedPort;
       return launcher;
@@ -342,7 +342,7 @@ final class Fakes {
     }
   }
 
-  static final class Launcher implements jewel.node.client.Launcher {
+  static final class Launcher implements jewel.cli.launch.Launcher {
     final List<String> calls = new ArrayList<>();
     final Set<String> nodes = new TreeSet<>(List.of("seed", "peer-1", "peer-2", "peer-3"));
 

@@ -1,4 +1,4 @@
-package jewel.node.cli;
+package jewel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

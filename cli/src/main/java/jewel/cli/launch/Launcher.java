@@ -1,4 +1,4 @@
-package jewel.node.client;
+package jewel.cli.launch;
 
 import java.util.List;
 import jewel.api.PeerId;

@@ -1,4 +1,4 @@
-package jewel.node.client;
+package jewel.cli.launch;
 
 import jewel.api.JewelException;
 
@@ -14,14 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import jewel.node.NodeMain;
 import jewel.api.PeerId;
 
 /**
  * Runs the nodes of one home folder as background JVMs on this machine: the seed on the
- * home's port, {@code peer-i} on port + i. Each node has its folder {@code HOME/NAME/}
- * with {@code disk/}, a {@code pid} file, a {@code port} file, its log {@code node.log},
- * and a {@code ready} file the node writes once it is Up in the cluster.
+ * home's port, {@code peer-i} on port + i, and each node's HTTP API on its port + 1000. Each
+ * node has its folder {@code HOME/NAME/} with {@code disk/}, a {@code pid} file, a {@code port}
+ * file, its log {@code node.log}, a {@code ready} file the node writes once it is Up in the
+ * cluster, and an {@code api} file with its API's base URL once that is bound.
+ *
+ * <p>The nodes run from the node jar ({@code actors/target/jewel.jar}), not from this
+ * process's class path: the command line runs from its own jar without Pekko. The
+ * {@code jewel} script names it with {@code -Djewel.node.jar}.
  */
 public final class ProcessLauncher implements Launcher {
   /**
@@ -32,6 +36,11 @@ public final class ProcessLauncher implements Launcher {
   public static final String DEFAULT_NODE_OPTS = "-Xmx256m -XX:+UseSerialGC";
 
   public static final String SEED = "seed";
+  /** A node's HTTP API listens on its cluster port + this (seed 26520 when the seed is 25520). */
+  public static final int API_PORT_OFFSET = 1000;
+  /** The system property that names the node jar (or a class path) the nodes run from. */
+  public static final String NODE_JAR_PROPERTY = "jewel.node.jar";
+  private static final String NODE_MAIN = "jewel.node.NodeMain";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path home;
@@ -46,23 +55,24 @@ public final class ProcessLauncher implements Launcher {
   public List<String> up(int peers) {
     // Every port first, so that a taken one stops `up` before it starts anything.
     if (!isRunning(SEED)) {
-      checkPortFree(SEED, seedPort);
+      checkPortsFree(SEED, seedPort);
     }
     for (int i = 1; i <= peers; i++) {
       if (!isRunning("peer-" + i)) {
-        checkPortFree("peer-" + i, seedPort + i);
+        checkPortsFree("peer-" + i, seedPort + i);
       }
     }
+    Path jar = nodeJar();
     List<String> started = new ArrayList<>();
     if (!isRunning(SEED)) {
-      start(SEED, seedPort, true);
+      start(jar, SEED, seedPort, true);
       started.add(SEED);
       awaitReady(List.of(SEED));
     }
     for (int i = 1; i <= peers; i++) {
       String name = "peer-" + i;
       if (!isRunning(name)) {
-        start(name, seedPort + i, false);
+        start(jar, name, seedPort + i, false);
         started.add(name);
       }
     }
@@ -102,12 +112,13 @@ public final class ProcessLauncher implements Launcher {
     int next = knownNodes().stream().filter(n -> n.startsWith("peer-"))
         .mapToInt(n -> Integer.parseInt(n.substring(5))).max().orElse(0) + 1;
     for (int i = 0; i < count; i++) {
-      checkPortFree("peer-" + (next + i), seedPort + next + i);
+      checkPortsFree("peer-" + (next + i), seedPort + next + i);
     }
+    Path jar = nodeJar();
     List<String> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String name = "peer-" + (next + i);
-      start(name, seedPort + next + i, false);
+      start(jar, name, seedPort + next + i, false);
       started.add(name);
     }
     awaitReady(started);
@@ -137,7 +148,9 @@ public final class ProcessLauncher implements Launcher {
       // it would start, but could not join until the seed is back
       throw new JewelException("the seed is not running: revive seed first");
     }
-    start(name, port(name), name.equals(SEED));
+    int port = port(name);
+    checkPortsFree(name, port);
+    start(nodeJar(), name, port, name.equals(SEED));
     awaitReady(List.of(name));
   }
 
@@ -182,7 +195,7 @@ public final class ProcessLauncher implements Launcher {
 
   /** A pid file may outlive its JVM and the pid be reused: check it is one of ours. */
   private static boolean isNode(ProcessHandle p) {
-    return p.isAlive() && p.info().commandLine().map(c -> c.contains(NodeMain.class.getName())).orElse(true);
+    return p.isAlive() && p.info().commandLine().map(c -> c.contains(NODE_MAIN)).orElse(true);
   }
 
   private Optional<Long> pid(String name) {
@@ -202,13 +215,14 @@ public final class ProcessLauncher implements Launcher {
     }
   }
 
-  private void start(String name, int port, boolean seed) {
+  private void start(Path jar, String name, int port, boolean seed) {
     Path dir = home.resolve(name);
-    checkPortFree(name, port);
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("port"), Integer.toString(port));
       Files.deleteIfExists(dir.resolve("ready"));
+      // A killed node's URL would send clients to a port nobody serves until it binds again.
+      Files.deleteIfExists(dir.resolve("api"));
       List<String> seeds = new ArrayList<>();
       if (seed) {
         // A revived seed must rejoin the peers that kept running, never found a cluster of
@@ -228,13 +242,14 @@ public final class ProcessLauncher implements Launcher {
       String opts = System.getenv().getOrDefault("JEWEL_NODE_OPTS", DEFAULT_NODE_OPTS);
       cmd.addAll(List.of(opts.trim().split("\\s+")));
       cmd.add("-cp");
-      cmd.add(System.getProperty("java.class.path"));
+      cmd.add(jar.toString());
       cmd.add("-Djewel.home=" + home);
       cmd.add("-Djewel.node.name=" + name);
       cmd.add("-Djewel.node.roles=" + (seed ? "registry" : "peer"));
       cmd.add("-Djewel.node.port=" + port);
+      cmd.add("-Djewel.api.port=" + (port + API_PORT_OFFSET));
       cmd.add("-Djewel.seed-nodes=" + String.join(",", seeds));
-      cmd.add(NodeMain.class.getName());
+      cmd.add(NODE_MAIN);
       ProcessBuilder pb = new ProcessBuilder(cmd)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectErrorStream(true)
@@ -246,14 +261,53 @@ public final class ProcessLauncher implements Launcher {
     }
   }
 
-  private static void checkPortFree(String name, int port) {
+  /** The node's cluster port and its API port, or one line naming the one that is taken. */
+  private static void checkPortsFree(String name, int port) {
+    checkPortFree(port, name);
+    checkPortFree(port + API_PORT_OFFSET, name + "'s HTTP API");
+  }
+
+  private static void checkPortFree(int port, String what) {
+    if (port > 65535) {
+      throw new JewelException("port " + port + " for " + what + " is above 65535: run this cluster on lower ports (--port)");
+    }
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress("127.0.0.1", port));
     } catch (IOException e) {
-      throw new JewelException("port " + port + " for " + name + " is in use by another program: stop it,"
+      throw new JewelException("port " + port + " for " + what + " is in use by another program: stop it,"
           + " or run this cluster on other ports (--port)");
     }
+  }
+
+  /**
+   * The node jar: {@code -Djewel.node.jar} (the {@code jewel} script sets it), else
+   * {@code actors/target/jewel.jar} of the repository this code was built in
+   * ({@code cli/target/jewel-cli.jar} or {@code cli/target/classes}, three folders down).
+   */
+  static Path nodeJar() {
+    String named = System.getProperty(NODE_JAR_PROPERTY);
+    if (named != null && !named.isBlank()) {
+      // A class path (the shell passes its own) is taken as it is.
+      if (named.contains(File.pathSeparator) || Files.exists(Path.of(named))) {
+        return Path.of(named);
+      }
+      throw new JewelException("the node jar " + named + " (-D" + NODE_JAR_PROPERTY + ") does not exist:"
+          + " build it with mvn -pl actors -am package");
+    }
+    Path guess = null;
+    try {
+      Path here = Path.of(ProcessLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path repository = here.toAbsolutePath().getParent().getParent().getParent();
+      guess = repository.resolve("actors").resolve("target").resolve("jewel.jar");
+    } catch (Exception e) {
+      // No location to guess from: the message below says what to do.
+    }
+    if (guess != null && Files.exists(guess)) {
+      return guess;
+    }
+    throw new JewelException("cannot find the node jar" + (guess == null ? "" : " (" + guess + ")")
+        + ": build it with mvn -pl actors -am package, or name it with -D" + NODE_JAR_PROPERTY + "=PATH");
   }
 
   private void awaitReady(List<String> names) {

@@ -1,4 +1,4 @@
-package jewel.node.client;
+package jewel.cli.launch;
 
 import jewel.api.JewelException;
 
