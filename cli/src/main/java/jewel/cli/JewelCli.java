@@ -8,6 +8,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import jewel.api.JewelException;
 import picocli.CommandLine;
@@ -27,7 +28,14 @@ import picocli.CommandLine.Spec;
     name = "jewel",
     description = "Jewel: store files across the peers of a Pekko cluster.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {
+    footer = {
+      "",
+      "Exit status: 0 done, 1 failed (one line on stderr says why), 2 bad usage.",
+      "Start here: ./jewel start   (a seed and 5 peers, then the shell)",
+    })
+public final class JewelCli implements Callable<Integer> {
+  /** The commands, in the order help lists them. */
+  static final List<Class<? extends JewelCommand>> COMMANDS = List.of(
       LifecycleCommands.Start.class,
       LifecycleCommands.Up.class,
       LifecycleCommands.Down.class,
@@ -48,14 +56,7 @@ import picocli.CommandLine.Spec;
       PinCommands.Simulate.class,
       CodecCommands.Split.class, CodecCommands.Join.class,
       LifecycleCommands.OpenShell.class,
-      JewelCli.Help.class,
-    },
-    footer = {
-      "",
-      "Exit status: 0 done, 1 failed (one line on stderr says why), 2 bad usage.",
-      "Start here: ./jewel start   (a seed and 5 peers, then the shell)",
-    })
-public final class JewelCli implements Callable<Integer> {
+      JewelCli.Help.class);
 
   @Option(
       names = "--home",
@@ -138,7 +139,7 @@ public final class JewelCli implements Callable<Integer> {
   /** Runs one command line and closes the session (the shell's client leaves the cluster). */
   public static int run(Session session, String... args) {
     try {
-      return commandLine(session, false).execute(args);
+      return commandLine(session, false, commandWord(args)).execute(args);
     } finally {
       session.close();
     }
@@ -146,7 +147,22 @@ public final class JewelCli implements Callable<Integer> {
 
   /** The command tree writing to the session; the shell's adds {@code quit}/{@code exit}. */
   static CommandLine commandLine(Session session, boolean shell) {
+    return commandLine(session, shell, null);
+  }
+
+  /**
+   * The tree with only the command named {@code only} when that is one (picocli builds a
+   * command's model by reflection, a good part of a one-shot JVM's start), else with all.
+   */
+  static CommandLine commandLine(Session session, boolean shell, String only) {
     CommandLine cl = new CommandLine(new JewelCli(session));
+    boolean known = only != null && !only.equals("help")
+        && COMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(only));
+    for (Class<? extends JewelCommand> c : COMMANDS) {
+      if (!known || c.getAnnotation(Command.class).name().equals(only)) {
+        cl.addSubcommand(c);
+      }
+    }
     if (shell) {
       cl.addSubcommand("quit", new LifecycleCommands.Quit());
     }
@@ -188,6 +204,23 @@ public final class JewelCli implements Callable<Integer> {
           return where.getCommandSpec().exitCodeOnInvalidInput();
         });
     return cl;
+  }
+
+  /** The first word of {@code args} that is not a global option or its value, or null. */
+  static String commandWord(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--home") || a.equals("--port") || a.equals("--api")) {
+        i++;
+      } else if (a.startsWith("-")) {
+        if (!(a.startsWith("--home=") || a.startsWith("--port=") || a.startsWith("--api="))) {
+          return null;
+        }
+      } else {
+        return a;
+      }
+    }
+    return null;
   }
 
   /** One line for a failure: a {@link JewelException}'s message as is, anything else named. */
