@@ -13,26 +13,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import jewel.node.client.ProcessLauncher;
+import jewel.cli.launch.ProcessLauncher;
 
 /**
- * A cluster of real node JVMs under a temporary home, driven through the packaged CLI
- * exactly as a person would drive it ({@code java -jar jewel.jar --home H --port P ...}).
+ * A cluster of real node JVMs under a temporary home, driven through the packaged command line
+ * exactly as the {@code jewel} script drives it: one-shot commands with the thin HTTP client
+ * ({@code java -cp jewel-cli.jar -Djewel.node.jar=jewel.jar jewel.cli.JewelCli --home H --port P ...}),
+ * the shell with the node jar's {@code jewel.node.ShellMain}.
  * Closing it stops every node JVM it started, killing those that do not leave in time.
  */
 final class JewelCluster implements AutoCloseable {
   private final Path jar;
+  private final Path cliJar;
   final Path home;
   final int port;
 
   JewelCluster(Path home) throws IOException {
-    String jarPath = System.getProperty("jewel.jar", "../actors/target/jewel.jar");
-    this.jar = Path.of(jarPath).toAbsolutePath().normalize();
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException("the packaged jar is missing: " + jar + " (run mvn package first)");
-    }
+    this.jar = packaged("jewel.jar", "../actors/target/jewel.jar");
+    this.cliJar = packaged("jewel.cli.jar", "../cli/target/jewel-cli.jar");
     this.home = home;
     this.port = freePortRange(12);
+  }
+
+  private static Path packaged(String property, String fallback) {
+    Path path = Path.of(System.getProperty(property, fallback)).toAbsolutePath().normalize();
+    if (!Files.exists(path)) {
+      throw new IllegalStateException("the packaged jar is missing: " + path + " (run mvn package first)");
+    }
+    return path;
   }
 
   /** The outcome of one CLI command. */
@@ -52,18 +60,21 @@ final class JewelCluster implements AutoCloseable {
     return this;
   }
 
+  /** A one-shot command: HTTP requests to a running node (up, down, kill, ... start node JVMs). */
   Run cli(String... args) throws Exception {
-    return run("", args);
+    return run("", List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-cp", cliJar.toString(),
+        "-Djewel.node.jar=" + jar, "jewel.cli.JewelCli"), args);
   }
 
   /** Runs {@code script} (one command a line) in one shell session: one JVM, one join. */
   Run shell(String script) throws Exception {
-    return run(script, "shell");
+    return run(script, List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-cp", jar.toString(),
+        "jewel.node.ShellMain"), "shell");
   }
 
-  private Run run(String stdin, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-Xmx256m",
-        "-jar", jar.toString(), "--home", home.toString(), "--port", Integer.toString(port)));
+  private Run run(String stdin, List<String> java, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(java);
+    cmd.addAll(List.of("--home", home.toString(), "--port", Integer.toString(port)));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(home.getParent(), "out", ".txt");
     Path err = Files.createTempFile(home.getParent(), "err", ".txt");
@@ -139,24 +150,33 @@ final class JewelCluster implements AutoCloseable {
     return ProcessHandle.current().info().command().orElse("java");
   }
 
-  /** A port with {@code span} free ports after it: the seed takes the first, peers the next ones. */
+  /**
+   * A port with {@code span} free ports after it: the seed takes the first, peers the next ones;
+   * and the same span {@link ProcessLauncher#API_PORT_OFFSET} higher free too, for their HTTP APIs.
+   */
   private static int freePortRange(int span) throws IOException {
+    int offset = ProcessLauncher.API_PORT_OFFSET;
     for (int attempt = 0; attempt < 50; attempt++) {
-      // Below Linux's ephemeral range (32768 and up): an outgoing connection of a running
-      // node could otherwise take the port a peer added later needs.
-      int base = 20000 + (int) (Math.random() * (32768 - 20000 - span));
+      // Below Linux's ephemeral range (32768 and up), API ports included: an outgoing connection
+      // of a running node could otherwise take the port a peer added later needs.
+      int base = 20000 + (int) (Math.random() * (32768 - 20000 - offset - span));
       boolean free = true;
-      for (int i = 0; i < span && free; i++) {
-        try (ServerSocket s = new ServerSocket(base + i)) {
-          s.setReuseAddress(true);
-        } catch (IOException e) {
-          free = false;
-        }
+      for (int i = 0; i <= span && free; i++) {
+        free = isFree(base + i) && isFree(base + offset + i);
       }
       if (free) {
         return base;
       }
     }
-    throw new IOException("no free range of " + span + " ports");
+    throw new IOException("no free range of " + span + " ports (and their API ports)");
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket s = new ServerSocket(port)) {
+      s.setReuseAddress(true);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

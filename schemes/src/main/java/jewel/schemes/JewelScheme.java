@@ -46,23 +46,22 @@ import org.apache.pekko.util.ByteString;
  * a range read asks each jewel for the chunks of the segments that overlap the range only.
  */
 public final class JewelScheme implements StorageScheme {
-  public static final int MAX_JEWELS = 256;
-  /**
-   * A segment's n chunks must fit in this many bytes: a store keeps a few segments in flight
-   * and nodes run with small heaps. Without {@code chunk=}, the chunk size is lowered to fit.
-   */
-  public static final int MAX_SEGMENT_JEWEL_BYTES = 32 << 20;
+  public static final int MAX_JEWELS = JewelRules.MAX_JEWELS;
+  /** See {@link JewelRules#MAX_SEGMENT_JEWEL_BYTES}. */
+  public static final int MAX_SEGMENT_JEWEL_BYTES = JewelRules.MAX_SEGMENT_JEWEL_BYTES;
   /** How many jewels beyond k a read starts with, keeping the first k that deliver. */
   static final int HEDGE = 1;
 
   private final String id;
   private final boolean xor;
   private final SchemeDefaults defaults;
+  private final JewelRules rules;
 
   private JewelScheme(String id, boolean xor, SchemeDefaults defaults) {
     this.id = id;
     this.xor = xor;
     this.defaults = defaults;
+    this.rules = xor ? JewelRules.parity() : JewelRules.reedSolomon();
   }
 
   /** k shards and their XOR, in segments of k × {@code defaults.chunkSize()} bytes. */
@@ -81,72 +80,41 @@ public final class JewelScheme implements StorageScheme {
 
   @Override
   public String summary() {
-    return xor ? "k shards + 1 XOR parity shard, on k+1 peers" : "n jewels on n peers, any k rebuild the file";
+    return rules.summary();
   }
 
   @Override
   public String parameters() {
-    return xor
-        ? "k: data shards, 1.." + (MAX_JEWELS - 1) + " (default jewel.schemes.k)" + Params.PLACEMENT
-        : "k <= n <= " + MAX_JEWELS + ", codec=" + String.join("|", Codecs.names()) + ", chunk=BYTES (jewel.schemes.*)"
-            + Params.PLACEMENT;
+    return rules.parameters();
   }
 
   @Override
   public String redundancyFormula() {
-    return xor ? "(k+1)/k" : "n/k";
+    return rules.redundancyFormula();
   }
 
   @Override
   public String survivesFormula() {
-    return xor ? "1 peer loss" : "n-k peer losses";
+    return rules.survivesFormula();
+  }
+
+  @Override
+  public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
+    return rules.normalize(spec, defaults);
+  }
+
+  @Override
+  public int peersNeeded(SchemeSpec normalized) {
+    return rules.peersNeeded(normalized);
   }
 
   private String noun() {
     return xor ? "shard" : "jewel";
   }
 
-  @Override
-  public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults given) {
-    if (xor) {
-      Params.allowOnly(spec, Set.of("k", "placement"));
-      int k = spec.intParam("k", given.k());
-      Params.check(k >= 1 && k < MAX_JEWELS, "parity needs 1 <= k <= " + (MAX_JEWELS - 1) + ", got k=" + k);
-      return Params.withPlacement(spec, SchemeSpec.of(id).with("k", Integer.toString(k)));
-    }
-    Params.allowOnly(spec, Set.of("k", "n", "codec", "chunk", "placement"));
-    int k = spec.intParam("k", given.k());
-    int n = spec.intParam("n", given.n());
-    String shown = "reedsolomon k=" + k + " n=" + n;
-    Params.check(k >= 1, "reedsolomon needs k >= 1, got k=" + k);
-    Params.check(n >= k, "reedsolomon needs n >= k (n jewels, any k rebuild), got k=" + k + " n=" + n);
-    Params.check(n <= MAX_JEWELS, "reedsolomon needs n <= " + MAX_JEWELS + ", got n=" + n);
-    String codec = spec.params().getOrDefault("codec", given.codec());
-    Codecs.checkName(codec);
-    try {
-      Codecs.reedSolomon(codec, k, n - k);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(shown + ": " + e.getMessage());
-    }
-    int chunk = spec.intParam("chunk", chunkFor(given.chunkSize(), n));
-    Params.check(chunk >= 1, "reedsolomon needs chunk >= 1 byte, got chunk=" + chunk);
-    Params.check((long) n * chunk <= MAX_SEGMENT_JEWEL_BYTES,
-        shown + " with chunk=" + chunk + " holds n × chunk = " + ((long) n * chunk) + " bytes per segment in memory;"
-            + " keep it at most " + MAX_SEGMENT_JEWEL_BYTES + " (lower chunk)");
-    return Params.withPlacement(spec, SchemeSpec.of(id).with("k", Integer.toString(k)).with("n", Integer.toString(n))
-        .with("codec", codec).with("chunk", Integer.toString(chunk)));
-  }
-
   /** The configured chunk size, lowered if n chunks of it would not fit the segment budget. */
   static int chunkFor(int configured, int n) {
-    return Math.max(1, Math.min(configured, MAX_SEGMENT_JEWEL_BYTES / n));
-  }
-
-  /** Every jewel on its own peer: that is what lets n−k of them go. */
-  @Override
-  public int peersNeeded(SchemeSpec normalized) {
-    int k = normalized.intParam("k", 1);
-    return xor ? k + 1 : normalized.intParam("n", k);
+    return JewelRules.chunkFor(configured, n);
   }
 
   @Override

@@ -33,22 +33,22 @@ import org.apache.pekko.util.ByteString;
  * part way, carries on from the same offset with the next.
  */
 public final class ReplicationScheme implements StorageScheme {
-  public static final int MAX_COPIES = 255;
+  public static final int MAX_COPIES = ReplicationRules.MAX_COPIES;
 
   private final String id;
-  private final boolean single;
+  private final ReplicationRules rules;
 
-  private ReplicationScheme(String id, boolean single) {
+  private ReplicationScheme(String id, ReplicationRules rules) {
     this.id = id;
-    this.single = single;
+    this.rules = rules;
   }
 
   public static ReplicationScheme hosting() {
-    return new ReplicationScheme("hosting", true);
+    return new ReplicationScheme("hosting", ReplicationRules.hosting());
   }
 
   public static ReplicationScheme naive() {
-    return new ReplicationScheme("naive", false);
+    return new ReplicationScheme("naive", ReplicationRules.naive());
   }
 
   @Override
@@ -58,38 +58,32 @@ public final class ReplicationScheme implements StorageScheme {
 
   @Override
   public String summary() {
-    return single ? "the whole file on one peer" : "the whole file on n distinct peers";
+    return rules.summary();
   }
 
   @Override
   public String parameters() {
-    return single ? Params.PLACEMENT.substring(2) : "n: copies, 1.." + MAX_COPIES + " (default jewel.schemes.copies)" + Params.PLACEMENT;
+    return rules.parameters();
   }
 
   @Override
   public String redundancyFormula() {
-    return single ? "1" : "n";
+    return rules.redundancyFormula();
   }
 
   @Override
   public String survivesFormula() {
-    return single ? "0 peer losses" : "n-1 peer losses";
+    return rules.survivesFormula();
   }
 
   @Override
   public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
-    Params.allowOnly(spec, single ? Set.of("placement") : Set.of("n", "placement"));
-    if (single) {
-      return Params.withPlacement(spec, SchemeSpec.of(id));
-    }
-    int n = spec.intParam("n", defaults.copies());
-    Params.check(n >= 1 && n <= MAX_COPIES, "naive needs 1 <= n <= " + MAX_COPIES + ", got n=" + n);
-    return Params.withPlacement(spec, SchemeSpec.of(id).with("n", Integer.toString(n)));
+    return rules.normalize(spec, defaults);
   }
 
   @Override
   public int peersNeeded(SchemeSpec normalized) {
-    return single ? 1 : normalized.intParam("n", 1);
+    return rules.peersNeeded(normalized);
   }
 
   @Override

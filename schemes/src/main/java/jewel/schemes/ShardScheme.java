@@ -46,25 +46,25 @@ import org.apache.pekko.util.ByteString;
  * part way. Shards outside the range are neither read nor needed.
  */
 public final class ShardScheme implements StorageScheme {
-  public static final int MAX_SHARDS = 256;
-  public static final int MAX_COPIES = 255;
+  public static final int MAX_SHARDS = ShardRules.MAX_SHARDS;
+  public static final int MAX_COPIES = ShardRules.MAX_COPIES;
   private static final String NOUN = "shard";
   private static final BlockId EMPTY = emptyId();
 
   private final String id;
-  private final boolean copies;
+  private final ShardRules rules;
 
-  private ShardScheme(String id, boolean copies) {
+  private ShardScheme(String id, ShardRules rules) {
     this.id = id;
-    this.copies = copies;
+    this.rules = rules;
   }
 
   public static ShardScheme shard() {
-    return new ShardScheme("shard", false);
+    return new ShardScheme("shard", ShardRules.shard());
   }
 
   public static ShardScheme shardShard() {
-    return new ShardScheme("shardshard", true);
+    return new ShardScheme("shardshard", ShardRules.shardShard());
   }
 
   @Override
@@ -74,48 +74,36 @@ public final class ShardScheme implements StorageScheme {
 
   @Override
   public String summary() {
-    return copies ? "k shards, each on m peers, striped round robin" : "k shards, striped round robin";
+    return rules.summary();
   }
 
   @Override
   public String parameters() {
-    return copies
-        ? "k: shards, m: copies of each (defaults jewel.schemes.k, .m)" + Params.PLACEMENT
-        : "k: shards, 1.." + MAX_SHARDS + " (default jewel.schemes.k)" + Params.PLACEMENT;
+    return rules.parameters();
   }
 
   @Override
   public String redundancyFormula() {
-    return copies ? "m" : "1";
+    return rules.redundancyFormula();
   }
 
   @Override
   public String survivesFormula() {
-    return copies ? "m-1 peer losses or more (ls shows)" : "0 peer losses";
+    return rules.survivesFormula();
   }
 
   @Override
   public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
-    Params.allowOnly(spec, copies ? Set.of("k", "m", "placement") : Set.of("k", "placement"));
-    int k = spec.intParam("k", defaults.k());
-    Params.check(k >= 1 && k <= MAX_SHARDS, id + " needs 1 <= k <= " + MAX_SHARDS + ", got k=" + k);
-    SchemeSpec normalized = SchemeSpec.of(id).with("k", Integer.toString(k));
-    if (copies) {
-      int m = spec.intParam("m", defaults.m());
-      Params.check(m >= 1 && m <= MAX_COPIES, id + " needs 1 <= m <= " + MAX_COPIES + ", got m=" + m);
-      normalized = normalized.with("m", Integer.toString(m));
-    }
-    return Params.withPlacement(spec, normalized);
+    return rules.normalize(spec, defaults);
   }
 
-  /** Every shard's first copy on its own peer, and each shard's copies on distinct peers. */
   @Override
   public int peersNeeded(SchemeSpec normalized) {
-    return Math.max(normalized.intParam("k", 1), copiesOf(normalized));
+    return rules.peersNeeded(normalized);
   }
 
   private int copiesOf(SchemeSpec normalized) {
-    return copies ? normalized.intParam("m", 1) : 1;
+    return rules.copiesOf(normalized);
   }
 
   /**

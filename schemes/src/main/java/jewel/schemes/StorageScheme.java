@@ -13,32 +13,10 @@ import org.apache.pekko.util.ByteString;
 /**
  * A way of turning a file into blocks on peers and back. The coordinator runs any scheme
  * through this interface: adding a scheme means adding an implementation and listing it
- * in {@link Schemes}, nothing else.
+ * in {@link Schemes}, nothing else. Its id, parameters and checks are its {@link SchemeRules},
+ * which live apart (in the codec module) so the command line checks a scheme without Pekko.
  */
-public interface StorageScheme {
-
-  String id();
-
-  /** One line for people: what it stores. */
-  String summary();
-
-  /** The parameters with their defaults and limits, e.g. {@code n=2 (copies, 1..255)}. */
-  String parameters();
-
-  /** The formula for D, bytes stored divided by file size. */
-  String redundancyFormula();
-
-  /** The formula for how many peer failures a file survives. */
-  String survivesFormula();
-
-  /**
-   * The spec with every parameter present (defaults filled in from {@code defaults}),
-   * or an {@link IllegalArgumentException} with one line that says what is wrong.
-   */
-  SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults);
-
-  /** How many distinct live peers a store with this (normalized) spec needs. */
-  int peersNeeded(SchemeSpec normalized);
+public interface StorageScheme extends SchemeRules {
 
   /** Encodes the job's content, fans blocks out to peers, and reports what was stored. */
   CompletionStage<Encoded> store(StoreJob job);

@@ -1,0 +1,339 @@
+package jewel.cli.launch;
+
+import jewel.api.JewelException;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import jewel.api.PeerId;
+
+/**
+ * Runs the nodes of one home folder as background JVMs on this machine: the seed on the
+ * home's port, {@code peer-i} on port + i, and each node's HTTP API on its port + 1000. Each
+ * node has its folder {@code HOME/NAME/} with {@code disk/}, a {@code pid} file, a {@code port}
+ * file, its log {@code node.log}, a {@code ready} file the node writes once it is Up in the
+ * cluster, and an {@code api} file with its API's base URL once that is bound.
+ *
+ * <p>The nodes run from the node jar ({@code actors/target/jewel.jar}), not from this
+ * process's class path: the command line runs from its own jar without Pekko. The
+ * {@code jewel} script names it with {@code -Djewel.node.jar}.
+ */
+public final class ProcessLauncher implements Launcher {
+  /**
+   * JVM options of a node unless {@code JEWEL_NODE_OPTS} says otherwise. A small heap, and
+   * the serial collector, which suits one: fewer threads and less CPU than G1 while many
+   * node JVMs share a few cores.
+   */
+  public static final String DEFAULT_NODE_OPTS = "-Xmx256m -XX:+UseSerialGC";
+
+  public static final String SEED = "seed";
+  /** A node's HTTP API listens on its cluster port + this (seed 26520 when the seed is 25520). */
+  public static final int API_PORT_OFFSET = 1000;
+  /** The system property that names the node jar (or a class path) the nodes run from. */
+  public static final String NODE_JAR_PROPERTY = "jewel.node.jar";
+  private static final String NODE_MAIN = "jewel.node.NodeMain";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Path home;
+  private final int seedPort;
+
+  public ProcessLauncher(Path home, int seedPort) {
+    this.home = home.toAbsolutePath().normalize();
+    this.seedPort = seedPort;
+  }
+
+  @Override
+  public List<String> up(int peers) {
+    // Every port first, so that a taken one stops `up` before it starts anything.
+    if (!isRunning(SEED)) {
+      checkPortsFree(SEED, seedPort);
+    }
+    for (int i = 1; i <= peers; i++) {
+      if (!isRunning("peer-" + i)) {
+        checkPortsFree("peer-" + i, seedPort + i);
+      }
+    }
+    Path jar = nodeJar();
+    List<String> started = new ArrayList<>();
+    if (!isRunning(SEED)) {
+      start(jar, SEED, seedPort, true);
+      started.add(SEED);
+      awaitReady(List.of(SEED));
+    }
+    for (int i = 1; i <= peers; i++) {
+      String name = "peer-" + i;
+      if (!isRunning(name)) {
+        start(jar, name, seedPort + i, false);
+        started.add(name);
+      }
+    }
+    awaitReady(started);
+    return started;
+  }
+
+  @Override
+  public List<String> down() {
+    List<String> stopped = new ArrayList<>();
+    List<String> running = new ArrayList<>(runningNodes());
+    // peers first, so that the seed sees them leave
+    running.sort((a, b) -> a.equals(SEED) ? 1 : b.equals(SEED) ? -1 : new PeerId(a).compareTo(new PeerId(b)));
+    for (String name : running) {
+      pid(name).flatMap(ProcessHandle::of).ifPresent(p -> {
+        p.destroy(); // SIGTERM: the node leaves the cluster and exits
+        stopped.add(name);
+      });
+    }
+    for (String name : stopped) {
+      pid(name).flatMap(ProcessHandle::of).ifPresent(p -> {
+        try {
+          p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          p.destroyForcibly();
+        }
+      });
+    }
+    return stopped;
+  }
+
+  @Override
+  public List<String> add(int count) {
+    if (!isRunning(SEED)) {
+      throw notRunning();
+    }
+    int next = knownNodes().stream().filter(n -> n.startsWith("peer-"))
+        .mapToInt(n -> Integer.parseInt(n.substring(5))).max().orElse(0) + 1;
+    for (int i = 0; i < count; i++) {
+      checkPortsFree("peer-" + (next + i), seedPort + next + i);
+    }
+    Path jar = nodeJar();
+    List<String> started = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String name = "peer-" + (next + i);
+      start(jar, name, seedPort + next + i, false);
+      started.add(name);
+    }
+    awaitReady(started);
+    return started;
+  }
+
+  @Override
+  public void kill(PeerId node) {
+    String name = known(node);
+    ProcessHandle p = pid(name).flatMap(ProcessHandle::of).filter(ProcessLauncher::isNode)
+        .orElseThrow(() -> new JewelException(name + " is not running (start it again with: revive " + name + ")"));
+    p.destroyForcibly(); // SIGKILL: a crash, no goodbye to the cluster
+    try {
+      p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new JewelException("could not kill " + name + " (pid " + p.pid() + ")");
+    }
+  }
+
+  @Override
+  public void revive(PeerId node) {
+    String name = known(node);
+    if (isRunning(name)) {
+      throw new JewelException(name + " is already running");
+    }
+    if (!name.equals(SEED) && !isRunning(SEED)) {
+      // it would start, but could not join until the seed is back
+      throw new JewelException("the seed is not running: revive seed first");
+    }
+    int port = port(name);
+    checkPortsFree(name, port);
+    start(nodeJar(), name, port, name.equals(SEED));
+    awaitReady(List.of(name));
+  }
+
+  @Override
+  public boolean running() {
+    return isRunning(SEED);
+  }
+
+  /** The names of the nodes this home has ever started, running or not. */
+  public List<String> knownNodes() {
+    if (!Files.isDirectory(home)) {
+      return List.of();
+    }
+    try (Stream<Path> dirs = Files.list(home)) {
+      return dirs.filter(d -> Files.exists(d.resolve("port"))).map(d -> d.getFileName().toString())
+          .sorted((a, b) -> new PeerId(a).compareTo(new PeerId(b))).toList();
+    } catch (IOException e) {
+      throw new JewelException("cannot read " + home + ": " + e.getMessage());
+    }
+  }
+
+  public List<String> runningNodes() {
+    return knownNodes().stream().filter(this::isRunning).toList();
+  }
+
+  private String known(PeerId node) {
+    String name = node.name();
+    if (!knownNodes().contains(name)) {
+      throw new JewelException("unknown peer '" + name + "' (nodes of " + home + ": "
+          + (knownNodes().isEmpty() ? "none" : String.join(", ", knownNodes())) + ")");
+    }
+    return name;
+  }
+
+  private JewelException notRunning() {
+    return new JewelException("no cluster is running at " + home + " (port " + seedPort + "): start one with ./jewel up");
+  }
+
+  private boolean isRunning(String name) {
+    return pid(name).flatMap(ProcessHandle::of).filter(ProcessLauncher::isNode).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** A pid file may outlive its JVM and the pid be reused: check it is one of ours. */
+  private static boolean isNode(ProcessHandle p) {
+    return p.isAlive() && p.info().commandLine().map(c -> c.contains(NODE_MAIN)).orElse(true);
+  }
+
+  private Optional<Long> pid(String name) {
+    try {
+      Path f = home.resolve(name).resolve("pid");
+      return Files.exists(f) ? Optional.of(Long.parseLong(Files.readString(f).trim())) : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private int port(String name) {
+    try {
+      return Integer.parseInt(Files.readString(home.resolve(name).resolve("port")).trim());
+    } catch (IOException | NumberFormatException e) {
+      throw new JewelException("cannot read the port of " + name + " in " + home.resolve(name));
+    }
+  }
+
+  private void start(Path jar, String name, int port, boolean seed) {
+    Path dir = home.resolve(name);
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("port"), Integer.toString(port));
+      Files.deleteIfExists(dir.resolve("ready"));
+      // A killed node's URL would send clients to a port nobody serves until it binds again.
+      Files.deleteIfExists(dir.resolve("api"));
+      List<String> seeds = new ArrayList<>();
+      if (seed) {
+        // A revived seed must rejoin the peers that kept running, never found a cluster of
+        // its own: listing only them (and not itself) makes it wait until one lets it in.
+        runningNodes().stream().filter(n -> !n.equals(SEED)).forEach(n -> seeds.add("127.0.0.1:" + port(n)));
+      }
+      if (seeds.isEmpty()) {
+        seeds.add("127.0.0.1:" + seedPort);
+      }
+      List<String> cmd = new ArrayList<>();
+      if (new File("/usr/bin/setsid").canExecute()) {
+        cmd.add("/usr/bin/setsid"); // its own session: closing the terminal does not kill the cluster
+      }
+      cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      cmd.add("--add-modules");
+      cmd.add("jdk.incubator.vector");
+      String opts = System.getenv().getOrDefault("JEWEL_NODE_OPTS", DEFAULT_NODE_OPTS);
+      cmd.addAll(List.of(opts.trim().split("\\s+")));
+      cmd.add("-cp");
+      cmd.add(jar.toString());
+      cmd.add("-Djewel.home=" + home);
+      cmd.add("-Djewel.node.name=" + name);
+      cmd.add("-Djewel.node.roles=" + (seed ? "registry" : "peer"));
+      cmd.add("-Djewel.node.port=" + port);
+      cmd.add("-Djewel.api.port=" + (port + API_PORT_OFFSET));
+      cmd.add("-Djewel.seed-nodes=" + String.join(",", seeds));
+      cmd.add(NODE_MAIN);
+      ProcessBuilder pb = new ProcessBuilder(cmd)
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile()));
+      Process p = pb.start();
+      Files.writeString(dir.resolve("pid"), Long.toString(p.pid()));
+    } catch (IOException e) {
+      throw new JewelException("could not start " + name + ": " + e.getMessage());
+    }
+  }
+
+  /** The node's cluster port and its API port, or one line naming the one that is taken. */
+  private static void checkPortsFree(String name, int port) {
+    checkPortFree(port, name);
+    checkPortFree(port + API_PORT_OFFSET, name + "'s HTTP API");
+  }
+
+  private static void checkPortFree(int port, String what) {
+    if (port > 65535) {
+      throw new JewelException("port " + port + " for " + what + " is above 65535: run this cluster on lower ports (--port)");
+    }
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("127.0.0.1", port));
+    } catch (IOException e) {
+      throw new JewelException("port " + port + " for " + what + " is in use by another program: stop it,"
+          + " or run this cluster on other ports (--port)");
+    }
+  }
+
+  /**
+   * The node jar: {@code -Djewel.node.jar} (the {@code jewel} script sets it), else
+   * {@code actors/target/jewel.jar} of the repository this code was built in
+   * ({@code cli/target/jewel-cli.jar} or {@code cli/target/classes}, three folders down).
+   */
+  static Path nodeJar() {
+    String named = System.getProperty(NODE_JAR_PROPERTY);
+    if (named != null && !named.isBlank()) {
+      // A class path (the shell passes its own) is taken as it is.
+      if (named.contains(File.pathSeparator) || Files.exists(Path.of(named))) {
+        return Path.of(named);
+      }
+      throw new JewelException("the node jar " + named + " (-D" + NODE_JAR_PROPERTY + ") does not exist:"
+          + " build it with mvn -pl actors -am package");
+    }
+    Path guess = null;
+    try {
+      Path here = Path.of(ProcessLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path repository = here.toAbsolutePath().getParent().getParent().getParent();
+      guess = repository.resolve("actors").resolve("target").resolve("jewel.jar");
+    } catch (Exception e) {
+      // No location to guess from: the message below says what to do.
+    }
+    if (guess != null && Files.exists(guess)) {
+      return guess;
+    }
+    throw new JewelException("cannot find the node jar" + (guess == null ? "" : " (" + guess + ")")
+        + ": build it with mvn -pl actors -am package, or name it with -D" + NODE_JAR_PROPERTY + "=PATH");
+  }
+
+  private void awaitReady(List<String> names) {
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    List<String> waiting = new ArrayList<>(names);
+    while (!waiting.isEmpty()) {
+      waiting.removeIf(n -> Files.exists(home.resolve(n).resolve("ready")));
+      for (String n : waiting) {
+        if (!isRunning(n)) {
+          throw new JewelException(n + " exited while starting: see " + home.resolve(n).resolve("node.log"));
+        }
+      }
+      if (waiting.isEmpty()) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new JewelException(String.join(", ", waiting) + " did not come up within " + START_TIMEOUT.toSeconds()
+            + " s: see " + home.resolve(waiting.get(0)).resolve("node.log"));
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new JewelException("interrupted while waiting for " + String.join(", ", waiting));
+      }
+    }
+  }
+
+}

@@ -1,0 +1,390 @@
+package jewel.cli;
+
+import jewel.api.PinView;
+import jewel.api.ByteRange;
+import jewel.api.Progress;
+
+import jewel.api.PinTable;
+import jewel.api.DefaultSchemes;
+import jewel.api.PeerContents;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import jewel.api.FileStatus;
+import jewel.api.JewelClient;
+import jewel.api.JewelException;
+import jewel.cli.launch.Launcher;
+import jewel.api.NodeStatus;
+import jewel.api.SchemeInfo;
+import jewel.api.StoreResult;
+import jewel.api.BlockId;
+import jewel.api.BlockLayout;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
+import jewel.api.PeerId;
+import jewel.api.PeerSettings;
+import jewel.api.Pin;
+import jewel.api.SchemeSpec;
+import jewel.api.StoredBlock;
+
+/** A cluster in memory: a backend, a client and a launcher that behave like the real ones at their edges. */
+final class Fakes {
+  private Fakes() {}
+
+  static BlockId sha256(byte[] bytes) {
+    try {
+      return BlockId.of(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The output of one run. */
+  record Result(int code, String out, String err) {
+    List<String> errLines() {
+      return err.isEmpty() ? List.of() : List.of(err.split("\\R"));
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+  }
+
+  static final class Backend implements jewel.cli.Backend {
+    final Client client = new Client();
+    final Launcher launcher = new Launcher();
+    int connects;
+    boolean running = true;
+    Path lastHome;
+    int lastPort;
+    Map<String, String> env = Map.of();
+
+    @Override
+    public JewelClient connect(Path home, int seedPort, String api) {
+      connects++;
+      lastHome = home;
+      lastPort = seedPort;
+      if (!running) {
+        throw new JewelException("no cluster is running at " + home + " (port " + seedPort + "): start one with ./jewel up");
+      }
+      client.closed = false;
+      return client;
+    }
+
+    @Override
+    public jewel.cli.launch.Launcher launcher(Path home, int seedPort) {
+      lastHome = home;
+      lastPort = seedPort;
+      return launcher;
+    }
+
+    Session session(Path cwd, String input, StringWriter out, StringWriter err) {
+      return new Session(this, env, cwd, new BufferedReader(new StringReader(input)),
+          new PrintWriter(out, true), new PrintWriter(err, true), false);
+    }
+
+    Result run(Path cwd, String... args) {
+      return runWithInput(cwd, "", args);
+    }
+
+    Result runWithInput(Path cwd, String input, String... args) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = JewelCli.run(session(cwd, input, out, err), args);
+      return new Result(code, out.toString(), err.toString());
+    }
+  }
+
+  static final class Client implements JewelClient {
+    final Map<String, FileEntry> files = new TreeMap<>();
+    final Map<String, byte[]> contents = new LinkedHashMap<>();
+    final List<String> calls = new ArrayList<>();
+    final List<String> live = new ArrayList<>(List.of("peer-1", "peer-2", "peer-3"));
+    SchemeSpec clusterDefault = SchemeSpec.parse("naive n=2");
+    final Map<String, SchemeSpec> peerDefaults = new TreeMap<>();
+    SchemeSpec lastScheme;
+    boolean closed;
+    RuntimeException failNext;
+
+    private void call(String what) {
+      calls.add(what);
+      if (failNext != null) {
+        RuntimeException e = failNext;
+        failNext = null;
+        throw e;
+      }
+    }
+
+    private PeerId livePeer(PeerId p) {
+      if (!live.contains(p.name())) {
+        throw new JewelException("unknown or dead peer '" + p + "' (try: peers)");
+      }
+      return p;
+    }
+
+    private FileEntry entry(FileName name) {
+      FileEntry e = files.get(name.value());
+      if (e == null) {
+        throw new JewelException("unknown file '" + name + "' (try: ls)");
+      }
+      return e;
+    }
+
+    @Override
+    public List<NodeStatus> peers() {
+      call("peers");
+      List<NodeStatus> nodes = new ArrayList<>();
+      nodes.add(new NodeStatus("seed", "pekko://jewel@127.0.0.1:25520", List.of("registry"), "up", -1, -1, false, false, null, -1, -1));
+      for (String p : live) {
+        nodes.add(new NodeStatus(p, "pekko://jewel@127.0.0.1:2552" + p.charAt(p.length() - 1), List.of("peer"), "up", 2, 1536 * 1024,
+            peerSettings.getOrDefault(p, PeerSettings.DEFAULT).greylisted(), false, "http://127.0.0.1:2652" + p.charAt(p.length() - 1), 0, 0));
+      }
+      nodes.add(new NodeStatus("127.0.0.1:40001", "pekko://jewel@127.0.0.1:40001", List.of("client"), "up", -1, -1, false, false, null, -1, -1));
+      return nodes;
+    }
+
+    @Override
+    public PeerContents dir(PeerId peer) {
+      call("dir " + peer);
+      livePeer(peer);
+      return new PeerContents(peer,
+          List.of(new PeerContents.LocalFile("notes.txt", 12)),
+          List.of(new PeerContents.HeldBlock(sha256(new byte[] {1}), 3_000_000L)));
+    }
+
+    private StoreResult put(FileName name, byte[] bytes, SchemeSpec scheme, boolean replace) {
+      if (files.containsKey(name.value()) && !replace) {
+        throw new JewelException("file '" + name + "' already exists (use --replace to overwrite it)");
+      }
+      SchemeSpec spec = scheme == null ? clusterDefault : scheme;
+      lastScheme = scheme;
+      int copies = spec.id().equals("hosting") ? 1 : spec.intParam("n", 2);
+      if (copies > live.size()) {
+        throw new JewelException(spec + " needs " + copies + " live peers, only " + live.size() + " are up");
+      }
+      BlockId root = sha256(bytes);
+      List<PeerId> holders = new ArrayList<>();
+      for (int i = 0; i < copies; i++) {
+        holders.add(new PeerId(live.get(i)));
+      }
+      FileEntry e = new FileEntry(name, bytes.length, root, spec, BlockLayout.whole(),
+          List.of(new StoredBlock(0, root, bytes.length, holders)), 1_700_000_000_000L);
+      files.put(name.value(), e);
+      contents.put(name.value(), bytes);
+      return new StoreResult(e, copies, copies - 1, 1);
+    }
+
+    FileEntry add(String name, String content) {
+      return put(new FileName(name), content.getBytes(), null, true).entry();
+    }
+
+    @Override
+    public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin, Progress progress) {
+      call("store " + localFile.getFileName() + " as " + name + (pin == null ? "" : " pinned " + pin));
+      try {
+        return put(name, Files.readAllBytes(localFile), scheme, replace);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public StoreResult storeFrom(PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
+      call("storeFrom " + peer + " " + fileName + " as " + name);
+      livePeer(peer);
+      if (!fileName.equals("notes.txt")) {
+        throw new JewelException("no file '" + fileName + "' in " + peer + "'s disk/files/ (try: dir " + peer + ")");
+      }
+      return put(name, "hello notes\n".getBytes(), scheme, replace);
+    }
+
+    @Override
+    public FileEntry get(FileName name, Path out, ByteRange range, Progress progress) {
+      call("get " + name);
+      FileEntry e = entry(name);
+      try {
+        Files.write(out, contents.get(name.value()));
+      } catch (IOException x) {
+        throw new JewelException("cannot write " + out + ": " + x.getMessage());
+      }
+      return e;
+    }
+
+    @Override
+    public FileEntry getTo(FileName name, PeerId peer) {
+      call("getTo " + name + " " + peer);
+      livePeer(peer);
+      return entry(name);
+    }
+
+    @Override
+    public FileEntry delete(FileName name) {
+      call("delete " + name);
+      FileEntry e = entry(name);
+      files.remove(name.value());
+      contents.remove(name.value());
+      return e;
+    }
+
+    @Override
+    public List<FileEntry> ls() {
+      call("ls");
+      return new ArrayList<>(files.values());
+    }
+
+    @Override
+    public FileStatus status(FileName name) {
+      call("status " + name);
+      FileEntry e = entry(name);
+      Set<String> livePeers = new TreeSet<>(live);
+      List<FileStatus.BlockStatus> blocks = new ArrayList<>();
+      for (StoredBlock b : e.blocks()) {
+        List<String> holders = b.holders().stream().map(PeerId::name).toList();
+        blocks.add(new FileStatus.BlockStatus(b.index(), b.id().hex(), b.length(), holders,
+            holders.stream().filter(livePeers::contains).toList(), 0, List.of()));
+      }
+      return new FileStatus(e, livePeers, pins.get(name.value()), blocks);
+    }
+
+    @Override
+    public DefaultSchemes settings() {
+      call("settings");
+      return new DefaultSchemes(clusterDefault, Map.copyOf(peerDefaults));
+    }
+
+    @Override
+    public DefaultSchemes setDefaultScheme(PeerId peer, SchemeSpec scheme) {
+      call("setDefaultScheme " + peer + " " + scheme);
+      if (peer == null) {
+        clusterDefault = scheme;
+      } else {
+        peerDefaults.put(peer.name(), scheme);
+      }
+      return settings();
+    }
+
+    @Override
+    public List<SchemeInfo> schemes() {
+      call("schemes");
+      return List.of();
+    }
+
+    final Map<String, PinView> pins = new TreeMap<>();
+    double defaultFraction = 0.5;
+    final Map<String, PeerSettings> peerSettings = new TreeMap<>();
+
+    private PinTable allPins() {
+      return new PinTable(List.copyOf(pins.values()), defaultFraction);
+    }
+
+    @Override
+    public PinTable setPin(FileName name, Pin pin) {
+      call("setPin " + name + " " + pin);
+      FileEntry e = entry(name);
+      if (pin == null) {
+        pins.remove(name.value());
+        return allPins();
+      }
+      PinView v = new PinView(name, pin, pin.effectiveFraction(defaultFraction, e.size()), e.size());
+      pins.put(name.value(), v);
+      return new PinTable(List.of(v), defaultFraction);
+    }
+
+    @Override
+    public PinTable pins() {
+      call("pins");
+      return allPins();
+    }
+
+    @Override
+    public PinTable setDefaultPin(double fraction) {
+      call("setDefaultPin " + fraction);
+      defaultFraction = fraction;
+      return allPins();
+    }
+
+    @Override
+    public Map<String, PeerSettings> peerSettings() {
+      call("peerSettings");
+      return Map.copyOf(peerSettings);
+    }
+
+    @Override
+    public Map<String, PeerSettings> updatePeer(PeerId peer, java.util.function.UnaryOperator<PeerSettings> change) {
+      call("updatePeer " + peer);
+      if (!live.contains(peer.name())) {
+        throw new JewelException("unknown peer '" + peer + "' (try: peers)");
+      }
+      peerSettings.put(peer.name(), change.apply(peerSettings.getOrDefault(peer.name(), PeerSettings.DEFAULT)));
+      return Map.copyOf(peerSettings);
+    }
+
+    @Override
+    public void close() {
+      calls.add("close");
+      closed = true;
+    }
+  }
+
+  static final class Launcher implements jewel.cli.launch.Launcher {
+    final List<String> calls = new ArrayList<>();
+    final Set<String> nodes = new TreeSet<>(List.of("seed", "peer-1", "peer-2", "peer-3"));
+
+    @Override
+    public List<String> up(int peers) {
+      calls.add("up " + peers);
+      return List.of("seed", "peer-1");
+    }
+
+    @Override
+    public List<String> down() {
+      calls.add("down");
+      return List.of("peer-1", "seed");
+    }
+
+    @Override
+    public List<String> add(int count) {
+      calls.add("add " + count);
+      return List.of("peer-4");
+    }
+
+    private void known(PeerId node) {
+      if (!nodes.contains(node.name())) {
+        throw new JewelException("unknown peer '" + node + "' (nodes of ./live: " + String.join(", ", nodes) + ")");
+      }
+    }
+
+    @Override
+    public void kill(PeerId node) {
+      calls.add("kill " + node);
+      known(node);
+    }
+
+    @Override
+    public void revive(PeerId node) {
+      calls.add("revive " + node);
+      known(node);
+    }
+
+    @Override
+    public boolean running() {
+      return true;
+    }
+  }
+}

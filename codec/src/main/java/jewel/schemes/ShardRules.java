@@ -1,0 +1,78 @@
+package jewel.schemes;
+
+import java.util.Set;
+import jewel.api.SchemeSpec;
+
+/** The rules of {@code shard} (k shards, striped) and {@code shardshard} (each shard on m peers). */
+public final class ShardRules implements SchemeRules {
+  public static final int MAX_SHARDS = 256;
+  public static final int MAX_COPIES = 255;
+
+  private final String id;
+  private final boolean copies;
+
+  private ShardRules(String id, boolean copies) {
+    this.id = id;
+    this.copies = copies;
+  }
+
+  public static ShardRules shard() {
+    return new ShardRules("shard", false);
+  }
+
+  public static ShardRules shardShard() {
+    return new ShardRules("shardshard", true);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String summary() {
+    return copies ? "k shards, each on m peers, striped round robin" : "k shards, striped round robin";
+  }
+
+  @Override
+  public String parameters() {
+    return copies
+        ? "k: shards, m: copies of each (defaults jewel.schemes.k, .m)" + SchemeParams.PLACEMENT
+        : "k: shards, 1.." + MAX_SHARDS + " (default jewel.schemes.k)" + SchemeParams.PLACEMENT;
+  }
+
+  @Override
+  public String redundancyFormula() {
+    return copies ? "m" : "1";
+  }
+
+  @Override
+  public String survivesFormula() {
+    return copies ? "m-1 peer losses or more (ls shows)" : "0 peer losses";
+  }
+
+  @Override
+  public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
+    SchemeParams.allowOnly(spec, copies ? Set.of("k", "m", "placement") : Set.of("k", "placement"));
+    int k = spec.intParam("k", defaults.k());
+    SchemeParams.check(k >= 1 && k <= MAX_SHARDS, id + " needs 1 <= k <= " + MAX_SHARDS + ", got k=" + k);
+    SchemeSpec normalized = SchemeSpec.of(id).with("k", Integer.toString(k));
+    if (copies) {
+      int m = spec.intParam("m", defaults.m());
+      SchemeParams.check(m >= 1 && m <= MAX_COPIES, id + " needs 1 <= m <= " + MAX_COPIES + ", got m=" + m);
+      normalized = normalized.with("m", Integer.toString(m));
+    }
+    return SchemeParams.withPlacement(spec, normalized);
+  }
+
+  /** Every shard's first copy on its own peer, and each shard's copies on distinct peers. */
+  @Override
+  public int peersNeeded(SchemeSpec normalized) {
+    return Math.max(normalized.intParam("k", 1), copiesOf(normalized));
+  }
+
+  /** How many peers hold each shard. */
+  public int copiesOf(SchemeSpec normalized) {
+    return copies ? normalized.intParam("m", 1) : 1;
+  }
+}
