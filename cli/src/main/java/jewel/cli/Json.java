@@ -47,6 +47,9 @@ public final class Json {
     m.put("bytes", n.bytes() < 0 ? null : n.bytes());
     m.put("greylisted", n.greylisted());
     m.put("overQuota", n.overQuota());
+    m.put("api", n.api());
+    m.put("bytesIn", n.bytesIn() < 0 ? null : n.bytesIn());
+    m.put("bytesOut", n.bytesOut() < 0 ? null : n.bytesOut());
     return m;
   }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 final class PeerCommands {
   private PeerCommands() {}
 
-  @Command(name = "peers", description = "the nodes: name, address, roles, status, blocks held, bytes used")
+  @Command(name = "peers", description = "the nodes: name, address, roles, status, blocks held, bytes used, bytes moved in and out")
   static final class Peers extends JewelCommand {
     @Option(names = "--json", description = "one JSON document, exact bytes")
     private boolean json;
@@ -30,10 +30,12 @@ final class PeerCommands {
         Json.print(out(), doc);
         return;
       }
-      Format.Table t = new Format.Table("NAME", "ADDRESS", "ROLES", "STATUS", "BLOCKS", "BYTES", "NOTE").right(4, 5);
+      Format.Table t = new Format.Table("NAME", "ADDRESS", "ROLES", "STATUS", "BLOCKS", "BYTES", "IN", "OUT", "NOTE")
+          .right(4, 5, 6, 7);
       for (NodeStatus n : nodes) {
         String note = n.greylisted() ? "greylisted (failed audits)" : n.overQuota() ? "over quota" : "";
-        t.row(n.name(), n.address(), String.join(",", n.roles()), n.status(), Format.count(n.blocks()), Format.size(n.bytes()), note);
+        t.row(n.name(), n.address(), String.join(",", n.roles()), n.status(), Format.count(n.blocks()), Format.size(n.bytes()),
+            Format.size(n.bytesIn()), Format.size(n.bytesOut()), note);
       }
       if (t.isEmpty()) {
         out().println("no nodes (try: up)");

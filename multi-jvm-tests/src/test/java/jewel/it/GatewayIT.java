@@ -111,7 +111,7 @@ class GatewayIT {
   }
 
   private static JsonNode node(JewelCluster c, String name) throws Exception {
-    for (JsonNode n : JSON.readTree(c.cli("peers", "--json").ok().out())) {
+    for (JsonNode n : JSON.readTree(c.cli("peers", "--json").ok().out()).get("peers")) {
       if (n.get("name").asText().equals(name)) {
         return n;
       }
