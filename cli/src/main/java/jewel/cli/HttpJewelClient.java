@@ -138,8 +138,9 @@ public final class HttpJewelClient implements JewelClient {
     Exchange<byte[]> answer = exchange("the store of " + name, false, base -> HttpRequest.newBuilder(base.resolve(path))
         .PUT(body)
         .header("Content-Type", "application/octet-stream")
-        // The node can refuse (a bad scheme, an existing name) before a byte of the file travels.
-        .expectContinue(true)
+        // No Expect: 100-continue: JDK 17's client waits forever when the answer to it is a final
+        // status such as 409 (measured here). A node that refuses early answers at once and
+        // closes the connection, which stops the upload just as well.
         .build(), BodyHandlers.ofByteArray());
     return read(answer, StoreResult.class);
   }

@@ -1,0 +1,136 @@
+package jewel.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import jewel.api.JewelClient;
+import jewel.cli.Backend;
+import jewel.cli.HttpJewelClient;
+import jewel.cli.JewelCli;
+import jewel.cli.Session;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One table of commands, run through both backends of the command line against one real
+ * cluster in this JVM: the one-shot CLI's HTTP client (talking to peer-2's API) and the
+ * shell's cluster backend (a client member doing the work itself). Each command must give the
+ * same exit status and the same output through both.
+ */
+class CommandTableTest {
+  @TempDir static Path home;
+  private static InJvmCluster cluster;
+  private static final byte[] CONTENT = "the same bytes, whichever way they travel\n".getBytes();
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = InJvmCluster.start(home, 3);
+    Files.write(home.resolve("in.txt"), CONTENT);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** What one command printed and returned. */
+  record Outcome(int exit, String out, String err) {}
+
+  /** The table: every command, in order; {@code OUT} stands for a fresh output path. */
+  private static final List<String[]> TABLE = List.of(
+      new String[] {"store", "in.txt", "--as", "t.txt", "--scheme", "naive", "n=2"},
+      new String[] {"ls"},
+      new String[] {"get", "t.txt", "-o", "OUT"},
+      new String[] {"get", "t.txt", "--range", "4-13", "-o", "OUT"},
+      new String[] {"schemes"},
+      new String[] {"scheme"},
+      new String[] {"get", "nope.txt", "-o", "OUT"},
+      new String[] {"store", "in.txt", "--as", "t.txt"},
+      new String[] {"store", "in.txt", "--as", "u.txt", "--scheme", "naive", "n=9"},
+      new String[] {"store", "in.txt", "--as", "u.txt", "--scheme", "reedsolomon", "k=3", "n=2"},
+      new String[] {"status", "nope.txt"},
+      new String[] {"pin", "add", "t.txt", "--fraction", "0.5"},
+      new String[] {"pin", "ls"},
+      new String[] {"pin", "rm", "t.txt"},
+      new String[] {"delete", "t.txt"},
+      new String[] {"delete", "t.txt"});
+
+  @Test
+  void bothBackendsGiveTheSameAnswers() throws Exception {
+    JewelClient http = HttpJewelClient.at(cluster.peer(2).apiUrl());
+    JewelClient member = cluster.client().gateway();
+    List<Outcome> viaHttp = runTable(http, "http");
+    List<Outcome> viaCluster = runTable(member, "cluster");
+    for (int i = 0; i < TABLE.size(); i++) {
+      String command = String.join(" ", TABLE.get(i));
+      assertEquals(viaHttp.get(i), viaCluster.get(i), command);
+    }
+    // And the answers are the right ones, not merely equal.
+    assertEquals(0, viaHttp.get(0).exit(), viaHttp.get(0).toString());
+    assertTrue(viaHttp.get(1).out().contains("t.txt"), viaHttp.get(1).out());
+    assertEquals(new Outcome(1, "", "jewel: unknown file 'nope.txt' (try: ls)\n"), viaHttp.get(6));
+    assertTrue(viaHttp.get(7).err().contains("exists"), viaHttp.get(7).toString());
+    assertTrue(viaHttp.get(8).err().contains("live peers"), viaHttp.get(8).toString());
+    assertEquals(1, viaHttp.get(9).exit(), viaHttp.get(9).toString());
+    assertEquals(0, viaHttp.get(14).exit(), viaHttp.get(14).toString());
+    assertEquals(1, viaHttp.get(15).exit(), viaHttp.get(15).toString());
+  }
+
+  private List<Outcome> runTable(JewelClient client, String label) throws Exception {
+    List<Outcome> outcomes = new ArrayList<>();
+    Path dir = Files.createDirectories(home.resolve(label));
+    Files.copy(home.resolve("in.txt"), dir.resolve("in.txt"));
+    int n = 0;
+    for (String[] row : TABLE) {
+      Path out = dir.resolve("out-" + n++);
+      String[] args = Arrays.stream(row).map(a -> a.equals("OUT") ? out.toString() : a).toArray(String[]::new);
+      Outcome outcome = run(client, dir, args);
+      outcomes.add(new Outcome(outcome.exit(), outcome.out().replace(dir.toString(), "DIR"),
+          outcome.err().replace(dir.toString(), "DIR")));
+      if (row[0].equals("get") && outcome.exit() == 0) {
+        byte[] expected = row[2].equals("--range") ? Arrays.copyOfRange(CONTENT, 4, 14) : CONTENT;
+        assertArrayEquals(expected, Files.readAllBytes(out), label + ": " + String.join(" ", args));
+      }
+    }
+    return outcomes;
+  }
+
+  /** Runs one command line in a session whose backend is {@code client} (left open for the next). */
+  private static Outcome run(JewelClient client, Path cwd, String... args) {
+    JewelClient kept = (JewelClient) Proxy.newProxyInstance(JewelClient.class.getClassLoader(),
+        new Class<?>[] {JewelClient.class}, (proxy, method, methodArgs) -> {
+          if (method.getName().equals("close")) {
+            return null;
+          }
+          try {
+            return method.invoke(client, methodArgs);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    Backend backend = (h, port, api) -> kept;
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Session session = new Session(backend, Map.of(), cwd, new BufferedReader(new StringReader("")),
+        new PrintWriter(out, true), new PrintWriter(err, true), false);
+    int exit = JewelCli.run(session, args);
+    return new Outcome(exit, out.toString(), err.toString());
+  }
+}
