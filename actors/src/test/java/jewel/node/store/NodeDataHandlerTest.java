@@ -167,9 +167,11 @@ class NodeDataHandlerTest {
             .get(peer.address(), DataRequest.getBlock(id, 0, -1))
             .toMat(Sink.fold(0L, (n, chunk) -> n + chunk.size()), Keep.both())
             .run(mat);
+    // the status went out before the reader found the hash wrong: the server can only abort, and
+    // the client never takes the body for whole (the block id check is what names corruption)
     Throwable e = failure(r.second());
     assertTrue(
-        e.getMessage().startsWith("block " + id + " is corrupted on disk (hash "), e.getMessage());
+        e.getMessage().startsWith("connection to peer at " + peer.address() + " "), e.getMessage());
     failure(r.first());
     // a range that does not cover the whole block is served as it is
     assertEquals(bytes.slice(0, 100), get(peer.address(), DataRequest.getBlock(id, 0, 100)));

@@ -1,50 +1,70 @@
 package jewel.protocol.data;
 
-import java.util.List;
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+import static jewel.protocol.data.DataRequest.Kind.BLOCK;
+import static jewel.protocol.data.DataRequest.Kind.TOKEN;
+
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import jewel.protocol.DataAddress;
 import org.apache.pekko.Done;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.io.Inet;
-import org.apache.pekko.io.TcpSO;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's data channel: a TCP listener (Pekko Streams {@code Tcp}) where bulk bytes travel, apart
- * from actor messages. One request per connection (see {@code Wire} for the bytes): a PUT streams
- * into {@link DataHandler#openWrite}, a GET streams out of {@link DataHandler#openRead}, with
- * back-pressure end to end, so memory per transfer stays a few chunks whatever its size.
+ * A node's data channel: an HTTP server (Pekko HTTP) where bulk bytes travel, apart from actor
+ * messages. A PUT streams its body into {@link DataHandler#openWrite} and answers the handler's
+ * result as text; a GET streams {@link DataHandler#openRead} out as a body with a Content-Length
+ * (206 with a Content-Range for a {@code Range: bytes=A-B} or {@code bytes=A-} request). The paths
+ * are those of {@link DataRequest}. Back-pressure runs end to end, so memory per transfer stays a
+ * few chunks whatever its size.
+ *
+ * <p>A refusal is an HTTP status with the one-line message as its text body, sent before any
+ * bytes: 400 for a malformed request, 411 for a PUT without a Content-Length, 422 when the handler
+ * refuses or its sink fails (a hash mismatch, a full disk), 500 when the handler fails otherwise.
+ *
+ * <p>Once a GET's status and length are sent, the only way left to report a failure is to abort
+ * the connection: HTTP/1.1 has no status after a body of known length. The channel holds each
+ * chunk back until the next one (or the end) arrives, so a source that fails, even after its last
+ * byte (a block found corrupted at the end of a full read), never lets its whole body out: the
+ * client fails with "connection to peer at host:port closed after X of Y bytes", without the
+ * server's reason (Pekko HTTP logs it on the server). It is the client's check of the block id (the bytes' SHA-256)
+ * that names corruption.
  */
 public final class DataChannel {
   private static final Logger log = LoggerFactory.getLogger(DataChannel.class);
 
-  static final List<Inet.SocketOption> SOCKET_OPTIONS =
-      List.of(TcpSO.tcpNoDelay(true), TcpSO.keepAlive(true));
-  private static final int BACKLOG = 128;
-
   private final DataAddress address;
-  private final Tcp.ServerBinding binding;
+  private final ServerBinding binding;
 
-  private DataChannel(DataAddress address, Tcp.ServerBinding binding) {
+  private DataChannel(DataAddress address, ServerBinding binding) {
     this.address = address;
     this.binding = binding;
   }
 
   /**
-   * Listens on {@code host:port} ({@code port} 0: any free port) and serves every connection with
+   * Listens on {@code host:port} ({@code port} 0: any free port) and serves every request with
    * {@code handler}. Fails with a {@link DataException} if the port cannot be bound.
    */
   public static CompletionStage<DataChannel> bind(
@@ -52,20 +72,22 @@ public final class DataChannel {
     return bind(system, host, port, handler, Traffic.NONE);
   }
 
-  /** As {@link #bind(ActorSystem, String, int, DataHandler)}, counting every byte in {@code traffic}. */
+  /**
+   * As {@link #bind(ActorSystem, String, int, DataHandler)}, counting every byte of the bodies it
+   * receives and sends in {@code traffic}.
+   */
   public static CompletionStage<DataChannel> bind(
       ActorSystem<?> system, String host, int port, DataHandler handler, Traffic traffic) {
     Objects.requireNonNull(system, "system");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(traffic, "traffic");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("bad port " + port);
     }
-    Materializer materializer = Materializer.matFromSystem(system);
-    return Tcp.get(system)
-        .bind(host, port, BACKLOG, SOCKET_OPTIONS, true, Optional.of(Wire.IDLE_TIMEOUT))
-        .to(Sink.foreach(connection -> serve(connection, handler, traffic, materializer)))
-        .run(materializer)
+    return Http.get(system)
+        .newServerAt(host, port)
+        .bind(route(handler, traffic))
         .handle(
             (binding, failure) -> {
               if (failure != null) {
@@ -91,7 +113,7 @@ public final class DataChannel {
 
   /** Stops accepting connections; transfers under way go on to their end. */
   public CompletionStage<Done> unbind() {
-    return binding.unbind().thenApply(unit -> Done.getInstance());
+    return binding.unbind();
   }
 
   @Override
@@ -99,102 +121,154 @@ public final class DataChannel {
     return "DataChannel(" + address + ")";
   }
 
-  private static void serve(
-      Tcp.IncomingConnection connection, DataHandler handler, Traffic traffic, Materializer materializer) {
-    String peer = connection.remoteAddress().toString();
-    connection.handleWith(
-        traffic.countReceived().via(flow(handler, peer)).via(traffic.countSent())
-            .watchTermination(
-                (notUsed, done) -> {
-                  done.whenComplete(
-                      (d, failure) -> {
-                        if (failure != null) {
-                          log.debug(
-                              "data connection from {} ended: {}",
-                              peer,
-                              DataException.describe(failure));
-                        }
-                      });
-                  return notUsed;
-                }),
-        materializer);
+  /** {@code /blocks}, {@code /blocks/{id}} and {@code /files/{token}}, without size or time limit. */
+  private static Route route(DataHandler handler, Traffic traffic) {
+    return withoutSizeLimit(
+        () ->
+            withoutRequestTimeout(
+                () ->
+                    extractMaterializer(
+                        mat ->
+                            concat(
+                                pathPrefix(
+                                    DataRequest.BLOCKS,
+                                    () ->
+                                        concat(
+                                            pathEnd(
+                                                () ->
+                                                    put(
+                                                        () ->
+                                                            write(handler, traffic, mat, BLOCK, ""))),
+                                            path(
+                                                segment(),
+                                                id -> serve(handler, traffic, mat, BLOCK, id)))),
+                                path(
+                                    segment(DataRequest.FILES).slash(segment()),
+                                    token -> serve(handler, traffic, mat, TOKEN, token))))));
   }
 
-  /** What serves one connection: frame the request, then hand the rest to the request's flow. */
-  static Flow<ByteString, ByteString, NotUsed> flow(DataHandler handler, String peer) {
-    return Flow.of(ByteString.class)
-        .via(HeaderFraming.requests())
-        .flatMapPrefix(
-            1,
-            prefix ->
-                prefix.isEmpty()
-                    ? Flow.fromSinkAndSource(Sink.<ByteString>ignore(), Source.<ByteString>empty())
-                    : request(handler, prefix.get(0), peer));
+  private static Route serve(
+      DataHandler handler, Traffic traffic, Materializer mat, DataRequest.Kind kind, String name) {
+    return concat(
+        put(() -> write(handler, traffic, mat, kind, name)),
+        get(() -> extractRequest(request -> complete(read(handler, traffic, kind, name, request)))));
   }
 
-  private static Flow<ByteString, ByteString, NotUsed> request(
-      DataHandler handler, ByteString header, String peer) {
-    DataRequest request;
-    try {
-      request = DataRequest.decode(header);
-    } catch (DataException e) {
-      log.info("refusing a data connection from {}: {}", peer, e.getMessage());
-      return refuse(e.getMessage());
-    }
-    String what = request + " from " + peer;
-    try {
-      return switch (request.op()) {
-        case PUT -> put(handler, request, peer, what);
-        case GET -> get(handler, request, what);
-      };
-    } catch (RuntimeException e) {
-      String message = DataException.describe(e);
-      if (e instanceof DataException) {
-        log.debug("{}: refused: {}", what, message);
-      } else {
-        log.warn("{}: the handler failed", what, e);
-      }
-      return refuse(message);
-    }
-  }
-
-  /** Answers ERROR and reads (and drops) whatever the client still sends, until it closes. */
-  private static Flow<ByteString, ByteString, NotUsed> refuse(String message) {
-    return Flow.fromSinkAndSource(
-        Sink.<ByteString>ignore(), Source.single(Wire.Status.error(message).encode()));
-  }
-
-  private static Flow<ByteString, ByteString, NotUsed> put(
-      DataHandler handler, DataRequest request, String peer, String what) {
-    Sink<ByteString, CompletionStage<String>> sink = handler.openWrite(request);
-    CompletableFuture<Wire.Status> answer = new CompletableFuture<>();
-    Sink<ByteString, NotUsed> payload =
-        Flow.of(ByteString.class)
-            .via(new PutPayload(request.length(), peer))
-            .toMat(sink, Keep.right())
-            .mapMaterializedValue(
-                result -> {
-                  result.whenComplete(
-                      (value, failure) -> {
+  /** A PUT: the body into the handler's sink, answered with its result once it completes. */
+  private static Route write(
+      DataHandler handler, Traffic traffic, Materializer mat, DataRequest.Kind kind, String name) {
+    return extractRequestEntity(
+        entity -> {
+          OptionalLong length = entity.getContentLengthOption();
+          if (length.isEmpty()) {
+            entity.discardBytes(mat);
+            return complete(
+                refusal(
+                    StatusCodes.LENGTH_REQUIRED,
+                    "a PUT to a data channel must announce its length (Content-Length)"));
+          }
+          DataRequest request;
+          Sink<ByteString, CompletionStage<String>> sink;
+          try {
+            request = DataRequest.put(kind, name, length.getAsLong());
+          } catch (DataException e) {
+            entity.discardBytes(mat);
+            return complete(refusal(StatusCodes.BAD_REQUEST, e.getMessage()));
+          }
+          try {
+            sink = handler.openWrite(request);
+          } catch (RuntimeException e) {
+            // Read and drop the body while the client hears the refusal, instead of a connection
+            // reset that could overtake it.
+            entity.discardBytes(mat);
+            return complete(refused(request, e));
+          }
+          CompletionStage<HttpResponse> answer =
+              bytes(entity, traffic)
+                  .runWith(sink, mat)
+                  .handle(
+                      (result, failure) -> {
                         if (failure == null) {
-                          answer.complete(Wire.Status.ok(0, value));
-                        } else {
-                          String message = DataException.describe(failure);
-                          log.info("{}: failed: {}", what, message);
-                          answer.complete(Wire.Status.error(message));
+                          return HttpResponse.create()
+                              .withEntity(ContentTypes.TEXT_PLAIN_UTF8, result);
                         }
+                        String message = DataException.describe(failure);
+                        log.info("{}: failed: {}", request, message);
+                        return refusal(StatusCodes.UNPROCESSABLE_ENTITY, message);
                       });
-                  return NotUsed.notUsed();
-                });
-    return Flow.fromSinkAndSource(payload, Source.completionStage(answer).map(Wire.Status::encode));
+          return completeWithFuture(answer);
+        });
   }
 
-  private static Flow<ByteString, ByteString, NotUsed> get(
-      DataHandler handler, DataRequest request, String what) {
-    ReadResult read = handler.openRead(request);
-    Source<ByteString, NotUsed> answer =
-        Source.single(Wire.Status.ok(read.length(), "").encode())
-            .concat(read.bytes().via(new ServerBody(read.length(), what)));
-    return Flow.fromSinkAndSource(Sink.<ByteString>ignore(), answer);
+  private static Source<ByteString, ?> bytes(RequestEntity entity, Traffic traffic) {
+    return entity.getDataBytes().via(traffic.countReceived());
+  }
+
+  /** A GET: the handler's bytes as the body, or why not. */
+  private static HttpResponse read(
+      DataHandler handler, Traffic traffic, DataRequest.Kind kind, String name, HttpRequest http) {
+    Optional<String> range = http.getHeader("Range").map(HttpHeader::value);
+    DataRequest request;
+    ReadResult read;
+    try {
+      request = DataRequest.get(kind, name, range);
+    } catch (DataException e) {
+      return refusal(StatusCodes.BAD_REQUEST, e.getMessage());
+    }
+    try {
+      read = handler.openRead(request);
+    } catch (RuntimeException e) {
+      return refused(request, e);
+    }
+    if (read.length() == 0) {
+      return HttpResponse.create().withEntity(HttpEntities.EMPTY);
+    }
+    HttpResponse response =
+        HttpResponse.create()
+            .withEntity(
+                HttpEntities.create(
+                    ContentTypes.APPLICATION_OCTET_STREAM,
+                    read.length(),
+                    holdingBackTheLastChunk(read.bytes()).via(traffic.countSent())));
+    if (range.isEmpty()) {
+      return response;
+    }
+    return response
+        .withStatus(StatusCodes.PARTIAL_CONTENT)
+        .addHeader(
+            RawHeader.create(
+                "Content-Range",
+                "bytes " + request.offset() + "-" + (request.offset() + read.length() - 1) + "/*"));
+  }
+
+  /**
+   * {@code bytes}, each chunk sent only once the next one (or the end) arrived: if the source
+   * fails, its last chunk stays here and the client, short of the Content-Length, cannot take the
+   * body for whole. See the class comment.
+   */
+  private static Source<ByteString, ?> holdingBackTheLastChunk(Source<ByteString, ?> bytes) {
+    ByteString end = ByteString.emptyByteString();
+    return bytes
+        .concat(Source.single(end))
+        .sliding(2, 1)
+        .map(pair -> pair.get(0))
+        .filter(chunk -> !chunk.isEmpty());
+  }
+
+  /** The answer to a request the handler refused ({@code failure}) before any bytes moved. */
+  private static HttpResponse refused(DataRequest request, RuntimeException failure) {
+    String message = DataException.describe(failure);
+    if (failure instanceof DataException) {
+      log.debug("{}: refused: {}", request, message);
+      return refusal(StatusCodes.UNPROCESSABLE_ENTITY, message);
+    }
+    log.warn("{}: the handler failed", request, failure);
+    return refusal(StatusCodes.INTERNAL_SERVER_ERROR, message);
+  }
+
+  private static HttpResponse refusal(StatusCode status, String message) {
+    return HttpResponse.create()
+        .withStatus(status)
+        .withEntity(ContentTypes.TEXT_PLAIN_UTF8, DataException.oneLine(message));
   }
 }

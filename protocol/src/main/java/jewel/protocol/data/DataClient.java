@@ -1,100 +1,255 @@
 package jewel.protocol.data;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import jewel.protocol.DataAddress;
-import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.model.ResponseEntity;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.StreamTcpException;
 import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.AsPublisher;
 import org.apache.pekko.stream.javadsl.FileIO;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The client of other nodes' {@link DataChannel}s. Each call opens one connection for one
- * request; nothing is shared between calls, so one client serves any number of transfers.
+ * The client of other nodes' {@link DataChannel}s, over Pekko HTTP ({@code singleRequest}). Each
+ * call is one HTTP exchange; nothing else is shared between calls, so one client serves any number
+ * of transfers.
  */
 public final class DataClient {
+  /** The size of the chunks {@link #putFile} reads from disk. */
+  private static final int CHUNK = 256 * 1024;
+  /** Longest answer text read (a block id, a one-line error message). */
+  private static final long MAX_ANSWER = 64 * 1024;
+  /** How long an answer's text may take to arrive, once its status line did. */
+  private static final long ANSWER_MILLIS = 60_000;
+
   private final ActorSystem<?> system;
   private final Materializer materializer;
   private final Traffic traffic;
+  private final Http http;
+  private final ConnectionPoolSettings pool;
 
   public DataClient(ActorSystem<?> system) {
     this(system, Traffic.NONE);
   }
 
-  /** A client that counts every byte it sends and receives in {@code traffic}. */
+  /** A client that counts every byte of the bodies it sends and receives in {@code traffic}. */
   public DataClient(ActorSystem<?> system, Traffic traffic) {
     this.system = Objects.requireNonNull(system, "system");
     this.materializer = Materializer.matFromSystem(system);
     this.traffic = Objects.requireNonNull(traffic, "traffic");
+    this.http = Http.get(system);
+    this.pool =
+        ConnectionPoolSettings.create(system.classicSystem())
+            // A reader may hold many transfers with one peer open at once and consume them in
+            // lockstep (the jewels of a segment): with the default 4 connections per host, the
+            // fifth would wait for one of the first four to end, which waits for the fifth.
+            .withMaxConnections(256)
+            .withMaxOpenRequests(512)
+            // A streamed PUT cannot be sent twice, and callers (hedged reads, repair) choose
+            // their own retries: fail at once and say why.
+            .withMaxRetries(0);
   }
 
   /**
    * A sink that PUTs exactly {@code request.length()} bytes to {@code to}. Its value completes with
    * the server's result string (the stored block's id in hex, say), or fails with a {@link
    * DataException}: the server's message, "peer at host:port is not reachable: …", or why the
-   * bytes given did not match the announced length.
+   * bytes given did not match the announced length (or the bytes' own failure).
    */
   public Sink<ByteString, CompletionStage<String>> put(DataAddress to, DataRequest request) {
     Objects.requireNonNull(to, "to");
     if (request.op() != DataRequest.Op.PUT) {
       throw new IllegalArgumentException("put needs a PUT request, not " + request);
     }
-    Flow<ByteString, ByteString, Pair<UniqueKillSwitch, CompletionStage<Done>>> upload =
-        Flow.of(ByteString.class)
-            .via(new ExactUpload(request.length()))
-            .prepend(Source.single(request.encode()))
-            .viaMat(KillSwitches.single(), Keep.right())
-            .watchTermination(Keep.both());
-    return upload
-        .viaMat(connection(to), Keep.both())
-        .via(HeaderFraming.answers())
-        .toMat(Sink.headOption(), Keep.both())
+    AtomicReference<Throwable> bytesFailed = new AtomicReference<>();
+    return Flow.of(ByteString.class)
+        .via(ExactLength.upload(request.length()))
+        .mapError(
+            Throwable.class,
+            failure -> {
+              bytesFailed.compareAndSet(null, failure);
+              return failure;
+            })
+        .via(traffic.countSent())
+        .viaMat(KillSwitches.single(), Keep.right())
+        .toMat(Sink.asPublisher(AsPublisher.WITHOUT_FANOUT), Keep.both())
         .mapMaterializedValue(
-            m ->
-                answer(
-                    to,
-                    m.first().first().first(),
-                    m.first().first().second(),
-                    m.first().second(),
-                    m.second()));
+            m -> upload(to, request, Source.fromPublisher(m.second()), m.first(), bytesFailed));
+  }
+
+  private CompletionStage<String> upload(
+      DataAddress to,
+      DataRequest request,
+      Source<ByteString, NotUsed> bytes,
+      UniqueKillSwitch stop,
+      AtomicReference<Throwable> bytesFailed) {
+    // A body of 0 bytes is no stream in HTTP: check that the caller's bytes are indeed none first.
+    CompletionStage<RequestEntity> entity =
+        request.length() == 0
+            ? bytes.runWith(Sink.ignore(), materializer).thenApply(done -> HttpEntities.EMPTY)
+            : CompletableFuture.completedFuture(
+                HttpEntities.create(
+                    ContentTypes.APPLICATION_OCTET_STREAM, request.length(), bytes));
+    return entity
+        .thenCompose(e -> send(HttpRequest.PUT(request.uri(to).toString()).withEntity(e)))
+        .handle(
+            (response, failure) -> {
+              if (failure == null) {
+                return text(to, response)
+                    .thenApply(
+                        text -> {
+                          if (!response.status().isSuccess()) {
+                            throw new DataException(text);
+                          }
+                          return text;
+                        });
+              }
+              Throwable own = bytesFailed.get();
+              Throwable why =
+                  own == null
+                      ? failed(to, failure)
+                      : own instanceof DataException
+                          ? own
+                          : new DataException(
+                              "the bytes to put failed: " + DataException.describe(own), own);
+              return CompletableFuture.<String>failedFuture(why);
+            })
+        .thenCompose(answer -> answer)
+        .whenComplete(
+            (result, failure) -> {
+              // The server answered before the last byte (a refusal, or a failed write): stop
+              // sending. Also frees the caller's stream if the request never went out.
+              if (failure != null) {
+                stop.abort(DataException.unwrap(failure));
+              }
+            });
+  }
+
+  /** The text of an answer: a PUT's result, or why the server refused. */
+  private CompletionStage<String> text(DataAddress to, HttpResponse response) {
+    return response
+        .entity()
+        .toStrict(ANSWER_MILLIS, MAX_ANSWER, materializer)
+        .handle(
+            (strict, failure) -> {
+              if (failure != null) {
+                throw new CompletionException(failed(to, failure));
+              }
+              return strict.getData().utf8String();
+            });
   }
 
   /**
-   * The bytes of a GET from {@code from}. Fails with the server's message on an ERROR answer, and
-   * with "connection to peer at host:port closed after X of Y bytes" if fewer bytes arrive than the
-   * server announced. Its value is the byte count, once all bytes arrived and the server confirmed
-   * them.
+   * The bytes of a GET from {@code from}. Fails with the server's message if it refuses, and with
+   * "connection to peer at host:port closed after X of Y bytes" if fewer bytes arrive than the
+   * server announced. Its value is the byte count, once all bytes arrived. The request goes out
+   * when the source is first pulled, so that the answer's body is read as soon as it comes (a
+   * source materialized and left waiting holds no connection). A GET of 0 bytes asks nothing of
+   * the peer: it is empty at once.
    */
   public Source<ByteString, CompletionStage<Long>> get(DataAddress from, DataRequest request) {
     Objects.requireNonNull(from, "from");
     if (request.op() != DataRequest.Op.GET) {
       throw new IllegalArgumentException("get needs a GET request, not " + request);
     }
-    return Source.single(request.encode())
-        .via(connection(from))
-        .via(HeaderFraming.answers())
-        .viaMat(new GetBody(from.toString()), Keep.right());
+    if (request.length() == 0) {
+      return Source.<ByteString>empty()
+          .mapMaterializedValue(n -> CompletableFuture.completedFuture(0L));
+    }
+    HttpRequest get =
+        request
+            .range()
+            .map(range -> HttpRequest.GET(request.uri(from).toString()).addHeader(RawHeader.create("Range", range)))
+            .orElseGet(() -> HttpRequest.GET(request.uri(from).toString()));
+    return Source.<ByteString, CompletionStage<Long>>fromMaterializer(
+            (mat, attributes) -> {
+              AtomicLong announced = new AtomicLong(-1);
+              AtomicLong received = new AtomicLong();
+              return Source.lazySource(
+                      () ->
+                          Source.completionStage(send(get))
+                              .mapError(Throwable.class, failure -> failed(from, failure))
+                              .flatMapConcat(response -> body(from, request, response, announced)))
+                  .map(
+                      chunk -> {
+                        received.addAndGet(chunk.size());
+                        return chunk;
+                      })
+                  .watchTermination(
+                      (notUsed, done) ->
+                          done.thenApply(
+                              finished -> {
+                                if (received.get() != announced.get()) {
+                                  throw new DataException(
+                                      "download from " + from + " cancelled after "
+                                          + received.get() + " of "
+                                          + (announced.get() < 0 ? "?" : announced.get())
+                                          + " bytes");
+                                }
+                                return received.get();
+                              }));
+            })
+        .mapMaterializedValue(value -> value.thenCompose(count -> count));
+  }
+
+  /** The body of a GET's answer, or its refusal as a failure; the entity is consumed either way. */
+  private Source<ByteString, NotUsed> body(
+      DataAddress from, DataRequest request, HttpResponse response, AtomicLong announced) {
+    ResponseEntity entity = response.entity();
+    if (!response.status().isSuccess()) {
+      return Source.completionStage(text(from, response))
+          .mapError(Throwable.class, DataException::unwrap)
+          .flatMapConcat(refusal -> Source.failed(new DataException(refusal)));
+    }
+    long length = entity.getContentLengthOption().orElse(-1);
+    if (length < 0 || (request.length() >= 0 && length != request.length())) {
+      entity.discardBytes(materializer);
+      return Source.failed(
+          new DataException(
+              "peer at " + from + " answered " + (length < 0 ? "an unknown number of" : length)
+                  + " bytes to " + request));
+    }
+    announced.set(length);
+    return entity
+        .getDataBytes()
+        .via(traffic.countReceived())
+        .via(ExactLength.download(from.toString(), length))
+        .mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private CompletionStage<HttpResponse> send(HttpRequest request) {
+    return http.singleRequest(request, http.defaultClientHttpsContext(), pool, system.classicSystem().log());
   }
 
   /** PUTs the file {@code file}, whose size must be {@code request.length()}. */
@@ -111,7 +266,7 @@ public final class DataClient {
           new DataException(
               file + " has " + size + " bytes, the request announces " + request.length()));
     }
-    return FileIO.fromPath(file, Wire.CHUNK).runWith(put(to, request), materializer);
+    return FileIO.fromPath(file, CHUNK).runWith(put(to, request), materializer);
   }
 
   /**
@@ -152,112 +307,32 @@ public final class DataClient {
   }
 
   /**
-   * A TCP connection to {@code to} whose TCP failures before it is established (refused, timed
-   * out, unknown host) become "peer at host:port is not reachable: …".
+   * Why an exchange with {@code peer} failed before its answer: "peer at host:port is not
+   * reachable: …" if no connection could be made, "connection to peer at host:port failed: …"
+   * otherwise. A {@link DataException} is already clear and passes unchanged.
    */
-  private Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> connection(
-      DataAddress to) {
-    Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> tcp =
-        Tcp.get(system)
-            .outgoingConnection(
-                new InetSocketAddress(to.host(), to.port()),
-                Optional.empty(),
-                DataChannel.SOCKET_OPTIONS,
-                true,
-                Optional.of(Wire.CONNECT_TIMEOUT),
-                Optional.of(Wire.IDLE_TIMEOUT));
-    return Flow.fromMaterializer(
-            (mat, attributes) -> {
-              AtomicBoolean connected = new AtomicBoolean(false);
-              return traffic.countSent().viaMat(tcp, Keep.right()).via(traffic.countReceived()).mapMaterializedValue(
-                      established ->
-                          established.handle(
-                              (connection, failure) -> {
-                                if (failure != null) {
-                                  Throwable t = DataException.unwrap(failure);
-                                  throw new CompletionException(
-                                      t instanceof StreamTcpException ? notReachable(to, t) : t);
-                                }
-                                connected.set(true);
-                                return connection;
-                              }))
-                  .mapError(
-                      StreamTcpException.class,
-                      failure -> connected.get() ? failure : notReachable(to, failure));
-            })
-        .mapMaterializedValue(nested -> nested.thenCompose(established -> established));
-  }
-
-  private static DataException notReachable(DataAddress to, Throwable failure) {
+  private static DataException failed(DataAddress peer, Throwable failure) {
     Throwable t = DataException.unwrap(failure);
     if (t instanceof DataException d) {
       return d;
     }
     Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    boolean connecting = false;
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      root = c;
+      connecting |=
+          c instanceof ConnectException
+              || c instanceof UnknownHostException
+              || c instanceof NoRouteToHostException
+              || (c instanceof StreamTcpException
+                  && String.valueOf(c.getMessage()).startsWith("Tcp command [Connect("));
     }
-    String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return new DataException("peer at " + to + " is not reachable: " + why, t);
-  }
-
-  private static CompletionStage<String> answer(
-      DataAddress to,
-      UniqueKillSwitch upload,
-      CompletionStage<Done> uploaded,
-      CompletionStage<Tcp.OutgoingConnection> connected,
-      CompletionStage<Optional<ByteString>> answered) {
-    CompletableFuture<String> result = new CompletableFuture<>();
-    answered.whenComplete(
-        (header, failure) -> {
-          if (failure == null && header.isPresent()) {
-            try {
-              Wire.Status status = Wire.Status.decode(header.get());
-              if (status.ok()) {
-                result.complete(status.text());
-                return;
-              }
-              throw new DataException(status.text());
-            } catch (DataException e) {
-              upload.abort(e); // stop sending: the server has answered
-              result.completeExceptionally(e);
-              return;
-            }
-          }
-          // No answer. A DataException on the answer side is already clear (not reachable, or
-          // the caller's own failure before the connection was up). Otherwise, if the upload
-          // failed, that cut the connection: say why (the caller's bytes, say). Otherwise the
-          // connection's own failure, or a silent close.
-          CompletableFuture<Tcp.OutgoingConnection> c = connected.toCompletableFuture();
-          CompletableFuture<Done> u = uploaded.toCompletableFuture();
-          Throwable answerFailure = failure == null ? null : DataException.unwrap(failure);
-          Throwable why;
-          if (answerFailure instanceof DataException) {
-            why = answerFailure;
-          } else if (u.isCompletedExceptionally()
-              && !(causeOf(u) instanceof StreamTcpException)) {
-            Throwable cause = causeOf(u);
-            why =
-                cause instanceof DataException
-                    ? cause
-                    : new DataException(
-                        "the bytes to put failed: " + DataException.describe(cause), cause);
-          } else if (c.isCompletedExceptionally()) {
-            why = causeOf(c);
-          } else if (answerFailure != null) {
-            why = answerFailure;
-          } else {
-            why = new DataException("peer at " + to + " closed the connection without answering");
-          }
-          if (!(why instanceof DataException)) {
-            why =
-                new DataException(
-                    "connection to peer at " + to + " failed: " + DataException.describe(why),
-                    why);
-          }
-          result.completeExceptionally(why);
-        });
-    return result;
+    if (connecting) {
+      String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+      return new DataException("peer at " + peer + " is not reachable: " + why, t);
+    }
+    return new DataException(
+        "connection to peer at " + peer + " failed: " + DataException.describe(t), t);
   }
 
   private static Throwable causeOf(CompletableFuture<?> failed) {

@@ -6,13 +6,13 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * A data-channel failure with a one-line message meant for people: what a {@link DataHandler}
- * refuses (sent back to the client as an ERROR answer), what a peer answered, or why a peer could
- * not be reached. Unchecked, so it can fail streams and futures directly.
+ * refuses (sent back to the client as the text of an HTTP error status), what a peer answered,
+ * or why a peer could not be reached. Unchecked, so it can fail streams and futures directly.
  */
 public class DataException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Longest message kept (characters); a longer one is cut, a header must stay small. */
+  /** Longest message kept (characters); a longer one is cut, an answer must stay small. */
   static final int MAX_MESSAGE = 2000;
 
   public DataException(String message) {

@@ -5,7 +5,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
 
 /**
- * What a node serves on its {@link DataChannel}. Called once per connection, on a stream thread:
+ * What a node serves on its {@link DataChannel}. Called once per request, on a stream thread:
  * return quickly and do the I/O inside the returned streams.
  */
 public interface DataHandler {

@@ -1,15 +1,17 @@
 package jewel.protocol.data;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jewel.api.BlockId;
-import org.apache.pekko.util.ByteString;
+import jewel.protocol.DataAddress;
+import org.apache.pekko.http.javadsl.model.Uri;
 
 /**
- * What a client asks of a data channel: the one request of one connection.
+ * What a client asks of a data channel: one HTTP exchange.
  *
  * @param op PUT (bytes follow the header) or GET (bytes come back)
  * @param kind a BLOCK of the node's block store, or a file the node offered or accepted under a
@@ -20,19 +22,10 @@ import org.apache.pekko.util.ByteString;
  * @param length GET: how many bytes, or −1 for "to the end"; PUT: exactly how many bytes follow
  * @param expected PUT of a BLOCK: the id the bytes must hash to, if known; empty otherwise
  *
- * <p>Wire form (big-endian), after the common 7-byte prefix described in {@code Wire} (magic
- * {@code JWLQ}, version, header length):
- *
- * <pre>
- *   7  1  op: 1 PUT, 2 GET
- *   8  1  kind: 1 BLOCK, 2 TOKEN
- *   9  1  flags: bit 0 = an expected block id follows the name
- *  10  8  offset
- *  18  8  length
- *  26  2  name length n (UTF-8 bytes, at most 1024)
- *  28  n  name
- *  ..  32 expected SHA-256 (if flag 0)
- * </pre>
+ * <p>On the wire it is an HTTP request to the node's {@link DataChannel}: {@code PUT /blocks} (or
+ * {@code PUT /blocks/{expected id}}) or {@code GET /blocks/{id}} for a BLOCK, {@code PUT} or
+ * {@code GET /files/{token}} for a TOKEN; a PUT's length is its Content-Length, a GET's range its
+ * {@code Range: bytes=A-B} (or {@code bytes=A-}) header.
  */
 public record DataRequest(
     Op op, Kind kind, String name, long offset, long length, Optional<BlockId> expected) {
@@ -50,8 +43,9 @@ public record DataRequest(
   /** Longest name (token) in UTF-8 bytes. */
   public static final int MAX_NAME_BYTES = 1024;
 
-  static final int FIXED_LENGTH = 28;
-  private static final String WHAT = "data request header";
+  static final String BLOCKS = "blocks";
+  static final String FILES = "files";
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{0,18})");
 
   public DataRequest {
     Objects.requireNonNull(op, "op");
@@ -78,6 +72,8 @@ public record DataRequest(
       }
     } else if (length < -1) {
       throw new IllegalArgumentException("bad length " + length + " (−1 means to the end)");
+    } else if (length > Long.MAX_VALUE - offset) {
+      throw new IllegalArgumentException("range " + offset + "+" + length + " overflows");
     }
     if (expected.isPresent() && !(op == Op.PUT && kind == Kind.BLOCK)) {
       throw new IllegalArgumentException("only a PUT of a BLOCK carries an expected block id");
@@ -134,73 +130,73 @@ public record DataRequest(
     return new BlockId(name);
   }
 
-  /** The header bytes. */
-  public ByteString encode() {
-    byte[] n = name.getBytes(StandardCharsets.UTF_8);
-    int length = FIXED_LENGTH + n.length + (expected.isPresent() ? 32 : 0);
-    ByteBuffer b = ByteBuffer.allocate(length);
-    Wire.putPrefix(b, Wire.REQUEST_MAGIC, length);
-    b.put((byte) (op == Op.PUT ? 1 : 2))
-        .put((byte) (kind == Kind.BLOCK ? 1 : 2))
-        .put((byte) (expected.isPresent() ? 1 : 0))
-        .putLong(offset)
-        .putLong(this.length)
-        .putShort((short) n.length)
-        .put(n);
-    expected.ifPresent(id -> b.put(HexFormat.of().parseHex(id.hex())));
-    return ByteString.fromArrayUnsafe(b.array());
+  /** Where this request goes on the channel at {@code at}: see the class comment. */
+  Uri uri(DataAddress at) {
+    Uri channel = Uri.create("").scheme("http").host(at.host()).port(at.port());
+    if (kind == Kind.TOKEN) {
+      return channel.addPathSegment(FILES).addPathSegment(name);
+    }
+    Uri blocks = channel.addPathSegment(BLOCKS);
+    if (op == Op.GET) {
+      return blocks.addPathSegment(name);
+    }
+    return expected.map(id -> blocks.addPathSegment(id.hex())).orElse(blocks);
   }
 
   /**
-   * Parses a whole header, as produced by {@link #encode()}.
+   * The {@code Range} header value of a GET: empty for a whole file or block, {@code bytes=A-B}
+   * for {@code length} bytes, {@code bytes=A-} to the end. A GET of 0 bytes has no HTTP form (a
+   * byte range holds at least one byte): the client does not send it.
+   */
+  Optional<String> range() {
+    if (op != Op.GET || (offset == 0 && length < 0)) {
+      return Optional.empty();
+    }
+    if (length == 0) {
+      throw new IllegalStateException("a GET of 0 bytes has no Range header");
+    }
+    return Optional.of("bytes=" + offset + "-" + (length < 0 ? "" : offset + length - 1));
+  }
+
+  /**
+   * The GET a channel received: {@code kind} and {@code name} from its path, offset and length
+   * from its {@code Range} header (as {@link #range()} writes it), if any.
    *
    * @throws DataException with one line saying what is wrong with it
    */
-  public static DataRequest decode(ByteString header) {
-    ByteBuffer b = Wire.open(header, Wire.REQUEST_MAGIC, FIXED_LENGTH, WHAT);
-    int opCode = b.get() & 0xff;
-    int kindCode = b.get() & 0xff;
-    int flags = b.get() & 0xff;
-    long offset = b.getLong();
-    long length = b.getLong();
-    Op op =
-        switch (opCode) {
-          case 1 -> Op.PUT;
-          case 2 -> Op.GET;
-          default -> throw new DataException("malformed " + WHAT + ": unknown op " + opCode);
-        };
-    Kind kind =
-        switch (kindCode) {
-          case 1 -> Kind.BLOCK;
-          case 2 -> Kind.TOKEN;
-          default -> throw new DataException("malformed " + WHAT + ": unknown kind " + kindCode);
-        };
-    if ((flags & ~1) != 0) {
-      throw new DataException("malformed " + WHAT + ": unknown flags 0x" + Integer.toHexString(flags));
+  static DataRequest get(Kind kind, String name, Optional<String> range) {
+    if (range.isEmpty()) {
+      return checked(() -> new DataRequest(Op.GET, kind, name, 0, -1, Optional.empty()));
     }
-    String name = Wire.getText(b, WHAT, "name");
-    Optional<BlockId> expected = Optional.empty();
-    if ((flags & 1) != 0) {
-      if (b.remaining() < 32) {
-        throw new DataException("malformed " + WHAT + ": the expected block id is cut short");
-      }
-      byte[] sha = new byte[32];
-      b.get(sha);
-      expected = Optional.of(BlockId.of(sha));
+    Matcher m = RANGE.matcher(range.get().strip());
+    if (!m.matches()) {
+      throw new DataException(
+          "bad Range header '" + range.get() + "': use bytes=START-END or bytes=START-");
     }
-    if (b.hasRemaining()) {
-      throw new DataException("malformed " + WHAT + ": " + b.remaining() + " stray bytes");
+    long offset = Long.parseLong(m.group(1));
+    long last = m.group(2).isEmpty() ? -1 : Long.parseLong(m.group(2));
+    if (last >= 0 && last < offset) {
+      throw new DataException("bad Range header '" + range.get() + "': END is before START");
     }
+    long length = last < 0 ? -1 : last - offset + 1;
+    return checked(() -> new DataRequest(Op.GET, kind, name, offset, length, Optional.empty()));
+  }
+
+  /** The PUT a channel received: {@code length} is its Content-Length. */
+  static DataRequest put(Kind kind, String name, long length) {
+    return checked(
+        () ->
+            kind == Kind.TOKEN
+                ? putFile(name, length)
+                : putBlock(length, name.isEmpty() ? Optional.empty() : Optional.of(new BlockId(name))));
+  }
+
+  private static DataRequest checked(Supplier<DataRequest> request) {
     try {
-      return new DataRequest(op, kind, name, offset, length, expected);
+      return request.get();
     } catch (IllegalArgumentException e) {
       throw new DataException("bad data request: " + e.getMessage());
     }
-  }
-
-  /** How long the request header at the start of {@code prefix} is; see {@code Wire}. */
-  static int headerLength(ByteString prefix) {
-    return Wire.headerLength(prefix, Wire.REQUEST_MAGIC, FIXED_LENGTH);
   }
 
   @Override
