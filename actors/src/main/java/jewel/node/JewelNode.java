@@ -219,6 +219,12 @@ public final class JewelNode implements AutoCloseable {
 
   /** Leaves the cluster and stops, waiting at most {@code timeout}. */
   public void stop(Duration timeout) {
+    try {
+      // Closed first, so that terminating the system does not find them open and log an error.
+      Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // best effort, as is leaving
+    }
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

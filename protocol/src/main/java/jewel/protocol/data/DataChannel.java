@@ -121,7 +121,7 @@ public final class DataChannel {
     return "DataChannel(" + address + ")";
   }
 
-  /** {@code /blocks}, {@code /blocks/{id}} and {@code /files/{token}}, without size or time limit. */
+  /** {@code /blocks}, {@code /blocks/{id}} and {@code /files} (token in a header), without size or time limit. */
   private static Route route(DataHandler handler, Traffic traffic) {
     return withoutSizeLimit(
         () ->
@@ -143,8 +143,11 @@ public final class DataChannel {
                                                 segment(),
                                                 id -> serve(handler, traffic, mat, BLOCK, id)))),
                                 path(
-                                    segment(DataRequest.FILES).slash(segment()),
-                                    token -> serve(handler, traffic, mat, TOKEN, token))))));
+                                    DataRequest.FILES,
+                                    () ->
+                                        headerValueByName(
+                                            DataRequest.TOKEN_HEADER,
+                                            token -> serve(handler, traffic, mat, TOKEN, token)))))));
   }
 
   private static Route serve(

@@ -122,7 +122,7 @@ public final class DataClient {
                 HttpEntities.create(
                     ContentTypes.APPLICATION_OCTET_STREAM, request.length(), bytes));
     return entity
-        .thenCompose(e -> send(HttpRequest.PUT(request.uri(to).toString()).withEntity(e)))
+        .thenCompose(e -> send(request.http(to).withEntity(e)))
         .handle(
             (response, failure) -> {
               if (failure == null) {
@@ -187,11 +187,7 @@ public final class DataClient {
       return Source.<ByteString>empty()
           .mapMaterializedValue(n -> CompletableFuture.completedFuture(0L));
     }
-    HttpRequest get =
-        request
-            .range()
-            .map(range -> HttpRequest.GET(request.uri(from).toString()).addHeader(RawHeader.create("Range", range)))
-            .orElseGet(() -> HttpRequest.GET(request.uri(from).toString()));
+    HttpRequest get = request.http(from);
     return Source.<ByteString, CompletionStage<Long>>fromMaterializer(
             (mat, attributes) -> {
               AtomicLong announced = new AtomicLong(-1);

@@ -8,7 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jewel.api.BlockId;
 import jewel.protocol.DataAddress;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
  * What a client asks of a data channel: one HTTP exchange.
@@ -24,8 +26,9 @@ import org.apache.pekko.http.javadsl.model.Uri;
  *
  * <p>On the wire it is an HTTP request to the node's {@link DataChannel}: {@code PUT /blocks} (or
  * {@code PUT /blocks/{expected id}}) or {@code GET /blocks/{id}} for a BLOCK, {@code PUT} or
- * {@code GET /files/{token}} for a TOKEN; a PUT's length is its Content-Length, a GET's range its
- * {@code Range: bytes=A-B} (or {@code bytes=A-}) header.
+ * {@code GET /files} with the token in a {@code X-Jewel-Token} header for a TOKEN (a token is a
+ * capability: kept out of paths, which servers log); a PUT's length is its Content-Length, a GET's
+ * range its {@code Range: bytes=A-B} (or {@code bytes=A-}) header.
  */
 public record DataRequest(
     Op op, Kind kind, String name, long offset, long length, Optional<BlockId> expected) {
@@ -134,13 +137,26 @@ public record DataRequest(
   Uri uri(DataAddress at) {
     Uri channel = Uri.create("").scheme("http").host(at.host()).port(at.port());
     if (kind == Kind.TOKEN) {
-      return channel.addPathSegment(FILES).addPathSegment(name);
+      return channel.addPathSegment(FILES);
     }
     Uri blocks = channel.addPathSegment(BLOCKS);
     if (op == Op.GET) {
       return blocks.addPathSegment(name);
     }
     return expected.map(id -> blocks.addPathSegment(id.hex())).orElse(blocks);
+  }
+
+  /** The header that carries a TOKEN request's token. */
+  static final String TOKEN_HEADER = "X-Jewel-Token";
+
+  /** The request to send to the channel at {@code at}: method, path and headers. */
+  HttpRequest http(DataAddress at) {
+    HttpRequest request = (op == Op.PUT ? HttpRequest.PUT(uri(at).toString()) : HttpRequest.GET(uri(at).toString()));
+    if (kind == Kind.TOKEN) {
+      request = request.addHeader(RawHeader.create(TOKEN_HEADER, name));
+    }
+    Optional<String> range = range();
+    return range.isPresent() ? request.addHeader(RawHeader.create("Range", range.get())) : request;
   }
 
   /**

@@ -25,9 +25,13 @@ class DataRequestTest {
         DataRequest.putBlock(5, Optional.of(ID)).uri(AT).toString());
     assertEquals(
         "http://10.0.0.7:7355/blocks/" + ID.hex(), DataRequest.getBlock(ID, 3, 4).uri(AT).toString());
-    assertEquals(
-        "http://10.0.0.7:7355/files/a%20b%2Fc%3F", DataRequest.getFile("a b/c?").uri(AT).toString());
-    assertEquals("http://10.0.0.7:7355/files/t", DataRequest.putFile("t", 1).uri(AT).toString());
+    // A token is a capability: it travels in a header, never in the path servers log.
+    var get = DataRequest.getFile("a b/c?").http(AT);
+    assertEquals("http://10.0.0.7:7355/files", get.getUri().toString());
+    assertEquals("a b/c?", get.getHeader(DataRequest.TOKEN_HEADER).orElseThrow().value());
+    var put = DataRequest.putFile("t", 1).http(AT);
+    assertEquals("PUT", put.method().value());
+    assertEquals("t", put.getHeader(DataRequest.TOKEN_HEADER).orElseThrow().value());
   }
 
   @Test
