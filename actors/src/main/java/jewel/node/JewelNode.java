@@ -23,7 +23,6 @@ import jewel.persistence.Registry;
 import jewel.protocol.CoordinatorCommand;
 import jewel.protocol.DataAddress;
 import jewel.api.FileName;
-import jewel.protocol.PeerCommand;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.data.DataChannel;
@@ -141,7 +140,7 @@ public final class JewelNode implements AutoCloseable {
       NodeMetrics metrics) {
     var last = new java.util.concurrent.atomic.AtomicReference<>(new RegistryReply.Stats(0, 0, 0, 0));
     system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(10),
-        () -> RegistryAsk.ask(registry, RegistryCommand.GetStats::new, RegistryReply.Stats.class, timeout, system.scheduler())
+        () -> RegistryAsk.ask(registry, RegistryCommand.GetStats::new, RegistryReply.Stats.class, timeout, system)
             .thenAccept(last::set),
         system.executionContext());
     metrics.gauge("jewel_registry_events", "events the registry has persisted", () -> last.get().events());

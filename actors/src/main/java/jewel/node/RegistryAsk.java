@@ -1,6 +1,7 @@
 package jewel.node;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -8,8 +9,11 @@ import jewel.api.JewelException;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.japi.function.Function;
 
 /**
@@ -21,8 +25,14 @@ public final class RegistryAsk {
   private RegistryAsk() {}
 
   public static <R extends RegistryReply> CompletionStage<R> ask(ActorRef<RegistryCommand> registry,
-      Function<ActorRef<RegistryReply>, RegistryCommand> message, Class<R> type, Duration timeout, Scheduler scheduler) {
-    return AskPattern.ask(registry, message::apply, timeout, scheduler).handle((reply, failure) -> {
+      Function<ActorRef<RegistryReply>, RegistryCommand> message, Class<R> type, Duration timeout, ActorSystem<?> system) {
+    if (!registryReachable(system)) {
+      // No need to wait out the timeout: nobody is there to answer.
+      return CompletableFuture.failedFuture(new JewelException(
+          "the registry node is down or unreachable: start it again (./jewel revive seed) and retry",
+          JewelException.Kind.UNAVAILABLE));
+    }
+    return AskPattern.ask(registry, message::apply, timeout, system.scheduler()).handle((reply, failure) -> {
       if (failure != null) {
         throw new JewelException("the registry did not answer within " + timeout.toSeconds()
             + " s: is the seed node up? (./jewel peers)", JewelException.Kind.UNAVAILABLE);
@@ -36,6 +46,18 @@ public final class RegistryAsk {
       throw new IllegalStateException("the registry answered " + reply.getClass().getSimpleName() + ", not "
           + type.getSimpleName());
     });
+  }
+
+  /** Whether a member with role {@code registry} is up and reachable from this node. */
+  static boolean registryReachable(ActorSystem<?> system) {
+    var state = Cluster.get(system).state();
+    for (Member m : state.getMembers()) {
+      if (m.hasRole(NodeSettings.REGISTRY) && !state.getUnreachable().contains(m)
+          && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The failure inside completion wrappers. */

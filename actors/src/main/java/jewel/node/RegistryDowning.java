@@ -13,6 +13,7 @@ import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.DowningProvider;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.remote.artery.ThisActorSystemQuarantinedEvent;
 import scala.Option;
 import scala.concurrent.duration.FiniteDuration;
@@ -28,6 +29,12 @@ import scala.concurrent.duration.FiniteDuration;
  * incarnation of the same address. The price: with the registry unreachable, membership
  * cannot change (new nodes wait), which costs nothing since no file can be stored or read
  * without the registry anyway.
+ *
+ * <p>One exception keeps a revived seed from waiting forever: a peer that died shortly before
+ * the seed (within the limit) was never downed, and an unreachable member blocks the
+ * convergence a new incarnation of the seed needs to replace the old one. So while the
+ * registry's old incarnation is marked down (a new one is joining), the peers' leader downs
+ * members that stay unreachable for the limit, as the registry node would have.
  *
  * <p>A node paused past the limit (SIGSTOP, a long GC, a starved machine) misses the gossip
  * that downs it. When it wakes, the registry node answers it with "quarantined": that is the
@@ -53,7 +60,10 @@ public final class RegistryDowning extends DowningProvider {
     return Option.apply(Props.create(Downer.class, () -> new Downer(after)));
   }
 
-  /** Runs on every node; acts only on a node with role {@code registry}. */
+  /**
+   * Runs on every node; acts on the node with role {@code registry}, and on the peers' leader
+   * while the registry is being replaced.
+   */
   static final class Downer extends AbstractActor {
     private final Cluster cluster = Cluster.get(getContext().getSystem());
     private final Duration after;
@@ -67,10 +77,9 @@ public final class RegistryDowning extends DowningProvider {
 
     @Override
     public void preStart() {
-      if (cluster.selfRoles().contains(NodeSettings.REGISTRY)) {
-        cluster.subscribe(getSelf(), ClusterEvent.initialStateAsEvents(),
-            ClusterEvent.ReachabilityEvent.class, ClusterEvent.MemberRemoved.class);
-      } else {
+      cluster.subscribe(getSelf(), ClusterEvent.initialStateAsEvents(),
+          ClusterEvent.ReachabilityEvent.class, ClusterEvent.MemberRemoved.class, ClusterEvent.MemberDowned.class);
+      if (!cluster.selfRoles().contains(NodeSettings.REGISTRY)) {
         getContext().getSystem().getEventStream().subscribe(getSelf(), ThisActorSystemQuarantinedEvent.class);
       }
     }
@@ -88,6 +97,7 @@ public final class RegistryDowning extends DowningProvider {
           .match(ClusterEvent.UnreachableMember.class, e -> schedule(e.member()))
           .match(ClusterEvent.ReachableMember.class, e -> cancel(e.member().address()))
           .match(ClusterEvent.MemberRemoved.class, e -> cancel(e.member().address()))
+          .match(ClusterEvent.MemberDowned.class, e -> registryDowned(e.member()))
           .match(DownIfStillUnreachable.class, this::downIfStillUnreachable)
           .match(ThisActorSystemQuarantinedEvent.class, this::quarantined)
           .build();
@@ -124,9 +134,33 @@ public final class RegistryDowning extends DowningProvider {
       }
     }
 
+    /** The registry's old incarnation is down: give every unreachable member its full wait again. */
+    private void registryDowned(Member member) {
+      if (member.hasRole(NodeSettings.REGISTRY) && !cluster.selfRoles().contains(NodeSettings.REGISTRY)) {
+        cluster.state().getUnreachable().stream().filter(m -> !m.equals(member)).forEach(this::schedule);
+      }
+    }
+
+    /** Whether this node downs now: the registry node always, a peer only as leader while the registry is down. */
+    private boolean downs() {
+      if (cluster.selfRoles().contains(NodeSettings.REGISTRY)) {
+        return true;
+      }
+      boolean registryDown = false;
+      for (Member m : cluster.state().getMembers()) {
+        if (m.hasRole(NodeSettings.REGISTRY)) {
+          if (m.status() != MemberStatus.down()) {
+            return false;
+          }
+          registryDown = true;
+        }
+      }
+      return registryDown && cluster.selfAddress().equals(cluster.state().getLeader());
+    }
+
     private void downIfStillUnreachable(DownIfStillUnreachable msg) {
       pending.remove(msg.member().address());
-      if (cluster.state().getUnreachable().contains(msg.member())) {
+      if (downs() && cluster.state().getUnreachable().contains(msg.member())) {
         getContext().getSystem().log().warning(
             "downing {} (roles {}): unreachable for {}", msg.member().address(), msg.member().getRoles(), after);
         cluster.down(msg.member().address());

@@ -3,7 +3,6 @@ package jewel.protocol;
 import jewel.api.BlockId;
 import jewel.api.FileName;
 import jewel.api.SchemeSpec;
-import jewel.api.Pin;
 import jewel.api.PeerSettings;
 import jewel.api.FileEntry;
 import jewel.api.PinView;

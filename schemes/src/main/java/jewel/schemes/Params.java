@@ -2,8 +2,6 @@ package jewel.schemes;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import jewel.api.PeerId;
 import jewel.api.SchemeSpec;

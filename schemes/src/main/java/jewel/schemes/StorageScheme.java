@@ -5,7 +5,6 @@ import java.util.concurrent.CompletionStage;
 import jewel.api.ByteRange;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
-import jewel.api.SchemeSpec;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;

@@ -104,7 +104,7 @@ public final class RegistryCommits implements Commits {
 
   private CompletionStage<RegistryReply> askRegistry(
       org.apache.pekko.japi.function.Function<ActorRef<RegistryReply>, RegistryCommand> message) {
-    return RegistryAsk.ask(registry, message, RegistryReply.class, askTimeout, system.scheduler());
+    return RegistryAsk.ask(registry, message, RegistryReply.class, askTimeout, system);
   }
 
   /** One line for a failure of any kind. */

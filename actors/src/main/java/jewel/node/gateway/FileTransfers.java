@@ -43,7 +43,6 @@ import jewel.schemes.stream.Sha256Check;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Source;
@@ -279,7 +278,10 @@ final class FileTransfers {
       }
     });
     Source<ByteString, NotUsed> bytes = schemes.get(entry.scheme().id()).read(entry, live.keySet(), transport, range);
-    return range == null ? bytes.via(Sha256Check.verify(entry.root(), "file '" + entry.name() + "'")) : bytes;
+    return (range == null ? bytes.via(Sha256Check.verify(entry.root(), "file '" + entry.name() + "'")) : bytes)
+        // Too few blocks, or a corrupt one: the cluster cannot serve it now, and the line says why.
+        .mapError(Throwable.class, t -> t instanceof JewelException ? t
+            : new JewelException(RegistryAsk.oneLine(t), JewelException.Kind.UNAVAILABLE, t));
   }
 
   private CompletionStage<SchemeSpec> schemeFor(SchemeSpec requested) {
@@ -326,7 +328,7 @@ final class FileTransfers {
 
   private <R extends RegistryReply> CompletionStage<R> ask(
       org.apache.pekko.japi.function.Function<ActorRef<RegistryReply>, RegistryCommand> message, Class<R> type) {
-    return RegistryAsk.ask(registry, message, type, askTimeout, system.scheduler());
+    return RegistryAsk.ask(registry, message, type, askTimeout, system);
   }
 
   private static String names(Set<PeerId> peers) {

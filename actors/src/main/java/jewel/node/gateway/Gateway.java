@@ -66,7 +66,6 @@ import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.FileIO;
 import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
@@ -504,7 +503,7 @@ public final class Gateway implements JewelClient {
 
   private <R extends RegistryReply> R askRegistry(
       org.apache.pekko.japi.function.Function<ActorRef<RegistryReply>, RegistryCommand> message, Class<R> type) {
-    return await(RegistryAsk.ask(node.registry(), message, type, askTimeout, node.system().scheduler()), askTimeout,
+    return await(RegistryAsk.ask(node.registry(), message, type, askTimeout, node.system()), askTimeout,
         "the registry (is the seed up?)");
   }
 

@@ -42,6 +42,10 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
@@ -65,6 +69,7 @@ public final class HttpApi {
   private final NodeMetrics metrics;
   private final String self;
   private final Executor blocking;
+  private final Materializer materializer;
 
   public HttpApi(Gateway gateway, Traffic traffic, NodeMetrics metrics, String baseUrl) {
     this.gateway = gateway;
@@ -72,6 +77,7 @@ public final class HttpApi {
     this.metrics = metrics;
     this.self = baseUrl;
     this.blocking = gateway.node().system().dispatchers().lookup(DispatcherSelector.blocking());
+    this.materializer = Materializer.matFromSystem(gateway.node().system());
   }
 
   public Route route() {
@@ -219,13 +225,18 @@ public final class HttpApi {
   private Route read(FileName name) {
     return withoutRequestTimeout(() -> extractRequest(request -> {
       ByteRange range = requestedRange(request);
-      return onComplete(gateway.read(name, range), result -> {
+      // The first bytes are read before the status goes out: a read that cannot start (too few
+      // blocks, the name busy, the registry away) answers with its error instead of a 200 cut short.
+      CompletionStage<Pair<FileTransfers.Download, Source<ByteString, NotUsed>>> started =
+          gateway.read(name, range).thenCompose(d -> d.bytes().prefixAndTail(1).runWith(Sink.head(), materializer)
+              .thenApply(p -> Pair.create(d, Source.from(p.first()).concat(p.second()))));
+      return onComplete(started, result -> {
         if (result.isFailure()) {
           return complete(errorResponse(result.failed().get()));
         }
-        FileTransfers.Download d = result.get();
+        FileTransfers.Download d = result.get().first();
         RequestEntity entity = HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, d.length(),
-            d.bytes().via(traffic.countSent()));
+            result.get().second().via(traffic.countSent()));
         HttpResponse response = HttpResponse.create().addHeaders(fileHeaders(d.entry())).withEntity(entity);
         if (d.range() != null) {
           response = response.withStatus(StatusCodes.PARTIAL_CONTENT).addHeader(RawHeader.create("Content-Range",

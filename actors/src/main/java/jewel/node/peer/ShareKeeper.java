@@ -25,7 +25,6 @@ import jewel.node.pins.PlanView.Block;
 import jewel.node.store.BlockStore;
 import jewel.api.BlockId;
 import jewel.api.PeerId;
-import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.data.DataClient;
 import jewel.protocol.data.DataRequest;

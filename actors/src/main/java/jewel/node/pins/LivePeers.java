@@ -1,6 +1,5 @@
 package jewel.node.pins;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import jewel.node.PeerDirectory;
