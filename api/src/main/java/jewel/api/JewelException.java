@@ -15,8 +15,6 @@ public class JewelException extends RuntimeException {
     NOT_FOUND(404),
     /** the name exists and the store did not say replace (409) */
     CONFLICT(409),
-    /** a body longer than it said it was (413) */
-    TOO_LARGE(413),
     /** a range outside the file (416) */
     BAD_RANGE(416),
     /** the cluster cannot do it now: too few live peers, the registry away, a holder failed (503) */
