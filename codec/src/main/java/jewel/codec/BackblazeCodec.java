@@ -39,14 +39,7 @@ public final class BackblazeCodec implements ErasureCodec {
 
     @Override
     public void encodeParity(byte[][] shards, int offset, int length) {
-        CodecChecks.checkShardArray(shards, k + m);
-        CodecChecks.checkRange(offset, length);
-        for (int i = 0; i < k; i++) {
-            CodecChecks.checkReadable(shards, i, offset, length);
-        }
-        for (int i = k; i < k + m; i++) {
-            CodecChecks.ensureWritable(shards, i, offset, length);
-        }
+        CodecChecks.checkEncode(shards, k, m, offset, length);
         if (rs != null) {
             rs.encodeParity(shards, offset, length);
         }

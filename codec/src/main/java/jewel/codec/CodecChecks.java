@@ -18,6 +18,18 @@ final class CodecChecks {
         }
     }
 
+    /** An encode's arguments: k readable data shards, m parity shards made writable, a valid range. */
+    static void checkEncode(byte[][] shards, int k, int m, int offset, int length) {
+        checkShardArray(shards, k + m);
+        checkRange(offset, length);
+        for (int i = 0; i < k; i++) {
+            checkReadable(shards, i, offset, length);
+        }
+        for (int i = k; i < k + m; i++) {
+            ensureWritable(shards, i, offset, length);
+        }
+    }
+
     static void checkRange(int offset, int length) {
         if (offset < 0 || length < 0 || offset + length < 0) {
             throw new IllegalArgumentException("bad byte range: offset " + offset + ", length " + length);

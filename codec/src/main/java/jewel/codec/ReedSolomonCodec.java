@@ -96,14 +96,7 @@ public final class ReedSolomonCodec implements ErasureCodec {
 
     @Override
     public void encodeParity(byte[][] shards, int offset, int length) {
-        CodecChecks.checkShardArray(shards, k + m);
-        CodecChecks.checkRange(offset, length);
-        for (int i = 0; i < k; i++) {
-            CodecChecks.checkReadable(shards, i, offset, length);
-        }
-        for (int i = k; i < k + m; i++) {
-            CodecChecks.ensureWritable(shards, i, offset, length);
-        }
+        CodecChecks.checkEncode(shards, k, m, offset, length);
         if (m == 0 || length == 0) {
             return;
         }
