@@ -175,16 +175,12 @@ public final class DataChannel {
           try {
             request = DataRequest.put(kind, name, length.getAsLong());
           } catch (DataException e) {
-            entity.discardBytes(mat);
-            return complete(refusal(StatusCodes.BAD_REQUEST, e.getMessage()));
+            return refuseAfterReading(entity, refusal(StatusCodes.BAD_REQUEST, e.getMessage()), mat);
           }
           try {
             sink = handler.openWrite(request);
           } catch (RuntimeException e) {
-            // Read and drop the body while the client hears the refusal, instead of a connection
-            // reset that could overtake it.
-            entity.discardBytes(mat);
-            return complete(refused(request, e));
+            return refuseAfterReading(entity, refused(request, e), mat);
           }
           CompletionStage<HttpResponse> answer =
               bytes(entity, traffic)
@@ -201,6 +197,23 @@ public final class DataChannel {
                       });
           return completeWithFuture(answer);
         });
+  }
+
+  /** Bodies up to this size are read to their end before a refusal goes out. */
+  private static final long DRAIN_BEFORE_REFUSING = 8L << 20;
+
+  /**
+   * Refuses a PUT. The body is read and dropped either way; a small one is read to its end first,
+   * so the client is done sending when the refusal arrives and hears it, rather than a broken
+   * pipe if the connection closed under its upload. A large one is refused at once, so that its
+   * client stops sending.
+   */
+  private static Route refuseAfterReading(RequestEntity entity, HttpResponse refusal, Materializer mat) {
+    CompletionStage<?> drained = entity.discardBytes(mat).completionStage();
+    if (entity.getContentLengthOption().orElse(Long.MAX_VALUE) > DRAIN_BEFORE_REFUSING) {
+      return complete(refusal);
+    }
+    return completeWithFuture(drained.handle((done, failure) -> refusal));
   }
 
   private static Source<ByteString, ?> bytes(RequestEntity entity, Traffic traffic) {
