@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * <p>A refusal is an HTTP status with the one-line message as its text body, sent before any
  * bytes: 400 for a malformed request, 411 for a PUT without a Content-Length, 422 when the handler
  * refuses or its sink fails (a hash mismatch, a full disk), 500 when the handler fails otherwise.
+ * A PUT is refused without reading its body: {@link DataClient} sends {@code Expect: 100-continue}
+ * and holds the body back until the channel starts reading it, so a refusal before the first byte
+ * reaches a client that has sent nothing. A sink that fails once bytes flow is answered at once
+ * too, and the connection closes under the rest of the body: the client may then hear "connection
+ * to peer … failed" rather than the reason, and stops sending either way.
  *
  * <p>Once a GET's status and length are sent, the only way left to report a failure is to abort
  * the connection: HTTP/1.1 has no status after a body of known length. The channel holds each
@@ -164,7 +169,6 @@ public final class DataChannel {
         entity -> {
           OptionalLong length = entity.getContentLengthOption();
           if (length.isEmpty()) {
-            entity.discardBytes(mat);
             return complete(
                 refusal(
                     StatusCodes.LENGTH_REQUIRED,
@@ -175,12 +179,12 @@ public final class DataChannel {
           try {
             request = DataRequest.put(kind, name, length.getAsLong());
           } catch (DataException e) {
-            return refuseAfterReading(entity, refusal(StatusCodes.BAD_REQUEST, e.getMessage()), mat);
+            return complete(refusal(StatusCodes.BAD_REQUEST, e.getMessage()));
           }
           try {
             sink = handler.openWrite(request);
           } catch (RuntimeException e) {
-            return refuseAfterReading(entity, refused(request, e), mat);
+            return complete(refused(request, e));
           }
           CompletionStage<HttpResponse> answer =
               bytes(entity, traffic)
@@ -197,23 +201,6 @@ public final class DataChannel {
                       });
           return completeWithFuture(answer);
         });
-  }
-
-  /** Bodies up to this size are read to their end before a refusal goes out. */
-  private static final long DRAIN_BEFORE_REFUSING = 8L << 20;
-
-  /**
-   * Refuses a PUT. The body is read and dropped either way; a small one is read to its end first,
-   * so the client is done sending when the refusal arrives and hears it, rather than a broken
-   * pipe if the connection closed under its upload. A large one is refused at once, so that its
-   * client stops sending.
-   */
-  private static Route refuseAfterReading(RequestEntity entity, HttpResponse refusal, Materializer mat) {
-    CompletionStage<?> drained = entity.discardBytes(mat).completionStage();
-    if (entity.getContentLengthOption().orElse(Long.MAX_VALUE) > DRAIN_BEFORE_REFUSING) {
-      return complete(refusal);
-    }
-    return completeWithFuture(drained.handle((done, failure) -> refusal));
   }
 
   private static Source<ByteString, ?> bytes(RequestEntity entity, Traffic traffic) {

@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jewel.api.BlockId;
 import jewel.protocol.DataAddress;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -150,10 +151,19 @@ public record DataRequest(
   static final String TOKEN_HEADER = "X-Jewel-Token";
 
   /** The request to send to the channel at {@code at}: method, path and headers. */
+  /** Parsed, so that Pekko's client models it and holds the body back until "100 Continue". */
+  private static final HttpHeader EXPECT_CONTINUE = HttpHeader.parse("Expect", "100-continue");
+
   HttpRequest http(DataAddress at) {
     HttpRequest request = (op == Op.PUT ? HttpRequest.PUT(uri(at).toString()) : HttpRequest.GET(uri(at).toString()));
     if (kind == Kind.TOKEN) {
       request = request.addHeader(RawHeader.create(TOKEN_HEADER, name));
+    }
+    if (op == Op.PUT && length > 0) {
+      // The body waits for the channel's "100 Continue": a PUT refused before its first byte
+      // (an unknown token, a full disk) is answered while the client has sent nothing, so the
+      // refusal cannot be lost to a connection closed under a body still being sent.
+      request = request.addHeader(EXPECT_CONTINUE);
     }
     Optional<String> range = range();
     return range.isPresent() ? request.addHeader(RawHeader.create("Range", range.get())) : request;

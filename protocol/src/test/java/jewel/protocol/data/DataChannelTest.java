@@ -162,16 +162,24 @@ class DataChannelTest {
 
   @Test
   void aRefusedPutOfManyBytesIsAnsweredAndTheUploadStopped() {
-    // the server refuses at once; the client must hear it and stop, not push 1 GiB into the void
-    CompletionStage<String> result =
-        MemoryHandler.generated(1L << 30)
-            .runWith(client.put(channel.address(), DataRequest.putFile("nope", 1L << 30)), mat);
-    assertContains("no such token: nope", failure(result).getMessage());
-    // the server's sink fails at the first chunk: same
+    // refused before its first byte: the client hears why, every time, having sent nothing
+    // (Expect: 100-continue), rather than pushing 1 GiB into the void
+    for (int i = 0; i < 20; i++) {
+      CompletionStage<String> result =
+          MemoryHandler.generated(1L << 30)
+              .runWith(client.put(channel.address(), DataRequest.putFile("nope", 1L << 30)), mat);
+      assertContains("no such token: nope", failure(result).getMessage());
+    }
+    // the server's sink fails at the first chunk: the client stops, and hears why unless the
+    // connection closed under the bytes it was still sending (see DataChannel)
     CompletionStage<String> broken =
         MemoryHandler.generated(1L << 30)
             .runWith(client.put(channel.address(), DataRequest.putFile("fail-early", 1L << 30)), mat);
-    assertContains("the disk broke at the first chunk", failure(broken).getMessage());
+    String message = failure(broken).getMessage();
+    assertTrue(
+        message.contains("the disk broke at the first chunk")
+            || message.startsWith("connection to peer at " + channel.address() + " failed: "),
+        message);
   }
 
   /**
