@@ -2,7 +2,7 @@ package jewel.codec;
 
 /**
  * A way to multiply a fixed GF(2^8) matrix by byte shards. The scalar kernel runs on any JVM; the
- * vector kernels ({@code Vector128GfKernel}, {@code Vector256GfKernel}, {@code Vector512GfKernel})
+ * vector kernels ({@code Vector128GfKernel}, {@code Vector512GfKernel})
  * need the {@code jdk.incubator.vector} module and are only ever loaded through {@link GfKernels},
  * so nothing here touches a Vector API class.
  */

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  *       {@code jdk.incubator.vector} module is absent (java started without
  *       {@code --add-modules jdk.incubator.vector});</li>
  *   <li>{@code scalar}: the portable kernel;</li>
- *   <li>{@code 128}, {@code 256}, {@code 512}: that vector width, to test or measure it on any
+ *   <li>{@code 128}, {@code 512}: that vector width, to test or measure it on any
  *       machine whose JVM has vectors that wide; codecs then fail with {@link IllegalStateException}
  *       rather than fall back, so a benchmark never reports another kernel than the one asked for.</li>
  * </ul>
@@ -31,7 +31,7 @@ final class GfKernels {
     static final String KERNEL_PROPERTY = "jewel.codec.kernel";
     static final String AUTO = "auto";
     static final String SCALAR = "scalar";
-    static final List<Integer> VECTOR_BITS = List.of(128, 256, 512);
+    static final List<Integer> VECTOR_BITS = List.of(128, 512);
 
     private static final String MODULE = "jdk.incubator.vector";
     private static final String VECTOR_CLASS = "jewel.codec.VectorKernels";

@@ -17,17 +17,15 @@ final class VectorKernels {
         return ByteVector.SPECIES_PREFERRED.vectorBitSize();
     }
 
-    /** A new kernel of the given width: 128, 256 or 512 bits. */
+    /** A new kernel of the given width: 128 or 512 bits. */
     static GfKernel kernel(int bits) {
         switch (bits) {
             case 128:
                 return new Vector128GfKernel();
-            case 256:
-                return new Vector256GfKernel();
             case 512:
                 return new Vector512GfKernel();
             default:
-                throw new IllegalArgumentException("no vector kernel of " + bits + " bits: there are 128, 256 and 512");
+                throw new IllegalArgumentException("no vector kernel of " + bits + " bits: there are 128 and 512");
         }
     }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every vector width this JVM can run (128, 256, 512 bits, as far as its vectors reach) against
+ * Every vector width this JVM can run (128 and 512 bits, as far as its vectors reach) against
  * the scalar kernel and Backblaze, whatever width the machine would pick by itself; and the rule
  * that picks it.
  */
