@@ -1,7 +1,5 @@
 package jewel.schemes;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +11,7 @@ import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
 import jewel.api.ByteRange;
+import jewel.api.Digests;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
 import jewel.api.SchemeSpec;
@@ -49,7 +48,7 @@ public final class ShardScheme implements StorageScheme {
   public static final int MAX_SHARDS = ShardRules.MAX_SHARDS;
   public static final int MAX_COPIES = ShardRules.MAX_COPIES;
   private static final String NOUN = "shard";
-  private static final BlockId EMPTY = emptyId();
+  private static final BlockId EMPTY = BlockId.of(Digests.sha256().digest());
 
   private final String id;
   private final ShardRules rules;
@@ -274,13 +273,5 @@ public final class ShardScheme implements StorageScheme {
             .match(Exception.class, e -> !(e instanceof CorruptBlockException),
                 e -> readShard(cannotRead, part, candidates, i + 1, done, transport, e))
             .build());
-  }
-
-  private static BlockId emptyId() {
-    try {
-      return BlockId.of(MessageDigest.getInstance("SHA-256").digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
   }
 }

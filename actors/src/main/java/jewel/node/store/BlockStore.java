@@ -21,6 +21,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -272,7 +273,7 @@ public final class BlockStore {
 
   /** The id {@code file}'s content would have as a block: its SHA-256, read in chunks. */
   public static BlockId idOf(Path file) throws IOException {
-    MessageDigest digest = FileSink.sha256();
+    MessageDigest digest = Digests.sha256();
     ByteBuffer buffer = ByteBuffer.allocate(FileSource.CHUNK);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       while (channel.read(buffer.clear()) >= 0) {

@@ -3,6 +3,7 @@ package jewel.node.store;
 import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import jewel.api.Digests;
 import org.apache.pekko.Done;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.AbruptStageTerminationException;
@@ -55,7 +56,7 @@ final class Sha256Check
     CompletableFuture<Done> result = new CompletableFuture<>();
     GraphStageLogic logic =
         new GraphStageLogic(shape) {
-          private final MessageDigest digest = FileSink.sha256();
+          private final MessageDigest digest = Digests.sha256();
           private long size = 0;
 
           {

@@ -3,6 +3,7 @@ package jewel.schemes.stream;
 import java.security.MessageDigest;
 import java.util.function.Function;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
@@ -54,7 +55,7 @@ public final class BlockCheck extends GraphStage<FlowShape<ByteString, ByteStrin
   @Override
   public GraphStageLogic createLogic(Attributes attributes) {
     return new GraphStageLogic(shape) {
-      private final MessageDigest digest = Sha256Check.sha256();
+      private final MessageDigest digest = Digests.sha256();
       private ByteString held;
       private long seen;
 

@@ -1,10 +1,10 @@
 package jewel.schemes.stream;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
@@ -51,14 +51,6 @@ public final class Sha256Check
     return Flow.fromGraph(new Sha256Check(expected, what));
   }
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
-  }
-
   @Override
   public FlowShape<ByteString, ByteString> shape() {
     return shape;
@@ -69,7 +61,7 @@ public final class Sha256Check
     CompletableFuture<BlockId> result = new CompletableFuture<>();
     GraphStageLogic logic =
         new GraphStageLogic(shape) {
-          private final MessageDigest digest = sha256();
+          private final MessageDigest digest = Digests.sha256();
           private ByteString held; // the last chunk, kept until the hash is known (verify only)
 
           {
