@@ -22,7 +22,7 @@ import jewel.codec.SegmentLayout;
 import jewel.codec.XorParity;
 import jewel.schemes.stream.Fanout;
 import jewel.schemes.stream.PieceCutter;
-import jewel.schemes.stream.Sha256Check;
+import jewel.schemes.stream.Sha256Stage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
@@ -140,7 +140,7 @@ public final class JewelScheme implements StorageScheme {
     }
     Pair<CompletionStage<BlockId>, List<JewelUpload>> run =
         job.content()
-            .viaMat(Sha256Check.compute(), Keep.right())
+            .viaMat(Sha256Stage.computeId(), Keep.right())
             .async()
             .via(PieceCutter.of("the file", layout.segmentCount(), layout::segmentLength))
             .map(encoder::encode)
@@ -179,7 +179,7 @@ public final class JewelScheme implements StorageScheme {
   private static Sink<byte[][], JewelUpload> jewelSink(int i, Sink<ByteString, CompletionStage<BlockId>> upload) {
     return Flow.<byte[][]>create()
         .map(chunks -> ByteString.fromArrayUnsafe(chunks[i]))
-        .viaMat(Sha256Check.compute(), Keep.right())
+        .viaMat(Sha256Stage.computeId(), Keep.right())
         .toMat(upload, JewelUpload::new)
         .addAttributes(Attributes.inputBuffer(1, 1))
         .async();

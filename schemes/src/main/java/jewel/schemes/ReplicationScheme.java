@@ -14,7 +14,7 @@ import jewel.api.PeerId;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.schemes.stream.Fanout;
-import jewel.schemes.stream.Sha256Check;
+import jewel.schemes.stream.Sha256Stage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.japi.pf.PFBuilder;
@@ -95,7 +95,7 @@ public final class ReplicationScheme implements StorageScheme {
     }
     Pair<CompletionStage<BlockId>, List<CompletionStage<BlockId>>> run =
         job.content()
-            .viaMat(Sha256Check.compute(), Keep.right())
+            .viaMat(Sha256Stage.computeId(), Keep.right())
             .toMat(Fanout.toAll(uploads), Keep.both())
             .run(job.materializer());
     return Acks.gather(holders, run.second())

@@ -19,7 +19,7 @@ import jewel.api.StoredBlock;
 import jewel.codec.ContiguousShards;
 import jewel.schemes.stream.Fanout;
 import jewel.schemes.stream.PieceCutter;
-import jewel.schemes.stream.Sha256Check;
+import jewel.schemes.stream.Sha256Stage;
 import jewel.schemes.stream.ShardRouter;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
@@ -130,7 +130,7 @@ public final class ShardScheme implements StorageScheme {
         List<PeerId> to = holders.get(i);
         int index = i;
         sinks.add(Sink.lazySink(() ->
-            Sha256Check.compute().toMat(uploads(job, transfers, index, to, length), ShardUpload::new)));
+            Sha256Stage.computeId().toMat(uploads(job, transfers, index, to, length), ShardUpload::new)));
       }
     }
     Sink<ByteString, List<CompletionStage<ShardUpload>>> routed;
@@ -142,7 +142,7 @@ public final class ShardScheme implements StorageScheme {
       routed = ShardRouter.toEach("the file", lengths, sinks);
     }
     Pair<CompletionStage<BlockId>, List<CompletionStage<ShardUpload>>> run =
-        job.content().viaMat(Sha256Check.compute(), Keep.right()).toMat(routed, Keep.both()).run(job.materializer());
+        job.content().viaMat(Sha256Stage.computeId(), Keep.right()).toMat(routed, Keep.both()).run(job.materializer());
 
     // Per shard: the coordinator's own hash of it, and each holder's acknowledgement.
     List<CompletableFuture<BlockId>> hashes = new ArrayList<>();

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import jewel.api.BlockId;
 import jewel.api.Digests;
+import jewel.schemes.stream.Sha256Stage;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -166,16 +167,14 @@ public final class BlockStore {
       return bytes;
     }
     // The check runs after FileSource's asynchronous island, in the reader's: its failure then
-    // comes after the last bytes rather than overtaking them.
+    // comes after the last bytes rather than overtaking them. It need not hold the last chunk
+    // back: the data channel that serves these reads to other nodes does so itself.
     return bytes.viaMat(
-        new Sha256Check(
-            (sha256, read) -> {
-              BlockId actual = BlockId.of(sha256);
-              if (!actual.equals(id)) {
-                log.error("block {} is corrupted on disk: its {} bytes hash to {}", id, read, actual);
-                throw new StoreException(
-                    "block " + id + " is corrupted on disk (hash " + actual + ")");
-              }
+        Sha256Stage.failAfterLastChunk(
+            id,
+            (actual, read) -> {
+              log.error("block {} is corrupted on disk: its {} bytes hash to {}", id, read, actual);
+              return new StoreException("block " + id + " is corrupted on disk (hash " + actual + ")");
             }),
         (io, checked) -> io.thenCombine(checked, (result, done) -> result));
   }
