@@ -44,61 +44,22 @@ import org.apache.pekko.util.ByteString;
  * from one live holder, carrying on from the same offset with the next holder if one fails
  * part way. Shards outside the range are neither read nor needed.
  */
-public final class ShardScheme implements StorageScheme {
+public final class ShardScheme extends SchemeOnRules<ShardRules> {
   public static final int MAX_SHARDS = ShardRules.MAX_SHARDS;
   public static final int MAX_COPIES = ShardRules.MAX_COPIES;
   private static final String NOUN = "shard";
   private static final BlockId EMPTY = BlockId.of(Digests.sha256().digest());
 
-  private final String id;
-  private final ShardRules rules;
-
-  private ShardScheme(String id, ShardRules rules) {
-    this.id = id;
-    this.rules = rules;
+  private ShardScheme(ShardRules rules) {
+    super(rules);
   }
 
   public static ShardScheme shard() {
-    return new ShardScheme("shard", ShardRules.shard());
+    return new ShardScheme(ShardRules.shard());
   }
 
   public static ShardScheme shardShard() {
-    return new ShardScheme("shardshard", ShardRules.shardShard());
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String summary() {
-    return rules.summary();
-  }
-
-  @Override
-  public String parameters() {
-    return rules.parameters();
-  }
-
-  @Override
-  public String redundancyFormula() {
-    return rules.redundancyFormula();
-  }
-
-  @Override
-  public String survivesFormula() {
-    return rules.survivesFormula();
-  }
-
-  @Override
-  public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
-    return rules.normalize(spec, defaults);
-  }
-
-  @Override
-  public int peersNeeded(SchemeSpec normalized) {
-    return rules.peersNeeded(normalized);
+    return new ShardScheme(ShardRules.shardShard());
   }
 
   private int copiesOf(SchemeSpec normalized) {
