@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -40,6 +39,7 @@ import javax.net.ssl.TrustManager;
 import jewel.api.BlockId;
 import jewel.api.ByteRange;
 import jewel.api.DefaultSchemes;
+import jewel.api.Digests;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.FileStatus;
@@ -513,7 +513,7 @@ public final class HttpJewelClient implements JewelClient {
       skip = within.start();
       want = within.length();
     }
-    MessageDigest sha = status == 200 && range == null && etag != null ? sha256() : null;
+    MessageDigest sha = status == 200 && range == null && etag != null ? Digests.sha256() : null;
     byte[] buffer = new byte[256 * 1024];
     long got = 0;
     long written = 0;
@@ -575,14 +575,6 @@ public final class HttpJewelClient implements JewelClient {
       return slash < 0 ? -1 : Long.parseLong(contentRange.substring(slash + 1).trim());
     } catch (NumberFormatException e) {
       return -1;
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

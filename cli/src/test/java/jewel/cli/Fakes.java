@@ -16,8 +16,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +31,7 @@ import jewel.api.NodeStatus;
 import jewel.api.SchemeInfo;
 import jewel.api.StoreResult;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import jewel.api.BlockLayout;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
@@ -47,11 +46,7 @@ final class Fakes {
   private Fakes() {}
 
   static BlockId sha256(byte[] bytes) {
-    try {
-      return BlockId.of(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return BlockId.of(Digests.sha256().digest(bytes));
   }
 
   /** The output of one run. */

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
+import jewel.api.Digests;
 
 /**
  * The stand-alone split/join tool logic (in the spirit of zfec), on local files.
@@ -132,7 +132,7 @@ public final class JewelFiles {
                         StandardOpenOption.TRUNCATE_EXISTING);
                 outs[i].position(HEADER_SIZE);
             }
-            MessageDigest sha = sha256();
+            MessageDigest sha = Digests.sha256();
             byte[] segment = new byte[(int) Math.min(layout.segmentSize(), Math.max(layout.trueLength(), 0))];
             try (InputStream in = Files.newInputStream(file)) {
                 for (long s = 0, count = layout.segmentCount(); s < count; s++) {
@@ -224,7 +224,7 @@ public final class JewelFiles {
                 ins[j] = FileChannel.open(chosen.get(j).getValue(), StandardOpenOption.READ);
                 ins[j].position(HEADER_SIZE);
             }
-            MessageDigest sha = sha256();
+            MessageDigest sha = Digests.sha256();
             byte[][] chunks = new byte[h.n()][];
             for (long s = 0, count = layout.segmentCount(); s < count; s++) {
                 int c = layout.chunkLength(s);
@@ -492,14 +492,6 @@ public final class JewelFiles {
         } catch (IOException e) {
             Files.deleteIfExists(temp);
             throw e;
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
 

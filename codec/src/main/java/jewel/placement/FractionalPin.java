@@ -2,7 +2,6 @@ package jewel.placement;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import jewel.api.PeerId;
 
 /**
@@ -25,8 +25,7 @@ import jewel.api.PeerId;
  * peer's decision.
  */
 public final class FractionalPin {
-  private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(FractionalPin::newDigest);
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Digests::sha256);
 
   private FractionalPin() {}
 
@@ -167,14 +166,6 @@ public final class FractionalPin {
   static void checkSalt(long salt) {
     if (salt < 0) {
       throw new IllegalArgumentException("salt " + salt + " is negative: salts start at 0");
-    }
-  }
-
-  private static MessageDigest newDigest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
     }
   }
 }

@@ -2,13 +2,13 @@ package jewel.placement;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import jewel.api.PeerId;
 
 /**
@@ -36,13 +36,7 @@ public final class PinSimulator {
    */
   static final long VECTOR_FROM = 40_000_000L;
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Digests::sha256);
 
   private PinSimulator() {}
 

@@ -2,10 +2,10 @@ package jewel.placement;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import jewel.api.PeerId;
 
 /**
@@ -59,15 +59,11 @@ public interface Placement {
    * wins or held.
    */
   static List<BlockId> positions(String key, int count) {
-    try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      List<BlockId> ids = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        ids.add(BlockId.of(sha256.digest((key + "#" + i).getBytes(StandardCharsets.UTF_8))));
-      }
-      return ids;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
+    MessageDigest sha256 = Digests.sha256();
+    List<BlockId> ids = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      ids.add(BlockId.of(sha256.digest((key + "#" + i).getBytes(StandardCharsets.UTF_8))));
     }
+    return ids;
   }
 }

@@ -1,12 +1,11 @@
 package jewel.placement;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import jewel.api.PeerId;
 
 /**
@@ -62,12 +61,8 @@ public final class RoundRobinPlacement implements Placement {
 
   /** A start for a file key: the first 4 bytes of SHA-256(UTF-8 key) as a non-negative int. */
   public static int start(String key) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return ((d[0] & 0x7f) << 24) | ((d[1] & 0xff) << 16) | ((d[2] & 0xff) << 8) | (d[3] & 0xff);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
+    byte[] d = Digests.sha256().digest(key.getBytes(StandardCharsets.UTF_8));
+    return ((d[0] & 0x7f) << 24) | ((d[1] & 0xff) << 16) | ((d[2] & 0xff) << 8) | (d[3] & 0xff);
   }
 
   /** Stripes over the live peers sorted in {@link PeerId} order (so every node agrees). */

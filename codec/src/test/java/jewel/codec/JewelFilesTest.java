@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import jewel.api.Digests;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +85,7 @@ class JewelFilesTest {
         assertEquals("JEWL", new String(raw, 0, 4, StandardCharsets.US_ASCII));
         JewelFiles.Header h = JewelFiles.readHeader(jewels.get(2));
         assertEquals(new JewelFiles.Header(1, 2, 3, 2, 64, 13,
-                HexFormat.of().formatHex(sha256(Files.readAllBytes(f)))), h);
+                HexFormat.of().formatHex(Digests.sha256().digest(Files.readAllBytes(f)))), h);
         assertEquals(JewelFiles.HEADER_SIZE + 7, raw.length);
     }
 
@@ -243,14 +244,6 @@ class JewelFilesTest {
             b.put(0, (byte) ~b.get(0));
             b.rewind();
             ch.write(b, position);
-        }
-    }
-
-    private static byte[] sha256(byte[] b) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
         }
     }
 }

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import jewel.api.Digests;
 
 /** Shared helpers: the compatibility vectors, their data generator, random shards. */
 final class TestSupport {
@@ -74,12 +74,7 @@ final class TestSupport {
 
     /** The README's generator: SHA-256(seed ‖ j) for j = 0, 1, …, both unsigned 64-bit big-endian. */
     static byte[] stream(long seed, int length) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
+        MessageDigest sha = Digests.sha256();
         byte[] out = new byte[length];
         ByteBuffer msg = ByteBuffer.allocate(16);
         for (long j = 0, at = 0; at < length; j++, at += 32) {

@@ -1,8 +1,6 @@
 package jewel.persistence;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -20,6 +18,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
+import jewel.api.Digests;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.protocol.JewelSerializable;
@@ -584,13 +583,8 @@ public record RegistryState(
     for (TreeBlock b : children) {
       s.append('|').append(b.index()).append(':').append(b.id().hex()).append(':').append(b.length());
     }
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
-      return root.hex() + ":" + HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
+    byte[] digest = Digests.sha256().digest(s.toString().getBytes(StandardCharsets.UTF_8));
+    return root.hex() + ":" + HexFormat.of().formatHex(digest, 0, 8);
   }
 
   /** The file's blocks as tree children, ordered by index (stable for equal indexes). */

@@ -1,13 +1,12 @@
 package jewel.persistence;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
+import jewel.api.Digests;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.PeerId;
@@ -25,12 +24,7 @@ final class Fixtures {
 
   /** The block id of the UTF-8 bytes of {@code content}. */
   static BlockId block(String content) {
-    try {
-      return BlockId.of(
-          MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
+    return BlockId.of(Digests.sha256().digest(content.getBytes(StandardCharsets.UTF_8)));
   }
 
   static FileName name(String name) {

@@ -22,7 +22,7 @@ import jewel.codec.SegmentLayout;
 import jewel.codec.XorParity;
 import jewel.schemes.stream.Fanout;
 import jewel.schemes.stream.PieceCutter;
-import jewel.schemes.stream.Sha256Check;
+import jewel.schemes.stream.Sha256Stage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
@@ -45,67 +45,29 @@ import org.apache.pekko.util.ByteString;
  * chunk ({@link SegmentReader}), so memory holds about one segment whatever the file's size;
  * a range read asks each jewel for the chunks of the segments that overlap the range only.
  */
-public final class JewelScheme implements StorageScheme {
+public final class JewelScheme extends SchemeOnRules<JewelRules> {
   public static final int MAX_JEWELS = JewelRules.MAX_JEWELS;
   /** See {@link JewelRules#MAX_SEGMENT_JEWEL_BYTES}. */
   public static final int MAX_SEGMENT_JEWEL_BYTES = JewelRules.MAX_SEGMENT_JEWEL_BYTES;
   /** How many jewels beyond k a read starts with, keeping the first k that deliver. */
   static final int HEDGE = 1;
 
-  private final String id;
   private final boolean xor;
   private final SchemeDefaults defaults;
-  private final JewelRules rules;
 
-  private JewelScheme(String id, boolean xor, SchemeDefaults defaults) {
-    this.id = id;
+  private JewelScheme(JewelRules rules, boolean xor, SchemeDefaults defaults) {
+    super(rules);
     this.xor = xor;
     this.defaults = defaults;
-    this.rules = xor ? JewelRules.parity() : JewelRules.reedSolomon();
   }
 
   /** k shards and their XOR, in segments of k × {@code defaults.chunkSize()} bytes. */
   public static JewelScheme parity(SchemeDefaults defaults) {
-    return new JewelScheme("parity", true, defaults);
+    return new JewelScheme(JewelRules.parity(), true, defaults);
   }
 
   public static JewelScheme reedSolomon(SchemeDefaults defaults) {
-    return new JewelScheme("reedsolomon", false, defaults);
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String summary() {
-    return rules.summary();
-  }
-
-  @Override
-  public String parameters() {
-    return rules.parameters();
-  }
-
-  @Override
-  public String redundancyFormula() {
-    return rules.redundancyFormula();
-  }
-
-  @Override
-  public String survivesFormula() {
-    return rules.survivesFormula();
-  }
-
-  @Override
-  public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
-    return rules.normalize(spec, defaults);
-  }
-
-  @Override
-  public int peersNeeded(SchemeSpec normalized) {
-    return rules.peersNeeded(normalized);
+    return new JewelScheme(JewelRules.reedSolomon(), false, defaults);
   }
 
   private String noun() {
@@ -140,7 +102,7 @@ public final class JewelScheme implements StorageScheme {
     }
     Pair<CompletionStage<BlockId>, List<JewelUpload>> run =
         job.content()
-            .viaMat(Sha256Check.compute(), Keep.right())
+            .viaMat(Sha256Stage.computeId(), Keep.right())
             .async()
             .via(PieceCutter.of("the file", layout.segmentCount(), layout::segmentLength))
             .map(encoder::encode)
@@ -179,7 +141,7 @@ public final class JewelScheme implements StorageScheme {
   private static Sink<byte[][], JewelUpload> jewelSink(int i, Sink<ByteString, CompletionStage<BlockId>> upload) {
     return Flow.<byte[][]>create()
         .map(chunks -> ByteString.fromArrayUnsafe(chunks[i]))
-        .viaMat(Sha256Check.compute(), Keep.right())
+        .viaMat(Sha256Stage.computeId(), Keep.right())
         .toMat(upload, JewelUpload::new)
         .addAttributes(Attributes.inputBuffer(1, 1))
         .async();

@@ -11,10 +11,9 @@ import jewel.api.BlockLayout;
 import jewel.api.ByteRange;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
-import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.schemes.stream.Fanout;
-import jewel.schemes.stream.Sha256Check;
+import jewel.schemes.stream.Sha256Stage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.japi.pf.PFBuilder;
@@ -31,58 +30,19 @@ import org.apache.pekko.util.ByteString;
  * every holder; a read streams the range asked for from one live holder and, if it fails
  * part way, carries on from the same offset with the next.
  */
-public final class ReplicationScheme implements StorageScheme {
+public final class ReplicationScheme extends SchemeOnRules<ReplicationRules> {
   public static final int MAX_COPIES = ReplicationRules.MAX_COPIES;
 
-  private final String id;
-  private final ReplicationRules rules;
-
-  private ReplicationScheme(String id, ReplicationRules rules) {
-    this.id = id;
-    this.rules = rules;
+  private ReplicationScheme(ReplicationRules rules) {
+    super(rules);
   }
 
   public static ReplicationScheme hosting() {
-    return new ReplicationScheme("hosting", ReplicationRules.hosting());
+    return new ReplicationScheme(ReplicationRules.hosting());
   }
 
   public static ReplicationScheme naive() {
-    return new ReplicationScheme("naive", ReplicationRules.naive());
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String summary() {
-    return rules.summary();
-  }
-
-  @Override
-  public String parameters() {
-    return rules.parameters();
-  }
-
-  @Override
-  public String redundancyFormula() {
-    return rules.redundancyFormula();
-  }
-
-  @Override
-  public String survivesFormula() {
-    return rules.survivesFormula();
-  }
-
-  @Override
-  public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
-    return rules.normalize(spec, defaults);
-  }
-
-  @Override
-  public int peersNeeded(SchemeSpec normalized) {
-    return rules.peersNeeded(normalized);
+    return new ReplicationScheme(ReplicationRules.naive());
   }
 
   @Override
@@ -95,7 +55,7 @@ public final class ReplicationScheme implements StorageScheme {
     }
     Pair<CompletionStage<BlockId>, List<CompletionStage<BlockId>>> run =
         job.content()
-            .viaMat(Sha256Check.compute(), Keep.right())
+            .viaMat(Sha256Stage.computeId(), Keep.right())
             .toMat(Fanout.toAll(uploads), Keep.both())
             .run(job.materializer());
     return Acks.gather(holders, run.second())

@@ -1,7 +1,5 @@
 package jewel.schemes;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +11,7 @@ import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
 import jewel.api.ByteRange;
+import jewel.api.Digests;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
 import jewel.api.SchemeSpec;
@@ -20,7 +19,7 @@ import jewel.api.StoredBlock;
 import jewel.codec.ContiguousShards;
 import jewel.schemes.stream.Fanout;
 import jewel.schemes.stream.PieceCutter;
-import jewel.schemes.stream.Sha256Check;
+import jewel.schemes.stream.Sha256Stage;
 import jewel.schemes.stream.ShardRouter;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
@@ -45,61 +44,22 @@ import org.apache.pekko.util.ByteString;
  * from one live holder, carrying on from the same offset with the next holder if one fails
  * part way. Shards outside the range are neither read nor needed.
  */
-public final class ShardScheme implements StorageScheme {
+public final class ShardScheme extends SchemeOnRules<ShardRules> {
   public static final int MAX_SHARDS = ShardRules.MAX_SHARDS;
   public static final int MAX_COPIES = ShardRules.MAX_COPIES;
   private static final String NOUN = "shard";
-  private static final BlockId EMPTY = emptyId();
+  private static final BlockId EMPTY = BlockId.of(Digests.sha256().digest());
 
-  private final String id;
-  private final ShardRules rules;
-
-  private ShardScheme(String id, ShardRules rules) {
-    this.id = id;
-    this.rules = rules;
+  private ShardScheme(ShardRules rules) {
+    super(rules);
   }
 
   public static ShardScheme shard() {
-    return new ShardScheme("shard", ShardRules.shard());
+    return new ShardScheme(ShardRules.shard());
   }
 
   public static ShardScheme shardShard() {
-    return new ShardScheme("shardshard", ShardRules.shardShard());
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String summary() {
-    return rules.summary();
-  }
-
-  @Override
-  public String parameters() {
-    return rules.parameters();
-  }
-
-  @Override
-  public String redundancyFormula() {
-    return rules.redundancyFormula();
-  }
-
-  @Override
-  public String survivesFormula() {
-    return rules.survivesFormula();
-  }
-
-  @Override
-  public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
-    return rules.normalize(spec, defaults);
-  }
-
-  @Override
-  public int peersNeeded(SchemeSpec normalized) {
-    return rules.peersNeeded(normalized);
+    return new ShardScheme(ShardRules.shardShard());
   }
 
   private int copiesOf(SchemeSpec normalized) {
@@ -131,7 +91,7 @@ public final class ShardScheme implements StorageScheme {
         List<PeerId> to = holders.get(i);
         int index = i;
         sinks.add(Sink.lazySink(() ->
-            Sha256Check.compute().toMat(uploads(job, transfers, index, to, length), ShardUpload::new)));
+            Sha256Stage.computeId().toMat(uploads(job, transfers, index, to, length), ShardUpload::new)));
       }
     }
     Sink<ByteString, List<CompletionStage<ShardUpload>>> routed;
@@ -143,7 +103,7 @@ public final class ShardScheme implements StorageScheme {
       routed = ShardRouter.toEach("the file", lengths, sinks);
     }
     Pair<CompletionStage<BlockId>, List<CompletionStage<ShardUpload>>> run =
-        job.content().viaMat(Sha256Check.compute(), Keep.right()).toMat(routed, Keep.both()).run(job.materializer());
+        job.content().viaMat(Sha256Stage.computeId(), Keep.right()).toMat(routed, Keep.both()).run(job.materializer());
 
     // Per shard: the coordinator's own hash of it, and each holder's acknowledgement.
     List<CompletableFuture<BlockId>> hashes = new ArrayList<>();
@@ -274,13 +234,5 @@ public final class ShardScheme implements StorageScheme {
             .match(Exception.class, e -> !(e instanceof CorruptBlockException),
                 e -> readShard(cannotRead, part, candidates, i + 1, done, transport, e))
             .build());
-  }
-
-  private static BlockId emptyId() {
-    try {
-      return BlockId.of(MessageDigest.getInstance("SHA-256").digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
   }
 }

@@ -9,7 +9,7 @@ import jewel.api.BlockId;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
 import jewel.api.StoredBlock;
-import jewel.schemes.stream.BlockCheck;
+import jewel.schemes.stream.Sha256Stage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -78,7 +78,7 @@ public final class VerifyingTransport implements BlockTransport {
     if (offset != 0 || whole == null || length != whole) {
       return bytes;
     }
-    return bytes.via(BlockCheck.of(block, length, actual -> {
+    return bytes.via(Sha256Stage.failBeforeLastChunkOfBlock(block, length, (actual, size) -> {
       CorruptBlockException e = new CorruptBlockException(block, peer, actual);
       log.warn("{} served corrupt bytes for block {}: they hash to {}", peer, block, actual);
       onCorrupt.accept(e);

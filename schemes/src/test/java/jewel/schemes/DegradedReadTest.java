@@ -14,7 +14,7 @@ import jewel.api.FileEntry;
 import jewel.api.PeerId;
 import jewel.api.StoredBlock;
 import jewel.schemes.VerifyingTransport.BlockCopy;
-import jewel.schemes.stream.Sha256Check;
+import jewel.schemes.stream.Sha256Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -193,7 +193,7 @@ class DegradedReadTest {
       assertEquals(Set.of(new BlockCopy(victim.id(), bad)), found, spec + ": " + e.getMessage());
       if (spec.startsWith("naive")) {
         // whole copies fail over to the next holder, and then fail on the file's own hash
-        assertTrue(e instanceof Sha256Check.CorruptBytesException, spec + ": " + e);
+        assertTrue(e instanceof Sha256Stage.CorruptBytesException, spec + ": " + e);
       } else {
         assertTrue(e instanceof CorruptBlockException, spec + ": " + e);
         assertEquals("block " + victim.id().shortHex() + "… from " + bad + " is corrupted (its bytes hash to ",

@@ -15,7 +15,8 @@ import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.PeerId;
 import jewel.api.SchemeSpec;
-import jewel.schemes.stream.Sha256Check;
+import jewel.schemes.stream.Sha256Stage;
+import jewel.schemes.stream.Sha256Stage.CorruptBytesException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.Materializer;
@@ -69,7 +70,8 @@ final class Harness implements AutoCloseable {
   /** The whole file, checked against its root as the coordinator does. */
   byte[] read(FileEntry entry, Set<PeerId> live, BlockTransport transport) {
     return collect(schemes.get(entry.scheme().id()).read(entry, live, transport, null)
-        .via(Sha256Check.verify(entry.root(), "file '" + entry.name() + "'")));
+        .via(Sha256Stage.failBeforeLastChunk(entry.root(),
+            (actual, size) -> new CorruptBytesException("file '" + entry.name() + "'", entry.root(), actual))));
   }
 
   /** Bytes {@code range} of the file: a range has no hash of its own to check. */

@@ -1,7 +1,5 @@
 package jewel.schemes;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import jewel.api.PeerId;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -45,11 +44,7 @@ final class MemoryPeers implements BlockTransport {
   }
 
   static BlockId sha256(byte[] bytes) {
-    try {
-      return BlockId.of(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return BlockId.of(Digests.sha256().digest(bytes));
   }
 
   @Override

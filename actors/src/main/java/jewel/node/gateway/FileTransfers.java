@@ -39,7 +39,8 @@ import jewel.schemes.StorageScheme;
 import jewel.schemes.StoreJob;
 import jewel.schemes.VerifyingTransport;
 import jewel.schemes.VerifyingTransport.BlockCopy;
-import jewel.schemes.stream.Sha256Check;
+import jewel.schemes.stream.Sha256Stage;
+import jewel.schemes.stream.Sha256Stage.CorruptBytesException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -278,7 +279,10 @@ final class FileTransfers {
       }
     });
     Source<ByteString, NotUsed> bytes = schemes.get(entry.scheme().id()).read(entry, live.keySet(), transport, range);
-    return (range == null ? bytes.via(Sha256Check.verify(entry.root(), "file '" + entry.name() + "'")) : bytes)
+    Source<ByteString, NotUsed> checked = range != null ? bytes
+        : bytes.via(Sha256Stage.failBeforeLastChunk(entry.root(),
+            (actual, size) -> new CorruptBytesException("file '" + entry.name() + "'", entry.root(), actual)));
+    return checked
         // Too few blocks, or a corrupt one: the cluster cannot serve it now, and the line says why.
         .mapError(Throwable.class, t -> t instanceof JewelException ? t
             : new JewelException(RegistryAsk.oneLine(t), JewelException.Kind.UNAVAILABLE, t));

@@ -1,14 +1,13 @@
 package jewel.node.peer;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import jewel.node.store.BlockStore;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import jewel.schemes.audit.MerkleTree;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -53,7 +52,7 @@ final class ChunkProofs {
           .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), system)
           .thenApply(bytes -> {
             byte[] data = bytes.toArray();
-            if (!Arrays.equals(sha256(data), leaves.get(chunk))) {
+            if (!Arrays.equals(Digests.sha256().digest(data), leaves.get(chunk))) {
               throw new IllegalStateException("chunk " + chunk + " of block " + id + " is corrupted on disk");
             }
             return new Read(leaves, data);
@@ -98,14 +97,6 @@ final class ChunkProofs {
       }
       position += bytes.size();
       return this;
-    }
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
     }
   }
 }

@@ -21,6 +21,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import jewel.api.BlockId;
+import jewel.api.Digests;
+import jewel.schemes.stream.Sha256Stage;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -165,16 +167,14 @@ public final class BlockStore {
       return bytes;
     }
     // The check runs after FileSource's asynchronous island, in the reader's: its failure then
-    // comes after the last bytes rather than overtaking them.
+    // comes after the last bytes rather than overtaking them. It need not hold the last chunk
+    // back: the data channel that serves these reads to other nodes does so itself.
     return bytes.viaMat(
-        new Sha256Check(
-            (sha256, read) -> {
-              BlockId actual = BlockId.of(sha256);
-              if (!actual.equals(id)) {
-                log.error("block {} is corrupted on disk: its {} bytes hash to {}", id, read, actual);
-                throw new StoreException(
-                    "block " + id + " is corrupted on disk (hash " + actual + ")");
-              }
+        Sha256Stage.failAfterLastChunk(
+            id,
+            (actual, read) -> {
+              log.error("block {} is corrupted on disk: its {} bytes hash to {}", id, read, actual);
+              return new StoreException("block " + id + " is corrupted on disk (hash " + actual + ")");
             }),
         (io, checked) -> io.thenCombine(checked, (result, done) -> result));
   }
@@ -272,7 +272,7 @@ public final class BlockStore {
 
   /** The id {@code file}'s content would have as a block: its SHA-256, read in chunks. */
   public static BlockId idOf(Path file) throws IOException {
-    MessageDigest digest = FileSink.sha256();
+    MessageDigest digest = Digests.sha256();
     ByteBuffer buffer = ByteBuffer.allocate(FileSource.CHUNK);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       while (channel.read(buffer.clear()) >= 0) {

@@ -7,10 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import jewel.api.Digests;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.AbruptStageTerminationException;
 import org.apache.pekko.stream.ActorAttributes;
@@ -56,14 +56,6 @@ final class FileSink<R>
         .async();
   }
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no SHA-256 in this JVM", e);
-    }
-  }
-
   @Override
   public SinkShape<ByteString> shape() {
     return shape;
@@ -77,7 +69,7 @@ final class FileSink<R>
         new GraphStageLogic(shape) {
           private Path temp;
           private FileChannel channel;
-          private final MessageDigest digest = sha256();
+          private final MessageDigest digest = Digests.sha256();
           private long size = 0;
 
           @Override

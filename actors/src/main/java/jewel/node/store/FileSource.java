@@ -25,9 +25,9 @@ import org.apache.pekko.util.ByteString;
 /**
  * Reads a byte range of a file in chunks of 256 KiB, on demand, on the blocking-I/O dispatcher
  * (its own asynchronous island). The value is the byte count. A read of the whole file can be
- * checked ({@link Sha256Check}): the check runs after the island, so that its failure follows
- * the last bytes instead of overtaking them (failures overtake elements across asynchronous
- * boundaries).
+ * checked ({@link jewel.schemes.stream.Sha256Stage#failAfterLastChunk}): the check runs after the
+ * island, so that its failure follows the last bytes instead of overtaking them (failures
+ * overtake elements across asynchronous boundaries).
  */
 final class FileSource
     extends AbstractGraphStageWithMaterializedValue<SourceShape<ByteString>, CompletionStage<IOResult>> {

@@ -1,7 +1,6 @@
 package jewel.node.pins;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import jewel.node.PeerDirectory.LivePeer;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import jewel.protocol.DataAddress;
 import jewel.api.FileName;
 import jewel.protocol.PeerCommand;
@@ -40,11 +40,7 @@ public final class PinFixtures {
 
   /** A block id that is the SHA-256 of {@code seed}, for blocks whose bytes do not matter. */
   public static BlockId id(String seed) {
-    try {
-      return BlockId.of(MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8)));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return BlockId.of(Digests.sha256().digest(seed.getBytes(StandardCharsets.UTF_8)));
   }
 
   public static byte[] randomBytes(int n, long seed) {

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import jewel.protocol.DataAddress;
 import jewel.protocol.data.DataChannel;
 import jewel.protocol.data.DataClient;
@@ -74,7 +75,7 @@ class NodeDataHandlerTest {
             .get(from, request)
             .toMat(
                 Sink.fold(
-                    TestBytes.sha256(),
+                    Digests.sha256(),
                     (md, chunk) -> {
                       for (java.nio.ByteBuffer b : chunk.getByteBuffers()) {
                         md.update(b);
@@ -99,7 +100,7 @@ class NodeDataHandlerTest {
         TestBytes.generated(size, 256 * 1024, seed)
             .runWith(
                 Sink.fold(
-                    TestBytes.sha256(),
+                    Digests.sha256(),
                     (md, chunk) -> {
                       md.update(chunk.toArrayUnsafe());
                       return md;

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.japi.Pair;
@@ -55,16 +56,8 @@ final class TestBytes {
                     Pair.create(at + chunk, bytes.slice(at, Math.min(bytes.size(), at + chunk)))));
   }
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   static BlockId idOf(ByteString bytes) {
-    MessageDigest md = sha256();
+    MessageDigest md = Digests.sha256();
     for (java.nio.ByteBuffer b : bytes.getByteBuffers()) {
       md.update(b);
     }

@@ -1,11 +1,11 @@
 package jewel.protocol.data;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import jewel.api.BlockId;
+import jewel.api.Digests;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -144,14 +144,10 @@ final class MemoryHandler implements DataHandler {
   }
 
   static byte[] sha256(ByteString bytes) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (java.nio.ByteBuffer b : bytes.getByteBuffers()) {
-        md.update(b);
-      }
-      return md.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    MessageDigest md = Digests.sha256();
+    for (java.nio.ByteBuffer b : bytes.getByteBuffers()) {
+      md.update(b);
     }
+    return md.digest();
   }
 }

@@ -2,11 +2,11 @@ package jewel.schemes.audit;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import jewel.api.Digests;
 
 /**
  * The SHA-256 Merkle tree over a block's 64 KiB chunks that audits use: the root is
@@ -31,7 +31,7 @@ public final class MerkleTree {
 
   /** Computes a root from bytes fed in order, one chunk hashed at a time. */
   public static final class Builder {
-    private final MessageDigest chunk = sha256();
+    private final MessageDigest chunk = Digests.sha256();
     private final List<byte[]> leaves = new ArrayList<>();
     private int filled;
 
@@ -114,7 +114,7 @@ public final class MerkleTree {
     if (data == null || data.length != expectedSize) {
       return false;
     }
-    byte[] node = sha256().digest(data);
+    byte[] node = Digests.sha256().digest(data);
     int i = index;
     int width = count;
     int used = 0;
@@ -147,17 +147,9 @@ public final class MerkleTree {
   }
 
   private static byte[] hash(byte[] left, byte[] right) {
-    MessageDigest d = sha256();
+    MessageDigest d = Digests.sha256();
     d.update(left);
     d.update(right);
     return d.digest();
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
   }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import jewel.api.BlockId;
 import jewel.codec.SegmentLayout;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The routing stages of the schemes on their own: segment cutting, shard routing, block checks. */
+/** The routing stages of the schemes on their own: segment cutting, shard routing, fan-out. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StagesTest {
   ActorSystem<Void> system;
@@ -164,43 +162,6 @@ class StagesTest {
         List.of(Sink.fold(ByteString.emptyByteString(), ByteString::concat), Sink.fold(ByteString.emptyByteString(), ByteString::concat));
     List<CompletionStage<ByteString>> shorter = pieces(bytes(15, 1), 4).runWith(ShardRouter.toEach("the file", new long[] {10, 10}, sinks), mat);
     assertEquals("the file ended after 15 of 20 bytes", failure(shorter.get(1)).getMessage());
-  }
-
-  static BlockId sha(byte[] b) throws Exception {
-    return BlockId.of(MessageDigest.getInstance("SHA-256").digest(b));
-  }
-
-  @Test
-  void blockCheckPassesGoodBytesAndNamesCorruptOnesBeforeTheirEnd() throws Exception {
-    byte[] b = bytes(5000, 6);
-    BlockId id = sha(b);
-    assertArrayEquals(b, await(pieces(b, 700).via(BlockCheck.of(id, 5000, a -> new IllegalStateException("bad " + a.shortHex())))
-        .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat)).toArray());
-
-    byte[] bad = b.clone();
-    bad[4999] ^= 1;
-    List<ByteString> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CompletionStage<?> done = pieces(bad, 700).via(BlockCheck.of(id, 5000, a -> new IllegalStateException("bad " + a.shortHex())))
-        .runWith(Sink.foreach(seen::add), mat);
-    assertEquals("bad " + sha(bad).shortHex(), failure(done).getMessage());
-    assertEquals(4900, seen.stream().mapToInt(ByteString::size).sum(), "the last piece is held back");
-  }
-
-  @Test
-  void blockCheckJudgesTheBytesWhenTheStreamFailsAfterAllOfThem() throws Exception {
-    byte[] b = bytes(3000, 7);
-    BlockId id = sha(b);
-    Source<ByteString, NotUsed> thenFail = pieces(b, 1000).concat(
-        Source.lazySource(() -> Source.<ByteString>failed(new IllegalStateException("trailer lost")))
-            .mapMaterializedValue(m -> NotUsed.getInstance()));
-    assertEquals(3000, await(thenFail.via(BlockCheck.of(id, 3000, a -> new IllegalStateException("bad")))
-        .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat)).size());
-    // part way: the failure is the stream's own
-    Source<ByteString, NotUsed> partWay = pieces(Arrays.copyOf(b, 2000), 1000).concat(
-        Source.lazySource(() -> Source.<ByteString>failed(new IllegalStateException("connection broke")))
-            .mapMaterializedValue(m -> NotUsed.getInstance()));
-    assertEquals("connection broke", failure(partWay.via(BlockCheck.of(id, 3000, a -> new IllegalStateException("bad")))
-        .runWith(Sink.ignore(), mat)).getMessage());
   }
 
   @Test
