@@ -1,5 +1,6 @@
 package jewel.cli;
 
+import jewel.api.SchemeInfo;
 import jewel.api.DefaultSchemes;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ final class SchemeCommands {
       // From this build's catalog: no cluster needed.
       Format.Table t = new Format.Table("SCHEME", "STORES", "PARAMETERS", "D", "SURVIVES");
       for (SchemeRules s : Inputs.schemes()) {
-        t.row(s.id(), s.summary(), s.parameters(), s.redundancyFormula(), s.survivesFormula());
+        SchemeInfo i = s.info();
+        t.row(i.id(), i.summary(), i.parameters(), i.redundancy(), i.survives());
       }
       t.print(out());
       out().println("use: store PATH --scheme ID k=V ...   (scheme shows the defaults in use)");

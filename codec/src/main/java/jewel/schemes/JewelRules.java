@@ -1,6 +1,7 @@
 package jewel.schemes;
 
 import java.util.Set;
+import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.codec.Codecs;
 
@@ -16,48 +17,40 @@ public final class JewelRules implements SchemeRules {
    */
   public static final int MAX_SEGMENT_JEWEL_BYTES = 32 << 20;
 
-  private final String id;
+  private final SchemeInfo info;
   private final boolean xor;
 
-  private JewelRules(String id, boolean xor) {
-    this.id = id;
+  private JewelRules(SchemeInfo info, boolean xor) {
+    this.info = info;
     this.xor = xor;
   }
 
   public static JewelRules parity() {
-    return new JewelRules("parity", true);
+    return new JewelRules(
+        new SchemeInfo(
+            "parity",
+            "k shards + 1 XOR parity shard, on k+1 peers",
+            "k: data shards, 1.." + (MAX_JEWELS - 1) + " (default jewel.schemes.k)" + SchemeParams.PLACEMENT,
+            "(k+1)/k",
+            "1 peer loss"),
+        true);
   }
 
   public static JewelRules reedSolomon() {
-    return new JewelRules("reedsolomon", false);
+    return new JewelRules(
+        new SchemeInfo(
+            "reedsolomon",
+            "n jewels on n peers, any k rebuild the file",
+            "k <= n <= " + MAX_JEWELS + ", codec=" + String.join("|", Codecs.names()) + ", chunk=BYTES (jewel.schemes.*)"
+                + SchemeParams.PLACEMENT,
+            "n/k",
+            "n-k peer losses"),
+        false);
   }
 
   @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String summary() {
-    return xor ? "k shards + 1 XOR parity shard, on k+1 peers" : "n jewels on n peers, any k rebuild the file";
-  }
-
-  @Override
-  public String parameters() {
-    return xor
-        ? "k: data shards, 1.." + (MAX_JEWELS - 1) + " (default jewel.schemes.k)" + SchemeParams.PLACEMENT
-        : "k <= n <= " + MAX_JEWELS + ", codec=" + String.join("|", Codecs.names()) + ", chunk=BYTES (jewel.schemes.*)"
-            + SchemeParams.PLACEMENT;
-  }
-
-  @Override
-  public String redundancyFormula() {
-    return xor ? "(k+1)/k" : "n/k";
-  }
-
-  @Override
-  public String survivesFormula() {
-    return xor ? "1 peer loss" : "n-k peer losses";
+  public SchemeInfo info() {
+    return info;
   }
 
   @Override
@@ -66,7 +59,7 @@ public final class JewelRules implements SchemeRules {
       SchemeParams.allowOnly(spec, Set.of("k", "placement"));
       int k = spec.intParam("k", given.k());
       SchemeParams.check(k >= 1 && k < MAX_JEWELS, "parity needs 1 <= k <= " + (MAX_JEWELS - 1) + ", got k=" + k);
-      return SchemeParams.withPlacement(spec, SchemeSpec.of(id).with("k", Integer.toString(k)));
+      return SchemeParams.withPlacement(spec, SchemeSpec.of(info.id()).with("k", Integer.toString(k)));
     }
     SchemeParams.allowOnly(spec, Set.of("k", "n", "codec", "chunk", "placement"));
     int k = spec.intParam("k", given.k());
@@ -87,7 +80,7 @@ public final class JewelRules implements SchemeRules {
     SchemeParams.check((long) n * chunk <= MAX_SEGMENT_JEWEL_BYTES,
         shown + " with chunk=" + chunk + " holds n × chunk = " + ((long) n * chunk) + " bytes per segment in memory;"
             + " keep it at most " + MAX_SEGMENT_JEWEL_BYTES + " (lower chunk)");
-    return SchemeParams.withPlacement(spec, SchemeSpec.of(id).with("k", Integer.toString(k)).with("n", Integer.toString(n))
+    return SchemeParams.withPlacement(spec, SchemeSpec.of(info.id()).with("k", Integer.toString(k)).with("n", Integer.toString(n))
         .with("codec", codec).with("chunk", Integer.toString(chunk)));
   }
 

@@ -1,63 +1,57 @@
 package jewel.schemes;
 
 import java.util.Set;
+import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 
 /** The rules of {@code hosting} (the whole file on one peer) and {@code naive} (on n peers). */
 public final class ReplicationRules implements SchemeRules {
   public static final int MAX_COPIES = 255;
 
-  private final String id;
+  private final SchemeInfo info;
   private final boolean single;
 
-  private ReplicationRules(String id, boolean single) {
-    this.id = id;
+  private ReplicationRules(SchemeInfo info, boolean single) {
+    this.info = info;
     this.single = single;
   }
 
   public static ReplicationRules hosting() {
-    return new ReplicationRules("hosting", true);
+    return new ReplicationRules(
+        new SchemeInfo(
+            "hosting",
+            "the whole file on one peer",
+            SchemeParams.PLACEMENT.substring(2),
+            "1",
+            "0 peer losses"),
+        true);
   }
 
   public static ReplicationRules naive() {
-    return new ReplicationRules("naive", false);
+    return new ReplicationRules(
+        new SchemeInfo(
+            "naive",
+            "the whole file on n distinct peers",
+            "n: copies, 1.." + MAX_COPIES + " (default jewel.schemes.copies)" + SchemeParams.PLACEMENT,
+            "n",
+            "n-1 peer losses"),
+        false);
   }
 
   @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String summary() {
-    return single ? "the whole file on one peer" : "the whole file on n distinct peers";
-  }
-
-  @Override
-  public String parameters() {
-    return single ? SchemeParams.PLACEMENT.substring(2)
-        : "n: copies, 1.." + MAX_COPIES + " (default jewel.schemes.copies)" + SchemeParams.PLACEMENT;
-  }
-
-  @Override
-  public String redundancyFormula() {
-    return single ? "1" : "n";
-  }
-
-  @Override
-  public String survivesFormula() {
-    return single ? "0 peer losses" : "n-1 peer losses";
+  public SchemeInfo info() {
+    return info;
   }
 
   @Override
   public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
     SchemeParams.allowOnly(spec, single ? Set.of("placement") : Set.of("n", "placement"));
     if (single) {
-      return SchemeParams.withPlacement(spec, SchemeSpec.of(id));
+      return SchemeParams.withPlacement(spec, SchemeSpec.of(info.id()));
     }
     int n = spec.intParam("n", defaults.copies());
     SchemeParams.check(n >= 1 && n <= MAX_COPIES, "naive needs 1 <= n <= " + MAX_COPIES + ", got n=" + n);
-    return SchemeParams.withPlacement(spec, SchemeSpec.of(id).with("n", Integer.toString(n)));
+    return SchemeParams.withPlacement(spec, SchemeSpec.of(info.id()).with("n", Integer.toString(n)));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package jewel.schemes;
 
+import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 
 /**
@@ -10,19 +11,16 @@ import jewel.api.SchemeSpec;
  */
 public interface SchemeRules {
 
-  String id();
+  /**
+   * What the {@code schemes} command lists: the id, one line on what it stores, the
+   * parameters with their defaults and limits, the formula for D (bytes stored divided by
+   * file size) and how many peer failures a file survives.
+   */
+  SchemeInfo info();
 
-  /** One line for people: what it stores. */
-  String summary();
-
-  /** The parameters with their defaults and limits, e.g. {@code n=2 (copies, 1..255)}. */
-  String parameters();
-
-  /** The formula for D, bytes stored divided by file size. */
-  String redundancyFormula();
-
-  /** The formula for how many peer failures a file survives. */
-  String survivesFormula();
+  default String id() {
+    return info().id();
+  }
 
   /**
    * The spec with every parameter present (defaults filled in from {@code defaults}),

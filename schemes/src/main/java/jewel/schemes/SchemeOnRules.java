@@ -1,9 +1,10 @@
 package jewel.schemes;
 
+import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 
 /**
- * A storage scheme on top of its {@link SchemeRules}: its id, description and parameter checks
+ * A storage scheme on top of its {@link SchemeRules}: its description and parameter checks
  * are the rules', kept apart in the codec module so the command line checks a scheme without
  * Pekko; a subclass adds the storing and reading.
  */
@@ -15,28 +16,8 @@ abstract class SchemeOnRules<R extends SchemeRules> implements StorageScheme {
   }
 
   @Override
-  public final String id() {
-    return rules.id();
-  }
-
-  @Override
-  public final String summary() {
-    return rules.summary();
-  }
-
-  @Override
-  public final String parameters() {
-    return rules.parameters();
-  }
-
-  @Override
-  public final String redundancyFormula() {
-    return rules.redundancyFormula();
-  }
-
-  @Override
-  public final String survivesFormula() {
-    return rules.survivesFormula();
+  public final SchemeInfo info() {
+    return rules.info();
   }
 
   @Override

@@ -180,7 +180,7 @@ class SchemeCatalogTest {
   @Test
   void theSchemesCommandHasSomethingToSayAboutEach() {
     for (StorageScheme s : schemes.all()) {
-      for (String text : List.of(s.summary(), s.parameters(), s.redundancyFormula(), s.survivesFormula())) {
+      for (String text : List.of(s.info().summary(), s.info().parameters(), s.info().redundancy(), s.info().survives())) {
         assertTrue(!text.isBlank() && text.lines().count() == 1, s.id() + ": '" + text + "'");
       }
     }

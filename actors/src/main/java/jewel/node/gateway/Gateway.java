@@ -400,7 +400,7 @@ public final class Gateway implements JewelClient {
   public List<SchemeInfo> schemes() {
     List<SchemeInfo> out = new ArrayList<>();
     for (StorageScheme s : node.schemes().all()) {
-      out.add(new SchemeInfo(s.id(), s.summary(), s.parameters(), s.redundancyFormula(), s.survivesFormula()));
+      out.add(s.info());
     }
     return out;
   }
