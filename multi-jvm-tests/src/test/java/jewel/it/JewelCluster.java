@@ -61,18 +61,19 @@ final class JewelCluster implements AutoCloseable {
   }
 
   /** A one-shot command: HTTP requests to a running node (up, down, kill, ... start node JVMs). */
-  Run cli(String... args) throws Exception {
+  Run cli(String... args) throws IOException, InterruptedException {
     return run("", List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-cp", cliJar.toString(),
         "-Djewel.node.jar=" + jar, "jewel.cli.JewelCli"), args);
   }
 
   /** Runs {@code script} (one command a line) in one shell session: one JVM, one join. */
-  Run shell(String script) throws Exception {
+  Run shell(String script) throws IOException, InterruptedException {
     return run(script, List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-cp", jar.toString(),
         "jewel.node.ShellMain"), "shell");
   }
 
-  private Run run(String stdin, List<String> java, String... args) throws Exception {
+  private Run run(String stdin, List<String> java, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(java);
     cmd.addAll(List.of("--home", home.toString(), "--port", Integer.toString(port)));
     cmd.addAll(List.of(args));
@@ -128,9 +129,11 @@ final class JewelCluster implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     try {
       cli("down");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // and still stop every node below
     } finally {
       // whatever did not leave in time (or was never asked to) dies here
       if (Files.isDirectory(home)) {

@@ -139,7 +139,7 @@ public final class Gateway implements JewelClient {
     List<NodeStatus> out = new ArrayList<>();
     Set<String> seen = new TreeSet<>();
     for (Member m : classic.state().getMembers()) {
-      String address = m.address().getHost().orElse("?") + ":" + m.address().getPort().map(p -> (Integer) p).orElse(0);
+      String address = m.address().getHost().orElse("?") + ":" + m.address().getPort().orElse(0);
       boolean client = m.hasRole(NodeSettings.CLIENT);
       String name = namesByAddress.getOrDefault(address, (client ? "client" : "node") + "@" + address);
       if (client && m.address().equals(classic.selfAddress())) {

@@ -197,7 +197,7 @@ public final class DataChannel {
                         }
                         String message = DataException.describe(failure);
                         log.info("{}: failed: {}", request, message);
-                        return refusal(StatusCodes.UNPROCESSABLE_ENTITY, message);
+                        return refusal(StatusCodes.UNPROCESSABLE_CONTENT, message);
                       });
           return completeWithFuture(answer);
         });
@@ -263,7 +263,7 @@ public final class DataChannel {
     String message = DataException.describe(failure);
     if (failure instanceof DataException) {
       log.debug("{}: refused: {}", request, message);
-      return refusal(StatusCodes.UNPROCESSABLE_ENTITY, message);
+      return refusal(StatusCodes.UNPROCESSABLE_CONTENT, message);
     }
     log.warn("{}: the handler failed", request, failure);
     return refusal(StatusCodes.INTERNAL_SERVER_ERROR, message);

@@ -38,7 +38,7 @@ public final class ShardRouter extends GraphStage<UniformFanOutShape<ByteString,
     if (lengths.length == 0) {
       throw new IllegalArgumentException("a router needs at least one outlet");
     }
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // Java has no arrays of a generic type
     Outlet<ByteString>[] array = new Outlet[lengths.length];
     for (int i = 0; i < lengths.length; i++) {
       if (lengths[i] <= 0) {
