@@ -73,7 +73,7 @@ public final class JewelNode implements AutoCloseable {
     this.gateway = new Gateway(this, metrics);
   }
 
-  /** Starts a node of these settings on top of {@code base} (application.conf and overrides). */
+  /** Starts a node of these settings on top of {@code base} ({@link NodeSettings#load()}). */
   public static JewelNode start(NodeSettings settings, Config base) throws Exception {
     Config config = settings.pekkoConfig(base);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeSettings.SYSTEM_NAME, config);

@@ -1,7 +1,6 @@
 package jewel.node;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of a node JVM (seed or peer), as the launcher starts it: every setting
- * comes from application.conf and {@code -Djewel.…} system properties. The JVM runs until
- * it is killed or told to leave; on leaving it exits.
+ * Entry point of a node JVM (seed or peer), as the launcher starts it: every setting comes
+ * from {@link NodeSettings#load()}, to which the launcher gives {@code -Djewel.…} system
+ * properties. The JVM runs until it is killed or told to leave; on leaving it exits.
  *
  * <p>A node the registry downs while it is alive (its heartbeats were late for longer than
  * the registry waits: a starved machine, a long pause) does not exit: it starts its node
@@ -29,7 +28,7 @@ public final class NodeMain {
   private NodeMain() {}
 
   public static void main(String[] args) throws Exception {
-    Config base = ConfigFactory.load();
+    Config base = NodeSettings.load();
     NodeSettings settings = NodeSettings.from(base);
     Path ready = settings.nodeDir().resolve("ready");
     Files.createDirectories(settings.nodeDir());

@@ -2,9 +2,9 @@ package jewel.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,8 +14,8 @@ import jewel.api.PeerId;
 import jewel.schemes.SchemeDefaults;
 
 /**
- * One node's settings, read from {@code jewel.*} (application.conf, overridden by
- * {@code -Djewel.…} system properties), and the Pekko configuration they imply.
+ * One node's settings, read from {@code jewel.*} (see {@link #load()}), and the Pekko
+ * configuration they imply.
  */
 public record NodeSettings(
     PeerId name, List<String> roles, String host, int port, int dataPort, List<String> seedNodes, Path home) {
@@ -24,6 +24,21 @@ public record NodeSettings(
   public static final String REGISTRY = "registry";
   public static final String PEER = "peer";
   public static final String CLIENT = "client";
+
+  /** The resource of this module with the Pekko settings a node needs; see {@link #load()}. */
+  static final String PEKKO_SETTINGS = "node-pekko.conf";
+
+  /**
+   * A node's configuration, first match wins: system properties ({@code -Djewel.…}), the
+   * deployment's file ({@code -Dconfig.file=…}, else an {@code application.conf} on the class
+   * path, if any), this module's {@code node-pekko.conf}, then every module's
+   * {@code reference.conf}. node-pekko.conf says why it is not a reference.conf.
+   */
+  public static Config load() {
+    Config pekko = ConfigFactory.parseResources(NodeSettings.class, "/" + PEKKO_SETTINGS,
+        ConfigParseOptions.defaults().setAllowMissing(false));
+    return ConfigFactory.load(ConfigFactory.defaultApplication().withFallback(pekko));
+  }
 
   public static NodeSettings from(Config config) {
     Config j = config.getConfig("jewel");
@@ -77,9 +92,5 @@ public record NodeSettings(
     return new SchemeDefaults(
         s.getInt("copies"), s.getInt("k"), s.getInt("n"), s.getInt("m"),
         (int) s.getBytes("chunk-size").longValue(), s.getString("codec"));
-  }
-
-  public static Duration duration(Config config, String path) {
-    return config.getDuration(path);
   }
 }

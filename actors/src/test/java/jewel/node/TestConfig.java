@@ -3,7 +3,7 @@ package jewel.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 
-/** Configuration for tests: the deployable one, with every message put through serialization. */
+/** Configuration for tests: a node's, with every message put through serialization. */
 public final class TestConfig {
   private TestConfig() {}
 
@@ -13,7 +13,7 @@ public final class TestConfig {
         pekko.actor.provider = local
         pekko.actor.serialize-messages = on
         pekko.loglevel = WARNING
-        """).withFallback(ConfigFactory.load());
+        """).withFallback(NodeSettings.load());
   }
 
   /** A cluster node on a free port, for several ActorSystems in one JVM. */
@@ -23,6 +23,6 @@ public final class TestConfig {
         pekko.remote.artery.canonical.port = 0
         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
         pekko.loglevel = WARNING
-        """).withFallback(ConfigFactory.load());
+        """).withFallback(NodeSettings.load());
   }
 }

@@ -17,12 +17,6 @@ class RegistryConfigTest {
     Config config = ConfigFactory.load();
     assertEquals(
         new Registry.Options(SchemeSpec.parse("naive n=2"), 100, 2, 0.5, 2), Registry.Options.from(config));
-    assertEquals("pekko.persistence.journal.leveldb", config.getString("pekko.persistence.journal.plugin"));
-    assertEquals(false, config.getBoolean("pekko.persistence.journal.leveldb.native"));
-    assertEquals(
-        "pekko.persistence.snapshot-store.local", config.getString("pekko.persistence.snapshot-store.plugin"));
-    assertEquals("target/registry/journal", config.getString("pekko.persistence.journal.leveldb.dir"));
-    assertEquals("target/registry/snapshots", config.getString("pekko.persistence.snapshot-store.local.dir"));
   }
 
   @Test

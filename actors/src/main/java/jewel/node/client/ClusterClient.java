@@ -1,7 +1,6 @@
 package jewel.node.client;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -32,7 +31,7 @@ public final class ClusterClient {
     if (!listening(seedPort)) {
       throw new JewelException("no cluster is running at " + absHome + " (port " + seedPort + "): start one with ./jewel up");
     }
-    Config base = ConfigFactory.load();
+    Config base = NodeSettings.load();
     NodeSettings settings = new NodeSettings(new PeerId("client-" + ProcessHandle.current().pid()),
         List.of(NodeSettings.CLIENT), "127.0.0.1", 0, 0, List.of("127.0.0.1:" + seedPort), absHome);
     JewelNode node;

@@ -4,10 +4,10 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /**
- * The node side of fractional pins, read from {@code jewel.pins} (application.conf). The
- * registry reads {@code default-fraction} and {@code min-holders} from the same block; a
- * peer learns min-holders from every pin plan rather than from its own configuration, so
- * all peers use the registry's value.
+ * The node side of fractional pins, read from {@code jewel.pins} (defaults in this module's
+ * reference.conf). The registry reads {@code default-fraction} and {@code min-holders} from
+ * the same block; a peer learns min-holders from every pin plan rather than from its own
+ * configuration, so all peers use the registry's value.
  *
  * @param rescanInterval how often a peer recomputes its share without being told to
  * @param fetchConcurrency how many blocks of its share a peer fetches at once

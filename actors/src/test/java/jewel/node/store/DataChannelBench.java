@@ -51,7 +51,7 @@ class DataChannelBench {
             Behaviors.empty(),
             "bench",
             com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local")
-                .withFallback(com.typesafe.config.ConfigFactory.load()));
+                .withFallback(jewel.node.NodeSettings.load()));
     try {
       Materializer mat = Materializer.matFromSystem(system);
       BlockStore store = BlockStore.open(dir.resolve("blocks"));

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import jewel.api.BlockId;
 import jewel.api.Digests;
+import jewel.node.NodeSettings;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.japi.Pair;
@@ -72,7 +73,7 @@ final class TestBytes {
     return ActorTestKit.create(
         name,
         ConfigFactory.parseString("pekko.actor.provider = local")
-            .withFallback(ConfigFactory.load()));
+            .withFallback(NodeSettings.load()));
   }
 
   static <T> T await(CompletionStage<T> stage) {
