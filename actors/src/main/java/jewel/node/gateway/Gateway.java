@@ -62,6 +62,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.FileIO;
@@ -352,7 +353,7 @@ public final class Gateway implements JewelClient {
 
   /** One page of the index, by name, after {@code after} (null: from the start). */
   public RegistryReply.Listing filesPage(FileName after) {
-    return askRegistry(r -> new RegistryCommand.ListFiles(after, r), RegistryReply.Listing.class);
+    return askRegistry(r -> new RegistryCommand.ListFiles(after, r));
   }
 
   @Override
@@ -360,7 +361,7 @@ public final class Gateway implements JewelClient {
     FileEntry entry = lookup(name);
     Map<PeerId, LivePeer> livePeers = livePeers();
     Set<String> live = livePeers.keySet().stream().map(PeerId::name).collect(Collectors.toCollection(TreeSet::new));
-    PinView pin = askRegistry(r -> new RegistryCommand.GetPin(name, r), RegistryReply.Pins.class).pins()
+    PinView pin = askRegistry((ActorRef<RegistryReply.Pins> r) -> new RegistryCommand.GetPin(name, r)).pins()
         .stream().findFirst().orElse(null);
     // The plan as every peer and the scan read it, so that `expected` is exactly whom they
     // expect: the formula, each peer's settings and quota, a shared block's largest fraction.
@@ -384,7 +385,7 @@ public final class Gateway implements JewelClient {
 
   @Override
   public DefaultSchemes settings() {
-    return defaults(askRegistry(RegistryCommand.GetSettings::new, RegistryReply.Settings.class));
+    return defaults(askRegistry(RegistryCommand.GetSettings::new));
   }
 
   @Override
@@ -393,7 +394,8 @@ public final class Gateway implements JewelClient {
     if (peer != null && !livePeers().containsKey(peer)) {
       throw new JewelException("unknown or dead peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
     }
-    return defaults(askRegistry(r -> new RegistryCommand.SetDefaultScheme(peer, normalized, r), RegistryReply.Settings.class));
+    return defaults(
+        askRegistry(r -> new RegistryCommand.SetDefaultScheme(peer, normalized, r), JewelException.Kind.BAD_INPUT));
   }
 
   @Override
@@ -407,12 +409,10 @@ public final class Gateway implements JewelClient {
 
   @Override
   public PinTable setPin(FileName name, Pin pin) {
-    RegistryReply reply = askRegistry(r -> new RegistryCommand.SetPin(name, pin, r), RegistryReply.class);
-    if (reply instanceof RegistryReply.NotFound) {
-      throw new JewelException("unknown file '" + name + "' (try: ls)", JewelException.Kind.NOT_FOUND);
-    }
+    RegistryReply.Pins reply =
+        askRegistry(r -> new RegistryCommand.SetPin(name, pin, r), JewelException.Kind.NOT_FOUND);
     rescanAll();
-    return pinTable((RegistryReply.Pins) reply);
+    return pinTable(reply);
   }
 
   @Override
@@ -423,14 +423,15 @@ public final class Gateway implements JewelClient {
 
   @Override
   public PinTable setDefaultPin(double fraction) {
-    RegistryReply.Pins reply = askRegistry(r -> new RegistryCommand.SetDefaultPin(fraction, r), RegistryReply.Pins.class);
+    RegistryReply.Pins reply =
+        askRegistry(r -> new RegistryCommand.SetDefaultPin(fraction, r), JewelException.Kind.BAD_INPUT);
     rescanAll();
     return pinTable(reply);
   }
 
   @Override
   public Map<String, PeerSettings> peerSettings() {
-    return askRegistry(RegistryCommand.GetPeerSettings::new, RegistryReply.PeerTable.class).peers();
+    return askRegistry(RegistryCommand.GetPeerSettings::new).peers();
   }
 
   @Override
@@ -444,10 +445,10 @@ public final class Gateway implements JewelClient {
     } catch (IllegalArgumentException e) {
       throw new JewelException(e.getMessage());
     }
-    Map<String, PeerSettings> peers =
-        askRegistry(r -> new RegistryCommand.SetPeerSettings(peer, changed, r), RegistryReply.PeerTable.class).peers();
+    RegistryReply.PeerTable table =
+        askRegistry(r -> new RegistryCommand.SetPeerSettings(peer, changed, r), JewelException.Kind.BAD_INPUT);
     rescanAll();
-    return peers;
+    return table.peers();
   }
 
   /** The shell's gateway closes its client node with it; a node's own gateway lives as long as the node. */
@@ -501,9 +502,15 @@ public final class Gateway implements JewelClient {
     return type.cast(reply);
   }
 
-  private <R extends RegistryReply> R askRegistry(
-      org.apache.pekko.japi.function.Function<ActorRef<RegistryReply>, RegistryCommand> message, Class<R> type) {
-    return await(RegistryAsk.ask(node.registry(), message, type, askTimeout, node.system()), askTimeout,
+  private <R> R askRegistry(org.apache.pekko.japi.function.Function<ActorRef<R>, RegistryCommand> message) {
+    return await(RegistryAsk.ask(node.registry(), message, askTimeout, node.system()), askTimeout,
+        "the registry (is the seed up?)");
+  }
+
+  /** Asks a command the registry may refuse; a refusal is a {@link JewelException} of kind {@code refused}. */
+  private <R> R askRegistry(org.apache.pekko.japi.function.Function<ActorRef<StatusReply<R>>, RegistryCommand> message,
+      JewelException.Kind refused) {
+    return await(RegistryAsk.askWithStatus(node.registry(), message, refused, askTimeout, node.system()), askTimeout,
         "the registry (is the seed up?)");
   }
 
