@@ -103,10 +103,11 @@ public final class RegistryCommits implements Commits {
       return CompletableFuture.completedFuture(null);
     }
     return PeerDirectory.live(system).thenCompose(live -> {
-      List<CompletableFuture<PeerReply>> acks = new ArrayList<>();
+      List<CompletableFuture<PeerReply.BlocksDeleted>> acks = new ArrayList<>();
       for (LivePeer p : live.values()) {
-        acks.add(AskPattern.<PeerCommand, PeerReply>ask(p.ref(), r -> new PeerCommand.DeleteBlocks(orphans, r), askTimeout,
-            system.scheduler()).toCompletableFuture().exceptionally(e -> null));
+        acks.add(AskPattern.<PeerCommand, PeerReply.BlocksDeleted>ask(
+                p.ref(), r -> new PeerCommand.DeleteBlocks(orphans, r), askTimeout, system.scheduler())
+            .toCompletableFuture().exceptionally(e -> null));
       }
       return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     });

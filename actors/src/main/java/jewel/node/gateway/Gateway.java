@@ -229,7 +229,7 @@ public final class Gateway implements JewelClient {
     BlockId after = null;
     do {
       BlockId from = after;
-      PeerReply.Contents page = askPeer(peer, r -> new PeerCommand.ListContents(from, r), PeerReply.Contents.class);
+      PeerReply.Contents page = askPeer(peer, r -> new PeerCommand.ListContents(from, r));
       files.addAll(page.files());
       blocks.addAll(page.blocks());
       after = page.next();
@@ -265,7 +265,8 @@ public final class Gateway implements JewelClient {
   /** Stores a file of {@code peer}'s {@code disk/files/}, read from its data channel. */
   public CompletionStage<StoreResult> storeFromAsync(
       PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
-    ByteSource source = askPeer(peer, r -> new PeerCommand.OfferFile(fileName, r), PeerReply.FileOffered.class).source();
+    PeerReply.FileOffered offered = askPeerWithStatus(peer, r -> new PeerCommand.OfferFile(fileName, r));
+    ByteSource source = offered.source();
     SchemeSpec chosen = scheme != null ? scheme : settings().peerDefaults().get(peer.name());
     Source<ByteString, ?> content = node.dataClient().get(source.address(), DataRequest.getFile(source.token()));
     return store(new FileTransfers.StoreRequest(name, source.size(), chosen, replace, pin, null), content);
@@ -323,7 +324,8 @@ public final class Gateway implements JewelClient {
 
   /** Reads a file into {@code peer}'s {@code disk/files/}, over its data channel. */
   public CompletionStage<FileEntry> getToAsync(FileName name, PeerId peer) {
-    var sink = askPeer(peer, r -> new PeerCommand.AcceptFile(name.value(), r), PeerReply.FileAccepted.class).sink();
+    PeerReply.FileAccepted accepted = askPeerWithStatus(peer, r -> new PeerCommand.AcceptFile(name.value(), r));
+    var sink = accepted.sink();
     return read(name, null).thenCompose(download -> download.bytes()
         .runWith(node.dataClient().put(sink.address(), DataRequest.putFile(sink.token(), download.entry().size())),
             materializer)
@@ -488,18 +490,22 @@ public final class Gateway implements JewelClient {
     return await(PeerDirectory.live(node.system()), Duration.ofSeconds(15), "the peers");
   }
 
-  private <R extends PeerReply> R askPeer(
-      PeerId peer, org.apache.pekko.japi.function.Function<ActorRef<PeerReply>, PeerCommand> message, Class<R> type) {
+  private <R> R askPeer(PeerId peer, org.apache.pekko.japi.function.Function<ActorRef<R>, PeerCommand> message) {
     LivePeer p = livePeers().get(peer);
     if (p == null) {
       throw new JewelException("unknown or dead peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
     }
-    PeerReply reply = await(AskPattern.ask(p.ref(), message::apply, askTimeout, node.system().scheduler()), askTimeout,
-        peer.name());
-    if (reply instanceof PeerReply.PeerRefused refused) {
-      throw new JewelException(refused.reason(), JewelException.Kind.BAD_INPUT);
+    return await(AskPattern.ask(p.ref(), message, askTimeout, node.system().scheduler()), askTimeout, peer.name());
+  }
+
+  /** Asks a command the peer may refuse; a refusal is a {@link JewelException} with the peer's reason. */
+  private <R> R askPeerWithStatus(
+      PeerId peer, org.apache.pekko.japi.function.Function<ActorRef<StatusReply<R>>, PeerCommand> message) {
+    StatusReply<R> reply = askPeer(peer, message);
+    if (reply.isError()) {
+      throw new JewelException(reply.getError().getMessage(), JewelException.Kind.BAD_INPUT);
     }
-    return type.cast(reply);
+    return reply.getValue();
   }
 
   private <R> R askRegistry(org.apache.pekko.japi.function.Function<ActorRef<R>, RegistryCommand> message) {

@@ -26,6 +26,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * A peer: holds blocks in its {@link BlockStore} ({@code disk/blocks/}) and the user's
@@ -100,18 +101,18 @@ public final class Peer extends AbstractBehavior<Object> {
         .onMessage(PeerCommand.OfferFile.class, c -> {
           try {
             LocalFiles.Offer offer = files.offer(c.fileName());
-            c.replyTo().tell(new PeerReply.FileOffered(new ByteSource(data, offer.token(), offer.size())));
+            c.replyTo().tell(StatusReply.success(new PeerReply.FileOffered(new ByteSource(data, offer.token(), offer.size()))));
           } catch (Exception e) {
-            c.replyTo().tell(new PeerReply.PeerRefused(name, e.getMessage()));
+            c.replyTo().tell(StatusReply.error(Failures.oneLine(e)));
           }
           return this;
         })
         .onMessage(PeerCommand.AcceptFile.class, c -> {
           try {
             String token = files.accept(c.fileName());
-            c.replyTo().tell(new PeerReply.FileAccepted(new ByteSink(data, token)));
+            c.replyTo().tell(StatusReply.success(new PeerReply.FileAccepted(new ByteSink(data, token))));
           } catch (Exception e) {
-            c.replyTo().tell(new PeerReply.PeerRefused(name, e.getMessage()));
+            c.replyTo().tell(StatusReply.error(Failures.oneLine(e)));
           }
           return this;
         })
@@ -162,12 +163,12 @@ public final class Peer extends AbstractBehavior<Object> {
   private Behavior<Object> onAudit(PeerCommand.Audit c) {
     OptionalLong size = store.size(c.block());
     if (size.isEmpty()) {
-      c.replyTo().tell(new PeerReply.PeerRefused(name, "peer " + name + " does not hold block " + c.block()));
+      c.replyTo().tell(StatusReply.error("peer " + name + " does not hold block " + c.block()));
       return this;
     }
     int chunks = MerkleTree.chunks(size.getAsLong());
     if (c.chunk() < 0 || c.chunk() >= chunks) {
-      c.replyTo().tell(new PeerReply.PeerRefused(name,
+      c.replyTo().tell(StatusReply.error(
           "block " + c.block().shortHex() + " has " + chunks + " chunks: there is no chunk " + c.chunk()));
       return this;
     }
@@ -179,12 +180,12 @@ public final class Peer extends AbstractBehavior<Object> {
     PeerCommand.Audit c = p.audit();
     if (p.failure() == null) {
       proofs.remember(c.block(), p.read().leaves());
-      c.replyTo().tell(new PeerReply.AuditProof(
-          name, c.block(), c.chunk(), p.read().chunk(), MerkleTree.path(p.read().leaves(), c.chunk())));
+      c.replyTo().tell(StatusReply.success(new PeerReply.AuditProof(
+          name, c.block(), c.chunk(), p.read().chunk(), MerkleTree.path(p.read().leaves(), c.chunk()))));
       return this;
     }
     String why = Failures.oneLine(p.failure());
-    c.replyTo().tell(new PeerReply.PeerRefused(name, why));
+    c.replyTo().tell(StatusReply.error(why));
     // Still there but unreadable or wrong: damaged on disk. The audit fails either way;
     // fetching a good copy over it is what an honest peer can still do.
     if (store.has(c.block())) {
