@@ -2,10 +2,10 @@ package jewel.node.coordinator;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import jewel.api.JewelException;
 import jewel.protocol.CoordinatorCommand;
-import jewel.protocol.CoordinatorCommand.Lease;
 import jewel.protocol.OperationReply;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * The coordinator of one file name: a Cluster Sharding entity, so every store, get and delete
@@ -38,8 +39,11 @@ public final class Coordinator {
    * leaves this actor, which is why the behaviour is typed on Object inside and narrowed to the
    * protocol's sealed {@link CoordinatorCommand} outside.
    */
-  private record Finished(OperationReply reply, ActorRef<OperationReply> replyTo)
-      implements NoSerializationVerificationNeeded {}
+  private record Finished<R>(R reply, ActorRef<R> replyTo) implements NoSerializationVerificationNeeded {
+    void send() {
+      replyTo.tell(reply);
+    }
+  }
 
   private final ActorContext<Object> ctx;
   private final StashBuffer<Object> stash;
@@ -61,7 +65,7 @@ public final class Coordinator {
   private Behavior<Object> idle() {
     return Behaviors.receive(Object.class)
         .onMessage(CoordinatorCommand.Begin.class, this::grant)
-        .onMessage(CoordinatorCommand.Delete.class, d -> work(d.replyTo(), () -> commits.delete(d)))
+        .onMessage(CoordinatorCommand.Delete.class, d -> work(d.replyTo(), () -> commits.delete(d), RegistryCommits::failed))
         .onMessage(CoordinatorCommand.Commit.class, c -> {
           c.replyTo().tell(leaseEnded(c));
           return Behaviors.same();
@@ -73,7 +77,7 @@ public final class Coordinator {
   private Behavior<Object> grant(CoordinatorCommand.Begin begin) {
     long lease = ++lastLease;
     ctx.watch(begin.holder());
-    begin.replyTo().tell(new Lease.Granted(begin.name(), lease));
+    begin.replyTo().tell(StatusReply.success(new OperationReply.Granted(begin.name(), lease)));
     return leased(lease, begin.holder());
   }
 
@@ -81,7 +85,7 @@ public final class Coordinator {
     return Behaviors.receive(Object.class)
         .onMessage(CoordinatorCommand.Commit.class, c -> c.lease() == lease, c -> {
           ctx.unwatch(holder);
-          return work(c.replyTo(), () -> commits.commit(c));
+          return work(c.replyTo(), () -> commits.commit(c), RegistryCommits::failed);
         })
         .onMessage(CoordinatorCommand.Commit.class, c -> {
           c.replyTo().tell(leaseEnded(c));
@@ -103,17 +107,22 @@ public final class Coordinator {
         .build();
   }
 
-  private Behavior<Object> work(ActorRef<OperationReply> replyTo, Supplier<CompletionStage<OperationReply>> registryWork) {
-    CompletionStage<OperationReply> work;
+  /**
+   * Runs registry work while later operations wait. When it ends, {@code replyTo} hears its
+   * reply, or what {@code failed} makes of its failure.
+   */
+  private <R> Behavior<Object> work(
+      ActorRef<R> replyTo, Supplier<CompletionStage<? extends R>> registryWork, Function<Throwable, ? extends R> failed) {
+    CompletionStage<? extends R> work;
     try {
       work = registryWork.get();
     } catch (RuntimeException e) {
       work = CompletableFuture.failedFuture(e);
     }
-    ctx.pipeToSelf(work, (reply, failure) -> new Finished(failure == null ? reply : RegistryCommits.failed(failure), replyTo));
+    ctx.pipeToSelf(work, (reply, failure) -> new Finished<R>(failure == null ? reply : failed.apply(failure), replyTo));
     return Behaviors.receive(Object.class)
         .onMessage(Finished.class, f -> {
-          f.replyTo().tell(f.reply());
+          f.send();
           return next();
         })
         .onAnyMessage(this::wait)
@@ -135,7 +144,7 @@ public final class Coordinator {
     }
     String busy = "too many operations are waiting on '" + command.name() + "': try again later";
     if (message instanceof CoordinatorCommand.Begin b) {
-      b.replyTo().tell(new Lease.Refused(busy));
+      b.replyTo().tell(StatusReply.error(busy));
     } else if (message instanceof CoordinatorCommand.Delete d) {
       d.replyTo().tell(new OperationReply.Failed(busy, JewelException.Kind.UNAVAILABLE));
     } else if (message instanceof CoordinatorCommand.Commit c) {
@@ -144,7 +153,7 @@ public final class Coordinator {
     return Behaviors.same();
   }
 
-  private static OperationReply leaseEnded(CoordinatorCommand.Commit c) {
+  private static OperationReply.Failed leaseEnded(CoordinatorCommand.Commit c) {
     return new OperationReply.Failed("the store of '" + c.name() + "' lost its turn (its lease ended): nothing was committed,"
         + " store it again", JewelException.Kind.UNAVAILABLE);
   }

@@ -44,7 +44,7 @@ public final class RegistryCommits implements Commits {
   }
 
   @Override
-  public CompletionStage<OperationReply> commit(CoordinatorCommand.Commit c) {
+  public CompletionStage<OperationReply.Stored> commit(CoordinatorCommand.Commit c) {
     CompletionStage<StatusReply<RegistryReply.Committed>> commit =
         RegistryAsk.ask(registry, r -> new RegistryCommand.Commit(c.entry(), c.replace(), r), askTimeout, system);
     return commit.thenCompose(reply -> {
@@ -58,7 +58,7 @@ public final class RegistryCommits implements Commits {
           .thenApply(ignored -> {
             Durability d = Durability.of(committed.entry());
             log.info("committed '{}': root {}, D={}, survives {}", c.name(), c.entry().root(), d.redundancy(), d.survives());
-            return (OperationReply) new OperationReply.Stored(committed.entry(), d.redundancy(), d.survives(), d.minPeersUp());
+            return new OperationReply.Stored(committed.entry(), d.redundancy(), d.survives(), d.minPeersUp());
           });
     });
   }
@@ -72,11 +72,11 @@ public final class RegistryCommits implements Commits {
   }
 
   @Override
-  public CompletionStage<OperationReply> delete(CoordinatorCommand.Delete c) {
+  public CompletionStage<OperationReply.Removed> delete(CoordinatorCommand.Delete c) {
     CompletionStage<RegistryReply.Deleted> delete = RegistryAsk.askWithStatus(
         registry, r -> new RegistryCommand.Delete(c.name(), r), JewelException.Kind.NOT_FOUND, askTimeout, system);
     return delete.thenCompose(deleted -> deleteBlocks(deleted.orphans())
-        .thenApply(ignored -> (OperationReply) new OperationReply.Removed(deleted.entry())));
+        .thenApply(ignored -> new OperationReply.Removed(deleted.entry())));
   }
 
   @Override
@@ -114,7 +114,7 @@ public final class RegistryCommits implements Commits {
   }
 
   /** One line for a failure of any kind. */
-  static OperationReply failed(Throwable failure) {
+  static OperationReply.Failed failed(Throwable failure) {
     Throwable t = RegistryAsk.unwrap(failure);
     if (t instanceof JewelException j) {
       return new OperationReply.Failed(RegistryAsk.oneLine(j), j.kind());

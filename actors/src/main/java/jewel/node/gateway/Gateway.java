@@ -338,13 +338,9 @@ public final class Gateway implements JewelClient {
   }
 
   public CompletionStage<FileEntry> deleteAsync(FileName name) {
-    return node.coordinator(name).<jewel.protocol.OperationReply>ask(r -> new jewel.protocol.CoordinatorCommand.Delete(name, r),
-        askTimeout).thenApply(reply -> {
-          if (reply instanceof jewel.protocol.OperationReply.Failed f) {
-            throw new JewelException(f.reason(), f.kind());
-          }
-          return ((jewel.protocol.OperationReply.Removed) reply).entry();
-        });
+    return node.coordinator(name).<jewel.protocol.OperationReply.DeleteReply>ask(
+            r -> new jewel.protocol.CoordinatorCommand.Delete(name, r), askTimeout)
+        .thenApply(reply -> reply.removed().entry());
   }
 
   @Override
