@@ -18,7 +18,7 @@ import org.apache.pekko.pattern.StatusReply;
  * messages: they go over the peer's data channel, whose address {@link Describe} returns.
  * A command the peer may refuse answers a {@link StatusReply}, whose error says why.
  */
-public sealed interface PeerCommand extends JewelSerializable {
+public sealed interface PeerCommand extends JewelSerializable, PeerMessage {
 
   /** Peers register under this key with the Receptionist. */
   ServiceKey<PeerCommand> SERVICE_KEY = ServiceKey.create(PeerCommand.class, "jewel-peer");

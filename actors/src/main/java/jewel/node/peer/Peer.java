@@ -14,10 +14,10 @@ import jewel.protocol.ByteSource;
 import jewel.protocol.DataAddress;
 import jewel.protocol.PeerCommand;
 import jewel.api.PeerId;
+import jewel.protocol.PeerMessage;
 import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryCommand;
 import jewel.schemes.audit.MerkleTree;
-import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -38,14 +38,17 @@ import org.apache.pekko.pattern.StatusReply;
  * <p>With pins enabled it keeps its share of the pinned blocks in a {@link ShareKeeper}
  * child, and it answers audits: chunk i of a block with its Merkle path ({@link ChunkProofs}).
  *
- * <p>The behaviour is typed on Object inside, for its own messages and the keeper's, and
- * narrowed to the protocol's {@link PeerCommand} outside.
+ * <p>It receives {@link PeerMessage}s: the protocol's {@link PeerCommand}s, which is all the
+ * world sees of it, and the two records below, which it sends itself.
  */
-public final class Peer extends AbstractBehavior<Object> {
+public final class Peer extends AbstractBehavior<PeerMessage> {
 
-  /** An audit's reading finished (or failed). Never leaves this actor. */
+  /** An audit's reading finished (or failed). */
   private record Proved(PeerCommand.Audit audit, ChunkProofs.Read read, Throwable failure)
-      implements NoSerializationVerificationNeeded {}
+      implements PeerMessage.Internal {}
+
+  /** The share keeper's news, through a message adapter. */
+  private record ShareReported(ShareKeeper.ShareState state) implements PeerMessage.Internal {}
 
   private final PeerId name;
   private final DataAddress data;
@@ -65,19 +68,20 @@ public final class Peer extends AbstractBehavior<Object> {
   /** A peer that keeps its share of the pinned blocks as {@code sharing} says (null: none). */
   public static Behavior<PeerCommand> create(PeerId name, DataAddress data, BlockStore store, LocalFiles files,
       ActorRef<RegistryCommand> registry, ShareKeeper.Setup sharing) {
-    return Behaviors.<Object>setup(ctx -> {
+    return Behaviors.<PeerMessage>setup(ctx -> {
       ctx.setLoggerName(Peer.class);
       ctx.getSystem().receptionist().tell(Receptionist.register(PeerCommand.SERVICE_KEY, ctx.getSelf().narrow()));
       reportHoldings(name, store, registry);
       ctx.getLog().info("peer {} up: {} blocks, {} bytes, data channel at {}", name, store.count(), store.bytes(), data);
       ActorRef<ShareKeeper.Command> keeper = sharing == null ? null
-          : ctx.spawn(ShareKeeper.create(name, store, registry, ctx.getSelf().narrow(), sharing), "share",
+          : ctx.spawn(ShareKeeper.create(name, store, registry,
+              ctx.messageAdapter(ShareKeeper.ShareState.class, ShareReported::new), sharing), "share",
               DispatcherSelector.blocking());
       return new Peer(ctx, name, data, store, files, registry, keeper);
     }).narrow();
   }
 
-  private Peer(ActorContext<Object> ctx, PeerId name, DataAddress data, BlockStore store, LocalFiles files,
+  private Peer(ActorContext<PeerMessage> ctx, PeerId name, DataAddress data, BlockStore store, LocalFiles files,
       ActorRef<RegistryCommand> registry, ActorRef<ShareKeeper.Command> keeper) {
     super(ctx);
     this.name = name;
@@ -90,7 +94,7 @@ public final class Peer extends AbstractBehavior<Object> {
   }
 
   @Override
-  public Receive<Object> createReceive() {
+  public Receive<PeerMessage> createReceive() {
     return newReceiveBuilder()
         .onMessage(PeerCommand.Describe.class, c -> {
           c.replyTo().tell(new PeerReply.Description(name, data, store.count(), store.bytes(), overQuota));
@@ -124,8 +128,8 @@ public final class Peer extends AbstractBehavior<Object> {
           }
           return this;
         })
-        .onMessage(ShareKeeper.ShareState.class, s -> {
-          overQuota = s.overQuota();
+        .onMessage(ShareReported.class, s -> {
+          overQuota = s.state().overQuota();
           return this;
         })
         .build();
@@ -134,7 +138,7 @@ public final class Peer extends AbstractBehavior<Object> {
   /** Blocks a page of {@code ListContents} carries at most: about 100 KiB. */
   static final int CONTENTS_PAGE = 1000;
 
-  private Behavior<Object> onListContents(PeerCommand.ListContents c) {
+  private Behavior<PeerMessage> onListContents(PeerCommand.ListContents c) {
     List<PeerContents.HeldBlock> after = store.list().stream()
         .filter(b -> c.after() == null || b.id().compareTo(c.after()) > 0).toList();
     List<PeerContents.HeldBlock> page = after.subList(0, Math.min(CONTENTS_PAGE, after.size()));
@@ -143,7 +147,7 @@ public final class Peer extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onDeleteBlocks(PeerCommand.DeleteBlocks c) {
+  private Behavior<PeerMessage> onDeleteBlocks(PeerCommand.DeleteBlocks c) {
     int deleted = 0;
     for (BlockId id : c.blocks()) {
       if (store.delete(id)) {
@@ -160,7 +164,7 @@ public final class Peer extends AbstractBehavior<Object> {
 
   // ---------------------------------------------------------------- audits
 
-  private Behavior<Object> onAudit(PeerCommand.Audit c) {
+  private Behavior<PeerMessage> onAudit(PeerCommand.Audit c) {
     OptionalLong size = store.size(c.block());
     if (size.isEmpty()) {
       c.replyTo().tell(StatusReply.error("peer " + name + " does not hold block " + c.block()));
@@ -176,7 +180,7 @@ public final class Peer extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onProved(Proved p) {
+  private Behavior<PeerMessage> onProved(Proved p) {
     PeerCommand.Audit c = p.audit();
     if (p.failure() == null) {
       proofs.remember(c.block(), p.read().leaves());
