@@ -18,7 +18,7 @@ import org.apache.pekko.pattern.StatusReply;
  * commits stores to the registry. One operation per name holds the lease at a time; others
  * wait their turn.
  */
-public sealed interface CoordinatorCommand extends JewelSerializable {
+public sealed interface CoordinatorCommand extends JewelSerializable, CoordinatorMessage {
 
   FileName name();
 
