@@ -140,7 +140,7 @@ public final class JewelNode implements AutoCloseable {
       NodeMetrics metrics) {
     var last = new java.util.concurrent.atomic.AtomicReference<>(new RegistryReply.Stats(0, 0, 0, 0));
     system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(10),
-        () -> RegistryAsk.ask(registry, RegistryCommand.GetStats::new, RegistryReply.Stats.class, timeout, system)
+        () -> RegistryAsk.ask(registry, RegistryCommand.GetStats::new, timeout, system)
             .thenAccept(last::set),
         system.executionContext());
     metrics.gauge("jewel_registry_events", "events the registry has persisted", () -> last.get().events());

@@ -12,7 +12,6 @@ import java.util.stream.Collectors;
 import jewel.protocol.DataAddress;
 import jewel.protocol.PeerCommand;
 import jewel.api.PeerId;
-import jewel.protocol.PeerReply;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -95,11 +94,8 @@ public final class PeerDirectory {
       ActorSystem<?> system, List<ActorRef<PeerCommand>> refs, Duration timeout) {
     List<CompletableFuture<LivePeer>> answers = new ArrayList<>();
     for (ActorRef<PeerCommand> ref : refs) {
-      answers.add(AskPattern.<PeerCommand, PeerReply>ask(ref, PeerCommand.Describe::new, timeout, system.scheduler())
-          .thenApply(reply -> {
-            PeerReply.Description d = (PeerReply.Description) reply;
-            return new LivePeer(d.peer(), ref, d.data(), d.blocks(), d.bytes(), d.overQuota());
-          })
+      answers.add(AskPattern.ask(ref, PeerCommand.Describe::new, timeout, system.scheduler())
+          .thenApply(d -> new LivePeer(d.peer(), ref, d.data(), d.blocks(), d.bytes(), d.overQuota()))
           .exceptionally(e -> null)
           .toCompletableFuture());
     }

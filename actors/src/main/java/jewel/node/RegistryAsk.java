@@ -7,7 +7,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import jewel.api.JewelException;
 import jewel.protocol.RegistryCommand;
-import jewel.protocol.RegistryReply;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -15,36 +14,45 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
- * Asks the registry and expects one kind of reply: a {@link RegistryReply.Rejected} becomes a
- * {@link JewelException} with the registry's reason, silence one that says the registry node may
- * be down. The one place a registry reply is narrowed to what the command answers.
+ * Asks the registry for the reply its command takes: silence, or a registry node that is down,
+ * fails the answer with a {@link JewelException} that says so; a refusal (the error of a {@link
+ * StatusReply}) fails it with the registry's reason.
  */
 public final class RegistryAsk {
   private RegistryAsk() {}
 
-  public static <R extends RegistryReply> CompletionStage<R> ask(ActorRef<RegistryCommand> registry,
-      Function<ActorRef<RegistryReply>, RegistryCommand> message, Class<R> type, Duration timeout, ActorSystem<?> system) {
+  public static <R> CompletionStage<R> ask(ActorRef<RegistryCommand> registry,
+      Function<ActorRef<R>, RegistryCommand> message, Duration timeout, ActorSystem<?> system) {
     if (!registryReachable(system)) {
       // No need to wait out the timeout: nobody is there to answer.
       return CompletableFuture.failedFuture(new JewelException(
           "the registry node is down or unreachable: start it again (./jewel revive seed) and retry",
           JewelException.Kind.UNAVAILABLE));
     }
-    return AskPattern.ask(registry, message::apply, timeout, system.scheduler()).handle((reply, failure) -> {
+    return AskPattern.ask(registry, message, timeout, system.scheduler()).handle((reply, failure) -> {
       if (failure != null) {
         throw new JewelException("the registry did not answer within " + timeout.toSeconds()
             + " s: is the seed node up? (./jewel peers)", JewelException.Kind.UNAVAILABLE);
       }
-      if (type.isInstance(reply)) {
-        return type.cast(reply);
+      return reply;
+    });
+  }
+
+  /**
+   * Asks a command the registry may refuse: a refusal fails the answer with a {@link
+   * JewelException} of kind {@code refused} and the registry's reason.
+   */
+  public static <R> CompletionStage<R> askWithStatus(ActorRef<RegistryCommand> registry,
+      Function<ActorRef<StatusReply<R>>, RegistryCommand> message, JewelException.Kind refused, Duration timeout,
+      ActorSystem<?> system) {
+    return ask(registry, message, timeout, system).thenApply(reply -> {
+      if (reply.isError()) {
+        throw new JewelException(reply.getError().getMessage(), refused);
       }
-      if (reply instanceof RegistryReply.Rejected rejected) {
-        throw new JewelException(rejected.reason(), JewelException.Kind.BAD_INPUT);
-      }
-      throw new IllegalStateException("the registry answered " + reply.getClass().getSimpleName() + ", not "
-          + type.getSimpleName());
+      return reply.getValue();
     });
   }
 

@@ -38,9 +38,8 @@ public final class RegistryPages {
   /** The pin plan of one file's blocks (empty if it has no pin), or of all if {@code file} is null. */
   public static CompletionStage<RegistryReply.PinPlan> pinPlan(
       ActorRef<RegistryCommand> registry, FileName file, Duration timeout, Scheduler scheduler) {
-    return pages(registry, timeout, scheduler, (BlockId after, ActorRef<RegistryReply> r) ->
-            new RegistryCommand.GetPinPlan(after, file, r), RegistryReply.PinPlan.class,
-        RegistryReply.PinPlan::next, "the pin plan")
+    return pages(registry, timeout, scheduler, (BlockId after, ActorRef<RegistryReply.PinPlan> r) ->
+            new RegistryCommand.GetPinPlan(after, file, r), RegistryReply.PinPlan::next)
         .thenApply(pages -> {
           List<PinnedBlock> blocks = new ArrayList<>();
           pages.forEach(p -> blocks.addAll(p.blocks()));
@@ -52,16 +51,14 @@ public final class RegistryPages {
   /** Every file of the index, in name order. */
   public static CompletionStage<List<FileEntry>> files(
       ActorRef<RegistryCommand> registry, Duration timeout, Scheduler scheduler) {
-    return pages(registry, timeout, scheduler, RegistryCommand.ListFiles::new, RegistryReply.Listing.class,
-        RegistryReply.Listing::next, "the files")
+    return pages(registry, timeout, scheduler, RegistryCommand.ListFiles::new, RegistryReply.Listing::next)
         .thenApply(pages -> pages.stream().flatMap(p -> p.files().stream()).toList());
   }
 
   /** Every pinned file's line, in name order, and the default fraction. */
   public static CompletionStage<RegistryReply.Pins> pins(
       ActorRef<RegistryCommand> registry, Duration timeout, Scheduler scheduler) {
-    return pages(registry, timeout, scheduler, RegistryCommand.ListPins::new, RegistryReply.Pins.class,
-        RegistryReply.Pins::next, "the pins")
+    return pages(registry, timeout, scheduler, RegistryCommand.ListPins::new, RegistryReply.Pins::next)
         .thenApply(pages -> new RegistryReply.Pins(pages.stream().flatMap(p -> p.pins().stream()).toList(),
             pages.get(pages.size() - 1).defaultFraction(), null));
   }
@@ -82,33 +79,26 @@ public final class RegistryPages {
     } while (from < held.size());
   }
 
-  private static <K, R extends RegistryReply> CompletionStage<List<R>> pages(
+  private static <K, R> CompletionStage<List<R>> pages(
       ActorRef<RegistryCommand> registry, Duration timeout, Scheduler scheduler,
-      BiFunction<K, ActorRef<RegistryReply>, RegistryCommand> command, Class<R> type, Function<R, K> next,
-      String what) {
-    return pagesFrom(null, new ArrayList<>(), registry, timeout, scheduler, command, type, next, what);
+      BiFunction<K, ActorRef<R>, RegistryCommand> command, Function<R, K> next) {
+    return pagesFrom(null, new ArrayList<>(), registry, timeout, scheduler, command, next);
   }
 
-  private static <K, R extends RegistryReply> CompletionStage<List<R>> pagesFrom(
+  private static <K, R> CompletionStage<List<R>> pagesFrom(
       K after, List<R> got, ActorRef<RegistryCommand> registry, Duration timeout, Scheduler scheduler,
-      BiFunction<K, ActorRef<RegistryReply>, RegistryCommand> command, Class<R> type, Function<R, K> next,
-      String what) {
-    CompletionStage<RegistryReply> page;
+      BiFunction<K, ActorRef<R>, RegistryCommand> command, Function<R, K> next) {
+    CompletionStage<R> page;
     try {
       page = AskPattern.ask(registry, r -> command.apply(after, r), timeout, scheduler);
     } catch (RuntimeException e) {
       page = CompletableFuture.failedFuture(e);
     }
     return page.thenCompose(reply -> {
-      if (!type.isInstance(reply)) {
-        throw new IllegalStateException(
-            "the registry answered " + reply.getClass().getSimpleName() + " when asked for " + what);
-      }
-      R r = type.cast(reply);
-      got.add(r);
-      K k = next.apply(r);
+      got.add(reply);
+      K k = next.apply(reply);
       return k == null ? CompletableFuture.completedFuture(got)
-          : pagesFrom(k, got, registry, timeout, scheduler, command, type, next, what);
+          : pagesFrom(k, got, registry, timeout, scheduler, command, next);
     });
   }
 }

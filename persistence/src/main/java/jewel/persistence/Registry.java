@@ -42,14 +42,12 @@ import jewel.protocol.RegistryEvent.SaltBumped;
 import jewel.protocol.RegistryEvent;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
-import jewel.protocol.RegistryReply.Found;
 import jewel.protocol.RegistryReply.Listing;
-import jewel.protocol.RegistryReply.NotFound;
+import jewel.protocol.RegistryReply.LookedUp;
 import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
 import jewel.api.PinView;
 import jewel.protocol.RegistryReply.Pins;
-import jewel.protocol.RegistryReply.Rejected;
 import jewel.protocol.RegistryReply.Settings;
 import jewel.protocol.RegistryReply;
 import jewel.api.SchemeSpec;
@@ -58,6 +56,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.DeleteSnapshotsFailed;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -222,23 +221,23 @@ public final class Registry
     String problem = problem(c.entry());
     if (problem != null) {
       ctx.getLog().info("commit refused: {}", problem);
-      return Effect().reply(c.replyTo(), new Rejected(problem));
+      return Effect().reply(c.replyTo(), StatusReply.error(problem));
     }
     FileEntry entry = c.entry();
     FileName name = entry.name();
     Optional<FileEntry> replaced = state.entry(name);
     if (replaced.isPresent() && !c.replace()) {
       return Effect()
-          .reply(c.replyTo(), new Rejected("file '" + name + "' exists: use --replace to overwrite it"));
+          .reply(c.replyTo(), StatusReply.error("file '" + name + "' exists: use --replace to overwrite it"));
     }
     return Effect()
         .persist(new FileCommitted(entry))
         .thenReply(
             c.replyTo(),
             after ->
-                new Committed(
+                StatusReply.success(new Committed(
                     after.entry(name).orElseThrow(),
-                    replaced.map(after::orphansOf).orElse(List.of())));
+                    replaced.map(after::orphansOf).orElse(List.of()))));
   }
 
   /** Why a commit of {@code entry} cannot be taken, or null if it can. */
@@ -278,25 +277,26 @@ public final class Registry
 
   private ReplyEffect<RegistryEvent, RegistryState> onLookup(RegistryState state, Lookup c) {
     if (c.name() == null) {
-      return Effect().reply(c.replyTo(), new Rejected("lookup of no name: give a file name"));
+      return Effect().reply(c.replyTo(), StatusReply.error("lookup of no name: give a file name"));
     }
-    return Effect()
-        .reply(
-            c.replyTo(),
-            state.entry(c.name()).<RegistryReply>map(Found::new).orElseGet(() -> new NotFound(c.name())));
+    return Effect().reply(c.replyTo(), StatusReply.success(new LookedUp(c.name(), state.entry(c.name()).orElse(null))));
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onDelete(RegistryState state, Delete c) {
     if (c.name() == null) {
-      return Effect().reply(c.replyTo(), new Rejected("delete of no name: give a file name"));
+      return Effect().reply(c.replyTo(), StatusReply.error("delete of no name: give a file name"));
     }
     Optional<FileEntry> before = state.entry(c.name());
     if (before.isEmpty()) {
-      return Effect().reply(c.replyTo(), new NotFound(c.name()));
+      return Effect().reply(c.replyTo(), StatusReply.error(unknown(c.name())));
     }
     return Effect()
         .persist(new FileDeleted(c.name()))
-        .thenReply(c.replyTo(), after -> new Deleted(before.get(), after.orphansOf(before.get())));
+        .thenReply(c.replyTo(), after -> StatusReply.success(new Deleted(before.get(), after.orphansOf(before.get()))));
+  }
+
+  private static String unknown(FileName name) {
+    return "unknown file '" + name + "' (try: ls)";
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onReportHoldings(
@@ -321,16 +321,16 @@ public final class Registry
       RegistryState state, SetDefaultScheme c) {
     if (c.peer() == null && c.scheme() == null) {
       return Effect()
-          .reply(c.replyTo(), new Rejected("the cluster needs a default scheme: name one, like naive n=2"));
+          .reply(c.replyTo(), StatusReply.error("the cluster needs a default scheme: name one, like naive n=2"));
     }
     SchemeSpec current =
         c.peer() == null ? state.clusterDefault() : state.peerDefaults().get(c.peer().name());
     if (Objects.equals(current, c.scheme())) {
-      return Effect().reply(c.replyTo(), settings(state));
+      return Effect().reply(c.replyTo(), StatusReply.success(settings(state)));
     }
     return Effect()
         .persist(new DefaultSchemeSet(c.peer(), c.scheme()))
-        .thenReply(c.replyTo(), this::settings);
+        .thenReply(c.replyTo(), after -> StatusReply.success(settings(after)));
   }
 
   private Settings settings(RegistryState state) {
@@ -344,44 +344,46 @@ public final class Registry
   private ReplyEffect<RegistryEvent, RegistryState> onSetPin(RegistryState state, SetPin c) {
     FileName name = c.name();
     if (name == null) {
-      return Effect().reply(c.replyTo(), new Rejected("pin of no name: give a file name"));
+      return Effect().reply(c.replyTo(), StatusReply.error("pin of no name: give a file name"));
     }
     if (!state.has(name)) {
-      return Effect().reply(c.replyTo(), new NotFound(name));
+      return Effect().reply(c.replyTo(), StatusReply.error(unknown(name)));
     }
     if (Objects.equals(state.pin(name), c.pin())) {
-      return Effect().reply(c.replyTo(), pinOf(state, name));
+      return Effect().reply(c.replyTo(), StatusReply.success(pinOf(state, name)));
     }
-    return Effect().persist(new PinSet(name, c.pin())).thenReply(c.replyTo(), after -> pinOf(after, name));
+    return Effect()
+        .persist(new PinSet(name, c.pin()))
+        .thenReply(c.replyTo(), after -> StatusReply.success(pinOf(after, name)));
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onSetDefaultPin(RegistryState state, SetDefaultPin c) {
     double f = c.fraction();
     if (!validFraction(f)) {
       return Effect()
-          .reply(c.replyTo(), new Rejected("a fraction must be in (0, 1], like 0.1 or 10%, not " + f));
+          .reply(c.replyTo(), StatusReply.error("a fraction must be in (0, 1], like 0.1 or 10%, not " + f));
     }
     // Compared with the fraction last set, not the configured one: setting the configured
     // value explicitly records it, so a later change of the configuration does not move it.
     if (state.defaultFraction() != null && state.defaultFraction() == f) {
-      return Effect().reply(c.replyTo(), pins(state, null));
+      return Effect().reply(c.replyTo(), StatusReply.success(pins(state, null)));
     }
-    return Effect().persist(new DefaultPinSet(f)).thenReply(c.replyTo(), after -> pins(after, null));
+    return Effect().persist(new DefaultPinSet(f)).thenReply(c.replyTo(), after -> StatusReply.success(pins(after, null)));
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onSetPeerSettings(
       RegistryState state, SetPeerSettings c) {
     if (c.peer() == null) {
-      return Effect().reply(c.replyTo(), new Rejected("settings for no peer: name the peer, like peer-3"));
+      return Effect().reply(c.replyTo(), StatusReply.error("settings for no peer: name the peer, like peer-3"));
     }
     // No settings means the defaults: the peer's entry goes.
     PeerSettings settings = c.settings() == null ? PeerSettings.DEFAULT : c.settings();
     if (state.peerSettings(c.peer()).equals(settings)) {
-      return Effect().reply(c.replyTo(), peerTable(state));
+      return Effect().reply(c.replyTo(), StatusReply.success(peerTable(state)));
     }
     return Effect()
         .persist(new PeerSettingsSet(c.peer(), settings))
-        .thenReply(c.replyTo(), this::peerTable);
+        .thenReply(c.replyTo(), after -> StatusReply.success(peerTable(after)));
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onGetPinPlan(RegistryState state, GetPinPlan c) {

@@ -8,7 +8,6 @@ import static jewel.persistence.Fixtures.rooted;
 import static jewel.persistence.Fixtures.sharded;
 import static jewel.persistence.Fixtures.whole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
@@ -30,6 +29,7 @@ import jewel.protocol.RegistryReply;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,22 +85,30 @@ class RegistryLevelDbRecoveryTest {
     return whole("file-" + i, "content of file " + i, i % 2 == 0 ? P1 : P2);
   }
 
-  private RegistryReply ask(ActorRef<RegistryCommand> registry, java.util.function.Function<ActorRef<RegistryReply>, RegistryCommand> command) {
-    TestProbe<RegistryReply> probe = testKit.createTestProbe();
+  private <R> R ask(ActorRef<RegistryCommand> registry, java.util.function.Function<ActorRef<R>, RegistryCommand> command) {
+    TestProbe<R> probe = testKit.createTestProbe();
     registry.tell(command.apply(probe.ref()));
     return probe.receiveMessage(Duration.ofSeconds(10));
+  }
+
+  /** Asks a command the registry may refuse, and fails the test if it does. */
+  private <R> R accepted(
+      ActorRef<RegistryCommand> registry, java.util.function.Function<ActorRef<StatusReply<R>>, RegistryCommand> command) {
+    StatusReply<R> reply = ask(registry, command);
+    assertTrue(reply.isSuccess(), () -> "refused: " + reply);
+    return reply.getValue();
   }
 
   private void commitFive(ActorRef<RegistryCommand> registry) {
     for (int i = 1; i <= 5; i++) {
       FileEntry f = file(i);
-      assertInstanceOf(RegistryReply.Committed.class, ask(registry, r -> new RegistryCommand.Commit(f, false, r)));
+      this.<RegistryReply.Committed>accepted(registry, r -> new RegistryCommand.Commit(f, false, r));
     }
   }
 
   private void assertFound(ActorRef<RegistryCommand> registry, int i) {
-    RegistryReply reply = ask(registry, r -> new RegistryCommand.Lookup(name("file-" + i), r));
-    assertEquals(new RegistryReply.Found(file(i)), reply);
+    RegistryReply.LookedUp reply = accepted(registry, r -> new RegistryCommand.Lookup(name("file-" + i), r));
+    assertEquals(new RegistryReply.LookedUp(name("file-" + i), file(i)), reply);
   }
 
   /** Snapshot files, not the temporary ones the store writes first. */
@@ -145,8 +153,8 @@ class RegistryLevelDbRecoveryTest {
     for (int i = 1; i <= 5; i++) {
       assertFound(again, i);
     }
-    RegistryReply listing = ask(again, r -> new RegistryCommand.ListFiles(null, r));
-    assertEquals(5, ((RegistryReply.Listing) listing).files().size());
+    RegistryReply.Listing listing = ask(again, r -> new RegistryCommand.ListFiles(null, r));
+    assertEquals(5, listing.files().size());
   }
 
   @Test
@@ -173,8 +181,8 @@ class RegistryLevelDbRecoveryTest {
       assertFound(registry, i);
     }
     assertEquals(
-        new RegistryReply.NotFound(name("file-5")),
-        ask(registry, r -> new RegistryCommand.Lookup(name("file-5"), r)));
+        new RegistryReply.LookedUp(name("file-5"), null),
+        this.<RegistryReply.LookedUp>accepted(registry, r -> new RegistryCommand.Lookup(name("file-5"), r)));
   }
 
   @Test
@@ -184,28 +192,29 @@ class RegistryLevelDbRecoveryTest {
     FileEntry a = rooted(sharded("a", "a", List.of(block("a0"), block("a1")), P1, P2));
     FileEntry b = rooted(whole("b", "b", P2));
     // Six events: the snapshot after the sixth has all of them.
-    assertInstanceOf(RegistryReply.Committed.class, ask(registry, r -> new RegistryCommand.Commit(a, false, r)));
-    assertInstanceOf(RegistryReply.Committed.class, ask(registry, r -> new RegistryCommand.Commit(b, false, r)));
-    assertInstanceOf(RegistryReply.Pins.class, ask(registry, r -> new RegistryCommand.SetPin(name("a"), Pin.fraction(0.3), r)));
-    assertInstanceOf(RegistryReply.Pins.class, ask(registry, r -> new RegistryCommand.SetDefaultPin(0.2, r)));
+    this.<RegistryReply.Committed>accepted(registry, r -> new RegistryCommand.Commit(a, false, r));
+    this.<RegistryReply.Committed>accepted(registry, r -> new RegistryCommand.Commit(b, false, r));
+    this.<RegistryReply.Pins>accepted(registry, r -> new RegistryCommand.SetPin(name("a"), Pin.fraction(0.3), r));
+    this.<RegistryReply.Pins>accepted(registry, r -> new RegistryCommand.SetDefaultPin(0.2, r));
     PeerSettings infinite = PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY);
-    assertInstanceOf(
-        RegistryReply.PeerTable.class, ask(registry, r -> new RegistryCommand.SetPeerSettings(P1, infinite, r)));
+    this.<RegistryReply.PeerTable>accepted(registry, r -> new RegistryCommand.SetPeerSettings(P1, infinite, r));
     registry.tell(new RegistryCommand.BumpSalt(block("a1"), 0, "test"));
-    RegistryReply plan = ask(registry, r -> new RegistryCommand.GetPinPlan(null, null, r));
-    RegistryReply pins = ask(registry, r -> new RegistryCommand.ListPins(null, r));
-    assertEquals(1L, ((RegistryReply.PinPlan) plan).blocks().get(1).salt());
+    RegistryReply.PinPlan plan = ask(registry, r -> new RegistryCommand.GetPinPlan(null, null, r));
+    RegistryReply.Pins pins = ask(registry, r -> new RegistryCommand.ListPins(null, r));
+    assertEquals(1L, plan.blocks().get(1).salt());
     awaitSnapshotAt(6);
     stop();
 
     deleteTree(journal());
     start();
     registry = testKit.spawn(Registry.create());
-    assertEquals(plan, ask(registry, r -> new RegistryCommand.GetPinPlan(null, null, r)));
-    assertEquals(pins, ask(registry, r -> new RegistryCommand.ListPins(null, r)));
+    assertEquals(plan, this.<RegistryReply.PinPlan>ask(registry, r -> new RegistryCommand.GetPinPlan(null, null, r)));
+    assertEquals(pins, this.<RegistryReply.Pins>ask(registry, r -> new RegistryCommand.ListPins(null, r)));
     assertEquals(
         new RegistryReply.PeerTable(Map.of("peer-1", infinite)), ask(registry, RegistryCommand.GetPeerSettings::new));
-    assertEquals(new RegistryReply.Found(a), ask(registry, r -> new RegistryCommand.Lookup(name("a"), r)));
+    assertEquals(
+        new RegistryReply.LookedUp(name("a"), a),
+        this.<RegistryReply.LookedUp>accepted(registry, r -> new RegistryCommand.Lookup(name("a"), r)));
   }
 
   private static void deleteTree(Path root) throws IOException {

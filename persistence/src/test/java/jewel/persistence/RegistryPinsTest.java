@@ -12,7 +12,6 @@ import static jewel.persistence.Fixtures.sharded;
 import static jewel.persistence.Fixtures.whole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +19,6 @@ import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import jewel.api.BlockId;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
@@ -38,7 +36,7 @@ import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
-import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResult;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
@@ -79,46 +77,52 @@ class RegistryPinsTest {
 
   // ---------------------------------------------------------------- helpers
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, RegistryReply> run(
-      Function<ActorRef<RegistryReply>, RegistryCommand> command) {
-    return registry.runCommand(command::apply);
-  }
-
   private FileEntry commit(FileEntry entry) {
-    return run(r -> new RegistryCommand.Commit(entry, true, r)).replyOfType(RegistryReply.Committed.class).entry();
+    return registry.<StatusReply<RegistryReply.Committed>>runCommand(r -> new RegistryCommand.Commit(entry, true, r))
+        .reply().getValue().entry();
   }
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, RegistryReply> pin(
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<Pins>> pin(
       String file, Pin pin) {
-    return run(r -> new RegistryCommand.SetPin(name(file), pin, r));
+    return pin(name(file), pin);
   }
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, RegistryReply> setDefault(
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<Pins>> pin(
+      FileName file, Pin pin) {
+    return registry.runCommand(r -> new RegistryCommand.SetPin(file, pin, r));
+  }
+
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<Pins>> setDefault(
       double fraction) {
-    return run(r -> new RegistryCommand.SetDefaultPin(fraction, r));
+    return registry.runCommand(r -> new RegistryCommand.SetDefaultPin(fraction, r));
   }
 
   private Pins listPins() {
-    var result = run(r -> new RegistryCommand.ListPins(null, r));
+    var result = registry.<Pins>runCommand(r -> new RegistryCommand.ListPins(null, r));
     assertTrue(result.hasNoEvents());
-    return result.replyOfType(Pins.class);
+    return result.reply();
   }
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, RegistryReply> setPeer(
-      PeerId peer, PeerSettings settings) {
-    return run(r -> new RegistryCommand.SetPeerSettings(peer, settings, r));
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.PeerTable>>
+      setPeer(PeerId peer, PeerSettings settings) {
+    return registry.runCommand(r -> new RegistryCommand.SetPeerSettings(peer, settings, r));
   }
 
   private Map<String, PeerSettings> peerTable() {
-    var result = run(RegistryCommand.GetPeerSettings::new);
+    var result = registry.runCommand(RegistryCommand.GetPeerSettings::new);
     assertTrue(result.hasNoEvents());
-    return result.replyOfType(RegistryReply.PeerTable.class).peers();
+    return result.reply().peers();
   }
 
   private RegistryReply.PinPlan plan() {
-    var result = run(r -> new RegistryCommand.GetPinPlan(null, null, r));
+    var result = registry.<RegistryReply.PinPlan>runCommand(r -> new RegistryCommand.GetPinPlan(null, null, r));
     assertTrue(result.hasNoEvents());
-    return result.replyOfType(RegistryReply.PinPlan.class);
+    return result.reply();
+  }
+
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Deleted>>
+      delete(String file) {
+    return registry.runCommand(r -> new RegistryCommand.Delete(name(file), r));
   }
 
   private CommandResult<RegistryCommand, RegistryEvent, RegistryState> bump(BlockId block, long from) {
@@ -126,7 +130,8 @@ class RegistryPinsTest {
   }
 
   private FileEntry found(String file) {
-    return run(r -> new RegistryCommand.Lookup(name(file), r)).replyOfType(RegistryReply.Found.class).entry();
+    return registry.<StatusReply<RegistryReply.LookedUp>>runCommand(r -> new RegistryCommand.Lookup(name(file), r))
+        .reply().getValue().entry();
   }
 
   private static PinView view(String file, Pin pin, double fraction, long bytes) {
@@ -153,7 +158,7 @@ class RegistryPinsTest {
     Pin fifth = Pin.fraction(0.2);
     var set = pin("a.iso", fifth);
     assertEquals(List.of(new RegistryEvent.PinSet(name("a.iso"), fifth)), set.events());
-    assertEquals(new Pins(List.of(view("a.iso", fifth, 0.2, 303)), 0.5, null), set.reply());
+    assertEquals(StatusReply.success(new Pins(List.of(view("a.iso", fifth, 0.2, 303)), 0.5, null)), set.reply());
     assertEquals(fifth, registry.getState().pin(name("a.iso")));
 
     // The same pin again: the same answer, nothing persisted.
@@ -169,13 +174,13 @@ class RegistryPinsTest {
     // A null pin takes the file off its pin: the answer has no line for it.
     var removed = pin("a.iso", null);
     assertEquals(List.of(new RegistryEvent.PinSet(name("a.iso"), null)), removed.events());
-    assertEquals(new Pins(List.of(), 0.5, null), removed.reply());
+    assertEquals(StatusReply.success(new Pins(List.of(), 0.5, null)), removed.reply());
     assertEquals(new Pins(List.of(), 0.5, null), listPins());
     assertNull(registry.getState().pin(name("a.iso")));
 
     var removedAgain = pin("a.iso", null);
     assertTrue(removedAgain.hasNoEvents());
-    assertEquals(new Pins(List.of(), 0.5, null), removedAgain.reply());
+    assertEquals(StatusReply.success(new Pins(List.of(), 0.5, null)), removedAgain.reply());
     assertTrue(registry.getState().pins().isEmpty());
   }
 
@@ -186,15 +191,15 @@ class RegistryPinsTest {
 
     var unknown = pin("nope.iso", Pin.fraction(0.5));
     assertTrue(unknown.hasNoEvents());
-    assertEquals(new RegistryReply.NotFound(name("nope.iso")), unknown.reply());
+    assertEquals(StatusReply.error("unknown file 'nope.iso' (try: ls)"), unknown.reply());
 
     var unknownUnpin = pin("nope.iso", null);
     assertTrue(unknownUnpin.hasNoEvents());
-    assertEquals(new RegistryReply.NotFound(name("nope.iso")), unknownUnpin.reply());
+    assertEquals(StatusReply.error("unknown file 'nope.iso' (try: ls)"), unknownUnpin.reply());
 
-    var noName = run(r -> new RegistryCommand.SetPin(null, Pin.fraction(0.5), r));
+    var noName = pin((FileName) null, Pin.fraction(0.5));
     assertTrue(noName.hasNoEvents());
-    assertEquals(new RegistryReply.Rejected("pin of no name: give a file name"), noName.reply());
+    assertEquals(StatusReply.error("pin of no name: give a file name"), noName.reply());
     assertEquals(before, registry.getState());
   }
 
@@ -223,14 +228,14 @@ class RegistryPinsTest {
         new Pins(
             List.of(view("a", follow, 0.25, 303), view("b", own, 0.1, 303), view("c", limit, 101.0 / 303, 303)),
             0.25, null);
-    assertEquals(expected, changed.reply());
+    assertEquals(StatusReply.success(expected), changed.reply());
     assertEquals(expected, listPins());
     assertEquals(0.25, plan().blocks().stream().filter(b -> b.file().equals(name("a"))).findFirst().orElseThrow().fraction());
 
     // The same default again: nothing persisted.
     var again = setDefault(0.25);
     assertTrue(again.hasNoEvents());
-    assertEquals(expected, again.reply());
+    assertEquals(StatusReply.success(expected), again.reply());
 
     // A whole fraction is allowed.
     assertEquals(List.of(new RegistryEvent.DefaultPinSet(1.0)), setDefault(1.0).events());
@@ -245,9 +250,9 @@ class RegistryPinsTest {
 
     Pin gigabyte = Pin.sizeLimit(1L << 30);
     Pin hundred = Pin.sizeLimit(100);
-    assertEquals(new Pins(List.of(view("a", hundred, 100.0 / 303, 303)), 0.5, null), pin("a", hundred).reply());
+    assertEquals(new Pins(List.of(view("a", hundred, 100.0 / 303, 303)), 0.5, null), pin("a", hundred).reply().getValue());
     // A limit above the file's bytes holds all of it.
-    assertEquals(new Pins(List.of(view("small", gigabyte, 1.0, 4)), 0.5, null), pin("small", gigabyte).reply());
+    assertEquals(new Pins(List.of(view("small", gigabyte, 1.0, 4)), 0.5, null), pin("small", gigabyte).reply().getValue());
 
     // Size-limit pins do not follow the default.
     setDefault(0.9);
@@ -268,11 +273,9 @@ class RegistryPinsTest {
     for (double bad : new double[] {0, -0.1, 1.5, Double.NaN, Double.POSITIVE_INFINITY}) {
       var result = setDefault(bad);
       assertTrue(result.hasNoEvents(), () -> "for " + bad);
-      assertEquals(
-          new RegistryReply.Rejected("a fraction must be in (0, 1], like 0.1 or 10%, not " + bad), result.reply());
+      assertEquals(StatusReply.error("a fraction must be in (0, 1], like 0.1 or 10%, not " + bad), result.reply());
     }
-    assertEquals(
-        new RegistryReply.Rejected("a fraction must be in (0, 1], like 0.1 or 10%, not 1.5"), setDefault(1.5).reply());
+    assertEquals(StatusReply.error("a fraction must be in (0, 1], like 0.1 or 10%, not 1.5"), setDefault(1.5).reply());
     assertEquals(before, registry.getState());
     assertEquals(0.5, listPins().defaultFraction());
   }
@@ -286,7 +289,7 @@ class RegistryPinsTest {
     PeerSettings everything = PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY);
     var set = setPeer(P2, everything);
     assertEquals(List.of(new RegistryEvent.PeerSettingsSet(P2, everything)), set.events());
-    assertEquals(new RegistryReply.PeerTable(Map.of("peer-2", everything)), set.reply());
+    assertEquals(StatusReply.success(new RegistryReply.PeerTable(Map.of("peer-2", everything))), set.reply());
 
     var again = setPeer(P2, PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY));
     assertTrue(again.hasNoEvents());
@@ -306,14 +309,15 @@ class RegistryPinsTest {
     var reset = setPeer(P1, PeerSettings.DEFAULT);
     assertEquals(List.of(new RegistryEvent.PeerSettingsSet(P1, PeerSettings.DEFAULT)), reset.events());
     assertEquals(
-        new RegistryReply.PeerTable(Map.of("peer-10", trustedWithQuota, "peer-2", everything)), reset.reply());
+        StatusReply.success(new RegistryReply.PeerTable(Map.of("peer-10", trustedWithQuota, "peer-2", everything))),
+        reset.reply());
     assertEquals(List.of(new RegistryEvent.PeerSettingsSet(P10, PeerSettings.DEFAULT)), setPeer(P10, null).events());
     assertTrue(setPeer(P3, PeerSettings.DEFAULT).hasNoEvents());
     assertEquals(Map.of("peer-2", everything), peerTable());
 
     var noPeer = setPeer(null, greylisted);
     assertTrue(noPeer.hasNoEvents());
-    assertEquals(new RegistryReply.Rejected("settings for no peer: name the peer, like peer-3"), noPeer.reply());
+    assertEquals(StatusReply.error("settings for no peer: name the peer, like peer-3"), noPeer.reply());
   }
 
   // ---------------------------------------------------------------- plan
@@ -385,7 +389,8 @@ class RegistryPinsTest {
     BlockId afterBlock = null;
     do {
       BlockId from = afterBlock;
-      RegistryReply.PinPlan page = run(r -> new RegistryCommand.GetPinPlan(from, null, r)).replyOfType(RegistryReply.PinPlan.class);
+      RegistryReply.PinPlan page =
+          registry.<RegistryReply.PinPlan>runCommand(r -> new RegistryCommand.GetPinPlan(from, null, r)).reply();
       page.blocks().forEach(b -> planned.add(b.id()));
       afterBlock = page.next();
       planPages++;
@@ -399,7 +404,8 @@ class RegistryPinsTest {
     FileName afterFile = null;
     do {
       FileName from = afterFile;
-      RegistryReply.Listing page = run(r -> new RegistryCommand.ListFiles(from, r)).replyOfType(RegistryReply.Listing.class);
+      RegistryReply.Listing page =
+          registry.<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(from, r)).reply();
       page.files().forEach(f -> listed.add(f.name()));
       afterFile = page.next();
       filePages++;
@@ -410,7 +416,7 @@ class RegistryPinsTest {
 
     // Past the end: an empty last page.
     RegistryReply.Listing beyond =
-        run(r -> new RegistryCommand.ListFiles(name("zzz"), r)).replyOfType(RegistryReply.Listing.class);
+        registry.<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(name("zzz"), r)).reply();
     assertEquals(List.of(), beyond.files());
     assertNull(beyond.next());
   }
@@ -506,7 +512,7 @@ class RegistryPinsTest {
     commit(rooted(sharded("u", "u", List.of(t1), P3)));
     assertEquals(merkleRoot(t1), found("t").blocks().get(1).merkleRoot());
 
-    var listing = run(r -> new RegistryCommand.ListFiles(null, r)).replyOfType(RegistryReply.Listing.class);
+    var listing = registry.<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(null, r)).reply();
     for (FileEntry f : listing.files()) {
       for (StoredBlock b : f.blocks()) {
         assertEquals(merkleRoot(b.id()), b.merkleRoot(), () -> "in " + f.name());
@@ -527,7 +533,7 @@ class RegistryPinsTest {
     bump(shared, 0);
     bump(b1, 0);
 
-    var deleted = run(r -> new RegistryCommand.Delete(name("a"), r));
+    var deleted = delete("a");
     assertEquals(List.of(new RegistryEvent.FileDeleted(name("a"))), deleted.events());
     RegistryState state = registry.getState();
     assertEquals(List.of(name("b")), listPins().pins().stream().map(PinView::name).toList());
@@ -539,8 +545,8 @@ class RegistryPinsTest {
     assertNull(registry.getState().pin(name("a")));
     assertEquals(0, registry.getState().salt(a0));
 
-    run(r -> new RegistryCommand.Delete(name("a"), r));
-    run(r -> new RegistryCommand.Delete(name("b"), r));
+    delete("a");
+    delete("b");
     assertEquals(RegistryState.empty(), registry.getState());
   }
 
@@ -579,7 +585,7 @@ class RegistryPinsTest {
     bump(b1, 0);
     setPeer(P2, PeerSettings.DEFAULT.withQuota(5000));
     setPeer(P3, PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY).withGreylisted(true));
-    run(r -> new RegistryCommand.Delete(name("gone"), r));
+    delete("gone");
 
     RegistryState before = registry.getState();
     RegistryReply.PinPlan planBefore = plan();
@@ -599,7 +605,7 @@ class RegistryPinsTest {
     assertEquals(aBefore, found("a"));
     assertEquals(2, registry.getState().salt(a0));
     assertEquals(merkleRoot(b1), registry.getState().merkleRoot(b1));
-    assertInstanceOf(RegistryReply.NotFound.class, pin("gone", Pin.fraction(0.5)).reply());
+    assertEquals(StatusReply.error("unknown file 'gone' (try: ls)"), pin("gone", Pin.fraction(0.5)).reply());
     assertEquals(new FileName("a"), planBefore.blocks().get(0).file());
   }
 }

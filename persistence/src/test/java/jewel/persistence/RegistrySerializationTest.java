@@ -125,9 +125,13 @@ class RegistrySerializationTest {
     assertEquals(2, state.peerSettings().size());
   }
 
+  /** A reply-to of whatever type the command takes: only its path is serialized. */
+  private <T> ActorRef<T> replyTo() {
+    return testKit.<T>createTestProbe().ref();
+  }
+
   @Test
   void commandsEventsRepliesAndStateRoundTrip() {
-    ActorRef<RegistryReply> replyTo = testKit.<RegistryReply>createTestProbe().ref();
     FileEntry entry = sharded("f.bin", "f", List.of(block("f0"), block("f1"), block("f2")), P1, P2);
     SchemeSpec scheme = SchemeSpec.parse("shardshard k=3 m=2");
     FileEntry withRoots = rooted(entry);
@@ -147,25 +151,25 @@ class RegistrySerializationTest {
 
     List<Object> messages =
         List.of(
-            new RegistryCommand.Commit(entry, true, replyTo),
-            new RegistryCommand.Lookup(name("f.bin"), replyTo),
-            new RegistryCommand.ListFiles(null, replyTo),
-            new RegistryCommand.Delete(name("f.bin"), replyTo),
+            new RegistryCommand.Commit(entry, true, replyTo()),
+            new RegistryCommand.Lookup(name("f.bin"), replyTo()),
+            new RegistryCommand.ListFiles(null, replyTo()),
+            new RegistryCommand.Delete(name("f.bin"), replyTo()),
             new RegistryCommand.ReportHoldings(P1, null, null, List.of(block("f0"), block("f1"))),
-            new RegistryCommand.SetDefaultScheme(null, scheme, replyTo),
-            new RegistryCommand.SetDefaultScheme(P2, scheme, replyTo),
-            new RegistryCommand.GetSettings(replyTo),
-            new RegistryCommand.Commit(withRoots, false, replyTo),
-            new RegistryCommand.SetPin(name("f.bin"), fraction, replyTo),
-            new RegistryCommand.SetPin(name("f.bin"), sizeLimit, replyTo),
-            new RegistryCommand.SetPin(name("f.bin"), followDefault, replyTo),
-            new RegistryCommand.SetPin(name("f.bin"), null, replyTo),
-            new RegistryCommand.SetDefaultPin(0.25, replyTo),
-            new RegistryCommand.ListPins(null, replyTo),
-            new RegistryCommand.SetPeerSettings(P1, infinite, replyTo),
-            new RegistryCommand.SetPeerSettings(P2, odd, replyTo),
-            new RegistryCommand.GetPeerSettings(replyTo),
-            new RegistryCommand.GetPinPlan(null, null, replyTo),
+            new RegistryCommand.SetDefaultScheme(null, scheme, replyTo()),
+            new RegistryCommand.SetDefaultScheme(P2, scheme, replyTo()),
+            new RegistryCommand.GetSettings(replyTo()),
+            new RegistryCommand.Commit(withRoots, false, replyTo()),
+            new RegistryCommand.SetPin(name("f.bin"), fraction, replyTo()),
+            new RegistryCommand.SetPin(name("f.bin"), sizeLimit, replyTo()),
+            new RegistryCommand.SetPin(name("f.bin"), followDefault, replyTo()),
+            new RegistryCommand.SetPin(name("f.bin"), null, replyTo()),
+            new RegistryCommand.SetDefaultPin(0.25, replyTo()),
+            new RegistryCommand.ListPins(null, replyTo()),
+            new RegistryCommand.SetPeerSettings(P1, infinite, replyTo()),
+            new RegistryCommand.SetPeerSettings(P2, odd, replyTo()),
+            new RegistryCommand.GetPeerSettings(replyTo()),
+            new RegistryCommand.GetPinPlan(null, null, replyTo()),
             new RegistryCommand.BumpSalt(block("f0"), 4, "1 live holder, fewer than 2"),
             new RegistryEvent.FileCommitted(entry),
             new RegistryEvent.FileDeleted(name("f.bin")),
@@ -183,15 +187,13 @@ class RegistrySerializationTest {
             new RegistryEvent.SaltBumped(block("f0"), 5, "1 live holder, fewer than 2"),
             new RegistryEvent.SaltBumped(block("f1"), 1, null),
             new RegistryReply.Committed(entry, List.of(block("old"))),
-            new RegistryReply.Rejected("file 'f.bin' exists: use --replace to overwrite it"),
-            new RegistryReply.Found(entry),
-            new RegistryReply.NotFound(name("g")),
+            new RegistryReply.LookedUp(name("f.bin"), entry),
+            new RegistryReply.LookedUp(name("g"), null),
             new RegistryReply.Listing(List.of(entry, whole("g", "g", P2)), name("h")),
             new RegistryReply.Deleted(entry, List.of(block("f0"))),
             new RegistryReply.Settings(scheme, Map.of("peer-1", SchemeSpec.of("hosting"))),
-            new RegistryReply.Found(withRoots),
+            new RegistryReply.LookedUp(name("f.bin"), withRoots),
             new RegistryReply.Listing(List.of(withRoots), null),
-            new RegistryReply.Rejected("a fraction must be in (0, 1], like 0.1 or 10%, not 1.5"),
             new RegistryReply.Pins(views, 0.5, name("z")),
             new RegistryReply.Pins(List.of(), 0.1, null),
             new RegistryReply.PeerTable(Map.of("peer-1", infinite, "peer-2", odd)),

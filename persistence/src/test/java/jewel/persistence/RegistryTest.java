@@ -11,6 +11,7 @@ import static jewel.persistence.Fixtures.sharded;
 import static jewel.persistence.Fixtures.whole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -32,6 +33,7 @@ import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResult;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
@@ -71,28 +73,30 @@ class RegistryTest {
 
   // ---------------------------------------------------------------- helpers
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, RegistryReply> commit(
-      FileEntry entry, boolean replace) {
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Committed>>
+      commit(FileEntry entry, boolean replace) {
     return registry.runCommand(replyTo -> new RegistryCommand.Commit(entry, replace, replyTo));
   }
 
   private RegistryReply.Committed committed(FileEntry entry, boolean replace) {
     var result = commit(entry, replace);
     assertEquals(List.of(new RegistryEvent.FileCommitted(entry)), result.events());
-    return result.replyOfType(RegistryReply.Committed.class);
+    return result.reply().getValue();
   }
 
-  private RegistryReply lookup(String file) {
-    return registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.Lookup(name(file), replyTo)).reply();
+  private RegistryReply.LookedUp lookup(String file) {
+    return registry.<StatusReply<RegistryReply.LookedUp>>runCommand(
+        replyTo -> new RegistryCommand.Lookup(name(file), replyTo)).reply().getValue();
   }
 
   private FileEntry found(String file) {
-    RegistryReply reply = lookup(file);
-    assertTrue(reply instanceof RegistryReply.Found, () -> "expected Found, got " + reply);
-    return ((RegistryReply.Found) reply).entry();
+    RegistryReply.LookedUp reply = lookup(file);
+    assertNotNull(reply.entry(), () -> "expected an entry, got " + reply);
+    return reply.entry();
   }
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, RegistryReply> delete(String file) {
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Deleted>>
+      delete(String file) {
     return registry.runCommand(replyTo -> new RegistryCommand.Delete(name(file), replyTo));
   }
 
@@ -119,11 +123,10 @@ class RegistryTest {
 
     assertEquals(a, found("a.txt"));
     assertEquals(List.of(P1, P2), holders(found("b.txt"), 0));
-    assertEquals(new RegistryReply.NotFound(name("c.txt")), lookup("c.txt"));
+    assertEquals(new RegistryReply.LookedUp(name("c.txt"), null), lookup("c.txt"));
 
     var listing =
-        registry.<RegistryReply>runCommand(r -> new RegistryCommand.ListFiles(null, r))
-            .replyOfType(RegistryReply.Listing.class);
+        registry.<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(null, r)).reply();
     assertEquals(List.of(found("a.txt"), found("b.txt")), listing.files());
     assertEquals(2, registry.getState().fileCount());
     assertEquals(4, registry.getState().blockCount());
@@ -133,9 +136,9 @@ class RegistryTest {
   void findUnusedNamesOnlyBlocksNoCommittedFileUses() {
     FileEntry a = sharded("a.txt", "ay", List.of(block("a0"), block("a1")), P1, P2);
     committed(a, false);
-    var unused = registry.<RegistryReply>runCommand(
+    var unused = registry.<RegistryReply.Blocks>runCommand(
             r -> new RegistryCommand.FindUnused(List.of(block("x"), block("a1"), block("y")), r))
-        .replyOfType(RegistryReply.Blocks.class);
+        .reply();
     assertEquals(List.of(block("x"), block("y")), unused.blocks());
   }
 
@@ -161,7 +164,7 @@ class RegistryTest {
 
     assertTrue(result.hasNoEvents());
     assertEquals(
-        new RegistryReply.Rejected("file 'a.txt' exists: use --replace to overwrite it"),
+        StatusReply.error("file 'a.txt' exists: use --replace to overwrite it"),
         result.reply());
     assertEquals(before, registry.getState());
     assertEquals(block("one"), found("a.txt").root());
@@ -180,13 +183,13 @@ class RegistryTest {
       var result = commit(bad, true);
       assertTrue(result.hasNoEvents());
       assertTrue(
-          result.reply() instanceof RegistryReply.Rejected r && r.reason().startsWith("cannot commit file '"),
+          result.reply().isError() && result.reply().getError().getMessage().startsWith("cannot commit file '"),
           () -> "got " + result.reply());
     }
     assertEquals(
-        new RegistryReply.Rejected("cannot commit file 'x': it has no blocks"), commit(noBlocks, false).reply());
+        StatusReply.error("cannot commit file 'x': it has no blocks"), commit(noBlocks, false).reply());
     assertEquals(
-        new RegistryReply.Rejected("nothing to commit: the commit carries no file entry"),
+        StatusReply.error("nothing to commit: the commit carries no file entry"),
         commit(null, false).reply());
     assertEquals(RegistryState.empty(), registry.getState());
   }
@@ -240,7 +243,7 @@ class RegistryTest {
 
     var deleteOne = delete("one");
     assertEquals(List.of(new RegistryEvent.FileDeleted(name("one"))), deleteOne.events());
-    var deleted = deleteOne.replyOfType(RegistryReply.Deleted.class);
+    var deleted = deleteOne.reply().getValue();
     assertEquals(List.of(only1, shared), ids(deleted.entry()));
     assertEquals(List.of(only1), deleted.orphans());
 
@@ -251,7 +254,7 @@ class RegistryTest {
     assertEquals(Set.of(block("2")), state.parentRoots(shared));
     assertEquals(List.of(P2, P3), holders(found("two"), 0));
 
-    var deleteTwo = delete("two").replyOfType(RegistryReply.Deleted.class);
+    var deleteTwo = delete("two").reply().getValue();
     assertEquals(List.of(shared, only2), deleteTwo.orphans());
     assertEquals(RegistryState.empty(), registry.getState());
   }
@@ -270,7 +273,7 @@ class RegistryTest {
     assertEquals("shards", found("shards").layout().kind());
     assertEquals(List.of(block("c0"), block("c1")), ids(found("shards")));
 
-    var deleted = delete("shards").replyOfType(RegistryReply.Deleted.class);
+    var deleted = delete("shards").reply().getValue();
     assertEquals(List.of(block("c0"), block("c1")), deleted.orphans());
     assertEquals(copy, found("copy"));
   }
@@ -284,8 +287,8 @@ class RegistryTest {
     assertEquals(1, registry.getState().trees().size());
     assertEquals(List.of(P1, P2), holders(found("a"), 0));
 
-    assertEquals(List.of(), delete("a").replyOfType(RegistryReply.Deleted.class).orphans());
-    assertEquals(List.of(a.root()), delete("b").replyOfType(RegistryReply.Deleted.class).orphans());
+    assertEquals(List.of(), delete("a").reply().getValue().orphans());
+    assertEquals(List.of(a.root()), delete("b").reply().getValue().orphans());
   }
 
   @Test
@@ -294,7 +297,7 @@ class RegistryTest {
     RegistryState before = registry.getState();
     var result = delete("nope");
     assertTrue(result.hasNoEvents());
-    assertEquals(new RegistryReply.NotFound(name("nope")), result.reply());
+    assertEquals(StatusReply.error("unknown file 'nope' (try: ls)"), result.reply());
     assertEquals(before, registry.getState());
   }
 
@@ -353,41 +356,41 @@ class RegistryTest {
 
   @Test
   void settings() {
-    var initial = registry.<RegistryReply>runCommand(RegistryCommand.GetSettings::new);
+    var initial = registry.runCommand(RegistryCommand.GetSettings::new);
     assertTrue(initial.hasNoEvents());
     assertEquals(new RegistryReply.Settings(SchemeSpec.parse("naive n=2"), Map.of()), initial.reply());
 
     SchemeSpec rs = SchemeSpec.parse("reedsolomon k=4 n=6");
-    var setCluster =
-        registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.SetDefaultScheme(null, rs, replyTo));
+    var setCluster = setDefaultScheme(null, rs);
     assertEquals(List.of(new RegistryEvent.DefaultSchemeSet(null, rs)), setCluster.events());
-    assertEquals(new RegistryReply.Settings(rs, Map.of()), setCluster.reply());
+    assertEquals(StatusReply.success(new RegistryReply.Settings(rs, Map.of())), setCluster.reply());
 
     SchemeSpec hosting = SchemeSpec.of("hosting");
-    var setPeer =
-        registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.SetDefaultScheme(P2, hosting, replyTo));
+    var setPeer = setDefaultScheme(P2, hosting);
     assertEquals(List.of(new RegistryEvent.DefaultSchemeSet(P2, hosting)), setPeer.events());
-    assertEquals(new RegistryReply.Settings(rs, Map.of("peer-2", hosting)), setPeer.reply());
+    assertEquals(StatusReply.success(new RegistryReply.Settings(rs, Map.of("peer-2", hosting))), setPeer.reply());
 
     // Setting what is already set persists nothing.
-    var again =
-        registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.SetDefaultScheme(P2, hosting, replyTo));
+    var again = setDefaultScheme(P2, hosting);
     assertTrue(again.hasNoEvents());
     assertEquals(setPeer.reply(), again.reply());
 
     // A null scheme for a peer removes its default; the cluster always keeps one.
-    var cleared =
-        registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.SetDefaultScheme(P2, null, replyTo));
-    assertEquals(new RegistryReply.Settings(rs, Map.of()), cleared.reply());
-    var refused =
-        registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.SetDefaultScheme(null, null, replyTo));
+    var cleared = setDefaultScheme(P2, null);
+    assertEquals(StatusReply.success(new RegistryReply.Settings(rs, Map.of())), cleared.reply());
+    var refused = setDefaultScheme(null, null);
     assertTrue(refused.hasNoEvents());
-    assertTrue(refused.reply() instanceof RegistryReply.Rejected);
+    assertTrue(refused.reply().isError());
 
     registry.restart();
     assertEquals(
         new RegistryReply.Settings(rs, Map.of()),
-        registry.<RegistryReply>runCommand(RegistryCommand.GetSettings::new).reply());
+        registry.runCommand(RegistryCommand.GetSettings::new).reply());
+  }
+
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Settings>>
+      setDefaultScheme(PeerId peer, SchemeSpec scheme) {
+    return registry.runCommand(replyTo -> new RegistryCommand.SetDefaultScheme(peer, scheme, replyTo));
   }
 
   // ---------------------------------------------------------------- recovery
@@ -400,8 +403,7 @@ class RegistryTest {
     committed(sharded("one", "1b", List.of(block("z"), shared), P2), true);
     report(P10, shared, block("y"));
     delete("two");
-    registry.<RegistryReply>runCommand(
-        replyTo -> new RegistryCommand.SetDefaultScheme(P1, SchemeSpec.of("hosting"), replyTo));
+    setDefaultScheme(P1, SchemeSpec.of("hosting"));
     RegistryState before = registry.getState();
     FileEntry one = found("one");
 
@@ -409,15 +411,16 @@ class RegistryTest {
 
     assertEquals(before, restarted.state());
     assertEquals(one, found("one"));
-    assertEquals(new RegistryReply.NotFound(name("two")), lookup("two"));
+    assertEquals(new RegistryReply.LookedUp(name("two"), null), lookup("two"));
   }
 
   @Test
   void unknownNamesAndNullsDoNotBreakTheRegistry() {
-    assertEquals(new RegistryReply.NotFound(new FileName("x")), lookup("x"));
+    assertEquals(new RegistryReply.LookedUp(new FileName("x"), null), lookup("x"));
     assertTrue(registry.runCommand(new RegistryCommand.ReportHoldings(P1, null, null, null)).hasNoEvents());
-    assertTrue(
-        registry.<RegistryReply>runCommand(replyTo -> new RegistryCommand.Lookup(null, replyTo)).reply()
-            instanceof RegistryReply.Rejected);
+    assertEquals(
+        StatusReply.error("lookup of no name: give a file name"),
+        registry.<StatusReply<RegistryReply.LookedUp>>runCommand(replyTo -> new RegistryCommand.Lookup(null, replyTo))
+            .reply());
   }
 }

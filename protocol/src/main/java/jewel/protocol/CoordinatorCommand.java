@@ -5,7 +5,11 @@ import jewel.api.BlockId;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.Pin;
+import jewel.protocol.OperationReply.CommitReply;
+import jewel.protocol.OperationReply.DeleteReply;
+import jewel.protocol.OperationReply.Granted;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * What a per-file coordinator (a Cluster Sharding entity keyed by file name) handles: control
@@ -14,22 +18,24 @@ import org.apache.pekko.actor.typed.ActorRef;
  * commits stores to the registry. One operation per name holds the lease at a time; others
  * wait their turn.
  */
-public sealed interface CoordinatorCommand extends JewelSerializable {
+public sealed interface CoordinatorCommand extends JewelSerializable, CoordinatorMessage {
 
   FileName name();
 
   /**
-   * Asks for the name's lease; {@code replyTo} hears {@link Lease.Granted} when it is this
-   * operation's turn. The coordinator watches {@code holder}, an actor that lives as long as
-   * the operation: if it stops (its node died), the lease ends with it.
+   * Asks for the name's lease; {@code replyTo} hears {@link Granted} when it is this
+   * operation's turn, or an error if too many operations wait on the name. The coordinator
+   * watches {@code holder}, an actor that lives as long as the operation: if it stops (its node
+   * died), the lease ends with it.
    */
-  record Begin(FileName name, ActorRef<Lease> replyTo, ActorRef<?> holder) implements CoordinatorCommand {}
+  record Begin(FileName name, ActorRef<StatusReply<Granted>> replyTo, ActorRef<?> holder)
+      implements CoordinatorCommand {}
 
   /**
    * Commits a stored file under the lease {@code lease}, puts it under {@code pin} if that is not
    * null, and ends the lease. A replaced file's blocks that no file uses any more are dropped.
    */
-  record Commit(FileName name, long lease, FileEntry entry, boolean replace, Pin pin, ActorRef<OperationReply> replyTo)
+  record Commit(FileName name, long lease, FileEntry entry, boolean replace, Pin pin, ActorRef<CommitReply> replyTo)
       implements CoordinatorCommand {}
 
   /**
@@ -39,14 +45,5 @@ public sealed interface CoordinatorCommand extends JewelSerializable {
   record Release(FileName name, long lease, List<BlockId> uploaded) implements CoordinatorCommand {}
 
   /** Removes the file from the index and its unshared blocks from the peers. */
-  record Delete(FileName name, ActorRef<OperationReply> replyTo) implements CoordinatorCommand {}
-
-  /** The answer to {@link Begin}. */
-  sealed interface Lease extends JewelSerializable {
-    /** The name is this operation's until it commits or releases lease {@code id}. */
-    record Granted(FileName name, long id) implements Lease {}
-
-    /** Too many operations wait on the name. */
-    record Refused(String reason) implements Lease {}
-  }
+  record Delete(FileName name, ActorRef<DeleteReply> replyTo) implements CoordinatorCommand {}
 }

@@ -3,43 +3,52 @@ package jewel.protocol;
 import jewel.api.BlockId;
 
 import java.util.List;
+import jewel.protocol.PeerReply.AuditProof;
+import jewel.protocol.PeerReply.BlocksDeleted;
+import jewel.protocol.PeerReply.Contents;
+import jewel.protocol.PeerReply.Description;
+import jewel.protocol.PeerReply.FileAccepted;
+import jewel.protocol.PeerReply.FileOffered;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Everything a Peer actor (one per peer JVM) handles. Block bytes do not travel in these
  * messages: they go over the peer's data channel, whose address {@link Describe} returns.
+ * A command the peer may refuse answers a {@link StatusReply}, whose error says why.
  */
-public sealed interface PeerCommand extends JewelSerializable {
+public sealed interface PeerCommand extends JewelSerializable, PeerMessage {
 
   /** Peers register under this key with the Receptionist. */
   ServiceKey<PeerCommand> SERVICE_KEY = ServiceKey.create(PeerCommand.class, "jewel-peer");
 
-  record Describe(ActorRef<PeerReply> replyTo) implements PeerCommand {}
+  record Describe(ActorRef<Description> replyTo) implements PeerCommand {}
 
   /**
    * A page of what the peer has: on the first page ({@code after} null) the files in its
    * {@code disk/files/}, and on every page the blocks in its {@code disk/blocks/} after {@code
    * after}, in id order, up to a size that stays far under Artery's frame.
    */
-  record ListContents(BlockId after, ActorRef<PeerReply> replyTo) implements PeerCommand {}
+  record ListContents(BlockId after, ActorRef<Contents> replyTo) implements PeerCommand {}
 
-  record DeleteBlocks(List<BlockId> blocks, ActorRef<PeerReply> replyTo) implements PeerCommand {}
+  record DeleteBlocks(List<BlockId> blocks, ActorRef<BlocksDeleted> replyTo) implements PeerCommand {}
 
   /**
    * Makes a file of the peer's {@code disk/files/} readable on its data channel, for a
    * store {@code --from} this peer.
    */
-  record OfferFile(String fileName, ActorRef<PeerReply> replyTo) implements PeerCommand {}
+  record OfferFile(String fileName, ActorRef<StatusReply<FileOffered>> replyTo) implements PeerCommand {}
 
   /** Opens a file of the peer's {@code disk/files/} for writing, for a get {@code --to} it. */
-  record AcceptFile(String fileName, ActorRef<PeerReply> replyTo) implements PeerCommand {}
+  record AcceptFile(String fileName, ActorRef<StatusReply<FileAccepted>> replyTo) implements PeerCommand {}
 
   /**
    * An audit challenge: return chunk {@code chunk} (64 KiB) of {@code block} with its
-   * Merkle path, so the auditor can check it against the root recorded at store.
+   * Merkle path, so the auditor can check it against the root recorded at store. Refused if
+   * the peer does not hold the block, has no such chunk, or cannot read it.
    */
-  record Audit(BlockId block, int chunk, ActorRef<PeerReply> replyTo) implements PeerCommand {}
+  record Audit(BlockId block, int chunk, ActorRef<StatusReply<AuditProof>> replyTo) implements PeerCommand {}
 
   /** Pins or peer settings changed: recompute this peer's share now, not at the next tick. */
   record Rescan() implements PeerCommand {}

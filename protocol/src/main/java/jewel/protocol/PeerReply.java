@@ -7,7 +7,10 @@ import jewel.api.PeerId;
 
 import java.util.List;
 
-/** Every answer of a Peer actor. */
+/**
+ * Every answer of a Peer actor (a refusal is a {@link org.apache.pekko.pattern.StatusReply}
+ * error: see {@link PeerCommand}).
+ */
 public sealed interface PeerReply extends JewelSerializable {
 
   /**
@@ -27,8 +30,6 @@ public sealed interface PeerReply extends JewelSerializable {
 
   /** A file of the peer's folder, writable on its data channel as {@code sink}. */
   record FileAccepted(ByteSink sink) implements PeerReply {}
-
-  record PeerRefused(PeerId peer, String reason) implements PeerReply {}
 
   /**
    * An answer to an audit.

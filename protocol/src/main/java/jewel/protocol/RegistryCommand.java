@@ -9,7 +9,18 @@ import jewel.api.PeerSettings;
 import jewel.api.FileEntry;
 
 import java.util.List;
+import jewel.protocol.RegistryReply.Blocks;
+import jewel.protocol.RegistryReply.Committed;
+import jewel.protocol.RegistryReply.Deleted;
+import jewel.protocol.RegistryReply.Listing;
+import jewel.protocol.RegistryReply.LookedUp;
+import jewel.protocol.RegistryReply.PeerTable;
+import jewel.protocol.RegistryReply.PinPlan;
+import jewel.protocol.RegistryReply.Pins;
+import jewel.protocol.RegistryReply.Settings;
+import jewel.protocol.RegistryReply.Stats;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Everything the file registry (a Cluster Singleton on role {@code registry}) handles.
@@ -19,24 +30,32 @@ import org.apache.pekko.actor.typed.ActorRef;
  * where it starts ({@code after}, exclusive; null for the first page) and its reply where
  * the next page starts ({@code next}, null on the last); a holdings report names the range
  * of block ids it covers.
+ *
+ * <p>Each command's {@code replyTo} takes exactly what it answers. A command the registry may
+ * refuse (a bad argument, an unknown file, an existing name) answers a {@link StatusReply},
+ * whose error is one line that says why.
  */
 public sealed interface RegistryCommand extends JewelSerializable {
 
   /**
-   * Adds a file to the index once its blocks are stored. Refused if the name exists and
-   * {@code replace} is false; with {@code replace}, the reply lists the blocks that no
-   * file references any more.
+   * Adds a file to the index once its blocks are stored. Refused if the entry is incomplete,
+   * or if the name exists and {@code replace} is false; with {@code replace}, the reply lists
+   * the blocks that no file references any more.
    */
-  record Commit(FileEntry entry, boolean replace, ActorRef<RegistryReply> replyTo)
+  record Commit(FileEntry entry, boolean replace, ActorRef<StatusReply<Committed>> replyTo)
       implements RegistryCommand {}
 
-  record Lookup(FileName name, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  /** The file of a name, if there is one; refused only without a name. */
+  record Lookup(FileName name, ActorRef<StatusReply<LookedUp>> replyTo) implements RegistryCommand {}
 
-  /** A page of the index: the files after {@code after} in name order. Replies {@link RegistryReply.Listing}. */
-  record ListFiles(FileName after, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  /** A page of the index: the files after {@code after} in name order. */
+  record ListFiles(FileName after, ActorRef<Listing> replyTo) implements RegistryCommand {}
 
-  /** Removes a file from the index; the reply lists the blocks no file references any more. */
-  record Delete(FileName name, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  /**
+   * Removes a file from the index (refused if there is none of that name); the reply lists the
+   * blocks no file references any more.
+   */
+  record Delete(FileName name, ActorRef<StatusReply<Deleted>> replyTo) implements RegistryCommand {}
 
   /**
    * The blocks a peer holds among the ids in {@code (after, upTo]} (null bounds: open), sent
@@ -45,51 +64,54 @@ public sealed interface RegistryCommand extends JewelSerializable {
    */
   record ReportHoldings(PeerId peer, BlockId after, BlockId upTo, List<BlockId> blocks) implements RegistryCommand {}
 
-  /** Sets the default scheme of the cluster ({@code peer} null) or of one peer. */
-  record SetDefaultScheme(PeerId peer, SchemeSpec scheme, ActorRef<RegistryReply> replyTo)
+  /**
+   * Sets the default scheme of the cluster ({@code peer} null) or of one peer. Refused if it
+   * would leave the cluster without one.
+   */
+  record SetDefaultScheme(PeerId peer, SchemeSpec scheme, ActorRef<StatusReply<Settings>> replyTo)
       implements RegistryCommand {}
 
-  record GetSettings(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  record GetSettings(ActorRef<Settings> replyTo) implements RegistryCommand {}
 
   /**
    * Puts a stored file under a fractional pin ({@code pin} non-null) or takes it off one
-   * (null). Replies {@link RegistryReply.Pins} with the changed file's line, or NotFound.
+   * (null). Replies with the changed file's line; refused if there is no file of that name.
    */
-  record SetPin(FileName name, Pin pin, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
-
-  /** Sets the cluster's default fraction, which pins made with {@link Pin#followDefault} follow. */
-  record SetDefaultPin(double fraction, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
-
-  /** The pin of one file: replies {@link RegistryReply.Pins} with its line, or none if it has no pin. */
-  record GetPin(FileName name, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  record SetPin(FileName name, Pin pin, ActorRef<StatusReply<Pins>> replyTo) implements RegistryCommand {}
 
   /**
-   * A page of the pinned files after {@code after}, each with its pin and the fraction in
-   * force: replies {@link RegistryReply.Pins}.
+   * Sets the cluster's default fraction, which pins made with {@link Pin#followDefault} follow.
+   * Refused if it is not in (0, 1].
    */
-  record ListPins(FileName after, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  record SetDefaultPin(double fraction, ActorRef<StatusReply<Pins>> replyTo) implements RegistryCommand {}
 
-  /** Records one peer's modifier, trust, quota or greylisting: replies {@link RegistryReply.PeerTable}. */
-  record SetPeerSettings(PeerId peer, PeerSettings settings, ActorRef<RegistryReply> replyTo)
+  /** The pin of one file: its line, or none if it has no pin. */
+  record GetPin(FileName name, ActorRef<Pins> replyTo) implements RegistryCommand {}
+
+  /** A page of the pinned files after {@code after}, each with its pin and the fraction in force. */
+  record ListPins(FileName after, ActorRef<Pins> replyTo) implements RegistryCommand {}
+
+  /** Records one peer's modifier, trust, quota or greylisting; refused without a peer. */
+  record SetPeerSettings(PeerId peer, PeerSettings settings, ActorRef<StatusReply<PeerTable>> replyTo)
       implements RegistryCommand {}
 
-  record GetPeerSettings(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  record GetPeerSettings(ActorRef<PeerTable> replyTo) implements RegistryCommand {}
 
-  /** Counts for the registry node's metrics; answered with {@link RegistryReply.Stats}. */
-  record GetStats(ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  /** Counts for the registry node's metrics. */
+  record GetStats(ActorRef<Stats> replyTo) implements RegistryCommand {}
 
   /**
    * Which of {@code blocks} no committed file uses (a failed store's uploads, which are safe to
-   * delete); answered with {@link RegistryReply.Blocks}.
+   * delete).
    */
-  record FindUnused(List<BlockId> blocks, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  record FindUnused(List<BlockId> blocks, ActorRef<Blocks> replyTo) implements RegistryCommand {}
 
   /**
    * What every peer needs to compute its share of pinned blocks, a page of blocks after
-   * {@code after} in id order: replies {@link RegistryReply.PinPlan}. With a {@code file},
-   * only that file's blocks (none if it is not pinned), as a reader needs them.
+   * {@code after} in id order. With a {@code file}, only that file's blocks (none if it is not
+   * pinned), as a reader needs them.
    */
-  record GetPinPlan(BlockId after, FileName file, ActorRef<RegistryReply> replyTo) implements RegistryCommand {}
+  record GetPinPlan(BlockId after, FileName file, ActorRef<PinPlan> replyTo) implements RegistryCommand {}
 
   /**
    * Gives a block a new salt (so a new set of holders), if its salt is still

@@ -10,17 +10,17 @@ import jewel.api.PinView;
 import java.util.List;
 import java.util.Map;
 
-/** Every answer of the file registry. */
+/**
+ * Every answer of the file registry (a refusal is a {@link org.apache.pekko.pattern.StatusReply}
+ * error: see {@link RegistryCommand}).
+ */
 public sealed interface RegistryReply extends JewelSerializable {
 
   /** @param orphans blocks of a replaced file that no file references any more */
   record Committed(FileEntry entry, List<BlockId> orphans) implements RegistryReply {}
 
-  record Rejected(String reason) implements RegistryReply {}
-
-  record Found(FileEntry entry) implements RegistryReply {}
-
-  record NotFound(FileName name) implements RegistryReply {}
+  /** @param entry the file of that name, or null if the index has none */
+  record LookedUp(FileName name, FileEntry entry) implements RegistryReply {}
 
   /** @param next where the next page starts, or null if this is the last */
   record Listing(List<FileEntry> files, FileName next) implements RegistryReply {}

@@ -2,12 +2,12 @@ package jewel.node.coordinator;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import jewel.api.JewelException;
 import jewel.protocol.CoordinatorCommand;
-import jewel.protocol.CoordinatorCommand.Lease;
+import jewel.protocol.CoordinatorMessage;
 import jewel.protocol.OperationReply;
-import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Terminated;
@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * The coordinator of one file name: a Cluster Sharding entity, so every store, get and delete
@@ -34,34 +35,37 @@ public final class Coordinator {
   private static final int STASH = 1000;
 
   /**
-   * A commit or a delete ended; its reply goes out and the next operation may start. It never
-   * leaves this actor, which is why the behaviour is typed on Object inside and narrowed to the
-   * protocol's sealed {@link CoordinatorCommand} outside.
+   * A commit or a delete ended; its reply goes out and the next operation may start. The one
+   * message the coordinator sends itself; the world sees only {@link CoordinatorCommand}.
    */
-  private record Finished(OperationReply reply, ActorRef<OperationReply> replyTo)
-      implements NoSerializationVerificationNeeded {}
+  private record Finished<R>(R reply, ActorRef<R> replyTo) implements CoordinatorMessage.Internal {
+    void send() {
+      replyTo.tell(reply);
+    }
+  }
 
-  private final ActorContext<Object> ctx;
-  private final StashBuffer<Object> stash;
+  private final ActorContext<CoordinatorMessage> ctx;
+  private final StashBuffer<CoordinatorMessage> stash;
   private final Commits commits;
   /** Lease ids start at a random point, so a lease of an earlier incarnation never matches. */
   private long lastLease = System.nanoTime();
 
-  private Coordinator(ActorContext<Object> ctx, StashBuffer<Object> stash, Commits commits) {
+  private Coordinator(ActorContext<CoordinatorMessage> ctx, StashBuffer<CoordinatorMessage> stash, Commits commits) {
     this.ctx = ctx;
     this.stash = stash;
     this.commits = commits;
   }
 
   public static Behavior<CoordinatorCommand> create(Commits commits) {
-    return Behaviors.<Object>withStash(STASH, stash -> Behaviors.setup(ctx -> new Coordinator(ctx, stash, commits).idle()))
+    return Behaviors.<CoordinatorMessage>withStash(
+            STASH, stash -> Behaviors.setup(ctx -> new Coordinator(ctx, stash, commits).idle()))
         .narrow();
   }
 
-  private Behavior<Object> idle() {
-    return Behaviors.receive(Object.class)
+  private Behavior<CoordinatorMessage> idle() {
+    return Behaviors.receive(CoordinatorMessage.class)
         .onMessage(CoordinatorCommand.Begin.class, this::grant)
-        .onMessage(CoordinatorCommand.Delete.class, d -> work(d.replyTo(), () -> commits.delete(d)))
+        .onMessage(CoordinatorCommand.Delete.class, d -> work(d.replyTo(), () -> commits.delete(d), RegistryCommits::failed))
         .onMessage(CoordinatorCommand.Commit.class, c -> {
           c.replyTo().tell(leaseEnded(c));
           return Behaviors.same();
@@ -70,18 +74,18 @@ public final class Coordinator {
         .build();
   }
 
-  private Behavior<Object> grant(CoordinatorCommand.Begin begin) {
+  private Behavior<CoordinatorMessage> grant(CoordinatorCommand.Begin begin) {
     long lease = ++lastLease;
     ctx.watch(begin.holder());
-    begin.replyTo().tell(new Lease.Granted(begin.name(), lease));
+    begin.replyTo().tell(StatusReply.success(new OperationReply.Granted(begin.name(), lease)));
     return leased(lease, begin.holder());
   }
 
-  private Behavior<Object> leased(long lease, ActorRef<?> holder) {
-    return Behaviors.receive(Object.class)
+  private Behavior<CoordinatorMessage> leased(long lease, ActorRef<?> holder) {
+    return Behaviors.receive(CoordinatorMessage.class)
         .onMessage(CoordinatorCommand.Commit.class, c -> c.lease() == lease, c -> {
           ctx.unwatch(holder);
-          return work(c.replyTo(), () -> commits.commit(c));
+          return work(c.replyTo(), () -> commits.commit(c), RegistryCommits::failed);
         })
         .onMessage(CoordinatorCommand.Commit.class, c -> {
           c.replyTo().tell(leaseEnded(c));
@@ -99,52 +103,54 @@ public final class Coordinator {
           ctx.getLog().info("the holder of a lease stopped before it ended its operation; the name is free again");
           return next();
         })
-        .onAnyMessage(this::wait)
+        .onMessage(CoordinatorCommand.class, this::wait)
         .build();
   }
 
-  private Behavior<Object> work(ActorRef<OperationReply> replyTo, Supplier<CompletionStage<OperationReply>> registryWork) {
-    CompletionStage<OperationReply> work;
+  /**
+   * Runs registry work while later operations wait. When it ends, {@code replyTo} hears its
+   * reply, or what {@code failed} makes of its failure.
+   */
+  private <R> Behavior<CoordinatorMessage> work(
+      ActorRef<R> replyTo, Supplier<CompletionStage<? extends R>> registryWork, Function<Throwable, ? extends R> failed) {
+    CompletionStage<? extends R> work;
     try {
       work = registryWork.get();
     } catch (RuntimeException e) {
       work = CompletableFuture.failedFuture(e);
     }
-    ctx.pipeToSelf(work, (reply, failure) -> new Finished(failure == null ? reply : RegistryCommits.failed(failure), replyTo));
-    return Behaviors.receive(Object.class)
+    ctx.pipeToSelf(work, (reply, failure) -> new Finished<R>(failure == null ? reply : failed.apply(failure), replyTo));
+    return Behaviors.receive(CoordinatorMessage.class)
         .onMessage(Finished.class, f -> {
-          f.replyTo().tell(f.reply());
+          f.send();
           return next();
         })
-        .onAnyMessage(this::wait)
+        .onMessage(CoordinatorCommand.class, this::wait)
         .build();
   }
 
-  private Behavior<Object> next() {
+  private Behavior<CoordinatorMessage> next() {
     return stash.unstashAll(idle());
   }
 
-  /** Keeps a message for later, or refuses it when too many wait already. */
-  private Behavior<Object> wait(Object message) {
+  /** Keeps a command for later, or refuses it when too many wait already. */
+  private Behavior<CoordinatorMessage> wait(CoordinatorCommand command) {
     if (!stash.isFull()) {
-      stash.stash(message);
+      stash.stash(command);
       return Behaviors.same();
     }
-    if (!(message instanceof CoordinatorCommand command)) {
-      return Behaviors.unhandled();
-    }
     String busy = "too many operations are waiting on '" + command.name() + "': try again later";
-    if (message instanceof CoordinatorCommand.Begin b) {
-      b.replyTo().tell(new Lease.Refused(busy));
-    } else if (message instanceof CoordinatorCommand.Delete d) {
+    if (command instanceof CoordinatorCommand.Begin b) {
+      b.replyTo().tell(StatusReply.error(busy));
+    } else if (command instanceof CoordinatorCommand.Delete d) {
       d.replyTo().tell(new OperationReply.Failed(busy, JewelException.Kind.UNAVAILABLE));
-    } else if (message instanceof CoordinatorCommand.Commit c) {
+    } else if (command instanceof CoordinatorCommand.Commit c) {
       c.replyTo().tell(new OperationReply.Failed(busy, JewelException.Kind.UNAVAILABLE));
     }
     return Behaviors.same();
   }
 
-  private static OperationReply leaseEnded(CoordinatorCommand.Commit c) {
+  private static OperationReply.Failed leaseEnded(CoordinatorCommand.Commit c) {
     return new OperationReply.Failed("the store of '" + c.name() + "' lost its turn (its lease ended): nothing was committed,"
         + " store it again", JewelException.Kind.UNAVAILABLE);
   }

@@ -20,6 +20,7 @@ import jewel.protocol.RegistryReply;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,31 +44,39 @@ public final class RegistryCommits implements Commits {
   }
 
   @Override
-  public CompletionStage<OperationReply> commit(CoordinatorCommand.Commit c) {
-    return askRegistry(r -> new RegistryCommand.Commit(c.entry(), c.replace(), r)).thenCompose(reply -> {
-      if (reply instanceof RegistryReply.Committed committed) {
-        return deleteBlocks(c.replace() ? committed.orphans() : List.of())
-            .thenCompose(ignored -> c.pin() == null ? CompletableFuture.completedFuture(null)
-                : askRegistry(r -> new RegistryCommand.SetPin(c.name(), c.pin(), r)))
-            .thenApply(ignored -> {
-              Durability d = Durability.of(committed.entry());
-              log.info("committed '{}': root {}, D={}, survives {}", c.name(), c.entry().root(), d.redundancy(), d.survives());
-              return (OperationReply) new OperationReply.Stored(committed.entry(), d.redundancy(), d.survives(), d.minPeersUp());
-            });
+  public CompletionStage<OperationReply.Stored> commit(CoordinatorCommand.Commit c) {
+    CompletionStage<StatusReply<RegistryReply.Committed>> commit =
+        RegistryAsk.ask(registry, r -> new RegistryCommand.Commit(c.entry(), c.replace(), r), askTimeout, system);
+    return commit.thenCompose(reply -> {
+      if (reply.isError()) {
+        String reason = reply.getError().getMessage();
+        throw new JewelException(reason, reason.contains("exists") ? JewelException.Kind.CONFLICT : JewelException.Kind.BAD_INPUT);
       }
-      String reason = ((RegistryReply.Rejected) reply).reason();
-      throw new JewelException(reason, reason.contains("exists") ? JewelException.Kind.CONFLICT : JewelException.Kind.BAD_INPUT);
+      RegistryReply.Committed committed = reply.getValue();
+      return deleteBlocks(c.replace() ? committed.orphans() : List.of())
+          .thenCompose(ignored -> c.pin() == null ? CompletableFuture.completedFuture(null) : pin(c))
+          .thenApply(ignored -> {
+            Durability d = Durability.of(committed.entry());
+            log.info("committed '{}': root {}, D={}, survives {}", c.name(), c.entry().root(), d.redundancy(), d.survives());
+            return new OperationReply.Stored(committed.entry(), d.redundancy(), d.survives(), d.minPeersUp());
+          });
     });
   }
 
+  /**
+   * Puts a file just committed under its pin. The registry would refuse only a file that is
+   * gone, which the name's turn rules out.
+   */
+  private CompletionStage<StatusReply<RegistryReply.Pins>> pin(CoordinatorCommand.Commit c) {
+    return RegistryAsk.ask(registry, r -> new RegistryCommand.SetPin(c.name(), c.pin(), r), askTimeout, system);
+  }
+
   @Override
-  public CompletionStage<OperationReply> delete(CoordinatorCommand.Delete c) {
-    return askRegistry(r -> new RegistryCommand.Delete(c.name(), r)).thenCompose(reply -> {
-      if (reply instanceof RegistryReply.Deleted deleted) {
-        return deleteBlocks(deleted.orphans()).thenApply(ignored -> (OperationReply) new OperationReply.Removed(deleted.entry()));
-      }
-      throw new JewelException("unknown file '" + c.name() + "' (try: ls)", JewelException.Kind.NOT_FOUND);
-    });
+  public CompletionStage<OperationReply.Removed> delete(CoordinatorCommand.Delete c) {
+    CompletionStage<RegistryReply.Deleted> delete = RegistryAsk.askWithStatus(
+        registry, r -> new RegistryCommand.Delete(c.name(), r), JewelException.Kind.NOT_FOUND, askTimeout, system);
+    return delete.thenCompose(deleted -> deleteBlocks(deleted.orphans())
+        .thenApply(ignored -> new OperationReply.Removed(deleted.entry())));
   }
 
   @Override
@@ -75,8 +84,9 @@ public final class RegistryCommits implements Commits {
     if (uploaded.isEmpty()) {
       return;
     }
-    askRegistry(r -> new RegistryCommand.FindUnused(uploaded, r))
-        .thenCompose(reply -> deleteBlocks(((RegistryReply.Blocks) reply).blocks()))
+    CompletionStage<RegistryReply.Blocks> unused =
+        RegistryAsk.ask(registry, r -> new RegistryCommand.FindUnused(uploaded, r), askTimeout, system);
+    unused.thenCompose(u -> deleteBlocks(u.blocks()))
         .whenComplete((ignored, failure) -> {
           if (failure != null) {
             log.info("could not discard the {} blocks of a failed store: {}", uploaded.size(), failure.getMessage());
@@ -93,22 +103,18 @@ public final class RegistryCommits implements Commits {
       return CompletableFuture.completedFuture(null);
     }
     return PeerDirectory.live(system).thenCompose(live -> {
-      List<CompletableFuture<PeerReply>> acks = new ArrayList<>();
+      List<CompletableFuture<PeerReply.BlocksDeleted>> acks = new ArrayList<>();
       for (LivePeer p : live.values()) {
-        acks.add(AskPattern.<PeerCommand, PeerReply>ask(p.ref(), r -> new PeerCommand.DeleteBlocks(orphans, r), askTimeout,
-            system.scheduler()).toCompletableFuture().exceptionally(e -> null));
+        acks.add(AskPattern.<PeerCommand, PeerReply.BlocksDeleted>ask(
+                p.ref(), r -> new PeerCommand.DeleteBlocks(orphans, r), askTimeout, system.scheduler())
+            .toCompletableFuture().exceptionally(e -> null));
       }
       return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     });
   }
 
-  private CompletionStage<RegistryReply> askRegistry(
-      org.apache.pekko.japi.function.Function<ActorRef<RegistryReply>, RegistryCommand> message) {
-    return RegistryAsk.ask(registry, message, RegistryReply.class, askTimeout, system);
-  }
-
   /** One line for a failure of any kind. */
-  static OperationReply failed(Throwable failure) {
+  static OperationReply.Failed failed(Throwable failure) {
     Throwable t = RegistryAsk.unwrap(failure);
     if (t instanceof JewelException j) {
       return new OperationReply.Failed(RegistryAsk.oneLine(j), j.kind());

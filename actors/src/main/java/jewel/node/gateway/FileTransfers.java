@@ -168,9 +168,9 @@ final class FileTransfers {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     CompletionStage<Map<String, PeerSettings>> settings =
-        ask(RegistryCommand.GetPeerSettings::new, RegistryReply.PeerTable.class).thenApply(RegistryReply.PeerTable::peers);
+        ask(RegistryCommand.GetPeerSettings::new).thenApply(RegistryReply.PeerTable::peers);
     CompletionStage<Double> defaultFraction =
-        ask(r -> new RegistryCommand.GetPin(request.name(), r), RegistryReply.Pins.class)
+        ask((ActorRef<RegistryReply.Pins> r) -> new RegistryCommand.GetPin(request.name(), r))
             .thenApply(RegistryReply.Pins::defaultFraction);
     return settings.thenCombine(defaultFraction, (peers, fallback) -> Optional.of(new FormulaPlacement(
         request.contentId(), request.pin().effectiveFraction(fallback, request.size()),
@@ -240,7 +240,7 @@ final class FileTransfers {
    * holders, then every other live peer.
    */
   private CompletionStage<ReadPlan> readPlan(FileEntry entry) {
-    CompletionStage<Set<PeerId>> greylisted = ask(RegistryCommand.GetPeerSettings::new, RegistryReply.PeerTable.class)
+    CompletionStage<Set<PeerId>> greylisted = ask(RegistryCommand.GetPeerSettings::new)
         .thenApply(t -> t.peers().entrySet().stream()
             .filter(e -> e.getValue().greylisted()).map(e -> new PeerId(e.getKey())).collect(Collectors.toSet()));
     CompletionStage<PlanView> pins = RegistryPages.pinPlan(registry, entry.name(), askTimeout, system.scheduler())
@@ -291,7 +291,7 @@ final class FileTransfers {
   private CompletionStage<SchemeSpec> schemeFor(SchemeSpec requested) {
     CompletionStage<SchemeSpec> spec = requested != null
         ? CompletableFuture.completedFuture(requested)
-        : ask(RegistryCommand.GetSettings::new, RegistryReply.Settings.class).thenApply(RegistryReply.Settings::clusterDefault);
+        : ask(RegistryCommand.GetSettings::new).thenApply(RegistryReply.Settings::clusterDefault);
     return spec.thenApply(s -> {
       try {
         return schemes.normalize(s);
@@ -306,20 +306,25 @@ final class FileTransfers {
     if (replace) {
       return CompletableFuture.completedFuture(null);
     }
-    return ask(r -> new RegistryCommand.Lookup(name, r), RegistryReply.class).thenAccept(reply -> {
-      if (reply instanceof RegistryReply.Found) {
+    return lookedUp(name).thenAccept(reply -> {
+      if (reply.entry() != null) {
         throw new JewelException("file '" + name + "' exists: use --replace to overwrite it", JewelException.Kind.CONFLICT);
       }
     });
   }
 
   CompletionStage<FileEntry> lookup(FileName name) {
-    return ask(r -> new RegistryCommand.Lookup(name, r), RegistryReply.class).thenApply(reply -> {
-      if (reply instanceof RegistryReply.Found found) {
-        return found.entry();
+    return lookedUp(name).thenApply(reply -> {
+      if (reply.entry() == null) {
+        throw new JewelException("unknown file '" + name + "' (try: ls)", JewelException.Kind.NOT_FOUND);
       }
-      throw new JewelException("unknown file '" + name + "' (try: ls)", JewelException.Kind.NOT_FOUND);
+      return reply.entry();
     });
+  }
+
+  private CompletionStage<RegistryReply.LookedUp> lookedUp(FileName name) {
+    return RegistryAsk.askWithStatus(registry, r -> new RegistryCommand.Lookup(name, r), JewelException.Kind.BAD_INPUT,
+        askTimeout, system);
   }
 
   private CompletionStage<Map<PeerId, LivePeer>> livePeers() {
@@ -330,9 +335,8 @@ final class FileTransfers {
     return ClusterSharding.get(system).entityRefFor(jewel.node.coordinator.Coordinator.TYPE_KEY, name.value());
   }
 
-  private <R extends RegistryReply> CompletionStage<R> ask(
-      org.apache.pekko.japi.function.Function<ActorRef<RegistryReply>, RegistryCommand> message, Class<R> type) {
-    return RegistryAsk.ask(registry, message, type, askTimeout, system);
+  private <R> CompletionStage<R> ask(org.apache.pekko.japi.function.Function<ActorRef<R>, RegistryCommand> message) {
+    return RegistryAsk.ask(registry, message, askTimeout, system);
   }
 
   private static String names(Set<PeerId> peers) {

@@ -62,6 +62,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.FileIO;
@@ -228,7 +229,7 @@ public final class Gateway implements JewelClient {
     BlockId after = null;
     do {
       BlockId from = after;
-      PeerReply.Contents page = askPeer(peer, r -> new PeerCommand.ListContents(from, r), PeerReply.Contents.class);
+      PeerReply.Contents page = askPeer(peer, r -> new PeerCommand.ListContents(from, r));
       files.addAll(page.files());
       blocks.addAll(page.blocks());
       after = page.next();
@@ -264,7 +265,8 @@ public final class Gateway implements JewelClient {
   /** Stores a file of {@code peer}'s {@code disk/files/}, read from its data channel. */
   public CompletionStage<StoreResult> storeFromAsync(
       PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
-    ByteSource source = askPeer(peer, r -> new PeerCommand.OfferFile(fileName, r), PeerReply.FileOffered.class).source();
+    PeerReply.FileOffered offered = askPeerWithStatus(peer, r -> new PeerCommand.OfferFile(fileName, r));
+    ByteSource source = offered.source();
     SchemeSpec chosen = scheme != null ? scheme : settings().peerDefaults().get(peer.name());
     Source<ByteString, ?> content = node.dataClient().get(source.address(), DataRequest.getFile(source.token()));
     return store(new FileTransfers.StoreRequest(name, source.size(), chosen, replace, pin, null), content);
@@ -322,7 +324,8 @@ public final class Gateway implements JewelClient {
 
   /** Reads a file into {@code peer}'s {@code disk/files/}, over its data channel. */
   public CompletionStage<FileEntry> getToAsync(FileName name, PeerId peer) {
-    var sink = askPeer(peer, r -> new PeerCommand.AcceptFile(name.value(), r), PeerReply.FileAccepted.class).sink();
+    PeerReply.FileAccepted accepted = askPeerWithStatus(peer, r -> new PeerCommand.AcceptFile(name.value(), r));
+    var sink = accepted.sink();
     return read(name, null).thenCompose(download -> download.bytes()
         .runWith(node.dataClient().put(sink.address(), DataRequest.putFile(sink.token(), download.entry().size())),
             materializer)
@@ -335,13 +338,9 @@ public final class Gateway implements JewelClient {
   }
 
   public CompletionStage<FileEntry> deleteAsync(FileName name) {
-    return node.coordinator(name).<jewel.protocol.OperationReply>ask(r -> new jewel.protocol.CoordinatorCommand.Delete(name, r),
-        askTimeout).thenApply(reply -> {
-          if (reply instanceof jewel.protocol.OperationReply.Failed f) {
-            throw new JewelException(f.reason(), f.kind());
-          }
-          return ((jewel.protocol.OperationReply.Removed) reply).entry();
-        });
+    return node.coordinator(name).<jewel.protocol.OperationReply.DeleteReply>ask(
+            r -> new jewel.protocol.CoordinatorCommand.Delete(name, r), askTimeout)
+        .thenApply(reply -> reply.removed().entry());
   }
 
   @Override
@@ -352,7 +351,7 @@ public final class Gateway implements JewelClient {
 
   /** One page of the index, by name, after {@code after} (null: from the start). */
   public RegistryReply.Listing filesPage(FileName after) {
-    return askRegistry(r -> new RegistryCommand.ListFiles(after, r), RegistryReply.Listing.class);
+    return askRegistry(r -> new RegistryCommand.ListFiles(after, r));
   }
 
   @Override
@@ -360,7 +359,7 @@ public final class Gateway implements JewelClient {
     FileEntry entry = lookup(name);
     Map<PeerId, LivePeer> livePeers = livePeers();
     Set<String> live = livePeers.keySet().stream().map(PeerId::name).collect(Collectors.toCollection(TreeSet::new));
-    PinView pin = askRegistry(r -> new RegistryCommand.GetPin(name, r), RegistryReply.Pins.class).pins()
+    PinView pin = askRegistry((ActorRef<RegistryReply.Pins> r) -> new RegistryCommand.GetPin(name, r)).pins()
         .stream().findFirst().orElse(null);
     // The plan as every peer and the scan read it, so that `expected` is exactly whom they
     // expect: the formula, each peer's settings and quota, a shared block's largest fraction.
@@ -384,7 +383,7 @@ public final class Gateway implements JewelClient {
 
   @Override
   public DefaultSchemes settings() {
-    return defaults(askRegistry(RegistryCommand.GetSettings::new, RegistryReply.Settings.class));
+    return defaults(askRegistry(RegistryCommand.GetSettings::new));
   }
 
   @Override
@@ -393,7 +392,8 @@ public final class Gateway implements JewelClient {
     if (peer != null && !livePeers().containsKey(peer)) {
       throw new JewelException("unknown or dead peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
     }
-    return defaults(askRegistry(r -> new RegistryCommand.SetDefaultScheme(peer, normalized, r), RegistryReply.Settings.class));
+    return defaults(
+        askRegistry(r -> new RegistryCommand.SetDefaultScheme(peer, normalized, r), JewelException.Kind.BAD_INPUT));
   }
 
   @Override
@@ -407,12 +407,10 @@ public final class Gateway implements JewelClient {
 
   @Override
   public PinTable setPin(FileName name, Pin pin) {
-    RegistryReply reply = askRegistry(r -> new RegistryCommand.SetPin(name, pin, r), RegistryReply.class);
-    if (reply instanceof RegistryReply.NotFound) {
-      throw new JewelException("unknown file '" + name + "' (try: ls)", JewelException.Kind.NOT_FOUND);
-    }
+    RegistryReply.Pins reply =
+        askRegistry(r -> new RegistryCommand.SetPin(name, pin, r), JewelException.Kind.NOT_FOUND);
     rescanAll();
-    return pinTable((RegistryReply.Pins) reply);
+    return pinTable(reply);
   }
 
   @Override
@@ -423,14 +421,15 @@ public final class Gateway implements JewelClient {
 
   @Override
   public PinTable setDefaultPin(double fraction) {
-    RegistryReply.Pins reply = askRegistry(r -> new RegistryCommand.SetDefaultPin(fraction, r), RegistryReply.Pins.class);
+    RegistryReply.Pins reply =
+        askRegistry(r -> new RegistryCommand.SetDefaultPin(fraction, r), JewelException.Kind.BAD_INPUT);
     rescanAll();
     return pinTable(reply);
   }
 
   @Override
   public Map<String, PeerSettings> peerSettings() {
-    return askRegistry(RegistryCommand.GetPeerSettings::new, RegistryReply.PeerTable.class).peers();
+    return askRegistry(RegistryCommand.GetPeerSettings::new).peers();
   }
 
   @Override
@@ -444,10 +443,10 @@ public final class Gateway implements JewelClient {
     } catch (IllegalArgumentException e) {
       throw new JewelException(e.getMessage());
     }
-    Map<String, PeerSettings> peers =
-        askRegistry(r -> new RegistryCommand.SetPeerSettings(peer, changed, r), RegistryReply.PeerTable.class).peers();
+    RegistryReply.PeerTable table =
+        askRegistry(r -> new RegistryCommand.SetPeerSettings(peer, changed, r), JewelException.Kind.BAD_INPUT);
     rescanAll();
-    return peers;
+    return table.peers();
   }
 
   /** The shell's gateway closes its client node with it; a node's own gateway lives as long as the node. */
@@ -487,23 +486,33 @@ public final class Gateway implements JewelClient {
     return await(PeerDirectory.live(node.system()), Duration.ofSeconds(15), "the peers");
   }
 
-  private <R extends PeerReply> R askPeer(
-      PeerId peer, org.apache.pekko.japi.function.Function<ActorRef<PeerReply>, PeerCommand> message, Class<R> type) {
+  private <R> R askPeer(PeerId peer, org.apache.pekko.japi.function.Function<ActorRef<R>, PeerCommand> message) {
     LivePeer p = livePeers().get(peer);
     if (p == null) {
       throw new JewelException("unknown or dead peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
     }
-    PeerReply reply = await(AskPattern.ask(p.ref(), message::apply, askTimeout, node.system().scheduler()), askTimeout,
-        peer.name());
-    if (reply instanceof PeerReply.PeerRefused refused) {
-      throw new JewelException(refused.reason(), JewelException.Kind.BAD_INPUT);
-    }
-    return type.cast(reply);
+    return await(AskPattern.ask(p.ref(), message, askTimeout, node.system().scheduler()), askTimeout, peer.name());
   }
 
-  private <R extends RegistryReply> R askRegistry(
-      org.apache.pekko.japi.function.Function<ActorRef<RegistryReply>, RegistryCommand> message, Class<R> type) {
-    return await(RegistryAsk.ask(node.registry(), message, type, askTimeout, node.system()), askTimeout,
+  /** Asks a command the peer may refuse; a refusal is a {@link JewelException} with the peer's reason. */
+  private <R> R askPeerWithStatus(
+      PeerId peer, org.apache.pekko.japi.function.Function<ActorRef<StatusReply<R>>, PeerCommand> message) {
+    StatusReply<R> reply = askPeer(peer, message);
+    if (reply.isError()) {
+      throw new JewelException(reply.getError().getMessage(), JewelException.Kind.BAD_INPUT);
+    }
+    return reply.getValue();
+  }
+
+  private <R> R askRegistry(org.apache.pekko.japi.function.Function<ActorRef<R>, RegistryCommand> message) {
+    return await(RegistryAsk.ask(node.registry(), message, askTimeout, node.system()), askTimeout,
+        "the registry (is the seed up?)");
+  }
+
+  /** Asks a command the registry may refuse; a refusal is a {@link JewelException} of kind {@code refused}. */
+  private <R> R askRegistry(org.apache.pekko.japi.function.Function<ActorRef<StatusReply<R>>, RegistryCommand> message,
+      JewelException.Kind refused) {
+    return await(RegistryAsk.askWithStatus(node.registry(), message, refused, askTimeout, node.system()), askTimeout,
         "the registry (is the seed up?)");
   }
 

@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * A file name's turn, held by this node while it moves the file's bytes: granted by the name's
@@ -46,29 +47,29 @@ final class Lease {
   /** Waits (up to {@code timeout}) for the name's turn. */
   static CompletionStage<Lease> take(
       ActorSystem<?> system, EntityRef<CoordinatorCommand> coordinator, FileName name, Duration timeout) {
-    CompletableFuture<CoordinatorCommand.Lease.Granted> granted = new CompletableFuture<>();
-    ActorRef<Holder.Command> holder =
-        system.systemActorOf(Holder.create(coordinator, name, granted), "lease-" + UUID.randomUUID(), Props.empty());
-    return granted.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .handle((g, failure) -> {
-          if (failure == null) {
-            return new Lease(coordinator, name, g.id(), holder, timeout);
-          }
-          holder.tell(new Holder.End());
-          Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-              ? failure.getCause() : failure;
-          if (cause instanceof JewelException j) {
-            throw j;
-          }
-          throw new JewelException("'" + name + "' did not get its turn within " + timeout.toSeconds()
-              + " s: another operation on it is still running, or the registry node is away (./jewel peers)",
-              JewelException.Kind.UNAVAILABLE);
-        });
+    CompletableFuture<OperationReply.Granted> granted = new CompletableFuture<>();
+    ActorRef<Holder.Command> holder = system.systemActorOf(
+        Holder.create(coordinator, name, timeout, granted), "lease-" + UUID.randomUUID(), Props.empty());
+    return granted.handle((g, failure) -> {
+      if (failure == null) {
+        return new Lease(coordinator, name, g.id(), holder, timeout);
+      }
+      holder.tell(new Holder.End());
+      Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
+      if (cause instanceof JewelException j) {
+        throw j;
+      }
+      throw new JewelException("'" + name + "' did not get its turn within " + timeout.toSeconds()
+          + " s: another operation on it is still running, or the registry node is away (./jewel peers)",
+          JewelException.Kind.UNAVAILABLE);
+    });
   }
 
   /** Commits a stored file under this lease, which ends it. */
   CompletionStage<OperationReply.Stored> commit(FileEntry entry, boolean replace, Pin pin) {
-    return coordinator.<OperationReply>ask(r -> new CoordinatorCommand.Commit(name, id, entry, replace, pin, r), timeout)
+    return coordinator.<OperationReply.CommitReply>ask(
+            r -> new CoordinatorCommand.Commit(name, id, entry, replace, pin, r), timeout)
         .handle((reply, failure) -> {
           ended.set(true);
           holder.tell(new Holder.End());
@@ -76,10 +77,7 @@ final class Lease {
             throw new JewelException("the coordinator of '" + name + "' did not confirm the commit within "
                 + timeout.toSeconds() + " s: check with ls whether it was stored", JewelException.Kind.UNAVAILABLE);
           }
-          if (reply instanceof OperationReply.Failed f) {
-            throw new JewelException(f.reason(), f.kind());
-          }
-          return (OperationReply.Stored) reply;
+          return reply.stored();
         });
   }
 
@@ -92,28 +90,32 @@ final class Lease {
     holder.tell(new Holder.End());
   }
 
-  /** The holder: asks for the lease, passes the answer on, and lives until the lease ends. */
+  /**
+   * The holder: asks for the lease (up to {@code timeout}), passes the answer on, and lives until
+   * the lease ends.
+   */
   static final class Holder {
-    /** Local to this node: only the coordinator's answer crosses the network, through the adapter. */
+    /** Local to this node: only the coordinator's answer crosses the network, to the ask. */
     sealed interface Command extends NoSerializationVerificationNeeded {}
 
-    private record Answered(CoordinatorCommand.Lease answer) implements Command {}
+    /** The lease, or why there is none: refused (too many wait on the name), or no answer in time. */
+    private record Answered(OperationReply.Granted granted, Throwable failure) implements Command {}
 
     record End() implements Command {}
 
-    static Behavior<Command> create(EntityRef<CoordinatorCommand> coordinator, FileName name,
-        CompletableFuture<CoordinatorCommand.Lease.Granted> granted) {
+    static Behavior<Command> create(EntityRef<CoordinatorCommand> coordinator, FileName name, Duration timeout,
+        CompletableFuture<OperationReply.Granted> granted) {
       return Behaviors.setup(ctx -> {
-        ActorRef<CoordinatorCommand.Lease> replyTo = ctx.messageAdapter(CoordinatorCommand.Lease.class, Answered::new);
-        coordinator.tell(new CoordinatorCommand.Begin(name, replyTo, ctx.getSelf()));
+        ctx.askWithStatus(OperationReply.Granted.class, coordinator, timeout,
+            r -> new CoordinatorCommand.Begin(name, r, ctx.getSelf()), Answered::new);
         return Behaviors.receive(Command.class)
             .onMessage(Answered.class, a -> {
-              if (a.answer() instanceof CoordinatorCommand.Lease.Granted g) {
-                granted.complete(g);
+              if (a.failure() == null) {
+                granted.complete(a.granted());
                 return Behaviors.same();
               }
-              granted.completeExceptionally(new JewelException(
-                  ((CoordinatorCommand.Lease.Refused) a.answer()).reason(), JewelException.Kind.UNAVAILABLE));
+              granted.completeExceptionally(a.failure() instanceof StatusReply.ErrorMessage refused
+                  ? new JewelException(refused.getMessage(), JewelException.Kind.UNAVAILABLE) : a.failure());
               return Behaviors.stopped();
             })
             .onMessage(End.class, e -> Behaviors.stopped())

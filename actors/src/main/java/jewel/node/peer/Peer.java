@@ -14,10 +14,10 @@ import jewel.protocol.ByteSource;
 import jewel.protocol.DataAddress;
 import jewel.protocol.PeerCommand;
 import jewel.api.PeerId;
+import jewel.protocol.PeerMessage;
 import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryCommand;
 import jewel.schemes.audit.MerkleTree;
-import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -26,6 +26,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * A peer: holds blocks in its {@link BlockStore} ({@code disk/blocks/}) and the user's
@@ -37,14 +38,17 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
  * <p>With pins enabled it keeps its share of the pinned blocks in a {@link ShareKeeper}
  * child, and it answers audits: chunk i of a block with its Merkle path ({@link ChunkProofs}).
  *
- * <p>The behaviour is typed on Object inside, for its own messages and the keeper's, and
- * narrowed to the protocol's {@link PeerCommand} outside.
+ * <p>It receives {@link PeerMessage}s: the protocol's {@link PeerCommand}s, which is all the
+ * world sees of it, and the two records below, which it sends itself.
  */
-public final class Peer extends AbstractBehavior<Object> {
+public final class Peer extends AbstractBehavior<PeerMessage> {
 
-  /** An audit's reading finished (or failed). Never leaves this actor. */
+  /** An audit's reading finished (or failed). */
   private record Proved(PeerCommand.Audit audit, ChunkProofs.Read read, Throwable failure)
-      implements NoSerializationVerificationNeeded {}
+      implements PeerMessage.Internal {}
+
+  /** The share keeper's news, through a message adapter. */
+  private record ShareReported(ShareKeeper.ShareState state) implements PeerMessage.Internal {}
 
   private final PeerId name;
   private final DataAddress data;
@@ -64,19 +68,20 @@ public final class Peer extends AbstractBehavior<Object> {
   /** A peer that keeps its share of the pinned blocks as {@code sharing} says (null: none). */
   public static Behavior<PeerCommand> create(PeerId name, DataAddress data, BlockStore store, LocalFiles files,
       ActorRef<RegistryCommand> registry, ShareKeeper.Setup sharing) {
-    return Behaviors.<Object>setup(ctx -> {
+    return Behaviors.<PeerMessage>setup(ctx -> {
       ctx.setLoggerName(Peer.class);
       ctx.getSystem().receptionist().tell(Receptionist.register(PeerCommand.SERVICE_KEY, ctx.getSelf().narrow()));
       reportHoldings(name, store, registry);
       ctx.getLog().info("peer {} up: {} blocks, {} bytes, data channel at {}", name, store.count(), store.bytes(), data);
       ActorRef<ShareKeeper.Command> keeper = sharing == null ? null
-          : ctx.spawn(ShareKeeper.create(name, store, registry, ctx.getSelf().narrow(), sharing), "share",
+          : ctx.spawn(ShareKeeper.create(name, store, registry,
+              ctx.messageAdapter(ShareKeeper.ShareState.class, ShareReported::new), sharing), "share",
               DispatcherSelector.blocking());
       return new Peer(ctx, name, data, store, files, registry, keeper);
     }).narrow();
   }
 
-  private Peer(ActorContext<Object> ctx, PeerId name, DataAddress data, BlockStore store, LocalFiles files,
+  private Peer(ActorContext<PeerMessage> ctx, PeerId name, DataAddress data, BlockStore store, LocalFiles files,
       ActorRef<RegistryCommand> registry, ActorRef<ShareKeeper.Command> keeper) {
     super(ctx);
     this.name = name;
@@ -89,7 +94,7 @@ public final class Peer extends AbstractBehavior<Object> {
   }
 
   @Override
-  public Receive<Object> createReceive() {
+  public Receive<PeerMessage> createReceive() {
     return newReceiveBuilder()
         .onMessage(PeerCommand.Describe.class, c -> {
           c.replyTo().tell(new PeerReply.Description(name, data, store.count(), store.bytes(), overQuota));
@@ -100,18 +105,18 @@ public final class Peer extends AbstractBehavior<Object> {
         .onMessage(PeerCommand.OfferFile.class, c -> {
           try {
             LocalFiles.Offer offer = files.offer(c.fileName());
-            c.replyTo().tell(new PeerReply.FileOffered(new ByteSource(data, offer.token(), offer.size())));
+            c.replyTo().tell(StatusReply.success(new PeerReply.FileOffered(new ByteSource(data, offer.token(), offer.size()))));
           } catch (Exception e) {
-            c.replyTo().tell(new PeerReply.PeerRefused(name, e.getMessage()));
+            c.replyTo().tell(StatusReply.error(Failures.oneLine(e)));
           }
           return this;
         })
         .onMessage(PeerCommand.AcceptFile.class, c -> {
           try {
             String token = files.accept(c.fileName());
-            c.replyTo().tell(new PeerReply.FileAccepted(new ByteSink(data, token)));
+            c.replyTo().tell(StatusReply.success(new PeerReply.FileAccepted(new ByteSink(data, token))));
           } catch (Exception e) {
-            c.replyTo().tell(new PeerReply.PeerRefused(name, e.getMessage()));
+            c.replyTo().tell(StatusReply.error(Failures.oneLine(e)));
           }
           return this;
         })
@@ -123,8 +128,8 @@ public final class Peer extends AbstractBehavior<Object> {
           }
           return this;
         })
-        .onMessage(ShareKeeper.ShareState.class, s -> {
-          overQuota = s.overQuota();
+        .onMessage(ShareReported.class, s -> {
+          overQuota = s.state().overQuota();
           return this;
         })
         .build();
@@ -133,7 +138,7 @@ public final class Peer extends AbstractBehavior<Object> {
   /** Blocks a page of {@code ListContents} carries at most: about 100 KiB. */
   static final int CONTENTS_PAGE = 1000;
 
-  private Behavior<Object> onListContents(PeerCommand.ListContents c) {
+  private Behavior<PeerMessage> onListContents(PeerCommand.ListContents c) {
     List<PeerContents.HeldBlock> after = store.list().stream()
         .filter(b -> c.after() == null || b.id().compareTo(c.after()) > 0).toList();
     List<PeerContents.HeldBlock> page = after.subList(0, Math.min(CONTENTS_PAGE, after.size()));
@@ -142,7 +147,7 @@ public final class Peer extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onDeleteBlocks(PeerCommand.DeleteBlocks c) {
+  private Behavior<PeerMessage> onDeleteBlocks(PeerCommand.DeleteBlocks c) {
     int deleted = 0;
     for (BlockId id : c.blocks()) {
       if (store.delete(id)) {
@@ -159,15 +164,15 @@ public final class Peer extends AbstractBehavior<Object> {
 
   // ---------------------------------------------------------------- audits
 
-  private Behavior<Object> onAudit(PeerCommand.Audit c) {
+  private Behavior<PeerMessage> onAudit(PeerCommand.Audit c) {
     OptionalLong size = store.size(c.block());
     if (size.isEmpty()) {
-      c.replyTo().tell(new PeerReply.PeerRefused(name, "peer " + name + " does not hold block " + c.block()));
+      c.replyTo().tell(StatusReply.error("peer " + name + " does not hold block " + c.block()));
       return this;
     }
     int chunks = MerkleTree.chunks(size.getAsLong());
     if (c.chunk() < 0 || c.chunk() >= chunks) {
-      c.replyTo().tell(new PeerReply.PeerRefused(name,
+      c.replyTo().tell(StatusReply.error(
           "block " + c.block().shortHex() + " has " + chunks + " chunks: there is no chunk " + c.chunk()));
       return this;
     }
@@ -175,16 +180,16 @@ public final class Peer extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onProved(Proved p) {
+  private Behavior<PeerMessage> onProved(Proved p) {
     PeerCommand.Audit c = p.audit();
     if (p.failure() == null) {
       proofs.remember(c.block(), p.read().leaves());
-      c.replyTo().tell(new PeerReply.AuditProof(
-          name, c.block(), c.chunk(), p.read().chunk(), MerkleTree.path(p.read().leaves(), c.chunk())));
+      c.replyTo().tell(StatusReply.success(new PeerReply.AuditProof(
+          name, c.block(), c.chunk(), p.read().chunk(), MerkleTree.path(p.read().leaves(), c.chunk()))));
       return this;
     }
     String why = Failures.oneLine(p.failure());
-    c.replyTo().tell(new PeerReply.PeerRefused(name, why));
+    c.replyTo().tell(StatusReply.error(why));
     // Still there but unreadable or wrong: damaged on disk. The audit fails either way;
     // fetching a good copy over it is what an honest peer can still do.
     if (store.has(c.block())) {

@@ -17,6 +17,7 @@ import jewel.protocol.PeerReply;
 import jewel.schemes.audit.MerkleTree;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
  * The audits of one scan: which (block, holder) pairs to challenge, asking them, and which
@@ -32,7 +33,7 @@ final class Audits {
 
   enum Result {
     PASSED,
-    /** A proof that does not check out against the root, or a reply that is no proof. */
+    /** A proof that does not check out against the root. */
     WRONG,
     REFUSED,
     NO_ANSWER
@@ -71,7 +72,7 @@ final class Audits {
   static CompletionStage<List<Outcome>> run(List<Challenge> challenges, Duration timeout, Scheduler scheduler) {
     List<CompletableFuture<Outcome>> all = new ArrayList<>();
     for (Challenge c : challenges) {
-      all.add(AskPattern.<PeerCommand, PeerReply>ask(
+      all.add(AskPattern.<PeerCommand, StatusReply<PeerReply.AuditProof>>ask(
               c.holder().ref(), r -> new PeerCommand.Audit(c.block().id(), c.chunk(), r), timeout, scheduler)
           .handle((reply, failure) -> failure != null
               ? new Outcome(c, Result.NO_ANSWER, "no answer within " + PinSettings.human(timeout))
@@ -82,22 +83,20 @@ final class Audits {
         .thenApply(done -> all.stream().map(CompletableFuture::join).toList());
   }
 
-  static Outcome check(Challenge c, PeerReply reply) {
-    if (reply instanceof PeerReply.AuditProof proof) {
-      boolean ok;
-      try {
-        ok = proof.block().equals(c.block().id()) && proof.chunk() == c.chunk()
-            && MerkleTree.verify(c.block().merkleRoot(), c.block().length(), c.chunk(), proof.data(), proof.path());
-      } catch (RuntimeException e) { // a malformed proof (no path, say) is a wrong one
-        ok = false;
-      }
-      return ok ? new Outcome(c, Result.PASSED, "")
-          : new Outcome(c, Result.WRONG, "its proof does not match the block's Merkle root");
+  static Outcome check(Challenge c, StatusReply<PeerReply.AuditProof> reply) {
+    if (reply.isError()) {
+      return new Outcome(c, Result.REFUSED, "refused: " + reply.getError().getMessage());
     }
-    if (reply instanceof PeerReply.PeerRefused refused) {
-      return new Outcome(c, Result.REFUSED, "refused: " + refused.reason());
+    PeerReply.AuditProof proof = reply.getValue();
+    boolean ok;
+    try {
+      ok = proof.block().equals(c.block().id()) && proof.chunk() == c.chunk()
+          && MerkleTree.verify(c.block().merkleRoot(), c.block().length(), c.chunk(), proof.data(), proof.path());
+    } catch (RuntimeException e) { // a malformed proof (no path, say) is a wrong one
+      ok = false;
     }
-    return new Outcome(c, Result.WRONG, "answered " + reply.getClass().getSimpleName() + " instead of a proof");
+    return ok ? new Outcome(c, Result.PASSED, "")
+        : new Outcome(c, Result.WRONG, "its proof does not match the block's Merkle root");
   }
 
   /** Whether judging the outcome needs a fresh plan and live set (see {@link #failed}). */

@@ -15,11 +15,11 @@ import jewel.api.FileName;
 import jewel.api.JewelException;
 import jewel.api.SchemeSpec;
 import jewel.protocol.CoordinatorCommand;
-import jewel.protocol.CoordinatorCommand.Lease;
 import jewel.protocol.OperationReply;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,27 +38,24 @@ class CoordinatorTest {
   /** Registry work that finishes only when the test says so, and records what was asked. */
   static final class Manual implements Commits {
     final List<String> started = new CopyOnWriteArrayList<>();
-    final List<CompletableFuture<OperationReply>> pending = new CopyOnWriteArrayList<>();
+    final List<CompletableFuture<OperationReply.Stored>> pendingCommits = new CopyOnWriteArrayList<>();
     final List<List<BlockId>> discarded = new CopyOnWriteArrayList<>();
 
-    private CompletionStage<OperationReply> begin(String what) {
-      started.add(what);
-      CompletableFuture<OperationReply> f = new CompletableFuture<>();
-      pending.add(f);
+    @Override
+    public CompletionStage<OperationReply.Stored> commit(CoordinatorCommand.Commit c) {
+      started.add("commit " + c.entry().name());
+      CompletableFuture<OperationReply.Stored> f = new CompletableFuture<>();
+      pendingCommits.add(f);
       return f;
     }
 
     @Override
-    public CompletionStage<OperationReply> commit(CoordinatorCommand.Commit c) {
-      return begin("commit " + c.entry().name());
-    }
-
-    @Override
-    public CompletionStage<OperationReply> delete(CoordinatorCommand.Delete c) {
+    public CompletionStage<OperationReply.Removed> delete(CoordinatorCommand.Delete c) {
       if (c.name().value().equals("boom")) {
         throw new IllegalStateException("boom: delete blew up before it began");
       }
-      return begin("delete");
+      started.add("delete");
+      return new CompletableFuture<>();
     }
 
     @Override
@@ -68,7 +65,7 @@ class CoordinatorTest {
   }
 
   /** An operation on the gateway's side: a holder that lives as long as the operation. */
-  private record Operation(TestProbe<Lease> answers, TestProbe<Void> holder) {
+  private record Operation(TestProbe<StatusReply<OperationReply.Granted>> answers, TestProbe<Void> holder) {
     static Operation begin(ActorRef<CoordinatorCommand> coordinator) {
       Operation op = new Operation(kit.createTestProbe(), kit.createTestProbe());
       coordinator.tell(new CoordinatorCommand.Begin(NAME, op.answers.getRef(), op.holder.getRef()));
@@ -76,7 +73,7 @@ class CoordinatorTest {
     }
 
     long granted() {
-      return answers.expectMessageClass(Lease.Granted.class).id();
+      return answers.receiveMessage().getValue().id();
     }
   }
 
@@ -89,7 +86,7 @@ class CoordinatorTest {
     long lease = store.granted();
     get.answers.expectNoMessage(Duration.ofMillis(300));
 
-    TestProbe<OperationReply> replies = kit.createTestProbe();
+    TestProbe<OperationReply.CommitReply> replies = kit.createTestProbe();
     coordinator.tell(new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
     replies.awaitAssert(() -> {
       assertEquals(List.of("commit a.txt"), commits.started);
@@ -97,7 +94,7 @@ class CoordinatorTest {
     });
     get.answers.expectNoMessage(Duration.ofMillis(200)); // the commit runs under the name's turn too
     OperationReply.Stored stored = new OperationReply.Stored(ENTRY, 1, 0, 1);
-    commits.pending.get(0).complete(stored);
+    commits.pendingCommits.get(0).complete(stored);
     assertEquals(stored, replies.receiveMessage());
 
     long second = get.granted();
@@ -132,7 +129,7 @@ class CoordinatorTest {
     ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(commits));
     long lease = Operation.begin(coordinator).granted();
     coordinator.tell(new CoordinatorCommand.Release(NAME, lease, List.of()));
-    TestProbe<OperationReply> replies = kit.createTestProbe();
+    TestProbe<OperationReply.CommitReply> replies = kit.createTestProbe();
     coordinator.tell(new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
     OperationReply.Failed failed = assertInstanceOf(OperationReply.Failed.class, replies.receiveMessage());
     assertEquals(JewelException.Kind.UNAVAILABLE, failed.kind());
@@ -142,7 +139,7 @@ class CoordinatorTest {
   @Test
   void aDeleteThatThrowsRepliesWithItsMessageAndFreesTheName() {
     ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(new Manual()));
-    TestProbe<OperationReply> probe = kit.createTestProbe();
+    TestProbe<OperationReply.DeleteReply> probe = kit.createTestProbe();
     coordinator.tell(new CoordinatorCommand.Delete(new FileName("boom"), probe.getRef()));
     OperationReply.Failed failed = assertInstanceOf(OperationReply.Failed.class, probe.receiveMessage());
     assertEquals("boom: delete blew up before it began", failed.reason());

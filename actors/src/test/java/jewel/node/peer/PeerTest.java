@@ -4,7 +4,6 @@ import jewel.api.PeerContents;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -22,6 +21,7 @@ import jewel.protocol.RegistryCommand;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
@@ -58,12 +58,13 @@ class PeerTest {
 
     assertEquals(new RegistryCommand.ReportHoldings(NAME, null, null, List.of(a)), registry.receiveMessage());
 
-    TestProbe<PeerReply> probe = kit.createTestProbe();
-    peer.tell(new PeerCommand.Describe(probe.getRef()));
-    assertEquals(new PeerReply.Description(NAME, DATA, 1, 5, false), probe.receiveMessage());
+    TestProbe<PeerReply.Description> described = kit.createTestProbe();
+    peer.tell(new PeerCommand.Describe(described.getRef()));
+    assertEquals(new PeerReply.Description(NAME, DATA, 1, 5, false), described.receiveMessage());
 
-    peer.tell(new PeerCommand.ListContents(null, probe.getRef()));
-    PeerReply.Contents contents = assertInstanceOf(PeerReply.Contents.class, probe.receiveMessage());
+    TestProbe<PeerReply.Contents> listed = kit.createTestProbe();
+    peer.tell(new PeerCommand.ListContents(null, listed.getRef()));
+    PeerReply.Contents contents = listed.receiveMessage();
     assertEquals(List.of(new PeerContents.LocalFile("notes.txt", 5)), contents.files());
     assertEquals(List.of(new PeerContents.HeldBlock(a, 5)), contents.blocks());
     assertEquals(null, contents.next(), "one page");
@@ -79,12 +80,12 @@ class PeerTest {
     all.sort(null);
     ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
         kit.<RegistryCommand>createTestProbe().getRef()));
-    TestProbe<PeerReply> probe = kit.createTestProbe();
+    TestProbe<PeerReply.Contents> probe = kit.createTestProbe();
     peer.tell(new PeerCommand.ListContents(null, probe.getRef()));
-    PeerReply.Contents first = assertInstanceOf(PeerReply.Contents.class, probe.receiveMessage());
+    PeerReply.Contents first = probe.receiveMessage();
     assertEquals(Peer.CONTENTS_PAGE, first.blocks().size());
     peer.tell(new PeerCommand.ListContents(first.next(), probe.getRef()));
-    PeerReply.Contents second = assertInstanceOf(PeerReply.Contents.class, probe.receiveMessage());
+    PeerReply.Contents second = probe.receiveMessage();
     assertEquals(null, second.next());
     List<BlockId> listed = new java.util.ArrayList<>();
     first.blocks().forEach(b -> listed.add(b.id()));
@@ -103,7 +104,7 @@ class PeerTest {
         registry.getRef()));
     registry.receiveMessage();
 
-    TestProbe<PeerReply> probe = kit.createTestProbe();
+    TestProbe<PeerReply.BlocksDeleted> probe = kit.createTestProbe();
     peer.tell(new PeerCommand.DeleteBlocks(List.of(a, never), probe.getRef()));
     assertEquals(new PeerReply.BlocksDeleted(NAME, 1), probe.receiveMessage());
     assertFalse(store.has(a));
@@ -119,20 +120,21 @@ class PeerTest {
     TestProbe<RegistryCommand> registry = kit.createTestProbe();
     ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
         registry.getRef()));
-    TestProbe<PeerReply> probe = kit.createTestProbe();
+    TestProbe<StatusReply<PeerReply.FileOffered>> offers = kit.createTestProbe();
 
-    peer.tell(new PeerCommand.OfferFile("notes.txt", probe.getRef()));
-    PeerReply.FileOffered offered = assertInstanceOf(PeerReply.FileOffered.class, probe.receiveMessage());
+    peer.tell(new PeerCommand.OfferFile("notes.txt", offers.getRef()));
+    PeerReply.FileOffered offered = offers.receiveMessage().getValue();
     assertEquals(DATA, offered.source().address());
     assertEquals(5, offered.source().size());
 
-    peer.tell(new PeerCommand.OfferFile("missing.txt", probe.getRef()));
-    assertInstanceOf(PeerReply.PeerRefused.class, probe.receiveMessage());
+    peer.tell(new PeerCommand.OfferFile("missing.txt", offers.getRef()));
+    assertTrue(offers.receiveMessage().isError());
 
-    peer.tell(new PeerCommand.OfferFile("../blocks", probe.getRef()));
-    assertInstanceOf(PeerReply.PeerRefused.class, probe.receiveMessage());
+    peer.tell(new PeerCommand.OfferFile("../blocks", offers.getRef()));
+    assertTrue(offers.receiveMessage().isError());
 
-    peer.tell(new PeerCommand.AcceptFile("incoming.bin", probe.getRef()));
-    assertEquals(DATA, assertInstanceOf(PeerReply.FileAccepted.class, probe.receiveMessage()).sink().address());
+    TestProbe<StatusReply<PeerReply.FileAccepted>> accepts = kit.createTestProbe();
+    peer.tell(new PeerCommand.AcceptFile("incoming.bin", accepts.getRef()));
+    assertEquals(DATA, accepts.receiveMessage().getValue().sink().address());
   }
 }

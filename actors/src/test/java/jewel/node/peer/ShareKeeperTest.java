@@ -148,9 +148,9 @@ class ShareKeeperTest {
   }
 
   private boolean overQuota() {
-    TestProbe<PeerReply> probe = kit.createTestProbe();
+    TestProbe<PeerReply.Description> probe = kit.createTestProbe();
     self.tell(new PeerCommand.Describe(probe.getRef()));
-    return ((PeerReply.Description) probe.receiveMessage()).overQuota();
+    return probe.receiveMessage().overQuota();
   }
 
   @Test

@@ -30,6 +30,7 @@ import jewel.placement.FractionalPin;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -281,12 +282,14 @@ class PinScannerTest {
     int from = a.chunk() * MerkleTree.CHUNK;
     byte[] chunk = java.util.Arrays.copyOfRange(BIG, from, Math.min(BIG.length, from + MerkleTree.CHUNK));
     switch (answer) {
-      case HONEST -> a.replyTo().tell(new PeerReply.AuditProof(peer, BIG_ID, a.chunk(), chunk, MerkleTree.path(leaves, a.chunk())));
+      case HONEST -> a.replyTo().tell(StatusReply.success(
+          new PeerReply.AuditProof(peer, BIG_ID, a.chunk(), chunk, MerkleTree.path(leaves, a.chunk()))));
       case WRONG -> {
         chunk[0] ^= 1;
-        a.replyTo().tell(new PeerReply.AuditProof(peer, BIG_ID, a.chunk(), chunk, MerkleTree.path(leaves, a.chunk())));
+        a.replyTo().tell(StatusReply.success(
+            new PeerReply.AuditProof(peer, BIG_ID, a.chunk(), chunk, MerkleTree.path(leaves, a.chunk()))));
       }
-      case REFUSE -> a.replyTo().tell(new PeerReply.PeerRefused(peer, "no such block"));
+      case REFUSE -> a.replyTo().tell(StatusReply.error("no such block"));
       case SILENT -> { }
     }
   }
