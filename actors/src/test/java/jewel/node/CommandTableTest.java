@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandTableTest {
   @TempDir static Path home;
   private static InJvmCluster cluster;
-  private static final byte[] CONTENT = "the same bytes, whichever way they travel\n".getBytes();
+  private static final byte[] CONTENT = "the same bytes, whichever way they travel\n".getBytes(StandardCharsets.UTF_8);
 
   @BeforeAll
   static void start() throws Exception {

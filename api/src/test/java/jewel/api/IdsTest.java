@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ class IdsTest {
 
   @Test
   void blockIdIsTheLowercaseHexOfASha256() throws Exception {
-    byte[] digest = MessageDigest.getInstance("SHA-256").digest("abc".getBytes());
+    byte[] digest = MessageDigest.getInstance("SHA-256").digest("abc".getBytes(StandardCharsets.UTF_8));
     BlockId id = BlockId.of(digest);
     assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", id.hex());
     assertEquals("ba", id.prefix());

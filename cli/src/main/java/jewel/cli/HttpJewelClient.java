@@ -160,7 +160,6 @@ public final class HttpJewelClient implements JewelClient {
     String path = "v1/files/" + segment(name.value());
     Path folder = out.toAbsolutePath().getParent();
     String what = "sending " + name;
-    IOException lastBreak = null;
     NodeFinder.Node broke = null;
     List<NodeFinder.Node> nodes = finder.nodes();
     for (int i = current; i < nodes.size(); i++) {
@@ -174,7 +173,6 @@ public final class HttpJewelClient implements JewelClient {
         response = http.send(request.build(), BodyHandlers.ofInputStream());
       } catch (IOException e) {
         if (!refused(e)) {
-          lastBreak = e;
           broke = node;
         }
         continue;
@@ -207,7 +205,6 @@ public final class HttpJewelClient implements JewelClient {
         if (e instanceof LocalWriteException w) {
           throw new JewelException("cannot write " + out + ": " + w.getCause().getMessage());
         }
-        lastBreak = e;
         broke = node;
       } catch (RuntimeException e) {
         deleteQuietly(partial);
@@ -344,6 +341,7 @@ public final class HttpJewelClient implements JewelClient {
     return read(answer, JSON.constructType(type));
   }
 
+  @SuppressWarnings("TypeParameterUnusedInFormals") // the type is the JavaType given
   private static <T> T read(Exchange<byte[]> answer, JavaType type) {
     HttpResponse<byte[]> r = answer.response();
     if (r.statusCode() / 100 != 2) {

@@ -79,6 +79,7 @@ public final class JewelCli implements Callable<Integer> {
       description = "a node's HTTP API, like http://127.0.0.1:26521 (env JEWEL_API; default: a running node of --home)")
   private String api;
 
+  @SuppressWarnings("UnusedVariable") // picocli sets it and prints the help itself
   @Option(
       names = {"-h", "--help"},
       usageHelp = true,
@@ -121,6 +122,9 @@ public final class JewelCli implements Callable<Integer> {
 
   /** Runs one command line on the process's terminal or pipes with {@code backend}, and exits. */
   public static void main(Backend backend, String[] args) {
+    // A console on JDK 17 to 21 means a terminal on both ends; newer JDKs return one for pipes
+    // too, where a progress line would only add noise to a file (Jewel is built for JDK 17).
+    @SuppressWarnings("SystemConsoleNull")
     boolean terminal = System.console() != null;
     PrintWriter out =
         new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true);

@@ -120,7 +120,7 @@ final class ShellCompleter implements Completer, AutoCloseable {
       positional++;
     }
     if (pending != null) {
-      return byLabel(pending.paramLabel(), prefix, spec);
+      return byLabel(pending.paramLabel(), prefix);
     }
     if (prefix.startsWith("-")) {
       List<Choice> options = new ArrayList<>();
@@ -139,14 +139,14 @@ final class ShellCompleter implements Completer, AutoCloseable {
     }
     for (PositionalParamSpec p : spec.positionalParameters()) {
       if (p.index().contains(positional)) {
-        result.addAll(byLabel(p.paramLabel(), prefix, spec));
+        result.addAll(byLabel(p.paramLabel(), prefix));
         break;
       }
     }
     return result;
   }
 
-  private List<Choice> byLabel(String label, String prefix, CommandSpec spec) {
+  private List<Choice> byLabel(String label, String prefix) {
     List<Choice> result = new ArrayList<>();
     if (label == null) {
       return result;

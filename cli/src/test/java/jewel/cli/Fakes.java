@@ -8,6 +8,7 @@ import jewel.api.PinTable;
 import jewel.api.DefaultSchemes;
 import jewel.api.PeerContents;
 
+import java.nio.charset.StandardCharsets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -186,7 +187,7 @@ final class Fakes {
     }
 
     FileEntry add(String name, String content) {
-      return put(new FileName(name), content.getBytes(), null, true).entry();
+      return put(new FileName(name), content.getBytes(StandardCharsets.UTF_8), null, true).entry();
     }
 
     @Override
@@ -206,7 +207,7 @@ final class Fakes {
       if (!fileName.equals("notes.txt")) {
         throw new JewelException("no file '" + fileName + "' in " + peer + "'s disk/files/ (try: dir " + peer + ")");
       }
-      return put(name, "hello notes\n".getBytes(), scheme, replace);
+      return put(name, "hello notes\n".getBytes(StandardCharsets.UTF_8), scheme, replace);
     }
 
     @Override

@@ -64,7 +64,7 @@ import jewel.api.Digests;
  */
 public final class JewelFiles {
 
-    public static final byte[] MAGIC = {'J', 'E', 'W', 'L'};
+    private static final byte[] MAGIC = {'J', 'E', 'W', 'L'};
     public static final int FORMAT_VERSION = 1;
     public static final int HEADER_SIZE = 60;
     public static final String SUFFIX = ".jewel";

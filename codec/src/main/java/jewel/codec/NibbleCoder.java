@@ -72,17 +72,10 @@ abstract class NibbleCoder implements GfKernel.MatrixCoder {
                 code4(inputs, outputs[r], outputs[r + 1], outputs[r + 2], outputs[r + 3], r, offset, end);
             }
             switch (rows - r) {
-                case 3:
-                    code3(inputs, outputs[r], outputs[r + 1], outputs[r + 2], r, offset, end);
-                    break;
-                case 2:
-                    code2(inputs, outputs[r], outputs[r + 1], r, offset, end);
-                    break;
-                case 1:
-                    code1(inputs, outputs[r], r, offset, end);
-                    break;
-                default:
-                    break;
+                case 3 -> code3(inputs, outputs[r], outputs[r + 1], outputs[r + 2], r, offset, end);
+                case 2 -> code2(inputs, outputs[r], outputs[r + 1], r, offset, end);
+                case 1 -> code1(inputs, outputs[r], r, offset, end);
+                default -> {}
             }
         }
         if (vectorBytes < length) {

@@ -19,13 +19,10 @@ final class VectorKernels {
 
     /** A new kernel of the given width: 128 or 512 bits. */
     static GfKernel kernel(int bits) {
-        switch (bits) {
-            case 128:
-                return new Vector128GfKernel();
-            case 512:
-                return new Vector512GfKernel();
-            default:
-                throw new IllegalArgumentException("no vector kernel of " + bits + " bits: there are 128 and 512");
-        }
+        return switch (bits) {
+            case 128 -> new Vector128GfKernel();
+            case 512 -> new Vector512GfKernel();
+            default -> throw new IllegalArgumentException("no vector kernel of " + bits + " bits: there are 128 and 512");
+        };
     }
 }

@@ -46,7 +46,7 @@ class KernelSelectionTest {
         assertEquals(List.of("scalar", "vectorAvailable=false", "ok",
                 "vector kernel: the vector Reed-Solomon kernel is not available on this JVM: module " + MODULE
                         + " is not present (start java with --add-modules " + MODULE + ")"), out);
-        ModuleLayer.boot().findModule(MODULE).orElseThrow();
+        assertTrue(ModuleLayer.boot().findModule(MODULE).isPresent(), "this JVM has the module");
     }
 
     @Test

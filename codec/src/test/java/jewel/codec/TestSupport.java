@@ -23,6 +23,7 @@ final class TestSupport {
     }
 
     /** One line of rs-vectors.jsonl. */
+    @SuppressWarnings("ArrayRecordComponent") // read-only test data, compared element by element
     record Vector(int k, int m, int size, long seed, byte[][] shards) {
         @Override
         public String toString() {
@@ -64,7 +65,7 @@ final class TestSupport {
                 fail("unreadable vector line: " + line.substring(0, Math.min(80, line.length())));
             }
             List<byte[]> shards = new ArrayList<>();
-            for (String hex : s.group(1).split(",")) {
+            for (String hex : s.group(1).split(",", -1)) {
                 shards.add(HexFormat.of().parseHex(hex.trim().replace("\"", "")));
             }
             out.add(new Vector((int) k, (int) m, (int) size, seed, shards.toArray(new byte[0][])));

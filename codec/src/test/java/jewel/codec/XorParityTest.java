@@ -14,9 +14,9 @@ class XorParityTest {
 
     @Test
     void parityIsTheXorOfTheData() {
-        byte[][] shards = {{1, 2, 3}, {4, 5, 6}, {0x10, 0x20, 0x40}, null};
+        byte[][] shards = {{0x1, 0x2, 0x3}, {0x4, 0x5, 0x6}, {0x10, 0x20, 0x40}, null};
         new XorParity(3).encodeParity(shards, 0, 3);
-        assertArrayEquals(new byte[] {1 ^ 4 ^ 0x10, 2 ^ 5 ^ 0x20, 3 ^ 6 ^ 0x40}, shards[3]);
+        assertArrayEquals(new byte[] {0x1 ^ 0x4 ^ 0x10, 0x2 ^ 0x5 ^ 0x20, 0x3 ^ 0x6 ^ 0x40}, shards[3]);
         assertArrayEquals(shards[3], XorParity.xor(shards[0], shards[1], shards[2]));
     }
 

@@ -56,7 +56,7 @@ class PinsIT {
       for (String p : List.of("peer-1", "peer-2", "peer-3")) {
         c.cli("kill", p).ok();
       }
-      JewelCluster.eventually(Duration.ofSeconds(120), () -> {
+      JewelCluster.eventually(Duration.ofMinutes(2), () -> {
         for (JsonNode block : blocks(c)) {
           assertTrue(names(block.get("live")).size() >= 2, "fewer than 2 live holders: " + block);
         }

@@ -29,6 +29,7 @@ class SchemesIT {
   @TempDir Path tmp;
 
   /** A stored file: its bytes and, per block index, its id and holders. */
+  @SuppressWarnings("ArrayRecordComponent") // compared with assertArrayEquals, never with equals
   record Stored(String name, byte[] bytes, List<String> ids, List<List<String>> holders) {
     Set<String> allHolders() {
       Set<String> all = new LinkedHashSet<>();

@@ -386,6 +386,7 @@ public final class Registry
         .thenReply(c.replyTo(), after -> StatusReply.success(peerTable(after)));
   }
 
+  @SuppressWarnings("ReferenceEquality") // the cache is of this very (immutable) state
   private ReplyEffect<RegistryEvent, RegistryState> onGetPinPlan(RegistryState state, GetPinPlan c) {
     double defaultFraction = state.defaultFraction(options.defaultFraction());
     // Every peer reads every page every rescan: compute the whole plan once per state.
@@ -406,6 +407,7 @@ public final class Registry
         .reply(c.replyTo(), new PinPlan(page.items(), state.sortedPeerSettings(), options.minHolders(), page.next()));
   }
 
+  @SuppressWarnings("ReferenceEquality") // the cache is of this very (immutable) state
   private ReplyEffect<RegistryEvent, RegistryState> onListFiles(RegistryState state, ListFiles c) {
     if (filesOf != state) {
       files = state.entries();
@@ -417,7 +419,7 @@ public final class Registry
 
   /** A generous guess at a file entry's serialized size, for paging. */
   private static long estimatedBytes(FileEntry e) {
-    long bytes = 400 + e.name().value().length();
+    long bytes = 400L + e.name().value().length();
     for (StoredBlock b : e.blocks()) {
       bytes += 250 + 40L * b.holders().size();
     }

@@ -426,7 +426,7 @@ class RegistryPinsTest {
     BlockId x = block("x");
     BlockId y = block("y");
     BlockId low = x.compareTo(y) < 0 ? x : y;
-    BlockId high = low == x ? y : x;
+    BlockId high = low.equals(x) ? y : x;
     commit(sharded("f", "f", List.of(low, high), P1));
 
     // The first part, up to `low`, says P1 holds nothing there: `high` keeps P1.

@@ -37,5 +37,6 @@ public sealed interface PeerReply extends JewelSerializable {
    * @param data the chunk's bytes
    * @param path hex SHA-256 sibling hashes from the chunk's leaf up to the root
    */
+  @SuppressWarnings("ArrayRecordComponent") // checked against a Merkle root, never compared
   record AuditProof(PeerId peer, BlockId block, int chunk, byte[] data, List<String> path) implements PeerReply {}
 }

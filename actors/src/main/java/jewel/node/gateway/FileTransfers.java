@@ -123,7 +123,6 @@ final class FileTransfers {
       Lease lease, SchemeSpec spec, StoreRequest request, Source<ByteString, ?> content) {
     StorageScheme scheme = schemes.get(spec.id());
     // A pinned file's blocks will be audited: record their Merkle roots from the writer's bytes.
-    Map<PeerId, LivePeer> liveNow = new HashMap<>();
     CompletableFuture<DataTransport> transport = new CompletableFuture<>();
     CompletionStage<StoreResult> stored = formulaPlacement(request, spec)
         .thenCombine(livePeers(), (placement, live) -> {
@@ -133,7 +132,6 @@ final class FileTransfers {
                 + (live.isEmpty() ? "" : " (" + names(live.keySet()) + ")") + ": add peers or lower the parameters",
                 JewelException.Kind.UNAVAILABLE);
           }
-          liveNow.putAll(live);
           DataTransport t = new DataTransport(data, live, request.pin() != null);
           transport.complete(t);
           StoreJob job = new StoreJob(request.name(), spec, request.size(),
@@ -206,7 +204,9 @@ final class FileTransfers {
         CompletableFuture<Lease> lease = Lease.take(system, coordinator(name), name, askTimeout).toCompletableFuture();
         return Source.completionStageSource(lease.thenCompose(l -> readUnder(entry, effective)))
             .watchTermination((m, done) -> {
-              done.whenComplete((d, failure) -> lease.thenAccept(l -> l.release(List.of())));
+              // released whenever the read ends, however; nothing waits for the release itself
+              var unused =
+                  done.handle((d, failure) -> lease).thenCompose(l -> l).thenAccept(l -> l.release(List.of()));
               return NotUsed.getInstance();
             });
       }).mapMaterializedValue(m -> NotUsed.getInstance());

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -147,7 +148,7 @@ public final class Gateway implements JewelClient {
         name = "client (this shell)";
       }
       seen.add(name);
-      String status = unreachable.contains(m) ? "unreachable" : m.status().toString().toLowerCase().replace("weaklyup", "up");
+      String status = unreachable.contains(m) ? "unreachable" : m.status().toString().toLowerCase(Locale.ROOT).replace("weaklyup", "up");
       LivePeer p = live.get(peerIdOrNone(name));
       NodeCommand.Description d = described.get(name);
       out.add(new NodeStatus(name, address, m.getRoles().stream().filter(r -> !r.startsWith("dc-")).sorted().toList(),

@@ -27,6 +27,7 @@ final class ChunkProofs {
   private static final long MAX_CACHED_LEAVES = 1L << 18;
 
   /** The leaves of a block and the bytes of one of its chunks. */
+  @SuppressWarnings("ArrayRecordComponent") // built, read once and dropped, never compared
   record Read(List<byte[]> leaves, byte[] chunk) {}
 
   private final BlockStore store;

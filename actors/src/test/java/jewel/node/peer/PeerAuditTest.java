@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +99,7 @@ class PeerAuditTest {
   @Test
   void proofsOfAHealthyStoreVerifyAgainstTheRecordedRoot() throws Exception {
     BlockId big = PinFixtures.put(store, BIG, kit.system());
-    byte[] small = "a small block".getBytes();
+    byte[] small = "a small block".getBytes(StandardCharsets.UTF_8);
     BlockId tiny = PinFixtures.put(store, small, kit.system());
     BlockId empty = PinFixtures.put(store, new byte[0], kit.system());
     ActorRef<PeerCommand> peer = startPeer(null);

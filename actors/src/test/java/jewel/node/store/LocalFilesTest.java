@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -147,7 +148,7 @@ class LocalFilesTest {
 
   @Test
   void aFailedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
-    Files.write(folder.resolve("keep.txt"), "old content".getBytes());
+    Files.write(folder.resolve("keep.txt"), "old content".getBytes(StandardCharsets.UTF_8));
     String token = files.accept("keep.txt");
     Throwable e =
         failure(
@@ -165,7 +166,7 @@ class LocalFilesTest {
 
   @Test
   void abandonedTokensExpire() throws IOException {
-    Files.write(folder.resolve("a.txt"), "abc".getBytes());
+    Files.write(folder.resolve("a.txt"), "abc".getBytes(StandardCharsets.UTF_8));
     String accept = files.accept("b.txt");
     LocalFiles.Offer offer = files.offer("a.txt");
     assertEquals(2, files.liveTokens());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -19,7 +20,7 @@ class MerkleTreeTest {
 
   @Test
   void aOneChunkBlocksRootIsTheHashOfItsBytes() throws Exception {
-    byte[] b = "hello".getBytes();
+    byte[] b = "hello".getBytes(StandardCharsets.UTF_8);
     assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b)), MerkleTree.rootHex(b));
     assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(new byte[0])),
         MerkleTree.rootHex(new byte[0]));
