@@ -34,7 +34,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
@@ -96,9 +95,7 @@ public final class JewelNode implements AutoCloseable {
       Duration askTimeout = config.getDuration("jewel.client.base-timeout");
       DataClient dataClient = new DataClient(system, traffic);
       RegistryCommits commits = new RegistryCommits(system, registry, askTimeout);
-      ClusterSharding.get(system).init(
-          Entity.of(Coordinator.TYPE_KEY, ctx -> Coordinator.create(commits))
-              .withRole(config.getString("jewel.coordinator.role")));
+      Coordinator.init(system, commits);
 
       // Fractional pins: every peer keeps its own share; the registry node scans and audits.
       PinSettings pins = PinSettings.from(config);

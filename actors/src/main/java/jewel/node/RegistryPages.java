@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import jewel.api.BlockId;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
@@ -15,6 +17,8 @@ import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
@@ -64,16 +68,61 @@ public final class RegistryPages {
   }
 
   /**
-   * Tells the registry that {@code peer} holds exactly {@code held} (sorted ascending), in
-   * parts that each cover a range of ids and together cover them all.
+   * Tells the registry which blocks {@code peer} holds, as {@code listing} says when it is
+   * called: first the registry's mark, then the listing (on the blocking dispatcher: it reads
+   * the disk), then the report as of that mark, so that the registry keeps the holders it
+   * recorded after the mark whatever the listing missed. While the registry does not answer
+   * (the registry node starting or away), asks again every {@code timeout}. Completes when the
+   * report is sent.
    */
-  public static void reportHoldings(ActorRef<RegistryCommand> registry, PeerId peer, List<BlockId> held) {
+  public static CompletionStage<Void> reportHoldings(ActorRef<RegistryCommand> registry, PeerId peer,
+      Supplier<List<BlockId>> listing, Duration timeout, ActorSystem<?> system) {
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    reportWhenMarked(registry, peer, listing, timeout, system, true, sent);
+    return sent;
+  }
+
+  private static void reportWhenMarked(ActorRef<RegistryCommand> registry, PeerId peer,
+      Supplier<List<BlockId>> listing, Duration timeout, ActorSystem<?> system, boolean first,
+      CompletableFuture<Void> sent) {
+    CompletionStage<RegistryReply.HoldingsMark> mark;
+    try {
+      mark = AskPattern.ask(registry, RegistryCommand.StartHoldingsReport::new, timeout, system.scheduler());
+    } catch (RuntimeException e) {
+      mark = CompletableFuture.failedFuture(e);
+    }
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    mark.thenAcceptAsync(m -> reportHoldings(registry, peer, listing.get(), m.asOf()), blocking)
+        .whenComplete((ok, failure) -> {
+          if (failure == null) {
+            sent.complete(null);
+            return;
+          }
+          if (first) {
+            system.log().info("could not report the blocks of {} to the registry yet ({}); trying again every {} s",
+                peer, failure.getMessage(), timeout.toSeconds());
+          }
+          try {
+            system.scheduler().scheduleOnce(timeout,
+                () -> reportWhenMarked(registry, peer, listing, timeout, system, false, sent), system.executionContext());
+          } catch (RuntimeException stopping) { // the system is shutting down
+            sent.completeExceptionally(failure);
+          }
+        });
+  }
+
+  /**
+   * Tells the registry that {@code peer} holds exactly {@code held} (sorted ascending), listed
+   * after the registry's mark {@code asOf}, in parts that each cover a range of ids and
+   * together cover them all.
+   */
+  static void reportHoldings(ActorRef<RegistryCommand> registry, PeerId peer, List<BlockId> held, long asOf) {
     BlockId after = null;
     int from = 0;
     do {
       int to = Math.min(held.size(), from + HOLDINGS_PART);
       BlockId upTo = to < held.size() ? held.get(to - 1) : null; // the last part runs to the end
-      registry.tell(new RegistryCommand.ReportHoldings(peer, after, upTo, List.copyOf(held.subList(from, to))));
+      registry.tell(new RegistryCommand.ReportHoldings(peer, after, upTo, List.copyOf(held.subList(from, to)), asOf));
       after = upTo;
       from = to;
     } while (from < held.size());

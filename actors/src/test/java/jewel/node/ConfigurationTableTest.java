@@ -68,6 +68,7 @@ class ConfigurationTableTest {
       assertFalse(reference.getDuration(duration).isNegative(), duration);
     }
     reference.getString("jewel.coordinator.role");
+    jewel.node.coordinator.Coordinator.idleTimeout(reference);
     reference.getString("jewel.api.host");
     reference.getInt("jewel.api.port");
   }

@@ -107,8 +107,9 @@ class InJvmClusterTest {
 
     // The book forgets both copies: a read still finds them where the formula says.
     ActorRef<RegistryCommand> registry = clientNode.registry();
-    registry.tell(new RegistryCommand.ReportHoldings(one, null, null, List.of()));
-    registry.tell(new RegistryCommand.ReportHoldings(two, null, null, List.of()));
+    // Listed as of now: the registry takes a mark beyond its last event as its last event.
+    registry.tell(new RegistryCommand.ReportHoldings(one, null, null, List.of(), Long.MAX_VALUE));
+    registry.tell(new RegistryCommand.ReportHoldings(two, null, null, List.of(), Long.MAX_VALUE));
     awaitAssert(() -> assertEquals(List.of(), client.status(name).blocks().get(0).holders()));
     Path out = home.resolve("out.bin");
     client.get(name, out, null, Progress.NONE);

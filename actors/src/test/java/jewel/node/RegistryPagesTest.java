@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import jewel.node.pins.PinFixtures;
 import jewel.api.BlockId;
@@ -56,13 +57,14 @@ class RegistryPagesTest {
     List<BlockId> held = IntStream.range(0, 2 * RegistryPages.HOLDINGS_PART + 5)
         .mapToObj(i -> PinFixtures.id("block " + i)).sorted().toList();
 
-    RegistryPages.reportHoldings(registry.getRef(), peer(1), held);
+    RegistryPages.reportHoldings(registry.getRef(), peer(1), held, 42);
 
     List<BlockId> reported = new ArrayList<>();
     BlockId expectedAfter = null;
     for (int part = 0; part < 3; part++) {
       RegistryCommand.ReportHoldings r = registry.expectMessageClass(RegistryCommand.ReportHoldings.class);
       assertEquals(peer(1), r.peer());
+      assertEquals(42, r.asOf());
       assertEquals(expectedAfter, r.after());
       reported.addAll(r.blocks());
       assertEquals(part < 2 ? r.blocks().get(r.blocks().size() - 1) : null, r.upTo(), "the last part runs to the end");
@@ -72,8 +74,32 @@ class RegistryPagesTest {
     registry.expectNoMessage(Duration.ofMillis(100));
 
     // Nothing held: one part covering everything, which clears the peer from the book.
-    RegistryPages.reportHoldings(registry.getRef(), peer(1), List.of());
-    assertEquals(new RegistryCommand.ReportHoldings(peer(1), null, null, List.of()),
+    RegistryPages.reportHoldings(registry.getRef(), peer(1), List.of(), 42);
+    assertEquals(new RegistryCommand.ReportHoldings(peer(1), null, null, List.of(), 42),
         registry.expectMessageClass(RegistryCommand.ReportHoldings.class));
+  }
+
+  /** The listing is taken only once the registry handed out its mark, and goes with it. */
+  @Test
+  void listsOnlyAfterTheRegistrysMarkAndReportsAsOfIt() throws Exception {
+    TestProbe<RegistryCommand> registry = kit.createTestProbe();
+    AtomicInteger listings = new AtomicInteger();
+    BlockId a = PinFixtures.id("a");
+    CompletableFuture<Void> sent = RegistryPages.reportHoldings(registry.getRef(), peer(1), () -> {
+      listings.incrementAndGet();
+      return List.of(a);
+    }, Duration.ofMillis(300), kit.system()).toCompletableFuture();
+
+    RegistryCommand.StartHoldingsReport start = registry.expectMessageClass(RegistryCommand.StartHoldingsReport.class);
+    assertEquals(0, listings.get());
+    // No answer (the registry is away): asked again after the timeout, still nothing listed.
+    start = registry.expectMessageClass(RegistryCommand.StartHoldingsReport.class, Duration.ofSeconds(3));
+    assertEquals(0, listings.get());
+    start.replyTo().tell(new RegistryReply.HoldingsMark(7));
+    assertEquals(new RegistryCommand.ReportHoldings(peer(1), null, null, List.of(a), 7),
+        registry.expectMessageClass(RegistryCommand.ReportHoldings.class));
+    sent.get(3, TimeUnit.SECONDS);
+    assertEquals(1, listings.get());
+    registry.expectNoMessage(Duration.ofMillis(500));
   }
 }

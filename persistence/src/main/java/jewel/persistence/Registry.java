@@ -30,6 +30,7 @@ import jewel.protocol.RegistryCommand.SetDefaultPin;
 import jewel.protocol.RegistryCommand.SetDefaultScheme;
 import jewel.protocol.RegistryCommand.SetPeerSettings;
 import jewel.protocol.RegistryCommand.SetPin;
+import jewel.protocol.RegistryCommand.StartHoldingsReport;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryEvent.DefaultPinSet;
 import jewel.protocol.RegistryEvent.DefaultSchemeSet;
@@ -198,6 +199,8 @@ public final class Registry
         .onCommand(Lookup.class, this::onLookup)
         .onCommand(ListFiles.class, this::onListFiles)
         .onCommand(Delete.class, this::onDelete)
+        .onCommand(StartHoldingsReport.class, (state, c) ->
+            Effect().reply(c.replyTo(), new RegistryReply.HoldingsMark(lastSequenceNumber(ctx))))
         .onCommand(ReportHoldings.class, this::onReportHoldings)
         .onCommand(SetDefaultScheme.class, this::onSetDefaultScheme)
         .onCommand(GetSettings.class, (state, c) -> Effect().reply(c.replyTo(), settings(state)))
@@ -305,7 +308,10 @@ public final class Registry
       ctx.getLog().warn("ignoring a holdings report without a peer or a block list: {}", c);
       return Effect().noReply();
     }
-    if (state.holdsExactly(c.peer(), c.after(), c.upTo(), c.blocks())) {
+    // A mark from beyond the journal's end comes from before the journal was lost: take the
+    // listing as of now, the best that is left.
+    long asOf = Math.min(c.asOf(), lastSequenceNumber(ctx));
+    if (!state.reportChangesBook(c.peer(), c.after(), c.upTo(), c.blocks(), asOf)) {
       return Effect().noReply(); // nothing changes: keep the journal from growing on every join
     }
     SortedSet<BlockId> known = new TreeSet<>();
@@ -314,7 +320,8 @@ public final class Registry
         known.add(b);
       }
     }
-    return Effect().persist(new HoldingsReported(c.peer(), List.copyOf(known), c.after(), c.upTo())).thenNoReply();
+    return Effect().persist(new HoldingsReported(c.peer(), List.copyOf(known), c.after(), c.upTo(), asOf))
+        .thenNoReply();
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onSetDefaultScheme(
@@ -476,9 +483,11 @@ public final class Registry
   public EventHandler<RegistryState, RegistryEvent> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(FileCommitted.class, (state, e) -> state.committed(e.entry()))
+        // An event's own number is the sequence number being applied, on recovery too.
+        .onEvent(FileCommitted.class, (state, e) -> state.committed(e.entry(), lastSequenceNumber(ctx)))
         .onEvent(FileDeleted.class, (state, e) -> state.deleted(e.name()))
-        .onEvent(HoldingsReported.class, (state, e) -> state.holdingsReported(e.peer(), e.after(), e.upTo(), e.blocks()))
+        .onEvent(HoldingsReported.class, (state, e) -> state.holdingsReported(
+            e.peer(), e.after(), e.upTo(), e.blocks(), e.asOf() != null ? e.asOf() : lastSequenceNumber(ctx)))
         .onEvent(DefaultSchemeSet.class, (state, e) -> state.defaultSchemeSet(e.peer(), e.scheme()))
         .onEvent(PinSet.class, (state, e) -> state.pinSet(e.name(), e.pin()))
         .onEvent(DefaultPinSet.class, (state, e) -> state.defaultPinSet(e.fraction()))

@@ -52,7 +52,12 @@ import jewel.api.StoredBlock;
  *   <li>{@code merkleRoots}: block hex → the Merkle root over its 64 KiB chunks, the first
  *       one a commit recorded for that block;
  *   <li>{@code peerSettings}: peer name → its {@link PeerSettings}, only for peers whose
- *       settings differ from {@link PeerSettings#DEFAULT}.
+ *       settings differ from {@link PeerSettings#DEFAULT};
+ *   <li>{@code heldAsOf}: block hex → peer name → the registry's event number as of which the
+ *       book knows that peer holds that block: the number of the commit that recorded it, or the
+ *       mark of the holdings report that listed it. A holdings report with an earlier mark does
+ *       not take the holder away (see {@link #holdingsReported}). A holder without one (states
+ *       from before marks) counts as 0.
  * </ul>
  *
  * <p>Salts and Merkle roots are kept per block, not per file: they leave the state with the
@@ -82,7 +87,8 @@ public record RegistryState(
     Double defaultFraction,
     Map<String, Long> salts,
     Map<String, String> merkleRoots,
-    Map<String, PeerSettings> peerSettings)
+    Map<String, PeerSettings> peerSettings,
+    Map<String, Map<String, Long>> heldAsOf)
     implements JewelSerializable {
 
   /** A file in the index: everything of {@link FileEntry} but its tree and holders. */
@@ -125,11 +131,14 @@ public record RegistryState(
     salts = owned(salts);
     merkleRoots = owned(merkleRoots);
     peerSettings = owned(peerSettings);
+    // A snapshot from before holdings marks has none: its holders count as recorded at 0.
+    heldAsOf = owned(heldAsOf);
   }
 
   public static RegistryState empty() {
     return new RegistryState(
-        Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of(), Map.of(), null, Map.of(), Map.of(), Map.of());
+        Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of(), Map.of(), null, Map.of(), Map.of(), Map.of(),
+        Map.of());
   }
 
   // ---------------------------------------------------------------- queries
@@ -193,27 +202,42 @@ public record RegistryState(
   }
 
   /**
-   * Whether the book says {@code peer} holds, among the ids in {@code (after, upTo]}, exactly
-   * the known blocks among {@code blocks} (unknown ones ignored): when it does, a report of
-   * {@code blocks} for that range would change nothing.
+   * The registry's event number as of which the book knows {@code peer} holds {@code block}
+   * (see {@code heldAsOf} above); 0 if it does not say, or if the book does not list it.
    */
-  public boolean holdsExactly(PeerId peer, BlockId after, BlockId upTo, Collection<BlockId> blocks) {
-    Set<String> known = new HashSet<>();
+  public long heldAsOf(BlockId block, PeerId peer) {
+    return heldAsOf(block.hex(), peer);
+  }
+
+  private long heldAsOf(String hex, PeerId peer) {
+    Map<String, Long> peers = heldAsOf.get(hex);
+    Long asOf = peers == null ? null : peers.get(peer.name());
+    return asOf == null ? 0 : asOf;
+  }
+
+  /**
+   * Whether a report that {@code peer} holds {@code blocks} among the ids in {@code (after,
+   * upTo]} as of {@code asOf} would change the book ({@link #holdingsReported}): it lists a
+   * known block the book does not give to that peer, or leaves out one the book recorded it
+   * holding as of {@code asOf} or earlier.
+   */
+  public boolean reportChangesBook(PeerId peer, BlockId after, BlockId upTo, Collection<BlockId> blocks, long asOf) {
+    Set<String> listed = new HashSet<>();
     for (BlockId b : blocks) {
       if (b != null && knows(b) && inRange(b, after, upTo)) {
-        known.add(b.hex());
-      }
-    }
-    int held = 0;
-    for (Map.Entry<String, List<PeerId>> e : book.entrySet()) {
-      if (e.getValue().contains(peer) && inRange(e.getKey(), after, upTo)) {
-        if (!known.contains(e.getKey())) {
-          return false;
+        listed.add(b.hex());
+        if (!holders(b).contains(peer)) {
+          return true;
         }
-        held++;
       }
     }
-    return held == known.size();
+    for (Map.Entry<String, List<PeerId>> e : book.entrySet()) {
+      if (!listed.contains(e.getKey()) && e.getValue().contains(peer) && inRange(e.getKey(), after, upTo)
+          && heldAsOf(e.getKey(), peer) <= asOf) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The roots of the block trees that contain {@code block} (sorted, distinct). */
@@ -382,13 +406,14 @@ public record RegistryState(
   // ---------------------------------------------------------------- events
 
   /**
-   * {@code entry} enters the index, replacing any file of its name. Its tree is added (or
-   * shared if an identical one exists), its blocks enter the catalog and its holders are
-   * added to the book, and the Merkle roots it carries are recorded for blocks that have
-   * none yet. The replaced file's tree is released: blocks no tree contains any more leave
-   * the catalog, the book, the salts and the roots. A pin on the name stays.
+   * {@code entry} enters the index, replacing any file of its name, by the registry's event
+   * number {@code eventNr}. Its tree is added (or shared if an identical one exists), its
+   * blocks enter the catalog and its holders are added to the book as of {@code eventNr}, and
+   * the Merkle roots it carries are recorded for blocks that have none yet. The replaced file's
+   * tree is released: blocks no tree contains any more leave the catalog, the book, the salts
+   * and the roots. A pin on the name stays.
    */
-  public RegistryState committed(FileEntry entry) {
+  public RegistryState committed(FileEntry entry, long eventNr) {
     String name = entry.name().value();
     List<TreeBlock> children = children(entry.blocks());
     String key = treeKey(entry.root(), entry.layout(), children);
@@ -399,6 +424,7 @@ public record RegistryState(
     Map<String, List<PeerId>> newBook = new HashMap<>(book);
     Map<String, Long> newSalts = new HashMap<>(salts);
     Map<String, String> newRoots = new HashMap<>(merkleRoots);
+    Map<String, Map<String, Long>> newHeldAsOf = new HashMap<>(heldAsOf);
 
     IndexEntry old =
         newIndex.put(
@@ -423,6 +449,7 @@ public record RegistryState(
     for (StoredBlock b : entry.blocks()) {
       if (!b.holders().isEmpty()) {
         newBook.put(b.id().hex(), union(newBook.get(b.id().hex()), b.holders()));
+        newHeldAsOf.put(b.id().hex(), asOf(newHeldAsOf.get(b.id().hex()), b.holders(), eventNr));
       }
       if (b.merkleRoot() != null && !b.merkleRoot().isBlank()) {
         newRoots.putIfAbsent(b.id().hex(), b.merkleRoot());
@@ -431,11 +458,11 @@ public record RegistryState(
 
     // Release the replaced file's tree last, so blocks it shares with the new one stay.
     if (old != null && !old.tree().equals(key)) {
-      release(name, old.tree(), newTrees, newCatalog, newBook, newSalts, newRoots);
+      release(name, old.tree(), newTrees, newCatalog, newBook, newSalts, newRoots, newHeldAsOf);
     }
     return new RegistryState(
         newIndex, newTrees, newCatalog, newBook, clusterDefault, peerDefaults, pins, defaultFraction,
-        newSalts, newRoots, peerSettings);
+        newSalts, newRoots, peerSettings, newHeldAsOf);
   }
 
   /**
@@ -454,7 +481,8 @@ public record RegistryState(
     Map<String, List<PeerId>> newBook = new HashMap<>(book);
     Map<String, Long> newSalts = new HashMap<>(salts);
     Map<String, String> newRoots = new HashMap<>(merkleRoots);
-    release(name.value(), old.tree(), newTrees, newCatalog, newBook, newSalts, newRoots);
+    Map<String, Map<String, Long>> newHeldAsOf = new HashMap<>(heldAsOf);
+    release(name.value(), old.tree(), newTrees, newCatalog, newBook, newSalts, newRoots, newHeldAsOf);
     Map<String, Pin> newPins = pins;
     if (pins.containsKey(name.value())) {
       newPins = new HashMap<>(pins);
@@ -462,15 +490,20 @@ public record RegistryState(
     }
     return new RegistryState(
         newIndex, newTrees, newCatalog, newBook, clusterDefault, peerDefaults, newPins, defaultFraction,
-        newSalts, newRoots, peerSettings);
+        newSalts, newRoots, peerSettings, newHeldAsOf);
   }
 
   /**
    * {@code peer} holds exactly {@code blocks} among the known ones with ids in {@code (after,
-   * upTo]} (null bounds: open): it is added as a holder of those and removed from every other
-   * block in the range. Unknown blocks are ignored.
+   * upTo]} (null bounds: open), listed after the registry's event number {@code asOf}: it is
+   * added as a holder of those (as of {@code asOf}, unless the book knows it from later) and
+   * removed from every other block in the range that the book recorded it holding as of {@code
+   * asOf} or earlier. A holder recorded later stays: the listing may have been taken before that
+   * block reached the peer (a report on its way while a commit went through). Unknown blocks
+   * are ignored.
    */
-  public RegistryState holdingsReported(PeerId peer, BlockId after, BlockId upTo, Collection<BlockId> blocks) {
+  public RegistryState holdingsReported(
+      PeerId peer, BlockId after, BlockId upTo, Collection<BlockId> blocks, long asOf) {
     Set<String> now = new HashSet<>();
     for (BlockId b : blocks) {
       if (knows(b) && inRange(b, after, upTo)) {
@@ -478,22 +511,35 @@ public record RegistryState(
       }
     }
     Map<String, List<PeerId>> newBook = new HashMap<>(book);
+    Map<String, Map<String, Long>> newHeldAsOf = new HashMap<>(heldAsOf);
     for (Map.Entry<String, List<PeerId>> e : book.entrySet()) {
-      if (!now.contains(e.getKey()) && e.getValue().contains(peer) && inRange(e.getKey(), after, upTo)) {
+      String hex = e.getKey();
+      if (!now.contains(hex) && e.getValue().contains(peer) && inRange(hex, after, upTo)
+          && heldAsOf(hex, peer) <= asOf) {
         List<PeerId> rest = minus(e.getValue(), peer);
         if (rest.isEmpty()) {
-          newBook.remove(e.getKey());
+          newBook.remove(hex);
+          newHeldAsOf.remove(hex);
         } else {
-          newBook.put(e.getKey(), rest);
+          newBook.put(hex, rest);
+          Map<String, Long> peers = without(newHeldAsOf.get(hex), peer.name());
+          if (peers.isEmpty()) {
+            newHeldAsOf.remove(hex);
+          } else {
+            newHeldAsOf.put(hex, peers);
+          }
         }
       }
     }
     for (String hex : now) {
       newBook.put(hex, plus(newBook.get(hex), peer, Comparator.naturalOrder()));
+      if (heldAsOf(hex, peer) < asOf) {
+        newHeldAsOf.put(hex, asOf(newHeldAsOf.get(hex), List.of(peer), asOf));
+      }
     }
     return new RegistryState(
         index, trees, catalog, newBook, clusterDefault, peerDefaults, pins, defaultFraction, salts,
-        merkleRoots, peerSettings);
+        merkleRoots, peerSettings, newHeldAsOf);
   }
 
   /**
@@ -504,7 +550,7 @@ public record RegistryState(
     if (peer == null) {
       return new RegistryState(
           index, trees, catalog, book, scheme, peerDefaults, pins, defaultFraction, salts, merkleRoots,
-          peerSettings);
+          peerSettings, heldAsOf);
     }
     Map<String, SchemeSpec> newDefaults = new HashMap<>(peerDefaults);
     if (scheme == null) {
@@ -514,7 +560,7 @@ public record RegistryState(
     }
     return new RegistryState(
         index, trees, catalog, book, clusterDefault, newDefaults, pins, defaultFraction, salts, merkleRoots,
-        peerSettings);
+        peerSettings, heldAsOf);
   }
 
   /** {@code name} gets {@code pin}, or loses its pin if {@code pin} is null. Unknown files are ignored. */
@@ -530,14 +576,14 @@ public record RegistryState(
     }
     return new RegistryState(
         index, trees, catalog, book, clusterDefault, peerDefaults, newPins, defaultFraction, salts,
-        merkleRoots, peerSettings);
+        merkleRoots, peerSettings, heldAsOf);
   }
 
   /** The cluster's default pin fraction becomes {@code fraction}. */
   public RegistryState defaultPinSet(double fraction) {
     return new RegistryState(
         index, trees, catalog, book, clusterDefault, peerDefaults, pins, fraction, salts, merkleRoots,
-        peerSettings);
+        peerSettings, heldAsOf);
   }
 
   /** {@code peer}'s settings become {@code settings}; the defaults (or null) remove its entry. */
@@ -550,7 +596,7 @@ public record RegistryState(
     }
     return new RegistryState(
         index, trees, catalog, book, clusterDefault, peerDefaults, pins, defaultFraction, salts,
-        merkleRoots, newSettings);
+        merkleRoots, newSettings, heldAsOf);
   }
 
   /** {@code block}'s salt becomes {@code salt}. Blocks no file references are ignored. */
@@ -566,7 +612,7 @@ public record RegistryState(
     }
     return new RegistryState(
         index, trees, catalog, book, clusterDefault, peerDefaults, pins, defaultFraction, newSalts,
-        merkleRoots, peerSettings);
+        merkleRoots, peerSettings, heldAsOf);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -604,7 +650,8 @@ public record RegistryState(
       Map<String, List<String>> catalog,
       Map<String, List<PeerId>> book,
       Map<String, Long> salts,
-      Map<String, String> roots) {
+      Map<String, String> roots,
+      Map<String, Map<String, Long>> heldAsOf) {
     BlockTree tree = trees.get(key);
     if (tree == null) {
       return;
@@ -620,6 +667,7 @@ public record RegistryState(
       if (parents.isEmpty()) {
         catalog.remove(id.hex());
         book.remove(id.hex());
+        heldAsOf.remove(id.hex());
         salts.remove(id.hex());
         roots.remove(id.hex());
       } else {
@@ -655,6 +703,24 @@ public record RegistryState(
     TreeSet<PeerId> all = new TreeSet<>(sorted == null ? List.of() : sorted);
     all.addAll(more);
     return List.copyOf(all);
+  }
+
+  /** {@code byPeer} with each of {@code peers} known as of {@code eventNr} (never earlier than it was). */
+  private static Map<String, Long> asOf(Map<String, Long> byPeer, Collection<PeerId> peers, long eventNr) {
+    Map<String, Long> copy = byPeer == null ? new HashMap<>() : new HashMap<>(byPeer);
+    for (PeerId p : peers) {
+      copy.merge(p.name(), eventNr, Math::max);
+    }
+    return Collections.unmodifiableMap(copy);
+  }
+
+  private static Map<String, Long> without(Map<String, Long> byPeer, String peer) {
+    if (byPeer == null || !byPeer.containsKey(peer)) {
+      return byPeer == null ? Map.of() : byPeer;
+    }
+    Map<String, Long> copy = new HashMap<>(byPeer);
+    copy.remove(peer);
+    return Collections.unmodifiableMap(copy);
   }
 
   private static <K, V> Map<K, V> owned(Map<K, V> map) {

@@ -77,6 +77,12 @@ class RegistryPinsTest {
 
   // ---------------------------------------------------------------- helpers
 
+  /** A part of a holdings report, listed just now (after a fresh mark). */
+  private void report(PeerId peer, BlockId after, BlockId upTo, List<BlockId> blocks) {
+    long asOf = registry.<RegistryReply.HoldingsMark>runCommand(RegistryCommand.StartHoldingsReport::new).reply().asOf();
+    registry.runCommand(new RegistryCommand.ReportHoldings(peer, after, upTo, blocks, asOf));
+  }
+
   private FileEntry commit(FileEntry entry) {
     return registry.<StatusReply<RegistryReply.Committed>>runCommand(r -> new RegistryCommand.Commit(entry, true, r))
         .reply().getValue().entry();
@@ -359,7 +365,7 @@ class RegistryPinsTest {
     assertEquals(new PinnedBlock(name("a"), shared, 101, 0, 0.2, List.of(P1, P2), merkleRoot(shared), false), sharedNow);
 
     // Reports move the holders the plan shows.
-    registry.runCommand(new RegistryCommand.ReportHoldings(P2, null, null, List.of(a0)));
+    report(P2, null, null, List.of(a0));
     Map<BlockId, PinnedBlock> blocks = new java.util.HashMap<>();
     plan().blocks().forEach(p -> blocks.put(p.id(), p));
     assertEquals(List.of(P2, P3), blocks.get(a0).holders());
@@ -430,15 +436,15 @@ class RegistryPinsTest {
     commit(sharded("f", "f", List.of(low, high), P1));
 
     // The first part, up to `low`, says P1 holds nothing there: `high` keeps P1.
-    registry.runCommand(new RegistryCommand.ReportHoldings(P1, null, low, List.of()));
+    report(P1, null, low, List.of());
     assertEquals(List.of(), registry.getState().holders(low));
     assertEquals(List.of(P1), registry.getState().holders(high));
     // A block outside the part's range is ignored: P2 does not become a holder of `high`.
-    registry.runCommand(new RegistryCommand.ReportHoldings(P2, null, low, List.of(low, high)));
+    report(P2, null, low, List.of(low, high));
     assertEquals(List.of(P2), registry.getState().holders(low));
     assertEquals(List.of(P1), registry.getState().holders(high));
     // The last part, after `low`.
-    registry.runCommand(new RegistryCommand.ReportHoldings(P1, low, null, List.of()));
+    report(P1, low, null, List.of());
     assertEquals(List.of(), registry.getState().holders(high));
   }
 

@@ -62,10 +62,10 @@ class RegistrySerializationTest {
     FileEntry b = whole("b", "b", P3, P1);
     FileEntry c = rooted(sharded("c", "c", List.of(block("shared"), block("c1")), P3));
     return RegistryState.empty()
-        .committed(a)
-        .committed(b)
-        .committed(c)
-        .holdingsReported(P2, null, null, List.of(block("c1"), block("b")))
+        .committed(a, 1)
+        .committed(b, 2)
+        .committed(c, 3)
+        .holdingsReported(P2, null, null, List.of(block("c1"), block("b")), 3)
         .defaultSchemeSet(null, SchemeSpec.parse("reedsolomon k=4 n=6"))
         .defaultSchemeSet(P1, SchemeSpec.of("hosting"))
         .pinSet(name("a"), Pin.fraction(0.25))
@@ -101,7 +101,7 @@ class RegistrySerializationTest {
     RegistryState expected =
         new RegistryState(
             now.index(), now.trees(), now.catalog(), now.book(), now.clusterDefault(), now.peerDefaults(),
-            Map.of(), null, Map.of(), Map.of(), Map.of());
+            Map.of(), null, Map.of(), Map.of(), Map.of(), now.heldAsOf());
     assertEquals(expected, back);
 
     FileEntry entry = rooted(sharded("f", "f", List.of(block("f0")), P1));
@@ -115,6 +115,34 @@ class RegistrySerializationTest {
     assertEquals(new RegistryEvent.FileCommitted(sharded("f", "f", List.of(block("f0")), P1)), eventBack);
   }
 
+  /**
+   * A snapshot written before holdings marks (no {@code heldAsOf}) reads with its holders known
+   * as of 0, and a holdings event without a mark reads with none (as of itself, on replay).
+   */
+  @Test
+  void snapshotsAndEventsFromBeforeMarksStillRead() throws Exception {
+    var system = Adapter.toClassic(testKit.system());
+    var serialization = SerializationExtension.get(system);
+    var mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-cbor", Optional.empty());
+
+    RegistryState now = busyState();
+    ObjectNode old = mapper.valueToTree(now);
+    assertTrue(old.has("heldAsOf"));
+    old.remove("heldAsOf");
+    var serializer = serialization.findSerializerFor(now);
+    RegistryState back = (RegistryState) serialization
+        .deserialize(mapper.writeValueAsBytes(old), serializer.identifier(), RegistryState.class.getName()).get();
+    assertEquals(now.book(), back.book());
+    assertEquals(Map.of(), back.heldAsOf());
+    assertEquals(0, back.heldAsOf(block("b"), P2));
+
+    ObjectNode event = mapper.valueToTree(new RegistryEvent.HoldingsReported(P3, List.of(block("f2")), null, null, 7L));
+    event.remove("asOf");
+    Object eventBack = serialization.deserialize(
+        mapper.writeValueAsBytes(event), serializer.identifier(), RegistryEvent.HoldingsReported.class.getName()).get();
+    assertEquals(new RegistryEvent.HoldingsReported(P3, List.of(block("f2")), null, null, null), eventBack);
+  }
+
   @Test
   void theBusyStateHasSomethingEverywhere() {
     RegistryState state = busyState();
@@ -123,6 +151,7 @@ class RegistrySerializationTest {
     assertEquals(1, state.salts().size());
     assertEquals(2, state.merkleRoots().size());
     assertEquals(2, state.peerSettings().size());
+    assertEquals(3, state.heldAsOf(block("b"), P2));
   }
 
   /** A reply-to of whatever type the command takes: only its path is serialized. */
@@ -155,7 +184,8 @@ class RegistrySerializationTest {
             new RegistryCommand.Lookup(name("f.bin"), replyTo()),
             new RegistryCommand.ListFiles(null, replyTo()),
             new RegistryCommand.Delete(name("f.bin"), replyTo()),
-            new RegistryCommand.ReportHoldings(P1, null, null, List.of(block("f0"), block("f1"))),
+            new RegistryCommand.StartHoldingsReport(replyTo()),
+            new RegistryCommand.ReportHoldings(P1, null, null, List.of(block("f0"), block("f1")), 12),
             new RegistryCommand.SetDefaultScheme(null, scheme, replyTo()),
             new RegistryCommand.SetDefaultScheme(P2, scheme, replyTo()),
             new RegistryCommand.GetSettings(replyTo()),
@@ -173,7 +203,8 @@ class RegistrySerializationTest {
             new RegistryCommand.BumpSalt(block("f0"), 4, "1 live holder, fewer than 2"),
             new RegistryEvent.FileCommitted(entry),
             new RegistryEvent.FileDeleted(name("f.bin")),
-            new RegistryEvent.HoldingsReported(P3, List.of(block("f2")), block("f1"), null),
+            new RegistryEvent.HoldingsReported(P3, List.of(block("f2")), block("f1"), null, 12L),
+            new RegistryEvent.HoldingsReported(P3, List.of(block("f2")), null, null, null),
             new RegistryEvent.DefaultSchemeSet(null, scheme),
             new RegistryEvent.DefaultSchemeSet(P1, scheme),
             new RegistryEvent.FileCommitted(withRoots),
@@ -186,6 +217,7 @@ class RegistrySerializationTest {
             new RegistryEvent.PeerSettingsSet(P2, PeerSettings.DEFAULT),
             new RegistryEvent.SaltBumped(block("f0"), 5, "1 live holder, fewer than 2"),
             new RegistryEvent.SaltBumped(block("f1"), 1, null),
+            new RegistryReply.HoldingsMark(12),
             new RegistryReply.Committed(entry, List.of(block("old"))),
             new RegistryReply.LookedUp(name("f.bin"), entry),
             new RegistryReply.LookedUp(name("g"), null),

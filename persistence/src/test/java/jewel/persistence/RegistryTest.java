@@ -100,8 +100,20 @@ class RegistryTest {
     return registry.runCommand(replyTo -> new RegistryCommand.Delete(name(file), replyTo));
   }
 
+  /** The registry's mark, as a peer asks for it before it lists its blocks. */
+  private long mark() {
+    return registry.<RegistryReply.HoldingsMark>runCommand(RegistryCommand.StartHoldingsReport::new).reply().asOf();
+  }
+
+  /** A report of {@code blocks}, listed just now (after a fresh mark). */
   private CommandResult<RegistryCommand, RegistryEvent, RegistryState> report(PeerId peer, BlockId... blocks) {
-    return registry.runCommand(new RegistryCommand.ReportHoldings(peer, null, null, List.of(blocks)));
+    return report(peer, mark(), blocks);
+  }
+
+  /** A report of {@code blocks}, listed after the registry handed out the mark {@code asOf}. */
+  private CommandResult<RegistryCommand, RegistryEvent, RegistryState> report(
+      PeerId peer, long asOf, BlockId... blocks) {
+    return registry.runCommand(new RegistryCommand.ReportHoldings(peer, null, null, List.of(blocks), asOf));
   }
 
   private static List<PeerId> holders(FileEntry entry, int index) {
@@ -311,7 +323,8 @@ class RegistryTest {
     // P1 now holds s0 (already known) and s1 (new), plus a block no file references.
     var first = report(P1, unknown, s1, s0);
     assertEquals(
-        List.of(new RegistryEvent.HoldingsReported(P1, java.util.stream.Stream.of(s0, s1).sorted().toList(), null, null)),
+        List.of(new RegistryEvent.HoldingsReported(
+            P1, java.util.stream.Stream.of(s0, s1).sorted().toList(), null, null, 1L)),
         first.events());
     FileEntry f = found("f");
     assertEquals(List.of(P1), holders(f, 0));
@@ -350,6 +363,82 @@ class RegistryTest {
     committed(whole("f", "f", P10, P2), false);
     report(P1, block("f"));
     assertEquals(List.of(P1, P2, P10), holders(found("f"), 0));
+  }
+
+  /**
+   * A revived peer lists its disk after its mark; a store puts a block on it and commits while
+   * the report is on its way. The late report keeps the committed holder, yet still takes away
+   * a block the peer really lost.
+   */
+  @Test
+  void aReportListedBeforeACommitKeepsTheHolderTheCommitRecorded() {
+    FileEntry kept = whole("kept", "kept", P1);
+    FileEntry lost = whole("lost", "lost", P1, P2);
+    committed(kept, false);
+    committed(lost, false);
+
+    long asOf = mark(); // P1 (revived, its copy of `lost` gone) lists its disk: only `kept`
+    FileEntry fresh = whole("fresh", "fresh", P1);
+    committed(fresh, false); // meanwhile a store put `fresh` on P1
+    var late = report(P1, asOf, block("kept")); // listed before the commit, arriving after it
+
+    assertEquals(List.of(new RegistryEvent.HoldingsReported(P1, List.of(block("kept")), null, null, asOf)),
+        late.events());
+    assertEquals(List.of(P1), holders(found("fresh"), 0));
+    assertEquals(List.of(P2), holders(found("lost"), 0)); // P1 really lost it
+    assertEquals(List.of(P1), holders(found("kept"), 0));
+
+    // Replayed from the journal, the book is the same.
+    RegistryState before = registry.getState();
+    assertEquals(before, registry.restart().state());
+
+    // A report listed after the commit that leaves `fresh` out: P1 lost it since.
+    report(P1, block("kept"));
+    assertEquals(List.of(), holders(found("fresh"), 0));
+  }
+
+  @Test
+  void aLateReportThatChangesNothingPersistsNothing() {
+    committed(whole("kept", "kept", P1), false);
+    long asOf = mark();
+    committed(whole("fresh", "fresh", P1), false);
+    assertTrue(report(P1, asOf, block("kept")).hasNoEvents());
+    assertEquals(Set.of(block("kept"), block("fresh")), registry.getState().heldBy(P1));
+  }
+
+  @Test
+  void aHolderListedByAReportIsKnownAsOfItsMark() {
+    committed(whole("f", "f", P2), false); // event 1
+    long asOf = mark();
+    report(P1, asOf, block("f"));
+    assertEquals(asOf, registry.getState().heldAsOf(block("f"), P1));
+    assertEquals(1, registry.getState().heldAsOf(block("f"), P2));
+    // An older report, still on its way, without the block: P1 stays a holder.
+    assertTrue(report(P1, asOf - 1).hasNoEvents());
+    assertEquals(List.of(P1, P2), holders(found("f"), 0));
+  }
+
+  @Test
+  void aMarkBeyondTheJournalIsTakenAsNow() {
+    committed(whole("f", "f", P1), false);
+    var result = report(P1, Long.MAX_VALUE);
+    assertEquals(List.of(new RegistryEvent.HoldingsReported(P1, List.of(), null, null, 1L)), result.events());
+    assertEquals(List.of(), holders(found("f"), 0));
+  }
+
+  /** A journal written before marks replays as before: each report the truth as of itself. */
+  @Test
+  void reportsFromBeforeMarksReplayAsTheTruthAsOfThemselves() {
+    FileEntry f = whole("f", "f", P1, P2);
+    FileEntry g = whole("g", "g", P1);
+    registry.initialize(
+        new RegistryEvent.FileCommitted(f),
+        new RegistryEvent.FileCommitted(g),
+        new RegistryEvent.HoldingsReported(P1, List.of(block("g")), null, null, null));
+    assertEquals(List.of(P2), holders(found("f"), 0));
+    assertEquals(List.of(P1), holders(found("g"), 0));
+    assertEquals(3, registry.getState().heldAsOf(block("g"), P1));
+    assertEquals(1, registry.getState().heldAsOf(block("f"), P2));
   }
 
   // ---------------------------------------------------------------- settings
@@ -417,7 +506,7 @@ class RegistryTest {
   @Test
   void unknownNamesAndNullsDoNotBreakTheRegistry() {
     assertEquals(new RegistryReply.LookedUp(new FileName("x"), null), lookup("x"));
-    assertTrue(registry.runCommand(new RegistryCommand.ReportHoldings(P1, null, null, null)).hasNoEvents());
+    assertTrue(registry.runCommand(new RegistryCommand.ReportHoldings(P1, null, null, null, 0)).hasNoEvents());
     assertEquals(
         StatusReply.error("lookup of no name: give a file name"),
         registry.<StatusReply<RegistryReply.LookedUp>>runCommand(replyTo -> new RegistryCommand.Lookup(null, replyTo))

@@ -12,6 +12,7 @@ import java.util.List;
 import jewel.protocol.RegistryReply.Blocks;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
+import jewel.protocol.RegistryReply.HoldingsMark;
 import jewel.protocol.RegistryReply.Listing;
 import jewel.protocol.RegistryReply.LookedUp;
 import jewel.protocol.RegistryReply.PeerTable;
@@ -58,11 +59,23 @@ public sealed interface RegistryCommand extends JewelSerializable {
   record Delete(FileName name, ActorRef<StatusReply<Deleted>> replyTo) implements RegistryCommand {}
 
   /**
-   * The blocks a peer holds among the ids in {@code (after, upTo]} (null bounds: open), sent
-   * in parts that together cover every id, on joining and after a change: the block book
-   * takes it as the truth for that peer in that range. Blocks no file references are ignored.
+   * Starts a holdings report: {@code replyTo} hears the registry's mark, the number of its last
+   * event. The peer lists its blocks only after this answer and sends the list with the mark
+   * ({@link ReportHoldings}), so the registry can tell what it recorded after the listing began.
    */
-  record ReportHoldings(PeerId peer, BlockId after, BlockId upTo, List<BlockId> blocks) implements RegistryCommand {}
+  record StartHoldingsReport(ActorRef<HoldingsMark> replyTo) implements RegistryCommand {}
+
+  /**
+   * The blocks a peer holds among the ids in {@code (after, upTo]} (null bounds: open), listed
+   * after the registry handed out the mark {@code asOf} ({@link StartHoldingsReport}), sent in
+   * parts that together cover every id, on joining and after a change. The block book takes it
+   * as the truth for that peer in that range as of that mark: the peer is added as a holder of
+   * the blocks listed and removed from the others, except those the book recorded it holding
+   * after the mark (a block stored through a commit while the report was on its way). Blocks no
+   * file references are ignored.
+   */
+  record ReportHoldings(PeerId peer, BlockId after, BlockId upTo, List<BlockId> blocks, long asOf)
+      implements RegistryCommand {}
 
   /**
    * Sets the default scheme of the cluster ({@code peer} null) or of one peer. Refused if it

@@ -19,10 +19,13 @@ public sealed interface RegistryEvent extends JewelSerializable {
   record FileDeleted(FileName name) implements RegistryEvent {}
 
   /**
-   * The blocks {@code peer} holds now among those the registry knows, in the id range
-   * {@code (after, upTo]} (null bounds: open; events written before ranges have both null).
+   * The blocks {@code peer} holds among those the registry knows, in the id range {@code
+   * (after, upTo]} (null bounds: open; events written before ranges have both null), as of the
+   * registry's event number {@code asOf}: holders the book recorded after that are kept (null
+   * in events written before marks: as of the event itself).
    */
-  record HoldingsReported(PeerId peer, List<BlockId> blocks, BlockId after, BlockId upTo) implements RegistryEvent {}
+  record HoldingsReported(PeerId peer, List<BlockId> blocks, BlockId after, BlockId upTo, Long asOf)
+      implements RegistryEvent {}
 
   /** A default scheme for the cluster ({@code peer} null) or for one peer. */
   record DefaultSchemeSet(PeerId peer, SchemeSpec scheme) implements RegistryEvent {}

@@ -44,6 +44,13 @@ public sealed interface RegistryReply extends JewelSerializable {
    */
   record Stats(long events, int files, int blocks, int greylisted) implements RegistryReply {}
 
+  /**
+   * The registry's mark for a holdings report (see {@link RegistryCommand.StartHoldingsReport}).
+   *
+   * @param asOf the number of the registry's last event when it answered
+   */
+  record HoldingsMark(long asOf) implements RegistryReply {}
+
   /** Some blocks, in the order asked (see {@link RegistryCommand.FindUnused}). */
   record Blocks(List<BlockId> blocks) implements RegistryReply {}
 

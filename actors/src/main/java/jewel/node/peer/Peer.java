@@ -19,6 +19,7 @@ import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryCommand;
 import jewel.schemes.audit.MerkleTree;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -71,7 +72,7 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
     return Behaviors.<PeerMessage>setup(ctx -> {
       ctx.setLoggerName(Peer.class);
       ctx.getSystem().receptionist().tell(Receptionist.register(PeerCommand.SERVICE_KEY, ctx.getSelf().narrow()));
-      reportHoldings(name, store, registry);
+      reportHoldings(name, store, registry, ctx.getSystem());
       ctx.getLog().info("peer {} up: {} blocks, {} bytes, data channel at {}", name, store.count(), store.bytes(), data);
       ActorRef<ShareKeeper.Command> keeper = sharing == null ? null
           : ctx.spawn(ShareKeeper.create(name, store, registry,
@@ -156,7 +157,7 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
     }
     if (deleted > 0) {
       getContext().getLog().info("deleted {} blocks no file references", deleted);
-      reportHoldings(name, store, registry);
+      reportHoldings(name, store, registry, getContext().getSystem());
     }
     c.replyTo().tell(new PeerReply.BlocksDeleted(name, deleted));
     return this;
@@ -201,7 +202,10 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
     return this;
   }
 
-  private static void reportHoldings(PeerId name, BlockStore store, ActorRef<RegistryCommand> registry) {
-    RegistryPages.reportHoldings(registry, name, store.list().stream().map(PeerContents.HeldBlock::id).toList());
+  /** Reports what the store holds once the registry handed out a mark (see {@link RegistryPages}). */
+  private static void reportHoldings(PeerId name, BlockStore store, ActorRef<RegistryCommand> registry,
+      ActorSystem<?> system) {
+    RegistryPages.reportHoldings(registry, name, () -> store.list().stream().map(PeerContents.HeldBlock::id).toList(),
+        system.settings().config().getDuration("jewel.client.base-timeout"), system);
   }
 }

@@ -402,9 +402,13 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
     return store.list().stream().map(PeerContents.HeldBlock::id).collect(Collectors.toSet());
   }
 
-  /** Tells the registry every block this peer holds: the block book takes it as the truth. */
+  /**
+   * Tells the registry every block this peer holds, listed once the registry handed out a mark:
+   * the block book takes it as the truth as of that mark.
+   */
   private void report() {
-    RegistryPages.reportHoldings(registry, self, store.list().stream().map(PeerContents.HeldBlock::id).toList());
+    RegistryPages.reportHoldings(registry, self, () -> store.list().stream().map(PeerContents.HeldBlock::id).toList(),
+        setup.pins().askTimeout(), system);
     dirty = false;
   }
 }

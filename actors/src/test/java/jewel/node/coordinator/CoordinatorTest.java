@@ -19,6 +19,7 @@ import jewel.protocol.OperationReply;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,14 @@ class CoordinatorTest {
   @AfterAll
   static void stop() {
     kit.shutdownTestKit();
+  }
+
+  /** A coordinator outside sharding, which stays idle too briefly here to ask to be passivated. */
+  private static ActorRef<CoordinatorCommand> spawn(Commits commits) {
+    TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
+    TestProbe<CoordinatorCommand> entity = kit.createTestProbe();
+    return kit.spawn(Coordinator.create(commits, new Coordinator.Passivation(Duration.ofMinutes(1), shard.getRef(),
+        entity.getRef())));
   }
 
   /** Registry work that finishes only when the test says so, and records what was asked. */
@@ -80,7 +89,7 @@ class CoordinatorTest {
   @Test
   void leasesTakeTurnsAndACommitEndsOne() {
     Manual commits = new Manual();
-    ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(commits));
+    ActorRef<CoordinatorCommand> coordinator = spawn(commits);
     Operation store = Operation.begin(coordinator);
     Operation get = Operation.begin(coordinator);
     long lease = store.granted();
@@ -105,7 +114,7 @@ class CoordinatorTest {
   @Test
   void aReleaseDiscardsWhatTheFailedStoreUploaded() {
     Manual commits = new Manual();
-    ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(commits));
+    ActorRef<CoordinatorCommand> coordinator = spawn(commits);
     long lease = Operation.begin(coordinator).granted();
     coordinator.tell(new CoordinatorCommand.Release(NAME, lease, List.of(ROOT)));
     Operation.begin(coordinator).granted();
@@ -114,7 +123,7 @@ class CoordinatorTest {
 
   @Test
   void aHolderThatStopsFreesTheName() {
-    ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(new Manual()));
+    ActorRef<CoordinatorCommand> coordinator = spawn(new Manual());
     Operation first = Operation.begin(coordinator);
     first.granted();
     Operation second = Operation.begin(coordinator);
@@ -126,7 +135,7 @@ class CoordinatorTest {
   @Test
   void aCommitWithAnEndedLeaseCommitsNothing() {
     Manual commits = new Manual();
-    ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(commits));
+    ActorRef<CoordinatorCommand> coordinator = spawn(commits);
     long lease = Operation.begin(coordinator).granted();
     coordinator.tell(new CoordinatorCommand.Release(NAME, lease, List.of()));
     TestProbe<OperationReply.CommitReply> replies = kit.createTestProbe();
@@ -138,7 +147,7 @@ class CoordinatorTest {
 
   @Test
   void aDeleteThatThrowsRepliesWithItsMessageAndFreesTheName() {
-    ActorRef<CoordinatorCommand> coordinator = kit.spawn(Coordinator.create(new Manual()));
+    ActorRef<CoordinatorCommand> coordinator = spawn(new Manual());
     TestProbe<OperationReply.DeleteReply> probe = kit.createTestProbe();
     coordinator.tell(new CoordinatorCommand.Delete(new FileName("boom"), probe.getRef()));
     OperationReply.Failed failed = assertInstanceOf(OperationReply.Failed.class, probe.receiveMessage());

@@ -18,6 +18,7 @@ import jewel.protocol.PeerCommand;
 import jewel.api.PeerId;
 import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryCommand;
+import jewel.protocol.RegistryReply;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -40,6 +41,12 @@ class PeerTest {
     kit.shutdownTestKit();
   }
 
+  /** Plays the registry asked for its mark before a holdings report. */
+  private static void markAs(TestProbe<RegistryCommand> registry, long asOf) {
+    registry.expectMessageClass(RegistryCommand.StartHoldingsReport.class).replyTo()
+        .tell(new RegistryReply.HoldingsMark(asOf));
+  }
+
   private BlockId put(BlockStore store, String content) throws Exception {
     return Source.single(ByteString.fromString(content)).runWith(store.writer(), kit.system())
         .toCompletableFuture().get();
@@ -56,7 +63,8 @@ class PeerTest {
     ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
         registry.getRef()));
 
-    assertEquals(new RegistryCommand.ReportHoldings(NAME, null, null, List.of(a)), registry.receiveMessage());
+    markAs(registry, 7);
+    assertEquals(new RegistryCommand.ReportHoldings(NAME, null, null, List.of(a), 7), registry.receiveMessage());
 
     TestProbe<PeerReply.Description> described = kit.createTestProbe();
     peer.tell(new PeerCommand.Describe(described.getRef()));
@@ -102,14 +110,16 @@ class PeerTest {
     TestProbe<RegistryCommand> registry = kit.createTestProbe();
     ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
         registry.getRef()));
-    registry.receiveMessage();
+    markAs(registry, 1);
+    registry.expectMessageClass(RegistryCommand.ReportHoldings.class);
 
     TestProbe<PeerReply.BlocksDeleted> probe = kit.createTestProbe();
     peer.tell(new PeerCommand.DeleteBlocks(List.of(a, never), probe.getRef()));
     assertEquals(new PeerReply.BlocksDeleted(NAME, 1), probe.receiveMessage());
     assertFalse(store.has(a));
     assertTrue(store.has(b));
-    assertEquals(new RegistryCommand.ReportHoldings(NAME, null, null, List.of(b)), registry.receiveMessage());
+    markAs(registry, 2);
+    assertEquals(new RegistryCommand.ReportHoldings(NAME, null, null, List.of(b), 2), registry.receiveMessage());
   }
 
   @Test

@@ -98,12 +98,19 @@ class ShareKeeperTest {
     kit.shutdownTestKit();
   }
 
-  /** Answers GetPinPlan from the test's reference; passes everything else to {@code reports}. */
+  /**
+   * Answers GetPinPlan from the test's reference and StartHoldingsReport with a mark; passes
+   * everything else to {@code reports}.
+   */
   private Behavior<RegistryCommand> fakeRegistry() {
     ActorRef<RegistryCommand> forward = reports.getRef();
     return Behaviors.receive(RegistryCommand.class)
         .onMessage(RegistryCommand.GetPinPlan.class, g -> {
           g.replyTo().tell(plan.get());
+          return Behaviors.same();
+        })
+        .onMessage(RegistryCommand.StartHoldingsReport.class, s -> {
+          s.replyTo().tell(new RegistryReply.HoldingsMark(0));
           return Behaviors.same();
         })
         .onAnyMessage(m -> {
