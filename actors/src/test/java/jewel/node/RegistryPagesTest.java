@@ -90,10 +90,11 @@ class RegistryPagesTest {
       return List.of(a);
     }, Duration.ofMillis(300), kit.system()).toCompletableFuture();
 
-    RegistryCommand.StartHoldingsReport start = registry.expectMessageClass(RegistryCommand.StartHoldingsReport.class);
+    registry.expectMessageClass(RegistryCommand.StartHoldingsReport.class);
     assertEquals(0, listings.get());
     // No answer (the registry is away): asked again after the timeout, still nothing listed.
-    start = registry.expectMessageClass(RegistryCommand.StartHoldingsReport.class, Duration.ofSeconds(3));
+    RegistryCommand.StartHoldingsReport start =
+        registry.expectMessageClass(RegistryCommand.StartHoldingsReport.class, Duration.ofSeconds(3));
     assertEquals(0, listings.get());
     start.replyTo().tell(new RegistryReply.HoldingsMark(7));
     assertEquals(new RegistryCommand.ReportHoldings(peer(1), null, null, List.of(a), 7),
