@@ -103,9 +103,9 @@ public final class HttpJewelClient implements JewelClient {
       throw new JewelException("cannot read " + localFile + ": " + e.getMessage());
     }
     String file = "v1/files/" + segment(name.value());
-    // A node refuses a name that exists before it reads the body, but then closes the connection
-    // on the rest of a big one, and HttpURLConnection drops an answer that comes before it has
-    // sent all: asked first, the conflict is told before a byte goes.
+    // A node refuses a name that exists before it reads the body, but HttpURLConnection reads
+    // the answer only once it has sent all of it (and loses it when the node closes the
+    // connection on a long rest): asked first, the conflict is told before a byte goes.
     if (!replace && exchange("reading " + file, true, Request.head(file)).status() == 200) {
       throw exists(name);
     }
