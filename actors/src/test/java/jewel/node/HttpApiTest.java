@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -132,6 +134,29 @@ class HttpApiTest {
         throw new AssertionError(e);
       }
     });
+  }
+
+  @Test
+  void aClientThatReadsOnlyAfterSendingHearsWhyABigStoreWasRefused() throws Exception {
+    // HttpURLConnection, like the one-shot CLI: it reads the answer once the whole body is out.
+    // The node refuses at once (too few peers), and reads the rest so that the answer arrives.
+    HttpURLConnection c = (HttpURLConnection) URI.create(api + "/v1/files/big.bin?scheme=" + enc("naive n=9")).toURL()
+        .openConnection();
+    c.setRequestMethod("PUT");
+    c.setDoOutput(true);
+    int mib = 64;
+    c.setFixedLengthStreamingMode((long) mib << 20);
+    try (OutputStream out = c.getOutputStream()) {
+      byte[] chunk = new byte[1 << 20];
+      for (int i = 0; i < mib; i++) {
+        out.write(chunk);
+      }
+    }
+    assertEquals(503, c.getResponseCode());
+    try (InputStream in = c.getErrorStream()) {
+      String error = json.readTree(in).get("error").asText();
+      assertTrue(error.startsWith("naive n=9 needs 9 live peers, only 3 are up"), error);
+    }
   }
 
   @Test

@@ -40,6 +40,18 @@ public record PeerId(@JsonValue String name) implements Comparable<PeerId> {
     return i;
   }
 
+  // Written out: a record's generated equals and hashCode link through java.lang.invoke on
+  // their first call, a sizeable part of a one-shot command that sets peers apart (ls, status).
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PeerId p && name.equals(p.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return name.hashCode();
+  }
+
   @Override
   public String toString() {
     return name;

@@ -69,8 +69,14 @@ final class FileCommands {
     @Option(names = "--json", description = "one JSON document, exact bytes")
     private boolean json;
 
+    @Option(names = "--quiet", description = "print nothing but errors: no progress line, no summary")
+    private boolean quiet;
+
     @Override
     protected void run() {
+      if (json && quiet) {
+        throw usage("use either --json or --quiet, not both");
+      }
       SchemeSpec spec = scheme == null ? null : Inputs.scheme(scheme, params);
       Pin pin = fraction == null ? null : fraction.equals("default") ? Pin.followDefault() : Pin.fraction(Inputs.fraction(fraction));
       StoreResult result;
@@ -90,7 +96,7 @@ final class FileCommands {
         if (spec == null && !params.isEmpty()) {
           spec = Inputs.override(client.settings().clusterDefault(), params);
         }
-        Progress progress = ProgressLine.forTransfer(session(), sizeOf(local), json);
+        Progress progress = ProgressLine.forTransfer(session(), sizeOf(local), json || quiet);
         try {
           result = client.store(local, name, spec, replace, pin, progress);
         } finally {
@@ -111,7 +117,9 @@ final class FileCommands {
         }
         result = client.storeFrom(peer, path, name, spec, replace, pin);
       }
-      print(out(), result);
+      if (!quiet) {
+        print(out(), result);
+      }
     }
 
     private static long sizeOf(Path file) {
@@ -162,6 +170,9 @@ final class FileCommands {
         description = "only bytes START to END (both included, from 0), like 0-1023")
     private String range;
 
+    @Option(names = "--quiet", description = "print nothing but errors: no progress line, no summary")
+    private boolean quiet;
+
     @Override
     protected void run() throws IOException {
       FileName file = Inputs.fileName(name);
@@ -182,6 +193,9 @@ final class FileCommands {
       if (to != null) {
         PeerId peer = Inputs.peer(to);
         FileEntry e = client().getTo(file, peer);
+        if (quiet) {
+          return;
+        }
         out().println("got " + Format.safe(file.value()) + " into " + peer + "'s disk/files/ ("
             + Format.size(e.size()) + ", SHA-256 verified)");
         return;
@@ -210,7 +224,7 @@ final class FileCommands {
       FileEntry e;
       JewelClient client = client();
       // The total is known only once the node answers: the line starts then, if it is long.
-      Progress progress = ProgressLine.whenKnown(session());
+      Progress progress = ProgressLine.whenKnown(session(), quiet);
       try {
         e = client.get(file, partial, bytes, progress);
         try {
@@ -225,6 +239,9 @@ final class FileCommands {
       } finally {
         ProgressLine.finish(progress);
         Files.deleteIfExists(partial);
+      }
+      if (quiet) {
+        return;
       }
       if (bytes != null) {
         long written = Files.size(target);

@@ -8,43 +8,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublisher;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.ByteBuffer;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.time.Duration;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Flow;
 import java.util.function.UnaryOperator;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import jewel.api.BlockId;
 import jewel.api.ByteRange;
 import jewel.api.DefaultSchemes;
-import jewel.api.Digests;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
+import jewel.api.JewelException.Kind;
 import jewel.api.NodeStatus;
 import jewel.api.PeerContents;
 import jewel.api.PeerId;
@@ -58,8 +46,9 @@ import jewel.api.StoreResult;
 
 /**
  * The one-shot command line's cluster: HTTP requests to one node's API (api/README.md), with
- * the JDK's HTTP client and Jackson. No JVM joins the cluster; the node that takes a request
- * does the scheme's work.
+ * the JDK's {@link HttpURLConnection} (a tenth of the start-up of its newer HTTP client, which
+ * a command of one or two requests does not repay) and Jackson. No JVM joins the cluster; the
+ * node that takes a request does the scheme's work.
  *
  * <p>A node that refuses the connection is skipped for the next one (see {@link NodeFinder});
  * a node that dies during a request that may run twice (a read, a settings change) is skipped
@@ -67,40 +56,20 @@ import jewel.api.StoreResult;
  * is told, and runs the command again.
  */
 public final class HttpJewelClient implements JewelClient {
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-  /** How long a JSON answer may take; bodies of files stream without a deadline. */
-  private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(2);
+  private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
+  /** How long a node may stay silent: before its answer, or between two reads of a file's bytes. */
+  private static final int SILENCE_TIMEOUT_MILLIS = 120_000;
   private static final int PAGE = 1000;
+  private static final int BUFFER = 256 * 1024;
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final NodeFinder finder;
-  private final HttpClient http;
   /** The node that answered last: the ones before it refused, so later requests start here. */
   private int current;
 
   HttpJewelClient(NodeFinder finder) {
     this.finder = finder;
-    this.http = HttpClient.newBuilder()
-        .sslContext(plainHttpOnly())
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
-  }
-
-  /**
-   * Node APIs speak plain HTTP. Without a context of its own the client loads the default one,
-   * with the JDK's trust store: a fifth of a one-shot command's start-up, for nothing.
-   */
-  private static SSLContext plainHttpOnly() {
-    try {
-      SSLContext none = SSLContext.getInstance("TLS");
-      none.init(new KeyManager[0], new TrustManager[0], null);
-      return none;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("no TLS context: " + e.getMessage(), e);
-    }
   }
 
   /** The node at {@code url} only. */
@@ -133,16 +102,20 @@ public final class HttpJewelClient implements JewelClient {
     } catch (IOException e) {
       throw new JewelException("cannot read " + localFile + ": " + e.getMessage());
     }
-    String path = "v1/files/" + segment(name.value()) + query(storeParams(scheme, replace, pin));
-    BodyPublisher body = size == 0 ? BodyPublishers.ofByteArray(new byte[0]) : counted(localFile, size, progress);
-    Exchange<byte[]> answer = exchange("the store of " + name, false, base -> HttpRequest.newBuilder(base.resolve(path))
-        .PUT(body)
-        .header("Content-Type", "application/octet-stream")
-        // No Expect: 100-continue: JDK 17's client waits forever when the answer to it is a final
-        // status such as 409 (measured here). A node that refuses early answers at once and
-        // closes the connection, which stops the upload just as well.
-        .build(), BodyHandlers.ofByteArray());
-    return read(answer, StoreResult.class);
+    String file = "v1/files/" + segment(name.value());
+    // A node refuses a name that exists before it reads the body, but HttpURLConnection reads
+    // the answer only once it has sent all of it (and loses it when the node closes the
+    // connection on a long rest): asked first, the conflict is told before a byte goes.
+    if (!replace && exchange("reading " + file, true, Request.head(file)).status() == 200) {
+      throw exists(name);
+    }
+    Request put = new Request("PUT", file + query(storeParams(scheme, replace, pin)),
+        Map.of("Content-Type", "application/octet-stream"), size, out -> upload(localFile, size, out, progress));
+    try {
+      return read(exchange("the store of " + name, false, put), StoreResult.class);
+    } catch (BodyCut cut) {
+      throw whyCut(cut, file, name, replace);
+    }
   }
 
   @Override
@@ -158,64 +131,64 @@ public final class HttpJewelClient implements JewelClient {
   @Override
   public FileEntry get(FileName name, Path out, ByteRange range, Progress progress) {
     String path = "v1/files/" + segment(name.value());
+    Request request = new Request("GET", path,
+        range == null ? Map.of() : Map.of("Range", "bytes=" + range.start() + "-" + range.end()), -1, null);
     Path folder = out.toAbsolutePath().getParent();
     String what = "sending " + name;
     NodeFinder.Node broke = null;
     List<NodeFinder.Node> nodes = finder.nodes();
     for (int i = current; i < nodes.size(); i++) {
       NodeFinder.Node node = nodes.get(i);
-      HttpRequest.Builder request = HttpRequest.newBuilder(node.base().resolve(path)).GET();
-      if (range != null) {
-        request.header("Range", "bytes=" + range.start() + "-" + range.end());
-      }
-      HttpResponse<InputStream> response;
-      try {
-        response = http.send(request.build(), BodyHandlers.ofInputStream());
-      } catch (IOException e) {
-        if (!refused(e)) {
-          broke = node;
-        }
+      HttpURLConnection c = connect(node, request);
+      if (c == null) {
         continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new JewelException("interrupted while " + what);
+      }
+      int status;
+      try {
+        status = c.getResponseCode();
+      } catch (IOException e) {
+        c.disconnect();
+        broke = node;
+        continue;
       }
       current = i;
-      int status = response.statusCode();
       if (status != 200 && status != 206) {
         byte[] error;
-        try (InputStream in = response.body()) {
-          error = in.readNBytes(64 * 1024);
+        try {
+          error = bodyOf(c, status);
         } catch (IOException e) {
           error = new byte[0];
         }
         if (status == 416) {
-          throw new JewelException(errorLine(error).orElse("range " + range + " lies outside '" + name + "' (try: ls for its size)"));
+          throw new JewelException(errorLine(error).orElse("range " + range + " lies outside '" + name + "' (try: ls for its size)"),
+              Kind.BAD_RANGE);
         }
         throw failure(node, "GET", path, status, error);
       }
       Path partial = folder.resolve("." + out.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".part");
       try {
-        FileEntry entry = receive(name, response, range, partial, progress);
+        FileEntry entry = receive(name, c, status, range, partial, progress);
         Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return entry;
       } catch (IOException e) {
         // The node went away mid-file (or the file could not be written): what was read goes.
         deleteQuietly(partial);
+        c.disconnect();
         if (e instanceof LocalWriteException w) {
           throw new JewelException("cannot write " + out + ": " + w.getCause().getMessage());
         }
         broke = node;
       } catch (RuntimeException e) {
         deleteQuietly(partial);
+        c.disconnect();
         throw e;
       }
     }
     if (broke != null) {
       throw new JewelException("node " + broke.name() + " stopped in the middle of " + what
-          + " and no other node answers; nothing was written: run the command again");
+          + " and no other node answers; nothing was written: run the command again", Kind.UNAVAILABLE);
     }
-    throw new JewelException(finder.noneAnswers());
+    throw new JewelException(finder.noneAnswers(), Kind.UNAVAILABLE);
   }
 
   @Override
@@ -291,16 +264,15 @@ public final class HttpJewelClient implements JewelClient {
 
   @Override
   public Map<String, PeerSettings> peerSettings() {
-    return read(exchange("reading the peer settings", true, jsonRequest("GET", "v1/peer-settings", null),
-        BodyHandlers.ofByteArray()), SETTINGS_MAP);
+    return sendJson("GET", "v1/peer-settings", null, SETTINGS_MAP, true, "reading the peer settings");
   }
 
   @Override
   public Map<String, PeerSettings> updatePeer(PeerId peer, UnaryOperator<PeerSettings> change) {
     PeerSettings now = peerSettings().getOrDefault(peer.name(), PeerSettings.DEFAULT);
     PeerSettings next = change.apply(now);
-    return read(exchange("changing " + peer + "'s settings", true,
-        jsonRequest("PUT", "v1/peer-settings/" + segment(peer.name()), next), BodyHandlers.ofByteArray()), SETTINGS_MAP);
+    return sendJson("PUT", "v1/peer-settings/" + segment(peer.name()), next, SETTINGS_MAP, true,
+        "changing " + peer + "'s settings");
   }
 
   @Override
@@ -321,57 +293,85 @@ public final class HttpJewelClient implements JewelClient {
 
   // ---- requests, failover and errors
 
-  /** An answer and the node that gave it. */
-  private record Exchange<T>(NodeFinder.Node node, String method, String path, HttpResponse<T> response) {}
+  /** Writes a request's body. */
+  private interface BodyWriter {
+    void writeTo(OutputStream out) throws IOException;
+  }
 
-  private interface RequestFor {
-    HttpRequest at(URI base);
+  /**
+   * A request under a node's base URL, with a body of {@code length} bytes (-1: none). A body
+   * streams ({@link HttpURLConnection#setFixedLengthStreamingMode}), never buffered whole.
+   */
+  private record Request(String method, String path, Map<String, String> headers, long length, BodyWriter body) {
+    static Request head(String path) {
+      return new Request("HEAD", path, Map.of(), -1, null);
+    }
+  }
+
+  /** An answer, its body read whole, and the node that gave it. */
+  @SuppressWarnings("ArrayRecordComponent") // read once, never compared
+  private record Answer(NodeFinder.Node node, String method, String path, int status, byte[] body) {}
+
+  /**
+   * A store or a delete that lost its body on the way: the node died, or answered before it
+   * had all of it and closed the connection (HttpURLConnection then drops that answer). Either
+   * way the node committed nothing.
+   */
+  private static final class BodyCut extends JewelException {
+    final NodeFinder.Node node;
+
+    BodyCut(NodeFinder.Node node, String what) {
+      super(stopped(node, what), Kind.UNAVAILABLE);
+      this.node = node;
+    }
   }
 
   private <T> T getJson(String path, Class<T> type) {
-    return sendJson("GET", path, null, type, true, "reading " + path);
+    return sendJson("GET", path, null, JSON.constructType(type), true, "reading " + path);
   }
 
   private <T> T sendJson(String method, String path, Object body, Class<T> type, boolean idempotent, String what) {
-    return read(exchange(what, idempotent, jsonRequest(method, path, body), BodyHandlers.ofByteArray()),
-        JSON.constructType(type));
+    return sendJson(method, path, body, JSON.constructType(type), idempotent, what);
   }
 
-  private <T> T read(Exchange<byte[]> answer, Class<T> type) {
+  @SuppressWarnings("TypeParameterUnusedInFormals") // T is what the JavaType given describes
+  private <T> T sendJson(String method, String path, Object body, JavaType type, boolean idempotent, String what) {
+    Request request;
+    if (body != null) {
+      byte[] bytes = writeJson(body);
+      request = new Request(method, path, Map.of("Accept", "application/json", "Content-Type", "application/json"),
+          bytes.length, out -> out.write(bytes));
+    } else {
+      // HttpURLConnection sends a request once more on its own when the connection fails before
+      // the answer, unless its body streams: one that must not run twice streams an empty body.
+      request = new Request(method, path, Map.of("Accept", "application/json"), idempotent ? -1 : 0, out -> {});
+    }
+    return read(exchange(what, idempotent, request), type);
+  }
+
+  private static <T> T read(Answer answer, Class<T> type) {
     return read(answer, JSON.constructType(type));
   }
 
-  @SuppressWarnings("TypeParameterUnusedInFormals") // the type is the JavaType given
-  private static <T> T read(Exchange<byte[]> answer, JavaType type) {
-    HttpResponse<byte[]> r = answer.response();
-    if (r.statusCode() / 100 != 2) {
-      throw failure(answer.node(), answer.method(), answer.path(), r.statusCode(), r.body());
+  @SuppressWarnings("TypeParameterUnusedInFormals") // T is what the JavaType given describes
+  private static <T> T read(Answer answer, JavaType type) {
+    if (answer.status() / 100 != 2) {
+      throw failure(answer.node(), answer.method(), answer.path(), answer.status(), answer.body());
     }
     try {
-      return JSON.readValue(r.body(), type);
+      return JSON.readValue(answer.body(), type);
     } catch (IOException e) {
       throw new JewelException("node " + answer.node().name() + " answered " + answer.method() + " /" + answer.path()
           + " with a document this command line cannot read (" + oneLine(e.getMessage()) + "): is it the same version?");
     }
   }
 
-  private static RequestFor jsonRequest(String method, String path, Object body) {
-    byte[] bytes;
+  private static byte[] writeJson(Object body) {
     try {
-      bytes = body == null ? null : JSON.writeValueAsBytes(body);
+      return JSON.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
     }
-    return base -> {
-      HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(ANSWER_TIMEOUT)
-          .header("Accept", "application/json");
-      if (bytes == null) {
-        b.method(method, BodyPublishers.noBody());
-      } else {
-        b.method(method, BodyPublishers.ofByteArray(bytes)).header("Content-Type", "application/json");
-      }
-      return b.build();
-    };
   }
 
   /**
@@ -379,63 +379,97 @@ public final class HttpJewelClient implements JewelClient {
    * skipped; one that goes away during the request is skipped only if the request may run
    * twice ({@code idempotent}), else the person hears what happened.
    */
-  private <T> Exchange<T> exchange(String what, boolean idempotent, RequestFor request, HttpResponse.BodyHandler<T> handler) {
+  private Answer exchange(String what, boolean idempotent, Request request) {
     List<NodeFinder.Node> nodes = finder.nodes();
     NodeFinder.Node broke = null;
     for (int i = current; i < nodes.size(); i++) {
       NodeFinder.Node node = nodes.get(i);
-      HttpRequest r = request.at(node.base());
+      HttpURLConnection c = connect(node, request);
+      if (c == null) {
+        continue;
+      }
+      boolean sent = false;
       try {
-        HttpResponse<T> response = http.send(r, handler);
-        current = i;
-        return new Exchange<>(node, r.method(), node.base().relativize(r.uri()).toString(), response);
-      } catch (IOException e) {
-        if (refused(e)) {
-          continue;
+        if (request.length() >= 0) {
+          try (OutputStream out = c.getOutputStream()) {
+            request.body().writeTo(out);
+          }
         }
+        sent = true;
+        int status = c.getResponseCode();
+        byte[] body = bodyOf(c, status);
+        current = i;
+        return new Answer(node, request.method(), request.path(), status, body);
+      } catch (IOException e) {
+        c.disconnect();
         if (!idempotent) {
-          throw new JewelException("node " + node.name() + " stopped in the middle of " + what
-              + "; nothing was committed: run the command again");
+          throw sent ? new JewelException(stopped(node, what), Kind.UNAVAILABLE) : new BodyCut(node, what);
         }
         broke = node;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new JewelException("interrupted during " + what);
+      } catch (RuntimeException e) {
+        // The body's own failure (the local file): the node gets a short body and commits nothing.
+        c.disconnect();
+        throw e;
       }
     }
     if (broke != null) {
       throw new JewelException("node " + broke.name() + " stopped in the middle of " + what
-          + " and no other node answers: run the command again, or start the cluster with ./jewel up");
+          + " and no other node answers: run the command again, or start the cluster with ./jewel up", Kind.UNAVAILABLE);
     }
-    throw new JewelException(finder.noneAnswers());
+    throw new JewelException(finder.noneAnswers(), Kind.UNAVAILABLE);
   }
 
-  /** Whether the node was simply not there: nothing of the request reached it. */
-  private static boolean refused(IOException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException) {
-        return true;
+  private static String stopped(NodeFinder.Node node, String what) {
+    return "node " + node.name() + " stopped in the middle of " + what + "; nothing was committed: run the command again";
+  }
+
+  /**
+   * A connection to {@code node} for the request, its headers set, or null when the node does
+   * not take it (refused, or no answer within the connect timeout): nothing of the request
+   * reached it. Direct: a node's API is never behind a proxy.
+   */
+  private static HttpURLConnection connect(NodeFinder.Node node, Request request) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) node.base().resolve(request.path()).toURL().openConnection(Proxy.NO_PROXY);
+      c.setRequestMethod(request.method());
+      c.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+      c.setReadTimeout(SILENCE_TIMEOUT_MILLIS);
+      c.setInstanceFollowRedirects(false);
+      request.headers().forEach(c::setRequestProperty);
+      if (request.length() >= 0) {
+        c.setDoOutput(true);
+        c.setFixedLengthStreamingMode(request.length());
       }
+      c.connect();
+      return c;
+    } catch (IOException e) {
+      return null;
     }
-    return false;
   }
 
-  /** The node's {@code {"error": "..."}} line, or one that names the status. */
+  /** The answer's body, read whole: the document of a success, the error document of a failure (maybe none). */
+  private static byte[] bodyOf(HttpURLConnection c, int status) throws IOException {
+    try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+      return in == null ? new byte[0] : in.readAllBytes();
+    }
+  }
+
+  /** The node's {@code {"error": "..."}} line, or one that names the status; of the kind the status stands for. */
   private static JewelException failure(NodeFinder.Node node, String method, String path, int status, byte[] body) {
     return new JewelException(errorLine(body).orElse(
-        "node " + node.name() + " answered " + method + " /" + path + " with HTTP " + status));
+        "node " + node.name() + " answered " + method + " /" + path + " with HTTP " + status), Kind.ofHttpStatus(status));
   }
 
-  private static java.util.Optional<String> errorLine(byte[] body) {
+  private static Optional<String> errorLine(byte[] body) {
     try {
       JsonNode doc = JSON.readTree(body);
       if (doc != null && doc.path("error").isTextual()) {
-        return java.util.Optional.of(oneLine(doc.get("error").asText()));
+        return Optional.of(oneLine(doc.get("error").asText()));
       }
     } catch (IOException e) {
       // not JSON: the caller names the status instead
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private static String oneLine(String text) {
@@ -444,40 +478,65 @@ public final class HttpJewelClient implements JewelClient {
 
   // ---- file bodies
 
-  /** The file as a body of exactly {@code size} bytes, telling {@code progress} what went out. */
-  private static BodyPublisher counted(Path file, long size, Progress progress) {
-    BodyPublisher bytes;
+  /** The node's own words for a store of a name that exists. */
+  private static JewelException exists(FileName name) {
+    return new JewelException("file '" + name + "' exists: use --replace to overwrite it", Kind.CONFLICT);
+  }
+
+  /**
+   * Why the node stopped taking the file, as far as the node can still tell: not at all (it
+   * died), a file of that name (stored since the check before the upload), or a refusal whose
+   * reason went with the connection.
+   */
+  private static JewelException whyCut(BodyCut cut, String file, FileName name, boolean replace) {
+    HttpURLConnection c = connect(cut.node, Request.head(file));
+    int status;
     try {
-      bytes = BodyPublishers.ofFile(file);
+      status = c == null ? -1 : c.getResponseCode();
+    } catch (IOException e) {
+      status = -1;
+    }
+    if (status < 0) {
+      return cut;
+    }
+    if (status == 200 && !replace) {
+      return exists(name);
+    }
+    return new JewelException("node " + cut.node.name() + " refused the store of " + name + " before it had all of it,"
+        + " and its reason was lost with the connection; nothing was committed: check that enough peers are up"
+        + " (./jewel peers) and run the command again", Kind.UNAVAILABLE);
+  }
+
+  /**
+   * Writes {@code size} bytes of the file to {@code out}, telling {@code progress} what went
+   * out. Only {@code out}'s failures are {@link IOException}s: the file's are one line.
+   */
+  private static void upload(Path file, long size, OutputStream out, Progress progress) throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    long done = 0;
+    progress.update(0, size);
+    InputStream in;
+    try {
+      in = Files.newInputStream(file);
     } catch (IOException e) {
       throw new JewelException("cannot read " + file + ": " + e.getMessage());
     }
-    return BodyPublishers.fromPublisher(subscriber -> bytes.subscribe(new Flow.Subscriber<ByteBuffer>() {
-      long done;
-
-      @Override
-      public void onSubscribe(Flow.Subscription s) {
-        progress.update(0, size);
-        subscriber.onSubscribe(s);
-      }
-
-      @Override
-      public void onNext(ByteBuffer item) {
-        done += item.remaining();
+    try (in) {
+      while (done < size) {
+        int n;
+        try {
+          n = in.read(buffer, 0, (int) Math.min(buffer.length, size - done));
+        } catch (IOException e) {
+          throw new JewelException("cannot read " + file + ": " + e.getMessage());
+        }
+        if (n < 0) {
+          throw new JewelException("cannot read " + file + ": it became shorter while it was sent");
+        }
+        out.write(buffer, 0, n);
+        done += n;
         progress.update(done, size);
-        subscriber.onNext(item);
       }
-
-      @Override
-      public void onError(Throwable t) {
-        subscriber.onError(t);
-      }
-
-      @Override
-      public void onComplete() {
-        subscriber.onComplete();
-      }
-    }), size);
+    }
   }
 
   /** An {@link IOException} of the local file, not of the node. */
@@ -491,31 +550,32 @@ public final class HttpJewelClient implements JewelClient {
    * Writes the body to {@code partial}: all of it, checked against the length the node
    * declared and, for a whole file, against its SHA-256 (the ETag); else an exception.
    */
-  private FileEntry receive(FileName name, HttpResponse<InputStream> response, ByteRange range, Path partial,
+  private static FileEntry receive(FileName name, HttpURLConnection c, int status, ByteRange range, Path partial,
       Progress progress) throws IOException {
-    int status = response.statusCode();
-    long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-    String etag = response.headers().firstValue("ETag").map(t -> t.replace("W/", "").replace("\"", "")).orElse(null);
+    long declared = c.getContentLengthLong();
+    String tag = c.getHeaderField("ETag");
+    String etag = tag == null ? null : tag.replace("W/", "").replace("\"", "");
     long total = declared;
     long skip = 0;
     long want = declared;
     if (status == 206) {
-      total = response.headers().firstValue("Content-Range").map(HttpJewelClient::totalOf).orElse(-1L);
+      String contentRange = c.getHeaderField("Content-Range");
+      total = contentRange == null ? -1 : totalOf(contentRange);
     } else if (range != null && declared >= 0) {
       // The node sent the whole file for a range: keep only the range.
       ByteRange within = range.within(declared);
       if (within == null) {
-        response.body().close();
-        throw new JewelException("range " + range + " lies outside '" + name + "' (" + declared + " bytes)");
+        c.disconnect();
+        throw new JewelException("range " + range + " lies outside '" + name + "' (" + declared + " bytes)", Kind.BAD_RANGE);
       }
       skip = within.start();
       want = within.length();
     }
-    MessageDigest sha = status == 200 && range == null && etag != null ? Digests.sha256() : null;
-    byte[] buffer = new byte[256 * 1024];
+    MessageDigest sha = status == 200 && range == null && etag != null ? sha256() : null;
+    byte[] buffer = new byte[BUFFER];
     long got = 0;
     long written = 0;
-    try (InputStream in = response.body(); OutputStream out = newFile(partial)) {
+    try (InputStream in = c.getInputStream(); OutputStream out = newFile(partial)) {
       progress.update(0, want);
       int n;
       while ((n = in.read(buffer)) >= 0) {
@@ -552,7 +612,7 @@ public final class HttpJewelClient implements JewelClient {
       String hex = HexFormat.of().formatHex(sha.digest());
       if (!hex.equals(root.hex())) {
         throw new JewelException("the bytes of '" + name + "' do not match its SHA-256 (" + root.shortHex()
-            + "…, got " + hex.substring(0, 12) + "…); nothing was written: run the command again");
+            + "…, got " + hex.substring(0, 12) + "…); nothing was written: run the command again", Kind.UNAVAILABLE);
       }
     }
     return new FileEntry(name, total, root, null, null, List.of(), 0);
@@ -573,6 +633,14 @@ public final class HttpJewelClient implements JewelClient {
       return slash < 0 ? -1 : Long.parseLong(contentRange.substring(slash + 1).trim());
     } catch (NumberFormatException e) {
       return -1;
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
     name = "jewel",
     description = "Jewel: store files across the peers of a Pekko cluster.",
     synopsisSubcommandLabel = "COMMAND",
+    addMethodSubcommands = false,
     footer = {
       "",
       "Exit status: 0 done, 1 failed (one line on stderr says why), 2 bad usage.",

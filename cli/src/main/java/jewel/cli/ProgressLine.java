@@ -31,10 +31,10 @@ final class ProgressLine implements Progress, AutoCloseable {
 
   /**
    * A line for a transfer of {@code size} bytes, or {@link Progress#NONE} when nobody watches
-   * (not a terminal, {@code --json}) or the transfer is small.
+   * (not a terminal, {@code silent}: {@code --json}, {@code --quiet}) or the transfer is small.
    */
-  static Progress forTransfer(Session session, long size, boolean json) {
-    if (!session.terminal() || json || size <= THRESHOLD) {
+  static Progress forTransfer(Session session, long size, boolean silent) {
+    if (!session.terminal() || silent || size <= THRESHOLD) {
       return Progress.NONE;
     }
     return new ProgressLine(session.err(), System::nanoTime);
@@ -42,10 +42,10 @@ final class ProgressLine implements Progress, AutoCloseable {
 
   /**
    * For a transfer whose size is known only when it starts (a get): a line from the first
-   * update on, if the size passes the threshold.
+   * update on, if the size passes the threshold and someone watches.
    */
-  static Progress whenKnown(Session session) {
-    if (!session.terminal()) {
+  static Progress whenKnown(Session session, boolean silent) {
+    if (!session.terminal() || silent) {
       return Progress.NONE;
     }
     return new Deferred(session);

@@ -70,6 +70,8 @@ final class Fakes {
     Path lastHome;
     int lastPort;
     Map<String, String> env = Map.of();
+    /** Whether the sessions run on a person's terminal (where long transfers draw a progress line). */
+    boolean terminal;
 
     @Override
     public JewelClient connect(Path home, int seedPort, String api) {
@@ -92,7 +94,7 @@ final class Fakes {
 
     Session session(Path cwd, String input, StringWriter out, StringWriter err) {
       return new Session(this, env, cwd, new BufferedReader(new StringReader(input)),
-          new PrintWriter(out, true), new PrintWriter(err, true), false);
+          new PrintWriter(out, true), new PrintWriter(err, true), terminal);
     }
 
     Result run(Path cwd, String... args) {
@@ -115,6 +117,8 @@ final class Fakes {
     SchemeSpec clusterDefault = SchemeSpec.parse("naive n=2");
     final Map<String, SchemeSpec> peerDefaults = new TreeMap<>();
     SchemeSpec lastScheme;
+    /** What the last store or get was given to tell its progress. */
+    Progress lastProgress;
     boolean closed;
     RuntimeException failNext;
 
@@ -193,6 +197,7 @@ final class Fakes {
     @Override
     public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin, Progress progress) {
       call("store " + localFile.getFileName() + " as " + name + (pin == null ? "" : " pinned " + pin));
+      lastProgress = progress;
       try {
         return put(name, Files.readAllBytes(localFile), scheme, replace);
       } catch (IOException e) {
@@ -213,6 +218,7 @@ final class Fakes {
     @Override
     public FileEntry get(FileName name, Path out, ByteRange range, Progress progress) {
       call("get " + name);
+      lastProgress = progress;
       FileEntry e = entry(name);
       try {
         Files.write(out, contents.get(name.value()));

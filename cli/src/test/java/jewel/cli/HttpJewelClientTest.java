@@ -147,6 +147,7 @@ class HttpJewelClientTest {
       assertEquals("peer-1", c.peers().get(0).name());
       JewelException e = assertThrows(JewelException.class, () -> c.status(new FileName("a b.txt")));
       assertEquals("unknown file 'a b.txt' (try: ls)", e.getMessage());
+      assertEquals(JewelException.Kind.NOT_FOUND, e.kind());
       assertEquals(5, c.delete(new FileName("a b+c.txt")).size());
       c.getTo(new FileName("a.txt"), new PeerId("peer-3"));
       assertEquals("naive n=2", c.settings().clusterDefault().toString());
@@ -204,6 +205,10 @@ class HttpJewelClientTest {
     byte[][] received = new byte[1][];
     String[] length = new String[1];
     HttpServer s = node(null, "peer-1", (ex, body) -> {
+      if (ex.getRequestMethod().equals("HEAD")) {
+        ex.sendResponseHeaders(404, -1);
+        return;
+      }
       received[0] = body;
       length[0] = ex.getRequestHeaders().getFirst("Content-Length");
       json(ex, 201, new StoreResult(entry("big.bin", body.length), 2, 1, 1));
@@ -217,19 +222,107 @@ class HttpJewelClientTest {
     assertArrayEquals(content, received[0]);
     assertEquals(Integer.toString(content.length), length[0]);
     assertEquals(content.length, reported.get());
-    assertEquals("PUT /v1/files/big.bin?scheme=reedsolomon%20k%3D2%20n%3D3&fraction=0.5", seen.peek());
+    assertEquals(List.of("HEAD /v1/files/big.bin", "PUT /v1/files/big.bin?scheme=reedsolomon%20k%3D2%20n%3D3&fraction=0.5"),
+        List.copyOf(seen));
+  }
+
+  @Test
+  void aStoreOfANameThatExistsIsRefusedBeforeItsBytesGo() throws Exception {
+    Path file = dir.resolve("x.bin");
+    Files.write(file, new byte[1000]);
+    HttpServer s = node(null, "peer-1", (ex, body) -> {
+      if (ex.getRequestMethod().equals("HEAD")) {
+        ex.sendResponseHeaders(200, -1);
+      } else {
+        json(ex, 201, new StoreResult(entry("x.bin", body.length), 2, 1, 1));
+      }
+    });
+    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+      JewelException e = assertThrows(JewelException.class,
+          () -> c.store(file, new FileName("x.bin"), null, false, null, Progress.NONE));
+      assertEquals("file 'x.bin' exists: use --replace to overwrite it", e.getMessage());
+      assertEquals(JewelException.Kind.CONFLICT, e.kind());
+      assertEquals(List.of("HEAD /v1/files/x.bin"), List.copyOf(seen));
+      seen.clear();
+      c.store(file, new FileName("x.bin"), null, true, null, Progress.NONE);
+      assertEquals(List.of("PUT /v1/files/x.bin?replace=true"), List.copyOf(seen));
+    }
+  }
+
+  /**
+   * A node that answers a store before it has read the body, like a real one refusing it early:
+   * it closes the connection on the rest, so the client's upload breaks off without the answer.
+   */
+  private HttpServer refusingEarly(Handler head) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", ex -> {
+      try (ex) {
+        seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath());
+        if (ex.getRequestMethod().equals("HEAD")) {
+          head.handle(ex, new byte[0]);
+        } else {
+          json(ex, 503, Map.of("error", "naive n=5 needs 5 live peers, only 3 are up"));
+        }
+      }
+    });
+    server.start();
+    servers.add(server);
+    return server;
+  }
+
+  /** A file of 64 MiB (sparse): more than the connection's buffers take before the node closes it. */
+  private Path bigFile() throws IOException {
+    Path file = dir.resolve("big.bin");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(64L << 20);
+    }
+    return file;
+  }
+
+  @Test
+  void anUploadCutShortByARefusalSaysSoInOneLine() throws Exception {
+    HttpServer s = refusingEarly((ex, body) -> ex.sendResponseHeaders(404, -1));
+    Path file = bigFile();
+    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+      JewelException e = assertThrows(JewelException.class,
+          () -> c.store(file, new FileName("big.bin"), null, false, null, Progress.NONE));
+      assertEquals("node " + url(s).substring(7) + " refused the store of big.bin before it had all of it, and its reason"
+          + " was lost with the connection; nothing was committed: check that enough peers are up (./jewel peers)"
+          + " and run the command again", e.getMessage());
+    }
+    assertEquals(List.of("HEAD /v1/files/big.bin", "PUT /v1/files/big.bin", "HEAD /v1/files/big.bin"), List.copyOf(seen));
+  }
+
+  @Test
+  void anUploadCutShortByANameStoredMeanwhileNamesTheConflict() throws Exception {
+    AtomicLong heads = new AtomicLong();
+    HttpServer s = refusingEarly((ex, body) -> ex.sendResponseHeaders(heads.getAndIncrement() == 0 ? 404 : 200, -1));
+    Path file = bigFile();
+    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+      JewelException e = assertThrows(JewelException.class,
+          () -> c.store(file, new FileName("big.bin"), null, false, null, Progress.NONE));
+      assertEquals("file 'big.bin' exists: use --replace to overwrite it", e.getMessage());
+      assertEquals(JewelException.Kind.CONFLICT, e.kind());
+    }
   }
 
   @Test
   void aRefusedStoreSaysWhyInOneLine() throws Exception {
     Path file = dir.resolve("x.bin");
     Files.write(file, new byte[1000]);
-    HttpServer s = node(null, "peer-1", (ex, body) ->
-        json(ex, 409, Map.of("error", "'x.bin' is already stored: use --replace to replace it")));
+    // Free when the client looks, stored by someone else before its upload.
+    HttpServer s = node(null, "peer-1", (ex, body) -> {
+      if (ex.getRequestMethod().equals("HEAD")) {
+        ex.sendResponseHeaders(404, -1);
+      } else {
+        json(ex, 409, Map.of("error", "'x.bin' is already stored: use --replace to replace it"));
+      }
+    });
     try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
       JewelException e = assertThrows(JewelException.class,
           () -> c.store(file, new FileName("x.bin"), null, false, null, Progress.NONE));
       assertEquals("'x.bin' is already stored: use --replace to replace it", e.getMessage());
+      assertEquals(JewelException.Kind.CONFLICT, e.kind());
     }
   }
 
@@ -355,20 +448,27 @@ class HttpJewelClientTest {
   }
 
   @Test
-  void aStoreThatStartedIsNotSentAgain() throws Exception {
+  void aStoreOrADeleteThatStartedIsNotSentAgain() throws Exception {
     Path home = dir.resolve("home");
     node(home, "peer-1", (ex, body) -> {
+      if (ex.getRequestMethod().equals("HEAD")) {
+        ex.sendResponseHeaders(404, -1);
+        return;
+      }
       throw new IOException("dies"); // closes the exchange without an answer
     });
     HttpServer other = node(home, "peer-2", (ex, body) -> json(ex, 201, new StoreResult(entry("x.bin", 3), 1, 0, 1)));
     Path file = dir.resolve("x.bin");
-    Files.write(file, new byte[3]);
+    Files.writeString(file, "abc");
     HttpJewelClient c = new HttpJewelClient(NodeFinder.forHome(home, 0));
     JewelException e = assertThrows(JewelException.class,
         () -> c.store(file, new FileName("x.bin"), null, false, null, Progress.NONE));
     assertEquals("node peer-1 stopped in the middle of the store of x.bin; nothing was committed: run the command again",
         e.getMessage());
-    assertEquals(List.of("PUT /v1/files/x.bin"), seen.stream().map(l -> l.replaceAll(" \\S*$", "")).toList());
+    e = assertThrows(JewelException.class, () -> c.delete(new FileName("x.bin")));
+    assertEquals("node peer-1 stopped in the middle of the delete of x.bin; nothing was committed: run the command again",
+        e.getMessage());
+    assertEquals(List.of("HEAD /v1/files/x.bin", "PUT /v1/files/x.bin abc", "DELETE /v1/files/x.bin"), List.copyOf(seen));
     assertTrue(other.getAddress().getPort() > 0);
   }
 

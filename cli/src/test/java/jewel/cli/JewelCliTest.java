@@ -2,11 +2,14 @@ package jewel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import jewel.api.JewelException;
+import jewel.api.Progress;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -222,6 +226,30 @@ class JewelCliTest {
     assertEquals(0, r.code(), r::toString);
     assertTrue(r.out().contains("peer-3's disk/files/"), r::toString);
     assertEquals(2, run("get", "photo.jpg", "--to", "peer-3", "-o", "x").code());
+  }
+
+  @Test
+  void quietStoresAndGetsPrintNothingButErrors() throws IOException {
+    backend.terminal = true;
+    Path big = dir.resolve("big.bin");
+    try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(ProgressLine.THRESHOLD + 1);
+    }
+    assertTrue(run("store", big.toString()).out().startsWith("stored big.bin"));
+    assertNotSame(Progress.NONE, backend.client.lastProgress, "a long store on a terminal draws a line");
+
+    assertEquals(new Fakes.Result(0, "", ""), run("store", big.toString(), "--as", "q.bin", "--quiet"));
+    assertSame(Progress.NONE, backend.client.lastProgress);
+    assertEquals(new Fakes.Result(0, "", ""), run("store", "notes.txt", "--from", "peer-2", "--quiet"));
+    assertEquals(new Fakes.Result(0, "", ""), run("get", "q.bin", "-o", dir.resolve("back.bin").toString(), "--quiet"));
+    assertSame(Progress.NONE, backend.client.lastProgress);
+    assertEquals(Files.size(big), Files.size(dir.resolve("back.bin")));
+    assertEquals(new Fakes.Result(0, "", ""), run("get", "q.bin", "--range", "0-9", "-o", "part.bin", "--quiet"));
+    assertEquals(new Fakes.Result(0, "", ""), run("get", "q.bin", "--to", "peer-3", "--quiet"));
+
+    failsWith(run("store", big.toString(), "--as", "q.bin", "--quiet"), "already exists (use --replace");
+    failsWith(run("get", "q.bin", "-o", dir.resolve("back.bin").toString(), "--quiet"), "already exists: use --force");
+    assertEquals(2, run("store", big.toString(), "--quiet", "--json").code());
   }
 
   @Test

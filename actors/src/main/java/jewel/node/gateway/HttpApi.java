@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,8 @@ public final class HttpApi {
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final Pattern SINGLE_RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
   private static final int PAGE = 1000;
+  /** How long a refused store's body is read on, for its sender to hear why (see drained). */
+  private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
 
   private final Gateway gateway;
   private final Traffic traffic;
@@ -205,10 +208,25 @@ public final class HttpApi {
                     stored = gateway.store(
                         new FileTransfers.StoreRequest(name, length.getAsLong(), spec, overwrite, pin, contentId), body);
                   }
-                  return onComplete(stored, result -> result.isSuccess()
+                  CompletionStage<?> answered =
+                      stored.exceptionallyCompose(failure -> drained(entity).thenCompose(d -> CompletableFuture.failedStage(failure)));
+                  return onComplete(answered, result -> result.isSuccess()
                       ? complete(jsonResponse(201, result.get()))
                       : complete(errorResponse(result.failed().get())));
                 })))))))));
+  }
+
+  /**
+   * Reads what is left of a refused store's body before the refusal goes out. An answer that
+   * comes before the whole request makes Pekko close the connection on the rest, and a client
+   * that reads only once it has sent everything (the one-shot CLI's HttpURLConnection) then
+   * gets a broken pipe instead of the reason. A body the store already began to read cannot be
+   * read again, and a long one is not waited for past {@link #DRAIN_LIMIT}: then the answer
+   * goes out at once.
+   */
+  private CompletionStage<?> drained(RequestEntity entity) {
+    return entity.getDataBytes().via(traffic.countReceived()).takeWithin(DRAIN_LIMIT)
+        .runWith(Sink.ignore(), materializer).handle((done, failure) -> done);
   }
 
   private Route fileHead(FileName name) {
