@@ -36,6 +36,7 @@ class CommandTableTest {
   @TempDir static Path home;
   private static InJvmCluster cluster;
   private static final byte[] CONTENT = "the same bytes, whichever way they travel\n".getBytes();
+  private static final byte[] PEERS_OWN = "peer-1's own t.txt\n".getBytes();
 
   @BeforeAll
   static void start() throws Exception {
@@ -69,6 +70,9 @@ class CommandTableTest {
       new String[] {"pin", "add", "t.txt", "--fraction", "0.5"},
       new String[] {"pin", "ls"},
       new String[] {"pin", "rm", "t.txt"},
+      new String[] {"get", "t.txt", "--to", "peer-1"},
+      new String[] {"get", "t.txt", "--to", "peer-1"},
+      new String[] {"get", "t.txt", "--to", "peer-1", "--force"},
       new String[] {"delete", "t.txt"},
       new String[] {"delete", "t.txt"});
 
@@ -90,13 +94,19 @@ class CommandTableTest {
     assertTrue(viaHttp.get(8).err().contains("live peers"), viaHttp.get(8).toString());
     assertEquals(1, viaHttp.get(9).exit(), viaHttp.get(9).toString());
     assertEquals(0, viaHttp.get(14).exit(), viaHttp.get(14).toString());
-    assertEquals(1, viaHttp.get(15).exit(), viaHttp.get(15).toString());
+    assertEquals(new Outcome(1, "", "jewel: peer-1 already has 't.txt' in its disk/files/: use --force to replace it\n"),
+        viaHttp.get(15));
+    assertEquals(0, viaHttp.get(16).exit(), viaHttp.get(16).toString());
+    assertEquals(0, viaHttp.get(17).exit(), viaHttp.get(17).toString());
+    assertEquals(1, viaHttp.get(18).exit(), viaHttp.get(18).toString());
   }
 
   private List<Outcome> runTable(JewelClient client, String label) throws Exception {
     List<Outcome> outcomes = new ArrayList<>();
     Path dir = Files.createDirectories(home.resolve(label));
     Files.copy(home.resolve("in.txt"), dir.resolve("in.txt"));
+    Path peerCopy = home.resolve("peer-1").resolve("disk").resolve("files").resolve("t.txt");
+    Files.deleteIfExists(peerCopy); // the other backend's get --to left it
     int n = 0;
     for (String[] row : TABLE) {
       Path out = dir.resolve("out-" + n++);
@@ -104,7 +114,12 @@ class CommandTableTest {
       Outcome outcome = run(client, dir, args);
       outcomes.add(new Outcome(outcome.exit(), outcome.out().replace(dir.toString(), "DIR"),
           outcome.err().replace(dir.toString(), "DIR")));
-      if (row[0].equals("get") && outcome.exit() == 0) {
+      if (row[0].equals("get") && row[2].equals("--to")) {
+        // A refused get --to keeps the peer's file; then the peer has its own again, for the next row.
+        assertArrayEquals(outcome.exit() == 0 ? CONTENT : PEERS_OWN, Files.readAllBytes(peerCopy),
+            label + ": " + String.join(" ", args));
+        Files.write(peerCopy, PEERS_OWN);
+      } else if (row[0].equals("get") && outcome.exit() == 0) {
         byte[] expected = row[2].equals("--range") ? Arrays.copyOfRange(CONTENT, 4, 14) : CONTENT;
         assertArrayEquals(expected, Files.readAllBytes(out), label + ": " + String.join(" ", args));
       }

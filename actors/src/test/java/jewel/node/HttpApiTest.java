@@ -112,6 +112,24 @@ class HttpApiTest {
   }
 
   @Test
+  void aCopyToAPeerKeepsItsFileUnlessForced() throws Exception {
+    Path copy = home.resolve("peer-1").resolve("disk").resolve("files").resolve("rs.bin");
+    HttpResponse<String> first = post("/v1/files/rs.bin/copy?to=peer-1");
+    assertEquals(200, first.statusCode(), first.body());
+    assertArrayEquals(CONTENT, Files.readAllBytes(copy));
+
+    Files.writeString(copy, "the peer's own rs.bin");
+    HttpResponse<String> again = post("/v1/files/rs.bin/copy?to=peer-1");
+    assertEquals(409, again.statusCode(), again.body());
+    assertEquals("peer-1 already has 'rs.bin' in its disk/files/: use --force to replace it", error(again));
+    assertEquals("the peer's own rs.bin", Files.readString(copy));
+
+    HttpResponse<String> forced = post("/v1/files/rs.bin/copy?to=peer-1&force=true");
+    assertEquals(200, forced.statusCode(), forced.body());
+    assertArrayEquals(CONTENT, Files.readAllBytes(copy));
+  }
+
+  @Test
   void aPutCutOffHalfwayCommitsNothing() throws Exception {
     URI uri = URI.create(api);
     try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
@@ -200,6 +218,11 @@ class HttpApiTest {
 
   private static HttpResponse<String> put(String pathAndQuery, byte[] body) throws Exception {
     return http.send(request("/v1/files/" + pathAndQuery).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(String pathAndQuery) throws Exception {
+    return http.send(request(pathAndQuery).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -155,7 +155,7 @@ final class FileCommands {
     @Option(names = "--to", paramLabel = "PEER", description = "write it into this peer's disk/files/ instead")
     private String to;
 
-    @Option(names = {"-f", "--force"}, description = "overwrite an existing output file")
+    @Option(names = {"-f", "--force"}, description = "replace an existing output file (or, with --to, the peer's file)")
     private boolean force;
 
     @Option(names = "--range", paramLabel = "START-END",
@@ -181,7 +181,7 @@ final class FileCommands {
       }
       if (to != null) {
         PeerId peer = Inputs.peer(to);
-        FileEntry e = client().getTo(file, peer);
+        FileEntry e = client().getTo(file, peer, force);
         out().println("got " + Format.safe(file.value()) + " into " + peer + "'s disk/files/ ("
             + Format.size(e.size()) + ", SHA-256 verified)");
         return;

@@ -222,8 +222,9 @@ public final class HttpJewelClient implements JewelClient {
   }
 
   @Override
-  public FileEntry getTo(FileName name, PeerId peer) {
-    return sendJson("POST", "v1/files/" + segment(name.value()) + "/copy" + query(Map.of("to", peer.name())), null,
+  public FileEntry getTo(FileName name, PeerId peer, boolean force) {
+    Map<String, String> params = force ? Map.of("to", peer.name(), "force", "true") : Map.of("to", peer.name());
+    return sendJson("POST", "v1/files/" + segment(name.value()) + "/copy" + query(params), null,
         FileEntry.class, false, "the copy of " + name + " to " + peer);
   }
 

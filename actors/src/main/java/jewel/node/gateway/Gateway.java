@@ -318,13 +318,18 @@ public final class Gateway implements JewelClient {
   }
 
   @Override
-  public FileEntry getTo(FileName name, PeerId peer) {
-    return await(getToAsync(name, peer), askTimeout.multipliedBy(10), "the get of '" + name + "'");
+  public FileEntry getTo(FileName name, PeerId peer, boolean force) {
+    return await(getToAsync(name, peer, force), askTimeout.multipliedBy(10), "the get of '" + name + "'");
   }
 
-  /** Reads a file into {@code peer}'s {@code disk/files/}, over its data channel. */
-  public CompletionStage<FileEntry> getToAsync(FileName name, PeerId peer) {
-    PeerReply.FileAccepted accepted = askPeerWithStatus(peer, r -> new PeerCommand.AcceptFile(name.value(), r));
+  /**
+   * Reads a file into {@code peer}'s {@code disk/files/}, over its data channel; the peer refuses
+   * to replace a file already there unless {@code force}, before any byte is read.
+   */
+  public CompletionStage<FileEntry> getToAsync(FileName name, PeerId peer, boolean force) {
+    PeerReply.FileAccepted accepted =
+        askPeer(peer, (ActorRef<PeerReply.AcceptReply> r) -> new PeerCommand.AcceptFile(name.value(), force, r))
+            .accepted();
     var sink = accepted.sink();
     return read(name, null).thenCompose(download -> download.bytes()
         .runWith(node.dataClient().put(sink.address(), DataRequest.putFile(sink.token(), download.entry().size())),

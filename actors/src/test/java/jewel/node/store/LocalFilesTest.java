@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ class LocalFilesTest {
             " ", ".hidden", "a\0b", "tab\there", "x".repeat(256))) {
       StoreException e = assertThrows(StoreException.class, () -> files.offer(bad), bad);
       assertTrue(!e.getMessage().contains("\n"), e.getMessage());
-      assertThrows(StoreException.class, () -> files.accept(bad), bad);
+      assertThrows(StoreException.class, () -> files.accept(bad, false), bad);
     }
     assertEquals(
         "file name '../x' must not contain '/' or '\\': it names a file of the folder",
@@ -133,7 +134,7 @@ class LocalFilesTest {
 
   @Test
   void anAcceptedFileIsWrittenOnceAndAtomically() throws IOException {
-    String token = files.accept("new.bin");
+    String token = files.accept("new.bin", false);
     ByteString bytes = TestBytes.bytes(700_000, 2);
     assertEquals(700_000, write(token, TestBytes.chunks(bytes, 65536)));
     assertEquals(bytes, ByteString.fromArray(Files.readAllBytes(folder.resolve("new.bin"))));
@@ -146,9 +147,19 @@ class LocalFilesTest {
   }
 
   @Test
+  void aFileAlreadyThereIsReplacedOnlyWhenTheAcceptSaysSo() throws IOException {
+    Files.writeString(folder.resolve("mine.txt"), "mine");
+    assertThrows(FileAlreadyExistsException.class, () -> files.accept("mine.txt", false));
+    String token = files.accept("mine.txt", true);
+    write(token, Source.single(ByteString.fromString("theirs")));
+    assertEquals("theirs", Files.readString(folder.resolve("mine.txt")));
+    assertEquals(List.of("mine.txt"), names());
+  }
+
+  @Test
   void aFailedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
     Files.write(folder.resolve("keep.txt"), "old content".getBytes());
-    String token = files.accept("keep.txt");
+    String token = files.accept("keep.txt", true);
     Throwable e =
         failure(
             TestBytes.chunks(TestBytes.bytes(300_000, 3), 10_000)
@@ -158,7 +169,7 @@ class LocalFilesTest {
     assertEquals("old content", Files.readString(folder.resolve("keep.txt")));
     assertEquals(List.of("keep.txt"), names());
     // a good write replaces it
-    String again = files.accept("keep.txt");
+    String again = files.accept("keep.txt", true);
     write(again, Source.single(ByteString.fromString("new content")));
     assertEquals("new content", Files.readString(folder.resolve("keep.txt")));
   }
@@ -166,7 +177,7 @@ class LocalFilesTest {
   @Test
   void abandonedTokensExpire() throws IOException {
     Files.write(folder.resolve("a.txt"), "abc".getBytes());
-    String accept = files.accept("b.txt");
+    String accept = files.accept("b.txt", false);
     LocalFiles.Offer offer = files.offer("a.txt");
     assertEquals(2, files.liveTokens());
     clock.advance(Duration.ofMinutes(6));
@@ -187,7 +198,7 @@ class LocalFilesTest {
     Files.write(folder.resolve("a.txt"), new byte[3]);
     Files.write(folder.resolve(".hidden"), new byte[1]);
     Files.createDirectory(folder.resolve("sub"));
-    String token = files.accept("c.txt");
+    String token = files.accept("c.txt", false);
     org.apache.pekko.japi.Pair<org.apache.pekko.stream.UniqueKillSwitch, java.util.concurrent.CompletionStage<Long>>
         writing = Source.single(ByteString.fromString("x")).concat(Source.never())
             .viaMat(org.apache.pekko.stream.KillSwitches.single(), org.apache.pekko.stream.javadsl.Keep.right())
