@@ -54,7 +54,13 @@ class CommandTableTest {
   /** What one command printed and returned. */
   record Outcome(int exit, String out, String err) {}
 
-  /** The table: every command, in order; {@code OUT} stands for a fresh output path. */
+  /** The longest valid name, 255 bytes (ü is two): with a temporary name derived from it, no file could hold it. */
+  private static final String LONG = "long-" + "ü".repeat(50) + "n".repeat(146) + ".txt";
+
+  /**
+   * The table: every command, in order; {@code OUT} stands for a fresh output path, {@code LONG}
+   * for {@link #LONG}.
+   */
   private static final List<String[]> TABLE = List.of(
       new String[] {"store", "in.txt", "--as", "t.txt", "--scheme", "naive", "n=2"},
       new String[] {"ls"},
@@ -74,7 +80,11 @@ class CommandTableTest {
       new String[] {"get", "t.txt", "--to", "peer-1"},
       new String[] {"get", "t.txt", "--to", "peer-1", "--force"},
       new String[] {"delete", "t.txt"},
-      new String[] {"delete", "t.txt"});
+      new String[] {"delete", "t.txt"},
+      new String[] {"store", "in.txt", "--as", "LONG", "--scheme", "naive", "n=2"},
+      new String[] {"get", "LONG"},
+      new String[] {"get", "LONG", "--to", "peer-1"},
+      new String[] {"delete", "LONG"});
 
   @Test
   void bothBackendsGiveTheSameAnswers() throws Exception {
@@ -99,30 +109,42 @@ class CommandTableTest {
     assertEquals(0, viaHttp.get(16).exit(), viaHttp.get(16).toString());
     assertEquals(0, viaHttp.get(17).exit(), viaHttp.get(17).toString());
     assertEquals(1, viaHttp.get(18).exit(), viaHttp.get(18).toString());
+    for (int i = 19; i <= 22; i++) {
+      assertEquals(0, viaHttp.get(i).exit(), viaHttp.get(i).toString());
+    }
   }
 
   private List<Outcome> runTable(JewelClient client, String label) throws Exception {
     List<Outcome> outcomes = new ArrayList<>();
     Path dir = Files.createDirectories(home.resolve(label));
     Files.copy(home.resolve("in.txt"), dir.resolve("in.txt"));
-    Path peerCopy = home.resolve("peer-1").resolve("disk").resolve("files").resolve("t.txt");
-    Files.deleteIfExists(peerCopy); // the other backend's get --to left it
+    Path peerFiles = home.resolve("peer-1").resolve("disk").resolve("files");
+    for (String name : List.of("t.txt", LONG)) {
+      Files.deleteIfExists(peerFiles.resolve(name)); // the other backend's get --to left it
+    }
     int n = 0;
     for (String[] row : TABLE) {
       Path out = dir.resolve("out-" + n++);
-      String[] args = Arrays.stream(row).map(a -> a.equals("OUT") ? out.toString() : a).toArray(String[]::new);
+      String[] args = Arrays.stream(row).map(a -> a.equals("OUT") ? out.toString() : a.equals("LONG") ? LONG : a)
+          .toArray(String[]::new);
       Outcome outcome = run(client, dir, args);
       outcomes.add(new Outcome(outcome.exit(), outcome.out().replace(dir.toString(), "DIR"),
           outcome.err().replace(dir.toString(), "DIR")));
-      if (row[0].equals("get") && row[2].equals("--to")) {
+      List<String> options = List.of(args);
+      String what = label + ": " + String.join(" ", args);
+      if (args[0].equals("get") && options.contains("--to")) {
         // A refused get --to keeps the peer's file; then the peer has its own again, for the next row.
-        assertArrayEquals(outcome.exit() == 0 ? CONTENT : PEERS_OWN, Files.readAllBytes(peerCopy),
-            label + ": " + String.join(" ", args));
+        Path peerCopy = peerFiles.resolve(args[1]);
+        assertArrayEquals(outcome.exit() == 0 ? CONTENT : PEERS_OWN, Files.readAllBytes(peerCopy), what);
         Files.write(peerCopy, PEERS_OWN);
-      } else if (row[0].equals("get") && outcome.exit() == 0) {
-        byte[] expected = row[2].equals("--range") ? Arrays.copyOfRange(CONTENT, 4, 14) : CONTENT;
-        assertArrayEquals(expected, Files.readAllBytes(out), label + ": " + String.join(" ", args));
+      } else if (args[0].equals("get") && outcome.exit() == 0) {
+        byte[] expected = options.contains("--range") ? Arrays.copyOfRange(CONTENT, 4, 14) : CONTENT;
+        Path written = options.contains("-o") ? out : dir.resolve(args[1]); // the default: ./NAME
+        assertArrayEquals(expected, Files.readAllBytes(written), what);
       }
+    }
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".")).toList(), label);
     }
     return outcomes;
   }

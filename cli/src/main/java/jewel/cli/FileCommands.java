@@ -17,11 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
+import jewel.api.PartFiles;
 import jewel.api.StoreResult;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
@@ -206,7 +206,7 @@ final class FileCommands {
       }
       // Read into a hidden file next to the target, then rename: a failed read leaves no
       // half file and never clobbers what was there.
-      Path partial = folder.resolve("." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".part");
+      Path partial = folder.resolve(PartFiles.name());
       FileEntry e;
       JewelClient client = client();
       // The total is known only once the node answers: the line starts then, if it is long.

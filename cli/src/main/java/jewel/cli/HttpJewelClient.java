@@ -30,7 +30,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Flow;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.KeyManager;
@@ -46,6 +45,7 @@ import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
 import jewel.api.NodeStatus;
+import jewel.api.PartFiles;
 import jewel.api.PeerContents;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
@@ -196,7 +196,7 @@ public final class HttpJewelClient implements JewelClient {
         }
         throw failure(node, "GET", path, status, error);
       }
-      Path partial = folder.resolve("." + out.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".part");
+      Path partial = folder.resolve(PartFiles.name());
       try {
         FileEntry entry = receive(name, response, range, partial, progress);
         Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

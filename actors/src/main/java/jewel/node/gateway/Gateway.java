@@ -30,6 +30,7 @@ import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
 import jewel.api.NodeStatus;
+import jewel.api.PartFiles;
 import jewel.api.PeerContents;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
@@ -291,7 +292,7 @@ public final class Gateway implements JewelClient {
 
   private FileEntry getOnce(FileName name, Path out, ByteRange range, Progress progress) {
     FileTransfers.Download download = await(read(name, range), askTimeout, "the registry (is the seed up?)");
-    Path partial = out.resolveSibling("." + out.getFileName() + ".jewel-part");
+    Path partial = PartFiles.beside(out);
     try {
       IOResult written = await(download.bytes().via(Progressing.of(progress, download.length()))
           .toMat(FileIO.toPath(partial, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -1,5 +1,7 @@
 package jewel.node.store;
 
+import jewel.api.FileName;
+import jewel.api.PartFiles;
 import jewel.api.PeerContents;
 
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,8 +60,9 @@ public final class LocalFiles {
   /** How long an unused token stays good. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
 
-  private static final String TEMP_SUFFIX = ".jewel-part";
-  private static final int MAX_NAME = 255;
+  /** Temporary files: {@link PartFiles}' names, and those of earlier versions ({@code .NAME.UUID.jewel-part}). */
+  private static final String TEMP_GLOB = "{" + PartFiles.GLOB + ",.*.jewel-part}";
+  private static final int MAX_NAME = FileName.MAX_BYTES;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A file offered for reading: its token and size. */
@@ -95,7 +98,7 @@ public final class LocalFiles {
   public static LocalFiles inFolder(Path folder, Duration ttl, Clock clock) throws IOException {
     Path f = folder.toAbsolutePath().normalize();
     Files.createDirectories(f);
-    try (DirectoryStream<Path> temps = Files.newDirectoryStream(f, "." + "*" + TEMP_SUFFIX)) {
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(f, TEMP_GLOB)) {
       for (Path temp : temps) {
         Files.deleteIfExists(temp);
         log.info("deleted {}, left by an unfinished write", temp);
@@ -154,8 +157,8 @@ public final class LocalFiles {
       throw new StoreException("a file name is needed");
     }
     String shown = "'" + fileName.replaceAll("\\p{Cntrl}", "?") + "'";
-    if (fileName.length() > MAX_NAME) {
-      throw new StoreException("file name " + shown + " is longer than " + MAX_NAME + " characters");
+    if (fileName.getBytes(StandardCharsets.UTF_8).length > MAX_NAME) {
+      throw new StoreException("file name " + shown + " is longer than " + MAX_NAME + " bytes");
     }
     if (fileName.contains("/") || fileName.contains("\\") || fileName.contains("\0")) {
       throw new StoreException(
@@ -312,7 +315,7 @@ public final class LocalFiles {
             throw new StoreException("the file token was used up or expired meanwhile: accept the file again");
           }
           counted.set(true);
-          Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+          Path temp = dir.resolve(PartFiles.name()); // fixed length: any valid name fits beside it
           Files.createFile(temp);
           return temp;
         },

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,6 +20,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.stream.Stream;
+import jewel.api.FileName;
+import jewel.api.PartFiles;
 import jewel.protocol.PeerReply;
 import jewel.protocol.data.ReadResult;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -215,10 +218,25 @@ class LocalFilesTest {
 
   @Test
   void temporaryFilesLeftByACrashAreDeletedOnOpen() throws IOException {
-    Files.write(folder.resolve(".x.bin.1234.jewel-part"), new byte[10]);
+    Files.write(folder.resolve(".x.bin.1234.jewel-part"), new byte[10]); // as earlier versions named them
+    Files.write(folder.resolve(PartFiles.name()), new byte[10]);
     Files.write(folder.resolve("x.bin"), new byte[10]);
+    Files.write(folder.resolve(".mine.part"), new byte[10]);
     LocalFiles.inFolder(folder);
-    assertEquals(List.of("x.bin"), names());
+    assertEquals(List.of(".mine.part", "x.bin"), names());
+  }
+
+  @Test
+  void aFileWithTheLongestValidNameIsWrittenAndRead() throws IOException {
+    String longest = "é".repeat(100) + "x".repeat(51) + ".bin"; // 255 bytes, the file system's limit
+    assertEquals(FileName.MAX_BYTES, longest.getBytes(StandardCharsets.UTF_8).length);
+    String token = files.accept(longest, false);
+    write(token, Source.single(ByteString.fromString("long")));
+    assertEquals(List.of(longest), names());
+    assertEquals(ByteString.fromString("long"), read(files.read(files.offer(longest).token(), 0, -1)));
+
+    StoreException tooLong = assertThrows(StoreException.class, () -> files.accept("é" + longest, false));
+    assertTrue(tooLong.getMessage().endsWith("is longer than 255 bytes"), tooLong.getMessage());
   }
 
   @Test
