@@ -2,11 +2,14 @@ package jewel.node;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,6 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.Stream;
+import jewel.api.FileName;
+import jewel.api.JewelException;
+import jewel.api.Progress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,6 +134,52 @@ class HttpApiTest {
     HttpResponse<String> forced = post("/v1/files/rs.bin/copy?to=peer-1&force=true");
     assertEquals(200, forced.statusCode(), forced.body());
     assertArrayEquals(CONTENT, Files.readAllBytes(copy));
+  }
+
+  @Test
+  void aGreylistedPeersOnlyCopyIsStillReadAndStillChecked() throws Exception {
+    byte[] only = random(200_000, 11);
+    HttpResponse<String> stored = put("only.bin?scheme=hosting", only);
+    assertEquals(201, stored.statusCode(), stored.body());
+    JsonNode block = json.readTree(http.send(request("/v1/files/only.bin/status").GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body()).get("blocks").get(0);
+    String holder = block.get("holders").get(0).asText();
+    setGreylisted(holder, true);
+    try {
+      HttpResponse<byte[]> got = http.send(request("/v1/files/only.bin").GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, got.statusCode(), () -> new String(got.body(), StandardCharsets.UTF_8));
+      assertArrayEquals(only, got.body());
+
+      // What it serves is checked all the same (here the peer's own store finds it corrupt and
+      // breaks off): the read fails, naming the block, and nothing is written.
+      Path file;
+      try (Stream<Path> files = Files.walk(home.resolve(holder).resolve("disk").resolve("blocks"))) {
+        file = files.filter(f -> f.getFileName().toString().equals(block.get("id").asText())).findFirst().orElseThrow();
+      }
+      try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+        f.seek(1000);
+        int b = f.read();
+        f.seek(1000);
+        f.write(b ^ 0x01);
+      }
+      Path back = home.resolve("only-back.bin");
+      JewelException corrupt = assertThrows(JewelException.class,
+          () -> cluster.client().gateway().get(new FileName("only.bin"), back, null, Progress.NONE));
+      assertTrue(corrupt.getMessage().contains(block.get("id").asText().substring(0, 12)), corrupt.getMessage());
+      assertFalse(Files.exists(back));
+    } finally {
+      setGreylisted(holder, false);
+    }
+  }
+
+  private static void setGreylisted(String peer, boolean greylisted) throws Exception {
+    HttpResponse<String> set = http.send(request("/v1/peer-settings/" + peer).PUT(HttpRequest.BodyPublishers.ofString(
+        "{\"modifier\":1.0,\"trusted\":false,\"quotaBytes\":-1,\"greylisted\":" + greylisted + "}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, set.statusCode(), set.body());
+    // (a peer back at the defaults is not listed)
+    assertEquals(greylisted, json.readTree(set.body()).path(peer).path("greylisted").asBoolean(false), set.body());
   }
 
   @Test
