@@ -37,6 +37,7 @@ class CommandTableTest {
   @TempDir static Path home;
   private static InJvmCluster cluster;
   private static final byte[] CONTENT = "the same bytes, whichever way they travel\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] PEERS_OWN = "peer-1's own t.txt\n".getBytes(StandardCharsets.UTF_8);
 
   @BeforeAll
   static void start() throws Exception {
@@ -54,7 +55,13 @@ class CommandTableTest {
   /** What one command printed and returned. */
   record Outcome(int exit, String out, String err) {}
 
-  /** The table: every command, in order; {@code OUT} stands for a fresh output path. */
+  /** The longest valid name, 255 bytes (ü is two): with a temporary name derived from it, no file could hold it. */
+  private static final String LONG = "long-" + "ü".repeat(50) + "n".repeat(146) + ".txt";
+
+  /**
+   * The table: every command, in order; {@code OUT} stands for a fresh output path, {@code LONG}
+   * for {@link #LONG}.
+   */
   private static final List<String[]> TABLE = List.of(
       new String[] {"store", "in.txt", "--as", "t.txt", "--scheme", "naive", "n=2"},
       new String[] {"ls"},
@@ -70,8 +77,15 @@ class CommandTableTest {
       new String[] {"pin", "add", "t.txt", "--fraction", "0.5"},
       new String[] {"pin", "ls"},
       new String[] {"pin", "rm", "t.txt"},
+      new String[] {"get", "t.txt", "--to", "peer-1"},
+      new String[] {"get", "t.txt", "--to", "peer-1"},
+      new String[] {"get", "t.txt", "--to", "peer-1", "--force"},
       new String[] {"delete", "t.txt"},
-      new String[] {"delete", "t.txt"});
+      new String[] {"delete", "t.txt"},
+      new String[] {"store", "in.txt", "--as", "LONG", "--scheme", "naive", "n=2"},
+      new String[] {"get", "LONG"},
+      new String[] {"get", "LONG", "--to", "peer-1"},
+      new String[] {"delete", "LONG"});
 
   @Test
   void bothBackendsGiveTheSameAnswers() throws Exception {
@@ -91,24 +105,47 @@ class CommandTableTest {
     assertTrue(viaHttp.get(8).err().contains("live peers"), viaHttp.get(8).toString());
     assertEquals(1, viaHttp.get(9).exit(), viaHttp.get(9).toString());
     assertEquals(0, viaHttp.get(14).exit(), viaHttp.get(14).toString());
-    assertEquals(1, viaHttp.get(15).exit(), viaHttp.get(15).toString());
+    assertEquals(new Outcome(1, "", "jewel: peer-1 already has 't.txt' in its disk/files/: use --force to replace it\n"),
+        viaHttp.get(15));
+    assertEquals(0, viaHttp.get(16).exit(), viaHttp.get(16).toString());
+    assertEquals(0, viaHttp.get(17).exit(), viaHttp.get(17).toString());
+    assertEquals(1, viaHttp.get(18).exit(), viaHttp.get(18).toString());
+    for (int i = 19; i <= 22; i++) {
+      assertEquals(0, viaHttp.get(i).exit(), viaHttp.get(i).toString());
+    }
   }
 
   private List<Outcome> runTable(JewelClient client, String label) throws Exception {
     List<Outcome> outcomes = new ArrayList<>();
     Path dir = Files.createDirectories(home.resolve(label));
     Files.copy(home.resolve("in.txt"), dir.resolve("in.txt"));
+    Path peerFiles = home.resolve("peer-1").resolve("disk").resolve("files");
+    for (String name : List.of("t.txt", LONG)) {
+      Files.deleteIfExists(peerFiles.resolve(name)); // the other backend's get --to left it
+    }
     int n = 0;
     for (String[] row : TABLE) {
       Path out = dir.resolve("out-" + n++);
-      String[] args = Arrays.stream(row).map(a -> a.equals("OUT") ? out.toString() : a).toArray(String[]::new);
+      String[] args = Arrays.stream(row).map(a -> a.equals("OUT") ? out.toString() : a.equals("LONG") ? LONG : a)
+          .toArray(String[]::new);
       Outcome outcome = run(client, dir, args);
       outcomes.add(new Outcome(outcome.exit(), outcome.out().replace(dir.toString(), "DIR"),
           outcome.err().replace(dir.toString(), "DIR")));
-      if (row[0].equals("get") && outcome.exit() == 0) {
-        byte[] expected = row[2].equals("--range") ? Arrays.copyOfRange(CONTENT, 4, 14) : CONTENT;
-        assertArrayEquals(expected, Files.readAllBytes(out), label + ": " + String.join(" ", args));
+      List<String> options = List.of(args);
+      String what = label + ": " + String.join(" ", args);
+      if (args[0].equals("get") && options.contains("--to")) {
+        // A refused get --to keeps the peer's file; then the peer has its own again, for the next row.
+        Path peerCopy = peerFiles.resolve(args[1]);
+        assertArrayEquals(outcome.exit() == 0 ? CONTENT : PEERS_OWN, Files.readAllBytes(peerCopy), what);
+        Files.write(peerCopy, PEERS_OWN);
+      } else if (args[0].equals("get") && outcome.exit() == 0) {
+        byte[] expected = options.contains("--range") ? Arrays.copyOfRange(CONTENT, 4, 14) : CONTENT;
+        Path written = options.contains("-o") ? out : dir.resolve(args[1]); // the default: ./NAME
+        assertArrayEquals(expected, Files.readAllBytes(written), what);
       }
+    }
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".")).toList(), label);
     }
     return outcomes;
   }

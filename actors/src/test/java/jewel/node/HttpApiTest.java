@@ -2,6 +2,8 @@ package jewel.node;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.io.RandomAccessFile;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,6 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.Stream;
+import jewel.api.FileName;
+import jewel.api.JewelException;
+import jewel.api.Progress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,6 +118,70 @@ class HttpApiTest {
     HttpResponse<String> noRoute = http.send(request("/v1/nothing").GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(404, noRoute.statusCode());
     assertTrue(json.readTree(noRoute.body()).has("error"), noRoute.body());
+  }
+
+  @Test
+  void aCopyToAPeerKeepsItsFileUnlessForced() throws Exception {
+    Path copy = home.resolve("peer-1").resolve("disk").resolve("files").resolve("rs.bin");
+    HttpResponse<String> first = post("/v1/files/rs.bin/copy?to=peer-1");
+    assertEquals(200, first.statusCode(), first.body());
+    assertArrayEquals(CONTENT, Files.readAllBytes(copy));
+
+    Files.writeString(copy, "the peer's own rs.bin");
+    HttpResponse<String> again = post("/v1/files/rs.bin/copy?to=peer-1");
+    assertEquals(409, again.statusCode(), again.body());
+    assertEquals("peer-1 already has 'rs.bin' in its disk/files/: use --force to replace it", error(again));
+    assertEquals("the peer's own rs.bin", Files.readString(copy));
+
+    HttpResponse<String> forced = post("/v1/files/rs.bin/copy?to=peer-1&force=true");
+    assertEquals(200, forced.statusCode(), forced.body());
+    assertArrayEquals(CONTENT, Files.readAllBytes(copy));
+  }
+
+  @Test
+  void aGreylistedPeersOnlyCopyIsStillReadAndStillChecked() throws Exception {
+    byte[] only = random(200_000, 11);
+    HttpResponse<String> stored = put("only.bin?scheme=hosting", only);
+    assertEquals(201, stored.statusCode(), stored.body());
+    JsonNode block = json.readTree(http.send(request("/v1/files/only.bin/status").GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body()).get("blocks").get(0);
+    String holder = block.get("holders").get(0).asText();
+    setGreylisted(holder, true);
+    try {
+      HttpResponse<byte[]> got = http.send(request("/v1/files/only.bin").GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, got.statusCode(), () -> new String(got.body(), StandardCharsets.UTF_8));
+      assertArrayEquals(only, got.body());
+
+      // What it serves is checked all the same (here the peer's own store finds it corrupt and
+      // breaks off): the read fails, naming the block, and nothing is written.
+      Path file;
+      try (Stream<Path> files = Files.walk(home.resolve(holder).resolve("disk").resolve("blocks"))) {
+        file = files.filter(f -> f.getFileName().toString().equals(block.get("id").asText())).findFirst().orElseThrow();
+      }
+      try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+        f.seek(1000);
+        int b = f.read();
+        f.seek(1000);
+        f.write(b ^ 0x01);
+      }
+      Path back = home.resolve("only-back.bin");
+      JewelException corrupt = assertThrows(JewelException.class,
+          () -> cluster.client().gateway().get(new FileName("only.bin"), back, null, Progress.NONE));
+      assertTrue(corrupt.getMessage().contains(block.get("id").asText().substring(0, 12)), corrupt.getMessage());
+      assertFalse(Files.exists(back));
+    } finally {
+      setGreylisted(holder, false);
+    }
+  }
+
+  private static void setGreylisted(String peer, boolean greylisted) throws Exception {
+    HttpResponse<String> set = http.send(request("/v1/peer-settings/" + peer).PUT(HttpRequest.BodyPublishers.ofString(
+        "{\"modifier\":1.0,\"trusted\":false,\"quotaBytes\":-1,\"greylisted\":" + greylisted + "}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, set.statusCode(), set.body());
+    // (a peer back at the defaults is not listed)
+    assertEquals(greylisted, json.readTree(set.body()).path(peer).path("greylisted").asBoolean(false), set.body());
   }
 
   @Test
@@ -225,6 +296,11 @@ class HttpApiTest {
 
   private static HttpResponse<String> put(String pathAndQuery, byte[] body) throws Exception {
     return http.send(request("/v1/files/" + pathAndQuery).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(String pathAndQuery) throws Exception {
+    return http.send(request(pathAndQuery).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -32,8 +32,17 @@ public interface JewelClient extends AutoCloseable {
    */
   FileEntry get(FileName name, Path out, ByteRange range, Progress progress);
 
-  /** Reads a file back into {@code peer}'s {@code disk/files/}. */
-  FileEntry getTo(FileName name, PeerId peer);
+  /**
+   * Reads a file back into {@code peer}'s {@code disk/files/}. A file of that name already there
+   * is kept, and the read refused ({@link JewelException.Kind#CONFLICT}), unless {@code force}:
+   * then the complete file replaces it atomically.
+   */
+  FileEntry getTo(FileName name, PeerId peer, boolean force);
+
+  /** {@link #getTo(FileName, PeerId, boolean)} without force: never replaces the peer's file. */
+  default FileEntry getTo(FileName name, PeerId peer) {
+    return getTo(name, peer, false);
+  }
 
   FileEntry delete(FileName name);
 

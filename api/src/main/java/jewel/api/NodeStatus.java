@@ -9,7 +9,7 @@ import java.util.List;
  * @param status {@code up}, {@code joining}, {@code unreachable}, {@code leaving}, {@code down}
  * @param blocks blocks held (-1 when the node holds no data or did not answer)
  * @param bytes bytes used by those blocks (-1 likewise)
- * @param greylisted failed audits: reads skip it
+ * @param greylisted failed audits: its copies do not count, and reads ask it last
  * @param overQuota holds all its quota allows of its pinned share and refuses the rest
  * @param api the base URL of the node's HTTP API ({@code http://127.0.0.1:26520}), or null
  *     when it serves none or did not answer

@@ -17,11 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
+import jewel.api.PartFiles;
 import jewel.api.StoreResult;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
@@ -163,7 +163,7 @@ final class FileCommands {
     @Option(names = "--to", paramLabel = "PEER", description = "write it into this peer's disk/files/ instead")
     private String to;
 
-    @Option(names = {"-f", "--force"}, description = "overwrite an existing output file")
+    @Option(names = {"-f", "--force"}, description = "replace an existing output file (or, with --to, the peer's file)")
     private boolean force;
 
     @Option(names = "--range", paramLabel = "START-END",
@@ -192,7 +192,7 @@ final class FileCommands {
       }
       if (to != null) {
         PeerId peer = Inputs.peer(to);
-        FileEntry e = client().getTo(file, peer);
+        FileEntry e = client().getTo(file, peer, force);
         if (quiet) {
           return;
         }
@@ -220,7 +220,7 @@ final class FileCommands {
       }
       // Read into a hidden file next to the target, then rename: a failed read leaves no
       // half file and never clobbers what was there.
-      Path partial = folder.resolve("." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".part");
+      Path partial = folder.resolve(PartFiles.name());
       FileEntry e;
       JewelClient client = client();
       // The total is known only once the node answers: the line starts then, if it is long.

@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 import jewel.api.BlockId;
 import jewel.api.ByteRange;
@@ -34,6 +33,7 @@ import jewel.api.JewelClient;
 import jewel.api.JewelException;
 import jewel.api.JewelException.Kind;
 import jewel.api.NodeStatus;
+import jewel.api.PartFiles;
 import jewel.api.PeerContents;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
@@ -165,7 +165,7 @@ public final class HttpJewelClient implements JewelClient {
         }
         throw failure(node, "GET", path, status, error);
       }
-      Path partial = folder.resolve("." + out.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".part");
+      Path partial = folder.resolve(PartFiles.name());
       try {
         FileEntry entry = receive(name, c, status, range, partial, progress);
         Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -192,8 +192,9 @@ public final class HttpJewelClient implements JewelClient {
   }
 
   @Override
-  public FileEntry getTo(FileName name, PeerId peer) {
-    return sendJson("POST", "v1/files/" + segment(name.value()) + "/copy" + query(Map.of("to", peer.name())), null,
+  public FileEntry getTo(FileName name, PeerId peer, boolean force) {
+    Map<String, String> params = force ? Map.of("to", peer.name(), "force", "true") : Map.of("to", peer.name());
+    return sendJson("POST", "v1/files/" + segment(name.value()) + "/copy" + query(params), null,
         FileEntry.class, false, "the copy of " + name + " to " + peer);
   }
 

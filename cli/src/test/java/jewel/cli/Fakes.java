@@ -112,6 +112,8 @@ final class Fakes {
   static final class Client implements JewelClient {
     final Map<String, FileEntry> files = new TreeMap<>();
     final Map<String, byte[]> contents = new LinkedHashMap<>();
+    /** "peer/name" of every file a get --to wrote into a peer's disk/files/. */
+    final Set<String> peerFiles = new TreeSet<>();
     final List<String> calls = new ArrayList<>();
     final List<String> live = new ArrayList<>(List.of("peer-1", "peer-2", "peer-3"));
     SchemeSpec clusterDefault = SchemeSpec.parse("naive n=2");
@@ -229,10 +231,15 @@ final class Fakes {
     }
 
     @Override
-    public FileEntry getTo(FileName name, PeerId peer) {
-      call("getTo " + name + " " + peer);
+    public FileEntry getTo(FileName name, PeerId peer, boolean force) {
+      call("getTo " + name + " " + peer + (force ? " force" : ""));
       livePeer(peer);
-      return entry(name);
+      FileEntry e = entry(name);
+      if (!peerFiles.add(peer + "/" + name) && !force) {
+        throw new JewelException(peer + " already has '" + name + "' in its disk/files/: use --force to replace it",
+            JewelException.Kind.CONFLICT);
+      }
+      return e;
     }
 
     @Override

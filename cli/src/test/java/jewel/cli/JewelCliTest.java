@@ -253,6 +253,16 @@ class JewelCliTest {
   }
 
   @Test
+  void getToAPeerKeepsItsFileUnlessForced() {
+    run("store", photo.toString());
+    assertEquals(0, run("get", "photo.jpg", "--to", "peer-3").code());
+    failsWith(run("get", "photo.jpg", "--to", "peer-3"), "peer-3 already has 'photo.jpg' in its disk/files/: use --force");
+    Fakes.Result forced = run("get", "photo.jpg", "--to", "peer-3", "--force");
+    assertEquals(0, forced.code(), forced::toString);
+    assertTrue(backend.client.calls.contains("getTo photo.jpg peer-3 force"), backend.client.calls::toString);
+  }
+
+  @Test
   void anUnknownFile() {
     failsWith(run("get", "x.jpg"), "unknown file 'x.jpg' (try: ls)");
     failsWith(run("delete", "x.jpg"), "unknown file 'x.jpg' (try: ls)");

@@ -3,11 +3,11 @@ package jewel.protocol;
 import jewel.api.BlockId;
 
 import java.util.List;
+import jewel.protocol.PeerReply.AcceptReply;
 import jewel.protocol.PeerReply.AuditProof;
 import jewel.protocol.PeerReply.BlocksDeleted;
 import jewel.protocol.PeerReply.Contents;
 import jewel.protocol.PeerReply.Description;
-import jewel.protocol.PeerReply.FileAccepted;
 import jewel.protocol.PeerReply.FileOffered;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
@@ -16,7 +16,8 @@ import org.apache.pekko.pattern.StatusReply;
 /**
  * Everything a Peer actor (one per peer JVM) handles. Block bytes do not travel in these
  * messages: they go over the peer's data channel, whose address {@link Describe} returns.
- * A command the peer may refuse answers a {@link StatusReply}, whose error says why.
+ * A command the peer may refuse answers a {@link StatusReply}, whose error says why, or (where
+ * the kind of refusal matters to the client) a reply of its own that says it.
  */
 public sealed interface PeerCommand extends JewelSerializable, PeerMessage {
 
@@ -40,8 +41,13 @@ public sealed interface PeerCommand extends JewelSerializable, PeerMessage {
    */
   record OfferFile(String fileName, ActorRef<StatusReply<FileOffered>> replyTo) implements PeerCommand {}
 
-  /** Opens a file of the peer's {@code disk/files/} for writing, for a get {@code --to} it. */
-  record AcceptFile(String fileName, ActorRef<StatusReply<FileAccepted>> replyTo) implements PeerCommand {}
+  /**
+   * Opens a file of the peer's {@code disk/files/} for writing, for a get {@code --to} it. Unless
+   * {@code replace}, a file already there is kept: the peer refuses at once (a {@link
+   * PeerReply.AcceptRefused} of kind conflict), and the write itself never replaces a file that
+   * appeared meanwhile. With {@code replace}, the complete file replaces it atomically.
+   */
+  record AcceptFile(String fileName, boolean replace, ActorRef<AcceptReply> replyTo) implements PeerCommand {}
 
   /**
    * An audit challenge: return chunk {@code chunk} (64 KiB) of {@code block} with its

@@ -1,6 +1,7 @@
 package jewel.protocol;
 
 import jewel.api.BlockId;
+import jewel.api.JewelException;
 import jewel.api.PeerContents.HeldBlock;
 import jewel.api.PeerContents.LocalFile;
 import jewel.api.PeerId;
@@ -9,7 +10,8 @@ import java.util.List;
 
 /**
  * Every answer of a Peer actor (a refusal is a {@link org.apache.pekko.pattern.StatusReply}
- * error: see {@link PeerCommand}).
+ * error: see {@link PeerCommand}, except for {@link PeerCommand.AcceptFile}, whose refusal
+ * keeps its kind: {@link AcceptReply}).
  */
 public sealed interface PeerReply extends JewelSerializable {
 
@@ -28,8 +30,30 @@ public sealed interface PeerReply extends JewelSerializable {
   /** A file of the peer's folder, readable on its data channel as {@code source}. */
   record FileOffered(ByteSource source) implements PeerReply {}
 
+  /** What {@link PeerCommand.AcceptFile} answers: {@link FileAccepted}, or {@link AcceptRefused}. */
+  sealed interface AcceptReply extends PeerReply {
+    /** The file accepted; a refusal throws the {@link JewelException} it describes. */
+    FileAccepted accepted();
+  }
+
   /** A file of the peer's folder, writable on its data channel as {@code sink}. */
-  record FileAccepted(ByteSink sink) implements PeerReply {}
+  record FileAccepted(ByteSink sink) implements AcceptReply {
+    @Override
+    public FileAccepted accepted() {
+      return this;
+    }
+  }
+
+  /**
+   * The peer will not take the file: one line that says why and what to do, and its kind (a
+   * file already there without replace: {@link JewelException.Kind#CONFLICT}).
+   */
+  record AcceptRefused(String reason, JewelException.Kind kind) implements AcceptReply {
+    @Override
+    public FileAccepted accepted() {
+      throw new JewelException(reason, kind);
+    }
+  }
 
   /**
    * An answer to an audit.

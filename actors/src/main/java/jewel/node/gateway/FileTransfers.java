@@ -2,6 +2,7 @@ package jewel.node.gateway;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -230,14 +231,15 @@ final class FileTransfers {
     });
   }
 
-  /** What a get reads: the entry with the peers to ask for each block, and the peers it never asks. */
-  private record ReadPlan(FileEntry entry, Set<PeerId> greylisted) {}
+  /** What a get reads: the entry with the peers to ask for each block, in the order to ask them. */
+  private record ReadPlan(FileEntry entry) {}
 
   /**
-   * Greylisted peers (failed audits) are never asked. For a fractionally pinned file, peers
-   * fetch and drop blocks on their own, so the block book may lag: each block's candidates are
-   * the peers the formula computes (live, not greylisted, within quota), then the book's
-   * holders, then every other live peer.
+   * Greylisted peers (failed audits) are asked last, but asked: a file whose only good copies
+   * a greylisted peer holds can still be read (and what it serves is checked like any copy).
+   * For a fractionally pinned file, peers fetch and drop blocks on their own, so the block
+   * book may lag: each block's candidates are the peers the formula computes (live, not
+   * greylisted, within quota), then the book's holders, then every other live peer.
    */
   private CompletionStage<ReadPlan> readPlan(FileEntry entry) {
     CompletionStage<Set<PeerId>> greylisted = ask(RegistryCommand.GetPeerSettings::new)
@@ -245,32 +247,46 @@ final class FileTransfers {
             .filter(e -> e.getValue().greylisted()).map(e -> new PeerId(e.getKey())).collect(Collectors.toSet()));
     CompletionStage<PlanView> pins = RegistryPages.pinPlan(registry, entry.name(), askTimeout, system.scheduler())
         .thenApply(PlanView::of);
-    return greylisted.thenCombine(pins, (skip, plan) -> plan.blocks().isEmpty()
-            ? CompletableFuture.completedFuture(new ReadPlan(entry, skip))
-            : livePeers().thenApply(live -> new ReadPlan(withComputedHolders(entry, plan, live.keySet(), skip), skip)))
+    return greylisted.thenCombine(pins, (last, plan) -> plan.blocks().isEmpty()
+            ? CompletableFuture.completedFuture(new ReadPlan(askingLast(entry, last)))
+            : livePeers().thenApply(live ->
+                new ReadPlan(askingLast(withComputedHolders(entry, plan, live.keySet(), last), last))))
         .thenCompose(next -> next);
   }
 
-  private static FileEntry withComputedHolders(FileEntry entry, PlanView plan, Set<PeerId> live, Set<PeerId> skip) {
-    List<PeerId> askable = live.stream().filter(p -> !skip.contains(p)).sorted().toList();
+  private static FileEntry withComputedHolders(
+      FileEntry entry, PlanView plan, Set<PeerId> live, Set<PeerId> greylisted) {
+    List<PeerId> everyLive = live.stream().sorted().toList();
+    List<PeerId> notGreylisted = everyLive.stream().filter(p -> !greylisted.contains(p)).toList();
     return entry.withBlocks(entry.blocks().stream().map(b -> {
       PlanView.Block pinned = plan.block(b.id());
-      Set<PeerId> candidates = new LinkedHashSet<>(pinned == null ? List.of() : plan.expected(pinned, askable));
+      Set<PeerId> candidates =
+          new LinkedHashSet<>(pinned == null ? List.of() : plan.expected(pinned, notGreylisted));
       candidates.addAll(b.holders());
-      candidates.addAll(askable);
+      candidates.addAll(everyLive);
       return b.withHolders(new ArrayList<>(candidates));
     }).toList());
   }
 
+  /** Each block's holders in the same order, but the greylisted ones after all others. */
+  private static FileEntry askingLast(FileEntry entry, Set<PeerId> greylisted) {
+    if (greylisted.isEmpty()) {
+      return entry;
+    }
+    return entry.withBlocks(entry.blocks().stream().map(b -> {
+      List<PeerId> holders = new ArrayList<>(b.holders());
+      holders.sort(Comparator.comparing(greylisted::contains)); // stable: false before true
+      return b.withHolders(holders);
+    }).toList());
+  }
+
   /**
-   * One read of the file, skipping greylisted peers and copies found corrupt before. Every
-   * block downloaded whole is checked against its id; a corrupt copy fails the read, and is
-   * remembered so that the next read goes around it.
+   * One read of the file, skipping copies found corrupt before. Every block downloaded whole is
+   * checked against its id; a corrupt copy fails the read, and is remembered so that the next
+   * read goes around it.
    */
-  private Source<ByteString, NotUsed> attempt(ReadPlan plan, Map<PeerId, LivePeer> everyLive, ByteRange range) {
+  private Source<ByteString, NotUsed> attempt(ReadPlan plan, Map<PeerId, LivePeer> live, ByteRange range) {
     FileEntry entry = plan.entry();
-    Map<PeerId, LivePeer> live = new HashMap<>(everyLive);
-    live.keySet().removeAll(plan.greylisted());
     Set<BlockCopy> excluded = Set.copyOf(suspects);
     VerifyingTransport transport = new VerifyingTransport(entry, new DataTransport(data, live, false), excluded, e -> {
       BlockCopy copy = new BlockCopy(e.block(), e.peer());

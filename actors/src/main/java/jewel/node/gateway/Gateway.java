@@ -31,6 +31,7 @@ import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
 import jewel.api.NodeStatus;
+import jewel.api.PartFiles;
 import jewel.api.PeerContents;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
@@ -292,7 +293,7 @@ public final class Gateway implements JewelClient {
 
   private FileEntry getOnce(FileName name, Path out, ByteRange range, Progress progress) {
     FileTransfers.Download download = await(read(name, range), askTimeout, "the registry (is the seed up?)");
-    Path partial = out.resolveSibling("." + out.getFileName() + ".jewel-part");
+    Path partial = PartFiles.beside(out);
     try {
       IOResult written = await(download.bytes().via(Progressing.of(progress, download.length()))
           .toMat(FileIO.toPath(partial, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -319,13 +320,18 @@ public final class Gateway implements JewelClient {
   }
 
   @Override
-  public FileEntry getTo(FileName name, PeerId peer) {
-    return await(getToAsync(name, peer), askTimeout.multipliedBy(10), "the get of '" + name + "'");
+  public FileEntry getTo(FileName name, PeerId peer, boolean force) {
+    return await(getToAsync(name, peer, force), askTimeout.multipliedBy(10), "the get of '" + name + "'");
   }
 
-  /** Reads a file into {@code peer}'s {@code disk/files/}, over its data channel. */
-  public CompletionStage<FileEntry> getToAsync(FileName name, PeerId peer) {
-    PeerReply.FileAccepted accepted = askPeerWithStatus(peer, r -> new PeerCommand.AcceptFile(name.value(), r));
+  /**
+   * Reads a file into {@code peer}'s {@code disk/files/}, over its data channel; the peer refuses
+   * to replace a file already there unless {@code force}, before any byte is read.
+   */
+  public CompletionStage<FileEntry> getToAsync(FileName name, PeerId peer, boolean force) {
+    PeerReply.FileAccepted accepted =
+        askPeer(peer, (ActorRef<PeerReply.AcceptReply> r) -> new PeerCommand.AcceptFile(name.value(), force, r))
+            .accepted();
     var sink = accepted.sink();
     return read(name, null).thenCompose(download -> download.bytes()
         .runWith(node.dataClient().put(sink.address(), DataRequest.putFile(sink.token(), download.entry().size())),

@@ -109,7 +109,8 @@ public final class HttpApi {
             json(() -> filesPage(after, limit)))))),
         path(segment().slash("status"), name -> get(() -> json(() -> gateway.status(fileName(name))))),
         path(segment().slash("copy"), name -> post(() -> parameter("to", to ->
-            json(() -> gateway.getTo(fileName(name), peerId(to)))))),
+            parameterOptional("force", force ->
+                json(() -> gateway.getTo(fileName(name), peerId(to), force.map("true"::equals).orElse(false))))))),
         path(segment(), name -> concat(
             put(() -> store(fileName(name))),
             head(() -> fileHead(fileName(name))),

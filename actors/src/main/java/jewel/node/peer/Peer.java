@@ -2,6 +2,7 @@ package jewel.node.peer;
 
 import jewel.api.PeerContents;
 
+import java.nio.file.FileAlreadyExistsException;
 import java.util.List;
 import java.util.OptionalLong;
 import jewel.node.RegistryPages;
@@ -9,6 +10,7 @@ import jewel.node.pins.Failures;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
 import jewel.api.BlockId;
+import jewel.api.JewelException;
 import jewel.protocol.ByteSink;
 import jewel.protocol.ByteSource;
 import jewel.protocol.DataAddress;
@@ -112,15 +114,7 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
           }
           return this;
         })
-        .onMessage(PeerCommand.AcceptFile.class, c -> {
-          try {
-            String token = files.accept(c.fileName());
-            c.replyTo().tell(StatusReply.success(new PeerReply.FileAccepted(new ByteSink(data, token))));
-          } catch (Exception e) {
-            c.replyTo().tell(StatusReply.error(Failures.oneLine(e)));
-          }
-          return this;
-        })
+        .onMessage(PeerCommand.AcceptFile.class, this::onAcceptFile)
         .onMessage(PeerCommand.Audit.class, this::onAudit)
         .onMessage(Proved.class, this::onProved)
         .onMessage(PeerCommand.Rescan.class, c -> {
@@ -160,6 +154,20 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
       reportHoldings(name, store, registry, getContext().getSystem());
     }
     c.replyTo().tell(new PeerReply.BlocksDeleted(name, deleted));
+    return this;
+  }
+
+  private Behavior<PeerMessage> onAcceptFile(PeerCommand.AcceptFile c) {
+    PeerReply.AcceptReply reply;
+    try {
+      reply = new PeerReply.FileAccepted(new ByteSink(data, files.accept(c.fileName(), c.replace())));
+    } catch (FileAlreadyExistsException e) {
+      reply = new PeerReply.AcceptRefused(name + " already has '" + c.fileName() + "' in its disk/files/"
+          + ": use --force to replace it", JewelException.Kind.CONFLICT);
+    } catch (Exception e) {
+      reply = new PeerReply.AcceptRefused(Failures.oneLine(e), JewelException.Kind.BAD_INPUT);
+    }
+    c.replyTo().tell(reply);
     return this;
   }
 

@@ -68,10 +68,14 @@ final class Audits {
     return out;
   }
 
-  /** Sends every challenge at once; completes when each is answered or timed out (never fails). */
-  static CompletionStage<List<Outcome>> run(List<Challenge> challenges, Duration timeout, Scheduler scheduler) {
+  /**
+   * Sends every challenge at once; completes when each is answered or timed out (never fails).
+   * Each holder has the time {@link PinSettings#auditTimeout(long)} gives its block's size.
+   */
+  static CompletionStage<List<Outcome>> run(List<Challenge> challenges, PinSettings pins, Scheduler scheduler) {
     List<CompletableFuture<Outcome>> all = new ArrayList<>();
     for (Challenge c : challenges) {
+      Duration timeout = pins.auditTimeout(c.block().length());
       all.add(AskPattern.<PeerCommand, StatusReply<PeerReply.AuditProof>>ask(
               c.holder().ref(), r -> new PeerCommand.Audit(c.block().id(), c.chunk(), r), timeout, scheduler)
           .handle((reply, failure) -> failure != null

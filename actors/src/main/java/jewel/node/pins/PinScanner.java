@@ -67,9 +67,12 @@ import org.apache.pekko.cluster.typed.Subscribe;
  *
  * <p><b>Audits.</b> It challenges {@code audits-per-scan} random (block, listed holder) pairs
  * for a random chunk and checks the answer against the block's Merkle root (see
- * {@link Audits#failed} for what counts). A peer reaching {@code audit-failures-to-greylist}
- * failures is greylisted in the registry and its count starts again (so after an ungreylist
- * it needs as many new failures). Counts live in memory: a restarted registry node forgives.
+ * {@link Audits#failed} for what counts); a holder has {@code audit-timeout} plus the time to
+ * read the block at {@code audit-min-read-rate} to answer. Failures fade ({@link
+ * AuditFailures}): each counts for {@code audit-failure-memory}, and each passed audit forgives
+ * one. A peer with {@code audit-failures-to-greylist} failures counting at once is greylisted in
+ * the registry and its count starts again (so after an ungreylist it needs as many new
+ * failures). Counts live in memory: a restarted registry node forgives.
  */
 public final class PinScanner extends AbstractBehavior<PinScanner.Command> {
 
@@ -109,7 +112,7 @@ public final class PinScanner extends AbstractBehavior<PinScanner.Command> {
   private final LivePeers peers;
   private final TimerScheduler<Command> timers;
   private final Random random = new Random();
-  private final Map<PeerId, Integer> failures = new HashMap<>();
+  private final AuditFailures failures;
   private Map<BlockId, Waiting> waiting = new HashMap<>();
   private boolean scanning;
   private boolean again;
@@ -144,6 +147,7 @@ public final class PinScanner extends AbstractBehavior<PinScanner.Command> {
     this.registry = registry;
     this.peers = peers;
     this.timers = timers;
+    this.failures = new AuditFailures(pins.auditFailureMemory());
   }
 
   @Override
@@ -203,7 +207,7 @@ public final class PinScanner extends AbstractBehavior<PinScanner.Command> {
     if (challenges.isEmpty()) {
       return scanDone();
     }
-    getContext().pipeToSelf(Audits.run(challenges, pins.auditTimeout(), getContext().getSystem().scheduler()),
+    getContext().pipeToSelf(Audits.run(challenges, pins, getContext().getSystem().scheduler()),
         (outcomes, failure) -> new Audited(outcomes, m.plan(), m.live()));
     return this;
   }
@@ -355,19 +359,28 @@ public final class PinScanner extends AbstractBehavior<PinScanner.Command> {
 
   private Behavior<Command> judge(List<Audits.Outcome> outcomes, PlanView plan, Map<PeerId, LivePeer> live) {
     Set<PeerId> greylistedNow = new HashSet<>();
+    long now = System.nanoTime();
     for (Audits.Outcome o : outcomes) {
       PeerId p = o.peer();
-      if (!Audits.failed(o, plan, live) || greylistedNow.contains(p) || plan.greylisted(p)) {
+      if (greylistedNow.contains(p) || plan.greylisted(p)) {
         continue;
       }
-      int n = failures.merge(p, 1, Integer::sum);
-      getContext().getLog().warn("{} failed an audit of block {} chunk {}: {} ({} of {} failures before greylisting)",
-          p, o.challenge().block().id().shortHex(), o.challenge().chunk(), o.detail(), n, pins.auditFailuresToGreylist());
+      if (o.result() == Audits.Result.PASSED) {
+        failures.passed(p, now);
+        continue;
+      }
+      if (!Audits.failed(o, plan, live)) {
+        continue;
+      }
+      int n = failures.failed(p, now);
+      getContext().getLog().warn("{} failed an audit of block {} chunk {}: {} ({} of {} failures before greylisting;"
+          + " each counts for {})", p, o.challenge().block().id().shortHex(), o.challenge().chunk(), o.detail(), n,
+          pins.auditFailuresToGreylist(), PinSettings.human(pins.auditFailureMemory()));
       if (n >= pins.auditFailuresToGreylist()) {
         getContext().getLog().warn("greylisting {} after {} failed audits", p, n);
         registry.tell(new RegistryCommand.SetPeerSettings(p, plan.settings(p).withGreylisted(true),
             getContext().getSystem().ignoreRef()));
-        failures.remove(p);
+        failures.forget(p);
         greylistedNow.add(p);
       }
     }

@@ -17,8 +17,12 @@ import java.time.Duration;
  * @param fetchGrace how long the scan lets the expected holders of an under-replicated
  *     block fetch it before it gives the block new holders anyway
  * @param auditsPerScan how many (block, holder) pairs each scan challenges
- * @param auditFailuresToGreylist failed audits after which a peer is greylisted
- * @param auditTimeout how long an audited peer has to answer
+ * @param auditFailuresToGreylist failed audits counting against a peer at once that greylist it
+ * @param auditFailureMemory how long a failed audit counts against a peer (each passed audit
+ *     also forgives one): see {@link AuditFailures}
+ * @param auditTimeout how long an audited peer has to answer, besides reading the block
+ * @param auditMinReadRate bytes per second an audited peer is assumed to read at least: the
+ *     time to answer grows by the block's size at this rate ({@link #auditTimeout(long)})
  * @param askTimeout how long a peer or the scan waits for the registry's pin plan
  */
 public record PinSettings(
@@ -29,12 +33,15 @@ public record PinSettings(
     Duration fetchGrace,
     int auditsPerScan,
     int auditFailuresToGreylist,
+    Duration auditFailureMemory,
     Duration auditTimeout,
+    long auditMinReadRate,
     Duration askTimeout) {
 
   public PinSettings {
     positive("rescan-interval", rescanInterval);
     positive("scan-interval", scanInterval);
+    positive("audit-failure-memory", auditFailureMemory);
     positive("audit-timeout", auditTimeout);
     positive("ask-timeout", askTimeout);
     if (settleAfterChange.isNegative() || fetchGrace.isNegative()) {
@@ -50,6 +57,19 @@ public record PinSettings(
       throw new IllegalArgumentException(
           "jewel.pins.audit-failures-to-greylist must be at least 1, not " + auditFailuresToGreylist);
     }
+    if (auditMinReadRate < 1) {
+      throw new IllegalArgumentException(
+          "jewel.pins.audit-min-read-rate must be a size (bytes per second) like 10 MiB, not " + auditMinReadRate);
+    }
+  }
+
+  /**
+   * How long the audit of a block of {@code bytes} may take: {@code audit-timeout}, plus reading
+   * the whole block at {@code audit-min-read-rate} (a peer's first audit of a block reads it
+   * whole, to hash its chunks), rounded up to the millisecond.
+   */
+  public Duration auditTimeout(long bytes) {
+    return auditTimeout.plusMillis((long) Math.ceil(bytes * 1000.0 / auditMinReadRate));
   }
 
   /** Reads {@code jewel.pins} from {@code root}. */
@@ -63,7 +83,9 @@ public record PinSettings(
         c.getDuration("fetch-grace"),
         c.getInt("audits-per-scan"),
         c.getInt("audit-failures-to-greylist"),
+        c.getDuration("audit-failure-memory"),
         c.getDuration("audit-timeout"),
+        c.getBytes("audit-min-read-rate"),
         c.getDuration("ask-timeout"));
   }
 

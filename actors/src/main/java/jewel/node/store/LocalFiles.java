@@ -1,15 +1,21 @@
 package jewel.node.store;
 
+import jewel.api.FileName;
+import jewel.api.PartFiles;
 import jewel.api.PeerContents;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,9 +45,11 @@ import org.slf4j.LoggerFactory;
  * <p>An offer token ({@link #offer}) lets its holder read the file, in one read or in ranges,
  * until nobody used it for the time to live (10 minutes by default). An accept token ({@link
  * #accept}) is good for one successful write: the bytes go to a temporary file next to the
- * target, which replaces the target (atomically) only once they are all there and synced; a
+ * target, which becomes the target (atomically) only once they are all there and synced; a
  * failed or cut-off write leaves the target as it was and the token good, so the writer can try
- * again (a get that met a corrupted block reads again from other peers). A token nobody uses
+ * again (a get that met a corrupted block reads again from other peers). A token accepted
+ * without replace never replaces a file: one already there is refused when the token is asked
+ * for, and one that appears while the bytes flow fails the write. A token nobody uses
  * expires after the time to live, but never while a write of it is under way. (A symbolic link
  * that the folder's owner put in the folder is followed: only names from other nodes are
  * checked.)
@@ -53,8 +60,9 @@ public final class LocalFiles {
   /** How long an unused token stays good. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
 
-  private static final String TEMP_SUFFIX = ".jewel-part";
-  private static final int MAX_NAME = 255;
+  /** Temporary files: {@link PartFiles}' names, and those of earlier versions ({@code .NAME.UUID.jewel-part}). */
+  private static final String TEMP_GLOB = "{" + PartFiles.GLOB + ",.*.jewel-part}";
+  private static final int MAX_NAME = FileName.MAX_BYTES;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A file offered for reading: its token and size. */
@@ -65,8 +73,11 @@ public final class LocalFiles {
     }
   }
 
-  /** @param writing how many writes of this (accept) token are under way: it does not expire meanwhile */
-  private record Grant(Path path, boolean write, Instant expires, int writing) {}
+  /**
+   * @param replace an accept token that may replace a file already there
+   * @param writing how many writes of this (accept) token are under way: it does not expire meanwhile
+   */
+  private record Grant(Path path, boolean write, boolean replace, Instant expires, int writing) {}
 
   private final Path folder; // null: anywhere (the CLI)
   private final Duration ttl;
@@ -87,7 +98,7 @@ public final class LocalFiles {
   public static LocalFiles inFolder(Path folder, Duration ttl, Clock clock) throws IOException {
     Path f = folder.toAbsolutePath().normalize();
     Files.createDirectories(f);
-    try (DirectoryStream<Path> temps = Files.newDirectoryStream(f, "." + "*" + TEMP_SUFFIX)) {
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(f, TEMP_GLOB)) {
       for (Path temp : temps) {
         Files.deleteIfExists(temp);
         log.info("deleted {}, left by an unfinished write", temp);
@@ -146,8 +157,8 @@ public final class LocalFiles {
       throw new StoreException("a file name is needed");
     }
     String shown = "'" + fileName.replaceAll("\\p{Cntrl}", "?") + "'";
-    if (fileName.length() > MAX_NAME) {
-      throw new StoreException("file name " + shown + " is longer than " + MAX_NAME + " characters");
+    if (fileName.getBytes(StandardCharsets.UTF_8).length > MAX_NAME) {
+      throw new StoreException("file name " + shown + " is longer than " + MAX_NAME + " bytes");
     }
     if (fileName.contains("/") || fileName.contains("\\") || fileName.contains("\0")) {
       throw new StoreException(
@@ -177,9 +188,17 @@ public final class LocalFiles {
     return offerAt(resolve(fileName), fileName);
   }
 
-  /** Accepts a write of {@code fileName} of the folder (replacing it if it is there). */
-  public String accept(String fileName) throws IOException {
-    return acceptAt(resolve(fileName), fileName);
+  /**
+   * Accepts a write of {@code fileName} of the folder. Unless {@code replace}, a file of that
+   * name is kept: if it is there now this throws {@link FileAlreadyExistsException}, and if it
+   * appears before the write completes the write fails.
+   */
+  public String accept(String fileName, boolean replace) throws IOException {
+    Path path = resolve(fileName);
+    if (!replace && Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(fileName);
+    }
+    return acceptAt(path, fileName, replace);
   }
 
   /** Offers any readable file (for a trusted caller: the CLI, on its user's behalf). */
@@ -189,12 +208,12 @@ public final class LocalFiles {
   }
 
   /**
-   * Accepts a write of any path whose folder exists (for a trusted caller: the CLI, on its user's
-   * behalf).
+   * Accepts a write of any path whose folder exists, replacing a file there (for a trusted
+   * caller: the CLI, on its user's behalf).
    */
   public String acceptPath(Path file) throws IOException {
     Path path = file.toAbsolutePath().normalize();
-    return acceptAt(path, path.toString());
+    return acceptAt(path, path.toString(), true);
   }
 
   private Offer offerAt(Path path, String shown) throws IOException {
@@ -208,10 +227,10 @@ public final class LocalFiles {
       throw new java.nio.file.AccessDeniedException(shown, null, "not readable");
     }
     long size = Files.size(path);
-    return new Offer(grant(path, false), size);
+    return new Offer(grant(path, false, false), size);
   }
 
-  private String acceptAt(Path path, String shown) throws IOException {
+  private String acceptAt(Path path, String shown, boolean replace) throws IOException {
     Path parent = path.getParent();
     if (parent == null || !Files.isDirectory(parent)) {
       throw new java.nio.file.NoSuchFileException(
@@ -223,15 +242,15 @@ public final class LocalFiles {
     if (!Files.isWritable(parent)) {
       throw new java.nio.file.AccessDeniedException(String.valueOf(parent), null, "not writable");
     }
-    return grant(path, true);
+    return grant(path, true, replace);
   }
 
-  private String grant(Path path, boolean write) {
+  private String grant(Path path, boolean write, boolean replace) {
     purge();
     byte[] bytes = new byte[18];
     RANDOM.nextBytes(bytes);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    grants.put(token, new Grant(path, write, clock.instant().plus(ttl), 0));
+    grants.put(token, new Grant(path, write, replace, clock.instant().plus(ttl), 0));
     return token;
   }
 
@@ -256,7 +275,7 @@ public final class LocalFiles {
     if (g == null || g.write()) {
       throw new StoreException("unknown or expired file token: offer the file again");
     }
-    grants.replace(token, g, new Grant(g.path(), false, clock.instant().plus(ttl), 0));
+    grants.replace(token, g, new Grant(g.path(), false, false, clock.instant().plus(ttl), 0));
     long size;
     try {
       size = Files.size(g.path());
@@ -276,8 +295,9 @@ public final class LocalFiles {
 
   /**
    * A sink that writes the file accepted as {@code token}. Its value is the number of bytes
-   * written; the file appears (or is replaced) only if the stream completes, and that uses the
-   * token up. If the stream fails or stops early, the token stays good for another try.
+   * written; the file appears (or, if the token allows it, is replaced) only if the stream
+   * completes, and that uses the token up. If the stream fails or stops early, the token stays
+   * good for another try.
    */
   public Sink<ByteString, CompletionStage<Long>> write(String token) {
     purge();
@@ -291,17 +311,20 @@ public final class LocalFiles {
     Sink<ByteString, CompletionStage<Long>> sink = FileSink.create(
         () -> {
           if (grants.computeIfPresent(token, (t, grant) ->
-              new Grant(grant.path(), true, grant.expires(), grant.writing() + 1)) == null) {
+              new Grant(grant.path(), true, grant.replace(), grant.expires(), grant.writing() + 1)) == null) {
             throw new StoreException("the file token was used up or expired meanwhile: accept the file again");
           }
           counted.set(true);
-          Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+          Path temp = dir.resolve(PartFiles.name()); // fixed length: any valid name fits beside it
           Files.createFile(temp);
           return temp;
         },
         (temp, size, sha256) -> {
-          Files.move(
-              temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          if (g.replace()) {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          } else {
+            moveIfAbsent(temp, target);
+          }
           grants.remove(token); // used up
           try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
@@ -314,9 +337,36 @@ public final class LocalFiles {
       if (failure != null && counted.get()) {
         // good for another try, for a full time to live from now
         grants.computeIfPresent(token, (t, grant) ->
-            new Grant(grant.path(), true, clock.instant().plus(ttl), Math.max(0, grant.writing() - 1)));
+            new Grant(grant.path(), true, grant.replace(), clock.instant().plus(ttl),
+                Math.max(0, grant.writing() - 1)));
       }
     }));
+  }
+
+  /**
+   * Moves {@code temp} to {@code target} unless a file is there: a hard link, which the file
+   * system refuses atomically if the name is taken (a rename would replace it), then the
+   * temporary name goes. Where links are not supported, a move that checks first.
+   */
+  private static void moveIfAbsent(Path temp, Path target) throws IOException {
+    try {
+      try {
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException e) {
+        throw e;
+      } catch (UnsupportedOperationException | FileSystemException e) { // no hard links here
+        Files.move(temp, target);
+        return;
+      }
+    } catch (FileAlreadyExistsException e) {
+      throw new StoreException("'" + target.getFileName() + "' appeared in the files folder while it was written,"
+          + " and is kept: use --force to replace it");
+    }
+    try {
+      Files.delete(temp);
+    } catch (IOException e) {
+      // the file is in place; the hidden temporary name goes when the folder is next opened
+    }
   }
 
   @Override

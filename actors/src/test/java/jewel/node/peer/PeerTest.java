@@ -13,6 +13,7 @@ import java.util.List;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
 import jewel.api.BlockId;
+import jewel.api.JewelException;
 import jewel.protocol.DataAddress;
 import jewel.protocol.PeerCommand;
 import jewel.api.PeerId;
@@ -143,8 +144,19 @@ class PeerTest {
     peer.tell(new PeerCommand.OfferFile("../blocks", offers.getRef()));
     assertTrue(offers.receiveMessage().isError());
 
-    TestProbe<StatusReply<PeerReply.FileAccepted>> accepts = kit.createTestProbe();
-    peer.tell(new PeerCommand.AcceptFile("incoming.bin", accepts.getRef()));
-    assertEquals(DATA, accepts.receiveMessage().getValue().sink().address());
+    TestProbe<PeerReply.AcceptReply> accepts = kit.createTestProbe();
+    peer.tell(new PeerCommand.AcceptFile("incoming.bin", false, accepts.getRef()));
+    assertEquals(DATA, accepts.receiveMessage().accepted().sink().address());
+
+    // A file already there is kept unless the get says force.
+    peer.tell(new PeerCommand.AcceptFile("notes.txt", false, accepts.getRef()));
+    assertEquals(new PeerReply.AcceptRefused(
+        "peer-7 already has 'notes.txt' in its disk/files/: use --force to replace it", JewelException.Kind.CONFLICT),
+        accepts.receiveMessage());
+    peer.tell(new PeerCommand.AcceptFile("notes.txt", true, accepts.getRef()));
+    assertEquals(DATA, accepts.receiveMessage().accepted().sink().address());
+
+    peer.tell(new PeerCommand.AcceptFile("../blocks", true, accepts.getRef()));
+    assertEquals(JewelException.Kind.BAD_INPUT, accepts.expectMessageClass(PeerReply.AcceptRefused.class).kind());
   }
 }

@@ -31,7 +31,8 @@ public final class PinFixtures {
   /** Every timer far away: the tests drive rescans and scans themselves. */
   public static PinSettings settings() {
     Duration never = Duration.ofHours(1);
-    return new PinSettings(never, 4, never, never, never, 0, 2, Duration.ofSeconds(3), Duration.ofSeconds(3));
+    return new PinSettings(never, 4, never, never, never, 0, 2, never, Duration.ofSeconds(3), 10L << 20,
+        Duration.ofSeconds(3));
   }
 
   public static PeerId peer(int i) {

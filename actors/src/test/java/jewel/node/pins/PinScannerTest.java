@@ -192,7 +192,8 @@ class PinScannerTest {
     PinPlan plan = new PinPlan(List.of(pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null)), Map.of(), 2, null);
     PinSettings s = PinFixtures.settings();
     PinSettings noGrace = new PinSettings(s.rescanInterval(), s.fetchConcurrency(), s.scanInterval(),
-        s.settleAfterChange(), Duration.ZERO, 0, 2, s.auditTimeout(), s.askTimeout());
+        s.settleAfterChange(), Duration.ZERO, 0, 2, s.auditFailureMemory(), s.auditTimeout(), s.auditMinReadRate(),
+        s.askTimeout());
 
     ActorRef<PinScanner.Command> scanner = scanner(noGrace);
     scanner.tell(new PinScanner.Scan());
@@ -260,9 +261,14 @@ class PinScannerTest {
   // ---------------------------------------------------------------- audits
 
   private static PinSettings auditing(Duration timeout) {
+    return auditing(Duration.ofHours(1), timeout, Long.MAX_VALUE);
+  }
+
+  /** Audits of every pair, 2 failures to greylist, each counting for {@code memory}. */
+  private static PinSettings auditing(Duration memory, Duration timeout, long minReadRate) {
     PinSettings s = PinFixtures.settings();
     return new PinSettings(s.rescanInterval(), s.fetchConcurrency(), s.scanInterval(), s.settleAfterChange(),
-        s.fetchGrace(), 10, 2, timeout, s.askTimeout());
+        s.fetchGrace(), 10, 2, memory, timeout, minReadRate, s.askTimeout());
   }
 
   /** BIG pinned on peer-1 and peer-2 (listed), every peer trusted so that nothing is bumped. */
@@ -276,7 +282,10 @@ class PinScannerTest {
   private enum Answer { HONEST, WRONG, REFUSE, SILENT }
 
   private void answerAudit(PeerId peer, Answer answer) {
-    PeerCommand.Audit a = probes.get(peer).expectMessageClass(PeerCommand.Audit.class);
+    answer(probes.get(peer).expectMessageClass(PeerCommand.Audit.class), peer, answer);
+  }
+
+  private static void answer(PeerCommand.Audit a, PeerId peer, Answer answer) {
     assertEquals(BIG_ID, a.block());
     List<byte[]> leaves = new MerkleTree.Builder().update(BIG).leaves();
     int from = a.chunk() * MerkleTree.CHUNK;
@@ -316,6 +325,72 @@ class PinScannerTest {
     expectGreylisting(peer(2));
     registry.expectNoMessage(Duration.ofMillis(200));
     kit.stop(scanner);
+  }
+
+  /** One scan: peer-1 answers honestly, peer-2 as {@code answer}. */
+  private void auditScan(ActorRef<PinScanner.Command> scanner, PinPlan plan, Answer answer) {
+    scanner.tell(new PinScanner.Scan());
+    answerPlan(plan);
+    answerAudit(peer(1), Answer.HONEST);
+    answerAudit(peer(2), answer);
+  }
+
+  @Test
+  void aPassedAuditForgivesAnEarlierFailure() {
+    PinPlan plan = auditedPlan(List.of(peer(1), peer(2)));
+    ActorRef<PinScanner.Command> scanner = scanner(auditing(Duration.ofSeconds(3)));
+
+    auditScan(scanner, plan, Answer.WRONG);
+    auditScan(scanner, plan, Answer.HONEST); // forgives that failure
+    auditScan(scanner, plan, Answer.WRONG);
+    registry.expectNoMessage(Duration.ofMillis(300));
+
+    auditScan(scanner, plan, Answer.WRONG); // two failures count at once
+    expectGreylisting(peer(2));
+    kit.stop(scanner);
+  }
+
+  @Test
+  void aFailureIsForgottenAfterTheMemory() throws InterruptedException {
+    PinPlan plan = auditedPlan(List.of(peer(1), peer(2)));
+    Duration memory = Duration.ofSeconds(2);
+    ActorRef<PinScanner.Command> scanner = scanner(auditing(memory, Duration.ofSeconds(3), Long.MAX_VALUE));
+
+    auditScan(scanner, plan, Answer.WRONG);
+    Thread.sleep(memory.toMillis() + 300);
+    auditScan(scanner, plan, Answer.WRONG); // the first no longer counts
+    registry.expectNoMessage(Duration.ofMillis(300));
+
+    auditScan(scanner, plan, Answer.WRONG); // within the memory of the second
+    expectGreylisting(peer(2));
+    kit.stop(scanner);
+  }
+
+  @Test
+  void aHolderHasTimeToReadALargeBlockWhole() throws InterruptedException {
+    PinPlan plan = auditedPlan(List.of(peer(1), peer(2)));
+    // 300 ms, plus BIG (128 KiB and a little) at 64 KiB/s: 2 s more.
+    ActorRef<PinScanner.Command> scanner =
+        scanner(auditing(Duration.ofHours(1), Duration.ofMillis(300), MerkleTree.CHUNK));
+    for (int scan = 1; scan <= 2; scan++) {
+      scanner.tell(new PinScanner.Scan());
+      answerPlan(plan);
+      answerAudit(peer(1), Answer.HONEST);
+      PeerCommand.Audit slow = probes.get(peer(2)).expectMessageClass(PeerCommand.Audit.class);
+      Thread.sleep(1000); // reading the whole block, longer than the 300 ms alone
+      answer(slow, peer(2), Answer.HONEST);
+    }
+    registry.expectNoMessage(Duration.ofMillis(500));
+    kit.stop(scanner);
+  }
+
+  @Test
+  void theTimeToAnswerAnAuditGrowsWithTheBlock() {
+    PinSettings s = auditing(Duration.ofHours(1), Duration.ofSeconds(10), 10L << 20);
+    assertEquals(Duration.ofSeconds(10), s.auditTimeout(0));
+    assertEquals(Duration.ofMillis(10_001), s.auditTimeout(1)); // rounded up
+    assertEquals(Duration.ofSeconds(11), s.auditTimeout(10L << 20));
+    assertEquals(Duration.ofMillis(10_000 + 102_400), s.auditTimeout(1L << 30)); // 1 GiB at 10 MiB/s
   }
 
   @Test

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +21,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.stream.Stream;
+import jewel.api.FileName;
+import jewel.api.PartFiles;
 import jewel.protocol.PeerReply;
 import jewel.protocol.data.ReadResult;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -106,7 +110,7 @@ class LocalFilesTest {
             " ", ".hidden", "a\0b", "tab\there", "x".repeat(256))) {
       StoreException e = assertThrows(StoreException.class, () -> files.offer(bad), bad);
       assertTrue(!e.getMessage().contains("\n"), e.getMessage());
-      assertThrows(StoreException.class, () -> files.accept(bad), bad);
+      assertThrows(StoreException.class, () -> files.accept(bad, false), bad);
     }
     assertEquals(
         "file name '../x' must not contain '/' or '\\': it names a file of the folder",
@@ -134,7 +138,7 @@ class LocalFilesTest {
 
   @Test
   void anAcceptedFileIsWrittenOnceAndAtomically() throws IOException {
-    String token = files.accept("new.bin");
+    String token = files.accept("new.bin", false);
     ByteString bytes = TestBytes.bytes(700_000, 2);
     assertEquals(700_000, write(token, TestBytes.chunks(bytes, 65536)));
     assertEquals(bytes, ByteString.fromArray(Files.readAllBytes(folder.resolve("new.bin"))));
@@ -147,9 +151,19 @@ class LocalFilesTest {
   }
 
   @Test
+  void aFileAlreadyThereIsReplacedOnlyWhenTheAcceptSaysSo() throws IOException {
+    Files.writeString(folder.resolve("mine.txt"), "mine");
+    assertThrows(FileAlreadyExistsException.class, () -> files.accept("mine.txt", false));
+    String token = files.accept("mine.txt", true);
+    write(token, Source.single(ByteString.fromString("theirs")));
+    assertEquals("theirs", Files.readString(folder.resolve("mine.txt")));
+    assertEquals(List.of("mine.txt"), names());
+  }
+
+  @Test
   void aFailedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
     Files.write(folder.resolve("keep.txt"), "old content".getBytes(StandardCharsets.UTF_8));
-    String token = files.accept("keep.txt");
+    String token = files.accept("keep.txt", true);
     Throwable e =
         failure(
             TestBytes.chunks(TestBytes.bytes(300_000, 3), 10_000)
@@ -159,7 +173,7 @@ class LocalFilesTest {
     assertEquals("old content", Files.readString(folder.resolve("keep.txt")));
     assertEquals(List.of("keep.txt"), names());
     // a good write replaces it
-    String again = files.accept("keep.txt");
+    String again = files.accept("keep.txt", true);
     write(again, Source.single(ByteString.fromString("new content")));
     assertEquals("new content", Files.readString(folder.resolve("keep.txt")));
   }
@@ -167,7 +181,7 @@ class LocalFilesTest {
   @Test
   void abandonedTokensExpire() throws IOException {
     Files.write(folder.resolve("a.txt"), "abc".getBytes(StandardCharsets.UTF_8));
-    String accept = files.accept("b.txt");
+    String accept = files.accept("b.txt", false);
     LocalFiles.Offer offer = files.offer("a.txt");
     assertEquals(2, files.liveTokens());
     clock.advance(Duration.ofMinutes(6));
@@ -188,7 +202,7 @@ class LocalFilesTest {
     Files.write(folder.resolve("a.txt"), new byte[3]);
     Files.write(folder.resolve(".hidden"), new byte[1]);
     Files.createDirectory(folder.resolve("sub"));
-    String token = files.accept("c.txt");
+    String token = files.accept("c.txt", false);
     org.apache.pekko.japi.Pair<org.apache.pekko.stream.UniqueKillSwitch, java.util.concurrent.CompletionStage<Long>>
         writing = Source.single(ByteString.fromString("x")).concat(Source.never())
             .viaMat(org.apache.pekko.stream.KillSwitches.single(), org.apache.pekko.stream.javadsl.Keep.right())
@@ -205,10 +219,25 @@ class LocalFilesTest {
 
   @Test
   void temporaryFilesLeftByACrashAreDeletedOnOpen() throws IOException {
-    Files.write(folder.resolve(".x.bin.1234.jewel-part"), new byte[10]);
+    Files.write(folder.resolve(".x.bin.1234.jewel-part"), new byte[10]); // as earlier versions named them
+    Files.write(folder.resolve(PartFiles.name()), new byte[10]);
     Files.write(folder.resolve("x.bin"), new byte[10]);
+    Files.write(folder.resolve(".mine.part"), new byte[10]);
     LocalFiles.inFolder(folder);
-    assertEquals(List.of("x.bin"), names());
+    assertEquals(List.of(".mine.part", "x.bin"), names());
+  }
+
+  @Test
+  void aFileWithTheLongestValidNameIsWrittenAndRead() throws IOException {
+    String longest = "é".repeat(100) + "x".repeat(51) + ".bin"; // 255 bytes, the file system's limit
+    assertEquals(FileName.MAX_BYTES, longest.getBytes(StandardCharsets.UTF_8).length);
+    String token = files.accept(longest, false);
+    write(token, Source.single(ByteString.fromString("long")));
+    assertEquals(List.of(longest), names());
+    assertEquals(ByteString.fromString("long"), read(files.read(files.offer(longest).token(), 0, -1)));
+
+    StoreException tooLong = assertThrows(StoreException.class, () -> files.accept("é" + longest, false));
+    assertTrue(tooLong.getMessage().endsWith("is longer than 255 bytes"), tooLong.getMessage());
   }
 
   @Test

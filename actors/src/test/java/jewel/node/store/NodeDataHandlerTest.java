@@ -203,7 +203,7 @@ class NodeDataHandlerTest {
     assertEquals(
         bytes.slice(10, 20), get(peer.address(), DataRequest.getFile(offer.token(), 10, 10)));
 
-    String token = files.accept("copy.pdf");
+    String token = files.accept("copy.pdf", false);
     assertEquals(
         "ok",
         await(
@@ -216,6 +216,30 @@ class NodeDataHandlerTest {
             Source.single(bytes)
                 .runWith(client.put(peer.address(), DataRequest.putFile(token, bytes.size())), mat));
     assertTrue(used.getMessage().contains("unknown, used or expired file token"), used.getMessage());
+  }
+
+  @Test
+  void aWriteWithoutReplaceKeepsAFileThatAppearedMeanwhile() throws IOException {
+    ByteString bytes = TestBytes.bytes(300_000, 5);
+    String token = files.accept("late.bin", false);
+    Files.writeString(files.resolve("late.bin"), "written by someone else meanwhile");
+    Throwable refused =
+        failure(
+            TestBytes.chunks(bytes, 100_000)
+                .runWith(client.put(peer.address(), DataRequest.putFile(token, bytes.size())), mat));
+    assertTrue(refused.getMessage().contains("'late.bin' appeared in the files folder while it was written, and is kept"
+        + ": use --force to replace it"), refused.getMessage());
+    assertEquals("written by someone else meanwhile", Files.readString(files.resolve("late.bin")));
+    try (var left = Files.list(files.folder().orElseThrow())) {
+      assertEquals(0, left.filter(p -> p.getFileName().toString().startsWith(".")).count(), "no temporary file stays");
+    }
+
+    String replacing = files.accept("late.bin", true);
+    assertEquals(
+        "ok",
+        await(TestBytes.chunks(bytes, 100_000)
+            .runWith(client.put(peer.address(), DataRequest.putFile(replacing, bytes.size())), mat)));
+    assertEquals(bytes, ByteString.fromArray(Files.readAllBytes(files.resolve("late.bin"))));
   }
 
   @Test

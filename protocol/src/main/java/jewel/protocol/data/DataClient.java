@@ -8,12 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import jewel.api.PartFiles;
 import jewel.protocol.DataAddress;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -270,8 +270,7 @@ public final class DataClient {
    */
   public CompletionStage<Long> getToFile(DataAddress from, DataRequest request, Path file) {
     Path target = file.toAbsolutePath();
-    Path temp =
-        target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
+    Path temp = PartFiles.beside(target);
     Pair<CompletionStage<Long>, CompletionStage<IOResult>> running =
         get(from, request).toMat(FileIO.toPath(temp), Keep.both()).run(materializer);
     CompletableFuture<Long> count = running.first().toCompletableFuture();

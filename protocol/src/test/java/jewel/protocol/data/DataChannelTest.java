@@ -358,6 +358,17 @@ class DataChannelTest {
     }
   }
 
+  @Test
+  void getToFileWritesATargetWithTheLongestValidName(@TempDir Path dir) throws IOException {
+    ByteString bytes = MemoryHandler.bytes(1000);
+    String hex = await(Source.single(bytes)
+        .runWith(client.put(channel.address(), DataRequest.putBlock(bytes.size(), Optional.empty())), mat));
+    Path target = dir.resolve("ü".repeat(100) + "x".repeat(55)); // 255 bytes, the file system's limit
+    assertEquals(bytes.size(),
+        await(client.getToFile(channel.address(), DataRequest.getBlock(new BlockId(hex), 0, -1), target)));
+    assertEquals(bytes, ByteString.fromArray(Files.readAllBytes(target)));
+  }
+
   /** 1 GiB each way: generated on one side, counted and dropped on the other. */
   @Test
   void aGibibyteStreamsThroughInBoundedMemory() {
