@@ -168,7 +168,11 @@ public final class HttpJewelClient implements JewelClient {
       Path partial = folder.resolve(PartFiles.name());
       try {
         FileEntry entry = receive(name, c, status, range, partial, progress);
-        Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+          Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          throw new LocalWriteException(e); // the bytes all came: the node is not to blame
+        }
         return entry;
       } catch (IOException e) {
         // The node went away mid-file (or the file could not be written): what was read goes.

@@ -7,6 +7,10 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -228,10 +232,23 @@ public final class JewelCli implements Callable<Integer> {
     return null;
   }
 
-  /** One line for a failure: a {@link JewelException}'s message as is, anything else named. */
+  /**
+   * One line for a failure: a {@link JewelException}'s message as is, a local file that could not
+   * be read or written by its path and the system's reason, anything else named.
+   */
   static String describe(Throwable ex) {
     if (ex instanceof JewelException || ex instanceof IllegalArgumentException) {
       return oneLine(ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
+    }
+    Throwable io = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+    if (io instanceof NoSuchFileException f) {
+      return oneLine("no such file or folder: " + f.getFile());
+    }
+    if (io instanceof AccessDeniedException f) {
+      return oneLine("permission denied: " + f.getFile());
+    }
+    if (io instanceof FileSystemException f) {
+      return oneLine("cannot use " + f.getFile() + (f.getReason() == null ? "" : ": " + f.getReason()));
     }
     String what = ex.getClass().getName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
     return oneLine("internal error: " + what + " (set JEWEL_DEBUG=1 for the stack trace)");

@@ -263,6 +263,16 @@ class JewelCliTest {
   }
 
   @Test
+  void aLocalFileThatCannotBeUsedIsOneLineWithItsPath() {
+    assertEquals("permission denied: /x/out.bin",
+        JewelCli.describe(new java.io.UncheckedIOException(new java.nio.file.AccessDeniedException("/x/out.bin"))));
+    assertEquals("no such file or folder: /x", JewelCli.describe(new java.nio.file.NoSuchFileException("/x")));
+    assertEquals("cannot use /x/" + "n".repeat(10) + ": File name too long",
+        JewelCli.describe(new java.nio.file.FileSystemException("/x/" + "n".repeat(10), null, "File name too long")));
+    assertTrue(JewelCli.describe(new IllegalStateException("bug")).startsWith("internal error: "));
+  }
+
+  @Test
   void anUnknownFile() {
     failsWith(run("get", "x.jpg"), "unknown file 'x.jpg' (try: ls)");
     failsWith(run("delete", "x.jpg"), "unknown file 'x.jpg' (try: ls)");
