@@ -22,6 +22,7 @@ import jewel.codec.SegmentLayout;
 import jewel.codec.XorParity;
 import jewel.schemes.stream.Fanout;
 import jewel.schemes.stream.PieceCutter;
+import jewel.schemes.stream.ReaderSource;
 import jewel.schemes.stream.Sha256Stage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
@@ -171,13 +172,7 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
               + unreadable.stream().map(b -> Holders.describe(noun(), b, "on", checked)).collect(Collectors.joining(", "))));
     }
     SegmentDecoder decoder = new SegmentDecoder(codec(recorded.codec(), layout.k(), layout.n()));
-    return Source.fromMaterializer((materializer, attributes) ->
-            Source.unfoldResourceAsync(
-                () -> CompletableFuture.completedFuture(
-                    new SegmentReader(fragment, noun(), layout, decoder, jewels, live, checked, materializer)
-                        .start(HEDGE)),
-                SegmentReader::next,
-                SegmentReader::close))
-        .mapMaterializedValue(m -> NotUsed.getInstance());
+    return ReaderSource.of(materializer ->
+        new SegmentReader(fragment, noun(), layout, decoder, jewels, live, checked, materializer).start(HEDGE));
   }
 }

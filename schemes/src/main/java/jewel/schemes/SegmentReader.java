@@ -19,7 +19,7 @@ import jewel.api.StoredBlock;
 import jewel.codec.SegmentDecoder;
 import jewel.codec.SegmentLayout;
 import jewel.schemes.stream.PieceCutter;
-import org.apache.pekko.Done;
+import jewel.schemes.stream.ReaderSource;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -40,11 +40,11 @@ import org.apache.pekko.util.ByteString;
  * naming the jewels it lacks and their holders. A corrupt jewel fails the read at once
  * ({@link CorruptBlockException}): its earlier chunks have gone into segments already sent on.
  *
- * <p>Used through {@code Source.unfoldResourceAsync}: {@link #next} is never called again
- * before its result completes. Chunk arrivals come on the materializer's threads; the lock on
+ * <p>Used through {@link ReaderSource}: {@link #next} is never called again before its result
+ * completes, nor before the segment it returned was pulled. Chunk arrivals come on the materializer's threads; the lock on
  * this object orders them.
  */
-final class SegmentReader {
+final class SegmentReader implements ReaderSource.Reader {
   /** One holder's copy of one jewel. */
   private record Copy(StoredBlock jewel, PeerId peer) {}
 
@@ -111,7 +111,8 @@ final class SegmentReader {
   }
 
   /** The next segment's bytes within the fragment; empty after the last segment that overlaps it. */
-  synchronized CompletionStage<Optional<ByteString>> next() {
+  @Override
+  public synchronized CompletionStage<Optional<ByteString>> next() {
     if (segment == span.end()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
@@ -125,13 +126,13 @@ final class SegmentReader {
     return pending;
   }
 
-  synchronized CompletionStage<Done> close() {
+  @Override
+  public synchronized void close() {
     closed = true;
     for (Lane lane : lanes) {
       lane.chunks.cancel();
     }
     lanes.clear();
-    return CompletableFuture.completedFuture(Done.getInstance());
   }
 
   /**

@@ -176,4 +176,69 @@ class StagesTest {
       assertTrue(Arrays.equals(b, await(g).toArray()));
     }
   }
+
+  /** A reader of {@code count} one-byte elements that records how far it was asked and whether it was closed. */
+  static final class CountingReader implements ReaderSource.Reader {
+    final int count;
+    final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    CountingReader(int count) {
+      this.count = count;
+    }
+
+    @Override
+    public CompletionStage<java.util.Optional<ByteString>> next() {
+      int i = asked.getAndIncrement();
+      return CompletableFuture.supplyAsync(() -> i < count
+          ? java.util.Optional.of(ByteString.fromArray(new byte[] {(byte) i}))
+          : java.util.Optional.empty());
+    }
+
+    @Override
+    public void close() {
+      closed.complete(null);
+    }
+  }
+
+  @Test
+  void readerSourceReadsNothingAheadOfDemandAndClosesItsReader() throws Exception {
+    CountingReader all = new CountingReader(5);
+    List<ByteString> got = await(ReaderSource.of(m -> all).runWith(Sink.seq(), mat));
+    assertEquals(5, got.size());
+    assertEquals(4, got.get(4).apply(0));
+    await(all.closed);
+
+    CountingReader some = new CountingReader(1000);
+    assertEquals(2, await(ReaderSource.of(m -> some).take(2).runWith(Sink.seq(), mat)).size());
+    await(some.closed);
+    assertEquals(2, some.asked.get(), "asked for exactly what was taken");
+
+    CountingReader held = new CountingReader(1000);
+    // A queue that buffers one element: the source may have been asked for it and one more.
+    var probe = ReaderSource.of(m -> held)
+        .runWith(Sink.<ByteString>queue().addAttributes(org.apache.pekko.stream.Attributes.inputBuffer(1, 1)), mat);
+    assertEquals(0, await(probe.pull()).orElseThrow().apply(0));
+    Thread.sleep(200);
+    assertTrue(held.asked.get() <= 3, "read ahead " + held.asked.get() + " elements");
+    probe.cancel();
+    await(held.closed);
+  }
+
+  @Test
+  void readerSourceFailsWithTheReadersFailure() {
+    ReaderSource.Reader failing = new ReaderSource.Reader() {
+      @Override
+      public CompletionStage<java.util.Optional<ByteString>> next() {
+        return CompletableFuture.supplyAsync(() -> {
+          throw new IllegalStateException("jewel 2 is corrupt");
+        });
+      }
+
+      @Override
+      public void close() {}
+    };
+    Throwable t = failure(ReaderSource.of(m -> failing).runWith(Sink.seq(), mat));
+    assertEquals("jewel 2 is corrupt", t.getMessage());
+  }
 }
