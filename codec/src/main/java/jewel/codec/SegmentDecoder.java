@@ -39,6 +39,22 @@ public final class SegmentDecoder {
      * @throws IllegalArgumentException if fewer than k chunks are given or one has the wrong length
      */
     public byte[] decode(byte[][] chunks, int segmentLength) {
+        byte[][] data = dataChunks(chunks, segmentLength);
+        int c = SegmentLayout.chunkLengthFor(segmentLength, codec.dataShards());
+        byte[] out = new byte[segmentLength];
+        for (int i = 0, at = 0; i < data.length && at < segmentLength; i++, at += c) {
+            System.arraycopy(data[i], 0, out, at, Math.min(c, segmentLength - at));
+        }
+        return out;
+    }
+
+    /**
+     * The k data chunks of a segment of {@code segmentLength} true bytes, the missing ones
+     * rebuilt: the segment is their concatenation, trimmed to {@code segmentLength}. Chunks
+     * given are returned as they are, not copied; see {@link #decode(byte[][], int)} for the
+     * arguments.
+     */
+    public byte[][] dataChunks(byte[][] chunks, int segmentLength) {
         int k = codec.dataShards();
         int n = codec.totalShards();
         if (chunks.length != n) {
@@ -68,9 +84,8 @@ public final class SegmentDecoder {
             throw new IllegalArgumentException("need any k = " + k + " of the n = " + n
                     + " chunks to rebuild a segment, got " + count);
         }
-        byte[][] shards = chunks;
+        byte[][] shards = chunks.clone();
         if (!dataComplete) {
-            shards = chunks.clone();
             for (int i = 0; i < n; i++) {
                 if (shards[i] == null) {
                     shards[i] = new byte[c];
@@ -78,10 +93,6 @@ public final class SegmentDecoder {
             }
             codec.decodeMissingData(shards, present, 0, c);
         }
-        byte[] out = new byte[segmentLength];
-        for (int i = 0, at = 0; i < k && at < segmentLength; i++, at += c) {
-            System.arraycopy(shards[i], 0, out, at, Math.min(c, segmentLength - at));
-        }
-        return out;
+        return java.util.Arrays.copyOf(shards, k);
     }
 }
