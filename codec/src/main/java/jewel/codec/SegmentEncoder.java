@@ -84,4 +84,34 @@ public final class SegmentEncoder {
         codec.encodeParity(chunks, 0, c);
         return chunks;
     }
+
+    /**
+     * Encodes a segment given as its k data chunks, each of {@code ceil(length / k)} bytes and
+     * zero past the segment's end, as {@link #encode(byte[], int, int)} would cut them: returns
+     * the n chunks, the k given ones first (the same arrays, not copied), then the parity chunks.
+     */
+    public byte[][] encodeData(byte[][] data) {
+        int k = codec.dataShards();
+        if (data.length != k) {
+            throw new IllegalArgumentException("expected k = " + k + " data chunks, got " + data.length);
+        }
+        int c = data[0].length;
+        if (c > chunkSize) {
+            throw new IllegalArgumentException("data chunks of " + c + " bytes are larger than the chunk size "
+                    + chunkSize);
+        }
+        byte[][] chunks = new byte[codec.totalShards()][];
+        for (int i = 0; i < k; i++) {
+            if (data[i].length != c) {
+                throw new IllegalArgumentException("data chunk " + i + " has " + data[i].length + " bytes, chunk 0 has "
+                        + c);
+            }
+            chunks[i] = data[i];
+        }
+        for (int i = k; i < chunks.length; i++) {
+            chunks[i] = new byte[c];
+        }
+        codec.encodeParity(chunks, 0, c);
+        return chunks;
+    }
 }

@@ -121,6 +121,98 @@ class SegmentCodecTest {
     }
 
     @Test
+    void encodingTheDataChunksGivesWhatEncodingTheSegmentGives() {
+        Random random = new Random(34);
+        for (ErasureCodec codec : List.of(Codecs.reedSolomon(3, 2), new XorParity(3))) {
+            SegmentEncoder encoder = new SegmentEncoder(codec, 8);
+            for (int length : new int[] {1, 2, 7, 23, 24}) {
+                byte[] segment = new byte[length];
+                random.nextBytes(segment);
+                byte[][] expected = encoder.encode(segment);
+                int c = expected[0].length;
+                byte[][] data = new byte[3][];
+                for (int i = 0; i < 3; i++) {
+                    data[i] = Arrays.copyOf(Arrays.copyOfRange(segment, Math.min(length, i * c),
+                            Math.min(length, (i + 1) * c)), c);
+                }
+                byte[][] chunks = encoder.encodeData(data);
+                assertEquals(expected.length, chunks.length);
+                for (int i = 0; i < chunks.length; i++) {
+                    assertArrayEquals(expected[i], chunks[i], "chunk " + i + " of a segment of " + length);
+                }
+                for (int i = 0; i < 3; i++) {
+                    assertTrue(chunks[i] == data[i], "data chunk " + i + " is not copied");
+                }
+            }
+        }
+    }
+
+    @Test
+    void dataChunksOfADecodedSegmentJoinToTheSegment() {
+        ErasureCodec codec = Codecs.reedSolomon(3, 2);
+        SegmentEncoder encoder = new SegmentEncoder(codec, 8);
+        SegmentDecoder decoder = new SegmentDecoder(codec);
+        byte[] segment = new byte[20];
+        new Random(35).nextBytes(segment);
+        byte[][] chunks = encoder.encode(segment);
+        chunks[1] = null;
+        byte[][] data = decoder.dataChunks(chunks, segment.length);
+        assertEquals(3, data.length);
+        assertTrue(data[0] == chunks[0], "a chunk given is not copied");
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (byte[] d : data) {
+            joined.writeBytes(d);
+        }
+        assertArrayEquals(segment, Arrays.copyOf(joined.toByteArray(), segment.length));
+        assertArrayEquals(segment, decoder.decode(chunks, segment.length));
+    }
+
+    @Test
+    void missingDataChunksAreRebuiltFromChunksInPieces() {
+        Random random = new Random(36);
+        for (ErasureCodec codec : List.of(Codecs.reedSolomon(3, 2), Codecs.reedSolomon("backblaze", 3, 2),
+                new XorParity(3))) {
+            SegmentEncoder encoder = new SegmentEncoder(codec, 200_000);
+            SegmentDecoder decoder = new SegmentDecoder(codec);
+            for (int length : new int[] {1, 100, 3 * 70_001, 600_000}) {
+                byte[] segment = new byte[length];
+                random.nextBytes(segment);
+                byte[][] chunks = encoder.encode(segment);
+                int n = chunks.length;
+                for (int gone = 0; gone < 3; gone++) {
+                    java.nio.ByteBuffer[][] given = new java.nio.ByteBuffer[n][];
+                    for (int i = 0; i < n; i++) {
+                        if (i != gone) {
+                            given[i] = pieces(chunks[i], 1 + random.nextInt(50_000));
+                        }
+                    }
+                    byte[][] data = decoder.missingDataChunks(given, length);
+                    for (int i = 0; i < 3; i++) {
+                        if (i == gone) {
+                            assertArrayEquals(chunks[i], data[i], "rebuilt chunk " + i + " of " + length);
+                        } else {
+                            assertEquals(null, data[i]);
+                        }
+                    }
+                    for (int i = 0; i < n; i++) {
+                        if (given[i] != null) {
+                            assertEquals(0, given[i][0].position(), "buffers are left as they were");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static java.nio.ByteBuffer[] pieces(byte[] chunk, int piece) {
+        List<java.nio.ByteBuffer> out = new java.util.ArrayList<>();
+        for (int at = 0; at < chunk.length; at += piece) {
+            out.add(java.nio.ByteBuffer.wrap(chunk, at, Math.min(piece, chunk.length - at)).slice());
+        }
+        return out.toArray(java.nio.ByteBuffer[]::new);
+    }
+
+    @Test
     void badInputsAreClearErrors() {
         ErasureCodec codec = Codecs.reedSolomon(3, 2);
         SegmentEncoder encoder = new SegmentEncoder(codec, 4);

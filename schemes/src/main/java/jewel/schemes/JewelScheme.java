@@ -105,8 +105,12 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
         job.content()
             .viaMat(Sha256Stage.computeId(), Keep.right())
             .async()
-            .via(PieceCutter.of("the file", layout.segmentCount(), layout::segmentLength))
-            .map(encoder::encode)
+            // Each segment cut straight into its k data chunks: the encoder adds the parity
+            // chunks without copying the data.
+            .via(PieceCutter.padded("the file", layout.segmentCount() * k,
+                i -> dataBytes(layout, i / k, (int) (i % k)), i -> layout.chunkLength(i / k)))
+            .grouped(k)
+            .map(data -> encoder.encodeData(data.toArray(byte[][]::new)))
             .toMat(Fanout.toAll(jewels), Keep.both())
             .run(job.materializer());
 
@@ -129,6 +133,12 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
           }
           return new Encoded(root, recorded, blocks);
         });
+  }
+
+  /** How many of segment s's bytes data chunk i holds (the rest of the chunk is padding). */
+  private static int dataBytes(SegmentLayout layout, long s, int i) {
+    int c = layout.chunkLength(s);
+    return Math.max(0, Math.min(c, layout.segmentLength(s) - i * c));
   }
 
   /** What one jewel's upload yields: the coordinator's own hash of it, and its holder's acknowledgement. */

@@ -40,10 +40,11 @@ import org.apache.pekko.util.ByteString;
  * jewels it lacks and their holders. A corrupt jewel fails the read at once
  * ({@link CorruptBlockException}): its earlier chunks have gone into segments already sent on.
  *
- * <p>A segment whose k data chunks all came is passed on as the pieces that arrived, never
- * copied; only a segment that lacks a data chunk is copied into arrays and decoded. It is passed
- * on in parts of at most {@link #PART} bytes, and the next segment is read once the last part
- * was taken: memory holds about one segment per read whatever the file's size.
+ * <p>A segment's data chunks are passed on as the pieces that arrived, never copied; a data
+ * chunk that did not come is rebuilt from the k that did, a stripe at a time
+ * ({@link SegmentDecoder#missingDataChunks}). The segment is passed on in parts of at most
+ * {@link #PART} bytes, and the next segment is read once the last part was taken: memory holds
+ * about one segment per read whatever the file's size.
  *
  * <p>Used through {@link ReaderSource}: {@link #next} is never called again before its result
  * completes, nor before the part it returned was pulled. Piece arrivals come on the
@@ -318,12 +319,17 @@ final class SegmentReader implements ReaderSource.Reader {
       }
       return data;
     }
-    byte[][] arrays = new byte[layout.n()][];
-    for (int i = 0; i < arrays.length; i++) {
-      arrays[i] = chunks[i] == null ? null : chunks[i].toArrayUnsafe();
+    java.nio.ByteBuffer[][] buffers = new java.nio.ByteBuffer[layout.n()][];
+    for (int i = 0; i < buffers.length; i++) {
+      if (chunks[i] != null) {
+        List<java.nio.ByteBuffer> pieces = new ArrayList<>();
+        chunks[i].getByteBuffers().forEach(pieces::add);
+        buffers[i] = pieces.toArray(java.nio.ByteBuffer[]::new);
+      }
     }
-    for (byte[] chunk : decoder.dataChunks(arrays, layout.segmentLength(segment))) {
-      data.add(ByteString.fromArrayUnsafe(chunk));
+    byte[][] rebuilt = decoder.missingDataChunks(buffers, layout.segmentLength(segment));
+    for (int i = 0; i < k; i++) {
+      data.add(rebuilt[i] != null ? ByteString.fromArrayUnsafe(rebuilt[i]) : chunks[i]);
     }
     return data;
   }

@@ -91,6 +91,24 @@ class StagesTest {
   }
 
   @Test
+  void paddedPiecesAreTheirBytesThenZeros() throws Exception {
+    byte[] b = bytes(17, 5);
+    int[] sizes = {4, 4, 4, 3, 0, 2};
+    List<byte[]> got = await(pieces(b, 3)
+        .via(PieceCutter.padded("the file", sizes.length, i -> sizes[(int) i], i -> 4))
+        .runWith(Sink.seq(), mat));
+    assertEquals(sizes.length, got.size());
+    int at = 0;
+    for (int i = 0; i < sizes.length; i++) {
+      assertArrayEquals(Arrays.copyOf(Arrays.copyOfRange(b, at, at + sizes[i]), 4), got.get(i), "piece " + i);
+      at += sizes[i];
+    }
+    Throwable shorter = failure(pieces(bytes(16, 1), 4)
+        .via(PieceCutter.padded("the file", sizes.length, i -> sizes[(int) i], i -> 4)).runWith(Sink.seq(), mat));
+    assertEquals("the file ended after 16 of 17 bytes", shorter.getMessage());
+  }
+
+  @Test
   void pieceCutterRefusesAStreamOfTheWrongLength() {
     Throwable shorter = failure(pieces(bytes(25, 1), 4).via(PieceCutter.of("the file", 3, i -> 10)).runWith(Sink.seq(), mat));
     assertEquals("the file ended after 25 of 30 bytes", shorter.getMessage());
