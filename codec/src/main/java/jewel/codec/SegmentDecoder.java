@@ -172,7 +172,7 @@ public final class SegmentDecoder {
     }
 
     /** Reads {@code len} bytes from chunk i's buffers, from its buffer {@code next[i]} on, into {@code into}. */
-    private static void read(ByteBuffer[] buffers, int[] next, int i, byte[] into, int len) {
+    static void read(ByteBuffer[] buffers, int[] next, int i, byte[] into, int len) {
         int done = 0;
         while (done < len) {
             ByteBuffer b = buffers[next[i]];

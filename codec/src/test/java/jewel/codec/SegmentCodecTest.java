@@ -121,28 +121,25 @@ class SegmentCodecTest {
     }
 
     @Test
-    void encodingTheDataChunksGivesWhatEncodingTheSegmentGives() {
+    void parityOfDataChunksInPiecesIsWhatEncodingTheSegmentGives() {
         Random random = new Random(34);
-        for (ErasureCodec codec : List.of(Codecs.reedSolomon(3, 2), new XorParity(3))) {
-            SegmentEncoder encoder = new SegmentEncoder(codec, 8);
-            for (int length : new int[] {1, 2, 7, 23, 24}) {
+        for (ErasureCodec codec : List.of(Codecs.reedSolomon(3, 2), Codecs.reedSolomon("backblaze", 3, 2),
+                new XorParity(3))) {
+            SegmentEncoder encoder = new SegmentEncoder(codec, 200_000);
+            for (int length : new int[] {1, 2, 7, 23, 24, 3 * 70_001, 600_000}) {
                 byte[] segment = new byte[length];
                 random.nextBytes(segment);
                 byte[][] expected = encoder.encode(segment);
-                int c = expected[0].length;
-                byte[][] data = new byte[3][];
+                java.nio.ByteBuffer[][] data = new java.nio.ByteBuffer[3][];
                 for (int i = 0; i < 3; i++) {
-                    data[i] = Arrays.copyOf(Arrays.copyOfRange(segment, Math.min(length, i * c),
-                            Math.min(length, (i + 1) * c)), c);
+                    data[i] = pieces(expected[i], 1 + random.nextInt(50_000));
                 }
-                byte[][] chunks = encoder.encodeData(data);
-                assertEquals(expected.length, chunks.length);
-                for (int i = 0; i < chunks.length; i++) {
-                    assertArrayEquals(expected[i], chunks[i], "chunk " + i + " of a segment of " + length);
+                byte[][] parity = encoder.parityChunks(data);
+                assertEquals(expected.length - 3, parity.length);
+                for (int p = 0; p < parity.length; p++) {
+                    assertArrayEquals(expected[3 + p], parity[p], "parity chunk " + p + " of a segment of " + length);
                 }
-                for (int i = 0; i < 3; i++) {
-                    assertTrue(chunks[i] == data[i], "data chunk " + i + " is not copied");
-                }
+                assertEquals(0, data[0][0].position(), "buffers are left as they were");
             }
         }
     }

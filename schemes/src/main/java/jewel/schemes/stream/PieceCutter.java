@@ -22,16 +22,14 @@ public final class PieceCutter extends GraphStage<FlowShape<ByteString, byte[]>>
   private final String what;
   private final long count;
   private final LongToIntFunction sizeOf;
-  private final LongToIntFunction lengthOf;
   private final Inlet<ByteString> in = Inlet.create("PieceCutter.in");
   private final Outlet<byte[]> out = Outlet.create("PieceCutter.out");
   private final FlowShape<ByteString, byte[]> shape = FlowShape.of(in, out);
 
-  private PieceCutter(String what, long count, LongToIntFunction sizeOf, LongToIntFunction lengthOf) {
+  private PieceCutter(String what, long count, LongToIntFunction sizeOf) {
     this.what = what;
     this.count = count;
     this.sizeOf = sizeOf;
-    this.lengthOf = lengthOf;
   }
 
   /**
@@ -39,17 +37,7 @@ public final class PieceCutter extends GraphStage<FlowShape<ByteString, byte[]>>
    * stream in failures ("the file", "jewel 2 from peer-3").
    */
   public static Flow<ByteString, byte[], org.apache.pekko.NotUsed> of(String what, long count, LongToIntFunction sizeOf) {
-    return Flow.fromGraph(new PieceCutter(what, count, sizeOf, sizeOf));
-  }
-
-  /**
-   * As {@link #of}, each piece in an array of {@code lengthOf(i)} bytes (at least {@code
-   * sizeOf(i)}), zero past the piece's own bytes: the data chunks of a segment, the last ones
-   * padded, cut straight into the arrays a codec works on.
-   */
-  public static Flow<ByteString, byte[], org.apache.pekko.NotUsed> padded(
-      String what, long count, LongToIntFunction sizeOf, LongToIntFunction lengthOf) {
-    return Flow.fromGraph(new PieceCutter(what, count, sizeOf, lengthOf));
+    return Flow.fromGraph(new PieceCutter(what, count, sizeOf));
   }
 
   @Override
@@ -62,7 +50,6 @@ public final class PieceCutter extends GraphStage<FlowShape<ByteString, byte[]>>
     return new GraphStageLogic(shape) {
       private long index;
       private byte[] piece;
-      private int size; // of the piece's own bytes, the rest of the array being padding
       private int filled;
       private ByteString rest = ByteString.emptyByteString();
       private long received;
@@ -104,17 +91,16 @@ public final class PieceCutter extends GraphStage<FlowShape<ByteString, byte[]>>
           return;
         }
         if (piece == null) {
-          size = sizeOf.applyAsInt(index);
-          piece = new byte[lengthOf.applyAsInt(index)];
+          piece = new byte[sizeOf.applyAsInt(index)];
           filled = 0;
         }
-        if (filled < size && !rest.isEmpty()) {
-          int n = Math.min(size - filled, rest.size());
+        if (filled < piece.length && !rest.isEmpty()) {
+          int n = Math.min(piece.length - filled, rest.size());
           rest.copyToArray(piece, filled, n);
           rest = rest.drop(n);
           filled += n;
         }
-        if (filled == size) {
+        if (filled == piece.length) {
           if (isAvailable(out)) {
             byte[] full = piece;
             piece = null;

@@ -91,21 +91,27 @@ class StagesTest {
   }
 
   @Test
-  void paddedPiecesAreTheirBytesThenZeros() throws Exception {
+  void sliceCutterCutsPiecesOfTheirBytesThenZeros() throws Exception {
     byte[] b = bytes(17, 5);
     int[] sizes = {4, 4, 4, 3, 0, 2};
-    List<byte[]> got = await(pieces(b, 3)
-        .via(PieceCutter.padded("the file", sizes.length, i -> sizes[(int) i], i -> 4))
-        .runWith(Sink.seq(), mat));
-    assertEquals(sizes.length, got.size());
-    int at = 0;
-    for (int i = 0; i < sizes.length; i++) {
-      assertArrayEquals(Arrays.copyOf(Arrays.copyOfRange(b, at, at + sizes[i]), 4), got.get(i), "piece " + i);
-      at += sizes[i];
+    for (int piece : new int[] {1, 3, 17, 100}) {
+      List<ByteString> got = await(pieces(b, piece)
+          .via(SliceCutter.of("the file", sizes.length, i -> sizes[(int) i], i -> 4))
+          .runWith(Sink.seq(), mat));
+      assertEquals(sizes.length, got.size());
+      int at = 0;
+      for (int i = 0; i < sizes.length; i++) {
+        assertArrayEquals(Arrays.copyOf(Arrays.copyOfRange(b, at, at + sizes[i]), 4), got.get(i).toArray(),
+            "piece " + i + " from pieces of " + piece);
+        at += sizes[i];
+      }
     }
     Throwable shorter = failure(pieces(bytes(16, 1), 4)
-        .via(PieceCutter.padded("the file", sizes.length, i -> sizes[(int) i], i -> 4)).runWith(Sink.seq(), mat));
+        .via(SliceCutter.of("the file", sizes.length, i -> sizes[(int) i], i -> 4)).runWith(Sink.seq(), mat));
     assertEquals("the file ended after 16 of 17 bytes", shorter.getMessage());
+    Throwable longer = failure(pieces(bytes(18, 1), 4)
+        .via(SliceCutter.of("the file", sizes.length, i -> sizes[(int) i], i -> 4)).runWith(Sink.seq(), mat));
+    assertEquals("the file has more bytes than the 17 expected", longer.getMessage());
   }
 
   @Test
