@@ -52,7 +52,7 @@ import org.apache.pekko.util.ByteString;
  */
 final class SegmentReader implements ReaderSource.Reader {
   /** The largest part of a segment passed on at once. */
-  static final int PART = 256 * 1024;
+  static final int PART = 1024 * 1024;
 
   /** One holder's copy of one jewel. */
   private record Copy(StoredBlock jewel, PeerId peer) {}
