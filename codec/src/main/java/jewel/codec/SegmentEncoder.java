@@ -1,5 +1,7 @@
 package jewel.codec;
 
+import java.nio.ByteBuffer;
+
 /**
  * Encodes one segment at a time into its n chunks (see {@link SegmentLayout}), so a stream stage
  * holds one segment and its chunks in memory, never the whole block.
@@ -83,5 +85,57 @@ public final class SegmentEncoder {
         }
         codec.encodeParity(chunks, 0, c);
         return chunks;
+    }
+
+    /** How many bytes of each chunk {@link #parityChunks} encodes at a time. */
+    static final int STRIPE = 64 * 1024;
+
+    /**
+     * The parity chunks of a segment given as its k data chunks (each of {@code ceil(length / k)}
+     * bytes, zero past the segment's end) in the buffers they came in, so that they need not be
+     * joined into arrays first: it encodes {@value #STRIPE} bytes of each chunk at a time, through
+     * small arrays of its own. The buffers' positions are left as they were.
+     *
+     * @return the n − k parity chunks
+     */
+    public byte[][] parityChunks(ByteBuffer[][] data) {
+        int k = codec.dataShards();
+        int n = codec.totalShards();
+        if (data.length != k) {
+            throw new IllegalArgumentException("expected k = " + k + " data chunks, got " + data.length);
+        }
+        long[] sizes = new long[k];
+        ByteBuffer[][] readers = new ByteBuffer[k][];
+        for (int i = 0; i < k; i++) {
+            readers[i] = new ByteBuffer[data[i].length];
+            for (int b = 0; b < data[i].length; b++) {
+                readers[i][b] = data[i][b].duplicate();
+                sizes[i] += readers[i][b].remaining();
+            }
+            if (sizes[i] != sizes[0]) {
+                throw new IllegalArgumentException("data chunk " + i + " has " + sizes[i] + " bytes, chunk 0 has "
+                        + sizes[0]);
+            }
+        }
+        if (sizes[0] > chunkSize) {
+            throw new IllegalArgumentException("data chunks of " + sizes[0] + " bytes are larger than the chunk size "
+                    + chunkSize);
+        }
+        int c = (int) sizes[0];
+        byte[][] parity = new byte[n - k][c];
+        int stripe = Math.max(1, Math.min(STRIPE, c));
+        byte[][] scratch = new byte[n][stripe];
+        int[] next = new int[k];
+        for (int at = 0; at < c; at += stripe) {
+            int len = Math.min(stripe, c - at);
+            for (int i = 0; i < k; i++) {
+                SegmentDecoder.read(readers[i], next, i, scratch[i], len);
+            }
+            codec.encodeParity(scratch, 0, len);
+            for (int p = 0; p < n - k; p++) {
+                System.arraycopy(scratch[k + p], 0, parity[p], at, len);
+            }
+        }
+        return parity;
     }
 }

@@ -121,6 +121,95 @@ class SegmentCodecTest {
     }
 
     @Test
+    void parityOfDataChunksInPiecesIsWhatEncodingTheSegmentGives() {
+        Random random = new Random(34);
+        for (ErasureCodec codec : List.of(Codecs.reedSolomon(3, 2), Codecs.reedSolomon("backblaze", 3, 2),
+                new XorParity(3))) {
+            SegmentEncoder encoder = new SegmentEncoder(codec, 200_000);
+            for (int length : new int[] {1, 2, 7, 23, 24, 3 * 70_001, 600_000}) {
+                byte[] segment = new byte[length];
+                random.nextBytes(segment);
+                byte[][] expected = encoder.encode(segment);
+                java.nio.ByteBuffer[][] data = new java.nio.ByteBuffer[3][];
+                for (int i = 0; i < 3; i++) {
+                    data[i] = pieces(expected[i], 1 + random.nextInt(50_000));
+                }
+                byte[][] parity = encoder.parityChunks(data);
+                assertEquals(expected.length - 3, parity.length);
+                for (int p = 0; p < parity.length; p++) {
+                    assertArrayEquals(expected[3 + p], parity[p], "parity chunk " + p + " of a segment of " + length);
+                }
+                assertEquals(0, data[0][0].position(), "buffers are left as they were");
+            }
+        }
+    }
+
+    @Test
+    void dataChunksOfADecodedSegmentJoinToTheSegment() {
+        ErasureCodec codec = Codecs.reedSolomon(3, 2);
+        SegmentEncoder encoder = new SegmentEncoder(codec, 8);
+        SegmentDecoder decoder = new SegmentDecoder(codec);
+        byte[] segment = new byte[20];
+        new Random(35).nextBytes(segment);
+        byte[][] chunks = encoder.encode(segment);
+        chunks[1] = null;
+        byte[][] data = decoder.dataChunks(chunks, segment.length);
+        assertEquals(3, data.length);
+        assertTrue(data[0] == chunks[0], "a chunk given is not copied");
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (byte[] d : data) {
+            joined.writeBytes(d);
+        }
+        assertArrayEquals(segment, Arrays.copyOf(joined.toByteArray(), segment.length));
+        assertArrayEquals(segment, decoder.decode(chunks, segment.length));
+    }
+
+    @Test
+    void missingDataChunksAreRebuiltFromChunksInPieces() {
+        Random random = new Random(36);
+        for (ErasureCodec codec : List.of(Codecs.reedSolomon(3, 2), Codecs.reedSolomon("backblaze", 3, 2),
+                new XorParity(3))) {
+            SegmentEncoder encoder = new SegmentEncoder(codec, 200_000);
+            SegmentDecoder decoder = new SegmentDecoder(codec);
+            for (int length : new int[] {1, 100, 3 * 70_001, 600_000}) {
+                byte[] segment = new byte[length];
+                random.nextBytes(segment);
+                byte[][] chunks = encoder.encode(segment);
+                int n = chunks.length;
+                for (int gone = 0; gone < 3; gone++) {
+                    java.nio.ByteBuffer[][] given = new java.nio.ByteBuffer[n][];
+                    for (int i = 0; i < n; i++) {
+                        if (i != gone) {
+                            given[i] = pieces(chunks[i], 1 + random.nextInt(50_000));
+                        }
+                    }
+                    byte[][] data = decoder.missingDataChunks(given, length);
+                    for (int i = 0; i < 3; i++) {
+                        if (i == gone) {
+                            assertArrayEquals(chunks[i], data[i], "rebuilt chunk " + i + " of " + length);
+                        } else {
+                            assertEquals(null, data[i]);
+                        }
+                    }
+                    for (int i = 0; i < n; i++) {
+                        if (given[i] != null) {
+                            assertEquals(0, given[i][0].position(), "buffers are left as they were");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static java.nio.ByteBuffer[] pieces(byte[] chunk, int piece) {
+        List<java.nio.ByteBuffer> out = new java.util.ArrayList<>();
+        for (int at = 0; at < chunk.length; at += piece) {
+            out.add(java.nio.ByteBuffer.wrap(chunk, at, Math.min(piece, chunk.length - at)).slice());
+        }
+        return out.toArray(java.nio.ByteBuffer[]::new);
+    }
+
+    @Test
     void badInputsAreClearErrors() {
         ErasureCodec codec = Codecs.reedSolomon(3, 2);
         SegmentEncoder encoder = new SegmentEncoder(codec, 4);

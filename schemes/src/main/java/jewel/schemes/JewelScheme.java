@@ -21,7 +21,8 @@ import jewel.codec.SegmentEncoder;
 import jewel.codec.SegmentLayout;
 import jewel.codec.XorParity;
 import jewel.schemes.stream.Fanout;
-import jewel.schemes.stream.PieceCutter;
+import jewel.schemes.stream.SliceCutter;
+import jewel.schemes.stream.ReaderSource;
 import jewel.schemes.stream.Sha256Stage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
@@ -93,7 +94,7 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
 
     Acks.Transfers transfers = new Acks.Transfers();
     List<String> labels = new ArrayList<>();
-    List<Sink<byte[][], JewelUpload>> jewels = new ArrayList<>();
+    List<Sink<ByteString[], JewelUpload>> jewels = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String label = holders.get(i) + " (" + noun() + " " + i + ")";
       labels.add(label);
@@ -104,8 +105,12 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
         job.content()
             .viaMat(Sha256Stage.computeId(), Keep.right())
             .async()
-            .via(PieceCutter.of("the file", layout.segmentCount(), layout::segmentLength))
-            .map(encoder::encode)
+            // Each segment cut into its k data chunks as slices of the bytes that came, never
+            // copied: the encoder reads them a stripe at a time to add the parity chunks.
+            .via(SliceCutter.of("the file", layout.segmentCount() * k,
+                i -> dataBytes(layout, i / k, (int) (i % k)), i -> layout.chunkLength(i / k)))
+            .grouped(k)
+            .map(data -> encode(encoder, data))
             .toMat(Fanout.toAll(jewels), Keep.both())
             .run(job.materializer());
 
@@ -130,6 +135,31 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
         });
   }
 
+  /** The n chunks of a segment given as its k data chunks: those, then the parity chunks. */
+  private static ByteString[] encode(SegmentEncoder encoder, List<ByteString> data) {
+    java.nio.ByteBuffer[][] buffers = new java.nio.ByteBuffer[data.size()][];
+    for (int i = 0; i < buffers.length; i++) {
+      List<java.nio.ByteBuffer> pieces = new ArrayList<>();
+      data.get(i).getByteBuffers().forEach(pieces::add);
+      buffers[i] = pieces.toArray(java.nio.ByteBuffer[]::new);
+    }
+    byte[][] parity = encoder.parityChunks(buffers);
+    ByteString[] chunks = new ByteString[data.size() + parity.length];
+    for (int i = 0; i < data.size(); i++) {
+      chunks[i] = data.get(i);
+    }
+    for (int p = 0; p < parity.length; p++) {
+      chunks[data.size() + p] = ByteString.fromArrayUnsafe(parity[p]);
+    }
+    return chunks;
+  }
+
+  /** How many of segment s's bytes data chunk i holds (the rest of the chunk is padding). */
+  private static int dataBytes(SegmentLayout layout, long s, int i) {
+    int c = layout.chunkLength(s);
+    return Math.max(0, Math.min(c, layout.segmentLength(s) - i * c));
+  }
+
   /** What one jewel's upload yields: the coordinator's own hash of it, and its holder's acknowledgement. */
   private record JewelUpload(CompletionStage<BlockId> hash, CompletionStage<BlockId> ack) {}
 
@@ -138,9 +168,9 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
    * it. Its own asynchronous island, so the n hashes run in parallel; an input buffer of one
    * segment keeps the segments in flight (and so memory) few.
    */
-  private static Sink<byte[][], JewelUpload> jewelSink(int i, Sink<ByteString, CompletionStage<BlockId>> upload) {
-    return Flow.<byte[][]>create()
-        .map(chunks -> ByteString.fromArrayUnsafe(chunks[i]))
+  private static Sink<ByteString[], JewelUpload> jewelSink(int i, Sink<ByteString, CompletionStage<BlockId>> upload) {
+    return Flow.<ByteString[]>create()
+        .map(chunks -> chunks[i])
         .viaMat(Sha256Stage.computeId(), Keep.right())
         .toMat(upload, JewelUpload::new)
         .addAttributes(Attributes.inputBuffer(1, 1))
@@ -171,13 +201,7 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
               + unreadable.stream().map(b -> Holders.describe(noun(), b, "on", checked)).collect(Collectors.joining(", "))));
     }
     SegmentDecoder decoder = new SegmentDecoder(codec(recorded.codec(), layout.k(), layout.n()));
-    return Source.fromMaterializer((materializer, attributes) ->
-            Source.unfoldResourceAsync(
-                () -> CompletableFuture.completedFuture(
-                    new SegmentReader(fragment, noun(), layout, decoder, jewels, live, checked, materializer)
-                        .start(HEDGE)),
-                SegmentReader::next,
-                SegmentReader::close))
-        .mapMaterializedValue(m -> NotUsed.getInstance());
+    return ReaderSource.of(materializer ->
+        new SegmentReader(fragment, noun(), layout, decoder, jewels, live, checked, materializer).start(HEDGE));
   }
 }

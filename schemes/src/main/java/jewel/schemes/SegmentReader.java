@@ -18,8 +18,7 @@ import jewel.api.PeerId;
 import jewel.api.StoredBlock;
 import jewel.codec.SegmentDecoder;
 import jewel.codec.SegmentLayout;
-import jewel.schemes.stream.PieceCutter;
-import org.apache.pekko.Done;
+import jewel.schemes.stream.ReaderSource;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -32,30 +31,43 @@ import org.apache.pekko.util.ByteString;
  * and last of them are trimmed to it.
  *
  * <p>Each jewel being read is a <em>lane</em>: a download of the jewel's chunks of those
- * segments, cut into chunks and pulled one per segment, so every lane holds about one chunk and
- * the reader one segment. The first segment is asked of k jewels plus a hedge; the first k to
- * deliver are kept and the others cancelled (their copies stay candidates). A lane that fails
- * part way is replaced by another copy, read from the current segment's chunk on; when none is
- * left and fewer than k lanes remain, the read fails with a {@link MissingBlocksException}
- * naming the jewels it lacks and their holders. A corrupt jewel fails the read at once
+ * segments, pulled piece by piece (as the bytes come off the network) only while the current
+ * segment still lacks its chunk, so a lane holds about one piece beyond the segment being
+ * read. The first segment is asked of k jewels plus a hedge; the first k to deliver their chunk
+ * are kept and the others cancelled (their copies stay candidates). A lane that fails part way
+ * is replaced by another copy, read from the current segment's chunk on; when none is left and
+ * fewer than k lanes remain, the read fails with a {@link MissingBlocksException} naming the
+ * jewels it lacks and their holders. A corrupt jewel fails the read at once
  * ({@link CorruptBlockException}): its earlier chunks have gone into segments already sent on.
  *
- * <p>Used through {@code Source.unfoldResourceAsync}: {@link #next} is never called again
- * before its result completes. Chunk arrivals come on the materializer's threads; the lock on
- * this object orders them.
+ * <p>A segment's data chunks are passed on as the pieces that arrived, never copied; a data
+ * chunk that did not come is rebuilt from the k that did, a stripe at a time
+ * ({@link SegmentDecoder#missingDataChunks}). The segment is passed on in parts of at most
+ * {@link #PART} bytes, and the next segment is read once the last part was taken: memory holds
+ * about one segment per read whatever the file's size.
+ *
+ * <p>Used through {@link ReaderSource}: {@link #next} is never called again before its result
+ * completes, nor before the part it returned was pulled. Piece arrivals come on the
+ * materializer's threads; the lock on this object orders them.
  */
-final class SegmentReader {
+final class SegmentReader implements ReaderSource.Reader {
+  /** The largest part of a segment passed on at once. */
+  static final int PART = 1024 * 1024;
+
   /** One holder's copy of one jewel. */
   private record Copy(StoredBlock jewel, PeerId peer) {}
 
   private static final class Lane {
     final Copy copy;
-    final SinkQueueWithCancel<byte[]> chunks;
+    final SinkQueueWithCancel<ByteString> pieces;
     boolean pulling;
+    ByteString chunk = ByteString.emptyByteString(); // the current segment's chunk so far
+    ByteString next = ByteString.emptyByteString(); // bytes that came beyond it: the next segment's
+    boolean full; // its chunk of the current segment is complete
 
-    Lane(Copy copy, SinkQueueWithCancel<byte[]> chunks) {
+    Lane(Copy copy, SinkQueueWithCancel<ByteString> pieces) {
       this.copy = copy;
-      this.chunks = chunks;
+      this.pieces = pieces;
     }
   }
 
@@ -72,9 +84,10 @@ final class SegmentReader {
   private final Deque<Copy> spare = new ArrayDeque<>();
   private final List<Lane> lanes = new ArrayList<>();
   private final Map<Integer, String> failures = new TreeMap<>(); // jewel → why its last copy failed
+  private final Deque<ByteString> parts = new ArrayDeque<>(); // of the last segment read, not yet taken
 
   private long segment;
-  private byte[][] chunks;
+  private ByteString[] chunks; // of the current segment, by jewel index, as lanes fill them
   private int got;
   private CompletableFuture<Optional<ByteString>> pending;
   private boolean closed;
@@ -92,7 +105,7 @@ final class SegmentReader {
     this.transport = transport;
     this.materializer = materializer;
     this.executor = materializer.executionContext();
-    // Data jewels first: when they are the k kept, decoding is a copy.
+    // Data jewels first: when they are the k kept, a segment needs no decoding.
     for (StoredBlock j : jewels) {
       for (PeerId p : Holders.readable(j, live, transport)) {
         spare.add(new Copy(j, p));
@@ -110,28 +123,50 @@ final class SegmentReader {
     return this;
   }
 
-  /** The next segment's bytes within the fragment; empty after the last segment that overlaps it. */
-  synchronized CompletionStage<Optional<ByteString>> next() {
+  /** The next part of the fragment's bytes; empty after the last segment that overlaps it. */
+  @Override
+  public synchronized CompletionStage<Optional<ByteString>> next() {
+    if (!parts.isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.of(parts.poll()));
+    }
     if (segment == span.end()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     pending = new CompletableFuture<>();
-    chunks = new byte[layout.n()][];
+    CompletableFuture<Optional<ByteString>> result = pending;
+    chunks = new ByteString[layout.n()];
     got = 0;
-    for (Lane lane : List.copyOf(lanes)) {
-      request(lane);
+    for (Lane lane : lanes) {
+      lane.full = false;
+      lane.chunk = ByteString.emptyByteString();
     }
-    refill();
-    return pending;
+    for (Lane lane : List.copyOf(lanes)) {
+      if (pending == null) {
+        break; // the bytes that came early made the segment (or failed it)
+      }
+      ByteString early = lane.next;
+      lane.next = ByteString.emptyByteString();
+      fill(lane, early);
+    }
+    if (pending != null) {
+      for (Lane lane : List.copyOf(lanes)) {
+        if (!lane.full) {
+          request(lane);
+        }
+      }
+      refill();
+    }
+    return result;
   }
 
-  synchronized CompletionStage<Done> close() {
+  @Override
+  public synchronized void close() {
     closed = true;
     for (Lane lane : lanes) {
-      lane.chunks.cancel();
+      lane.pieces.cancel();
     }
     lanes.clear();
-    return CompletableFuture.completedFuture(Done.getInstance());
+    parts.clear();
   }
 
   /**
@@ -145,14 +180,11 @@ final class SegmentReader {
         continue;
       }
       it.remove();
-      long from = segment;
-      long offset = layout.chunkOffset(from);
-      String what = noun + " " + copy.jewel().index() + " from " + copy.peer();
+      long offset = layout.chunkOffset(segment);
       try {
-        SinkQueueWithCancel<byte[]> queue = transport
+        SinkQueueWithCancel<ByteString> queue = transport
             .download(copy.peer(), copy.jewel().id(), offset, chunksEnd() - offset)
-            .via(PieceCutter.of(what, span.end() - from, i -> layout.chunkLength(from + i)))
-            .runWith(Sink.<byte[]>queue().addAttributes(Attributes.inputBuffer(1, 1)), materializer);
+            .runWith(Sink.<ByteString>queue().addAttributes(Attributes.inputBuffer(1, 1)), materializer);
         Lane lane = new Lane(copy, queue);
         lanes.add(lane);
         return lane;
@@ -175,25 +207,26 @@ final class SegmentReader {
       return;
     }
     lane.pulling = true;
-    lane.chunks.pull().whenCompleteAsync((chunk, failure) -> arrived(lane, chunk, failure), executor);
+    lane.pieces.pull().whenCompleteAsync((piece, failure) -> arrived(lane, piece, failure), executor);
   }
 
-  private synchronized void arrived(Lane lane, Optional<byte[]> chunk, Throwable failure) {
+  private synchronized void arrived(Lane lane, Optional<ByteString> piece, Throwable failure) {
     lane.pulling = false;
     if (closed || !lanes.contains(lane) || pending == null || pending.isDone()) {
       return; // a cancelled hedge, or a read already over
     }
-    if (failure == null && chunk.isPresent()) {
-      chunks[lane.copy.jewel().index()] = chunk.get();
-      if (++got == layout.k()) {
-        finishSegment();
+    if (failure == null && piece.isPresent()) {
+      fill(lane, piece.get());
+      if (!lane.full && lanes.contains(lane)) {
+        request(lane);
       }
       return;
     }
     Throwable cause = unwrap(failure != null ? failure
-        : new IllegalStateException(noun + " " + lane.copy.jewel().index() + " ended early"));
+        : new IllegalStateException(noun + " " + lane.copy.jewel().index() + " from " + lane.copy.peer()
+            + " ended early"));
     lanes.remove(lane);
-    lane.chunks.cancel();
+    lane.pieces.cancel();
     if (cause instanceof CorruptBlockException) {
       fail(cause);
       return;
@@ -202,9 +235,30 @@ final class SegmentReader {
     refill();
   }
 
+  /** Adds bytes to the lane's chunk of the current segment; what lies beyond it waits for the next. */
+  private void fill(Lane lane, ByteString bytes) {
+    if (bytes.isEmpty()) {
+      return;
+    }
+    int need = layout.chunkLength(segment) - lane.chunk.size();
+    if (bytes.size() < need) {
+      lane.chunk = lane.chunk.concat(bytes);
+      return;
+    }
+    lane.chunk = lane.chunk.concat(bytes.take(need));
+    lane.next = bytes.drop(need);
+    lane.full = true;
+    chunks[lane.copy.jewel().index()] = lane.chunk;
+    lane.chunk = ByteString.emptyByteString();
+    if (++got == layout.k()) {
+      finishSegment();
+    }
+  }
+
   /** Starts replacement lanes until k chunks of this segment can still come, or fails. */
   private void refill() {
-    while (pending != null && !pending.isDone() && got + (int) lanes.stream().filter(l -> l.pulling).count() < layout.k()) {
+    while (pending != null && !pending.isDone()
+        && got + (int) lanes.stream().filter(l -> !l.full).count() < layout.k()) {
       Lane lane = startLane();
       if (lane == null) {
         fail(missing());
@@ -217,34 +271,74 @@ final class SegmentReader {
   private void finishSegment() {
     // The first k to deliver are kept; hedges still on their way are cancelled.
     for (Lane lane : List.copyOf(lanes)) {
-      if (lane.pulling) {
+      if (!lane.full) {
         lanes.remove(lane);
-        lane.chunks.cancel();
+        lane.pieces.cancel();
         spare.addLast(lane.copy);
       }
     }
-    byte[] bytes;
+    List<ByteString> data;
     try {
-      bytes = decoder.decode(layout, segment, chunks);
+      data = dataChunks();
     } catch (RuntimeException e) {
       fail(e);
       return;
     }
     long segmentStart = layout.segmentOffset(segment);
+    int length = layout.segmentLength(segment);
     int from = (int) Math.max(0, fragment.start() - segmentStart);
-    int to = (int) Math.min(bytes.length, fragment.end() - segmentStart);
+    int to = (int) Math.min(length, fragment.end() - segmentStart);
+    int c = layout.chunkLength(segment);
+    for (int i = 0; i < data.size(); i++) {
+      // Data chunk i holds the segment's bytes [i·c, (i+1)·c), the last one padded past its length.
+      int lo = Math.max(from, i * c);
+      int hi = Math.min(to, Math.min(length, (i + 1) * c));
+      for (int at = lo; at < hi; at += PART) {
+        parts.add(data.get(i).slice(at - i * c, Math.min(hi, at + PART) - i * c));
+      }
+    }
     segment++;
     chunks = null;
     CompletableFuture<Optional<ByteString>> done = pending;
     pending = null;
-    done.complete(Optional.of(ByteString.fromArrayUnsafe(bytes, from, to - from)));
+    ByteString first = parts.poll();
+    done.complete(Optional.of(first == null ? ByteString.emptyByteString() : first));
+  }
+
+  /** The k data chunks of the current segment: as they came, or rebuilt when one is missing. */
+  private List<ByteString> dataChunks() {
+    int k = layout.k();
+    boolean complete = true;
+    for (int i = 0; i < k; i++) {
+      complete &= chunks[i] != null;
+    }
+    List<ByteString> data = new ArrayList<>(k);
+    if (complete) {
+      for (int i = 0; i < k; i++) {
+        data.add(chunks[i]);
+      }
+      return data;
+    }
+    java.nio.ByteBuffer[][] buffers = new java.nio.ByteBuffer[layout.n()][];
+    for (int i = 0; i < buffers.length; i++) {
+      if (chunks[i] != null) {
+        List<java.nio.ByteBuffer> pieces = new ArrayList<>();
+        chunks[i].getByteBuffers().forEach(pieces::add);
+        buffers[i] = pieces.toArray(java.nio.ByteBuffer[]::new);
+      }
+    }
+    byte[][] rebuilt = decoder.missingDataChunks(buffers, layout.segmentLength(segment));
+    for (int i = 0; i < k; i++) {
+      data.add(rebuilt[i] != null ? ByteString.fromArrayUnsafe(rebuilt[i]) : chunks[i]);
+    }
+    return data;
   }
 
   private void fail(Throwable cause) {
     CompletableFuture<Optional<ByteString>> failed = pending;
     pending = null;
     for (Lane lane : lanes) {
-      lane.chunks.cancel();
+      lane.pieces.cancel();
     }
     lanes.clear();
     if (failed != null) {

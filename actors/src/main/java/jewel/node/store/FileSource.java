@@ -16,6 +16,7 @@ import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.SourceShape;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.stage.AbstractGraphStageWithMaterializedValue;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
@@ -33,6 +34,8 @@ final class FileSource
     extends AbstractGraphStageWithMaterializedValue<SourceShape<ByteString>, CompletionStage<IOResult>> {
 
   static final int CHUNK = 256 * 1024;
+  /** How many chunks a read takes from the disk ahead of its reader. */
+  static final int READ_AHEAD = 4;
 
   private final Path path;
   private final long offset;
@@ -62,7 +65,10 @@ final class FileSource
     }
     return Source.fromGraph(new FileSource(path, offset, length, what, missing))
         .addAttributes(ActorAttributes.dispatcher(ActorAttributes.IODispatcher().dispatcher()))
-        .async();
+        .async()
+        // The first stage past the boundary sets how many chunks it buffers: a few, not
+        // Pekko's default 16 (4 MiB per read).
+        .via(Flow.of(ByteString.class).map(b -> b).addAttributes(Attributes.inputBuffer(READ_AHEAD, READ_AHEAD)));
   }
 
   @Override

@@ -26,6 +26,7 @@ import org.apache.pekko.http.javadsl.model.RequestEntity;
 import org.apache.pekko.http.javadsl.model.ResponseEntity;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
@@ -47,6 +48,11 @@ import org.apache.pekko.util.ByteString;
 public final class DataClient {
   /** The size of the chunks {@link #putFile} reads from disk. */
   private static final int CHUNK = 256 * 1024;
+  /**
+   * How many of the caller's elements a PUT's connection takes ahead of the socket: its input
+   * boundary would otherwise ask for 16, and a caller's elements may be 1 MiB jewel chunks.
+   */
+  private static final int PUT_BUFFER = 2;
   /** Longest answer text read (a block id, a one-line error message). */
   private static final long MAX_ANSWER = 64 * 1024;
   /** How long an answer's text may take to arrive, once its status line did. */
@@ -104,7 +110,16 @@ public final class DataClient {
         .viaMat(KillSwitches.single(), Keep.right())
         .toMat(Sink.asPublisher(AsPublisher.WITHOUT_FANOUT), Keep.both())
         .mapMaterializedValue(
-            m -> upload(to, request, Source.fromPublisher(m.second()), m.first(), bytesFailed));
+            m -> upload(to, request, Source.fromPublisher(m.second()).via(inBuffer(PUT_BUFFER)), m.first(),
+                bytesFailed));
+  }
+
+  /**
+   * Passes elements on; as the first stage after an asynchronous boundary it sets how many
+   * elements that boundary buffers ({@code size}, instead of the default 16).
+   */
+  static Flow<ByteString, ByteString, NotUsed> inBuffer(int size) {
+    return Flow.of(ByteString.class).map(b -> b).addAttributes(Attributes.inputBuffer(size, size));
   }
 
   private CompletionStage<String> upload(

@@ -91,6 +91,30 @@ class StagesTest {
   }
 
   @Test
+  void sliceCutterCutsPiecesOfTheirBytesThenZeros() throws Exception {
+    byte[] b = bytes(17, 5);
+    int[] sizes = {4, 4, 4, 3, 0, 2};
+    for (int piece : new int[] {1, 3, 17, 100}) {
+      List<ByteString> got = await(pieces(b, piece)
+          .via(SliceCutter.of("the file", sizes.length, i -> sizes[(int) i], i -> 4))
+          .runWith(Sink.seq(), mat));
+      assertEquals(sizes.length, got.size());
+      int at = 0;
+      for (int i = 0; i < sizes.length; i++) {
+        assertArrayEquals(Arrays.copyOf(Arrays.copyOfRange(b, at, at + sizes[i]), 4), got.get(i).toArray(),
+            "piece " + i + " from pieces of " + piece);
+        at += sizes[i];
+      }
+    }
+    Throwable shorter = failure(pieces(bytes(16, 1), 4)
+        .via(SliceCutter.of("the file", sizes.length, i -> sizes[(int) i], i -> 4)).runWith(Sink.seq(), mat));
+    assertEquals("the file ended after 16 of 17 bytes", shorter.getMessage());
+    Throwable longer = failure(pieces(bytes(18, 1), 4)
+        .via(SliceCutter.of("the file", sizes.length, i -> sizes[(int) i], i -> 4)).runWith(Sink.seq(), mat));
+    assertEquals("the file has more bytes than the 17 expected", longer.getMessage());
+  }
+
+  @Test
   void pieceCutterRefusesAStreamOfTheWrongLength() {
     Throwable shorter = failure(pieces(bytes(25, 1), 4).via(PieceCutter.of("the file", 3, i -> 10)).runWith(Sink.seq(), mat));
     assertEquals("the file ended after 25 of 30 bytes", shorter.getMessage());
@@ -175,5 +199,70 @@ class StagesTest {
     for (CompletionStage<ByteString> g : got) {
       assertTrue(Arrays.equals(b, await(g).toArray()));
     }
+  }
+
+  /** A reader of {@code count} one-byte elements that records how far it was asked and whether it was closed. */
+  static final class CountingReader implements ReaderSource.Reader {
+    final int count;
+    final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    CountingReader(int count) {
+      this.count = count;
+    }
+
+    @Override
+    public CompletionStage<java.util.Optional<ByteString>> next() {
+      int i = asked.getAndIncrement();
+      return CompletableFuture.supplyAsync(() -> i < count
+          ? java.util.Optional.of(ByteString.fromArray(new byte[] {(byte) i}))
+          : java.util.Optional.empty());
+    }
+
+    @Override
+    public void close() {
+      closed.complete(null);
+    }
+  }
+
+  @Test
+  void readerSourceReadsNothingAheadOfDemandAndClosesItsReader() throws Exception {
+    CountingReader all = new CountingReader(5);
+    List<ByteString> got = await(ReaderSource.of(m -> all).runWith(Sink.seq(), mat));
+    assertEquals(5, got.size());
+    assertEquals(4, got.get(4).apply(0));
+    await(all.closed);
+
+    CountingReader some = new CountingReader(1000);
+    assertEquals(2, await(ReaderSource.of(m -> some).take(2).runWith(Sink.seq(), mat)).size());
+    await(some.closed);
+    assertEquals(2, some.asked.get(), "asked for exactly what was taken");
+
+    CountingReader held = new CountingReader(1000);
+    // A queue that buffers one element: the source may have been asked for it and one more.
+    var probe = ReaderSource.of(m -> held)
+        .runWith(Sink.<ByteString>queue().addAttributes(org.apache.pekko.stream.Attributes.inputBuffer(1, 1)), mat);
+    assertEquals(0, await(probe.pull()).orElseThrow().apply(0));
+    Thread.sleep(200);
+    assertTrue(held.asked.get() <= 3, "read ahead " + held.asked.get() + " elements");
+    probe.cancel();
+    await(held.closed);
+  }
+
+  @Test
+  void readerSourceFailsWithTheReadersFailure() {
+    ReaderSource.Reader failing = new ReaderSource.Reader() {
+      @Override
+      public CompletionStage<java.util.Optional<ByteString>> next() {
+        return CompletableFuture.supplyAsync(() -> {
+          throw new IllegalStateException("jewel 2 is corrupt");
+        });
+      }
+
+      @Override
+      public void close() {}
+    };
+    Throwable t = failure(ReaderSource.of(m -> failing).runWith(Sink.seq(), mat));
+    assertEquals("jewel 2 is corrupt", t.getMessage());
   }
 }
