@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import jewel.api.FileName;
 import jewel.node.coordinator.Coordinator;
 import jewel.node.coordinator.RegistryCommits;
 import jewel.node.gateway.Gateway;
@@ -22,7 +23,6 @@ import jewel.node.store.NodeDataHandler;
 import jewel.persistence.Registry;
 import jewel.protocol.CoordinatorCommand;
 import jewel.protocol.DataAddress;
-import jewel.api.FileName;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.data.DataChannel;
@@ -32,18 +32,18 @@ import jewel.schemes.Schemes;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.http.javadsl.Http;
 
 /**
- * One Jewel node in this JVM: the ActorSystem, its data channel, and what its roles run.
- * Every node gets a proxy to the registry singleton and to the coordinators' shards; a
- * {@code registry} node hosts the registry, a {@code peer} node a Peer with its disk, and
- * a {@code client} node (the shell) only offers and accepts local files on its data channel.
+ * One Jewel node in this JVM: the ActorSystem, its data channel, and what its roles run. Every node
+ * gets a proxy to the registry singleton and to the coordinators' shards; a {@code registry} node
+ * hosts the registry, a {@code peer} node a Peer with its disk, and a {@code client} node (the
+ * shell) only offers and accepts local files on its data channel.
  */
 public final class JewelNode implements AutoCloseable {
   private final NodeSettings settings;
@@ -58,8 +58,16 @@ public final class JewelNode implements AutoCloseable {
   private final Gateway gateway;
   private volatile String apiUrl;
 
-  private JewelNode(NodeSettings settings, ActorSystem<Void> system, DataChannel dataChannel, LocalFiles localFiles,
-      ActorRef<RegistryCommand> registry, Schemes schemes, DataClient dataClient, Traffic traffic, NodeMetrics metrics) {
+  private JewelNode(
+      NodeSettings settings,
+      ActorSystem<Void> system,
+      DataChannel dataChannel,
+      LocalFiles localFiles,
+      ActorRef<RegistryCommand> registry,
+      Schemes schemes,
+      DataClient dataClient,
+      Traffic traffic,
+      NodeMetrics metrics) {
     this.settings = settings;
     this.system = system;
     this.dataChannel = dataChannel;
@@ -75,22 +83,34 @@ public final class JewelNode implements AutoCloseable {
   /** Starts a node of these settings on top of {@code base} ({@link NodeSettings#load()}). */
   public static JewelNode start(NodeSettings settings, Config base) throws Exception {
     Config config = settings.pekkoConfig(base);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), NodeSettings.SYSTEM_NAME, config);
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), NodeSettings.SYSTEM_NAME, config);
     try {
       Schemes schemes = new Schemes(NodeSettings.schemeDefaults(config));
       Path disk = settings.nodeDir().resolve("disk");
-      BlockStore store = settings.hasRole(NodeSettings.PEER) ? BlockStore.open(disk.resolve("blocks")) : null;
-      LocalFiles files = settings.hasRole(NodeSettings.PEER)
-          ? LocalFiles.inFolder(disk.resolve("files"))
-          : LocalFiles.anywhere();
+      BlockStore store =
+          settings.hasRole(NodeSettings.PEER) ? BlockStore.open(disk.resolve("blocks")) : null;
+      LocalFiles files =
+          settings.hasRole(NodeSettings.PEER)
+              ? LocalFiles.inFolder(disk.resolve("files"))
+              : LocalFiles.anywhere();
       Traffic traffic = new Traffic();
-      DataChannel channel = DataChannel.bind(system, settings.host(), settings.dataPort(), new NodeDataHandler(store, files),
-              traffic)
-          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      DataChannel channel =
+          DataChannel.bind(
+                  system,
+                  settings.host(),
+                  settings.dataPort(),
+                  new NodeDataHandler(store, files),
+                  traffic)
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
 
-      ActorRef<RegistryCommand> registry = ClusterSingleton.get(system).init(
-          SingletonActor.of(Registry.create(Registry.PERSISTENCE_ID), "registry")
-              .withSettings(ClusterSingletonSettings.create(system).withRole(NodeSettings.REGISTRY)));
+      ActorRef<RegistryCommand> registry =
+          ClusterSingleton.get(system)
+              .init(
+                  SingletonActor.of(Registry.create(Registry.PERSISTENCE_ID), "registry")
+                      .withSettings(
+                          ClusterSingletonSettings.create(system).withRole(NodeSettings.REGISTRY)));
 
       Duration askTimeout = config.getDuration("jewel.client.base-timeout");
       DataClient dataClient = new DataClient(system, traffic);
@@ -103,22 +123,34 @@ public final class JewelNode implements AutoCloseable {
       if (settings.hasRole(NodeSettings.PEER)) {
         DataAddress data = channel.address();
         system.systemActorOf(
-            Peer.create(settings.name(), data, store, files, registry, new ShareKeeper.Setup(pins, livePeers, dataClient)),
-            "peer", org.apache.pekko.actor.typed.Props.empty());
+            Peer.create(
+                settings.name(),
+                data,
+                store,
+                files,
+                registry,
+                new ShareKeeper.Setup(pins, livePeers, dataClient)),
+            "peer",
+            org.apache.pekko.actor.typed.Props.empty());
       }
       if (settings.hasRole(NodeSettings.REGISTRY)) {
-        system.systemActorOf(PinScanner.create(pins, registry, livePeers, true), "pin-scanner",
+        system.systemActorOf(
+            PinScanner.create(pins, registry, livePeers, true),
+            "pin-scanner",
             org.apache.pekko.actor.typed.Props.empty());
       }
       NodeMetrics metrics = new NodeMetrics(settings.name().name(), traffic);
       if (store != null) {
         metrics.gauge("jewel_blocks_held", "blocks this peer holds", store::count);
-        metrics.gauge("jewel_block_bytes_held", "bytes of the blocks this peer holds", store::bytes);
+        metrics.gauge(
+            "jewel_block_bytes_held", "bytes of the blocks this peer holds", store::bytes);
       }
       if (settings.hasRole(NodeSettings.REGISTRY)) {
         registryGauges(system, registry, askTimeout, metrics);
       }
-      JewelNode node = new JewelNode(settings, system, channel, files, registry, schemes, dataClient, traffic, metrics);
+      JewelNode node =
+          new JewelNode(
+              settings, system, channel, files, registry, schemes, dataClient, traffic, metrics);
       if (!settings.hasRole(NodeSettings.CLIENT)) {
         node.serveApi(config);
       }
@@ -130,34 +162,50 @@ public final class JewelNode implements AutoCloseable {
   }
 
   /**
-   * The registry's counts as gauges on the registry node, refreshed every 10 s (a scrape reads
-   * the last answer rather than asking the registry each time).
+   * The registry's counts as gauges on the registry node, refreshed every 10 s (a scrape reads the
+   * last answer rather than asking the registry each time).
    */
-  private static void registryGauges(ActorSystem<?> system, ActorRef<RegistryCommand> registry, Duration timeout,
+  private static void registryGauges(
+      ActorSystem<?> system,
+      ActorRef<RegistryCommand> registry,
+      Duration timeout,
       NodeMetrics metrics) {
-    var last = new java.util.concurrent.atomic.AtomicReference<>(new RegistryReply.Stats(0, 0, 0, 0));
-    system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(10),
-        () -> RegistryAsk.ask(registry, RegistryCommand.GetStats::new, timeout, system)
-            .thenAccept(last::set),
-        system.executionContext());
-    metrics.gauge("jewel_registry_events", "events the registry has persisted", () -> last.get().events());
+    var last =
+        new java.util.concurrent.atomic.AtomicReference<>(new RegistryReply.Stats(0, 0, 0, 0));
+    system
+        .scheduler()
+        .scheduleAtFixedRate(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(10),
+            () ->
+                RegistryAsk.ask(registry, RegistryCommand.GetStats::new, timeout, system)
+                    .thenAccept(last::set),
+            system.executionContext());
+    metrics.gauge(
+        "jewel_registry_events", "events the registry has persisted", () -> last.get().events());
     metrics.gauge("jewel_registry_files", "files in the index", () -> last.get().files());
-    metrics.gauge("jewel_registry_blocks", "blocks in the block catalog", () -> last.get().blocks());
-    metrics.gauge("jewel_greylisted_peers", "peers whose copies do not count (failed audits)",
+    metrics.gauge(
+        "jewel_registry_blocks", "blocks in the block catalog", () -> last.get().blocks());
+    metrics.gauge(
+        "jewel_greylisted_peers",
+        "peers whose copies do not count (failed audits)",
         () -> last.get().greylisted());
   }
 
   /**
-   * Binds the HTTP API on {@code jewel.api.host}:{@code jewel.api.port}, writes its URL to
-   * {@code NAME/api} in the home (where the command line finds nodes), and lets other nodes ask
-   * for it (NodeInfo).
+   * Binds the HTTP API on {@code jewel.api.host}:{@code jewel.api.port}, writes its URL to {@code
+   * NAME/api} in the home (where the command line finds nodes), and lets other nodes ask for it
+   * (NodeInfo).
    */
   private void serveApi(Config config) throws Exception {
     String host = config.getString("jewel.api.host");
     int port = config.getInt("jewel.api.port");
-    var binding = Http.get(system).newServerAt(host, port)
-        .bind(new HttpApi(gateway, traffic, metrics, "http://" + host + ":" + port).route())
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    var binding =
+        Http.get(system)
+            .newServerAt(host, port)
+            .bind(new HttpApi(gateway, traffic, metrics, "http://" + host + ":" + port).route())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     apiUrl = "http://" + host + ":" + binding.localAddress().getPort();
     Files.createDirectories(settings.nodeDir());
     Path file = settings.nodeDir().resolve("api");
@@ -165,9 +213,12 @@ public final class JewelNode implements AutoCloseable {
     Files.writeString(temp, apiUrl + "\n");
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     var self = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address();
-    String address = self.getHost().orElse(settings.host()) + ":" + self.getPort().orElse(settings.port());
-    system.systemActorOf(NodeInfo.create(settings.name().name(), address, apiUrl, traffic),
-        "node-info", org.apache.pekko.actor.typed.Props.empty());
+    String address =
+        self.getHost().orElse(settings.host()) + ":" + self.getPort().orElse(settings.port());
+    system.systemActorOf(
+        NodeInfo.create(settings.name().name(), address, apiUrl, traffic),
+        "node-info",
+        org.apache.pekko.actor.typed.Props.empty());
     system.log().info("HTTP API at {}", apiUrl);
   }
 
@@ -217,13 +268,19 @@ public final class JewelNode implements AutoCloseable {
   public void stop(Duration timeout) {
     try {
       // Closed first, so that terminating the system does not find them open and log an error.
-      Http.get(system).shutdownAllConnectionPools().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      Http.get(system)
+          .shutdownAllConnectionPools()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       // best effort, as is leaving
     }
     system.terminate();
     try {
-      system.getWhenTerminated().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      system
+          .getWhenTerminated()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       // leaving is best effort: the registry node downs a member that vanished anyway
     }
@@ -233,5 +290,4 @@ public final class JewelNode implements AutoCloseable {
   public void close() {
     stop(Duration.ofSeconds(10));
   }
-
 }

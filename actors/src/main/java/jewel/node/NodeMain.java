@@ -13,14 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of a node JVM (seed or peer), as the launcher starts it: every setting comes
- * from {@link NodeSettings#load()}, to which the launcher gives {@code -Djewel.…} system
- * properties. The JVM runs until it is killed or told to leave; on leaving it exits.
+ * Entry point of a node JVM (seed or peer), as the launcher starts it: every setting comes from
+ * {@link NodeSettings#load()}, to which the launcher gives {@code -Djewel.…} system properties. The
+ * JVM runs until it is killed or told to leave; on leaving it exits.
  *
- * <p>A node the registry downs while it is alive (its heartbeats were late for longer than
- * the registry waits: a starved machine, a long pause) does not exit: it starts its node
- * again, as a new incarnation at the same address, on the same disk, and rejoins. A peer
- * then reports what it holds, so its blocks count again; nothing is fetched twice.
+ * <p>A node the registry downs while it is alive (its heartbeats were late for longer than the
+ * registry waits: a starved machine, a long pause) does not exit: it starts its node again, as a
+ * new incarnation at the same address, on the same disk, and rejoins. A peer then reports what it
+ * holds, so its blocks count again; nothing is fetched twice.
  */
 public final class NodeMain {
   private static final Logger log = LoggerFactory.getLogger(NodeMain.class);
@@ -36,8 +36,15 @@ public final class NodeMain {
     while (true) {
       Files.deleteIfExists(ready);
       JewelNode node = restart ? restart(settings, base) : JewelNode.start(settings, base);
-      node.system().log().info("node {} started with roles {} at {}:{}, data channel at {}",
-          settings.name(), settings.roles(), settings.host(), settings.port(), node.dataAddress());
+      node.system()
+          .log()
+          .info(
+              "node {} started with roles {} at {}:{}, data channel at {}",
+              settings.name(),
+              settings.roles(),
+              settings.host(),
+              settings.port(),
+              node.dataAddress());
       signalUp(node, ready);
       node.system().getWhenTerminated().toCompletableFuture().get();
       Optional<CoordinatedShutdown.Reason> why =
@@ -45,7 +52,8 @@ public final class NodeMain {
       if (why.isEmpty() || !why.get().equals(CoordinatedShutdown.clusterDowningReason())) {
         System.exit(0); // left the cluster, or the JVM is exiting anyway
       }
-      log.warn("node {} was downed by the registry (unreachable for too long); starting again to rejoin",
+      log.warn(
+          "node {} was downed by the registry (unreachable for too long); starting again to rejoin",
           settings.name());
       restart = true;
     }
@@ -69,19 +77,21 @@ public final class NodeMain {
   /** The launcher waits for the {@code ready} file: the node is a member in status Up. */
   private static void signalUp(JewelNode node, Path ready) {
     Cluster cluster = Cluster.get(Adapter.toClassic(node.system()));
-    cluster.registerOnMemberUp(() -> {
-      try {
-        Files.writeString(ready, Long.toString(ProcessHandle.current().pid()));
-      } catch (IOException e) {
-        node.system().log().error("cannot write {}: {}", ready, e.getMessage());
-      }
-    });
-    cluster.registerOnMemberRemoved(() -> {
-      try {
-        Files.deleteIfExists(ready);
-      } catch (IOException e) {
-        // the launcher also checks the pid
-      }
-    });
+    cluster.registerOnMemberUp(
+        () -> {
+          try {
+            Files.writeString(ready, Long.toString(ProcessHandle.current().pid()));
+          } catch (IOException e) {
+            node.system().log().error("cannot write {}: {}", ready, e.getMessage());
+          }
+        });
+    cluster.registerOnMemberRemoved(
+        () -> {
+          try {
+            Files.deleteIfExists(ready);
+          } catch (IOException e) {
+            // the launcher also checks the pid
+          }
+        });
   }
 }

@@ -14,11 +14,17 @@ import jewel.api.PeerId;
 import jewel.schemes.SchemeDefaults;
 
 /**
- * One node's settings, read from {@code jewel.*} (see {@link #load()}), and the Pekko
- * configuration they imply.
+ * One node's settings, read from {@code jewel.*} (see {@link #load()}), and the Pekko configuration
+ * they imply.
  */
 public record NodeSettings(
-    PeerId name, List<String> roles, String host, int port, int dataPort, List<String> seedNodes, Path home) {
+    PeerId name,
+    List<String> roles,
+    String host,
+    int port,
+    int dataPort,
+    List<String> seedNodes,
+    Path home) {
 
   public static final String SYSTEM_NAME = "jewel";
   public static final String REGISTRY = "registry";
@@ -30,13 +36,16 @@ public record NodeSettings(
 
   /**
    * A node's configuration, first match wins: system properties ({@code -Djewel.…}), the
-   * deployment's file ({@code -Dconfig.file=…}, else an {@code application.conf} on the class
-   * path, if any), this module's {@code node-pekko.conf}, then every module's
-   * {@code reference.conf}. node-pekko.conf says why it is not a reference.conf.
+   * deployment's file ({@code -Dconfig.file=…}, else an {@code application.conf} on the class path,
+   * if any), this module's {@code node-pekko.conf}, then every module's {@code reference.conf}.
+   * node-pekko.conf says why it is not a reference.conf.
    */
   public static Config load() {
-    Config pekko = ConfigFactory.parseResources(NodeSettings.class, "/" + PEKKO_SETTINGS,
-        ConfigParseOptions.defaults().setAllowMissing(false));
+    Config pekko =
+        ConfigFactory.parseResources(
+            NodeSettings.class,
+            "/" + PEKKO_SETTINGS,
+            ConfigParseOptions.defaults().setAllowMissing(false));
     return ConfigFactory.load(ConfigFactory.defaultApplication().withFallback(pekko));
   }
 
@@ -90,7 +99,11 @@ public record NodeSettings(
   public static SchemeDefaults schemeDefaults(Config config) {
     Config s = config.getConfig("jewel.schemes");
     return new SchemeDefaults(
-        s.getInt("copies"), s.getInt("k"), s.getInt("n"), s.getInt("m"),
-        (int) s.getBytes("chunk-size").longValue(), s.getString("codec"));
+        s.getInt("copies"),
+        s.getInt("k"),
+        s.getInt("n"),
+        s.getInt("m"),
+        (int) s.getBytes("chunk-size").longValue(),
+        s.getString("codec"));
   }
 }

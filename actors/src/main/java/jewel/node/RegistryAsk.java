@@ -24,43 +24,58 @@ import org.apache.pekko.pattern.StatusReply;
 public final class RegistryAsk {
   private RegistryAsk() {}
 
-  public static <R> CompletionStage<R> ask(ActorRef<RegistryCommand> registry,
-      Function<ActorRef<R>, RegistryCommand> message, Duration timeout, ActorSystem<?> system) {
+  public static <R> CompletionStage<R> ask(
+      ActorRef<RegistryCommand> registry,
+      Function<ActorRef<R>, RegistryCommand> message,
+      Duration timeout,
+      ActorSystem<?> system) {
     if (!registryReachable(system)) {
       // No need to wait out the timeout: nobody is there to answer.
-      return CompletableFuture.failedFuture(new JewelException(
-          "the registry node is down or unreachable: start it again (./jewel revive seed) and retry",
-          JewelException.Kind.UNAVAILABLE));
+      return CompletableFuture.failedFuture(
+          new JewelException(
+              "the registry node is down or unreachable: start it again (./jewel revive seed) and retry",
+              JewelException.Kind.UNAVAILABLE));
     }
-    return AskPattern.ask(registry, message, timeout, system.scheduler()).handle((reply, failure) -> {
-      if (failure != null) {
-        throw new JewelException("the registry did not answer within " + timeout.toSeconds()
-            + " s: is the seed node up? (./jewel peers)", JewelException.Kind.UNAVAILABLE);
-      }
-      return reply;
-    });
+    return AskPattern.ask(registry, message, timeout, system.scheduler())
+        .handle(
+            (reply, failure) -> {
+              if (failure != null) {
+                throw new JewelException(
+                    "the registry did not answer within "
+                        + timeout.toSeconds()
+                        + " s: is the seed node up? (./jewel peers)",
+                    JewelException.Kind.UNAVAILABLE);
+              }
+              return reply;
+            });
   }
 
   /**
    * Asks a command the registry may refuse: a refusal fails the answer with a {@link
    * JewelException} of kind {@code refused} and the registry's reason.
    */
-  public static <R> CompletionStage<R> askWithStatus(ActorRef<RegistryCommand> registry,
-      Function<ActorRef<StatusReply<R>>, RegistryCommand> message, JewelException.Kind refused, Duration timeout,
+  public static <R> CompletionStage<R> askWithStatus(
+      ActorRef<RegistryCommand> registry,
+      Function<ActorRef<StatusReply<R>>, RegistryCommand> message,
+      JewelException.Kind refused,
+      Duration timeout,
       ActorSystem<?> system) {
-    return ask(registry, message, timeout, system).thenApply(reply -> {
-      if (reply.isError()) {
-        throw new JewelException(reply.getError().getMessage(), refused);
-      }
-      return reply.getValue();
-    });
+    return ask(registry, message, timeout, system)
+        .thenApply(
+            reply -> {
+              if (reply.isError()) {
+                throw new JewelException(reply.getError().getMessage(), refused);
+              }
+              return reply.getValue();
+            });
   }
 
   /** Whether a member with role {@code registry} is up and reachable from this node. */
   static boolean registryReachable(ActorSystem<?> system) {
     var state = Cluster.get(system).state();
     for (Member m : state.getMembers()) {
-      if (m.hasRole(NodeSettings.REGISTRY) && !state.getUnreachable().contains(m)
+      if (m.hasRole(NodeSettings.REGISTRY)
+          && !state.getUnreachable().contains(m)
           && (m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp())) {
         return true;
       }
@@ -71,7 +86,8 @@ public final class RegistryAsk {
   /** The failure inside completion wrappers. */
   public static Throwable unwrap(Throwable failure) {
     Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

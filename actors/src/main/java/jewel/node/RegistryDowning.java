@@ -19,28 +19,27 @@ import scala.Option;
 import scala.concurrent.duration.FiniteDuration;
 
 /**
- * Jewel's downing policy: only the registry node downs members, and only those it has not
- * reached for {@code jewel.downing.unreachable-after}. Pekko's Split Brain Resolver
- * strategies each fail a case that matters here: with {@code keep-majority} the last two
- * survivors of six down themselves; with {@code keep-oldest} or {@code static-quorum} on
- * the registry role a crashed seed takes every peer down. Under this policy peers never
- * down anyone, so killing any number of peers leaves the rest serving, and while the seed
- * is down nothing is downed at all: the peers stay up and a revived seed rejoins as a new
- * incarnation of the same address. The price: with the registry unreachable, membership
- * cannot change (new nodes wait), which costs nothing since no file can be stored or read
- * without the registry anyway.
+ * Jewel's downing policy: only the registry node downs members, and only those it has not reached
+ * for {@code jewel.downing.unreachable-after}. Pekko's Split Brain Resolver strategies each fail a
+ * case that matters here: with {@code keep-majority} the last two survivors of six down themselves;
+ * with {@code keep-oldest} or {@code static-quorum} on the registry role a crashed seed takes every
+ * peer down. Under this policy peers never down anyone, so killing any number of peers leaves the
+ * rest serving, and while the seed is down nothing is downed at all: the peers stay up and a
+ * revived seed rejoins as a new incarnation of the same address. The price: with the registry
+ * unreachable, membership cannot change (new nodes wait), which costs nothing since no file can be
+ * stored or read without the registry anyway.
  *
- * <p>One exception keeps a revived seed from waiting forever: a peer that died shortly before
- * the seed (within the limit) was never downed, and an unreachable member blocks the
- * convergence a new incarnation of the seed needs to replace the old one. So while the
- * registry's old incarnation is marked down (a new one is joining), the peers' leader downs
- * members that stay unreachable for the limit, as the registry node would have.
+ * <p>One exception keeps a revived seed from waiting forever: a peer that died shortly before the
+ * seed (within the limit) was never downed, and an unreachable member blocks the convergence a new
+ * incarnation of the seed needs to replace the old one. So while the registry's old incarnation is
+ * marked down (a new one is joining), the peers' leader downs members that stay unreachable for the
+ * limit, as the registry node would have.
  *
- * <p>A node paused past the limit (SIGSTOP, a long GC, a starved machine) misses the gossip
- * that downs it. When it wakes, the registry node answers it with "quarantined": that is the
- * registry's word that this incarnation is gone, so the node shuts down as if downed, and
- * {@link NodeMain} starts it again to rejoin. (Pekko's Split Brain Resolver does the same on
- * such a notice; a custom downing provider has to do it itself.)
+ * <p>A node paused past the limit (SIGSTOP, a long GC, a starved machine) misses the gossip that
+ * downs it. When it wakes, the registry node answers it with "quarantined": that is the registry's
+ * word that this incarnation is gone, so the node shuts down as if downed, and {@link NodeMain}
+ * starts it again to rejoin. (Pekko's Split Brain Resolver does the same on such a notice; a custom
+ * downing provider has to do it itself.)
  */
 public final class RegistryDowning extends DowningProvider {
   private final ActorSystem system;
@@ -61,8 +60,8 @@ public final class RegistryDowning extends DowningProvider {
   }
 
   /**
-   * Runs on every node; acts on the node with role {@code registry}, and on the peers' leader
-   * while the registry is being replaced.
+   * Runs on every node; acts on the node with role {@code registry}, and on the peers' leader while
+   * the registry is being replaced.
    */
   static final class Downer extends AbstractActor {
     private final Cluster cluster = Cluster.get(getContext().getSystem());
@@ -77,10 +76,17 @@ public final class RegistryDowning extends DowningProvider {
 
     @Override
     public void preStart() {
-      cluster.subscribe(getSelf(), ClusterEvent.initialStateAsEvents(),
-          ClusterEvent.ReachabilityEvent.class, ClusterEvent.MemberRemoved.class, ClusterEvent.MemberDowned.class);
+      cluster.subscribe(
+          getSelf(),
+          ClusterEvent.initialStateAsEvents(),
+          ClusterEvent.ReachabilityEvent.class,
+          ClusterEvent.MemberRemoved.class,
+          ClusterEvent.MemberDowned.class);
       if (!cluster.selfRoles().contains(NodeSettings.REGISTRY)) {
-        getContext().getSystem().getEventStream().subscribe(getSelf(), ThisActorSystemQuarantinedEvent.class);
+        getContext()
+            .getSystem()
+            .getEventStream()
+            .subscribe(getSelf(), ThisActorSystemQuarantinedEvent.class);
       }
     }
 
@@ -112,19 +118,31 @@ public final class RegistryDowning extends DowningProvider {
         }
       }
       if (byRegistry) {
-        getContext().getSystem().log().warning(
-            "the registry node {} quarantined this node: it was downed while unreachable; shutting down to rejoin",
-            e.remoteAddress().address());
+        getContext()
+            .getSystem()
+            .log()
+            .warning(
+                "the registry node {} quarantined this node: it was downed while unreachable; shutting down to rejoin",
+                e.remoteAddress().address());
         getContext().getSystem().getEventStream().unsubscribe(getSelf());
-        CoordinatedShutdown.get(getContext().getSystem()).run(CoordinatedShutdown.clusterDowningReason());
+        CoordinatedShutdown.get(getContext().getSystem())
+            .run(CoordinatedShutdown.clusterDowningReason());
       }
     }
 
     private void schedule(Member member) {
       cancel(member.address());
-      pending.put(member.address(),
-          getContext().getSystem().scheduler().scheduleOnce(after, getSelf(),
-              new DownIfStillUnreachable(member), getContext().getDispatcher(), getSelf()));
+      pending.put(
+          member.address(),
+          getContext()
+              .getSystem()
+              .scheduler()
+              .scheduleOnce(
+                  after,
+                  getSelf(),
+                  new DownIfStillUnreachable(member),
+                  getContext().getDispatcher(),
+                  getSelf()));
     }
 
     private void cancel(Address address) {
@@ -134,14 +152,22 @@ public final class RegistryDowning extends DowningProvider {
       }
     }
 
-    /** The registry's old incarnation is down: give every unreachable member its full wait again. */
+    /**
+     * The registry's old incarnation is down: give every unreachable member its full wait again.
+     */
     private void registryDowned(Member member) {
-      if (member.hasRole(NodeSettings.REGISTRY) && !cluster.selfRoles().contains(NodeSettings.REGISTRY)) {
-        cluster.state().getUnreachable().stream().filter(m -> !m.equals(member)).forEach(this::schedule);
+      if (member.hasRole(NodeSettings.REGISTRY)
+          && !cluster.selfRoles().contains(NodeSettings.REGISTRY)) {
+        cluster.state().getUnreachable().stream()
+            .filter(m -> !m.equals(member))
+            .forEach(this::schedule);
       }
     }
 
-    /** Whether this node downs now: the registry node always, a peer only as leader while the registry is down. */
+    /**
+     * Whether this node downs now: the registry node always, a peer only as leader while the
+     * registry is down.
+     */
     private boolean downs() {
       if (cluster.selfRoles().contains(NodeSettings.REGISTRY)) {
         return true;
@@ -161,8 +187,14 @@ public final class RegistryDowning extends DowningProvider {
     private void downIfStillUnreachable(DownIfStillUnreachable msg) {
       pending.remove(msg.member().address());
       if (downs() && cluster.state().getUnreachable().contains(msg.member())) {
-        getContext().getSystem().log().warning(
-            "downing {} (roles {}): unreachable for {}", msg.member().address(), msg.member().getRoles(), after);
+        getContext()
+            .getSystem()
+            .log()
+            .warning(
+                "downing {} (roles {}): unreachable for {}",
+                msg.member().address(),
+                msg.member().getRoles(),
+                after);
         cluster.down(msg.member().address());
       }
     }

@@ -23,9 +23,9 @@ import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
- * The registry's long listings, read page by page and put together, and a peer's holdings,
- * reported in parts (see {@link RegistryCommand}): no message comes near Artery's frame size
- * however big the cluster grows. Each page is one ask with the given timeout.
+ * The registry's long listings, read page by page and put together, and a peer's holdings, reported
+ * in parts (see {@link RegistryCommand}): no message comes near Artery's frame size however big the
+ * cluster grows. Each page is one ask with the given timeout.
  */
 public final class RegistryPages {
   /** Block ids a holdings report carries at most: about 70 KiB. */
@@ -39,115 +39,167 @@ public final class RegistryPages {
     return pinPlan(registry, null, timeout, scheduler);
   }
 
-  /** The pin plan of one file's blocks (empty if it has no pin), or of all if {@code file} is null. */
+  /**
+   * The pin plan of one file's blocks (empty if it has no pin), or of all if {@code file} is null.
+   */
   public static CompletionStage<RegistryReply.PinPlan> pinPlan(
       ActorRef<RegistryCommand> registry, FileName file, Duration timeout, Scheduler scheduler) {
-    return pages(registry, timeout, scheduler, (BlockId after, ActorRef<RegistryReply.PinPlan> r) ->
-            new RegistryCommand.GetPinPlan(after, file, r), RegistryReply.PinPlan::next)
-        .thenApply(pages -> {
-          List<PinnedBlock> blocks = new ArrayList<>();
-          pages.forEach(p -> blocks.addAll(p.blocks()));
-          RegistryReply.PinPlan last = pages.get(pages.size() - 1);
-          return new RegistryReply.PinPlan(blocks, last.peers(), last.minHolders(), null);
-        });
+    return pages(
+            registry,
+            timeout,
+            scheduler,
+            (BlockId after, ActorRef<RegistryReply.PinPlan> r) ->
+                new RegistryCommand.GetPinPlan(after, file, r),
+            RegistryReply.PinPlan::next)
+        .thenApply(
+            pages -> {
+              List<PinnedBlock> blocks = new ArrayList<>();
+              pages.forEach(p -> blocks.addAll(p.blocks()));
+              RegistryReply.PinPlan last = pages.get(pages.size() - 1);
+              return new RegistryReply.PinPlan(blocks, last.peers(), last.minHolders(), null);
+            });
   }
 
   /** Every file of the index, in name order. */
   public static CompletionStage<List<FileEntry>> files(
       ActorRef<RegistryCommand> registry, Duration timeout, Scheduler scheduler) {
-    return pages(registry, timeout, scheduler, RegistryCommand.ListFiles::new, RegistryReply.Listing::next)
+    return pages(
+            registry,
+            timeout,
+            scheduler,
+            RegistryCommand.ListFiles::new,
+            RegistryReply.Listing::next)
         .thenApply(pages -> pages.stream().flatMap(p -> p.files().stream()).toList());
   }
 
   /** Every pinned file's line, in name order, and the default fraction. */
   public static CompletionStage<RegistryReply.Pins> pins(
       ActorRef<RegistryCommand> registry, Duration timeout, Scheduler scheduler) {
-    return pages(registry, timeout, scheduler, RegistryCommand.ListPins::new, RegistryReply.Pins::next)
-        .thenApply(pages -> new RegistryReply.Pins(pages.stream().flatMap(p -> p.pins().stream()).toList(),
-            pages.get(pages.size() - 1).defaultFraction(), null));
+    return pages(
+            registry, timeout, scheduler, RegistryCommand.ListPins::new, RegistryReply.Pins::next)
+        .thenApply(
+            pages ->
+                new RegistryReply.Pins(
+                    pages.stream().flatMap(p -> p.pins().stream()).toList(),
+                    pages.get(pages.size() - 1).defaultFraction(),
+                    null));
   }
 
   /**
-   * Tells the registry which blocks {@code peer} holds, as {@code listing} says when it is
-   * called: first the registry's mark, then the listing (on the blocking dispatcher: it reads
-   * the disk), then the report as of that mark, so that the registry keeps the holders it
-   * recorded after the mark whatever the listing missed. While the registry does not answer
-   * (the registry node starting or away), asks again every {@code timeout}. Completes when the
-   * report is sent.
+   * Tells the registry which blocks {@code peer} holds, as {@code listing} says when it is called:
+   * first the registry's mark, then the listing (on the blocking dispatcher: it reads the disk),
+   * then the report as of that mark, so that the registry keeps the holders it recorded after the
+   * mark whatever the listing missed. While the registry does not answer (the registry node
+   * starting or away), asks again every {@code timeout}. Completes when the report is sent.
    */
-  public static CompletionStage<Void> reportHoldings(ActorRef<RegistryCommand> registry, PeerId peer,
-      Supplier<List<BlockId>> listing, Duration timeout, ActorSystem<?> system) {
+  public static CompletionStage<Void> reportHoldings(
+      ActorRef<RegistryCommand> registry,
+      PeerId peer,
+      Supplier<List<BlockId>> listing,
+      Duration timeout,
+      ActorSystem<?> system) {
     CompletableFuture<Void> sent = new CompletableFuture<>();
     reportWhenMarked(registry, peer, listing, timeout, system, true, sent);
     return sent;
   }
 
-  private static void reportWhenMarked(ActorRef<RegistryCommand> registry, PeerId peer,
-      Supplier<List<BlockId>> listing, Duration timeout, ActorSystem<?> system, boolean first,
+  private static void reportWhenMarked(
+      ActorRef<RegistryCommand> registry,
+      PeerId peer,
+      Supplier<List<BlockId>> listing,
+      Duration timeout,
+      ActorSystem<?> system,
+      boolean first,
       CompletableFuture<Void> sent) {
     CompletionStage<RegistryReply.HoldingsMark> mark;
     try {
-      mark = AskPattern.ask(registry, RegistryCommand.StartHoldingsReport::new, timeout, system.scheduler());
+      mark =
+          AskPattern.ask(
+              registry, RegistryCommand.StartHoldingsReport::new, timeout, system.scheduler());
     } catch (RuntimeException e) {
       mark = CompletableFuture.failedFuture(e);
     }
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     mark.thenAcceptAsync(m -> reportHoldings(registry, peer, listing.get(), m.asOf()), blocking)
-        .whenComplete((ok, failure) -> {
-          if (failure == null) {
-            sent.complete(null);
-            return;
-          }
-          if (first) {
-            system.log().info("could not report the blocks of {} to the registry yet ({}); trying again every {} s",
-                peer, failure.getMessage(), timeout.toSeconds());
-          }
-          try {
-            system.scheduler().scheduleOnce(timeout,
-                () -> reportWhenMarked(registry, peer, listing, timeout, system, false, sent), system.executionContext());
-          } catch (RuntimeException stopping) { // the system is shutting down
-            sent.completeExceptionally(failure);
-          }
-        });
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure == null) {
+                sent.complete(null);
+                return;
+              }
+              if (first) {
+                system
+                    .log()
+                    .info(
+                        "could not report the blocks of {} to the registry yet ({}); trying again every {} s",
+                        peer,
+                        failure.getMessage(),
+                        timeout.toSeconds());
+              }
+              try {
+                system
+                    .scheduler()
+                    .scheduleOnce(
+                        timeout,
+                        () ->
+                            reportWhenMarked(registry, peer, listing, timeout, system, false, sent),
+                        system.executionContext());
+              } catch (RuntimeException stopping) { // the system is shutting down
+                sent.completeExceptionally(failure);
+              }
+            });
   }
 
   /**
    * Tells the registry that {@code peer} holds exactly {@code held} (sorted ascending), listed
-   * after the registry's mark {@code asOf}, in parts that each cover a range of ids and
-   * together cover them all.
+   * after the registry's mark {@code asOf}, in parts that each cover a range of ids and together
+   * cover them all.
    */
-  static void reportHoldings(ActorRef<RegistryCommand> registry, PeerId peer, List<BlockId> held, long asOf) {
+  static void reportHoldings(
+      ActorRef<RegistryCommand> registry, PeerId peer, List<BlockId> held, long asOf) {
     BlockId after = null;
     int from = 0;
     do {
       int to = Math.min(held.size(), from + HOLDINGS_PART);
       BlockId upTo = to < held.size() ? held.get(to - 1) : null; // the last part runs to the end
-      registry.tell(new RegistryCommand.ReportHoldings(peer, after, upTo, List.copyOf(held.subList(from, to)), asOf));
+      registry.tell(
+          new RegistryCommand.ReportHoldings(
+              peer, after, upTo, List.copyOf(held.subList(from, to)), asOf));
       after = upTo;
       from = to;
     } while (from < held.size());
   }
 
   private static <K, R> CompletionStage<List<R>> pages(
-      ActorRef<RegistryCommand> registry, Duration timeout, Scheduler scheduler,
-      BiFunction<K, ActorRef<R>, RegistryCommand> command, Function<R, K> next) {
+      ActorRef<RegistryCommand> registry,
+      Duration timeout,
+      Scheduler scheduler,
+      BiFunction<K, ActorRef<R>, RegistryCommand> command,
+      Function<R, K> next) {
     return pagesFrom(null, new ArrayList<>(), registry, timeout, scheduler, command, next);
   }
 
   private static <K, R> CompletionStage<List<R>> pagesFrom(
-      K after, List<R> got, ActorRef<RegistryCommand> registry, Duration timeout, Scheduler scheduler,
-      BiFunction<K, ActorRef<R>, RegistryCommand> command, Function<R, K> next) {
+      K after,
+      List<R> got,
+      ActorRef<RegistryCommand> registry,
+      Duration timeout,
+      Scheduler scheduler,
+      BiFunction<K, ActorRef<R>, RegistryCommand> command,
+      Function<R, K> next) {
     CompletionStage<R> page;
     try {
       page = AskPattern.ask(registry, r -> command.apply(after, r), timeout, scheduler);
     } catch (RuntimeException e) {
       page = CompletableFuture.failedFuture(e);
     }
-    return page.thenCompose(reply -> {
-      got.add(reply);
-      K k = next.apply(reply);
-      return k == null ? CompletableFuture.completedFuture(got)
-          : pagesFrom(k, got, registry, timeout, scheduler, command, next);
-    });
+    return page.thenCompose(
+        reply -> {
+          got.add(reply);
+          K k = next.apply(reply);
+          return k == null
+              ? CompletableFuture.completedFuture(got)
+              : pagesFrom(k, got, registry, timeout, scheduler, command, next);
+        });
   }
 }

@@ -8,10 +8,10 @@ import jewel.node.client.ClusterClient;
 import org.slf4j.LoggerFactory;
 
 /**
- * The interactive shell ({@code ./jewel shell}, {@code ./jewel start}): the command line's
- * command tree, run by a client member of the cluster that does the scheme work itself, in
- * this JVM. It joins the cluster once and stays; the one-shot command line
- * ({@code jewel.cli.JewelCli}) sends HTTP requests instead.
+ * The interactive shell ({@code ./jewel shell}, {@code ./jewel start}): the command line's command
+ * tree, run by a client member of the cluster that does the scheme work itself, in this JVM. It
+ * joins the cluster once and stays; the one-shot command line ({@code jewel.cli.JewelCli}) sends
+ * HTTP requests instead.
  */
 public final class ShellMain {
   private ShellMain() {}

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,15 +28,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One table of commands, run through both backends of the command line against one real
- * cluster in this JVM: the one-shot CLI's HTTP client (talking to peer-2's API) and the
- * shell's cluster backend (a client member doing the work itself). Each command must give the
- * same exit status and the same output through both.
+ * One table of commands, run through both backends of the command line against one real cluster in
+ * this JVM: the one-shot CLI's HTTP client (talking to peer-2's API) and the shell's cluster
+ * backend (a client member doing the work itself). Each command must give the same exit status and
+ * the same output through both.
  */
 class CommandTableTest {
   @TempDir static Path home;
   private static InJvmCluster cluster;
-  private static final byte[] CONTENT = "the same bytes, whichever way they travel\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CONTENT =
+      "the same bytes, whichever way they travel\n".getBytes(StandardCharsets.UTF_8);
   private static final byte[] PEERS_OWN = "peer-1's own t.txt\n".getBytes(StandardCharsets.UTF_8);
 
   @BeforeAll
@@ -55,37 +56,43 @@ class CommandTableTest {
   /** What one command printed and returned. */
   record Outcome(int exit, String out, String err) {}
 
-  /** The longest valid name, 255 bytes (ü is two): with a temporary name derived from it, no file could hold it. */
+  /**
+   * The longest valid name, 255 bytes (ü is two): with a temporary name derived from it, no file
+   * could hold it.
+   */
   private static final String LONG = "long-" + "ü".repeat(50) + "n".repeat(146) + ".txt";
 
   /**
    * The table: every command, in order; {@code OUT} stands for a fresh output path, {@code LONG}
    * for {@link #LONG}.
    */
-  private static final List<String[]> TABLE = List.of(
-      new String[] {"store", "in.txt", "--as", "t.txt", "--scheme", "naive", "n=2"},
-      new String[] {"ls"},
-      new String[] {"get", "t.txt", "-o", "OUT"},
-      new String[] {"get", "t.txt", "--range", "4-13", "-o", "OUT"},
-      new String[] {"schemes"},
-      new String[] {"scheme"},
-      new String[] {"get", "nope.txt", "-o", "OUT"},
-      new String[] {"store", "in.txt", "--as", "t.txt"},
-      new String[] {"store", "in.txt", "--as", "u.txt", "--scheme", "naive", "n=9"},
-      new String[] {"store", "in.txt", "--as", "u.txt", "--scheme", "reedsolomon", "k=3", "n=2"},
-      new String[] {"status", "nope.txt"},
-      new String[] {"pin", "add", "t.txt", "--fraction", "0.5"},
-      new String[] {"pin", "ls"},
-      new String[] {"pin", "rm", "t.txt"},
-      new String[] {"get", "t.txt", "--to", "peer-1"},
-      new String[] {"get", "t.txt", "--to", "peer-1"},
-      new String[] {"get", "t.txt", "--to", "peer-1", "--force"},
-      new String[] {"delete", "t.txt"},
-      new String[] {"delete", "t.txt"},
-      new String[] {"store", "in.txt", "--as", "LONG", "--scheme", "naive", "n=2"},
-      new String[] {"get", "LONG"},
-      new String[] {"get", "LONG", "--to", "peer-1"},
-      new String[] {"delete", "LONG"});
+  private static final List<String[]> TABLE =
+      List.of(
+          new String[] {"store", "in.txt", "--as", "t.txt", "--scheme", "naive", "n=2"},
+          new String[] {"ls"},
+          new String[] {"get", "t.txt", "-o", "OUT"},
+          new String[] {"get", "t.txt", "--range", "4-13", "-o", "OUT"},
+          new String[] {"schemes"},
+          new String[] {"scheme"},
+          new String[] {"get", "nope.txt", "-o", "OUT"},
+          new String[] {"store", "in.txt", "--as", "t.txt"},
+          new String[] {"store", "in.txt", "--as", "u.txt", "--scheme", "naive", "n=9"},
+          new String[] {
+            "store", "in.txt", "--as", "u.txt", "--scheme", "reedsolomon", "k=3", "n=2"
+          },
+          new String[] {"status", "nope.txt"},
+          new String[] {"pin", "add", "t.txt", "--fraction", "0.5"},
+          new String[] {"pin", "ls"},
+          new String[] {"pin", "rm", "t.txt"},
+          new String[] {"get", "t.txt", "--to", "peer-1"},
+          new String[] {"get", "t.txt", "--to", "peer-1"},
+          new String[] {"get", "t.txt", "--to", "peer-1", "--force"},
+          new String[] {"delete", "t.txt"},
+          new String[] {"delete", "t.txt"},
+          new String[] {"store", "in.txt", "--as", "LONG", "--scheme", "naive", "n=2"},
+          new String[] {"get", "LONG"},
+          new String[] {"get", "LONG", "--to", "peer-1"},
+          new String[] {"delete", "LONG"});
 
   @Test
   void bothBackendsGiveTheSameAnswers() throws Exception {
@@ -105,7 +112,11 @@ class CommandTableTest {
     assertTrue(viaHttp.get(8).err().contains("live peers"), viaHttp.get(8).toString());
     assertEquals(1, viaHttp.get(9).exit(), viaHttp.get(9).toString());
     assertEquals(0, viaHttp.get(14).exit(), viaHttp.get(14).toString());
-    assertEquals(new Outcome(1, "", "jewel: peer-1 already has 't.txt' in its disk/files/: use --force to replace it\n"),
+    assertEquals(
+        new Outcome(
+            1,
+            "",
+            "jewel: peer-1 already has 't.txt' in its disk/files/: use --force to replace it\n"),
         viaHttp.get(15));
     assertEquals(0, viaHttp.get(16).exit(), viaHttp.get(16).toString());
     assertEquals(0, viaHttp.get(17).exit(), viaHttp.get(17).toString());
@@ -126,48 +137,70 @@ class CommandTableTest {
     int n = 0;
     for (String[] row : TABLE) {
       Path out = dir.resolve("out-" + n++);
-      String[] args = Arrays.stream(row).map(a -> a.equals("OUT") ? out.toString() : a.equals("LONG") ? LONG : a)
-          .toArray(String[]::new);
+      String[] args =
+          Arrays.stream(row)
+              .map(a -> a.equals("OUT") ? out.toString() : a.equals("LONG") ? LONG : a)
+              .toArray(String[]::new);
       Outcome outcome = run(client, dir, args);
-      outcomes.add(new Outcome(outcome.exit(), outcome.out().replace(dir.toString(), "DIR"),
-          outcome.err().replace(dir.toString(), "DIR")));
+      outcomes.add(
+          new Outcome(
+              outcome.exit(),
+              outcome.out().replace(dir.toString(), "DIR"),
+              outcome.err().replace(dir.toString(), "DIR")));
       List<String> options = List.of(args);
       String what = label + ": " + String.join(" ", args);
       if (args[0].equals("get") && options.contains("--to")) {
-        // A refused get --to keeps the peer's file; then the peer has its own again, for the next row.
+        // A refused get --to keeps the peer's file; then the peer has its own again, for the next
+        // row.
         Path peerCopy = peerFiles.resolve(args[1]);
-        assertArrayEquals(outcome.exit() == 0 ? CONTENT : PEERS_OWN, Files.readAllBytes(peerCopy), what);
+        assertArrayEquals(
+            outcome.exit() == 0 ? CONTENT : PEERS_OWN, Files.readAllBytes(peerCopy), what);
         Files.write(peerCopy, PEERS_OWN);
       } else if (args[0].equals("get") && outcome.exit() == 0) {
-        byte[] expected = options.contains("--range") ? Arrays.copyOfRange(CONTENT, 4, 14) : CONTENT;
+        byte[] expected =
+            options.contains("--range") ? Arrays.copyOfRange(CONTENT, 4, 14) : CONTENT;
         Path written = options.contains("-o") ? out : dir.resolve(args[1]); // the default: ./NAME
         assertArrayEquals(expected, Files.readAllBytes(written), what);
       }
     }
     try (var left = Files.list(dir)) {
-      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".")).toList(), label);
+      assertEquals(
+          List.of(), left.filter(p -> p.getFileName().toString().startsWith(".")).toList(), label);
     }
     return outcomes;
   }
 
-  /** Runs one command line in a session whose backend is {@code client} (left open for the next). */
+  /**
+   * Runs one command line in a session whose backend is {@code client} (left open for the next).
+   */
   private static Outcome run(JewelClient client, Path cwd, String... args) {
-    JewelClient kept = (JewelClient) Proxy.newProxyInstance(JewelClient.class.getClassLoader(),
-        new Class<?>[] {JewelClient.class}, (proxy, method, methodArgs) -> {
-          if (method.getName().equals("close")) {
-            return null;
-          }
-          try {
-            return method.invoke(client, methodArgs);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    JewelClient kept =
+        (JewelClient)
+            Proxy.newProxyInstance(
+                JewelClient.class.getClassLoader(),
+                new Class<?>[] {JewelClient.class},
+                (proxy, method, methodArgs) -> {
+                  if (method.getName().equals("close")) {
+                    return null;
+                  }
+                  try {
+                    return method.invoke(client, methodArgs);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
     Backend backend = (h, port, api) -> kept;
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Session session = new Session(backend, Map.of(), cwd, new BufferedReader(new StringReader("")),
-        new PrintWriter(out, true), new PrintWriter(err, true), false);
+    Session session =
+        new Session(
+            backend,
+            Map.of(),
+            cwd,
+            new BufferedReader(new StringReader("")),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            false);
     int exit = JewelCli.run(session, args);
     return new Outcome(exit, out.toString(), err.toString());
   }

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.io.RandomAccessFile;
+import java.net.HttpURLConnection;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP API of a real node (peer-2 of a seed and three peers in this JVM), through the JDK's
- * HTTP client as any tool would use it: status codes, JSON errors, ranges, and the bytes moved.
- * One cluster serves every check.
+ * HTTP client as any tool would use it: status codes, JSON errors, ranges, and the bytes moved. One
+ * cluster serves every check.
  */
 class HttpApiTest {
   @TempDir static Path home;
@@ -50,7 +50,8 @@ class HttpApiTest {
     cluster = InJvmCluster.start(home, 3);
     api = cluster.peer(2).apiUrl();
     assertEquals(api, Files.readString(home.resolve("peer-2").resolve("api")).trim());
-    HttpResponse<String> stored = put("rs.bin?scheme=" + enc("reedsolomon k=2 n=3 chunk=65536"), CONTENT);
+    HttpResponse<String> stored =
+        put("rs.bin?scheme=" + enc("reedsolomon k=2 n=3 chunk=65536"), CONTENT);
     assertEquals(201, stored.statusCode(), stored.body());
   }
 
@@ -63,41 +64,56 @@ class HttpApiTest {
 
   @Test
   void aStoredFileComesBackWholeWithItsHeaders() throws Exception {
-    HttpResponse<byte[]> got = http.send(request("/v1/files/rs.bin").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> got =
+        http.send(
+            request("/v1/files/rs.bin").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, got.statusCode());
     assertArrayEquals(CONTENT, got.body());
     assertEquals("bytes", got.headers().firstValue("Accept-Ranges").orElseThrow());
-    assertEquals(String.valueOf(CONTENT.length), got.headers().firstValue("Content-Length").orElseThrow());
+    assertEquals(
+        String.valueOf(CONTENT.length), got.headers().firstValue("Content-Length").orElseThrow());
     String etag = got.headers().firstValue("ETag").orElseThrow();
     assertTrue(etag.matches("\"[0-9a-f]{64}\""), etag);
 
-    HttpResponse<Void> head = http.send(request("/v1/files/rs.bin").method("HEAD", HttpRequest.BodyPublishers.noBody())
-        .build(), HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> head =
+        http.send(
+            request("/v1/files/rs.bin").method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.discarding());
     assertEquals(200, head.statusCode());
     assertEquals(etag, head.headers().firstValue("ETag").orElseThrow());
   }
 
   @Test
   void aRangeGetsOnlyThoseBytes() throws Exception {
-    HttpResponse<byte[]> part = http.send(request("/v1/files/rs.bin").header("Range", "bytes=1000000-1065535").GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> part =
+        http.send(
+            request("/v1/files/rs.bin").header("Range", "bytes=1000000-1065535").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(206, part.statusCode());
     assertArrayEquals(Arrays.copyOfRange(CONTENT, 1_000_000, 1_065_536), part.body());
-    assertEquals("bytes 1000000-1065535/" + CONTENT.length, part.headers().firstValue("Content-Range").orElseThrow());
+    assertEquals(
+        "bytes 1000000-1065535/" + CONTENT.length,
+        part.headers().firstValue("Content-Range").orElseThrow());
 
-    HttpResponse<byte[]> tail = http.send(request("/v1/files/rs.bin").header("Range", "bytes=2999990-").GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> tail =
+        http.send(
+            request("/v1/files/rs.bin").header("Range", "bytes=2999990-").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertArrayEquals(Arrays.copyOfRange(CONTENT, 2_999_990, CONTENT.length), tail.body());
 
-    HttpResponse<String> outside = http.send(request("/v1/files/rs.bin").header("Range", "bytes=5000000-5000010").GET()
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> outside =
+        http.send(
+            request("/v1/files/rs.bin").header("Range", "bytes=5000000-5000010").GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(416, outside.statusCode());
     assertTrue(error(outside).contains("past the end"), outside.body());
   }
 
   @Test
   void badRequestsGetOneJsonErrorWithTheRightStatus() throws Exception {
-    HttpResponse<String> unknown = http.send(request("/v1/files/nope.bin").GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> unknown =
+        http.send(
+            request("/v1/files/nope.bin").GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(404, unknown.statusCode());
     assertEquals("unknown file 'nope.bin' (try: ls)", error(unknown));
 
@@ -108,14 +124,16 @@ class HttpApiTest {
     HttpResponse<String> badName = put("a%01b", new byte[] {1});
     assertEquals(400, badName.statusCode(), badName.body());
 
-    HttpResponse<String> badScheme = put("x.bin?scheme=" + enc("reedsolomon k=5 n=2"), new byte[] {1});
+    HttpResponse<String> badScheme =
+        put("x.bin?scheme=" + enc("reedsolomon k=5 n=2"), new byte[] {1});
     assertEquals(400, badScheme.statusCode(), badScheme.body());
 
     HttpResponse<String> tooMany = put("x.bin?scheme=" + enc("naive n=9"), new byte[] {1});
     assertEquals(503, tooMany.statusCode(), tooMany.body());
     assertTrue(error(tooMany).contains("live peers"), tooMany.body());
 
-    HttpResponse<String> noRoute = http.send(request("/v1/nothing").GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> noRoute =
+        http.send(request("/v1/nothing").GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(404, noRoute.statusCode());
     assertTrue(json.readTree(noRoute.body()).has("error"), noRoute.body());
   }
@@ -130,7 +148,8 @@ class HttpApiTest {
     Files.writeString(copy, "the peer's own rs.bin");
     HttpResponse<String> again = post("/v1/files/rs.bin/copy?to=peer-1");
     assertEquals(409, again.statusCode(), again.body());
-    assertEquals("peer-1 already has 'rs.bin' in its disk/files/: use --force to replace it", error(again));
+    assertEquals(
+        "peer-1 already has 'rs.bin' in its disk/files/: use --force to replace it", error(again));
     assertEquals("the peer's own rs.bin", Files.readString(copy));
 
     HttpResponse<String> forced = post("/v1/files/rs.bin/copy?to=peer-1&force=true");
@@ -143,21 +162,33 @@ class HttpApiTest {
     byte[] only = random(200_000, 11);
     HttpResponse<String> stored = put("only.bin?scheme=hosting", only);
     assertEquals(201, stored.statusCode(), stored.body());
-    JsonNode block = json.readTree(http.send(request("/v1/files/only.bin/status").GET().build(),
-        HttpResponse.BodyHandlers.ofString()).body()).get("blocks").get(0);
+    JsonNode block =
+        json.readTree(
+                http.send(
+                        request("/v1/files/only.bin/status").GET().build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .get("blocks")
+            .get(0);
     String holder = block.get("holders").get(0).asText();
     setGreylisted(holder, true);
     try {
-      HttpResponse<byte[]> got = http.send(request("/v1/files/only.bin").GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> got =
+          http.send(
+              request("/v1/files/only.bin").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(200, got.statusCode(), () -> new String(got.body(), StandardCharsets.UTF_8));
       assertArrayEquals(only, got.body());
 
       // What it serves is checked all the same (here the peer's own store finds it corrupt and
       // breaks off): the read fails, naming the block, and nothing is written.
       Path file;
-      try (Stream<Path> files = Files.walk(home.resolve(holder).resolve("disk").resolve("blocks"))) {
-        file = files.filter(f -> f.getFileName().toString().equals(block.get("id").asText())).findFirst().orElseThrow();
+      try (Stream<Path> files =
+          Files.walk(home.resolve(holder).resolve("disk").resolve("blocks"))) {
+        file =
+            files
+                .filter(f -> f.getFileName().toString().equals(block.get("id").asText()))
+                .findFirst()
+                .orElseThrow();
       }
       try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
         f.seek(1000);
@@ -166,9 +197,17 @@ class HttpApiTest {
         f.write(b ^ 0x01);
       }
       Path back = home.resolve("only-back.bin");
-      JewelException corrupt = assertThrows(JewelException.class,
-          () -> cluster.client().gateway().get(new FileName("only.bin"), back, null, Progress.NONE));
-      assertTrue(corrupt.getMessage().contains(block.get("id").asText().substring(0, 12)), corrupt.getMessage());
+      JewelException corrupt =
+          assertThrows(
+              JewelException.class,
+              () ->
+                  cluster
+                      .client()
+                      .gateway()
+                      .get(new FileName("only.bin"), back, null, Progress.NONE));
+      assertTrue(
+          corrupt.getMessage().contains(block.get("id").asText().substring(0, 12)),
+          corrupt.getMessage());
       assertFalse(Files.exists(back));
     } finally {
       setGreylisted(holder, false);
@@ -176,12 +215,22 @@ class HttpApiTest {
   }
 
   private static void setGreylisted(String peer, boolean greylisted) throws Exception {
-    HttpResponse<String> set = http.send(request("/v1/peer-settings/" + peer).PUT(HttpRequest.BodyPublishers.ofString(
-        "{\"modifier\":1.0,\"trusted\":false,\"quotaBytes\":-1,\"greylisted\":" + greylisted + "}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> set =
+        http.send(
+            request("/v1/peer-settings/" + peer)
+                .PUT(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"modifier\":1.0,\"trusted\":false,\"quotaBytes\":-1,\"greylisted\":"
+                            + greylisted
+                            + "}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, set.statusCode(), set.body());
     // (a peer back at the defaults is not listed)
-    assertEquals(greylisted, json.readTree(set.body()).path(peer).path("greylisted").asBoolean(false), set.body());
+    assertEquals(
+        greylisted,
+        json.readTree(set.body()).path(peer).path("greylisted").asBoolean(false),
+        set.body());
   }
 
   @Test
@@ -189,30 +238,39 @@ class HttpApiTest {
     URI uri = URI.create(api);
     try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
       OutputStream out = socket.getOutputStream();
-      out.write(("PUT /v1/files/cut.bin?scheme=naive%20n%3D2 HTTP/1.1\r\nHost: x\r\nContent-Length: 4000000\r\n"
-          + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("PUT /v1/files/cut.bin?scheme=naive%20n%3D2 HTTP/1.1\r\nHost: x\r\nContent-Length: 4000000\r\n"
+                  + "Content-Type: application/octet-stream\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.write(new byte[1_000_000]);
       out.flush();
     }
-    cluster.awaitAssert(() -> {
-      try {
-        HttpResponse<String> after = http.send(request("/v1/files/cut.bin").GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(404, after.statusCode(), after.body());
-        // the name is free again: a whole store of it goes through
-        HttpResponse<String> whole = put("cut.bin", new byte[] {1, 2, 3});
-        assertEquals(201, whole.statusCode(), whole.body());
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    cluster.awaitAssert(
+        () -> {
+          try {
+            HttpResponse<String> after =
+                http.send(
+                    request("/v1/files/cut.bin").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, after.statusCode(), after.body());
+            // the name is free again: a whole store of it goes through
+            HttpResponse<String> whole = put("cut.bin", new byte[] {1, 2, 3});
+            assertEquals(201, whole.statusCode(), whole.body());
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
   }
 
   @Test
   void aClientThatReadsOnlyAfterSendingHearsWhyABigStoreWasRefused() throws Exception {
     // HttpURLConnection, like the one-shot CLI: it reads the answer once the whole body is out.
     // The node refuses at once (too few peers), and reads the rest so that the answer arrives.
-    HttpURLConnection c = (HttpURLConnection) URI.create(api + "/v1/files/big.bin?scheme=" + enc("naive n=9")).toURL()
-        .openConnection();
+    HttpURLConnection c =
+        (HttpURLConnection)
+            URI.create(api + "/v1/files/big.bin?scheme=" + enc("naive n=9"))
+                .toURL()
+                .openConnection();
     c.setRequestMethod("PUT");
     c.setDoOutput(true);
     int mib = 64;
@@ -232,7 +290,8 @@ class HttpApiTest {
 
   @Test
   void theRegistryNodeMovesNoBytesAndPeersSayWhoDid() throws Exception {
-    HttpResponse<String> peers = http.send(request("/v1/peers").GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> peers =
+        http.send(request("/v1/peers").GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, peers.statusCode());
     JsonNode seed = null;
     JsonNode gateway = null;
@@ -248,59 +307,95 @@ class HttpApiTest {
     assertTrue(gateway.get("bytesIn").asLong() >= CONTENT.length, peers.body());
     assertEquals(api, gateway.get("api").asText());
 
-    String metrics = http.send(request("/metrics").GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    String metrics =
+        http.send(request("/metrics").GET().build(), HttpResponse.BodyHandlers.ofString()).body();
     assertTrue(metrics.contains("jewel_bytes_received_bytes_total{node=\"peer-2\"}"), metrics);
     assertTrue(metrics.contains("jewel_store_seconds_count"), metrics);
     assertTrue(metrics.contains("jvm_memory_used_bytes"), metrics);
     assertTrue(metrics.contains("jewel_blocks_held{node=\"peer-2\"}"), metrics);
 
-    cluster.awaitAssert(() -> {
-      String registryMetrics;
-      try {
-        registryMetrics = http.send(HttpRequest.newBuilder(URI.create(cluster.seed().apiUrl() + "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-      assertTrue(registryMetrics.lines().anyMatch(l -> l.startsWith("jewel_registry_events{node=\"seed\"}")
-          && !l.endsWith(" 0.0")), registryMetrics);
-    });
+    cluster.awaitAssert(
+        () -> {
+          String registryMetrics;
+          try {
+            registryMetrics =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(cluster.seed().apiUrl() + "/metrics"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body();
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+          assertTrue(
+              registryMetrics
+                  .lines()
+                  .anyMatch(
+                      l ->
+                          l.startsWith("jewel_registry_events{node=\"seed\"}")
+                              && !l.endsWith(" 0.0")),
+              registryMetrics);
+        });
   }
 
   @Test
   void controlCallsAnswerJson() throws Exception {
-    HttpResponse<String> files = http.send(request("/v1/files?limit=1").GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> files =
+        http.send(request("/v1/files?limit=1").GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, files.statusCode());
     assertEquals(1, json.readTree(files.body()).get("files").size());
 
-    HttpResponse<String> status = http.send(request("/v1/files/rs.bin/status").GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> status =
+        http.send(
+            request("/v1/files/rs.bin/status").GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(3, json.readTree(status.body()).get("blocks").size(), status.body());
 
-    HttpResponse<String> scheme = http.send(request("/v1/settings/schemes/default")
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"scheme\":\"naive n=3\"}")).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals("naive n=3", json.readTree(scheme.body()).get("clusterDefault").asText(), scheme.body());
-    HttpResponse<String> badBody = http.send(request("/v1/settings/schemes/default")
-        .PUT(HttpRequest.BodyPublishers.ofString("nonsense")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> scheme =
+        http.send(
+            request("/v1/settings/schemes/default")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"scheme\":\"naive n=3\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(
+        "naive n=3", json.readTree(scheme.body()).get("clusterDefault").asText(), scheme.body());
+    HttpResponse<String> badBody =
+        http.send(
+            request("/v1/settings/schemes/default")
+                .PUT(HttpRequest.BodyPublishers.ofString("nonsense"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(400, badBody.statusCode());
-    http.send(request("/v1/settings/schemes/default").PUT(HttpRequest.BodyPublishers.ofString("{\"scheme\":\"naive n=2\"}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    http.send(
+        request("/v1/settings/schemes/default")
+            .PUT(HttpRequest.BodyPublishers.ofString("{\"scheme\":\"naive n=2\"}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
 
     HttpResponse<String> removed = put("gone.bin", new byte[] {9});
     assertEquals(201, removed.statusCode(), removed.body());
-    HttpResponse<String> deleted = http.send(request("/v1/files/gone.bin").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> deleted =
+        http.send(
+            request("/v1/files/gone.bin").DELETE().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, deleted.statusCode());
-    assertEquals(404, http.send(request("/v1/files/gone.bin").DELETE().build(), HttpResponse.BodyHandlers.ofString())
-        .statusCode());
+    assertEquals(
+        404,
+        http.send(
+                request("/v1/files/gone.bin").DELETE().build(),
+                HttpResponse.BodyHandlers.ofString())
+            .statusCode());
   }
 
   private static HttpResponse<String> put(String pathAndQuery, byte[] body) throws Exception {
-    return http.send(request("/v1/files/" + pathAndQuery).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+    return http.send(
+        request("/v1/files/" + pathAndQuery)
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> post(String pathAndQuery) throws Exception {
-    return http.send(request(pathAndQuery).POST(HttpRequest.BodyPublishers.noBody()).build(),
+    return http.send(
+        request(pathAndQuery).POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -39,7 +39,8 @@ final class InJvmCluster implements AutoCloseable {
   }
 
   private JewelNode node(String name, String role, Address seed) throws Exception {
-    NodeSettings s = new NodeSettings(new PeerId(name), List.of(role), "127.0.0.1", 0, 0, List.of(), home);
+    NodeSettings s =
+        new NodeSettings(new PeerId(name), List.of(role), "127.0.0.1", 0, 0, List.of(), home);
     JewelNode node = JewelNode.start(s, TestConfig.clusterNode());
     nodes.add(node);
     Cluster cluster = Cluster.get(node.system());
@@ -61,21 +62,27 @@ final class InJvmCluster implements AutoCloseable {
   }
 
   void awaitAssert(Runnable check) {
-    new TestKit(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(seed().system())).awaitAssert(
-        Duration.ofSeconds(20), () -> {
-          check.run();
-          return null;
-        });
+    new TestKit(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(seed().system()))
+        .awaitAssert(
+            Duration.ofSeconds(20),
+            () -> {
+              check.run();
+              return null;
+            });
   }
 
   private void awaitUp(int members) {
-    awaitAssert(() -> {
-      for (JewelNode n : nodes) {
-        long up = java.util.stream.StreamSupport.stream(Cluster.get(n.system()).state().getMembers().spliterator(), false)
-            .filter(m -> m.status() == MemberStatus.up()).count();
-        assertEquals(members, up);
-      }
-    });
+    awaitAssert(
+        () -> {
+          for (JewelNode n : nodes) {
+            long up =
+                java.util.stream.StreamSupport.stream(
+                        Cluster.get(n.system()).state().getMembers().spliterator(), false)
+                    .filter(m -> m.status() == MemberStatus.up())
+                    .count();
+            assertEquals(members, up);
+          }
+        });
   }
 
   @Override

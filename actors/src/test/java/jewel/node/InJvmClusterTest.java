@@ -4,31 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import jewel.node.client.ClusterClient;
-import jewel.api.JewelClient;
-import jewel.api.JewelException;
-import jewel.api.StoreResult;
-import jewel.node.store.BlockStore;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
-import jewel.api.Progress;
+import jewel.api.JewelClient;
+import jewel.api.JewelException;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
-import jewel.protocol.RegistryCommand;
+import jewel.api.Progress;
 import jewel.api.SchemeSpec;
+import jewel.api.StoreResult;
+import jewel.node.client.ClusterClient;
+import jewel.node.store.BlockStore;
 import jewel.placement.FormulaPlacement;
 import jewel.placement.Placement;
+import jewel.protocol.RegistryCommand;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A seed, two peers and a client as four ActorSystems in this JVM: a store and a get end to end. */
+/**
+ * A seed, two peers and a client as four ActorSystems in this JVM: a store and a get end to end.
+ */
 class InJvmClusterTest {
   @TempDir Path home;
   private InJvmCluster cluster;
@@ -55,10 +58,18 @@ class InJvmClusterTest {
     new Random(7).nextBytes(bytes);
     Path file = Files.write(home.resolve("in.bin"), bytes);
 
-    StoreResult stored = client.store(file, new FileName("in.bin"), SchemeSpec.parse("naive n=2"), false, null, Progress.NONE);
+    StoreResult stored =
+        client.store(
+            file,
+            new FileName("in.bin"),
+            SchemeSpec.parse("naive n=2"),
+            false,
+            null,
+            Progress.NONE);
     assertEquals(2.0, stored.redundancy());
     assertEquals(1, stored.survives());
-    assertEquals(List.of("peer-1", "peer-2"),
+    assertEquals(
+        List.of("peer-1", "peer-2"),
         stored.entry().blocks().get(0).holders().stream().map(PeerId::name).sorted().toList());
 
     Path out = home.resolve("out.bin");
@@ -66,22 +77,49 @@ class InJvmClusterTest {
     assertEquals(stored.entry().root(), got.root());
     assertArrayEquals(bytes, Files.readAllBytes(out));
 
-    JewelException exists = assertThrows(JewelException.class,
-        () -> client.store(file, new FileName("in.bin"), SchemeSpec.parse("hosting"), false, null, Progress.NONE));
+    JewelException exists =
+        assertThrows(
+            JewelException.class,
+            () ->
+                client.store(
+                    file,
+                    new FileName("in.bin"),
+                    SchemeSpec.parse("hosting"),
+                    false,
+                    null,
+                    Progress.NONE));
     assertTrue(exists.getMessage().contains("--replace"), exists.getMessage());
 
-    JewelException tooMany = assertThrows(JewelException.class,
-        () -> client.store(file, new FileName("other.bin"), SchemeSpec.parse("naive n=3"), false, null, Progress.NONE));
+    JewelException tooMany =
+        assertThrows(
+            JewelException.class,
+            () ->
+                client.store(
+                    file,
+                    new FileName("other.bin"),
+                    SchemeSpec.parse("naive n=3"),
+                    false,
+                    null,
+                    Progress.NONE));
     assertTrue(tooMany.getMessage().contains("needs 3 live peers, only 2"), tooMany.getMessage());
 
     Files.write(home.resolve("empty"), new byte[0]);
-    client.store(home.resolve("empty"), new FileName("empty"), SchemeSpec.parse("hosting"), false, null, Progress.NONE);
+    client.store(
+        home.resolve("empty"),
+        new FileName("empty"),
+        SchemeSpec.parse("hosting"),
+        false,
+        null,
+        Progress.NONE);
     client.get(new FileName("empty"), home.resolve("empty.out"), null, Progress.NONE);
     assertEquals(0, Files.size(home.resolve("empty.out")));
 
     client.delete(new FileName("in.bin"));
     assertEquals(List.of("empty"), client.ls().stream().map(e -> e.name().value()).toList());
-    JewelException unknown = assertThrows(JewelException.class, () -> client.get(new FileName("in.bin"), out, null, Progress.NONE));
+    JewelException unknown =
+        assertThrows(
+            JewelException.class,
+            () -> client.get(new FileName("in.bin"), out, null, Progress.NONE));
     assertTrue(unknown.getMessage().startsWith("unknown file 'in.bin'"), unknown.getMessage());
   }
 
@@ -98,12 +136,19 @@ class InJvmClusterTest {
 
     // Fraction 1: the formula gives the block to both peers. The writer's one copy goes to the
     // better-scoring of them (it hashed the file first); the other fetches it.
-    StoreResult stored = client.store(file, name, SchemeSpec.parse("hosting"), false, Pin.fraction(1.0), Progress.NONE);
-    List<PeerId> best = new FormulaPlacement(BlockStore.idOf(file), 1.0, p -> PeerSettings.DEFAULT)
-        .place("any", Placement.positions("any", 1), 1, List.of(one, two)).get(0);
+    StoreResult stored =
+        client.store(
+            file, name, SchemeSpec.parse("hosting"), false, Pin.fraction(1.0), Progress.NONE);
+    List<PeerId> best =
+        new FormulaPlacement(BlockStore.idOf(file), 1.0, p -> PeerSettings.DEFAULT)
+            .place("any", Placement.positions("any", 1), 1, List.of(one, two))
+            .get(0);
     assertEquals(best, stored.entry().blocks().get(0).holders());
     String block = client.status(name).blocks().get(0).id();
-    awaitAssert(() -> assertEquals(List.of("peer-1", "peer-2"), client.status(name).blocks().get(0).holders()));
+    awaitAssert(
+        () ->
+            assertEquals(
+                List.of("peer-1", "peer-2"), client.status(name).blocks().get(0).holders()));
 
     // The book forgets both copies: a read still finds them where the formula says.
     ActorRef<RegistryCommand> registry = clientNode.registry();
@@ -126,12 +171,21 @@ class InJvmClusterTest {
     long twoSent = bytesSent(client, two);
     client.get(name, home.resolve("again.bin"), null, Progress.NONE);
     assertArrayEquals(bytes, Files.readAllBytes(home.resolve("again.bin")));
-    awaitAssert(() -> assertTrue(bytesSent(client, two) >= twoSent + bytes.length, "peer-2 served the read"));
-    assertEquals(oneSent, bytesSent(client, one), "the greylisted peer-1 was not asked (block " + block + ")");
+    awaitAssert(
+        () ->
+            assertTrue(bytesSent(client, two) >= twoSent + bytes.length, "peer-2 served the read"));
+    assertEquals(
+        oneSent,
+        bytesSent(client, one),
+        "the greylisted peer-1 was not asked (block " + block + ")");
   }
 
   private static long bytesSent(JewelClient client, PeerId peer) {
-    return client.peers().stream().filter(n -> n.name().equals(peer.name())).findFirst().orElseThrow().bytesOut();
+    return client.peers().stream()
+        .filter(n -> n.name().equals(peer.name()))
+        .findFirst()
+        .orElseThrow()
+        .bytesOut();
   }
 
   private void awaitAssert(Runnable check) {

@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import jewel.node.pins.PinFixtures;
 import jewel.api.BlockId;
+import jewel.node.pins.PinFixtures;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
@@ -37,37 +37,48 @@ class RegistryPagesTest {
     TestProbe<RegistryCommand> registry = kit.createTestProbe();
     PinnedBlock a = pinned(PinFixtures.id("a"), 1, 0, 0.5, List.of(peer(1)), null);
     PinnedBlock b = pinned(PinFixtures.id("b"), 2, 0, 0.5, List.of(peer(2)), null);
-    CompletableFuture<RegistryReply.PinPlan> plan = RegistryPages.pinPlan(
-        registry.getRef(), Duration.ofSeconds(3), kit.system().scheduler()).toCompletableFuture();
+    CompletableFuture<RegistryReply.PinPlan> plan =
+        RegistryPages.pinPlan(registry.getRef(), Duration.ofSeconds(3), kit.system().scheduler())
+            .toCompletableFuture();
 
-    RegistryCommand.GetPinPlan first = registry.expectMessageClass(RegistryCommand.GetPinPlan.class);
+    RegistryCommand.GetPinPlan first =
+        registry.expectMessageClass(RegistryCommand.GetPinPlan.class);
     assertNull(first.after());
     first.replyTo().tell(new RegistryReply.PinPlan(List.of(a), Map.of(), 2, a.id()));
-    RegistryCommand.GetPinPlan second = registry.expectMessageClass(RegistryCommand.GetPinPlan.class);
+    RegistryCommand.GetPinPlan second =
+        registry.expectMessageClass(RegistryCommand.GetPinPlan.class);
     assertEquals(a.id(), second.after());
     second.replyTo().tell(new RegistryReply.PinPlan(List.of(b), Map.of(), 3, null));
 
-    assertEquals(new RegistryReply.PinPlan(List.of(a, b), Map.of(), 3, null), plan.get(3, TimeUnit.SECONDS));
+    assertEquals(
+        new RegistryReply.PinPlan(List.of(a, b), Map.of(), 3, null), plan.get(3, TimeUnit.SECONDS));
     registry.expectNoMessage(Duration.ofMillis(100));
   }
 
   @Test
   void reportsHoldingsInPartsWhoseRangesCoverEveryId() {
     TestProbe<RegistryCommand> registry = kit.createTestProbe();
-    List<BlockId> held = IntStream.range(0, 2 * RegistryPages.HOLDINGS_PART + 5)
-        .mapToObj(i -> PinFixtures.id("block " + i)).sorted().toList();
+    List<BlockId> held =
+        IntStream.range(0, 2 * RegistryPages.HOLDINGS_PART + 5)
+            .mapToObj(i -> PinFixtures.id("block " + i))
+            .sorted()
+            .toList();
 
     RegistryPages.reportHoldings(registry.getRef(), peer(1), held, 42);
 
     List<BlockId> reported = new ArrayList<>();
     BlockId expectedAfter = null;
     for (int part = 0; part < 3; part++) {
-      RegistryCommand.ReportHoldings r = registry.expectMessageClass(RegistryCommand.ReportHoldings.class);
+      RegistryCommand.ReportHoldings r =
+          registry.expectMessageClass(RegistryCommand.ReportHoldings.class);
       assertEquals(peer(1), r.peer());
       assertEquals(42, r.asOf());
       assertEquals(expectedAfter, r.after());
       reported.addAll(r.blocks());
-      assertEquals(part < 2 ? r.blocks().get(r.blocks().size() - 1) : null, r.upTo(), "the last part runs to the end");
+      assertEquals(
+          part < 2 ? r.blocks().get(r.blocks().size() - 1) : null,
+          r.upTo(),
+          "the last part runs to the end");
       expectedAfter = r.upTo();
     }
     assertEquals(held, reported);
@@ -75,7 +86,8 @@ class RegistryPagesTest {
 
     // Nothing held: one part covering everything, which clears the peer from the book.
     RegistryPages.reportHoldings(registry.getRef(), peer(1), List.of(), 42);
-    assertEquals(new RegistryCommand.ReportHoldings(peer(1), null, null, List.of(), 42),
+    assertEquals(
+        new RegistryCommand.ReportHoldings(peer(1), null, null, List.of(), 42),
         registry.expectMessageClass(RegistryCommand.ReportHoldings.class));
   }
 
@@ -85,19 +97,28 @@ class RegistryPagesTest {
     TestProbe<RegistryCommand> registry = kit.createTestProbe();
     AtomicInteger listings = new AtomicInteger();
     BlockId a = PinFixtures.id("a");
-    CompletableFuture<Void> sent = RegistryPages.reportHoldings(registry.getRef(), peer(1), () -> {
-      listings.incrementAndGet();
-      return List.of(a);
-    }, Duration.ofMillis(300), kit.system()).toCompletableFuture();
+    CompletableFuture<Void> sent =
+        RegistryPages.reportHoldings(
+                registry.getRef(),
+                peer(1),
+                () -> {
+                  listings.incrementAndGet();
+                  return List.of(a);
+                },
+                Duration.ofMillis(300),
+                kit.system())
+            .toCompletableFuture();
 
     registry.expectMessageClass(RegistryCommand.StartHoldingsReport.class);
     assertEquals(0, listings.get());
     // No answer (the registry is away): asked again after the timeout, still nothing listed.
     RegistryCommand.StartHoldingsReport start =
-        registry.expectMessageClass(RegistryCommand.StartHoldingsReport.class, Duration.ofSeconds(3));
+        registry.expectMessageClass(
+            RegistryCommand.StartHoldingsReport.class, Duration.ofSeconds(3));
     assertEquals(0, listings.get());
     start.replyTo().tell(new RegistryReply.HoldingsMark(7));
-    assertEquals(new RegistryCommand.ReportHoldings(peer(1), null, null, List.of(a), 7),
+    assertEquals(
+        new RegistryCommand.ReportHoldings(peer(1), null, null, List.of(a), 7),
         registry.expectMessageClass(RegistryCommand.ReportHoldings.class));
     sent.get(3, TimeUnit.SECONDS);
     assertEquals(1, listings.get());

@@ -9,20 +9,24 @@ public final class TestConfig {
 
   /** One local ActorSystem (no cluster), as ActorTestKit tests of single behaviours want. */
   public static Config local() {
-    return ConfigFactory.parseString("""
+    return ConfigFactory.parseString(
+            """
         pekko.actor.provider = local
         pekko.actor.serialize-messages = on
         pekko.loglevel = WARNING
-        """).withFallback(NodeSettings.load());
+        """)
+        .withFallback(NodeSettings.load());
   }
 
   /** A cluster node on a free port, for several ActorSystems in one JVM. */
   public static Config clusterNode() {
-    return ConfigFactory.parseString("""
+    return ConfigFactory.parseString(
+            """
         pekko.actor.serialize-messages = on
         pekko.remote.artery.canonical.port = 0
         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
         pekko.loglevel = WARNING
-        """).withFallback(NodeSettings.load());
+        """)
+        .withFallback(NodeSettings.load());
   }
 }

@@ -3,7 +3,9 @@ package jewel.api;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** The message digest Jewel hashes with: SHA-256, which names blocks ({@link BlockId}) and files. */
+/**
+ * The message digest Jewel hashes with: SHA-256, which names blocks ({@link BlockId}) and files.
+ */
 public final class Digests {
   private Digests() {}
 

@@ -3,9 +3,8 @@ package jewel.api;
 import java.util.List;
 
 /**
- * A file as the registry knows it: the index entry (name, size, root block, scheme),
- * its block tree (layout and blocks in order) and, per block, the holders from the
- * block book.
+ * A file as the registry knows it: the index entry (name, size, root block, scheme), its block tree
+ * (layout and blocks in order) and, per block, the holders from the block book.
  *
  * @param root the SHA-256 of the whole file's content
  * @param storedAtMillis when the store was committed (epoch milliseconds)

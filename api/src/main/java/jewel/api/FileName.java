@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A file's name in the registry's index. It is also a Cluster Sharding entity id and a
- * file name in a peer's {@code disk/files/}, so anything that could escape a folder or
- * confuse a terminal is refused.
+ * A file's name in the registry's index. It is also a Cluster Sharding entity id and a file name in
+ * a peer's {@code disk/files/}, so anything that could escape a folder or confuse a terminal is
+ * refused.
  */
 public record FileName(@JsonValue String value) implements Comparable<FileName> {
   public static final int MAX_BYTES = 255;

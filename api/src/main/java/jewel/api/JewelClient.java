@@ -7,9 +7,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * What the shell and the CLI can ask of a running cluster, whatever carries the asking: the
- * one-shot command line talks HTTP to a node's API, the shell is a client member of the
- * cluster that does the work itself. Every method blocks until it has an answer and throws
- * {@link JewelException} with one clear line when it cannot.
+ * one-shot command line talks HTTP to a node's API, the shell is a client member of the cluster
+ * that does the work itself. Every method blocks until it has an answer and throws {@link
+ * JewelException} with one clear line when it cannot.
  */
 public interface JewelClient extends AutoCloseable {
 
@@ -18,13 +18,23 @@ public interface JewelClient extends AutoCloseable {
   PeerContents dir(PeerId peer);
 
   /**
-   * Stores a local file. {@code scheme} null means the cluster's default; {@code pin}
-   * non-null also puts the file under that fractional pin.
+   * Stores a local file. {@code scheme} null means the cluster's default; {@code pin} non-null also
+   * puts the file under that fractional pin.
    */
-  StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin, Progress progress);
+  StoreResult store(
+      Path localFile,
+      FileName name,
+      SchemeSpec scheme,
+      boolean replace,
+      Pin pin,
+      Progress progress);
 
-  /** Stores a file of {@code peer}'s {@code disk/files/}. {@code scheme} null means that peer's default. */
-  StoreResult storeFrom(PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin);
+  /**
+   * Stores a file of {@code peer}'s {@code disk/files/}. {@code scheme} null means that peer's
+   * default.
+   */
+  StoreResult storeFrom(
+      PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin);
 
   /**
    * Reads a file back into {@code out}, verifying its SHA-256; with a {@code range}, only those
@@ -33,9 +43,9 @@ public interface JewelClient extends AutoCloseable {
   FileEntry get(FileName name, Path out, ByteRange range, Progress progress);
 
   /**
-   * Reads a file back into {@code peer}'s {@code disk/files/}. A file of that name already there
-   * is kept, and the read refused ({@link JewelException.Kind#CONFLICT}), unless {@code force}:
-   * then the complete file replaces it atomically.
+   * Reads a file back into {@code peer}'s {@code disk/files/}. A file of that name already there is
+   * kept, and the read refused ({@link JewelException.Kind#CONFLICT}), unless {@code force}: then
+   * the complete file replaces it atomically.
    */
   FileEntry getTo(FileName name, PeerId peer, boolean force);
 
@@ -57,7 +67,9 @@ public interface JewelClient extends AutoCloseable {
 
   List<SchemeInfo> schemes();
 
-  /** Puts a stored file under a fractional pin, or ({@code pin} null) takes it off; peers rescan. */
+  /**
+   * Puts a stored file under a fractional pin, or ({@code pin} null) takes it off; peers rescan.
+   */
   PinTable setPin(FileName name, Pin pin);
 
   PinTable pins();

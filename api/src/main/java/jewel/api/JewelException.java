@@ -1,9 +1,9 @@
 package jewel.api;
 
 /**
- * A failure a person can act on: the message is one line that says what was wrong and,
- * where it can, what to do. The CLI prints it alone on stderr and exits 1; the HTTP API
- * answers it as {@code {"error": "…"}} with the status its {@link Kind} names.
+ * A failure a person can act on: the message is one line that says what was wrong and, where it
+ * can, what to do. The CLI prints it alone on stderr and exits 1; the HTTP API answers it as {@code
+ * {"error": "…"}} with the status its {@link Kind} names.
  */
 public class JewelException extends RuntimeException {
 
@@ -17,7 +17,9 @@ public class JewelException extends RuntimeException {
     CONFLICT(409),
     /** a range outside the file (416) */
     BAD_RANGE(416),
-    /** the cluster cannot do it now: too few live peers, the registry away, a holder failed (503) */
+    /**
+     * the cluster cannot do it now: too few live peers, the registry away, a holder failed (503)
+     */
     UNAVAILABLE(503);
 
     private final int httpStatus;

@@ -11,11 +11,20 @@ import java.util.List;
  * @param bytes bytes used by those blocks (-1 likewise)
  * @param greylisted failed audits: its copies do not count, and reads ask it last
  * @param overQuota holds all its quota allows of its pinned share and refuses the rest
- * @param api the base URL of the node's HTTP API ({@code http://127.0.0.1:26520}), or null
- *     when it serves none or did not answer
+ * @param api the base URL of the node's HTTP API ({@code http://127.0.0.1:26520}), or null when it
+ *     serves none or did not answer
  * @param bytesIn bytes of files and blocks the node received since it started (-1: not known)
  * @param bytesOut bytes of files and blocks the node sent since it started (-1: not known)
  */
 public record NodeStatus(
-    String name, String address, List<String> roles, String status, long blocks, long bytes,
-    boolean greylisted, boolean overQuota, String api, long bytesIn, long bytesOut) {}
+    String name,
+    String address,
+    List<String> roles,
+    String status,
+    long blocks,
+    long bytes,
+    boolean greylisted,
+    boolean overQuota,
+    String api,
+    long bytesIn,
+    long bytesOut) {}

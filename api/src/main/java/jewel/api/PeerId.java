@@ -5,8 +5,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.regex.Pattern;
 
 /**
- * A node's stable name ({@code peer-3}, {@code seed}). Names, not addresses, identify
- * peers: a peer revived on the same disk keeps its name, and fractional placement hashes it.
+ * A node's stable name ({@code peer-3}, {@code seed}). Names, not addresses, identify peers: a peer
+ * revived on the same disk keeps its name, and fractional placement hashes it.
  */
 public record PeerId(@JsonValue String name) implements Comparable<PeerId> {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -15,7 +15,9 @@ public record PeerId(@JsonValue String name) implements Comparable<PeerId> {
   public PeerId {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          "not a peer name: '" + name + "' (use lowercase letters, digits, '-' or '_', like peer-3)");
+          "not a peer name: '"
+              + name
+              + "' (use lowercase letters, digits, '-' or '_', like peer-3)");
     }
   }
 

@@ -5,6 +5,8 @@ package jewel.api;
 public interface Progress {
   Progress NONE = (done, total) -> {};
 
-  /** @param total the bytes the transfer will move in all, or -1 if not known yet */
+  /**
+   * @param total the bytes the transfer will move in all, or -1 if not known yet
+   */
   void update(long done, long total);
 }

@@ -7,4 +7,5 @@ package jewel.api;
  * @param redundancy the formula for D
  * @param survives the formula for how many peer failures it survives
  */
-public record SchemeInfo(String id, String summary, String parameters, String redundancy, String survives) {}
+public record SchemeInfo(
+    String id, String summary, String parameters, String redundancy, String survives) {}

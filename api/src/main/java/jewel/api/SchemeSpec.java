@@ -7,9 +7,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * A storage scheme id with its parameters, as a person types it: {@code naive n=3},
- * {@code reedsolomon k=4 n=6}. Only the syntax is checked here; which ids and
- * parameters exist, and their defaults, belong to the schemes module.
+ * A storage scheme id with its parameters, as a person types it: {@code naive n=3}, {@code
+ * reedsolomon k=4 n=6}. Only the syntax is checked here; which ids and parameters exist, and their
+ * defaults, belong to the schemes module.
  */
 public record SchemeSpec(String id, Map<String, String> params) {
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9]*");
@@ -38,7 +38,8 @@ public record SchemeSpec(String id, Map<String, String> params) {
     for (String a : assignments) {
       int eq = a.indexOf('=');
       if (eq <= 0 || eq == a.length() - 1) {
-        throw new IllegalArgumentException("bad scheme parameter '" + a + "': write it as key=value, like n=3");
+        throw new IllegalArgumentException(
+            "bad scheme parameter '" + a + "': write it as key=value, like n=3");
       }
       String key = a.substring(0, eq);
       if (!KEY.matcher(key).matches()) {
@@ -64,7 +65,8 @@ public record SchemeSpec(String id, Map<String, String> params) {
     try {
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("scheme parameter " + key + "=" + v + " is not a whole number");
+      throw new IllegalArgumentException(
+          "scheme parameter " + key + "=" + v + " is not a whole number");
     }
   }
 

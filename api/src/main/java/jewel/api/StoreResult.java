@@ -1,6 +1,5 @@
 package jewel.api;
 
-
 /**
  * @param redundancy D: bytes stored / file size
  * @param survives peer failures the file survives in the worst case

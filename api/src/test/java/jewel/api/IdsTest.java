@@ -18,7 +18,8 @@ class IdsTest {
 
   @Test
   void blockIdIsTheLowercaseHexOfASha256() throws Exception {
-    byte[] digest = MessageDigest.getInstance("SHA-256").digest("abc".getBytes(StandardCharsets.UTF_8));
+    byte[] digest =
+        MessageDigest.getInstance("SHA-256").digest("abc".getBytes(StandardCharsets.UTF_8));
     BlockId id = BlockId.of(digest);
     assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", id.hex());
     assertEquals("ba", id.prefix());
@@ -26,10 +27,17 @@ class IdsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "abc", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
-      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a", "../../etc/passwd"})
+  @ValueSource(
+      strings = {
+        "",
+        "abc",
+        "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a",
+        "../../etc/passwd"
+      })
   void blockIdRefusesAnythingButSixtyFourLowercaseHex(String bad) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BlockId(bad));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new BlockId(bad));
     assertTrue(e.getMessage().contains("64 lowercase hex"), e.getMessage());
   }
 
@@ -46,11 +54,25 @@ class IdsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a/b", "a\\b", "..", "a..b", ".", "tab\there", "nul\u0000", "bell\u0007", "del\u007f"})
+  @ValueSource(
+      strings = {
+        "",
+        "a/b",
+        "a\\b",
+        "..",
+        "a..b",
+        ".",
+        "tab\there",
+        "nul\u0000",
+        "bell\u0007",
+        "del\u007f"
+      })
   void badFileNamesSayWhy(String bad) {
     String problem = FileName.problem(bad);
     assertTrue(problem != null && !problem.isBlank());
-    assertEquals(problem, assertThrows(IllegalArgumentException.class, () -> new FileName(bad)).getMessage());
+    assertEquals(
+        problem,
+        assertThrows(IllegalArgumentException.class, () -> new FileName(bad)).getMessage());
   }
 
   @Test
@@ -63,10 +85,16 @@ class IdsTest {
 
   @Test
   void peerNamesSortByTheirNumber() {
-    List<PeerId> peers = new ArrayList<>(List.of(new PeerId("peer-10"), new PeerId("peer-2"), new PeerId("peer-1"),
-        new PeerId("seed")));
+    List<PeerId> peers =
+        new ArrayList<>(
+            List.of(
+                new PeerId("peer-10"),
+                new PeerId("peer-2"),
+                new PeerId("peer-1"),
+                new PeerId("seed")));
     peers.sort(null);
-    assertEquals(List.of("peer-1", "peer-2", "peer-10", "seed"), peers.stream().map(PeerId::name).toList());
+    assertEquals(
+        List.of("peer-1", "peer-2", "peer-10", "seed"), peers.stream().map(PeerId::name).toList());
   }
 
   @ParameterizedTest
@@ -95,7 +123,9 @@ class IdsTest {
   @Test
   void aNonNumericParameterIsReportedWhenRead() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> SchemeSpec.parse("naive n=three").intParam("n", 2));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SchemeSpec.parse("naive n=three").intParam("n", 2));
     assertTrue(e.getMessage().contains("n=three"));
   }
 }

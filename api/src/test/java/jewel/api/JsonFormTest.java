@@ -18,7 +18,9 @@ class JsonFormTest {
     assertEquals(block, json.readValue(json.writeValueAsString(block), BlockId.class));
     assertEquals("\"peer-2\"", json.writeValueAsString(new PeerId("peer-2")));
     assertEquals(new FileName("a b.txt"), json.readValue("\"a b.txt\"", FileName.class));
-    assertEquals("\"reedsolomon k=4 n=6\"", json.writeValueAsString(SchemeSpec.parse("reedsolomon n=6 k=4")));
+    assertEquals(
+        "\"reedsolomon k=4 n=6\"",
+        json.writeValueAsString(SchemeSpec.parse("reedsolomon n=6 k=4")));
     assertEquals(SchemeSpec.parse("naive n=3"), json.readValue("\"naive n=3\"", SchemeSpec.class));
   }
 
@@ -31,8 +33,15 @@ class JsonFormTest {
   @Test
   void aFileEntryRoundTrips() throws Exception {
     BlockId id = new BlockId("cd".repeat(32));
-    FileEntry entry = new FileEntry(new FileName("f.bin"), 10, id, SchemeSpec.parse("naive n=2"),
-        BlockLayout.whole(), List.of(new StoredBlock(0, id, 10, List.of(new PeerId("peer-1")), null)), 42);
+    FileEntry entry =
+        new FileEntry(
+            new FileName("f.bin"),
+            10,
+            id,
+            SchemeSpec.parse("naive n=2"),
+            BlockLayout.whole(),
+            List.of(new StoredBlock(0, id, 10, List.of(new PeerId("peer-1")), null)),
+            42);
     assertEquals(entry, json.readValue(json.writeValueAsString(entry), FileEntry.class));
     PeerSettings infinite = PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY);
     assertEquals(infinite, json.readValue(json.writeValueAsString(infinite), PeerSettings.class));

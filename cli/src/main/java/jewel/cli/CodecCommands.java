@@ -34,23 +34,41 @@ final class CodecCommands {
     @Parameters(index = "0", paramLabel = "FILE", description = "the file to split")
     private String file;
 
-    @Option(names = "--k", required = true, paramLabel = "K", description = "how many jewels rebuild the file")
+    @Option(
+        names = "--k",
+        required = true,
+        paramLabel = "K",
+        description = "how many jewels rebuild the file")
     private int k;
 
-    @Option(names = "--n", required = true, paramLabel = "N", description = "how many jewels to write, K..256")
+    @Option(
+        names = "--n",
+        required = true,
+        paramLabel = "N",
+        description = "how many jewels to write, K..256")
     private int n;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "the folder to write them in (default: .)")
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "DIR",
+        description = "the folder to write them in (default: .)")
     private String output;
 
-    @Option(names = "--raw", description = "headerless, Backblaze-compatible shards (keep K, N and the length yourself)")
+    @Option(
+        names = "--raw",
+        description = "headerless, Backblaze-compatible shards (keep K, N and the length yourself)")
     private boolean raw;
 
-    @Option(names = "--codec", paramLabel = "CODEC", defaultValue = Codecs.DEFAULT,
+    @Option(
+        names = "--codec",
+        paramLabel = "CODEC",
+        defaultValue = Codecs.DEFAULT,
         description = "jewel (default, fast) or backblaze: both write the same bytes")
     private String codec;
 
-    @Option(names = "--chunk", paramLabel = "BYTES",
+    @Option(
+        names = "--chunk",
+        paramLabel = "BYTES",
         description = "bytes of each jewel per segment (default 65536; not with --raw)")
     private Integer chunk;
 
@@ -66,18 +84,31 @@ final class CodecCommands {
       }
       List<Path> written;
       try {
-        written = raw
-            ? JewelFiles.splitRaw(in, k, n, dir, codec)
-            : JewelFiles.split(in, k, n, dir, chunk == null ? JewelFiles.DEFAULT_CHUNK_SIZE : chunk, codec);
+        written =
+            raw
+                ? JewelFiles.splitRaw(in, k, n, dir, codec)
+                : JewelFiles.split(
+                    in, k, n, dir, chunk == null ? JewelFiles.DEFAULT_CHUNK_SIZE : chunk, codec);
       } catch (JewelFileException e) {
         throw new JewelException(e.getMessage());
       } catch (NoSuchFileException e) {
         throw new JewelException("cannot write in " + dir + ": no such folder");
       }
       long size = Files.size(in);
-      out().println("split " + Format.safe(file) + " (" + Format.size(size) + ") into " + n
-          + (raw ? " raw shards" : " jewel files") + ", any " + k + " rebuild it"
-          + (raw ? " (join --raw --k " + k + " --n " + n + " --length " + size + ")" : "") + ":");
+      out()
+          .println(
+              "split "
+                  + Format.safe(file)
+                  + " ("
+                  + Format.size(size)
+                  + ") into "
+                  + n
+                  + (raw ? " raw shards" : " jewel files")
+                  + ", any "
+                  + k
+                  + " rebuild it"
+                  + (raw ? " (join --raw --k " + k + " --n " + n + " --length " + size + ")" : "")
+                  + ":");
       for (Path p : written) {
         out().println("  " + Format.safe(p.toString()) + "  " + Format.size(Files.size(p)));
       }
@@ -92,22 +123,38 @@ final class CodecCommands {
         "  join --raw --k K --n N --length L FILES... -o OUT     raw shards: a name ends in .<i>, the index"
       })
   static final class Join extends JewelCommand {
-    @Parameters(arity = "1..*", paramLabel = "FILES", description = "any K jewel files of one split (more are fine)")
+    @Parameters(
+        arity = "1..*",
+        paramLabel = "FILES",
+        description = "any K jewel files of one split (more are fine)")
     private List<String> files = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "the file to write (must not exist)")
+    @Option(
+        names = {"-o", "--output"},
+        required = true,
+        paramLabel = "OUT",
+        description = "the file to write (must not exist)")
     private String output;
 
     @Option(names = "--raw", description = "the files are raw shards from split --raw")
     private boolean raw;
 
-    @Option(names = "--k", paramLabel = "K", description = "with --raw: shards that rebuild the file")
+    @Option(
+        names = "--k",
+        paramLabel = "K",
+        description = "with --raw: shards that rebuild the file")
     private Integer k;
 
-    @Option(names = "--n", paramLabel = "N", description = "with --raw: shards the file was split into")
+    @Option(
+        names = "--n",
+        paramLabel = "N",
+        description = "with --raw: shards the file was split into")
     private Integer n;
 
-    @Option(names = "--length", paramLabel = "L", description = "with --raw: the file's length in bytes")
+    @Option(
+        names = "--length",
+        paramLabel = "L",
+        description = "with --raw: the file's length in bytes")
     private Long length;
 
     @Override
@@ -124,7 +171,8 @@ final class CodecCommands {
       }
       Path out = session().resolve(output);
       if (Files.exists(out)) {
-        throw new JewelException(output + " already exists: join writes a new file (-o another path)");
+        throw new JewelException(
+            output + " already exists: join writes a new file (-o another path)");
       }
       try {
         if (raw) {
@@ -137,9 +185,18 @@ final class CodecCommands {
       } catch (NoSuchFileException e) {
         throw new JewelException("cannot write " + output + ": no such folder");
       }
-      out().println("joined " + inputs.size() + (raw ? " raw shards" : " jewel files") + " -> " + Format.safe(output)
-          + " (" + Format.size(Files.size(out)) + (raw ? "; raw shards carry no hash, so nothing was verified)"
-              : ", SHA-256 verified)"));
+      out()
+          .println(
+              "joined "
+                  + inputs.size()
+                  + (raw ? " raw shards" : " jewel files")
+                  + " -> "
+                  + Format.safe(output)
+                  + " ("
+                  + Format.size(Files.size(out))
+                  + (raw
+                      ? "; raw shards carry no hash, so nothing was verified)"
+                      : ", SHA-256 verified)"));
     }
   }
 

@@ -1,8 +1,5 @@
 package jewel.cli;
 
-import jewel.api.ByteRange;
-import jewel.api.Progress;
-import jewel.api.DefaultSchemes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
@@ -18,16 +15,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import jewel.api.ByteRange;
+import jewel.api.DefaultSchemes;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
 import jewel.api.PartFiles;
-import jewel.api.StoreResult;
-import jewel.api.FileEntry;
-import jewel.api.FileName;
 import jewel.api.PeerId;
 import jewel.api.Pin;
+import jewel.api.Progress;
 import jewel.api.SchemeSpec;
+import jewel.api.StoreResult;
 import jewel.placement.Durability;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,32 +44,54 @@ final class FileCommands {
         "PATH is a local file or, with --from, a file of PEER's disk/files/."
       })
   static final class Store extends JewelCommand {
-    @Parameters(index = "0", paramLabel = "PATH", description = "the file (with --from: a file name in PEER's disk/files/)")
+    @Parameters(
+        index = "0",
+        paramLabel = "PATH",
+        description = "the file (with --from: a file name in PEER's disk/files/)")
     private String path;
 
-    @Parameters(index = "1..*", paramLabel = "K=V", description = "scheme parameters, like n=3 (without --scheme: over the default scheme)")
+    @Parameters(
+        index = "1..*",
+        paramLabel = "K=V",
+        description = "scheme parameters, like n=3 (without --scheme: over the default scheme)")
     private List<String> params = new ArrayList<>();
 
-    @Option(names = "--as", paramLabel = "NAME", description = "the name to store it under (default: PATH's file name)")
+    @Option(
+        names = "--as",
+        paramLabel = "NAME",
+        description = "the name to store it under (default: PATH's file name)")
     private String as;
 
-    @Option(names = "--scheme", paramLabel = "ID", description = "the scheme (default: the cluster's, or PEER's with --from; try: schemes)")
+    @Option(
+        names = "--scheme",
+        paramLabel = "ID",
+        description = "the scheme (default: the cluster's, or PEER's with --from; try: schemes)")
     private String scheme;
 
-    @Option(names = "--from", paramLabel = "PEER", description = "read PATH from this peer's disk/files/")
+    @Option(
+        names = "--from",
+        paramLabel = "PEER",
+        description = "read PATH from this peer's disk/files/")
     private String from;
 
     @Option(names = "--replace", description = "replace a stored file of that name")
     private boolean replace;
 
-    @Option(names = "--fraction", paramLabel = "F", arity = "0..1", fallbackValue = "default",
-        description = "put it under a fractional pin: every peer holds each block with probability F (0.1 or 10%%; alone: the cluster default)")
+    @Option(
+        names = "--fraction",
+        paramLabel = "F",
+        arity = "0..1",
+        fallbackValue = "default",
+        description =
+            "put it under a fractional pin: every peer holds each block with probability F (0.1 or 10%%; alone: the cluster default)")
     private String fraction;
 
     @Option(names = "--json", description = "one JSON document, exact bytes")
     private boolean json;
 
-    @Option(names = "--quiet", description = "print nothing but errors: no progress line, no summary")
+    @Option(
+        names = "--quiet",
+        description = "print nothing but errors: no progress line, no summary")
     private boolean quiet;
 
     @Override
@@ -78,7 +100,12 @@ final class FileCommands {
         throw usage("use either --json or --quiet, not both");
       }
       SchemeSpec spec = scheme == null ? null : Inputs.scheme(scheme, params);
-      Pin pin = fraction == null ? null : fraction.equals("default") ? Pin.followDefault() : Pin.fraction(Inputs.fraction(fraction));
+      Pin pin =
+          fraction == null
+              ? null
+              : fraction.equals("default")
+                  ? Pin.followDefault()
+                  : Pin.fraction(Inputs.fraction(fraction));
       StoreResult result;
       if (from == null) {
         Path local = session().resolve(path);
@@ -91,7 +118,10 @@ final class FileCommands {
         if (!Files.isReadable(local)) {
           throw new JewelException("cannot read " + path + ": permission denied");
         }
-        FileName name = as != null ? Inputs.fileName(as) : Inputs.derivedFileName(String.valueOf(local.getFileName()));
+        FileName name =
+            as != null
+                ? Inputs.fileName(as)
+                : Inputs.derivedFileName(String.valueOf(local.getFileName()));
         JewelClient client = client();
         if (spec == null && !params.isEmpty()) {
           spec = Inputs.override(client.settings().clusterDefault(), params);
@@ -112,7 +142,8 @@ final class FileCommands {
         JewelClient client = client();
         if (spec == null && !params.isEmpty()) {
           DefaultSchemes settings = client.settings();
-          SchemeSpec base = settings.peerDefaults().getOrDefault(peer.name(), settings.clusterDefault());
+          SchemeSpec base =
+              settings.peerDefaults().getOrDefault(peer.name(), settings.clusterDefault());
           spec = Inputs.override(base, params);
         }
         result = client.storeFrom(peer, path, name, spec, replace, pin);
@@ -139,12 +170,25 @@ final class FileCommands {
       out.println("stored " + Format.safe(e.name().value()));
       field(out, "root", e.root().hex());
       field(out, "scheme", String.valueOf(e.scheme()));
-      field(out, "size", Format.size(e.size()) + (e.size() >= 1024 ? " (" + e.size() + " bytes)" : ""));
+      field(
+          out,
+          "size",
+          Format.size(e.size()) + (e.size() >= 1024 ? " (" + e.size() + " bytes)" : ""));
       field(out, "D", Format.ratio(r.redundancy()) + "  (bytes stored / size)");
-      field(out, "M", r.minPeersUp() + "  (peers that must be up to read it; it survives "
-          + r.survives() + (r.survives() == 1 ? " peer failure)" : " peer failures)"));
-      field(out, "holders", Format.words(e.blocks().stream().flatMap(b -> b.holders().stream())
-          .collect(Collectors.toCollection(TreeSet::new))));
+      field(
+          out,
+          "M",
+          r.minPeersUp()
+              + "  (peers that must be up to read it; it survives "
+              + r.survives()
+              + (r.survives() == 1 ? " peer failure)" : " peer failures)"));
+      field(
+          out,
+          "holders",
+          Format.words(
+              e.blocks().stream()
+                  .flatMap(b -> b.holders().stream())
+                  .collect(Collectors.toCollection(TreeSet::new))));
     }
 
     private static void field(PrintWriter out, String key, String value) {
@@ -152,25 +196,39 @@ final class FileCommands {
     }
   }
 
-  @Command(name = "get", description = "read a file back (or into PEER's disk/files/), verifying its SHA-256")
+  @Command(
+      name = "get",
+      description = "read a file back (or into PEER's disk/files/), verifying its SHA-256")
   static final class Get extends JewelCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "a stored file (try: ls)")
     private String name;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "PATH", description = "where to write it (default: ./NAME; a folder: FOLDER/NAME)")
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "PATH",
+        description = "where to write it (default: ./NAME; a folder: FOLDER/NAME)")
     private String output;
 
-    @Option(names = "--to", paramLabel = "PEER", description = "write it into this peer's disk/files/ instead")
+    @Option(
+        names = "--to",
+        paramLabel = "PEER",
+        description = "write it into this peer's disk/files/ instead")
     private String to;
 
-    @Option(names = {"-f", "--force"}, description = "replace an existing output file (or, with --to, the peer's file)")
+    @Option(
+        names = {"-f", "--force"},
+        description = "replace an existing output file (or, with --to, the peer's file)")
     private boolean force;
 
-    @Option(names = "--range", paramLabel = "START-END",
+    @Option(
+        names = "--range",
+        paramLabel = "START-END",
         description = "only bytes START to END (both included, from 0), like 0-1023")
     private String range;
 
-    @Option(names = "--quiet", description = "print nothing but errors: no progress line, no summary")
+    @Option(
+        names = "--quiet",
+        description = "print nothing but errors: no progress line, no summary")
     private boolean quiet;
 
     @Override
@@ -196,17 +254,26 @@ final class FileCommands {
         if (quiet) {
           return;
         }
-        out().println("got " + Format.safe(file.value()) + " into " + peer + "'s disk/files/ ("
-            + Format.size(e.size()) + ", SHA-256 verified)");
+        out()
+            .println(
+                "got "
+                    + Format.safe(file.value())
+                    + " into "
+                    + peer
+                    + "'s disk/files/ ("
+                    + Format.size(e.size())
+                    + ", SHA-256 verified)");
         return;
       }
-      Path target = output == null ? session().cwd().resolve(file.value()) : session().resolve(output);
+      Path target =
+          output == null ? session().cwd().resolve(file.value()) : session().resolve(output);
       if (Files.isDirectory(target)) {
         target = target.resolve(file.value());
       }
       String shown = output == null ? "./" + file.value() : target.toString();
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !force) {
-        throw new JewelException(shown + " already exists: use --force to overwrite it, or -o another path");
+        throw new JewelException(
+            shown + " already exists: use --force to overwrite it, or -o another path");
       }
       if (Files.isDirectory(target)) {
         throw new JewelException(shown + " is a folder");
@@ -229,12 +296,17 @@ final class FileCommands {
         e = client.get(file, partial, bytes, progress);
         try {
           if (force) {
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                partial,
+                target,
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
           } else {
             Files.move(partial, target);
           }
         } catch (FileAlreadyExistsException x) {
-          throw new JewelException(shown + " already exists: use --force to overwrite it, or -o another path");
+          throw new JewelException(
+              shown + " already exists: use --force to overwrite it, or -o another path");
         }
       } finally {
         ProgressLine.finish(progress);
@@ -245,16 +317,38 @@ final class FileCommands {
       }
       if (bytes != null) {
         long written = Files.size(target);
-        out().println("got bytes " + bytes.start() + "-" + (bytes.start() + written - 1) + " of " + Format.safe(file.value())
-            + " -> " + Format.safe(shown) + " (" + Format.size(written) + " of " + Format.size(e.size()) + ")");
+        out()
+            .println(
+                "got bytes "
+                    + bytes.start()
+                    + "-"
+                    + (bytes.start() + written - 1)
+                    + " of "
+                    + Format.safe(file.value())
+                    + " -> "
+                    + Format.safe(shown)
+                    + " ("
+                    + Format.size(written)
+                    + " of "
+                    + Format.size(e.size())
+                    + ")");
         return;
       }
-      out().println("got " + Format.safe(file.value()) + " -> " + Format.safe(shown)
-          + " (" + Format.size(e.size()) + ", SHA-256 verified)");
+      out()
+          .println(
+              "got "
+                  + Format.safe(file.value())
+                  + " -> "
+                  + Format.safe(shown)
+                  + " ("
+                  + Format.size(e.size())
+                  + ", SHA-256 verified)");
     }
   }
 
-  @Command(name = "delete", description = "remove a file from the index and its blocks from the peers")
+  @Command(
+      name = "delete",
+      description = "remove a file from the index and its blocks from the peers")
   static final class Delete extends JewelCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "a stored file (try: ls)")
     private String name;
@@ -263,7 +357,15 @@ final class FileCommands {
     protected void run() {
       FileName file = Inputs.fileName(name);
       FileEntry e = client().delete(file);
-      out().println("deleted " + Format.safe(e.name().value()) + " (" + Format.size(e.size()) + ", " + e.scheme() + ")");
+      out()
+          .println(
+              "deleted "
+                  + Format.safe(e.name().value())
+                  + " ("
+                  + Format.size(e.size())
+                  + ", "
+                  + e.scheme()
+                  + ")");
     }
   }
 
@@ -286,23 +388,38 @@ final class FileCommands {
         out().println("no files stored (try: store PATH)");
         return;
       }
-      Format.Table t = new Format.Table("NAME", "SIZE", "SCHEME", "D", "M", "SURVIVES").right(1, 3, 4, 5);
+      Format.Table t =
+          new Format.Table("NAME", "SIZE", "SCHEME", "D", "M", "SURVIVES").right(1, 3, 4, 5);
       long total = 0;
       long stored = 0;
       for (FileEntry e : files) {
         Durability d = Durability.of(e);
-        t.row(e.name().value(), Format.size(e.size()), e.scheme(), Format.ratio(d.redundancy()),
-            Format.count(d.minPeersUp()), Format.count(d.survives()));
+        t.row(
+            e.name().value(),
+            Format.size(e.size()),
+            e.scheme(),
+            Format.ratio(d.redundancy()),
+            Format.count(d.minPeersUp()),
+            Format.count(d.survives()));
         total += e.size();
         stored += e.storedBytes();
       }
       t.print(out());
-      out().println(files.size() + (files.size() == 1 ? " file, " : " files, ") + Format.size(total)
-          + " (" + Format.size(stored) + " on the peers)");
+      out()
+          .println(
+              files.size()
+                  + (files.size() == 1 ? " file, " : " files, ")
+                  + Format.size(total)
+                  + " ("
+                  + Format.size(stored)
+                  + " on the peers)");
     }
   }
 
-  @Command(name = "status", description = "each block of a file: index, id, size, the peers that should hold it, and which are live")
+  @Command(
+      name = "status",
+      description =
+          "each block of a file: index, id, size, the peers that should hold it, and which are live")
   static final class Status extends JewelCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "a stored file (try: ls)")
     private String name;
@@ -333,29 +450,65 @@ final class FileCommands {
         return;
       }
       Durability d = Durability.of(e);
-      out().println(Format.safe(e.name().value()) + ": " + Format.size(e.size()) + ", " + e.scheme()
-          + ", root " + e.root().shortHex() + ", D " + Format.ratio(d.redundancy()) + ", M " + Format.count(d.minPeersUp()));
+      out()
+          .println(
+              Format.safe(e.name().value())
+                  + ": "
+                  + Format.size(e.size())
+                  + ", "
+                  + e.scheme()
+                  + ", root "
+                  + e.root().shortHex()
+                  + ", D "
+                  + Format.ratio(d.redundancy())
+                  + ", M "
+                  + Format.count(d.minPeersUp()));
       out().println("live peers: " + Format.words(new TreeSet<>(s.livePeers())));
       if (s.pin() != null) {
         out().println("pin: " + PinCommands.line(s.pin(), s.pin().effectiveFraction()));
-        Format.Table t = new Format.Table("INDEX", "BLOCK", "SIZE", "SALT", "EXPECTED", "HOLDERS", "LIVE").right(0, 2, 3);
+        Format.Table t =
+            new Format.Table("INDEX", "BLOCK", "SIZE", "SALT", "EXPECTED", "HOLDERS", "LIVE")
+                .right(0, 2, 3);
         for (FileStatus.BlockStatus b : s.blocks()) {
-          t.row(b.index(), b.id().substring(0, 12), Format.size(b.size()), b.salt(), Format.words(b.expected()),
-              Format.words(b.holders()), Format.words(b.live()));
+          t.row(
+              b.index(),
+              b.id().substring(0, 12),
+              Format.size(b.size()),
+              b.salt(),
+              Format.words(b.expected()),
+              Format.words(b.holders()),
+              Format.words(b.live()));
         }
         t.print(out());
       } else {
         Format.Table t = new Format.Table("INDEX", "BLOCK", "SIZE", "HOLDERS", "LIVE").right(0, 2);
         for (FileStatus.BlockStatus b : s.blocks()) {
-          t.row(b.index(), b.id().substring(0, 12), Format.size(b.size()), Format.words(b.holders()), Format.words(b.live()));
+          t.row(
+              b.index(),
+              b.id().substring(0, 12),
+              Format.size(b.size()),
+              Format.words(b.holders()),
+              Format.words(b.live()));
         }
         t.print(out());
       }
       if (ok) {
-        out().println("readable now: yes (" + readable.cardinality() + " of the " + k + " blocks needed have a live holder)");
+        out()
+            .println(
+                "readable now: yes ("
+                    + readable.cardinality()
+                    + " of the "
+                    + k
+                    + " blocks needed have a live holder)");
       } else {
-        out().println("readable now: NO (block" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
-            + " without a live holder; held by " + Format.words(missingHolders) + ")");
+        out()
+            .println(
+                "readable now: NO (block"
+                    + (missing.size() == 1 ? " " : "s ")
+                    + String.join(", ", missing)
+                    + " without a live holder; held by "
+                    + Format.words(missingHolders)
+                    + ")");
       }
     }
   }

@@ -13,7 +13,10 @@ public final class Format {
 
   private Format() {}
 
-  /** {@code 0 B}, {@code 999 B}, {@code 1.5 KiB}, {@code 2.0 MiB}; {@code -} for a negative (unknown) size. */
+  /**
+   * {@code 0 B}, {@code 999 B}, {@code 1.5 KiB}, {@code 2.0 MiB}; {@code -} for a negative
+   * (unknown) size.
+   */
   public static String size(long bytes) {
     if (bytes < 0) {
       return "-";
@@ -103,7 +106,8 @@ public final class Format {
 
     public Table row(Object... cells) {
       if (cells.length != headers.length) {
-        throw new IllegalArgumentException("a row of " + cells.length + " cells in a table of " + headers.length);
+        throw new IllegalArgumentException(
+            "a row of " + cells.length + " cells in a table of " + headers.length);
       }
       String[] r = new String[cells.length];
       for (int i = 0; i < cells.length; i++) {

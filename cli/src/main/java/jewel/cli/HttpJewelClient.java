@@ -45,26 +45,29 @@ import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
 
 /**
- * The one-shot command line's cluster: HTTP requests to one node's API (api/README.md), with
- * the JDK's {@link HttpURLConnection} (a tenth of the start-up of its newer HTTP client, which
- * a command of one or two requests does not repay) and Jackson. No JVM joins the cluster; the
- * node that takes a request does the scheme's work.
+ * The one-shot command line's cluster: HTTP requests to one node's API (api/README.md), with the
+ * JDK's {@link HttpURLConnection} (a tenth of the start-up of its newer HTTP client, which a
+ * command of one or two requests does not repay) and Jackson. No JVM joins the cluster; the node
+ * that takes a request does the scheme's work.
  *
- * <p>A node that refuses the connection is skipped for the next one (see {@link NodeFinder});
- * a node that dies during a request that may run twice (a read, a settings change) is skipped
- * too, but a store or a delete that reached a node is never sent again on its own: the person
- * is told, and runs the command again.
+ * <p>A node that refuses the connection is skipped for the next one (see {@link NodeFinder}); a
+ * node that dies during a request that may run twice (a read, a settings change) is skipped too,
+ * but a store or a delete that reached a node is never sent again on its own: the person is told,
+ * and runs the command again.
  */
 public final class HttpJewelClient implements JewelClient {
   private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
+
   /** How long a node may stay silent: before its answer, or between two reads of a file's bytes. */
   private static final int SILENCE_TIMEOUT_MILLIS = 120_000;
+
   private static final int PAGE = 1000;
   private static final int BUFFER = 256 * 1024;
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final NodeFinder finder;
+
   /** The node that answered last: the ones before it refused, so later requests start here. */
   private int current;
 
@@ -95,7 +98,13 @@ public final class HttpJewelClient implements JewelClient {
   }
 
   @Override
-  public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin, Progress progress) {
+  public StoreResult store(
+      Path localFile,
+      FileName name,
+      SchemeSpec scheme,
+      boolean replace,
+      Pin pin,
+      Progress progress) {
     long size;
     try {
       size = Files.size(localFile);
@@ -109,8 +118,13 @@ public final class HttpJewelClient implements JewelClient {
     if (!replace && exchange("reading " + file, true, Request.head(file)).status() == 200) {
       throw exists(name);
     }
-    Request put = new Request("PUT", file + query(storeParams(scheme, replace, pin)),
-        Map.of("Content-Type", "application/octet-stream"), size, out -> upload(localFile, size, out, progress));
+    Request put =
+        new Request(
+            "PUT",
+            file + query(storeParams(scheme, replace, pin)),
+            Map.of("Content-Type", "application/octet-stream"),
+            size,
+            out -> upload(localFile, size, out, progress));
     try {
       return read(exchange("the store of " + name, false, put), StoreResult.class);
     } catch (BodyCut cut) {
@@ -119,20 +133,33 @@ public final class HttpJewelClient implements JewelClient {
   }
 
   @Override
-  public StoreResult storeFrom(PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
+  public StoreResult storeFrom(
+      PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
     Map<String, String> params = new LinkedHashMap<>();
     params.put("from", peer.name());
     params.put("path", fileName);
     params.putAll(storeParams(scheme, replace, pin));
-    return sendJson("PUT", "v1/files/" + segment(name.value()) + query(params), null, StoreResult.class, false,
+    return sendJson(
+        "PUT",
+        "v1/files/" + segment(name.value()) + query(params),
+        null,
+        StoreResult.class,
+        false,
         "the store of " + name);
   }
 
   @Override
   public FileEntry get(FileName name, Path out, ByteRange range, Progress progress) {
     String path = "v1/files/" + segment(name.value());
-    Request request = new Request("GET", path,
-        range == null ? Map.of() : Map.of("Range", "bytes=" + range.start() + "-" + range.end()), -1, null);
+    Request request =
+        new Request(
+            "GET",
+            path,
+            range == null
+                ? Map.of()
+                : Map.of("Range", "bytes=" + range.start() + "-" + range.end()),
+            -1,
+            null);
     Path folder = out.toAbsolutePath().getParent();
     String what = "sending " + name;
     NodeFinder.Node broke = null;
@@ -160,7 +187,9 @@ public final class HttpJewelClient implements JewelClient {
           error = new byte[0];
         }
         if (status == 416) {
-          throw new JewelException(errorLine(error).orElse("range " + range + " lies outside '" + name + "' (try: ls for its size)"),
+          throw new JewelException(
+              errorLine(error)
+                  .orElse("range " + range + " lies outside '" + name + "' (try: ls for its size)"),
               Kind.BAD_RANGE);
         }
         throw failure(node, "GET", path, status, error);
@@ -169,7 +198,8 @@ public final class HttpJewelClient implements JewelClient {
       try {
         FileEntry entry = receive(name, c, status, range, partial, progress);
         try {
-          Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          Files.move(
+              partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
           throw new LocalWriteException(e); // the bytes all came: the node is not to blame
         }
@@ -189,22 +219,39 @@ public final class HttpJewelClient implements JewelClient {
       }
     }
     if (broke != null) {
-      throw new JewelException("node " + broke.name() + " stopped in the middle of " + what
-          + " and no other node answers; nothing was written: run the command again", Kind.UNAVAILABLE);
+      throw new JewelException(
+          "node "
+              + broke.name()
+              + " stopped in the middle of "
+              + what
+              + " and no other node answers; nothing was written: run the command again",
+          Kind.UNAVAILABLE);
     }
     throw new JewelException(finder.noneAnswers(), Kind.UNAVAILABLE);
   }
 
   @Override
   public FileEntry getTo(FileName name, PeerId peer, boolean force) {
-    Map<String, String> params = force ? Map.of("to", peer.name(), "force", "true") : Map.of("to", peer.name());
-    return sendJson("POST", "v1/files/" + segment(name.value()) + "/copy" + query(params), null,
-        FileEntry.class, false, "the copy of " + name + " to " + peer);
+    Map<String, String> params =
+        force ? Map.of("to", peer.name(), "force", "true") : Map.of("to", peer.name());
+    return sendJson(
+        "POST",
+        "v1/files/" + segment(name.value()) + "/copy" + query(params),
+        null,
+        FileEntry.class,
+        false,
+        "the copy of " + name + " to " + peer);
   }
 
   @Override
   public FileEntry delete(FileName name) {
-    return sendJson("DELETE", "v1/files/" + segment(name.value()), null, FileEntry.class, false, "the delete of " + name);
+    return sendJson(
+        "DELETE",
+        "v1/files/" + segment(name.value()),
+        null,
+        FileEntry.class,
+        false,
+        "the delete of " + name);
   }
 
   @Override
@@ -220,7 +267,10 @@ public final class HttpJewelClient implements JewelClient {
       FilesPage page = getJson("v1/files" + query(params), FilesPage.class);
       all.addAll(page.files());
       if (page.next() != null && page.next().equals(after)) {
-        throw new JewelException("the node repeats the page after '" + after + "' of the index: it is not listing forward");
+        throw new JewelException(
+            "the node repeats the page after '"
+                + after
+                + "' of the index: it is not listing forward");
       }
       after = page.next();
     } while (after != null);
@@ -239,8 +289,17 @@ public final class HttpJewelClient implements JewelClient {
 
   @Override
   public DefaultSchemes setDefaultScheme(PeerId peer, SchemeSpec scheme) {
-    String path = peer == null ? "v1/settings/schemes/default" : "v1/settings/schemes/peers/" + segment(peer.name());
-    return sendJson("PUT", path, Map.of("scheme", scheme.toString()), DefaultSchemes.class, true, "setting the default scheme");
+    String path =
+        peer == null
+            ? "v1/settings/schemes/default"
+            : "v1/settings/schemes/peers/" + segment(peer.name());
+    return sendJson(
+        "PUT",
+        path,
+        Map.of("scheme", scheme.toString()),
+        DefaultSchemes.class,
+        true,
+        "setting the default scheme");
   }
 
   @Override
@@ -263,20 +322,31 @@ public final class HttpJewelClient implements JewelClient {
 
   @Override
   public PinTable setDefaultPin(double fraction) {
-    return sendJson("PUT", "v1/settings/pins/default-fraction", Map.of("fraction", fraction), PinTable.class, true,
+    return sendJson(
+        "PUT",
+        "v1/settings/pins/default-fraction",
+        Map.of("fraction", fraction),
+        PinTable.class,
+        true,
         "setting the default fraction");
   }
 
   @Override
   public Map<String, PeerSettings> peerSettings() {
-    return sendJson("GET", "v1/peer-settings", null, SETTINGS_MAP, true, "reading the peer settings");
+    return sendJson(
+        "GET", "v1/peer-settings", null, SETTINGS_MAP, true, "reading the peer settings");
   }
 
   @Override
   public Map<String, PeerSettings> updatePeer(PeerId peer, UnaryOperator<PeerSettings> change) {
     PeerSettings now = peerSettings().getOrDefault(peer.name(), PeerSettings.DEFAULT);
     PeerSettings next = change.apply(now);
-    return sendJson("PUT", "v1/peer-settings/" + segment(peer.name()), next, SETTINGS_MAP, true,
+    return sendJson(
+        "PUT",
+        "v1/peer-settings/" + segment(peer.name()),
+        next,
+        SETTINGS_MAP,
+        true,
         "changing " + peer + "'s settings");
   }
 
@@ -307,7 +377,8 @@ public final class HttpJewelClient implements JewelClient {
    * A request under a node's base URL, with a body of {@code length} bytes (-1: none). A body
    * streams ({@link HttpURLConnection#setFixedLengthStreamingMode}), never buffered whole.
    */
-  private record Request(String method, String path, Map<String, String> headers, long length, BodyWriter body) {
+  private record Request(
+      String method, String path, Map<String, String> headers, long length, BodyWriter body) {
     static Request head(String path) {
       return new Request("HEAD", path, Map.of(), -1, null);
     }
@@ -315,12 +386,13 @@ public final class HttpJewelClient implements JewelClient {
 
   /** An answer, its body read whole, and the node that gave it. */
   @SuppressWarnings("ArrayRecordComponent") // read once, never compared
-  private record Answer(NodeFinder.Node node, String method, String path, int status, byte[] body) {}
+  private record Answer(
+      NodeFinder.Node node, String method, String path, int status, byte[] body) {}
 
   /**
-   * A store or a delete that lost its body on the way: the node died, or answered before it
-   * had all of it and closed the connection (HttpURLConnection then drops that answer). Either
-   * way the node committed nothing.
+   * A store or a delete that lost its body on the way: the node died, or answered before it had all
+   * of it and closed the connection (HttpURLConnection then drops that answer). Either way the node
+   * committed nothing.
    */
   private static final class BodyCut extends JewelException {
     final NodeFinder.Node node;
@@ -335,21 +407,30 @@ public final class HttpJewelClient implements JewelClient {
     return sendJson("GET", path, null, JSON.constructType(type), true, "reading " + path);
   }
 
-  private <T> T sendJson(String method, String path, Object body, Class<T> type, boolean idempotent, String what) {
+  private <T> T sendJson(
+      String method, String path, Object body, Class<T> type, boolean idempotent, String what) {
     return sendJson(method, path, body, JSON.constructType(type), idempotent, what);
   }
 
   @SuppressWarnings("TypeParameterUnusedInFormals") // T is what the JavaType given describes
-  private <T> T sendJson(String method, String path, Object body, JavaType type, boolean idempotent, String what) {
+  private <T> T sendJson(
+      String method, String path, Object body, JavaType type, boolean idempotent, String what) {
     Request request;
     if (body != null) {
       byte[] bytes = writeJson(body);
-      request = new Request(method, path, Map.of("Accept", "application/json", "Content-Type", "application/json"),
-          bytes.length, out -> out.write(bytes));
+      request =
+          new Request(
+              method,
+              path,
+              Map.of("Accept", "application/json", "Content-Type", "application/json"),
+              bytes.length,
+              out -> out.write(bytes));
     } else {
       // HttpURLConnection sends a request once more on its own when the connection fails before
       // the answer, unless its body streams: one that must not run twice streams an empty body.
-      request = new Request(method, path, Map.of("Accept", "application/json"), idempotent ? -1 : 0, out -> {});
+      request =
+          new Request(
+              method, path, Map.of("Accept", "application/json"), idempotent ? -1 : 0, out -> {});
     }
     return read(exchange(what, idempotent, request), type);
   }
@@ -366,8 +447,16 @@ public final class HttpJewelClient implements JewelClient {
     try {
       return JSON.readValue(answer.body(), type);
     } catch (IOException e) {
-      throw new JewelException("node " + answer.node().name() + " answered " + answer.method() + " /" + answer.path()
-          + " with a document this command line cannot read (" + oneLine(e.getMessage()) + "): is it the same version?");
+      throw new JewelException(
+          "node "
+              + answer.node().name()
+              + " answered "
+              + answer.method()
+              + " /"
+              + answer.path()
+              + " with a document this command line cannot read ("
+              + oneLine(e.getMessage())
+              + "): is it the same version?");
     }
   }
 
@@ -381,8 +470,8 @@ public final class HttpJewelClient implements JewelClient {
 
   /**
    * Sends the request to the first node that takes it. A node that refuses the connection is
-   * skipped; one that goes away during the request is skipped only if the request may run
-   * twice ({@code idempotent}), else the person hears what happened.
+   * skipped; one that goes away during the request is skipped only if the request may run twice
+   * ({@code idempotent}), else the person hears what happened.
    */
   private Answer exchange(String what, boolean idempotent, Request request) {
     List<NodeFinder.Node> nodes = finder.nodes();
@@ -408,7 +497,9 @@ public final class HttpJewelClient implements JewelClient {
       } catch (IOException e) {
         c.disconnect();
         if (!idempotent) {
-          throw sent ? new JewelException(stopped(node, what), Kind.UNAVAILABLE) : new BodyCut(node, what);
+          throw sent
+              ? new JewelException(stopped(node, what), Kind.UNAVAILABLE)
+              : new BodyCut(node, what);
         }
         broke = node;
       } catch (RuntimeException e) {
@@ -418,24 +509,35 @@ public final class HttpJewelClient implements JewelClient {
       }
     }
     if (broke != null) {
-      throw new JewelException("node " + broke.name() + " stopped in the middle of " + what
-          + " and no other node answers: run the command again, or start the cluster with ./jewel up", Kind.UNAVAILABLE);
+      throw new JewelException(
+          "node "
+              + broke.name()
+              + " stopped in the middle of "
+              + what
+              + " and no other node answers: run the command again, or start the cluster with ./jewel up",
+          Kind.UNAVAILABLE);
     }
     throw new JewelException(finder.noneAnswers(), Kind.UNAVAILABLE);
   }
 
   private static String stopped(NodeFinder.Node node, String what) {
-    return "node " + node.name() + " stopped in the middle of " + what + "; nothing was committed: run the command again";
+    return "node "
+        + node.name()
+        + " stopped in the middle of "
+        + what
+        + "; nothing was committed: run the command again";
   }
 
   /**
-   * A connection to {@code node} for the request, its headers set, or null when the node does
-   * not take it (refused, or no answer within the connect timeout): nothing of the request
-   * reached it. Direct: a node's API is never behind a proxy.
+   * A connection to {@code node} for the request, its headers set, or null when the node does not
+   * take it (refused, or no answer within the connect timeout): nothing of the request reached it.
+   * Direct: a node's API is never behind a proxy.
    */
   private static HttpURLConnection connect(NodeFinder.Node node, Request request) {
     try {
-      HttpURLConnection c = (HttpURLConnection) node.base().resolve(request.path()).toURL().openConnection(Proxy.NO_PROXY);
+      HttpURLConnection c =
+          (HttpURLConnection)
+              node.base().resolve(request.path()).toURL().openConnection(Proxy.NO_PROXY);
       c.setRequestMethod(request.method());
       c.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
       c.setReadTimeout(SILENCE_TIMEOUT_MILLIS);
@@ -452,17 +554,34 @@ public final class HttpJewelClient implements JewelClient {
     }
   }
 
-  /** The answer's body, read whole: the document of a success, the error document of a failure (maybe none). */
+  /**
+   * The answer's body, read whole: the document of a success, the error document of a failure
+   * (maybe none).
+   */
   private static byte[] bodyOf(HttpURLConnection c, int status) throws IOException {
     try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
       return in == null ? new byte[0] : in.readAllBytes();
     }
   }
 
-  /** The node's {@code {"error": "..."}} line, or one that names the status; of the kind the status stands for. */
-  private static JewelException failure(NodeFinder.Node node, String method, String path, int status, byte[] body) {
-    return new JewelException(errorLine(body).orElse(
-        "node " + node.name() + " answered " + method + " /" + path + " with HTTP " + status), Kind.ofHttpStatus(status));
+  /**
+   * The node's {@code {"error": "..."}} line, or one that names the status; of the kind the status
+   * stands for.
+   */
+  private static JewelException failure(
+      NodeFinder.Node node, String method, String path, int status, byte[] body) {
+    return new JewelException(
+        errorLine(body)
+            .orElse(
+                "node "
+                    + node.name()
+                    + " answered "
+                    + method
+                    + " /"
+                    + path
+                    + " with HTTP "
+                    + status),
+        Kind.ofHttpStatus(status));
   }
 
   private static Optional<String> errorLine(byte[] body) {
@@ -485,13 +604,14 @@ public final class HttpJewelClient implements JewelClient {
 
   /** The node's own words for a store of a name that exists. */
   private static JewelException exists(FileName name) {
-    return new JewelException("file '" + name + "' exists: use --replace to overwrite it", Kind.CONFLICT);
+    return new JewelException(
+        "file '" + name + "' exists: use --replace to overwrite it", Kind.CONFLICT);
   }
 
   /**
-   * Why the node stopped taking the file, as far as the node can still tell: not at all (it
-   * died), a file of that name (stored since the check before the upload), or a refusal whose
-   * reason went with the connection.
+   * Why the node stopped taking the file, as far as the node can still tell: not at all (it died),
+   * a file of that name (stored since the check before the upload), or a refusal whose reason went
+   * with the connection.
    */
   private static JewelException whyCut(BodyCut cut, String file, FileName name, boolean replace) {
     HttpURLConnection c = connect(cut.node, Request.head(file));
@@ -507,16 +627,23 @@ public final class HttpJewelClient implements JewelClient {
     if (status == 200 && !replace) {
       return exists(name);
     }
-    return new JewelException("node " + cut.node.name() + " refused the store of " + name + " before it had all of it,"
-        + " and its reason was lost with the connection; nothing was committed: check that enough peers are up"
-        + " (./jewel peers) and run the command again", Kind.UNAVAILABLE);
+    return new JewelException(
+        "node "
+            + cut.node.name()
+            + " refused the store of "
+            + name
+            + " before it had all of it,"
+            + " and its reason was lost with the connection; nothing was committed: check that enough peers are up"
+            + " (./jewel peers) and run the command again",
+        Kind.UNAVAILABLE);
   }
 
   /**
-   * Writes {@code size} bytes of the file to {@code out}, telling {@code progress} what went
-   * out. Only {@code out}'s failures are {@link IOException}s: the file's are one line.
+   * Writes {@code size} bytes of the file to {@code out}, telling {@code progress} what went out.
+   * Only {@code out}'s failures are {@link IOException}s: the file's are one line.
    */
-  private static void upload(Path file, long size, OutputStream out, Progress progress) throws IOException {
+  private static void upload(Path file, long size, OutputStream out, Progress progress)
+      throws IOException {
     byte[] buffer = new byte[BUFFER];
     long done = 0;
     progress.update(0, size);
@@ -552,11 +679,17 @@ public final class HttpJewelClient implements JewelClient {
   }
 
   /**
-   * Writes the body to {@code partial}: all of it, checked against the length the node
-   * declared and, for a whole file, against its SHA-256 (the ETag); else an exception.
+   * Writes the body to {@code partial}: all of it, checked against the length the node declared
+   * and, for a whole file, against its SHA-256 (the ETag); else an exception.
    */
-  private static FileEntry receive(FileName name, HttpURLConnection c, int status, ByteRange range, Path partial,
-      Progress progress) throws IOException {
+  private static FileEntry receive(
+      FileName name,
+      HttpURLConnection c,
+      int status,
+      ByteRange range,
+      Path partial,
+      Progress progress)
+      throws IOException {
     long declared = c.getContentLengthLong();
     String tag = c.getHeaderField("ETag");
     String etag = tag == null ? null : tag.replace("W/", "").replace("\"", "");
@@ -571,7 +704,9 @@ public final class HttpJewelClient implements JewelClient {
       ByteRange within = range.within(declared);
       if (within == null) {
         c.disconnect();
-        throw new JewelException("range " + range + " lies outside '" + name + "' (" + declared + " bytes)", Kind.BAD_RANGE);
+        throw new JewelException(
+            "range " + range + " lies outside '" + name + "' (" + declared + " bytes)",
+            Kind.BAD_RANGE);
       }
       skip = within.start();
       want = within.length();
@@ -580,7 +715,8 @@ public final class HttpJewelClient implements JewelClient {
     byte[] buffer = new byte[BUFFER];
     long got = 0;
     long written = 0;
-    try (InputStream in = c.getInputStream(); OutputStream out = newFile(partial)) {
+    try (InputStream in = c.getInputStream();
+        OutputStream out = newFile(partial)) {
       progress.update(0, want);
       int n;
       while ((n = in.read(buffer)) >= 0) {
@@ -616,8 +752,15 @@ public final class HttpJewelClient implements JewelClient {
     if (sha != null && root != null) {
       String hex = HexFormat.of().formatHex(sha.digest());
       if (!hex.equals(root.hex())) {
-        throw new JewelException("the bytes of '" + name + "' do not match its SHA-256 (" + root.shortHex()
-            + "…, got " + hex.substring(0, 12) + "…); nothing was written: run the command again", Kind.UNAVAILABLE);
+        throw new JewelException(
+            "the bytes of '"
+                + name
+                + "' do not match its SHA-256 ("
+                + root.shortHex()
+                + "…, got "
+                + hex.substring(0, 12)
+                + "…); nothing was written: run the command again",
+            Kind.UNAVAILABLE);
       }
     }
     return new FileEntry(name, total, root, null, null, List.of(), 0);
@@ -679,24 +822,31 @@ public final class HttpJewelClient implements JewelClient {
       return "";
     }
     StringBuilder s = new StringBuilder();
-    params.forEach((k, v) -> s.append(s.length() == 0 ? '?' : '&').append(k).append('=').append(segment(v)));
+    params.forEach(
+        (k, v) -> s.append(s.length() == 0 ? '?' : '&').append(k).append('=').append(segment(v)));
     return s.toString();
   }
 
   /**
-   * Percent-encodes every byte of the UTF-8 text but the unreserved characters, so that a name
-   * with spaces, {@code %}, {@code ?}, {@code #} or {@code +} arrives as it is (in a path
-   * segment and in a query value alike).
+   * Percent-encodes every byte of the UTF-8 text but the unreserved characters, so that a name with
+   * spaces, {@code %}, {@code ?}, {@code #} or {@code +} arrives as it is (in a path segment and in
+   * a query value alike).
    */
   static String segment(String text) {
     StringBuilder s = new StringBuilder();
     for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '.' || c == '_' || c == '~') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
         s.append((char) c);
       } else {
-        s.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        s.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }

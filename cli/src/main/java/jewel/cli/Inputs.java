@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import jewel.api.JewelException;
 import jewel.api.FileName;
+import jewel.api.JewelException;
 import jewel.api.PeerId;
 import jewel.api.SchemeSpec;
 import jewel.schemes.SchemeCatalog;
@@ -13,8 +13,8 @@ import jewel.schemes.SchemeDefaults;
 import jewel.schemes.SchemeRules;
 
 /**
- * Checks of what a person typed, done before anything contacts the cluster. Each failure
- * is a {@link JewelException} with one line that says what was wrong.
+ * Checks of what a person typed, done before anything contacts the cluster. Each failure is a
+ * {@link JewelException} with one line that says what was wrong.
  */
 public final class Inputs {
   public static final int MAX_NODES = 100;
@@ -34,7 +34,10 @@ public final class Inputs {
   public static FileName derivedFileName(String text) {
     String problem = FileName.problem(text);
     if (problem != null) {
-      throw new JewelException(problem.contains("--as") ? problem : problem + " (store it under another name with --as NAME)");
+      throw new JewelException(
+          problem.contains("--as")
+              ? problem
+              : problem + " (store it under another name with --as NAME)");
     }
     return new FileName(text);
   }
@@ -44,7 +47,10 @@ public final class Inputs {
     String t = text.trim();
     double f;
     try {
-      f = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100 : Double.parseDouble(t);
+      f =
+          t.endsWith("%")
+              ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100
+              : Double.parseDouble(t);
     } catch (NumberFormatException e) {
       throw new JewelException("not a fraction: '" + text + "' (write it as 0.1 or 10%)");
     }
@@ -56,12 +62,17 @@ public final class Inputs {
 
   /** A size like {@code 1GB}, {@code 500MiB}, {@code 64k} or {@code 1000} (bytes). */
   public static long size(String text) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(i?)b?\\s*").matcher(text);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(i?)b?\\s*")
+            .matcher(text);
     if (!m.matches()) {
       throw new JewelException("not a size: '" + text + "' (write it like 500MB, 1GiB or 4096)");
     }
     double n = Double.parseDouble(m.group(1));
-    int power = m.group(2).isEmpty() ? 0 : "kmgtp".indexOf(m.group(2).toLowerCase(java.util.Locale.ROOT)) + 1;
+    int power =
+        m.group(2).isEmpty()
+            ? 0
+            : "kmgtp".indexOf(m.group(2).toLowerCase(java.util.Locale.ROOT)) + 1;
     double unit = Math.pow(m.group(3).isEmpty() ? 1000 : 1024, power);
     double bytes = n * unit;
     if (bytes >= Long.MAX_VALUE) {

@@ -6,8 +6,8 @@ import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -23,10 +23,10 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jewel}: the one-shot command line and, through {@code shell}, the interactive
- * shell. One command tree serves both; {@link Session} says where output goes and holds
- * the cluster client. New commands ({@code split}, {@code simulate}, {@code pin ...}) are
- * {@link JewelCommand}s listed here.
+ * {@code jewel}: the one-shot command line and, through {@code shell}, the interactive shell. One
+ * command tree serves both; {@link Session} says where output goes and holds the cluster client.
+ * New commands ({@code split}, {@code simulate}, {@code pin ...}) are {@link JewelCommand}s listed
+ * here.
  */
 @Command(
     name = "jewel",
@@ -40,34 +40,37 @@ import picocli.CommandLine.Spec;
     })
 public final class JewelCli implements Callable<Integer> {
   /** The commands, in the order help lists them. */
-  static final List<Class<? extends JewelCommand>> COMMANDS = List.of(
-      LifecycleCommands.Start.class,
-      LifecycleCommands.Up.class,
-      LifecycleCommands.Down.class,
-      LifecycleCommands.Add.class,
-      LifecycleCommands.Kill.class,
-      LifecycleCommands.Revive.class,
-      PeerCommands.Peers.class,
-      PeerCommands.Dir.class,
-      FileCommands.Store.class,
-      FileCommands.Get.class,
-      FileCommands.Delete.class,
-      FileCommands.Ls.class,
-      FileCommands.Status.class,
-      SchemeCommands.SchemeList.class,
-      SchemeCommands.SchemeDefault.class,
-      PinCommands.Pins.class,
-      PinCommands.Peer.class,
-      PinCommands.Simulate.class,
-      CodecCommands.Split.class, CodecCommands.Join.class,
-      LifecycleCommands.OpenShell.class,
-      JewelCli.Help.class);
+  static final List<Class<? extends JewelCommand>> COMMANDS =
+      List.of(
+          LifecycleCommands.Start.class,
+          LifecycleCommands.Up.class,
+          LifecycleCommands.Down.class,
+          LifecycleCommands.Add.class,
+          LifecycleCommands.Kill.class,
+          LifecycleCommands.Revive.class,
+          PeerCommands.Peers.class,
+          PeerCommands.Dir.class,
+          FileCommands.Store.class,
+          FileCommands.Get.class,
+          FileCommands.Delete.class,
+          FileCommands.Ls.class,
+          FileCommands.Status.class,
+          SchemeCommands.SchemeList.class,
+          SchemeCommands.SchemeDefault.class,
+          PinCommands.Pins.class,
+          PinCommands.Peer.class,
+          PinCommands.Simulate.class,
+          CodecCommands.Split.class,
+          CodecCommands.Join.class,
+          LifecycleCommands.OpenShell.class,
+          JewelCli.Help.class);
 
   @Option(
       names = "--home",
       paramLabel = "DIR",
       scope = ScopeType.INHERIT,
-      description = "the cluster's folder: node folders, LevelDB, logs (env JEWEL_HOME, default ./live)")
+      description =
+          "the cluster's folder: node folders, LevelDB, logs (env JEWEL_HOME, default ./live)")
   private String home;
 
   @Option(
@@ -81,7 +84,8 @@ public final class JewelCli implements Callable<Integer> {
       names = "--api",
       paramLabel = "URL",
       scope = ScopeType.INHERIT,
-      description = "a node's HTTP API, like http://127.0.0.1:26521 (env JEWEL_API; default: a running node of --home)")
+      description =
+          "a node's HTTP API, like http://127.0.0.1:26521 (env JEWEL_API; default: a running node of --home)")
   private String api;
 
   @SuppressWarnings("UnusedVariable") // picocli sets it and prints the help itself
@@ -118,7 +122,8 @@ public final class JewelCli implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: jewel help)");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "missing command (try: jewel help)");
   }
 
   public static void main(String[] args) {
@@ -132,10 +137,17 @@ public final class JewelCli implements Callable<Integer> {
     @SuppressWarnings("SystemConsoleNull")
     boolean terminal = System.console() != null;
     PrintWriter out =
-        new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true);
+        new PrintWriter(
+            new OutputStreamWriter(
+                new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8),
+            true);
     PrintWriter err =
-        new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        new PrintWriter(
+            new OutputStreamWriter(
+                new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8),
+            true);
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     Session session = new Session(backend, System.getenv(), Path.of(""), in, out, err, terminal);
     // Ctrl-C or a kill: still close the client (the shell leaves the cluster cleanly).
     Runtime.getRuntime().addShutdownHook(new Thread(session::close, "jewel-cli-shutdown"));
@@ -160,13 +172,15 @@ public final class JewelCli implements Callable<Integer> {
   }
 
   /**
-   * The tree with only the command named {@code only} when that is one (picocli builds a
-   * command's model by reflection, a good part of a one-shot JVM's start), else with all.
+   * The tree with only the command named {@code only} when that is one (picocli builds a command's
+   * model by reflection, a good part of a one-shot JVM's start), else with all.
    */
   static CommandLine commandLine(Session session, boolean shell, String only) {
     CommandLine cl = new CommandLine(new JewelCli(session));
-    boolean known = only != null && !only.equals("help")
-        && COMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(only));
+    boolean known =
+        only != null
+            && !only.equals("help")
+            && COMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(only));
     for (Class<? extends JewelCommand> c : COMMANDS) {
       if (!known || c.getAnnotation(Command.class).name().equals(only)) {
         cl.addSubcommand(c);
@@ -181,7 +195,8 @@ public final class JewelCli implements Callable<Integer> {
         (ex, commandLine, parseResult) -> {
           session.out().flush();
           session.err().println("jewel: " + describe(ex));
-          if (!(ex instanceof JewelException) && !(ex instanceof IllegalArgumentException)
+          if (!(ex instanceof JewelException)
+              && !(ex instanceof IllegalArgumentException)
               && System.getenv("JEWEL_DEBUG") != null) {
             ex.printStackTrace(session.err());
           }
@@ -204,7 +219,12 @@ public final class JewelCli implements Callable<Integer> {
           boolean atRoot = where.getCommandSpec() == cl.getCommandSpec();
           if (shell) {
             if (!atRoot) {
-              err.println("usage: " + where.getHelp().synopsis(0).stripTrailing() + "   (try: help " + where.getCommandName() + ")");
+              err.println(
+                  "usage: "
+                      + where.getHelp().synopsis(0).stripTrailing()
+                      + "   (try: help "
+                      + where.getCommandName()
+                      + ")");
             }
           } else if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
             where.usage(err);
@@ -248,7 +268,8 @@ public final class JewelCli implements Callable<Integer> {
       return oneLine("permission denied: " + f.getFile());
     }
     if (io instanceof FileSystemException f) {
-      return oneLine("cannot use " + f.getFile() + (f.getReason() == null ? "" : ": " + f.getReason()));
+      return oneLine(
+          "cannot use " + f.getFile() + (f.getReason() == null ? "" : ": " + f.getReason()));
     }
     String what = ex.getClass().getName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
     return oneLine("internal error: " + what + " (set JEWEL_DEBUG=1 for the stack trace)");
@@ -269,7 +290,9 @@ public final class JewelCli implements Callable<Integer> {
       if (command == null) {
         root.usage(out());
         if (session().inShell()) {
-          out().println("In the shell: quit or exit (or Ctrl-D) leaves; Tab completes commands, peers and files.");
+          out()
+              .println(
+                  "In the shell: quit or exit (or Ctrl-D) leaves; Tab completes commands, peers and files.");
         }
         return;
       }

@@ -9,9 +9,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * Base of every command, at any depth of the tree ({@code pin add} works the same as
- * {@code ls}): it finds the {@link Session} through the root command, and a command that
- * never calls {@link #client()} never contacts the cluster.
+ * Base of every command, at any depth of the tree ({@code pin add} works the same as {@code ls}):
+ * it finds the {@link Session} through the root command, and a command that never calls {@link
+ * #client()} never contacts the cluster.
  *
  * <p>No command is a method: picocli, told so here for every subclass, skips looking for them,
  * which a one-shot command otherwise spends a part of its start-up on.

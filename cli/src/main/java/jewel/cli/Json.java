@@ -1,7 +1,5 @@
 package jewel.cli;
 
-import jewel.api.PeerContents;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,17 +9,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import jewel.api.FileEntry;
 import jewel.api.FileStatus;
 import jewel.api.NodeStatus;
-import jewel.api.StoreResult;
-import jewel.api.FileEntry;
+import jewel.api.PeerContents;
 import jewel.api.PeerId;
+import jewel.api.StoreResult;
 import jewel.api.StoredBlock;
 import jewel.placement.Durability;
 
 /**
- * The {@code --json} documents: one per command, on stdout, with exact byte counts and
- * full block ids. Built as plain maps so the field names are the contract, not the records'.
+ * The {@code --json} documents: one per command, on stdout, with exact byte counts and full block
+ * ids. Built as plain maps so the field names are the contract, not the records'.
  */
 public final class Json {
   private static final ObjectMapper MAPPER =
@@ -110,7 +109,8 @@ public final class Json {
     if (s.pin() != null) {
       Map<String, Object> pin = new LinkedHashMap<>();
       pin.put("fraction", s.pin().pin().fraction());
-      pin.put("sizeLimit", s.pin().pin().sizeLimitBytes() > 0 ? s.pin().pin().sizeLimitBytes() : null);
+      pin.put(
+          "sizeLimit", s.pin().pin().sizeLimitBytes() > 0 ? s.pin().pin().sizeLimitBytes() : null);
       pin.put("effectiveFraction", s.pin().effectiveFraction());
       m.put("pin", pin);
     }

@@ -12,15 +12,36 @@ final class LifecycleCommands {
 
   static void reportStarted(Session s, List<String> started) {
     if (started.isEmpty()) {
-      s.out().println("the cluster at " + s.home() + " (port " + s.port() + ") is already up: nothing to start (try: peers)");
+      s.out()
+          .println(
+              "the cluster at "
+                  + s.home()
+                  + " (port "
+                  + s.port()
+                  + ") is already up: nothing to start (try: peers)");
     } else {
-      s.out().println("started " + String.join(", ", started) + " at " + s.home() + " (port " + s.port() + "); all are Up");
+      s.out()
+          .println(
+              "started "
+                  + String.join(", ", started)
+                  + " at "
+                  + s.home()
+                  + " (port "
+                  + s.port()
+                  + "); all are Up");
     }
   }
 
-  @Command(name = "start", description = "up N (default 5), then open the shell; the cluster keeps running after it")
+  @Command(
+      name = "start",
+      description = "up N (default 5), then open the shell; the cluster keeps running after it")
   static final class Start extends JewelCommand {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "N", defaultValue = "5", description = "peers (default 5)")
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "N",
+        defaultValue = "5",
+        description = "peers (default 5)")
     private int count;
 
     @Override
@@ -38,9 +59,17 @@ final class LifecycleCommands {
     }
   }
 
-  @Command(name = "up", description = "start a seed and N peers (default 5) in the background; returns when all are Up")
+  @Command(
+      name = "up",
+      description =
+          "start a seed and N peers (default 5) in the background; returns when all are Up")
   static final class Up extends JewelCommand {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "N", defaultValue = "5", description = "peers (default 5)")
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "N",
+        defaultValue = "5",
+        description = "peers (default 5)")
     private int count;
 
     @Override
@@ -65,9 +94,16 @@ final class LifecycleCommands {
     }
   }
 
-  @Command(name = "add", description = "start N more peers (default 1) that join the running cluster")
+  @Command(
+      name = "add",
+      description = "start N more peers (default 1) that join the running cluster")
   static final class Add extends JewelCommand {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "N", defaultValue = "1", description = "peers (default 1)")
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "N",
+        defaultValue = "1",
+        description = "peers (default 1)")
     private int count;
 
     @Override
@@ -104,7 +140,9 @@ final class LifecycleCommands {
     }
   }
 
-  @Command(name = "shell", description = "the interactive shell: these commands, with history and Tab completion")
+  @Command(
+      name = "shell",
+      description = "the interactive shell: these commands, with history and Tab completion")
   static final class OpenShell extends JewelCommand {
     @Override
     protected int execute() {
@@ -120,7 +158,10 @@ final class LifecycleCommands {
     }
   }
 
-  @Command(name = "quit", aliases = "exit", description = "leave the shell (the cluster keeps running)")
+  @Command(
+      name = "quit",
+      aliases = "exit",
+      description = "leave the shell (the cluster keeps running)")
   static final class Quit extends JewelCommand {
     @Override
     protected void run() {

@@ -10,10 +10,10 @@ import java.util.stream.Stream;
 import jewel.api.JewelException;
 
 /**
- * The nodes a one-shot command may ask, in the order to try them. Each node of a home writes
- * its API's base URL to {@code HOME/NAME/api} once its HTTP server is bound. Peers come first,
- * so that the registry node (the seed) stays off the byte path; which peer goes first depends
- * on the process id, so that concurrent commands spread over the peers; the seed comes last.
+ * The nodes a one-shot command may ask, in the order to try them. Each node of a home writes its
+ * API's base URL to {@code HOME/NAME/api} once its HTTP server is bound. Peers come first, so that
+ * the registry node (the seed) stays off the byte path; which peer goes first depends on the
+ * process id, so that concurrent commands spread over the peers; the seed comes last.
  *
  * @param nodes the candidates, best first
  * @param noneAnswers the one line to show when none of them answers
@@ -30,8 +30,11 @@ record NodeFinder(List<Node> nodes, String noneAnswers) {
   /** Only the node at {@code url} ({@code --api} or {@code JEWEL_API}). */
   static NodeFinder at(String url) {
     URI base = base(url, "--api");
-    return new NodeFinder(List.of(new Node(base.getAuthority(), base)),
-        "no node answers at " + base + " (--api): start the cluster with ./jewel up, or name a running node");
+    return new NodeFinder(
+        List.of(new Node(base.getAuthority(), base)),
+        "no node answers at "
+            + base
+            + " (--api): start the cluster with ./jewel up, or name a running node");
   }
 
   /** The nodes of {@code home} that have written an {@code api} file, peers first. */
@@ -76,7 +79,8 @@ record NodeFinder(List<Node> nodes, String noneAnswers) {
     if (seed != null) {
       order.add(seed);
     }
-    return new NodeFinder(order, "no node of " + home + " is running: start the cluster with ./jewel up");
+    return new NodeFinder(
+        order, "no node of " + home + " is running: start the cluster with ./jewel up");
   }
 
   /** {@code http://host:port} with a trailing slash, or one line saying what is wrong with it. */
@@ -85,12 +89,15 @@ record NodeFinder(List<Node> nodes, String noneAnswers) {
     try {
       uri = URI.create(text.strip());
     } catch (IllegalArgumentException e) {
-      throw new JewelException("not a URL: '" + text + "' (" + where + "; like http://127.0.0.1:26521)");
+      throw new JewelException(
+          "not a URL: '" + text + "' (" + where + "; like http://127.0.0.1:26521)");
     }
     if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-      throw new JewelException("not an http URL: '" + text + "' (" + where + "; like http://127.0.0.1:26521)");
+      throw new JewelException(
+          "not an http URL: '" + text + "' (" + where + "; like http://127.0.0.1:26521)");
     }
     String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
-    return URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + (path.endsWith("/") ? path : path + "/"));
+    return URI.create(
+        uri.getScheme() + "://" + uri.getRawAuthority() + (path.endsWith("/") ? path : path + "/"));
   }
 }

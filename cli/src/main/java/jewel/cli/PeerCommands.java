@@ -1,12 +1,11 @@
 package jewel.cli;
 
-import jewel.api.PeerContents;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import jewel.api.NodeStatus;
+import jewel.api.PeerContents;
 import jewel.api.PeerId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +15,10 @@ import picocli.CommandLine.Parameters;
 final class PeerCommands {
   private PeerCommands() {}
 
-  @Command(name = "peers", description = "the nodes: name, address, roles, status, blocks held, bytes used, bytes moved in and out")
+  @Command(
+      name = "peers",
+      description =
+          "the nodes: name, address, roles, status, blocks held, bytes used, bytes moved in and out")
   static final class Peers extends JewelCommand {
     @Option(names = "--json", description = "one JSON document, exact bytes")
     private boolean json;
@@ -30,12 +32,23 @@ final class PeerCommands {
         Json.print(out(), doc);
         return;
       }
-      Format.Table t = new Format.Table("NAME", "ADDRESS", "ROLES", "STATUS", "BLOCKS", "BYTES", "IN", "OUT", "NOTE")
-          .right(4, 5, 6, 7);
+      Format.Table t =
+          new Format.Table(
+                  "NAME", "ADDRESS", "ROLES", "STATUS", "BLOCKS", "BYTES", "IN", "OUT", "NOTE")
+              .right(4, 5, 6, 7);
       for (NodeStatus n : nodes) {
-        String note = n.greylisted() ? "greylisted (failed audits)" : n.overQuota() ? "over quota" : "";
-        t.row(n.name(), n.address(), String.join(",", n.roles()), n.status(), Format.count(n.blocks()), Format.size(n.bytes()),
-            Format.size(n.bytesIn()), Format.size(n.bytesOut()), note);
+        String note =
+            n.greylisted() ? "greylisted (failed audits)" : n.overQuota() ? "over quota" : "";
+        t.row(
+            n.name(),
+            n.address(),
+            String.join(",", n.roles()),
+            n.status(),
+            Format.count(n.blocks()),
+            Format.size(n.bytes()),
+            Format.size(n.bytesIn()),
+            Format.size(n.bytesOut()),
+            note);
       }
       if (t.isEmpty()) {
         out().println("no nodes (try: up)");
@@ -62,9 +75,18 @@ final class PeerCommands {
         return;
       }
       long blockBytes = c.blocks().stream().mapToLong(PeerContents.HeldBlock::size).sum();
-      out().println(c.peer() + ": " + c.files().size() + (c.files().size() == 1 ? " file" : " files")
-          + " in disk/files/, " + c.blocks().size() + (c.blocks().size() == 1 ? " block" : " blocks")
-          + " (" + Format.size(blockBytes) + ")");
+      out()
+          .println(
+              c.peer()
+                  + ": "
+                  + c.files().size()
+                  + (c.files().size() == 1 ? " file" : " files")
+                  + " in disk/files/, "
+                  + c.blocks().size()
+                  + (c.blocks().size() == 1 ? " block" : " blocks")
+                  + " ("
+                  + Format.size(blockBytes)
+                  + ")");
       if (!c.files().isEmpty()) {
         out().println();
         Format.Table t = new Format.Table("FILE", "SIZE").right(1);

@@ -1,18 +1,17 @@
 package jewel.cli;
 
-import jewel.api.PinView;
-
-import jewel.api.PinTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import jewel.api.JewelException;
 import jewel.api.FileName;
+import jewel.api.JewelException;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
+import jewel.api.PinTable;
+import jewel.api.PinView;
 import jewel.placement.PinSimulator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -26,7 +25,13 @@ final class PinCommands {
   @Command(
       name = "pin",
       description = "fractional pins: every peer decides by hash which blocks of a file it holds",
-      subcommands = {PinAdd.class, PinUpdate.class, PinRemove.class, PinList.class, PinDefault.class})
+      subcommands = {
+        PinAdd.class,
+        PinUpdate.class,
+        PinRemove.class,
+        PinList.class,
+        PinDefault.class
+      })
   static final class Pins extends JewelCommand {
     @Override
     protected int execute() {
@@ -41,7 +46,11 @@ final class PinCommands {
     String f = fraction(v.effectiveFraction());
     String how;
     if (p.sizeLimitBytes() > 0) {
-      how = "fraction-size-limit=" + Format.size(p.sizeLimitBytes()).replace(" ", "") + " - fraction=" + f;
+      how =
+          "fraction-size-limit="
+              + Format.size(p.sizeLimitBytes()).replace(" ", "")
+              + " - fraction="
+              + f;
     } else if (p.fraction() == null) {
       how = "fraction=" + f + ", the default";
     } else {
@@ -60,7 +69,10 @@ final class PinCommands {
     }
   }
 
-  @Command(name = "add", description = "put a stored file under a fractional pin (without --fraction: the cluster default)")
+  @Command(
+      name = "add",
+      description =
+          "put a stored file under a fractional pin (without --fraction: the cluster default)")
   static final class PinAdd extends JewelCommand {
     @Parameters(paramLabel = "NAME", description = "a stored file")
     private String name;
@@ -80,12 +92,18 @@ final class PinCommands {
     @Option(names = "--fraction", paramLabel = "F", required = true, description = "0.1 or 10%%")
     String fraction;
 
-    @Option(names = "--fraction-size-limit", paramLabel = "SIZE", required = true,
-        description = "each peer holds about SIZE of it: fraction = min(1, SIZE / bytes of its blocks)")
+    @Option(
+        names = "--fraction-size-limit",
+        paramLabel = "SIZE",
+        required = true,
+        description =
+            "each peer holds about SIZE of it: fraction = min(1, SIZE / bytes of its blocks)")
     String sizeLimit;
 
     Pin pin() {
-      return fraction != null ? Pin.fraction(Inputs.fraction(fraction)) : Pin.sizeLimit(positive(Inputs.size(sizeLimit)));
+      return fraction != null
+          ? Pin.fraction(Inputs.fraction(fraction))
+          : Pin.sizeLimit(positive(Inputs.size(sizeLimit)));
     }
 
     private static long positive(long size) {
@@ -110,13 +128,17 @@ final class PinCommands {
       Pin pin = change.pin();
       boolean pinned = client().pins().pins().stream().anyMatch(v -> v.name().equals(file));
       if (!pinned) {
-        throw new JewelException("'" + file + "' is not pinned (pin it with: pin add " + file + ")");
+        throw new JewelException(
+            "'" + file + "' is not pinned (pin it with: pin add " + file + ")");
       }
       print(this, client().setPin(file, pin));
     }
   }
 
-  @Command(name = "rm", description = "take a file off its fractional pin (its blocks stay where the scheme put them)")
+  @Command(
+      name = "rm",
+      description =
+          "take a file off its fractional pin (its blocks stay where the scheme put them)")
   static final class PinRemove extends JewelCommand {
     @Parameters(paramLabel = "NAME", description = "a pinned file")
     private String name;
@@ -131,7 +153,10 @@ final class PinCommands {
 
   @Command(name = "ls", description = "one line a pin")
   static final class PinList extends JewelCommand {
-    @Option(names = "--type", paramLabel = "TYPE", description = "only pins of this type (fraction: the only one there is)")
+    @Option(
+        names = "--type",
+        paramLabel = "TYPE",
+        description = "only pins of this type (fraction: the only one there is)")
     private String type;
 
     @Override
@@ -147,22 +172,34 @@ final class PinCommands {
     }
   }
 
-  @Command(name = "default", description = "show or set the cluster's default fraction, which pins without their own follow")
+  @Command(
+      name = "default",
+      description =
+          "show or set the cluster's default fraction, which pins without their own follow")
   static final class PinDefault extends JewelCommand {
     @Option(names = "--fraction", paramLabel = "F", description = "0.1 or 10%%")
     private String fraction;
 
     @Override
     protected void run() {
-      PinTable pins = fraction == null ? client().pins() : client().setDefaultPin(Inputs.fraction(fraction));
+      PinTable pins =
+          fraction == null ? client().pins() : client().setDefaultPin(Inputs.fraction(fraction));
       out().println("default fraction " + fraction(pins.defaultFraction()));
     }
   }
 
   @Command(
       name = "peer",
-      description = "per-peer settings, kept by the registry so every node computes the same placement",
-      subcommands = {Modifier.class, Trust.class, Untrust.class, Quota.class, Ungreylist.class, Settings.class})
+      description =
+          "per-peer settings, kept by the registry so every node computes the same placement",
+      subcommands = {
+        Modifier.class,
+        Trust.class,
+        Untrust.class,
+        Quota.class,
+        Ungreylist.class,
+        Settings.class
+      })
   static final class Peer extends JewelCommand {
     @Override
     protected int execute() {
@@ -173,9 +210,15 @@ final class PinCommands {
 
   private static void show(JewelCommand c, Map<String, PeerSettings> table) {
     Format.Table t = new Format.Table("PEER", "MODIFIER", "TRUSTED", "QUOTA", "GREYLISTED");
-    new TreeMap<>(table).forEach((peer, s) -> t.row(peer,
-        s.modifier() == Double.POSITIVE_INFINITY ? "inf" : fraction(s.modifier()), s.trusted() ? "yes" : "no",
-        s.quotaBytes() < 0 ? "-" : Format.size(s.quotaBytes()), s.greylisted() ? "yes" : "no"));
+    new TreeMap<>(table)
+        .forEach(
+            (peer, s) ->
+                t.row(
+                    peer,
+                    s.modifier() == Double.POSITIVE_INFINITY ? "inf" : fraction(s.modifier()),
+                    s.trusted() ? "yes" : "no",
+                    s.quotaBytes() < 0 ? "-" : Format.size(s.quotaBytes()),
+                    s.greylisted() ? "yes" : "no"));
     if (t.isEmpty()) {
       c.out().println("every peer has the defaults (modifier 1, untrusted, no quota)");
     } else {
@@ -191,10 +234,15 @@ final class PinCommands {
     }
   }
 
-  @Command(name = "modifier", description = "multiply the pin fraction for PEER by X (inf: it holds every pinned block)")
+  @Command(
+      name = "modifier",
+      description = "multiply the pin fraction for PEER by X (inf: it holds every pinned block)")
   static final class Modifier extends JewelCommand {
-    @Parameters(index = "0", paramLabel = "PEER") private String peer;
-    @Parameters(index = "1", paramLabel = "X") private String modifier;
+    @Parameters(index = "0", paramLabel = "PEER")
+    private String peer;
+
+    @Parameters(index = "1", paramLabel = "X")
+    private String modifier;
 
     @Override
     protected void run() {
@@ -206,7 +254,8 @@ final class PinCommands {
 
   @Command(name = "trust", description = "PEER holds every pinned block")
   static final class Trust extends JewelCommand {
-    @Parameters(paramLabel = "PEER") private String peer;
+    @Parameters(paramLabel = "PEER")
+    private String peer;
 
     @Override
     protected void run() {
@@ -216,7 +265,8 @@ final class PinCommands {
 
   @Command(name = "untrust", description = "PEER holds its share only")
   static final class Untrust extends JewelCommand {
-    @Parameters(paramLabel = "PEER") private String peer;
+    @Parameters(paramLabel = "PEER")
+    private String peer;
 
     @Override
     protected void run() {
@@ -224,10 +274,15 @@ final class PinCommands {
     }
   }
 
-  @Command(name = "quota", description = "the most bytes of pinned blocks PEER should hold (none: no limit)")
+  @Command(
+      name = "quota",
+      description = "the most bytes of pinned blocks PEER should hold (none: no limit)")
   static final class Quota extends JewelCommand {
-    @Parameters(index = "0", paramLabel = "PEER") private String peer;
-    @Parameters(index = "1", paramLabel = "SIZE") private String size;
+    @Parameters(index = "0", paramLabel = "PEER")
+    private String peer;
+
+    @Parameters(index = "1", paramLabel = "SIZE")
+    private String size;
 
     @Override
     protected void run() {
@@ -237,9 +292,12 @@ final class PinCommands {
     }
   }
 
-  @Command(name = "ungreylist", description = "count PEER as holding its blocks again, after it failed audits")
+  @Command(
+      name = "ungreylist",
+      description = "count PEER as holding its blocks again, after it failed audits")
   static final class Ungreylist extends JewelCommand {
-    @Parameters(paramLabel = "PEER") private String peer;
+    @Parameters(paramLabel = "PEER")
+    private String peer;
 
     @Override
     protected void run() {
@@ -247,23 +305,52 @@ final class PinCommands {
     }
   }
 
-  @Command(name = "simulate", description = "compute fractional placements without a cluster and print, beside"
-      + " the formulas, the mean replication, blocks with no holder or fewer than H, the load spread, and what"
-      + " moves when a peer joins or leaves")
+  @Command(
+      name = "simulate",
+      description =
+          "compute fractional placements without a cluster and print, beside"
+              + " the formulas, the mean replication, blocks with no holder or fewer than H, the load spread, and what"
+              + " moves when a peer joins or leaves")
   static final class Simulate extends JewelCommand {
-    @Option(names = "--peers", paramLabel = "N", required = true, description = "peers peer-1 … peer-N")
+    @Option(
+        names = "--peers",
+        paramLabel = "N",
+        required = true,
+        description = "peers peer-1 … peer-N")
     private int peers;
-    @Option(names = "--fraction", paramLabel = "F", required = true, description = "the pin's fraction, 0.1 or 10%%")
+
+    @Option(
+        names = "--fraction",
+        paramLabel = "F",
+        required = true,
+        description = "the pin's fraction, 0.1 or 10%%")
     private String fraction;
-    @Option(names = "--blocks", paramLabel = "B", required = true, description = "random block ids to place")
+
+    @Option(
+        names = "--blocks",
+        paramLabel = "B",
+        required = true,
+        description = "random block ids to place")
     private int blocks;
-    @Option(names = "--min-holders", paramLabel = "H", defaultValue = "2",
+
+    @Option(
+        names = "--min-holders",
+        paramLabel = "H",
+        defaultValue = "2",
         description = "count blocks with fewer holders than this (default ${DEFAULT-VALUE})")
     private int minHolders;
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+
+    @Option(
+        names = "--seed",
+        paramLabel = "S",
+        defaultValue = "0",
         description = "seed of the random block ids (default ${DEFAULT-VALUE})")
     private long seed;
-    @Option(names = "--modifiers", paramLabel = "PEER=X", split = ",",
+
+    @Option(
+        names = "--modifiers",
+        paramLabel = "PEER=X",
+        split = ",",
         description = "per-peer modifiers, like peer-1=2,peer-2=inf")
     private List<String> modifiers = new ArrayList<>();
 

@@ -6,14 +6,14 @@ import java.util.function.LongSupplier;
 import jewel.api.Progress;
 
 /**
- * One line on a terminal's stderr that a long store or get redraws: bytes done, the total,
- * MB/s and the time left, e.g. {@code 12.0 MiB of 100.0 MiB  34.5 MB/s  3 s left}. Redrawn at
- * most ten times a second and cleared when the transfer ends, so that only the command's
- * result stays on the screen.
+ * One line on a terminal's stderr that a long store or get redraws: bytes done, the total, MB/s and
+ * the time left, e.g. {@code 12.0 MiB of 100.0 MiB 34.5 MB/s 3 s left}. Redrawn at most ten times a
+ * second and cleared when the transfer ends, so that only the command's result stays on the screen.
  */
 final class ProgressLine implements Progress, AutoCloseable {
   /** Smaller transfers are over before a line would help. */
   static final long THRESHOLD = 4L << 20;
+
   private static final long REDRAW_NANOS = 100_000_000L;
 
   private final PrintWriter err;
@@ -30,8 +30,8 @@ final class ProgressLine implements Progress, AutoCloseable {
   }
 
   /**
-   * A line for a transfer of {@code size} bytes, or {@link Progress#NONE} when nobody watches
-   * (not a terminal, {@code silent}: {@code --json}, {@code --quiet}) or the transfer is small.
+   * A line for a transfer of {@code size} bytes, or {@link Progress#NONE} when nobody watches (not
+   * a terminal, {@code silent}: {@code --json}, {@code --quiet}) or the transfer is small.
    */
   static Progress forTransfer(Session session, long size, boolean silent) {
     if (!session.terminal() || silent || size <= THRESHOLD) {
@@ -41,8 +41,8 @@ final class ProgressLine implements Progress, AutoCloseable {
   }
 
   /**
-   * For a transfer whose size is known only when it starts (a get): a line from the first
-   * update on, if the size passes the threshold and someone watches.
+   * For a transfer whose size is known only when it starts (a get): a line from the first update
+   * on, if the size passes the threshold and someone watches.
    */
   static Progress whenKnown(Session session, boolean silent) {
     if (!session.terminal() || silent) {
@@ -106,7 +106,10 @@ final class ProgressLine implements Progress, AutoCloseable {
     }
   }
 
-  /** The line for {@code done} of {@code total} bytes ({@code total} < 0: unknown) after {@code elapsedNanos}. */
+  /**
+   * The line for {@code done} of {@code total} bytes ({@code total} < 0: unknown) after {@code
+   * elapsedNanos}.
+   */
   static String text(long done, long total, long elapsedNanos) {
     StringBuilder s = new StringBuilder(Format.size(done));
     if (total >= 0) {

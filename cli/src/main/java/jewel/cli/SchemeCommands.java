@@ -1,12 +1,12 @@
 package jewel.cli;
 
-import jewel.api.SchemeInfo;
-import jewel.api.DefaultSchemes;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import jewel.api.DefaultSchemes;
 import jewel.api.JewelException;
 import jewel.api.PeerId;
+import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.schemes.SchemeRules;
 import picocli.CommandLine.Command;
@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
 final class SchemeCommands {
   private SchemeCommands() {}
 
-  @Command(name = "schemes", description = "scheme ids, their parameters and defaults, D and what they survive")
+  @Command(
+      name = "schemes",
+      description = "scheme ids, their parameters and defaults, D and what they survive")
   static final class SchemeList extends JewelCommand {
     @Override
     protected void run() {
@@ -55,7 +57,8 @@ final class SchemeCommands {
         try {
           peer = new PeerId(first);
         } catch (IllegalArgumentException e) {
-          throw new JewelException("'" + first + "' is neither a scheme (try: schemes) nor a peer (try: peers)");
+          throw new JewelException(
+              "'" + first + "' is neither a scheme (try: schemes) nor a peer (try: peers)");
         }
         specWords = w.subList(1, w.size());
       }
@@ -68,9 +71,10 @@ final class SchemeCommands {
         boolean known = client().peers().stream().anyMatch(n -> n.name().equals(name));
         if (!known) {
           boolean couldBeAScheme = spec == null && w.size() == 1 && name.matches("[a-z][a-z0-9]*");
-          throw new JewelException(couldBeAScheme
-              ? "'" + name + "' is neither a scheme (try: schemes) nor a peer (try: peers)"
-              : "unknown peer '" + name + "' (try: peers)");
+          throw new JewelException(
+              couldBeAScheme
+                  ? "'" + name + "' is neither a scheme (try: schemes) nor a peer (try: peers)"
+                  : "unknown peer '" + name + "' (try: peers)");
         }
       }
       if (spec == null) {
@@ -81,14 +85,24 @@ final class SchemeCommands {
       if (peer == null) {
         out().println("the cluster's default scheme is now " + after.clusterDefault());
       } else {
-        out().println(peer + "'s default scheme is now " + after.peerDefaults().getOrDefault(peer.name(), spec));
+        out()
+            .println(
+                peer
+                    + "'s default scheme is now "
+                    + after.peerDefaults().getOrDefault(peer.name(), spec));
       }
     }
 
     private void show(DefaultSchemes s, PeerId peer) {
       if (peer != null) {
         SchemeSpec own = s.peerDefaults().get(peer.name());
-        out().println(peer + ": " + (own != null ? own + " (its own)" : s.clusterDefault() + " (the cluster's default)"));
+        out()
+            .println(
+                peer
+                    + ": "
+                    + (own != null
+                        ? own + " (its own)"
+                        : s.clusterDefault() + " (the cluster's default)"));
         return;
       }
       out().println("cluster: " + s.clusterDefault());

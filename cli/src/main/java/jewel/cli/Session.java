@@ -9,9 +9,9 @@ import jewel.api.JewelException;
 import jewel.cli.launch.Launcher;
 
 /**
- * What the commands of one process share: where to write, the home and port, and the
- * cluster client. The one-shot CLI connects only when a command needs the cluster; the
- * shell keeps one client for all its commands and closes it when it ends.
+ * What the commands of one process share: where to write, the home and port, and the cluster
+ * client. The one-shot CLI connects only when a command needs the cluster; the shell keeps one
+ * client for all its commands and closes it when it ends.
  */
 public final class Session implements AutoCloseable {
   public static final String DEFAULT_HOME = "./live";
@@ -38,8 +38,8 @@ public final class Session implements AutoCloseable {
 
   /**
    * @param cwd the folder relative paths (and {@code get}'s default output) resolve against
-   * @param terminal whether {@code in} and {@code out} are a person's terminal (the shell then
-   *     uses JLine); false for pipes, files and tests
+   * @param terminal whether {@code in} and {@code out} are a person's terminal (the shell then uses
+   *     JLine); false for pipes, files and tests
    */
   public Session(
       Backend backend,
@@ -59,15 +59,19 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * Sets the home, port and API URL from the options of the command line ({@code null}: not
-   * given), falling back to {@code JEWEL_HOME}/{@code JEWEL_PORT}/{@code JEWEL_API} and the defaults. In the shell
-   * they were fixed when it started, and giving them again is an error.
+   * Sets the home, port and API URL from the options of the command line ({@code null}: not given),
+   * falling back to {@code JEWEL_HOME}/{@code JEWEL_PORT}/{@code JEWEL_API} and the defaults. In
+   * the shell they were fixed when it started, and giving them again is an error.
    */
   void locate(String homeOption, Integer portOption, String apiOption) {
     if (fixed) {
       if (homeOption != null || portOption != null || apiOption != null) {
         throw new JewelException(
-            "--home and --port are set when the shell starts (here: " + home + ", port " + port + "), and so is --api");
+            "--home and --port are set when the shell starts (here: "
+                + home
+                + ", port "
+                + port
+                + "), and so is --api");
       }
       return;
     }
@@ -108,7 +112,10 @@ public final class Session implements AutoCloseable {
     return port;
   }
 
-  /** The node's base URL that {@code --api} or {@code JEWEL_API} named, or null: find one in the home. */
+  /**
+   * The node's base URL that {@code --api} or {@code JEWEL_API} named, or null: find one in the
+   * home.
+   */
   public String api() {
     return api;
   }
@@ -168,7 +175,8 @@ public final class Session implements AutoCloseable {
     if (client == null) {
       client = backend.connect(home, port, api);
       if (client == null) {
-        throw new JewelException("could not connect to the cluster at " + home + " (port " + port + ")");
+        throw new JewelException(
+            "could not connect to the cluster at " + home + " (port " + port + ")");
       }
     }
     return client;
@@ -179,7 +187,10 @@ public final class Session implements AutoCloseable {
     return client;
   }
 
-  /** Lets go of the client (the shell leaves the cluster); the next command that needs it connects again. */
+  /**
+   * Lets go of the client (the shell leaves the cluster); the next command that needs it connects
+   * again.
+   */
   public synchronized void disconnect() {
     JewelClient c = client;
     client = null;

@@ -19,10 +19,10 @@ import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
 
 /**
- * The interactive shell: the same command tree as the CLI, run line by line with one
- * connected client. On a terminal it uses JLine (prompt, history in
- * {@code HOME/.shell-history}, Tab completion); otherwise it reads plain lines until EOF,
- * so scripts and tests can drive it. A failing command prints one line and the shell goes on.
+ * The interactive shell: the same command tree as the CLI, run line by line with one connected
+ * client. On a terminal it uses JLine (prompt, history in {@code HOME/.shell-history}, Tab
+ * completion); otherwise it reads plain lines until EOF, so scripts and tests can drive it. A
+ * failing command prints one line and the shell goes on.
  */
 final class Shell {
   static final String PROMPT = "jewel> ";
@@ -30,8 +30,8 @@ final class Shell {
   private Shell() {}
 
   /**
-   * Runs until quit, exit or end of input. On a terminal it returns 0 (each failure was
-   * shown as it happened); reading a script, 0 if every command succeeded, else 1.
+   * Runs until quit, exit or end of input. On a terminal it returns 0 (each failure was shown as it
+   * happened); reading a script, 0 if every command succeeded, else 1.
    */
   static int run(Session session) {
     session.fix();
@@ -93,18 +93,27 @@ final class Shell {
       LineReader reader = builder.build();
       if (session.clusterRunsHere()) {
         // Joining takes a couple of seconds: do it while the person types.
-        Thread connect = new Thread(() -> {
-          try {
-            session.client();
-          } catch (RuntimeException e) {
-            // The first command that needs the cluster reports it.
-          }
-        }, "jewel-shell-connect");
+        Thread connect =
+            new Thread(
+                () -> {
+                  try {
+                    session.client();
+                  } catch (RuntimeException e) {
+                    // The first command that needs the cluster reports it.
+                  }
+                },
+                "jewel-shell-connect");
         connect.setDaemon(true);
         connect.start();
       }
-      terminal.writer().println("Jewel shell for " + session.home() + " (port " + session.port()
-          + "). help lists the commands, Tab completes, quit leaves.");
+      terminal
+          .writer()
+          .println(
+              "Jewel shell for "
+                  + session.home()
+                  + " (port "
+                  + session.port()
+                  + "). help lists the commands, Tab completes, quit leaves.");
       terminal.flush();
       while (!session.quitRequested()) {
         String line;
@@ -115,7 +124,8 @@ final class Shell {
         } catch (EndOfFileException e) {
           break;
         }
-        List<String> words = nonEmpty(reader.getParsedLine() == null ? words(line) : reader.getParsedLine().words());
+        List<String> words =
+            nonEmpty(reader.getParsedLine() == null ? words(line) : reader.getParsedLine().words());
         if (!words.isEmpty()) {
           execute(cl, session, words);
         }
@@ -154,7 +164,10 @@ final class Shell {
     return p;
   }
 
-  /** The words of a line as the shell reads them: quotes and backslashes as in bash; {@code #} starts a comment. */
+  /**
+   * The words of a line as the shell reads them: quotes and backslashes as in bash; {@code #}
+   * starts a comment.
+   */
   static List<String> words(String line) {
     String trimmed = line.strip();
     if (trimmed.isEmpty() || trimmed.startsWith("#")) {

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import jewel.api.FileEntry;
 import jewel.api.JewelClient;
 import jewel.api.NodeStatus;
-import jewel.api.FileEntry;
 import jewel.api.PeerId;
 import jewel.schemes.SchemeRules;
 import org.jline.reader.Candidate;
@@ -31,11 +31,11 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * Tab completion for the shell: command names, option names, and by each argument's label
- * ({@code PEER}, {@code NAME}, {@code PATH}, {@code ID}, {@code COMMAND}) peer names, stored
- * file names, local paths and scheme ids. Peer and file names come from the shell's client
- * (only once it is connected), cached for a few seconds and fetched with a time limit; a
- * failure of any kind completes nothing and never disturbs the shell.
+ * Tab completion for the shell: command names, option names, and by each argument's label ({@code
+ * PEER}, {@code NAME}, {@code PATH}, {@code ID}, {@code COMMAND}) peer names, stored file names,
+ * local paths and scheme ids. Peer and file names come from the shell's client (only once it is
+ * connected), cached for a few seconds and fetched with a time limit; a failure of any kind
+ * completes nothing and never disturbs the shell.
  */
 final class ShellCompleter implements Completer, AutoCloseable {
   static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -47,11 +47,12 @@ final class ShellCompleter implements Completer, AutoCloseable {
 
   private final Session session;
   private final ExecutorService fetcher =
-      Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "jewel-shell-completion");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "jewel-shell-completion");
+            t.setDaemon(true);
+            return t;
+          });
   private final Set<String> seenPeers = new TreeSet<>(ShellCompleter::byPeerName);
   private final Cache peers = new Cache(this::fetchPeers);
   private final Cache files = new Cache(this::fetchFiles);
@@ -87,7 +88,9 @@ final class ShellCompleter implements Completer, AutoCloseable {
     }
   }
 
-  /** The completions for word {@code index} of {@code words}, whose text so far is {@code prefix}. */
+  /**
+   * The completions for word {@code index} of {@code words}, whose text so far is {@code prefix}.
+   */
   List<Choice> choices(List<String> words, int index, String prefix) {
     CommandSpec spec = root;
     if (spec == null) {
@@ -235,7 +238,11 @@ final class ShellCompleter implements Completer, AutoCloseable {
     if (c == null) {
       return null;
     }
-    return c.ls().stream().map(FileEntry::name).map(n -> n.value()).sorted().collect(Collectors.toList());
+    return c.ls().stream()
+        .map(FileEntry::name)
+        .map(n -> n.value())
+        .sorted()
+        .collect(Collectors.toList());
   }
 
   private static int byPeerName(String a, String b) {
@@ -252,8 +259,8 @@ final class ShellCompleter implements Completer, AutoCloseable {
   }
 
   /**
-   * A list fetched in the background, kept for {@link #TTL_NANOS}; a fetch that takes longer
-   * than {@link #WAIT_MILLIS} leaves the old list in place and finishes for the next Tab.
+   * A list fetched in the background, kept for {@link #TTL_NANOS}; a fetch that takes longer than
+   * {@link #WAIT_MILLIS} leaves the old list in place and finishes for the next Tab.
    */
   private final class Cache {
     private final Supplier<List<String>> source;

@@ -58,8 +58,11 @@ class CodecCommandsTest {
 
   @Test
   void anyKOfTheJewelFilesRebuildTheFile() throws IOException {
-    Fakes.Result split = ok(run("split", "photo.jpg", "--k", "3", "--n", "5", "-o", "out", "--chunk", "4096"));
-    assertTrue(split.out().startsWith("split photo.jpg (195.3 KiB) into 5 jewel files, any 3 rebuild it:"), split::toString);
+    Fakes.Result split =
+        ok(run("split", "photo.jpg", "--k", "3", "--n", "5", "-o", "out", "--chunk", "4096"));
+    assertTrue(
+        split.out().startsWith("split photo.jpg (195.3 KiB) into 5 jewel files, any 3 rebuild it:"),
+        split::toString);
     for (int i = 0; i < 5; i++) {
       assertTrue(Files.exists(dir.resolve(jewel(i))), jewel(i));
     }
@@ -72,20 +75,51 @@ class CodecCommandsTest {
       String out = "back-" + set[0] + set[1] + set.length + ".jpg";
       args.addAll(List.of("-o", out));
       Fakes.Result join = ok(run(args.toArray(String[]::new)));
-      assertTrue(join.out().contains("-> " + out + " (195.3 KiB, SHA-256 verified)"), join::toString);
+      assertTrue(
+          join.out().contains("-> " + out + " (195.3 KiB, SHA-256 verified)"), join::toString);
       assertArrayEquals(bytes, Files.readAllBytes(dir.resolve(out)));
     }
   }
 
   @Test
   void rawShardsRoundTripFromAnyK() throws IOException {
-    Fakes.Result split = ok(run("split", "photo.jpg", "--k", "4", "--n", "6", "--raw", "-o", "raw", "--codec", "backblaze"));
+    Fakes.Result split =
+        ok(
+            run(
+                "split",
+                "photo.jpg",
+                "--k",
+                "4",
+                "--n",
+                "6",
+                "--raw",
+                "-o",
+                "raw",
+                "--codec",
+                "backblaze"));
     assertTrue(split.out().contains("(join --raw --k 4 --n 6 --length 200003)"), split::toString);
     for (int i = 0; i < 6; i++) {
-      assertEquals(50_001, Files.size(dir.resolve("raw/photo.jpg." + i)), "ceil(200003 / 4) bytes each, no header");
+      assertEquals(
+          50_001,
+          Files.size(dir.resolve("raw/photo.jpg." + i)),
+          "ceil(200003 / 4) bytes each, no header");
     }
-    ok(run("join", "--raw", "--k", "4", "--n", "6", "--length", "200003",
-        "raw/photo.jpg.5", "raw/photo.jpg.1", "raw/photo.jpg.4", "raw/photo.jpg.2", "-o", "back.jpg"));
+    ok(
+        run(
+            "join",
+            "--raw",
+            "--k",
+            "4",
+            "--n",
+            "6",
+            "--length",
+            "200003",
+            "raw/photo.jpg.5",
+            "raw/photo.jpg.1",
+            "raw/photo.jpg.4",
+            "raw/photo.jpg.2",
+            "-o",
+            "back.jpg"));
     assertArrayEquals(bytes, Files.readAllBytes(dir.resolve("back.jpg")));
   }
 
@@ -100,7 +134,9 @@ class CodecCommandsTest {
   @Test
   void tooFewJewelsAreRefused() {
     ok(run("split", "photo.jpg", "--k", "3", "--n", "5", "-o", "out"));
-    failsWith(run("join", jewel(0), jewel(4), "-o", "back.jpg"), "need any 3 of the 5 jewel files, got 2");
+    failsWith(
+        run("join", jewel(0), jewel(4), "-o", "back.jpg"),
+        "need any 3 of the 5 jewel files, got 2");
     assertFalse(Files.exists(dir.resolve("back.jpg")));
   }
 
@@ -109,8 +145,11 @@ class CodecCommandsTest {
     ok(run("split", "photo.jpg", "--k", "3", "--n", "5", "-o", "out"));
     Files.write(dir.resolve("other.jpg"), new byte[] {1, 2, 3});
     ok(run("split", "other.jpg", "--k", "3", "--n", "5", "-o", "other"));
-    failsWith(run("join", jewel(0), jewel(1), "other/other.jpg.2.jewel", "-o", "back.jpg"), "jewel files from different splits");
-    failsWith(run("join", jewel(0), jewel(1), jewel(1), "-o", "back.jpg"), "duplicate jewel index 1");
+    failsWith(
+        run("join", jewel(0), jewel(1), "other/other.jpg.2.jewel", "-o", "back.jpg"),
+        "jewel files from different splits");
+    failsWith(
+        run("join", jewel(0), jewel(1), jewel(1), "-o", "back.jpg"), "duplicate jewel index 1");
   }
 
   @Test
@@ -140,12 +179,19 @@ class CodecCommandsTest {
   void impossibleParametersAreOneLine() {
     failsWith(run("split", "photo.jpg", "--k", "0", "--n", "5"), "k must be at least 1, got 0");
     failsWith(run("split", "photo.jpg", "--k", "4", "--n", "3"), "n must be at least k = 4, got 3");
-    failsWith(run("split", "photo.jpg", "--k", "3", "--n", "300"), "n must be at most 256, got 300");
-    failsWith(run("split", "photo.jpg", "--k", "3", "--n", "5", "--codec", "zfec"), "unknown codec 'zfec'");
-    failsWith(run("split", "photo.jpg", "--k", "3", "--n", "5", "--chunk", "0"), "chunk size must be at least 1 byte");
+    failsWith(
+        run("split", "photo.jpg", "--k", "3", "--n", "300"), "n must be at most 256, got 300");
+    failsWith(
+        run("split", "photo.jpg", "--k", "3", "--n", "5", "--codec", "zfec"),
+        "unknown codec 'zfec'");
+    failsWith(
+        run("split", "photo.jpg", "--k", "3", "--n", "5", "--chunk", "0"),
+        "chunk size must be at least 1 byte");
     failsWith(run("split", "nope.jpg", "--k", "3", "--n", "5"), "no such file: nope.jpg");
     failsWith(run("split", ".", "--k", "3", "--n", "5"), "is a folder");
-    failsWith(run("join", "--raw", "--k", "3", "--n", "5", "--length", "-1", "photo.jpg", "-o", "x"), "length must not be negative");
+    failsWith(
+        run("join", "--raw", "--k", "3", "--n", "5", "--length", "-1", "photo.jpg", "-o", "x"),
+        "length must not be negative");
     assertFalse(Files.exists(dir.resolve("photo.jpg.0.jewel")));
   }
 
@@ -158,20 +204,53 @@ class CodecCommandsTest {
   @Test
   void rawJoinChecksWhatItCan() {
     ok(run("split", "photo.jpg", "--k", "3", "--n", "5", "--raw", "-o", "raw"));
-    failsWith(run("join", "--raw", "--k", "3", "--n", "5", "--length", "200000", "raw/photo.jpg.0", "raw/photo.jpg.1",
-        "raw/photo.jpg.2", "-o", "x"), "but the shards of a 200000-byte file split 3 ways have 66667");
-    failsWith(run("join", "--raw", "--k", "3", "--n", "5", "--length", "200003", "raw/photo.jpg.0", "raw/photo.jpg.1",
-        "-o", "x"), "need any 3 of the 5 shard files, got 2");
-    failsWith(run("join", "--raw", "--k", "3", "--n", "5", "--length", "200003", "photo.jpg", "-o", "x"),
+    failsWith(
+        run(
+            "join",
+            "--raw",
+            "--k",
+            "3",
+            "--n",
+            "5",
+            "--length",
+            "200000",
+            "raw/photo.jpg.0",
+            "raw/photo.jpg.1",
+            "raw/photo.jpg.2",
+            "-o",
+            "x"),
+        "but the shards of a 200000-byte file split 3 ways have 66667");
+    failsWith(
+        run(
+            "join",
+            "--raw",
+            "--k",
+            "3",
+            "--n",
+            "5",
+            "--length",
+            "200003",
+            "raw/photo.jpg.0",
+            "raw/photo.jpg.1",
+            "-o",
+            "x"),
+        "need any 3 of the 5 shard files, got 2");
+    failsWith(
+        run("join", "--raw", "--k", "3", "--n", "5", "--length", "200003", "photo.jpg", "-o", "x"),
         "cannot tell the shard index");
   }
 
   @Test
   void usageErrors() {
     usageError(run("split", "photo.jpg", "--k", "3"), "--n");
-    usageError(run("split", "photo.jpg", "--k", "3", "--n", "5", "--raw", "--chunk", "10"), "--chunk does not apply to --raw");
-    usageError(run("join", "--raw", "--k", "3", "--n", "5", "photo.jpg", "-o", "x"), "join --raw needs --k, --n and --length");
-    usageError(run("join", "--k", "3", "photo.jpg", "-o", "x"), "--k, --n and --length are for --raw");
+    usageError(
+        run("split", "photo.jpg", "--k", "3", "--n", "5", "--raw", "--chunk", "10"),
+        "--chunk does not apply to --raw");
+    usageError(
+        run("join", "--raw", "--k", "3", "--n", "5", "photo.jpg", "-o", "x"),
+        "join --raw needs --k, --n and --length");
+    usageError(
+        run("join", "--k", "3", "photo.jpg", "-o", "x"), "--k, --n and --length are for --raw");
     usageError(run("join", "photo.jpg"), "-o");
   }
 }

@@ -57,7 +57,11 @@ class CompleterTest {
 
   @Test
   void commandNames() {
-    assertEquals(List.of("store", "status", "start", "shell", "schemes", "scheme", "simulate", "split").stream().sorted().toList(),
+    assertEquals(
+        List.of("store", "status", "start", "shell", "schemes", "scheme", "simulate", "split")
+            .stream()
+            .sorted()
+            .toList(),
         complete("s").stream().sorted().toList());
     assertTrue(complete("").containsAll(List.of("ls", "get", "quit", "exit", "help")));
     assertTrue(complete("help ").contains("store"));
@@ -87,7 +91,9 @@ class CompleterTest {
   @Test
   void schemeIdsOptionsAndLocalPaths() {
     assertEquals(List.of("hosting"), complete("store photo.jpg --scheme h"));
-    assertTrue(complete("store photo.jpg --").containsAll(List.of("--scheme", "--as", "--replace", "--from")));
+    assertTrue(
+        complete("store photo.jpg --")
+            .containsAll(List.of("--scheme", "--as", "--replace", "--from")));
     assertEquals(List.of("photo.jpg", "pictures/"), complete("store p"));
     assertEquals(List.of(".hidden"), complete("store ."));
     assertTrue(complete("get a.txt -o p").contains("photo.jpg"));

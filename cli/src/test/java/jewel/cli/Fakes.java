@@ -1,20 +1,12 @@
 package jewel.cli;
 
-import jewel.api.PinView;
-import jewel.api.ByteRange;
-import jewel.api.Progress;
-
-import jewel.api.PinTable;
-import jewel.api.DefaultSchemes;
-import jewel.api.PeerContents;
-
-import java.nio.charset.StandardCharsets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,25 +16,34 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import jewel.api.BlockId;
+import jewel.api.BlockLayout;
+import jewel.api.ByteRange;
+import jewel.api.DefaultSchemes;
+import jewel.api.Digests;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
-import jewel.cli.launch.Launcher;
 import jewel.api.NodeStatus;
-import jewel.api.SchemeInfo;
-import jewel.api.StoreResult;
-import jewel.api.BlockId;
-import jewel.api.Digests;
-import jewel.api.BlockLayout;
-import jewel.api.FileEntry;
-import jewel.api.FileName;
+import jewel.api.PeerContents;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
+import jewel.api.PinTable;
+import jewel.api.PinView;
+import jewel.api.Progress;
+import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
+import jewel.api.StoreResult;
 import jewel.api.StoredBlock;
+import jewel.cli.launch.Launcher;
 
-/** A cluster in memory: a backend, a client and a launcher that behave like the real ones at their edges. */
+/**
+ * A cluster in memory: a backend, a client and a launcher that behave like the real ones at their
+ * edges.
+ */
 final class Fakes {
   private Fakes() {}
 
@@ -70,7 +71,10 @@ final class Fakes {
     Path lastHome;
     int lastPort;
     Map<String, String> env = Map.of();
-    /** Whether the sessions run on a person's terminal (where long transfers draw a progress line). */
+
+    /**
+     * Whether the sessions run on a person's terminal (where long transfers draw a progress line).
+     */
     boolean terminal;
 
     @Override
@@ -79,7 +83,12 @@ final class Fakes {
       lastHome = home;
       lastPort = seedPort;
       if (!running) {
-        throw new JewelException("no cluster is running at " + home + " (port " + seedPort + "): start one with ./jewel up");
+        throw new JewelException(
+            "no cluster is running at "
+                + home
+                + " (port "
+                + seedPort
+                + "): start one with ./jewel up");
       }
       client.closed = false;
       return client;
@@ -93,8 +102,14 @@ final class Fakes {
     }
 
     Session session(Path cwd, String input, StringWriter out, StringWriter err) {
-      return new Session(this, env, cwd, new BufferedReader(new StringReader(input)),
-          new PrintWriter(out, true), new PrintWriter(err, true), terminal);
+      return new Session(
+          this,
+          env,
+          cwd,
+          new BufferedReader(new StringReader(input)),
+          new PrintWriter(out, true),
+          new PrintWriter(err, true),
+          terminal);
     }
 
     Result run(Path cwd, String... args) {
@@ -112,15 +127,19 @@ final class Fakes {
   static final class Client implements JewelClient {
     final Map<String, FileEntry> files = new TreeMap<>();
     final Map<String, byte[]> contents = new LinkedHashMap<>();
+
     /** "peer/name" of every file a get --to wrote into a peer's disk/files/. */
     final Set<String> peerFiles = new TreeSet<>();
+
     final List<String> calls = new ArrayList<>();
     final List<String> live = new ArrayList<>(List.of("peer-1", "peer-2", "peer-3"));
     SchemeSpec clusterDefault = SchemeSpec.parse("naive n=2");
     final Map<String, SchemeSpec> peerDefaults = new TreeMap<>();
     SchemeSpec lastScheme;
+
     /** What the last store or get was given to tell its progress. */
     Progress lastProgress;
+
     boolean closed;
     RuntimeException failNext;
 
@@ -152,12 +171,47 @@ final class Fakes {
     public List<NodeStatus> peers() {
       call("peers");
       List<NodeStatus> nodes = new ArrayList<>();
-      nodes.add(new NodeStatus("seed", "pekko://jewel@127.0.0.1:25520", List.of("registry"), "up", -1, -1, false, false, null, -1, -1));
+      nodes.add(
+          new NodeStatus(
+              "seed",
+              "pekko://jewel@127.0.0.1:25520",
+              List.of("registry"),
+              "up",
+              -1,
+              -1,
+              false,
+              false,
+              null,
+              -1,
+              -1));
       for (String p : live) {
-        nodes.add(new NodeStatus(p, "pekko://jewel@127.0.0.1:2552" + p.charAt(p.length() - 1), List.of("peer"), "up", 2, 1536 * 1024,
-            peerSettings.getOrDefault(p, PeerSettings.DEFAULT).greylisted(), false, "http://127.0.0.1:2652" + p.charAt(p.length() - 1), 0, 0));
+        nodes.add(
+            new NodeStatus(
+                p,
+                "pekko://jewel@127.0.0.1:2552" + p.charAt(p.length() - 1),
+                List.of("peer"),
+                "up",
+                2,
+                1536 * 1024,
+                peerSettings.getOrDefault(p, PeerSettings.DEFAULT).greylisted(),
+                false,
+                "http://127.0.0.1:2652" + p.charAt(p.length() - 1),
+                0,
+                0));
       }
-      nodes.add(new NodeStatus("127.0.0.1:40001", "pekko://jewel@127.0.0.1:40001", List.of("client"), "up", -1, -1, false, false, null, -1, -1));
+      nodes.add(
+          new NodeStatus(
+              "127.0.0.1:40001",
+              "pekko://jewel@127.0.0.1:40001",
+              List.of("client"),
+              "up",
+              -1,
+              -1,
+              false,
+              false,
+              null,
+              -1,
+              -1));
       return nodes;
     }
 
@@ -165,28 +219,38 @@ final class Fakes {
     public PeerContents dir(PeerId peer) {
       call("dir " + peer);
       livePeer(peer);
-      return new PeerContents(peer,
+      return new PeerContents(
+          peer,
           List.of(new PeerContents.LocalFile("notes.txt", 12)),
           List.of(new PeerContents.HeldBlock(sha256(new byte[] {1}), 3_000_000L)));
     }
 
     private StoreResult put(FileName name, byte[] bytes, SchemeSpec scheme, boolean replace) {
       if (files.containsKey(name.value()) && !replace) {
-        throw new JewelException("file '" + name + "' already exists (use --replace to overwrite it)");
+        throw new JewelException(
+            "file '" + name + "' already exists (use --replace to overwrite it)");
       }
       SchemeSpec spec = scheme == null ? clusterDefault : scheme;
       lastScheme = scheme;
       int copies = spec.id().equals("hosting") ? 1 : spec.intParam("n", 2);
       if (copies > live.size()) {
-        throw new JewelException(spec + " needs " + copies + " live peers, only " + live.size() + " are up");
+        throw new JewelException(
+            spec + " needs " + copies + " live peers, only " + live.size() + " are up");
       }
       BlockId root = sha256(bytes);
       List<PeerId> holders = new ArrayList<>();
       for (int i = 0; i < copies; i++) {
         holders.add(new PeerId(live.get(i)));
       }
-      FileEntry e = new FileEntry(name, bytes.length, root, spec, BlockLayout.whole(),
-          List.of(new StoredBlock(0, root, bytes.length, holders)), 1_700_000_000_000L);
+      FileEntry e =
+          new FileEntry(
+              name,
+              bytes.length,
+              root,
+              spec,
+              BlockLayout.whole(),
+              List.of(new StoredBlock(0, root, bytes.length, holders)),
+              1_700_000_000_000L);
       files.put(name.value(), e);
       contents.put(name.value(), bytes);
       return new StoreResult(e, copies, copies - 1, 1);
@@ -197,8 +261,19 @@ final class Fakes {
     }
 
     @Override
-    public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin, Progress progress) {
-      call("store " + localFile.getFileName() + " as " + name + (pin == null ? "" : " pinned " + pin));
+    public StoreResult store(
+        Path localFile,
+        FileName name,
+        SchemeSpec scheme,
+        boolean replace,
+        Pin pin,
+        Progress progress) {
+      call(
+          "store "
+              + localFile.getFileName()
+              + " as "
+              + name
+              + (pin == null ? "" : " pinned " + pin));
       lastProgress = progress;
       try {
         return put(name, Files.readAllBytes(localFile), scheme, replace);
@@ -208,11 +283,13 @@ final class Fakes {
     }
 
     @Override
-    public StoreResult storeFrom(PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
+    public StoreResult storeFrom(
+        PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
       call("storeFrom " + peer + " " + fileName + " as " + name);
       livePeer(peer);
       if (!fileName.equals("notes.txt")) {
-        throw new JewelException("no file '" + fileName + "' in " + peer + "'s disk/files/ (try: dir " + peer + ")");
+        throw new JewelException(
+            "no file '" + fileName + "' in " + peer + "'s disk/files/ (try: dir " + peer + ")");
       }
       return put(name, "hello notes\n".getBytes(StandardCharsets.UTF_8), scheme, replace);
     }
@@ -236,7 +313,8 @@ final class Fakes {
       livePeer(peer);
       FileEntry e = entry(name);
       if (!peerFiles.add(peer + "/" + name) && !force) {
-        throw new JewelException(peer + " already has '" + name + "' in its disk/files/: use --force to replace it",
+        throw new JewelException(
+            peer + " already has '" + name + "' in its disk/files/: use --force to replace it",
             JewelException.Kind.CONFLICT);
       }
       return e;
@@ -265,8 +343,15 @@ final class Fakes {
       List<FileStatus.BlockStatus> blocks = new ArrayList<>();
       for (StoredBlock b : e.blocks()) {
         List<String> holders = b.holders().stream().map(PeerId::name).toList();
-        blocks.add(new FileStatus.BlockStatus(b.index(), b.id().hex(), b.length(), holders,
-            holders.stream().filter(livePeers::contains).toList(), 0, List.of()));
+        blocks.add(
+            new FileStatus.BlockStatus(
+                b.index(),
+                b.id().hex(),
+                b.length(),
+                holders,
+                holders.stream().filter(livePeers::contains).toList(),
+                0,
+                List.of()));
       }
       return new FileStatus(e, livePeers, pins.get(name.value()), blocks);
     }
@@ -310,7 +395,8 @@ final class Fakes {
         pins.remove(name.value());
         return allPins();
       }
-      PinView v = new PinView(name, pin, pin.effectiveFraction(defaultFraction, e.size()), e.size());
+      PinView v =
+          new PinView(name, pin, pin.effectiveFraction(defaultFraction, e.size()), e.size());
       pins.put(name.value(), v);
       return new PinTable(List.of(v), defaultFraction);
     }
@@ -335,12 +421,14 @@ final class Fakes {
     }
 
     @Override
-    public Map<String, PeerSettings> updatePeer(PeerId peer, java.util.function.UnaryOperator<PeerSettings> change) {
+    public Map<String, PeerSettings> updatePeer(
+        PeerId peer, java.util.function.UnaryOperator<PeerSettings> change) {
       call("updatePeer " + peer);
       if (!live.contains(peer.name())) {
         throw new JewelException("unknown peer '" + peer + "' (try: peers)");
       }
-      peerSettings.put(peer.name(), change.apply(peerSettings.getOrDefault(peer.name(), PeerSettings.DEFAULT)));
+      peerSettings.put(
+          peer.name(), change.apply(peerSettings.getOrDefault(peer.name(), PeerSettings.DEFAULT)));
       return Map.copyOf(peerSettings);
     }
 
@@ -375,7 +463,8 @@ final class Fakes {
 
     private void known(PeerId node) {
       if (!nodes.contains(node.name())) {
-        throw new JewelException("unknown peer '" + node + "' (nodes of ./live: " + String.join(", ", nodes) + ")");
+        throw new JewelException(
+            "unknown peer '" + node + "' (nodes of ./live: " + String.join(", ", nodes) + ")");
       }
     }
 

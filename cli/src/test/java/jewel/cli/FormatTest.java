@@ -30,7 +30,13 @@ class FormatTest {
   @Test
   void tablesAlign() {
     StringWriter s = new StringWriter();
-    new Format.Table("NAME", "SIZE", "X").right(1).row("a", "1 B", "z").row("longer", "10.0 MiB", "\u0007").print(new PrintWriter(s, true));
-    assertEquals("NAME        SIZE  X\na            1 B  z\nlonger  10.0 MiB  ?\n", s.toString().replace("\r", ""));
+    new Format.Table("NAME", "SIZE", "X")
+        .right(1)
+        .row("a", "1 B", "z")
+        .row("longer", "10.0 MiB", "\u0007")
+        .print(new PrintWriter(s, true));
+    assertEquals(
+        "NAME        SIZE  X\na            1 B  z\nlonger  10.0 MiB  ?\n",
+        s.toString().replace("\r", ""));
   }
 }

@@ -41,16 +41,19 @@ import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
 import jewel.api.StoredBlock;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The HTTP client against a fake node's API (the JDK's HttpServer): what goes over the wire, and failures. */
+/**
+ * The HTTP client against a fake node's API (the JDK's HttpServer): what goes over the wire, and
+ * failures.
+ */
 class HttpJewelClientTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
   private final List<HttpServer> servers = new ArrayList<>();
+
   /** Every request the fake nodes saw: "METHOD /path?query body". */
   private final ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
 
@@ -66,17 +69,26 @@ class HttpJewelClientTest {
   /** A node answering every request with {@code handler}; its URL in {@code HOME/name/api}. */
   private HttpServer node(Path home, String name, Handler handler) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", ex -> {
-      try (ex) {
-        byte[] body = ex.getRequestBody().readAllBytes();
-        seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath()
-            + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery())
-            + (body.length > 0 && body.length < 200 ? " " + new String(body, StandardCharsets.UTF_8) : ""));
-        handler.handle(ex, body);
-      } catch (IOException | RuntimeException e) {
-        // the client went away: nothing to answer
-      }
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          try (ex) {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            seen.add(
+                ex.getRequestMethod()
+                    + " "
+                    + ex.getRequestURI().getRawPath()
+                    + (ex.getRequestURI().getRawQuery() == null
+                        ? ""
+                        : "?" + ex.getRequestURI().getRawQuery())
+                    + (body.length > 0 && body.length < 200
+                        ? " " + new String(body, StandardCharsets.UTF_8)
+                        : ""));
+            handler.handle(ex, body);
+          } catch (IOException | RuntimeException e) {
+            // the client went away: nothing to answer
+          }
+        });
     server.start();
     servers.add(server);
     if (home != null) {
@@ -106,8 +118,16 @@ class HttpJewelClientTest {
   private static final BlockId ROOT = new BlockId("ab".repeat(32));
 
   private static FileEntry entry(String name, long size) {
-    return new FileEntry(new FileName(name), size, ROOT, SchemeSpec.parse("naive n=2"), BlockLayout.whole(),
-        List.of(new StoredBlock(0, ROOT, size, List.of(new PeerId("peer-1"), new PeerId("peer-2")), null)), 42);
+    return new FileEntry(
+        new FileName(name),
+        size,
+        ROOT,
+        SchemeSpec.parse("naive n=2"),
+        BlockLayout.whole(),
+        List.of(
+            new StoredBlock(
+                0, ROOT, size, List.of(new PeerId("peer-1"), new PeerId("peer-2")), null)),
+        42);
   }
 
   @Test
@@ -115,37 +135,58 @@ class HttpJewelClientTest {
     Map<String, PeerSettings> settings = Map.of("peer-1", PeerSettings.DEFAULT.withModifier(2));
     PinTable pins = new PinTable(List.of(), 0.5);
     DefaultSchemes schemes = new DefaultSchemes(SchemeSpec.parse("naive n=2"), Map.of());
-    HttpServer s = node(null, "peer-1", (ex, body) -> {
-      String path = ex.getRequestURI().getRawPath();
-      String method = ex.getRequestMethod();
-      if (path.equals("/v1/peers")) {
-        json(ex, 200, Map.of("nodes", List.of(new NodeStatus("peer-1", "127.0.0.1:25521", List.of("peer"), "up", 3, 30,
-            false, false, "http://127.0.0.1:26521", 1, 2))));
-      } else if (path.startsWith("/v1/files/") && path.endsWith("/status")) {
-        json(ex, 404, Map.of("error", "unknown file 'a b.txt' (try: ls)"));
-      } else if (path.equals("/v1/files/a%20b%2Bc.txt") && method.equals("DELETE")) {
-        json(ex, 200, entry("a b+c.txt", 5));
-      } else if (path.endsWith("/copy")) {
-        json(ex, 200, entry("a.txt", 5));
-      } else if (path.equals("/v1/settings/schemes")) {
-        json(ex, 200, schemes);
-      } else if (path.startsWith("/v1/settings/schemes/")) {
-        json(ex, 200, new DefaultSchemes(SchemeSpec.parse("hosting"), Map.of()));
-      } else if (path.startsWith("/v1/pins") || path.startsWith("/v1/settings/pins")) {
-        json(ex, 200, pins);
-      } else if (path.equals("/v1/peer-settings")) {
-        json(ex, 200, settings);
-      } else if (path.startsWith("/v1/peer-settings/")) {
-        json(ex, 200, Map.of("peer-1", JSON.readValue(body, PeerSettings.class)));
-      } else if (path.equals("/v1/files/notes.txt")) {
-        json(ex, 201, new StoreResult(entry("notes.txt", 12), 2, 1, 1));
-      } else {
-        json(ex, 400, Map.of("error", "unexpected " + method + " " + path));
-      }
-    });
+    HttpServer s =
+        node(
+            null,
+            "peer-1",
+            (ex, body) -> {
+              String path = ex.getRequestURI().getRawPath();
+              String method = ex.getRequestMethod();
+              if (path.equals("/v1/peers")) {
+                json(
+                    ex,
+                    200,
+                    Map.of(
+                        "nodes",
+                        List.of(
+                            new NodeStatus(
+                                "peer-1",
+                                "127.0.0.1:25521",
+                                List.of("peer"),
+                                "up",
+                                3,
+                                30,
+                                false,
+                                false,
+                                "http://127.0.0.1:26521",
+                                1,
+                                2))));
+              } else if (path.startsWith("/v1/files/") && path.endsWith("/status")) {
+                json(ex, 404, Map.of("error", "unknown file 'a b.txt' (try: ls)"));
+              } else if (path.equals("/v1/files/a%20b%2Bc.txt") && method.equals("DELETE")) {
+                json(ex, 200, entry("a b+c.txt", 5));
+              } else if (path.endsWith("/copy")) {
+                json(ex, 200, entry("a.txt", 5));
+              } else if (path.equals("/v1/settings/schemes")) {
+                json(ex, 200, schemes);
+              } else if (path.startsWith("/v1/settings/schemes/")) {
+                json(ex, 200, new DefaultSchemes(SchemeSpec.parse("hosting"), Map.of()));
+              } else if (path.startsWith("/v1/pins") || path.startsWith("/v1/settings/pins")) {
+                json(ex, 200, pins);
+              } else if (path.equals("/v1/peer-settings")) {
+                json(ex, 200, settings);
+              } else if (path.startsWith("/v1/peer-settings/")) {
+                json(ex, 200, Map.of("peer-1", JSON.readValue(body, PeerSettings.class)));
+              } else if (path.equals("/v1/files/notes.txt")) {
+                json(ex, 201, new StoreResult(entry("notes.txt", 12), 2, 1, 1));
+              } else {
+                json(ex, 400, Map.of("error", "unexpected " + method + " " + path));
+              }
+            });
     try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
       assertEquals("peer-1", c.peers().get(0).name());
-      JewelException e = assertThrows(JewelException.class, () -> c.status(new FileName("a b.txt")));
+      JewelException e =
+          assertThrows(JewelException.class, () -> c.status(new FileName("a b.txt")));
       assertEquals("unknown file 'a b.txt' (try: ls)", e.getMessage());
       assertEquals(JewelException.Kind.NOT_FOUND, e.kind());
       assertEquals(5, c.delete(new FileName("a b+c.txt")).size());
@@ -156,44 +197,59 @@ class HttpJewelClientTest {
       c.setPin(new FileName("a.txt"), Pin.fraction(0.25));
       c.setPin(new FileName("a.txt"), null);
       c.setDefaultPin(0.3);
-      assertEquals(Double.POSITIVE_INFINITY,
-          c.updatePeer(new PeerId("peer-1"), p -> p.withModifier(Double.POSITIVE_INFINITY)).get("peer-1").modifier());
-      c.storeFrom(new PeerId("peer-2"), "my notes.txt", new FileName("notes.txt"), null, true, Pin.followDefault());
+      assertEquals(
+          Double.POSITIVE_INFINITY,
+          c.updatePeer(new PeerId("peer-1"), p -> p.withModifier(Double.POSITIVE_INFINITY))
+              .get("peer-1")
+              .modifier());
+      c.storeFrom(
+          new PeerId("peer-2"),
+          "my notes.txt",
+          new FileName("notes.txt"),
+          null,
+          true,
+          Pin.followDefault());
     }
-    assertEquals(List.of(
-        "GET /v1/peers",
-        "GET /v1/files/a%20b.txt/status",
-        "DELETE /v1/files/a%20b%2Bc.txt",
-        "POST /v1/files/a.txt/copy?to=peer-3",
-        "GET /v1/settings/schemes",
-        "PUT /v1/settings/schemes/default {\"scheme\":\"hosting\"}",
-        "PUT /v1/settings/schemes/peers/peer-2 {\"scheme\":\"reedsolomon k=2 n=3\"}",
-        "PUT /v1/pins/a.txt {\"fraction\":0.25,\"sizeLimitBytes\":0}",
-        "DELETE /v1/pins/a.txt",
-        "PUT /v1/settings/pins/default-fraction {\"fraction\":0.3}",
-        "GET /v1/peer-settings",
-        "PUT /v1/peer-settings/peer-1 {\"modifier\":\"Infinity\",\"trusted\":false,\"quotaBytes\":-1,\"greylisted\":false}",
-        "PUT /v1/files/notes.txt?from=peer-2&path=my%20notes.txt&replace=true&fraction=default"),
+    assertEquals(
+        List.of(
+            "GET /v1/peers",
+            "GET /v1/files/a%20b.txt/status",
+            "DELETE /v1/files/a%20b%2Bc.txt",
+            "POST /v1/files/a.txt/copy?to=peer-3",
+            "GET /v1/settings/schemes",
+            "PUT /v1/settings/schemes/default {\"scheme\":\"hosting\"}",
+            "PUT /v1/settings/schemes/peers/peer-2 {\"scheme\":\"reedsolomon k=2 n=3\"}",
+            "PUT /v1/pins/a.txt {\"fraction\":0.25,\"sizeLimitBytes\":0}",
+            "DELETE /v1/pins/a.txt",
+            "PUT /v1/settings/pins/default-fraction {\"fraction\":0.3}",
+            "GET /v1/peer-settings",
+            "PUT /v1/peer-settings/peer-1 {\"modifier\":\"Infinity\",\"trusted\":false,\"quotaBytes\":-1,\"greylisted\":false}",
+            "PUT /v1/files/notes.txt?from=peer-2&path=my%20notes.txt&replace=true&fraction=default"),
         List.copyOf(seen));
   }
 
   @Test
   void lsPagesThroughTheIndex() throws Exception {
-    HttpServer s = node(null, "peer-1", (ex, body) -> {
-      String query = ex.getRequestURI().getRawQuery();
-      if (query.equals("limit=1000")) {
-        json(ex, 200, Map.of("files", List.of(entry("a", 1), entry("b", 2)), "next", "b"));
-      } else {
-        Map<String, Object> last = new java.util.HashMap<>();
-        last.put("files", List.of(entry("c", 3)));
-        last.put("next", null);
-        json(ex, 200, last);
-      }
-    });
+    HttpServer s =
+        node(
+            null,
+            "peer-1",
+            (ex, body) -> {
+              String query = ex.getRequestURI().getRawQuery();
+              if (query.equals("limit=1000")) {
+                json(ex, 200, Map.of("files", List.of(entry("a", 1), entry("b", 2)), "next", "b"));
+              } else {
+                Map<String, Object> last = new java.util.HashMap<>();
+                last.put("files", List.of(entry("c", 3)));
+                last.put("next", null);
+                json(ex, 200, last);
+              }
+            });
     try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
       assertEquals(List.of("a", "b", "c"), c.ls().stream().map(e -> e.name().value()).toList());
     }
-    assertEquals(List.of("GET /v1/files?limit=1000", "GET /v1/files?after=b&limit=1000"), List.copyOf(seen));
+    assertEquals(
+        List.of("GET /v1/files?limit=1000", "GET /v1/files?after=b&limit=1000"), List.copyOf(seen));
   }
 
   @Test
@@ -204,25 +260,38 @@ class HttpJewelClientTest {
     Files.write(file, content);
     byte[][] received = new byte[1][];
     String[] length = new String[1];
-    HttpServer s = node(null, "peer-1", (ex, body) -> {
-      if (ex.getRequestMethod().equals("HEAD")) {
-        ex.sendResponseHeaders(404, -1);
-        return;
-      }
-      received[0] = body;
-      length[0] = ex.getRequestHeaders().getFirst("Content-Length");
-      json(ex, 201, new StoreResult(entry("big.bin", body.length), 2, 1, 1));
-    });
+    HttpServer s =
+        node(
+            null,
+            "peer-1",
+            (ex, body) -> {
+              if (ex.getRequestMethod().equals("HEAD")) {
+                ex.sendResponseHeaders(404, -1);
+                return;
+              }
+              received[0] = body;
+              length[0] = ex.getRequestHeaders().getFirst("Content-Length");
+              json(ex, 201, new StoreResult(entry("big.bin", body.length), 2, 1, 1));
+            });
     AtomicLong reported = new AtomicLong();
     try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
-      StoreResult r = c.store(file, new FileName("big.bin"), SchemeSpec.parse("reedsolomon k=2 n=3"), false,
-          Pin.fraction(0.5), (done, total) -> reported.set(done));
+      StoreResult r =
+          c.store(
+              file,
+              new FileName("big.bin"),
+              SchemeSpec.parse("reedsolomon k=2 n=3"),
+              false,
+              Pin.fraction(0.5),
+              (done, total) -> reported.set(done));
       assertEquals(content.length, r.entry().size());
     }
     assertArrayEquals(content, received[0]);
     assertEquals(Integer.toString(content.length), length[0]);
     assertEquals(content.length, reported.get());
-    assertEquals(List.of("HEAD /v1/files/big.bin", "PUT /v1/files/big.bin?scheme=reedsolomon%20k%3D2%20n%3D3&fraction=0.5"),
+    assertEquals(
+        List.of(
+            "HEAD /v1/files/big.bin",
+            "PUT /v1/files/big.bin?scheme=reedsolomon%20k%3D2%20n%3D3&fraction=0.5"),
         List.copyOf(seen));
   }
 
@@ -230,16 +299,22 @@ class HttpJewelClientTest {
   void aStoreOfANameThatExistsIsRefusedBeforeItsBytesGo() throws Exception {
     Path file = dir.resolve("x.bin");
     Files.write(file, new byte[1000]);
-    HttpServer s = node(null, "peer-1", (ex, body) -> {
-      if (ex.getRequestMethod().equals("HEAD")) {
-        ex.sendResponseHeaders(200, -1);
-      } else {
-        json(ex, 201, new StoreResult(entry("x.bin", body.length), 2, 1, 1));
-      }
-    });
+    HttpServer s =
+        node(
+            null,
+            "peer-1",
+            (ex, body) -> {
+              if (ex.getRequestMethod().equals("HEAD")) {
+                ex.sendResponseHeaders(200, -1);
+              } else {
+                json(ex, 201, new StoreResult(entry("x.bin", body.length), 2, 1, 1));
+              }
+            });
     try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
-      JewelException e = assertThrows(JewelException.class,
-          () -> c.store(file, new FileName("x.bin"), null, false, null, Progress.NONE));
+      JewelException e =
+          assertThrows(
+              JewelException.class,
+              () -> c.store(file, new FileName("x.bin"), null, false, null, Progress.NONE));
       assertEquals("file 'x.bin' exists: use --replace to overwrite it", e.getMessage());
       assertEquals(JewelException.Kind.CONFLICT, e.kind());
       assertEquals(List.of("HEAD /v1/files/x.bin"), List.copyOf(seen));
@@ -250,27 +325,31 @@ class HttpJewelClientTest {
   }
 
   /**
-   * A node that answers a store before it has read the body, like a real one refusing it early:
-   * it closes the connection on the rest, so the client's upload breaks off without the answer.
+   * A node that answers a store before it has read the body, like a real one refusing it early: it
+   * closes the connection on the rest, so the client's upload breaks off without the answer.
    */
   private HttpServer refusingEarly(Handler head) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", ex -> {
-      try (ex) {
-        seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath());
-        if (ex.getRequestMethod().equals("HEAD")) {
-          head.handle(ex, new byte[0]);
-        } else {
-          json(ex, 503, Map.of("error", "naive n=5 needs 5 live peers, only 3 are up"));
-        }
-      }
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          try (ex) {
+            seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath());
+            if (ex.getRequestMethod().equals("HEAD")) {
+              head.handle(ex, new byte[0]);
+            } else {
+              json(ex, 503, Map.of("error", "naive n=5 needs 5 live peers, only 3 are up"));
+            }
+          }
+        });
     server.start();
     servers.add(server);
     return server;
   }
 
-  /** A file of 64 MiB (sparse): more than the connection's buffers take before the node closes it. */
+  /**
+   * A file of 64 MiB (sparse): more than the connection's buffers take before the node closes it.
+   */
   private Path bigFile() throws IOException {
     Path file = dir.resolve("big.bin");
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
@@ -284,23 +363,35 @@ class HttpJewelClientTest {
     HttpServer s = refusingEarly((ex, body) -> ex.sendResponseHeaders(404, -1));
     Path file = bigFile();
     try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
-      JewelException e = assertThrows(JewelException.class,
-          () -> c.store(file, new FileName("big.bin"), null, false, null, Progress.NONE));
-      assertEquals("node " + url(s).substring(7) + " refused the store of big.bin before it had all of it, and its reason"
-          + " was lost with the connection; nothing was committed: check that enough peers are up (./jewel peers)"
-          + " and run the command again", e.getMessage());
+      JewelException e =
+          assertThrows(
+              JewelException.class,
+              () -> c.store(file, new FileName("big.bin"), null, false, null, Progress.NONE));
+      assertEquals(
+          "node "
+              + url(s).substring(7)
+              + " refused the store of big.bin before it had all of it, and its reason"
+              + " was lost with the connection; nothing was committed: check that enough peers are up (./jewel peers)"
+              + " and run the command again",
+          e.getMessage());
     }
-    assertEquals(List.of("HEAD /v1/files/big.bin", "PUT /v1/files/big.bin", "HEAD /v1/files/big.bin"), List.copyOf(seen));
+    assertEquals(
+        List.of("HEAD /v1/files/big.bin", "PUT /v1/files/big.bin", "HEAD /v1/files/big.bin"),
+        List.copyOf(seen));
   }
 
   @Test
   void anUploadCutShortByANameStoredMeanwhileNamesTheConflict() throws Exception {
     AtomicLong heads = new AtomicLong();
-    HttpServer s = refusingEarly((ex, body) -> ex.sendResponseHeaders(heads.getAndIncrement() == 0 ? 404 : 200, -1));
+    HttpServer s =
+        refusingEarly(
+            (ex, body) -> ex.sendResponseHeaders(heads.getAndIncrement() == 0 ? 404 : 200, -1));
     Path file = bigFile();
     try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
-      JewelException e = assertThrows(JewelException.class,
-          () -> c.store(file, new FileName("big.bin"), null, false, null, Progress.NONE));
+      JewelException e =
+          assertThrows(
+              JewelException.class,
+              () -> c.store(file, new FileName("big.bin"), null, false, null, Progress.NONE));
       assertEquals("file 'big.bin' exists: use --replace to overwrite it", e.getMessage());
       assertEquals(JewelException.Kind.CONFLICT, e.kind());
     }
@@ -311,16 +402,25 @@ class HttpJewelClientTest {
     Path file = dir.resolve("x.bin");
     Files.write(file, new byte[1000]);
     // Free when the client looks, stored by someone else before its upload.
-    HttpServer s = node(null, "peer-1", (ex, body) -> {
-      if (ex.getRequestMethod().equals("HEAD")) {
-        ex.sendResponseHeaders(404, -1);
-      } else {
-        json(ex, 409, Map.of("error", "'x.bin' is already stored: use --replace to replace it"));
-      }
-    });
+    HttpServer s =
+        node(
+            null,
+            "peer-1",
+            (ex, body) -> {
+              if (ex.getRequestMethod().equals("HEAD")) {
+                ex.sendResponseHeaders(404, -1);
+              } else {
+                json(
+                    ex,
+                    409,
+                    Map.of("error", "'x.bin' is already stored: use --replace to replace it"));
+              }
+            });
     try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
-      JewelException e = assertThrows(JewelException.class,
-          () -> c.store(file, new FileName("x.bin"), null, false, null, Progress.NONE));
+      JewelException e =
+          assertThrows(
+              JewelException.class,
+              () -> c.store(file, new FileName("x.bin"), null, false, null, Progress.NONE));
       assertEquals("'x.bin' is already stored: use --replace to replace it", e.getMessage());
       assertEquals(JewelException.Kind.CONFLICT, e.kind());
     }
@@ -328,9 +428,13 @@ class HttpJewelClientTest {
 
   @Test
   void aStatusWithoutAnErrorDocumentIsNamed() throws Exception {
-    HttpServer s = node(null, "peer-1", (ex, body) -> {
-      ex.sendResponseHeaders(502, -1);
-    });
+    HttpServer s =
+        node(
+            null,
+            "peer-1",
+            (ex, body) -> {
+              ex.sendResponseHeaders(502, -1);
+            });
     try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
       JewelException e = assertThrows(JewelException.class, c::pins);
       assertTrue(e.getMessage().endsWith("answered GET /v1/pins with HTTP 502"), e.getMessage());
@@ -355,10 +459,20 @@ class HttpJewelClientTest {
       }
       ByteRange r = ByteRange.parse(range.substring("bytes=".length())).within(content.length);
       if (r == null) {
-        json(ex, 416, Map.of("error", "range " + range.substring(6) + " lies outside 'f.bin' (" + content.length + " bytes)"));
+        json(
+            ex,
+            416,
+            Map.of(
+                "error",
+                "range "
+                    + range.substring(6)
+                    + " lies outside 'f.bin' ("
+                    + content.length
+                    + " bytes)"));
         return;
       }
-      ex.getResponseHeaders().set("Content-Range", "bytes " + r.start() + "-" + r.end() + "/" + content.length);
+      ex.getResponseHeaders()
+          .set("Content-Range", "bytes " + r.start() + "-" + r.end() + "/" + content.length);
       ex.sendResponseHeaders(206, r.length());
       ex.getResponseBody().write(content, (int) r.start(), (int) r.length());
     };
@@ -381,8 +495,15 @@ class HttpJewelClientTest {
       assertEquals(content.length, p.size());
       assertArrayEquals(java.util.Arrays.copyOfRange(content, 10, 20), Files.readAllBytes(part));
 
-      JewelException outside = assertThrows(JewelException.class,
-          () -> c.get(new FileName("f.bin"), dir.resolve("none.bin"), new ByteRange(200_000, 200_010), Progress.NONE));
+      JewelException outside =
+          assertThrows(
+              JewelException.class,
+              () ->
+                  c.get(
+                      new FileName("f.bin"),
+                      dir.resolve("none.bin"),
+                      new ByteRange(200_000, 200_010),
+                      Progress.NONE));
       assertEquals("range 200000-200010 lies outside 'f.bin' (100000 bytes)", outside.getMessage());
       assertFalse(Files.exists(dir.resolve("none.bin")));
     }
@@ -391,19 +512,29 @@ class HttpJewelClientTest {
 
   @Test
   void aNodeThatDiesMidGetLeavesNoFileAndOneLine() throws Exception {
-    HttpServer s = node(null, "peer-1", (ex, body) -> {
-      ex.sendResponseHeaders(200, 1_000_000);
-      ex.getResponseBody().write(new byte[10_000]);
-      ex.getResponseBody().flush();
-      // A node that dies: the connection closes with 990,000 bytes still owed.
-      ex.getHttpContext().getServer().stop(0);
-    });
+    HttpServer s =
+        node(
+            null,
+            "peer-1",
+            (ex, body) -> {
+              ex.sendResponseHeaders(200, 1_000_000);
+              ex.getResponseBody().write(new byte[10_000]);
+              ex.getResponseBody().flush();
+              // A node that dies: the connection closes with 990,000 bytes still owed.
+              ex.getHttpContext().getServer().stop(0);
+            });
     try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
       Path out = dir.resolve("out.bin");
-      JewelException e = assertThrows(JewelException.class, () -> c.get(new FileName("f.bin"), out, null, Progress.NONE));
+      JewelException e =
+          assertThrows(
+              JewelException.class, () -> c.get(new FileName("f.bin"), out, null, Progress.NONE));
       assertTrue(e.getMessage().startsWith("node 127.0.0.1:"), e.getMessage());
-      assertTrue(e.getMessage().endsWith("stopped in the middle of sending f.bin and no other node answers;"
-          + " nothing was written: run the command again"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .endsWith(
+                  "stopped in the middle of sending f.bin and no other node answers;"
+                      + " nothing was written: run the command again"),
+          e.getMessage());
       assertFalse(e.getMessage().contains("\n"));
     }
     try (Stream<Path> left = Files.list(dir)) {
@@ -415,12 +546,15 @@ class HttpJewelClientTest {
   void aGetFailsOverToTheNextNodeWhenOneDiesMidway() throws Exception {
     byte[] content = "the whole file".getBytes(StandardCharsets.UTF_8);
     Path home = dir.resolve("home");
-    node(home, "peer-1", (ex, body) -> {
-      ex.sendResponseHeaders(200, 1000);
-      ex.getResponseBody().write(new byte[10]);
-      ex.getResponseBody().flush();
-      ex.getHttpContext().getServer().stop(0);
-    });
+    node(
+        home,
+        "peer-1",
+        (ex, body) -> {
+          ex.sendResponseHeaders(200, 1000);
+          ex.getResponseBody().write(new byte[10]);
+          ex.getResponseBody().flush();
+          ex.getHttpContext().getServer().stop(0);
+        });
     node(home, "peer-2", serving(content));
     // Only the order of the peers depends on the spread: start at peer-1, the broken one.
     HttpJewelClient c = new HttpJewelClient(NodeFinder.forHome(home, 0));
@@ -433,12 +567,17 @@ class HttpJewelClientTest {
   void aRefusedConnectionFailsOverAndPeersComeBeforeTheSeed() throws Exception {
     Path home = dir.resolve("home");
     Files.createDirectories(home.resolve("peer-1"));
-    Files.writeString(home.resolve("peer-1").resolve("api"), "http://127.0.0.1:" + closedPort() + "\n");
+    Files.writeString(
+        home.resolve("peer-1").resolve("api"), "http://127.0.0.1:" + closedPort() + "\n");
     HttpServer seed = node(home, "seed", (ex, body) -> json(ex, 200, new PinTable(List.of(), 0.1)));
-    HttpServer peer = node(home, "peer-2", (ex, body) -> json(ex, 200, new PinTable(List.of(), 0.2)));
+    HttpServer peer =
+        node(home, "peer-2", (ex, body) -> json(ex, 200, new PinTable(List.of(), 0.2)));
     NodeFinder finder = NodeFinder.forHome(home, 0);
-    assertEquals(List.of("peer-1", "peer-2", "seed"), finder.nodes().stream().map(NodeFinder.Node::name).toList());
-    assertEquals(List.of("peer-2", "peer-1", "seed"),
+    assertEquals(
+        List.of("peer-1", "peer-2", "seed"),
+        finder.nodes().stream().map(NodeFinder.Node::name).toList());
+    assertEquals(
+        List.of("peer-2", "peer-1", "seed"),
         NodeFinder.forHome(home, 1).nodes().stream().map(NodeFinder.Node::name).toList());
     HttpJewelClient c = new HttpJewelClient(finder);
     assertEquals(0.2, c.pins().defaultFraction());
@@ -450,25 +589,38 @@ class HttpJewelClientTest {
   @Test
   void aStoreOrADeleteThatStartedIsNotSentAgain() throws Exception {
     Path home = dir.resolve("home");
-    node(home, "peer-1", (ex, body) -> {
-      if (ex.getRequestMethod().equals("HEAD")) {
-        ex.sendResponseHeaders(404, -1);
-        return;
-      }
-      throw new IOException("dies"); // closes the exchange without an answer
-    });
-    HttpServer other = node(home, "peer-2", (ex, body) -> json(ex, 201, new StoreResult(entry("x.bin", 3), 1, 0, 1)));
+    node(
+        home,
+        "peer-1",
+        (ex, body) -> {
+          if (ex.getRequestMethod().equals("HEAD")) {
+            ex.sendResponseHeaders(404, -1);
+            return;
+          }
+          throw new IOException("dies"); // closes the exchange without an answer
+        });
+    HttpServer other =
+        node(
+            home,
+            "peer-2",
+            (ex, body) -> json(ex, 201, new StoreResult(entry("x.bin", 3), 1, 0, 1)));
     Path file = dir.resolve("x.bin");
     Files.writeString(file, "abc");
     HttpJewelClient c = new HttpJewelClient(NodeFinder.forHome(home, 0));
-    JewelException e = assertThrows(JewelException.class,
-        () -> c.store(file, new FileName("x.bin"), null, false, null, Progress.NONE));
-    assertEquals("node peer-1 stopped in the middle of the store of x.bin; nothing was committed: run the command again",
+    JewelException e =
+        assertThrows(
+            JewelException.class,
+            () -> c.store(file, new FileName("x.bin"), null, false, null, Progress.NONE));
+    assertEquals(
+        "node peer-1 stopped in the middle of the store of x.bin; nothing was committed: run the command again",
         e.getMessage());
     e = assertThrows(JewelException.class, () -> c.delete(new FileName("x.bin")));
-    assertEquals("node peer-1 stopped in the middle of the delete of x.bin; nothing was committed: run the command again",
+    assertEquals(
+        "node peer-1 stopped in the middle of the delete of x.bin; nothing was committed: run the command again",
         e.getMessage());
-    assertEquals(List.of("HEAD /v1/files/x.bin", "PUT /v1/files/x.bin abc", "DELETE /v1/files/x.bin"), List.copyOf(seen));
+    assertEquals(
+        List.of("HEAD /v1/files/x.bin", "PUT /v1/files/x.bin abc", "DELETE /v1/files/x.bin"),
+        List.copyOf(seen));
     assertTrue(other.getAddress().getPort() > 0);
   }
 
@@ -476,16 +628,22 @@ class HttpJewelClientTest {
   void noNodeRunningSaysHowToStartOne() throws Exception {
     Path home = dir.resolve("home");
     HttpJewelClient none = HttpJewelClient.forHome(home);
-    assertEquals("no node of " + home + " is running: start the cluster with ./jewel up",
+    assertEquals(
+        "no node of " + home + " is running: start the cluster with ./jewel up",
         assertThrows(JewelException.class, none::peers).getMessage());
     Files.createDirectories(home.resolve("seed"));
     Files.writeString(home.resolve("seed").resolve("api"), "http://127.0.0.1:" + closedPort());
-    assertEquals("no node of " + home + " is running: start the cluster with ./jewel up",
+    assertEquals(
+        "no node of " + home + " is running: start the cluster with ./jewel up",
         assertThrows(JewelException.class, HttpJewelClient.forHome(home)::ls).getMessage());
     String url = "http://127.0.0.1:" + closedPort();
-    assertEquals("no node answers at " + url + "/ (--api): start the cluster with ./jewel up, or name a running node",
+    assertEquals(
+        "no node answers at "
+            + url
+            + "/ (--api): start the cluster with ./jewel up, or name a running node",
         assertThrows(JewelException.class, HttpJewelClient.at(url)::peers).getMessage());
-    assertEquals("not an http URL: 'localhost:1' (--api; like http://127.0.0.1:26521)",
+    assertEquals(
+        "not an http URL: 'localhost:1' (--api; like http://127.0.0.1:26521)",
         assertThrows(JewelException.class, () -> HttpJewelClient.at("localhost:1")).getMessage());
   }
 
@@ -502,12 +660,21 @@ class HttpJewelClientTest {
     Backend http = Backend.http();
     java.io.StringWriter out = new java.io.StringWriter();
     java.io.StringWriter err = new java.io.StringWriter();
-    Session session = new Session(http, Map.of("JEWEL_API", url(s)), dir, new java.io.BufferedReader(new java.io.StringReader("")),
-        new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), false);
+    Session session =
+        new Session(
+            http,
+            Map.of("JEWEL_API", url(s)),
+            dir,
+            new java.io.BufferedReader(new java.io.StringReader("")),
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true),
+            false);
     int code = JewelCli.run(session, "get", "f.bin", "--range", "2-4", "-o", "part.txt");
     assertEquals(0, code, err::toString);
     assertEquals("234", Files.readString(dir.resolve("part.txt")));
-    assertEquals("got bytes 2-4 of f.bin -> " + dir.resolve("part.txt") + " (3 B of 10 B)\n", out.toString());
+    assertEquals(
+        "got bytes 2-4 of f.bin -> " + dir.resolve("part.txt") + " (3 B of 10 B)\n",
+        out.toString());
     try (Stream<Path> left = Files.list(dir)) {
       assertEquals(List.of(dir.resolve("part.txt")), left.toList(), "no partial file stays");
     }

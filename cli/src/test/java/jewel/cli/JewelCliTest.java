@@ -34,7 +34,9 @@ class JewelCliTest {
   @BeforeEach
   void setUp() throws IOException {
     backend = new Fakes.Backend();
-    photo = Files.write(dir.resolve("photo.jpg"), "not really a photo".getBytes(StandardCharsets.UTF_8));
+    photo =
+        Files.write(
+            dir.resolve("photo.jpg"), "not really a photo".getBytes(StandardCharsets.UTF_8));
   }
 
   Fakes.Result run(String... args) {
@@ -125,7 +127,9 @@ class JewelCliTest {
   @Test
   void whatOnlyTheClusterKnowsComesBackAsOneLine() {
     // n above the number of live peers: only the cluster can tell.
-    failsWith(run("store", photo.toString(), "--scheme", "naive", "n=9"), "needs 9 live peers, only 3 are up");
+    failsWith(
+        run("store", photo.toString(), "--scheme", "naive", "n=9"),
+        "needs 9 live peers, only 3 are up");
     assertTrue(backend.client.files.isEmpty());
   }
 
@@ -142,7 +146,9 @@ class JewelCliTest {
     assertEquals(0, r.code(), r::toString);
     assertEquals(null, backend.client.lastScheme);
     assertTrue(r.out().contains("stored photo.jpg"), r::toString);
-    assertTrue(r.out().contains(Fakes.sha256("not really a photo".getBytes(StandardCharsets.UTF_8)).hex()), r::toString);
+    assertTrue(
+        r.out().contains(Fakes.sha256("not really a photo".getBytes(StandardCharsets.UTF_8)).hex()),
+        r::toString);
     assertTrue(r.out().matches("(?s).*\\n  D +2 .*"), r::toString);
     assertTrue(r.out().matches("(?s).*\\n  M +1 .*survives 1 peer failure\\).*"), r::toString);
     assertTrue(r.err().isEmpty());
@@ -174,7 +180,8 @@ class JewelCliTest {
     Fakes.Result r = run("store", "notes.txt", "--from", "peer-2", "--as", "n.txt");
     assertEquals(0, r.code(), r::toString);
     assertTrue(backend.client.calls.contains("storeFrom peer-2 notes.txt as n.txt"));
-    failsWith(run("store", "../etc/passwd", "--from", "peer-2"), "not a file of peer-2's disk/files/");
+    failsWith(
+        run("store", "../etc/passwd", "--from", "peer-2"), "not a file of peer-2's disk/files/");
     failsWith(run("store", "notes.txt", "--from", "peer-9"), "unknown or dead peer 'peer-9'");
     failsWith(run("store", "notes.txt", "--from", "Peer 2"), "not a peer name");
   }
@@ -211,11 +218,13 @@ class JewelCliTest {
   void aFailedGetLeavesNothingBehindAndKeepsTheOldFile() throws IOException {
     run("store", photo.toString(), "--as", "x");
     Path target = Files.writeString(dir.resolve("x"), "precious");
-    backend.client.failNext = new JewelException("block 3a7b is corrupt on peer-2 and no other holder is live");
+    backend.client.failNext =
+        new JewelException("block 3a7b is corrupt on peer-2 and no other holder is live");
     failsWith(run("get", "x", "--force"), "corrupt");
     assertEquals("precious", Files.readString(target));
     try (Stream<Path> left = Files.list(dir)) {
-      assertEquals(List.of("photo.jpg", "x"), left.map(p -> p.getFileName().toString()).sorted().toList());
+      assertEquals(
+          List.of("photo.jpg", "x"), left.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }
 
@@ -236,19 +245,29 @@ class JewelCliTest {
       f.setLength(ProgressLine.THRESHOLD + 1);
     }
     assertTrue(run("store", big.toString()).out().startsWith("stored big.bin"));
-    assertNotSame(Progress.NONE, backend.client.lastProgress, "a long store on a terminal draws a line");
+    assertNotSame(
+        Progress.NONE, backend.client.lastProgress, "a long store on a terminal draws a line");
 
-    assertEquals(new Fakes.Result(0, "", ""), run("store", big.toString(), "--as", "q.bin", "--quiet"));
+    assertEquals(
+        new Fakes.Result(0, "", ""), run("store", big.toString(), "--as", "q.bin", "--quiet"));
     assertSame(Progress.NONE, backend.client.lastProgress);
-    assertEquals(new Fakes.Result(0, "", ""), run("store", "notes.txt", "--from", "peer-2", "--quiet"));
-    assertEquals(new Fakes.Result(0, "", ""), run("get", "q.bin", "-o", dir.resolve("back.bin").toString(), "--quiet"));
+    assertEquals(
+        new Fakes.Result(0, "", ""), run("store", "notes.txt", "--from", "peer-2", "--quiet"));
+    assertEquals(
+        new Fakes.Result(0, "", ""),
+        run("get", "q.bin", "-o", dir.resolve("back.bin").toString(), "--quiet"));
     assertSame(Progress.NONE, backend.client.lastProgress);
     assertEquals(Files.size(big), Files.size(dir.resolve("back.bin")));
-    assertEquals(new Fakes.Result(0, "", ""), run("get", "q.bin", "--range", "0-9", "-o", "part.bin", "--quiet"));
+    assertEquals(
+        new Fakes.Result(0, "", ""),
+        run("get", "q.bin", "--range", "0-9", "-o", "part.bin", "--quiet"));
     assertEquals(new Fakes.Result(0, "", ""), run("get", "q.bin", "--to", "peer-3", "--quiet"));
 
-    failsWith(run("store", big.toString(), "--as", "q.bin", "--quiet"), "already exists (use --replace");
-    failsWith(run("get", "q.bin", "-o", dir.resolve("back.bin").toString(), "--quiet"), "already exists: use --force");
+    failsWith(
+        run("store", big.toString(), "--as", "q.bin", "--quiet"), "already exists (use --replace");
+    failsWith(
+        run("get", "q.bin", "-o", dir.resolve("back.bin").toString(), "--quiet"),
+        "already exists: use --force");
     assertEquals(2, run("store", big.toString(), "--quiet", "--json").code());
   }
 
@@ -256,19 +275,31 @@ class JewelCliTest {
   void getToAPeerKeepsItsFileUnlessForced() {
     run("store", photo.toString());
     assertEquals(0, run("get", "photo.jpg", "--to", "peer-3").code());
-    failsWith(run("get", "photo.jpg", "--to", "peer-3"), "peer-3 already has 'photo.jpg' in its disk/files/: use --force");
+    failsWith(
+        run("get", "photo.jpg", "--to", "peer-3"),
+        "peer-3 already has 'photo.jpg' in its disk/files/: use --force");
     Fakes.Result forced = run("get", "photo.jpg", "--to", "peer-3", "--force");
     assertEquals(0, forced.code(), forced::toString);
-    assertTrue(backend.client.calls.contains("getTo photo.jpg peer-3 force"), backend.client.calls::toString);
+    assertTrue(
+        backend.client.calls.contains("getTo photo.jpg peer-3 force"),
+        backend.client.calls::toString);
   }
 
   @Test
   void aLocalFileThatCannotBeUsedIsOneLineWithItsPath() {
-    assertEquals("permission denied: /x/out.bin",
-        JewelCli.describe(new java.io.UncheckedIOException(new java.nio.file.AccessDeniedException("/x/out.bin"))));
-    assertEquals("no such file or folder: /x", JewelCli.describe(new java.nio.file.NoSuchFileException("/x")));
-    assertEquals("cannot use /x/" + "n".repeat(10) + ": File name too long",
-        JewelCli.describe(new java.nio.file.FileSystemException("/x/" + "n".repeat(10), null, "File name too long")));
+    assertEquals(
+        "permission denied: /x/out.bin",
+        JewelCli.describe(
+            new java.io.UncheckedIOException(
+                new java.nio.file.AccessDeniedException("/x/out.bin"))));
+    assertEquals(
+        "no such file or folder: /x",
+        JewelCli.describe(new java.nio.file.NoSuchFileException("/x")));
+    assertEquals(
+        "cannot use /x/" + "n".repeat(10) + ": File name too long",
+        JewelCli.describe(
+            new java.nio.file.FileSystemException(
+                "/x/" + "n".repeat(10), null, "File name too long")));
     assertTrue(JewelCli.describe(new IllegalStateException("bug")).startsWith("internal error: "));
   }
 
@@ -293,7 +324,11 @@ class JewelCliTest {
   void noClusterRunningSaysHowToStartOne() {
     backend.running = false;
     Fakes.Result r = run("ls");
-    failsWith(r, "no cluster is running at " + dir.resolve("live") + " (port 25520): start one with ./jewel up");
+    failsWith(
+        r,
+        "no cluster is running at "
+            + dir.resolve("live")
+            + " (port 25520): start one with ./jewel up");
     assertTrue(r.out().isEmpty());
   }
 
@@ -307,7 +342,18 @@ class JewelCliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"up abc", "frobnicate", "get", "store", "kill", "ls --bogus", "peers extra", "--port x ls", "dir"})
+  @ValueSource(
+      strings = {
+        "up abc",
+        "frobnicate",
+        "get",
+        "store",
+        "kill",
+        "ls --bogus",
+        "peers extra",
+        "--port x ls",
+        "dir"
+      })
   void usageErrorsExit2(String line) {
     Fakes.Result r = run(line.split(" "));
     assertEquals(2, r.code(), r::toString);
@@ -339,7 +385,9 @@ class JewelCliTest {
     assertEquals(0, run("revive", "peer-2").code());
     Fakes.Result down = run("down");
     assertEquals(0, down.code());
-    assertEquals(List.of("up 5", "up 3", "add 2", "kill peer-2", "revive peer-2", "down"), backend.launcher.calls);
+    assertEquals(
+        List.of("up 5", "up 3", "add 2", "kill peer-2", "revive peer-2", "down"),
+        backend.launcher.calls);
     assertEquals(0, backend.connects);
     assertTrue(down.out().contains("stopped peer-1, seed"), down::toString);
   }
@@ -448,8 +496,10 @@ class JewelCliTest {
   @Test
   void showAndSetDefaultSchemes() {
     assertTrue(ok("scheme").contains("cluster: naive n=2"));
-    assertTrue(ok("scheme", "naive", "n=3").contains("the cluster's default scheme is now naive n=3"));
-    assertTrue(ok("scheme", "peer-2", "hosting").contains("peer-2's default scheme is now hosting"));
+    assertTrue(
+        ok("scheme", "naive", "n=3").contains("the cluster's default scheme is now naive n=3"));
+    assertTrue(
+        ok("scheme", "peer-2", "hosting").contains("peer-2's default scheme is now hosting"));
     assertTrue(ok("scheme", "peer-2").contains("peer-2: hosting (its own)"));
     assertTrue(ok("scheme", "peer-1").contains("peer-1: naive n=3 (the cluster's default)"));
     failsWith(run("scheme", "naive", "n=0"), "n=0");
@@ -461,9 +511,13 @@ class JewelCliTest {
   @Test
   void helpListsEveryCommand() {
     String out = ok("help");
-    for (String c : List.of("start", "up", "down", "add", "kill", "revive", "peers", "dir", "store", "get",
-        "delete", "ls", "status", "schemes", "scheme", "shell", "help")) {
-      assertTrue(out.contains("\n  " + c + " ") || out.contains("\n  " + c + "\n"), () -> c + " missing from\n" + out);
+    for (String c :
+        List.of(
+            "start", "up", "down", "add", "kill", "revive", "peers", "dir", "store", "get",
+            "delete", "ls", "status", "schemes", "scheme", "shell", "help")) {
+      assertTrue(
+          out.contains("\n  " + c + " ") || out.contains("\n  " + c + "\n"),
+          () -> c + " missing from\n" + out);
     }
     assertTrue(ok("help", "store").contains("--replace"));
     assertTrue(ok("store", "--help").contains("--scheme"));
@@ -483,6 +537,7 @@ class JewelCliTest {
     assertEquals(0, r.code(), r::toString);
     assertEquals(List.of("up 3"), backend.launcher.calls);
     assertTrue(r.out().contains("peer-1"), r::toString);
-    assertTrue(r.out().strip().endsWith("The cluster keeps running: ./jewel down stops it."), r::toString);
+    assertTrue(
+        r.out().strip().endsWith("The cluster keeps running: ./jewel down stops it."), r::toString);
   }
 }

@@ -35,7 +35,9 @@ class PinCommandsTest {
     Fakes.Result ls = run("pin", "ls", "--type", "fraction");
     assertEquals(0, ls.code(), ls::toString);
     assertTrue(ls.out().contains("a.iso  direct+fraction (fraction=0.2)"), ls.out());
-    assertTrue(ls.out().contains("b.iso  direct+fraction (fraction-size-limit=2B - fraction=0.25)"), ls.out());
+    assertTrue(
+        ls.out().contains("b.iso  direct+fraction (fraction-size-limit=2B - fraction=0.25)"),
+        ls.out());
   }
 
   @ParameterizedTest
@@ -63,8 +65,11 @@ class PinCommandsTest {
     assertEquals(0, run("peer", "modifier", "peer-1", "inf").code());
     assertEquals(0, run("peer", "quota", "peer-2", "1.5GiB").code());
     assertEquals(0, run("peer", "trust", "peer-3").code());
-    assertEquals(new PeerSettings(Double.POSITIVE_INFINITY, false, -1, false), backend.client.peerSettings.get("peer-1"));
-    assertEquals(new PeerSettings(1, false, 1610612736L, false), backend.client.peerSettings.get("peer-2"));
+    assertEquals(
+        new PeerSettings(Double.POSITIVE_INFINITY, false, -1, false),
+        backend.client.peerSettings.get("peer-1"));
+    assertEquals(
+        new PeerSettings(1, false, 1610612736L, false), backend.client.peerSettings.get("peer-2"));
     assertEquals(new PeerSettings(1, true, -1, false), backend.client.peerSettings.get("peer-3"));
   }
 
@@ -73,7 +78,9 @@ class PinCommandsTest {
     Path f = java.nio.file.Files.writeString(dir.resolve("c.iso"), "c");
     Fakes.Result r = run("store", f.toString(), "--fraction", "0.3");
     assertEquals(0, r.code(), r::toString);
-    assertTrue(backend.client.calls.stream().anyMatch(c -> c.startsWith("store c.iso as c.iso pinned Pin[fraction=0.3")),
+    assertTrue(
+        backend.client.calls.stream()
+            .anyMatch(c -> c.startsWith("store c.iso as c.iso pinned Pin[fraction=0.3")),
         backend.client.calls::toString);
     failsWith(run("store", f.toString(), "--as", "d.iso", "--fraction", "2"), "fraction");
   }

@@ -35,7 +35,8 @@ class ShellTest {
     assertTrue(r.out().contains("stored a.txt"), r::toString);
     assertTrue(r.out().lines().anyMatch(l -> l.startsWith("a.txt ")), r::toString);
     assertEquals(1, backend.connects, "one client for the whole shell");
-    assertEquals(List.of("ls", "get nope.jpg", "store a.txt as a.txt", "ls", "close"), backend.client.calls);
+    assertEquals(
+        List.of("ls", "get nope.jpg", "store a.txt as a.txt", "ls", "close"), backend.client.calls);
   }
 
   @Test

@@ -15,61 +15,63 @@ import com.backblaze.erasure.ReedSolomon;
  */
 public final class BackblazeCodec implements ErasureCodec {
 
-    private final int k;
-    private final int m;
-    private final ReedSolomon rs;
+  private final int k;
+  private final int m;
+  private final ReedSolomon rs;
 
-    public BackblazeCodec(int dataShards, int parityShards) {
-        CodecChecks.checkShape(dataShards, parityShards);
-        this.k = dataShards;
-        this.m = parityShards;
-        this.rs = parityShards == 0 ? null
-                : new ReedSolomon(dataShards, parityShards, new OutputInputByteTableCodingLoop());
-    }
+  public BackblazeCodec(int dataShards, int parityShards) {
+    CodecChecks.checkShape(dataShards, parityShards);
+    this.k = dataShards;
+    this.m = parityShards;
+    this.rs =
+        parityShards == 0
+            ? null
+            : new ReedSolomon(dataShards, parityShards, new OutputInputByteTableCodingLoop());
+  }
 
-    @Override
-    public int dataShards() {
-        return k;
-    }
+  @Override
+  public int dataShards() {
+    return k;
+  }
 
-    @Override
-    public int parityShards() {
-        return m;
-    }
+  @Override
+  public int parityShards() {
+    return m;
+  }
 
-    @Override
-    public void encodeParity(byte[][] shards, int offset, int length) {
-        CodecChecks.checkEncode(shards, k, m, offset, length);
-        if (rs != null) {
-            rs.encodeParity(shards, offset, length);
-        }
+  @Override
+  public void encodeParity(byte[][] shards, int offset, int length) {
+    CodecChecks.checkEncode(shards, k, m, offset, length);
+    if (rs != null) {
+      rs.encodeParity(shards, offset, length);
     }
+  }
 
-    @Override
-    public void decodeMissing(byte[][] shards, boolean[] present, int offset, int length) {
-        int total = k + m;
-        CodecChecks.checkShardArray(shards, total);
-        CodecChecks.checkPresentArray(present, total);
-        CodecChecks.checkRange(offset, length);
-        int count = CodecChecks.countPresent(present);
-        if (count < k) {
-            throw CodecChecks.tooFew(k, total, count);
-        }
-        if (count == total) {
-            return;
-        }
-        for (int i = 0; i < total; i++) {
-            if (present[i]) {
-                CodecChecks.checkReadable(shards, i, offset, length);
-            } else {
-                CodecChecks.ensureWritable(shards, i, offset, length);
-            }
-        }
-        rs.decodeMissing(shards, present, offset, length);
+  @Override
+  public void decodeMissing(byte[][] shards, boolean[] present, int offset, int length) {
+    int total = k + m;
+    CodecChecks.checkShardArray(shards, total);
+    CodecChecks.checkPresentArray(present, total);
+    CodecChecks.checkRange(offset, length);
+    int count = CodecChecks.countPresent(present);
+    if (count < k) {
+      throw CodecChecks.tooFew(k, total, count);
     }
+    if (count == total) {
+      return;
+    }
+    for (int i = 0; i < total; i++) {
+      if (present[i]) {
+        CodecChecks.checkReadable(shards, i, offset, length);
+      } else {
+        CodecChecks.ensureWritable(shards, i, offset, length);
+      }
+    }
+    rs.decodeMissing(shards, present, offset, length);
+  }
 
-    @Override
-    public String toString() {
-        return "BackblazeCodec[k=" + k + ", m=" + m + "]";
-    }
+  @Override
+  public String toString() {
+    return "BackblazeCodec[k=" + k + ", m=" + m + "]";
+  }
 }

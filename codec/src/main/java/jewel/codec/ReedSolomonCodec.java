@@ -17,218 +17,237 @@ import java.util.concurrent.ConcurrentHashMap;
  * started with {@code --add-modules jdk.incubator.vector}, else the scalar kernel. The vector width
  * is the widest whose byte shuffle is one instruction on this CPU: 512 bits with AVX-512 VBMI,
  * otherwise 128 (AVX2 shuffles bytes only within 128-bit halves). The choice is made once per JVM;
- * {@code -Djewel.codec.kernel=scalar|128|256|512} forces one (see {@code GfKernels}), and
- * {@link #scalar} / {@link #vector} pick one explicitly.
+ * {@code -Djewel.codec.kernel=scalar|128|256|512} forces one (see {@code GfKernels}), and {@link
+ * #scalar} / {@link #vector} pick one explicitly.
  *
  * <p>Decoding: for every pattern of present shards the codec computes, once, one matrix that maps
- * the k chosen survivors straight to every missing shard (data rows of the inverse; parity rows
- * are G's parity rows times the inverse), so one pass over the survivors rebuilds everything. These
+ * the k chosen survivors straight to every missing shard (data rows of the inverse; parity rows are
+ * G's parity rows times the inverse), so one pass over the survivors rebuilds everything. These
  * plans are cached per pattern (at most {@value #MAX_PLANS}; the cache is cleared when full). When
  * only parity is missing the plan is just those rows of G: a partial re-encode, no inversion.
  *
  * <p>Shards that must be written (parity on encode, missing shards on decode) may be {@code null};
- * they are then allocated with {@code offset + length} bytes and stored into the array.
- * Instances are immutable apart from the plan cache and are safe to share between threads.
+ * they are then allocated with {@code offset + length} bytes and stored into the array. Instances
+ * are immutable apart from the plan cache and are safe to share between threads.
  */
 public final class ReedSolomonCodec implements ErasureCodec {
 
-    static final int MAX_PLANS = 1024;
+  static final int MAX_PLANS = 1024;
 
-    private final int k;
-    private final int m;
-    private final GfKernel kernel;
-    /** G, (k + m) × k. */
-    private final byte[][] matrix;
-    private final GfKernel.MatrixCoder parityCoder;
-    private final ConcurrentHashMap<BitSet, Plan> plans = new ConcurrentHashMap<>();
+  private final int k;
+  private final int m;
+  private final GfKernel kernel;
 
-    /**
-     * A codec on the kernel chosen for this JVM.
-     *
-     * @throws IllegalStateException if {@code -Djewel.codec.kernel} names a kernel that cannot run here
-     */
-    public ReedSolomonCodec(int dataShards, int parityShards) {
-        this(dataShards, parityShards, GfKernels.preferred());
+  /** G, (k + m) × k. */
+  private final byte[][] matrix;
+
+  private final GfKernel.MatrixCoder parityCoder;
+  private final ConcurrentHashMap<BitSet, Plan> plans = new ConcurrentHashMap<>();
+
+  /**
+   * A codec on the kernel chosen for this JVM.
+   *
+   * @throws IllegalStateException if {@code -Djewel.codec.kernel} names a kernel that cannot run
+   *     here
+   */
+  public ReedSolomonCodec(int dataShards, int parityShards) {
+    this(dataShards, parityShards, GfKernels.preferred());
+  }
+
+  ReedSolomonCodec(int dataShards, int parityShards, GfKernel kernel) {
+    CodecChecks.checkShape(dataShards, parityShards);
+    this.k = dataShards;
+    this.m = parityShards;
+    this.kernel = kernel;
+    this.matrix = GaloisField.encodingMatrix(k, m);
+    this.parityCoder =
+        kernel.prepare(GaloisField.flatten(Arrays.copyOfRange(matrix, k, k + m), k), m, k);
+  }
+
+  /** A codec on the portable scalar kernel. */
+  public static ReedSolomonCodec scalar(int dataShards, int parityShards) {
+    return new ReedSolomonCodec(dataShards, parityShards, GfKernels.scalar());
+  }
+
+  /**
+   * A codec on the Vector API kernel of the width chosen for this CPU (whatever the system property
+   * says).
+   *
+   * @throws UnsupportedOperationException if this JVM cannot run it (see {@link #vectorAvailable})
+   */
+  public static ReedSolomonCodec vector(int dataShards, int parityShards) {
+    return new ReedSolomonCodec(dataShards, parityShards, GfKernels.vector());
+  }
+
+  /** Whether a Vector API kernel can run on this JVM. */
+  public static boolean vectorAvailable() {
+    return GfKernels.vectorAvailable();
+  }
+
+  /**
+   * The kernel this codec runs on: {@code scalar}, {@code vector-128}, {@code vector-256} or {@code
+   * vector-512}.
+   */
+  public String kernel() {
+    return kernel.name();
+  }
+
+  @Override
+  public int dataShards() {
+    return k;
+  }
+
+  @Override
+  public int parityShards() {
+    return m;
+  }
+
+  @Override
+  public void encodeParity(byte[][] shards, int offset, int length) {
+    CodecChecks.checkEncode(shards, k, m, offset, length);
+    if (m == 0 || length == 0) {
+      return;
     }
+    parityCoder.code(
+        Arrays.copyOf(shards, k), Arrays.copyOfRange(shards, k, k + m), offset, length);
+  }
 
-    ReedSolomonCodec(int dataShards, int parityShards, GfKernel kernel) {
-        CodecChecks.checkShape(dataShards, parityShards);
-        this.k = dataShards;
-        this.m = parityShards;
-        this.kernel = kernel;
-        this.matrix = GaloisField.encodingMatrix(k, m);
-        this.parityCoder = kernel.prepare(GaloisField.flatten(Arrays.copyOfRange(matrix, k, k + m), k), m, k);
+  @Override
+  public void decodeMissing(byte[][] shards, boolean[] present, int offset, int length) {
+    decode(shards, present, offset, length, false);
+  }
+
+  @Override
+  public void decodeMissingData(byte[][] shards, boolean[] present, int offset, int length) {
+    decode(shards, present, offset, length, true);
+  }
+
+  private void decode(
+      byte[][] shards, boolean[] present, int offset, int length, boolean dataOnly) {
+    int total = k + m;
+    CodecChecks.checkShardArray(shards, total);
+    CodecChecks.checkPresentArray(present, total);
+    CodecChecks.checkRange(offset, length);
+    int count = CodecChecks.countPresent(present);
+    if (count < k) {
+      throw CodecChecks.tooFew(k, total, count);
     }
-
-    /** A codec on the portable scalar kernel. */
-    public static ReedSolomonCodec scalar(int dataShards, int parityShards) {
-        return new ReedSolomonCodec(dataShards, parityShards, GfKernels.scalar());
+    if (count == total) {
+      return;
     }
-
-    /**
-     * A codec on the Vector API kernel of the width chosen for this CPU (whatever the system property says).
-     *
-     * @throws UnsupportedOperationException if this JVM cannot run it (see {@link #vectorAvailable})
-     */
-    public static ReedSolomonCodec vector(int dataShards, int parityShards) {
-        return new ReedSolomonCodec(dataShards, parityShards, GfKernels.vector());
+    BitSet key = new BitSet(total);
+    for (int i = 0; i < total; i++) {
+      if (present[i]) {
+        CodecChecks.checkReadable(shards, i, offset, length);
+        key.set(i);
+      }
     }
-
-    /** Whether a Vector API kernel can run on this JVM. */
-    public static boolean vectorAvailable() {
-        return GfKernels.vectorAvailable();
+    Plan plan = plans.get(key);
+    if (plan == null) {
+      if (plans.size() >= MAX_PLANS) {
+        plans.clear();
+      }
+      plan = plans.computeIfAbsent(key, this::plan);
     }
-
-    /** The kernel this codec runs on: {@code scalar}, {@code vector-128}, {@code vector-256} or {@code vector-512}. */
-    public String kernel() {
-        return kernel.name();
+    int[] targets = dataOnly ? plan.missingData : plan.missing;
+    GfKernel.MatrixCoder coder = dataOnly ? plan.dataCoder : plan.coder;
+    if (targets.length == 0) {
+      return;
     }
-
-    @Override
-    public int dataShards() {
-        return k;
+    for (int t : targets) {
+      CodecChecks.ensureWritable(shards, t, offset, length);
     }
-
-    @Override
-    public int parityShards() {
-        return m;
+    if (length == 0) {
+      return;
     }
-
-    @Override
-    public void encodeParity(byte[][] shards, int offset, int length) {
-        CodecChecks.checkEncode(shards, k, m, offset, length);
-        if (m == 0 || length == 0) {
-            return;
-        }
-        parityCoder.code(Arrays.copyOf(shards, k), Arrays.copyOfRange(shards, k, k + m), offset, length);
+    byte[][] inputs = new byte[k][];
+    for (int i = 0; i < k; i++) {
+      inputs[i] = shards[plan.survivors[i]];
     }
-
-    @Override
-    public void decodeMissing(byte[][] shards, boolean[] present, int offset, int length) {
-        decode(shards, present, offset, length, false);
+    byte[][] outputs = new byte[targets.length][];
+    for (int i = 0; i < targets.length; i++) {
+      outputs[i] = shards[targets[i]];
     }
+    coder.code(inputs, outputs, offset, length);
+  }
 
-    @Override
-    public void decodeMissingData(byte[][] shards, boolean[] present, int offset, int length) {
-        decode(shards, present, offset, length, true);
+  /** Number of cached decode plans (for tests). */
+  int cachedPlans() {
+    return plans.size();
+  }
+
+  private Plan plan(BitSet present) {
+    int total = k + m;
+    int[] survivors = new int[k];
+    for (int i = 0, s = present.nextSetBit(0); i < k; i++, s = present.nextSetBit(s + 1)) {
+      survivors[i] = s;
     }
-
-    private void decode(byte[][] shards, boolean[] present, int offset, int length, boolean dataOnly) {
-        int total = k + m;
-        CodecChecks.checkShardArray(shards, total);
-        CodecChecks.checkPresentArray(present, total);
-        CodecChecks.checkRange(offset, length);
-        int count = CodecChecks.countPresent(present);
-        if (count < k) {
-            throw CodecChecks.tooFew(k, total, count);
-        }
-        if (count == total) {
-            return;
-        }
-        BitSet key = new BitSet(total);
-        for (int i = 0; i < total; i++) {
-            if (present[i]) {
-                CodecChecks.checkReadable(shards, i, offset, length);
-                key.set(i);
-            }
-        }
-        Plan plan = plans.get(key);
-        if (plan == null) {
-            if (plans.size() >= MAX_PLANS) {
-                plans.clear();
-            }
-            plan = plans.computeIfAbsent(key, this::plan);
-        }
-        int[] targets = dataOnly ? plan.missingData : plan.missing;
-        GfKernel.MatrixCoder coder = dataOnly ? plan.dataCoder : plan.coder;
-        if (targets.length == 0) {
-            return;
-        }
-        for (int t : targets) {
-            CodecChecks.ensureWritable(shards, t, offset, length);
-        }
-        if (length == 0) {
-            return;
-        }
-        byte[][] inputs = new byte[k][];
-        for (int i = 0; i < k; i++) {
-            inputs[i] = shards[plan.survivors[i]];
-        }
-        byte[][] outputs = new byte[targets.length][];
-        for (int i = 0; i < targets.length; i++) {
-            outputs[i] = shards[targets[i]];
-        }
-        coder.code(inputs, outputs, offset, length);
+    int[] missing = new int[total - present.cardinality()];
+    int missingData = 0;
+    for (int i = 0, s = present.nextClearBit(0);
+        i < missing.length;
+        i++, s = present.nextClearBit(s + 1)) {
+      missing[i] = s;
+      if (s < k) {
+        missingData++;
+      }
     }
-
-    /** Number of cached decode plans (for tests). */
-    int cachedPlans() {
-        return plans.size();
+    // The decode matrix maps the survivors back to the data shards: the inverse of their rows of G.
+    // When the survivors are exactly the data shards (only parity is missing) it is the identity.
+    byte[][] decode;
+    if (survivors[k - 1] == k - 1) {
+      decode = null;
+    } else {
+      byte[][] sub = new byte[k][];
+      for (int i = 0; i < k; i++) {
+        sub[i] = matrix[survivors[i]];
+      }
+      decode = GaloisField.invert(sub);
     }
-
-    private Plan plan(BitSet present) {
-        int total = k + m;
-        int[] survivors = new int[k];
-        for (int i = 0, s = present.nextSetBit(0); i < k; i++, s = present.nextSetBit(s + 1)) {
-            survivors[i] = s;
-        }
-        int[] missing = new int[total - present.cardinality()];
-        int missingData = 0;
-        for (int i = 0, s = present.nextClearBit(0); i < missing.length; i++, s = present.nextClearBit(s + 1)) {
-            missing[i] = s;
-            if (s < k) {
-                missingData++;
-            }
-        }
-        // The decode matrix maps the survivors back to the data shards: the inverse of their rows of G.
-        // When the survivors are exactly the data shards (only parity is missing) it is the identity.
-        byte[][] decode;
-        if (survivors[k - 1] == k - 1) {
-            decode = null;
-        } else {
-            byte[][] sub = new byte[k][];
-            for (int i = 0; i < k; i++) {
-                sub[i] = matrix[survivors[i]];
-            }
-            decode = GaloisField.invert(sub);
-        }
-        byte[][] rows = new byte[missing.length][];
-        for (int i = 0; i < missing.length; i++) {
-            int target = missing[i];
-            if (target < k) {
-                rows[i] = decode[target]; // decode is non-null: a data shard is missing
-            } else if (decode == null) {
-                rows[i] = matrix[target];
-            } else {
-                rows[i] = GaloisField.multiply(new byte[][] {matrix[target]}, decode)[0];
-            }
-        }
-        // Missing shards are listed in index order, so the missing data shards come first.
-        GfKernel.MatrixCoder all = kernel.prepare(GaloisField.flatten(rows, k), rows.length, k);
-        GfKernel.MatrixCoder data = missingData == missing.length ? all
-                : kernel.prepare(GaloisField.flatten(Arrays.copyOf(rows, missingData), k), missingData, k);
-        return new Plan(survivors, missing, Arrays.copyOf(missing, missingData), all, data);
+    byte[][] rows = new byte[missing.length][];
+    for (int i = 0; i < missing.length; i++) {
+      int target = missing[i];
+      if (target < k) {
+        rows[i] = decode[target]; // decode is non-null: a data shard is missing
+      } else if (decode == null) {
+        rows[i] = matrix[target];
+      } else {
+        rows[i] = GaloisField.multiply(new byte[][] {matrix[target]}, decode)[0];
+      }
     }
+    // Missing shards are listed in index order, so the missing data shards come first.
+    GfKernel.MatrixCoder all = kernel.prepare(GaloisField.flatten(rows, k), rows.length, k);
+    GfKernel.MatrixCoder data =
+        missingData == missing.length
+            ? all
+            : kernel.prepare(
+                GaloisField.flatten(Arrays.copyOf(rows, missingData), k), missingData, k);
+    return new Plan(survivors, missing, Arrays.copyOf(missing, missingData), all, data);
+  }
 
-    private static final class Plan {
-        final int[] survivors;
-        final int[] missing;
-        final int[] missingData;
-        final GfKernel.MatrixCoder coder;
-        final GfKernel.MatrixCoder dataCoder;
+  private static final class Plan {
+    final int[] survivors;
+    final int[] missing;
+    final int[] missingData;
+    final GfKernel.MatrixCoder coder;
+    final GfKernel.MatrixCoder dataCoder;
 
-        Plan(int[] survivors, int[] missing, int[] missingData, GfKernel.MatrixCoder coder,
-             GfKernel.MatrixCoder dataCoder) {
-            this.survivors = survivors;
-            this.missing = missing;
-            this.missingData = missingData;
-            this.coder = coder;
-            this.dataCoder = dataCoder;
-        }
+    Plan(
+        int[] survivors,
+        int[] missing,
+        int[] missingData,
+        GfKernel.MatrixCoder coder,
+        GfKernel.MatrixCoder dataCoder) {
+      this.survivors = survivors;
+      this.missing = missing;
+      this.missingData = missingData;
+      this.coder = coder;
+      this.dataCoder = dataCoder;
     }
+  }
 
-    @Override
-    public String toString() {
-        return "ReedSolomonCodec[k=" + k + ", m=" + m + ", kernel=" + kernel.name() + "]";
-    }
+  @Override
+  public String toString() {
+    return "ReedSolomonCodec[k=" + k + ", m=" + m + ", kernel=" + kernel.name() + "]";
+  }
 }

@@ -6,10 +6,9 @@ import jewel.api.PeerId;
 import jewel.api.StoredBlock;
 
 /**
- * What a stored file's real placement buys: D, bytes stored divided by file size, and how
- * many peer failures it survives in the worst case. Computed from the placement the
- * registry recorded, not from the scheme's formula, so striping that put two pieces on
- * one peer shows.
+ * What a stored file's real placement buys: D, bytes stored divided by file size, and how many peer
+ * failures it survives in the worst case. Computed from the placement the registry recorded, not
+ * from the scheme's formula, so striping that put two pieces on one peer shows.
  *
  * @param minPeersUp M: the fewest peers that must be up to read the file
  */
@@ -17,11 +16,12 @@ public record Durability(double redundancy, int survives, int minPeersUp) {
 
   public static Durability of(FileEntry entry) {
     List<List<PeerId>> holders = entry.blocks().stream().map(StoredBlock::holders).toList();
-    int needed = switch (entry.layout().kind()) {
-      case "whole" -> 1;
-      case "shards" -> holders.size();
-      default -> entry.layout().k();
-    };
+    int needed =
+        switch (entry.layout().kind()) {
+          case "whole" -> 1;
+          case "shards" -> holders.size();
+          default -> entry.layout().k();
+        };
     Redundancy r = Redundancy.analyze(List.of(new Redundancy.Group(holders, needed, 1)), 1);
     double d = entry.size() == 0 ? r.d() : (double) entry.storedBytes() / entry.size();
     return new Durability(d, r.survivesFailures(), r.minPeersUp());

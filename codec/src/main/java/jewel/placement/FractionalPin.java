@@ -60,8 +60,8 @@ public final class FractionalPin {
 
   /**
    * The peers among {@code peers} that hold {@code block}, in {@link PeerId} order. {@code
-   * modifier} gives each peer's modifier (1 for an ordinary peer, +∞ to hold everything) and
-   * {@code trusted} the peers that hold everything whatever their modifier.
+   * modifier} gives each peer's modifier (1 for an ordinary peer, +∞ to hold everything) and {@code
+   * trusted} the peers that hold everything whatever their modifier.
    */
   public static List<PeerId> holders(
       BlockId block,
@@ -87,8 +87,10 @@ public final class FractionalPin {
     return out;
   }
 
-  /** {@link #holders(BlockId, long, double, Collection, ToDoubleFunction, Predicate)} from a map of
-   * modifiers (absent: 1) and a set of trusted peers. */
+  /**
+   * {@link #holders(BlockId, long, double, Collection, ToDoubleFunction, Predicate)} from a map of
+   * modifiers (absent: 1) and a set of trusted peers.
+   */
   public static List<PeerId> holders(
       BlockId block,
       long salt,
@@ -115,10 +117,10 @@ public final class FractionalPin {
   }
 
   /**
-   * For {@code 0 ≤ fp < 1}: the unsigned 64-bit L with {@code x < fp · 2^64 ⟺ x < L} (unsigned)
-   * for every integer x, namely {@code ceil(fp · 2^64)}. Scaling by 2^64 is exact for a double
-   * (it only changes the exponent), and below 1 the product is at most 2^64 − 2^11, whose ceiling
-   * fits an unsigned long and converts without rounding.
+   * For {@code 0 ≤ fp < 1}: the unsigned 64-bit L with {@code x < fp · 2^64 ⟺ x < L} (unsigned) for
+   * every integer x, namely {@code ceil(fp · 2^64)}. Scaling by 2^64 is exact for a double (it only
+   * changes the exponent), and below 1 the product is at most 2^64 − 2^11, whose ceiling fits an
+   * unsigned long and converts without rounding.
    */
   static long limit(double fp) {
     if (!(fp >= 0 && fp < 1)) {

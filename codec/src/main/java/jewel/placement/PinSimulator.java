@@ -12,29 +12,31 @@ import jewel.api.Digests;
 import jewel.api.PeerId;
 
 /**
- * Fractional pins without a cluster: decides, exactly as {@link FractionalPin} does, every
- * (block, peer) pair of {@code blocks} synthetic blocks over peers {@code peer-1 .. peer-N} (salt
- * 0), and measures what the formulas predict.
+ * Fractional pins without a cluster: decides, exactly as {@link FractionalPin} does, every (block,
+ * peer) pair of {@code blocks} synthetic blocks over peers {@code peer-1 .. peer-N} (salt 0), and
+ * measures what the formulas predict.
  *
  * <p>Block i has the id SHA-256(UTF-8 of {@code "<seed>:<i>"}) ({@link #blockId}). The joining peer
  * is {@code peer-(N+1)}; the leaving peer is {@code peer-(1 + seed mod N)}.
  *
  * <p>Speed: the message is {@code hex ‖ 0x00 ‖ name ‖ 0x00 ‖ salt} and the hex is exactly one
- * 64-byte SHA-256 block, so each block's first compression is computed once (its midstate) and
- * each peer's final block, padding included, is scheduled once; a decision is then one
- * compression's 64 rounds, run in parallel over blocks. With {@code --add-modules
- * jdk.incubator.vector} and at least {@link #VECTOR_FROM} decisions, the rounds run on vectors, one
- * block per lane ({@link Sha256Lanes}); otherwise on scalars. Either way the decisions are the
- * exact ones: the tests compare both engines with {@link FractionalPin}.
+ * 64-byte SHA-256 block, so each block's first compression is computed once (its midstate) and each
+ * peer's final block, padding included, is scheduled once; a decision is then one compression's 64
+ * rounds, run in parallel over blocks. With {@code --add-modules jdk.incubator.vector} and at least
+ * {@link #VECTOR_FROM} decisions, the rounds run on vectors, one block per lane ({@link
+ * Sha256Lanes}); otherwise on scalars. Either way the decisions are the exact ones: the tests
+ * compare both engines with {@link FractionalPin}.
  */
 public final class PinSimulator {
   private static final int CHUNK = 512; // blocks per task: a multiple of any vector's lanes
+
   /**
    * From this many decisions on, the vector engine: it runs about 7 times faster than the scalar
-   * one once compiled, but the JIT takes a few seconds to get there, so small runs are quicker
-   * on scalars.
+   * one once compiled, but the JIT takes a few seconds to get there, so small runs are quicker on
+   * scalars.
    */
   static final long VECTOR_FROM = 40_000_000L;
+
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Digests::sha256);
 
@@ -69,8 +71,8 @@ public final class PinSimulator {
    * @param leaveMoves share of blocks whose holder set changes when {@code leavingPeer} leaves:
    *     exactly the blocks it held (formula its f_p)
    * @param leaveDropsBelowMin share of blocks that had {@code minHolders} or more holders and have
-   *     fewer once {@code leavingPeer} leaves, so a scan re-salts them (formula f_q · P[X_{−q} =
-   *     H − 1], X_{−q} the holders among the other peers)
+   *     fewer once {@code leavingPeer} leaves, so a scan re-salts them (formula f_q · P[X_{−q} = H
+   *     − 1], X_{−q} the holders among the other peers)
    * @param decisions (block, peer) decisions computed
    * @param engine how the rounds ran: {@code "vector xL"} or {@code "scalar"}
    */
@@ -101,40 +103,83 @@ public final class PinSimulator {
     /** The measured values beside the formulas, one row each, for people. */
     public String table() {
       StringBuilder sb = new StringBuilder();
-      sb.append(String.format(Locale.ROOT,
-          "simulate: %d peers, fraction %s, %d blocks, min-holders %d, seed %d%s%n"
-              + "  %,d decisions in %.3f s (%s)%n",
-          peers, fraction, blocks, minHolders, seed, modified ? ", with modifiers" : "",
-          decisions, elapsed.toNanos() / 1e9, engine));
-      sb.append(String.format(Locale.ROOT, "  %-36s %14s %14s  %s%n",
-          "", "measured", "formula", "formula is"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "simulate: %d peers, fraction %s, %d blocks, min-holders %d, seed %d%s%n"
+                  + "  %,d decisions in %.3f s (%s)%n",
+              peers,
+              fraction,
+              blocks,
+              minHolders,
+              seed,
+              modified ? ", with modifiers" : "",
+              decisions,
+              elapsed.toNanos() / 1e9,
+              engine));
+      sb.append(
+          String.format(
+              Locale.ROOT, "  %-36s %14s %14s  %s%n", "", "measured", "formula", "formula is"));
       boolean m = modified;
-      row(sb, "mean replication", num(meanReplication), num(formulas.meanReplication()),
+      row(
+          sb,
+          "mean replication",
+          num(meanReplication),
+          num(formulas.meanReplication()),
           m ? "sum of f_p" : "N*f");
-      row(sb, "share of blocks with 0 holders", share(zeroHolders), share(formulas.zeroHolders()),
+      row(
+          sb,
+          "share of blocks with 0 holders",
+          share(zeroHolders),
+          share(formulas.zeroHolders()),
           m ? "prod of (1-f_p)" : "(1-f)^N");
-      row(sb, "share with < " + minHolders + " holders", share(fewerThanMin),
-          share(formulas.fewerThanMin()), m ? "P[X < H], Poisson-binomial" : "P[Bin(N,f) < H]");
+      row(
+          sb,
+          "share with < " + minHolders + " holders",
+          share(fewerThanMin),
+          share(formulas.fewerThanMin()),
+          m ? "P[X < H], Poisson-binomial" : "P[Bin(N,f) < H]");
       row(sb, "blocks per peer: min", Long.toString(loadMin), "", "");
-      row(sb, "blocks per peer: mean", num(loadMean), num(formulas.loadMean()),
+      row(
+          sb,
+          "blocks per peer: mean",
+          num(loadMean),
+          num(formulas.loadMean()),
           m ? "B * mean f_p" : "B*f");
       row(sb, "blocks per peer: max", Long.toString(loadMax), "", "");
-      row(sb, "blocks per peer: stddev", num(loadStddev), num(formulas.loadStddev()),
+      row(
+          sb,
+          "blocks per peer: stddev",
+          num(loadStddev),
+          num(formulas.loadStddev()),
           m ? "sqrt(mean B f_p(1-f_p) + var B f_p)" : "sqrt(B*f*(1-f))");
-      row(sb, "join " + joiningPeer + ": share that moves", share(joinMoves),
-          share(formulas.joinMoves()), "f (the blocks it takes)");
-      row(sb, "leave " + leavingPeer + ": share that moves", share(leaveMoves),
-          share(formulas.leaveMoves()), "f_q (the blocks it held)");
-      row(sb, "leave " + leavingPeer + ": falls below " + minHolders, share(leaveDropsBelowMin),
+      row(
+          sb,
+          "join " + joiningPeer + ": share that moves",
+          share(joinMoves),
+          share(formulas.joinMoves()),
+          "f (the blocks it takes)");
+      row(
+          sb,
+          "leave " + leavingPeer + ": share that moves",
+          share(leaveMoves),
+          share(formulas.leaveMoves()),
+          "f_q (the blocks it held)");
+      row(
+          sb,
+          "leave " + leavingPeer + ": falls below " + minHolders,
+          share(leaveDropsBelowMin),
           share(formulas.leaveDropsBelowMin()),
           m ? "f_q * P[X_-q = H-1]" : "f * P[Bin(N-1,f) = H-1]");
       return sb.toString();
     }
 
-    private static void row(StringBuilder sb, String what, String measured, String formula,
-        String is) {
-      sb.append(String.format(Locale.ROOT, "  %-36s %14s %14s  %s%n", what, measured, formula, is)
-          .stripTrailing()).append('\n');
+    private static void row(
+        StringBuilder sb, String what, String measured, String formula, String is) {
+      sb.append(
+              String.format(Locale.ROOT, "  %-36s %14s %14s  %s%n", what, measured, formula, is)
+                  .stripTrailing())
+          .append('\n');
     }
 
     private static String num(double v) {
@@ -167,22 +212,31 @@ public final class PinSimulator {
    * @param fraction f, in (0, 1]
    * @param blocks B, the synthetic blocks
    * @param minHolders H, the scan's minimum (≥ 1)
-   * @param modifiers modifiers by peer name (absent: 1; +∞ holds everything); may name the
-   *     joining peer {@code peer-(N+1)}
+   * @param modifiers modifiers by peer name (absent: 1; +∞ holds everything); may name the joining
+   *     peer {@code peer-(N+1)}
    * @param seed picks the block ids and the leaving peer
    * @throws IllegalArgumentException with one line saying what to change
    */
   public static Result simulate(
-      int peers, double fraction, int blocks, int minHolders, Map<String, Double> modifiers,
+      int peers,
+      double fraction,
+      int blocks,
+      int minHolders,
+      Map<String, Double> modifiers,
       long seed) {
     boolean big = (long) blocks * (peers + 1) >= VECTOR_FROM;
-    return simulate(peers, fraction, blocks, minHolders, modifiers, seed,
-        big && Sha256Lanes.AVAILABLE);
+    return simulate(
+        peers, fraction, blocks, minHolders, modifiers, seed, big && Sha256Lanes.AVAILABLE);
   }
 
   static Result simulate(
-      int peers, double fraction, int blocks, int minHolders, Map<String, Double> modifiers,
-      long seed, boolean vector) {
+      int peers,
+      double fraction,
+      int blocks,
+      int minHolders,
+      Map<String, Double> modifiers,
+      long seed,
+      boolean vector) {
     long t0 = System.nanoTime();
     if (peers < 1) {
       throw new IllegalArgumentException("simulate needs at least 1 peer, not " + peers);
@@ -216,22 +270,35 @@ public final class PinSimulator {
     }
     int padded = (blocks + CHUNK - 1) / CHUNK * CHUNK;
     int[][] mid = new int[8][padded];
-    IntStream.range(0, blocks).parallel().forEach(i -> {
-      int[] m = Sha256.midstate(hexOf(DIGEST.get().digest(idText(seed, i))), 0);
-      for (int w = 0; w < 8; w++) {
-        mid[w][i] = m[w];
-      }
-    });
+    IntStream.range(0, blocks)
+        .parallel()
+        .forEach(
+            i -> {
+              int[] m = Sha256.midstate(hexOf(DIGEST.get().digest(idText(seed, i))), 0);
+              for (int w = 0; w < 8; w++) {
+                mid[w][i] = m[w];
+              }
+            });
     Kernel kernel = vector ? Sha256Lanes.Impl.kernel(mid, kw, limit) : scalar(mid, kw, limit);
     String engine = vector ? "vector x" + Sha256Lanes.Impl.lanes() : "scalar";
     int leaver = (int) Math.floorMod(seed, (long) peers);
     int chunks = padded / CHUNK;
 
-    Partial total = IntStream.range(0, chunks).parallel()
-        .mapToObj(c -> chunk(c * CHUNK, Math.min(blocks, (c + 1) * CHUNK), peers, minHolders,
-            all, leaver, kernel))
-        .reduce(Partial::merge)
-        .orElseThrow();
+    Partial total =
+        IntStream.range(0, chunks)
+            .parallel()
+            .mapToObj(
+                c ->
+                    chunk(
+                        c * CHUNK,
+                        Math.min(blocks, (c + 1) * CHUNK),
+                        peers,
+                        minHolders,
+                        all,
+                        leaver,
+                        kernel))
+            .reduce(Partial::merge)
+            .orElseThrow();
 
     long min = Arrays.stream(total.load).min().orElse(0);
     long max = Arrays.stream(total.load).max().orElse(0);
@@ -239,11 +306,29 @@ public final class PinSimulator {
     double var = Arrays.stream(total.load).mapToDouble(l -> (l - mean) * (l - mean)).sum() / peers;
     Formulas formulas = formulas(fp, peers, blocks, minHolders, leaver);
     double b = blocks;
-    return new Result(peers, fraction, blocks, minHolders, seed, !modifiers.isEmpty(),
-        total.holders / b, total.zero / b, total.fewer / b, min, mean, max, Math.sqrt(var),
-        "peer-" + (peers + 1), total.joinHeld / b, "peer-" + (leaver + 1), total.leaveHeld / b,
-        total.leaveBelow / b, formulas, (long) blocks * (peers + 1),
-        engine, Duration.ofNanos(System.nanoTime() - t0));
+    return new Result(
+        peers,
+        fraction,
+        blocks,
+        minHolders,
+        seed,
+        !modifiers.isEmpty(),
+        total.holders / b,
+        total.zero / b,
+        total.fewer / b,
+        min,
+        mean,
+        max,
+        Math.sqrt(var),
+        "peer-" + (peers + 1),
+        total.joinHeld / b,
+        "peer-" + (leaver + 1),
+        total.leaveHeld / b,
+        total.leaveBelow / b,
+        formulas,
+        (long) blocks * (peers + 1),
+        engine,
+        Duration.ofNanos(System.nanoTime() - t0));
   }
 
   /** Block i's id: SHA-256 of the UTF-8 text {@code "<seed>:<i>"}. */
@@ -276,9 +361,14 @@ public final class PinSimulator {
         // reported below
       }
     }
-    throw new IllegalArgumentException("modifier for unknown peer '" + name
-        + "': the simulated peers are peer-1 to peer-" + peers + ", and peer-" + (peers + 1)
-        + " joins");
+    throw new IllegalArgumentException(
+        "modifier for unknown peer '"
+            + name
+            + "': the simulated peers are peer-1 to peer-"
+            + peers
+            + ", and peer-"
+            + (peers + 1)
+            + " joins");
   }
 
   /** Sums over one run of blocks. */
@@ -304,8 +394,8 @@ public final class PinSimulator {
     }
   }
 
-  private static Partial chunk(int from, int to, int peers, int minHolders, boolean[] all,
-      int leaver, Kernel kernel) {
+  private static Partial chunk(
+      int from, int to, int peers, int minHolders, boolean[] all, int leaver, Kernel kernel) {
     Partial part = new Partial(peers);
     int[] cnt = new int[CHUNK];
     int n = to - from;
@@ -399,9 +489,9 @@ public final class PinSimulator {
 
   /**
    * P[X = k] for k &lt; h, X the number of holders among peers 0..N−1 except {@code skip}: the
-   * Poisson-binomial distribution (Bin(N, f) when all f_p are equal), by dynamic programming.
-   * P[X = 0] is Π (1 − f_p). The values are kept scaled so that ones far below the smallest
-   * double, like 0.75^10000, end as 0 instead of sticking at a subnormal.
+   * Poisson-binomial distribution (Bin(N, f) when all f_p are equal), by dynamic programming. P[X =
+   * 0] is Π (1 − f_p). The values are kept scaled so that ones far below the smallest double, like
+   * 0.75^10000, end as 0 instead of sticking at a subnormal.
    */
   private static double[] holderDistribution(double[] fp, int peers, int h, int skip) {
     double[] dist = new double[h];

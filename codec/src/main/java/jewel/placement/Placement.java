@@ -10,9 +10,9 @@ import jewel.api.PeerId;
 
 /**
  * Which peers hold the blocks of one file: what a scheme asks instead of naming peers itself.
- * Round-robin striping ({@link RoundRobinPlacement}) uses only each block's position and the
- * file's key; weighted rendezvous ({@link RendezvousPlacement}) uses only the block ids, so equal
- * blocks land on the same peers and a peer joining or leaving moves only its own blocks.
+ * Round-robin striping ({@link RoundRobinPlacement}) uses only each block's position and the file's
+ * key; weighted rendezvous ({@link RendezvousPlacement}) uses only the block ids, so equal blocks
+ * land on the same peers and a peer joining or leaving moves only its own blocks.
  */
 public interface Placement {
   /**
@@ -24,8 +24,7 @@ public interface Placement {
    * @param live the peers that can take blocks now; the answer does not depend on their order
    * @return one list per block, in block order, of {@code copies} distinct peers, the preferred
    *     (first to write to, first to read from) first
-   * @throws IllegalArgumentException if {@code copies} is below 1 or above the number of live
-   *     peers
+   * @throws IllegalArgumentException if {@code copies} is below 1 or above the number of live peers
    */
   List<List<PeerId>> place(String key, List<BlockId> blocks, int copies, List<PeerId> live);
 
@@ -47,16 +46,16 @@ public interface Placement {
     return switch (name) {
       case "roundrobin" -> roundRobin();
       case "rendezvous" -> rendezvous();
-      default -> throw new IllegalArgumentException(
-          "placement must be " + String.join(" or ", NAMES) + ", not '" + name + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "placement must be " + String.join(" or ", NAMES) + ", not '" + name + "'");
     };
   }
 
   /**
-   * Stand-in ids for a file's blocks at positions 0..count-1: SHA-256 of {@code key#i}. A
-   * scheme places blocks before their bytes, and so their ids, exist; rendezvous over these
-   * keeps its promise per position: a peer joining or leaving moves only the positions it
-   * wins or held.
+   * Stand-in ids for a file's blocks at positions 0..count-1: SHA-256 of {@code key#i}. A scheme
+   * places blocks before their bytes, and so their ids, exist; rendezvous over these keeps its
+   * promise per position: a peer joining or leaving moves only the positions it wins or held.
    */
   static List<BlockId> positions(String key, int count) {
     MessageDigest sha256 = Digests.sha256();

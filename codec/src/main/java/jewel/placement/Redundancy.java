@@ -10,24 +10,23 @@ import jewel.api.PeerId;
 /**
  * What a placement buys: the redundancy factor D and how many peer failures a file survives.
  *
- * <p>A file is a list of {@link Group}s; it is readable iff every group is, a group is readable
- * iff at least {@code needed} of its pieces are, and a piece is readable iff at least one of its
+ * <p>A file is a list of {@link Group}s; it is readable iff every group is, a group is readable iff
+ * at least {@code needed} of its pieces are, and a piece is readable iff at least one of its
  * holders is up. That covers every scheme: whole copies are one group of one piece with n holders
  * (needed 1); shards are one group of k pieces, all needed; parity and Reed-Solomon are one group
  * of n pieces, any k needed; a file of several blocks is several groups.
  *
  * @param d bytes stored / file size
  * @param survivesFailures the most peers that may fail, whichever they are, with the file still
- *     readable: the size of the smallest set of peers whose loss makes it unreadable, minus 1
- *     (−1 if it is unreadable with every peer up)
- * @param minPeersUp the fewest peers that, if up, suffice to read the file, for the best choice
- *     of which (−1 if no choice does)
+ *     readable: the size of the smallest set of peers whose loss makes it unreadable, minus 1 (−1
+ *     if it is unreadable with every peer up)
+ * @param minPeersUp the fewest peers that, if up, suffice to read the file, for the best choice of
+ *     which (−1 if no choice does)
  * @param peers the distinct peers that hold a piece
  * @param exact whether both numbers are exact; see {@link #analyze} for the bounds used above
  *     {@link #EXACT_PEERS} peers
  */
-public record Redundancy(
-    double d, int survivesFailures, int minPeersUp, int peers, boolean exact) {
+public record Redundancy(double d, int survivesFailures, int minPeersUp, int peers, boolean exact) {
 
   /** Up to this many distinct peers, every subset of peers is tried. */
   public static final int EXACT_PEERS = 20;
@@ -44,8 +43,12 @@ public record Redundancy(
       holders = holders.stream().map(List::copyOf).toList();
       if (needed < 1 || needed > holders.size()) {
         throw new IllegalArgumentException(
-            "a group of " + holders.size() + " pieces cannot need " + needed
-                + " of them: give 1 to " + holders.size());
+            "a group of "
+                + holders.size()
+                + " pieces cannot need "
+                + needed
+                + " of them: give 1 to "
+                + holders.size());
       }
       if (pieceSize < 0) {
         throw new IllegalArgumentException("piece size " + pieceSize + " is negative");
@@ -80,13 +83,13 @@ public record Redundancy(
    * <ul>
    *   <li>{@code survivesFailures} is a lower bound (the file survives at least that many). To
    *       break a group of n pieces that needs k, all holders of some t = n − k + 1 of its pieces
-   *       must fail. Their union has at least as many peers as the t-th smallest holder set, and
-   *       at least (sum of the t smallest holder-set sizes) / (the most pieces of the group that
-   *       one peer holds). The bound is exact when t = 1 (all pieces needed, or whole copies) or
-   *       when no peer holds two pieces of the group.
+   *       must fail. Their union has at least as many peers as the t-th smallest holder set, and at
+   *       least (sum of the t smallest holder-set sizes) / (the most pieces of the group that one
+   *       peer holds). The bound is exact when t = 1 (all pieces needed, or whole copies) or when
+   *       no peer holds two pieces of the group.
    *   <li>{@code minPeersUp} is an upper bound (these many peers, chosen greedily for the most
-   *       pieces still missing, do suffice), exact when it meets the lower bound needed / (the
-   *       most pieces of a group that one peer holds).
+   *       pieces still missing, do suffice), exact when it meets the lower bound needed / (the most
+   *       pieces of a group that one peer holds).
    * </ul>
    */
   public static Redundancy analyze(List<Group> groups, long fileSize) {

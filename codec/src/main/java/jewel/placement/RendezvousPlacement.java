@@ -8,8 +8,8 @@ import jewel.api.BlockId;
 import jewel.api.PeerId;
 
 /**
- * Weighted rendezvous hashing (highest random weight): each peer scores each block, and the
- * {@code r} highest scores hold it. With {@code u = (x + 0.5) / 2^64} ({@code x} from {@link
+ * Weighted rendezvous hashing (highest random weight): each peer scores each block, and the {@code
+ * r} highest scores hold it. With {@code u = (x + 0.5) / 2^64} ({@code x} from {@link
  * FractionalPin#x} with the same block, peer and salt) and {@code score = −w_p / ln(u)}, a peer
  * wins a share of blocks proportional to its weight; adding a peer moves only the blocks it wins,
  * removing one moves only the blocks it held.
@@ -24,8 +24,8 @@ public final class RendezvousPlacement implements Placement {
   private final long salt;
 
   /**
-   * A placement policy over the live peers: a peer missing from {@code weights} weighs 1.
-   * Blocks are scored with {@code salt} (0 unless a scan bumped it).
+   * A placement policy over the live peers: a peer missing from {@code weights} weighs 1. Blocks
+   * are scored with {@code salt} (0 unless a scan bumped it).
    */
   public RendezvousPlacement(Map<PeerId, Double> weights, long salt) {
     weights.forEach((p, w) -> checkWeight(p, w));
@@ -49,15 +49,21 @@ public final class RendezvousPlacement implements Placement {
   public static List<PeerId> pick(BlockId block, long salt, Map<PeerId, Double> weights, int r) {
     if (r <= 0 || r > weights.size()) {
       throw new IllegalArgumentException(
-          "cannot pick " + r + " holders among " + weights.size()
-              + " peers: ask for 1 to " + weights.size() + ", or add peers");
+          "cannot pick "
+              + r
+              + " holders among "
+              + weights.size()
+              + " peers: ask for 1 to "
+              + weights.size()
+              + ", or add peers");
     }
     FractionalPin.checkSalt(salt);
     record Scored(PeerId peer, double score) {}
     List<Scored> all = new ArrayList<>(weights.size());
     for (Map.Entry<PeerId, Double> e : weights.entrySet()) {
       checkWeight(e.getKey(), e.getValue());
-      all.add(new Scored(e.getKey(), score(FractionalPin.x(block, e.getKey(), salt), e.getValue())));
+      all.add(
+          new Scored(e.getKey(), score(FractionalPin.x(block, e.getKey(), salt), e.getValue())));
     }
     all.sort(Comparator.comparingDouble(Scored::score).reversed().thenComparing(Scored::peer));
     List<PeerId> out = new ArrayList<>(r);
@@ -89,8 +95,12 @@ public final class RendezvousPlacement implements Placement {
     }
     if (copies <= 0 || copies > w.size()) {
       throw new IllegalArgumentException(
-          copies + " copies of each block need at least " + copies + " live peers, and "
-              + w.size() + " are live");
+          copies
+              + " copies of each block need at least "
+              + copies
+              + " live peers, and "
+              + w.size()
+              + " are live");
     }
     List<List<PeerId>> out = new ArrayList<>(blocks.size());
     for (BlockId b : blocks) {

@@ -31,8 +31,8 @@ public final class RoundRobinPlacement implements Placement {
   }
 
   /**
-   * The striping itself: for each of {@code blocks} blocks, its {@code copies} holders among
-   * {@code peers} (used in the order given) starting at {@code start} (any int; taken mod N).
+   * The striping itself: for each of {@code blocks} blocks, its {@code copies} holders among {@code
+   * peers} (used in the order given) starting at {@code start} (any int; taken mod N).
    */
   public static List<List<PeerId>> stripe(List<PeerId> peers, int blocks, int copies, int start) {
     int n = peers.size();
@@ -41,8 +41,12 @@ public final class RoundRobinPlacement implements Placement {
     }
     if (copies <= 0 || copies > n) {
       throw new IllegalArgumentException(
-          copies + " copies of each block need at least " + Math.max(copies, 1)
-              + " peers to land on distinct peers, and " + n + " are available");
+          copies
+              + " copies of each block need at least "
+              + Math.max(copies, 1)
+              + " peers to land on distinct peers, and "
+              + n
+              + " are available");
     }
     if (new TreeSet<>(peers).size() != n) {
       throw new IllegalArgumentException("the peers " + peers + " name a peer twice");

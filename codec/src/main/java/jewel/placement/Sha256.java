@@ -8,10 +8,10 @@ import java.nio.charset.StandardCharsets;
  * chaining state after a prefix (the "midstate") and the message schedule of a suffix.
  *
  * <p>The fractional-pin decision hashes {@code blockId ‖ 0x00 ‖ peerName ‖ 0x00 ‖ salt}. The block
- * id is 64 hex characters, exactly one SHA-256 message block, so its compression is shared by
- * every peer ({@link #midstate}); and the rest of the message (with its padding) does not depend
- * on the block, so its schedule is shared by every block ({@link #tailSchedule}). One (block,
- * peer) decision then costs only the 64 rounds of one compression ({@link #first8}).
+ * id is 64 hex characters, exactly one SHA-256 message block, so its compression is shared by every
+ * peer ({@link #midstate}); and the rest of the message (with its padding) does not depend on the
+ * block, so its schedule is shared by every block ({@link #tailSchedule}). One (block, peer)
+ * decision then costs only the 64 rounds of one compression ({@link #first8}).
  *
  * <p>The round constants and initial hash are derived exactly from the primes (integer square and
  * cube roots), as the standard defines them, rather than typed in; the tests check every path
@@ -36,9 +36,9 @@ final class Sha256 {
   }
 
   /**
-   * The schedules (each W[t] + K[t]) of the padded final message blocks for a message whose
-   * first 64 bytes were compressed already and whose remaining bytes are {@code tail}: one
-   * schedule when the tail has at most 55 bytes, two when it has 56..119, and so on.
+   * The schedules (each W[t] + K[t]) of the padded final message blocks for a message whose first
+   * 64 bytes were compressed already and whose remaining bytes are {@code tail}: one schedule when
+   * the tail has at most 55 bytes, two when it has 56..119, and so on.
    */
   static int[][] tailSchedule(byte[] tail) {
     long bitLength = (64L + tail.length) * 8;
@@ -75,21 +75,29 @@ final class Sha256 {
       // Eight rounds with the roles of the working variables rotated instead of moved.
       int t1;
       t1 = h + sig1(e) + (g ^ (e & (f ^ g))) + kw[t];
-      d += t1; h = t1 + sig0(a) + ((a & b) | (c & (a | b)));
+      d += t1;
+      h = t1 + sig0(a) + ((a & b) | (c & (a | b)));
       t1 = g + sig1(d) + (f ^ (d & (e ^ f))) + kw[t + 1];
-      c += t1; g = t1 + sig0(h) + ((h & a) | (b & (h | a)));
+      c += t1;
+      g = t1 + sig0(h) + ((h & a) | (b & (h | a)));
       t1 = f + sig1(c) + (e ^ (c & (d ^ e))) + kw[t + 2];
-      b += t1; f = t1 + sig0(g) + ((g & h) | (a & (g | h)));
+      b += t1;
+      f = t1 + sig0(g) + ((g & h) | (a & (g | h)));
       t1 = e + sig1(b) + (d ^ (b & (c ^ d))) + kw[t + 3];
-      a += t1; e = t1 + sig0(f) + ((f & g) | (h & (f | g)));
+      a += t1;
+      e = t1 + sig0(f) + ((f & g) | (h & (f | g)));
       t1 = d + sig1(a) + (c ^ (a & (b ^ c))) + kw[t + 4];
-      h += t1; d = t1 + sig0(e) + ((e & f) | (g & (e | f)));
+      h += t1;
+      d = t1 + sig0(e) + ((e & f) | (g & (e | f)));
       t1 = c + sig1(h) + (b ^ (h & (a ^ b))) + kw[t + 5];
-      g += t1; c = t1 + sig0(d) + ((d & e) | (f & (d | e)));
+      g += t1;
+      c = t1 + sig0(d) + ((d & e) | (f & (d | e)));
       t1 = b + sig1(g) + (a ^ (g & (h ^ a))) + kw[t + 6];
-      f += t1; b = t1 + sig0(c) + ((c & d) | (e & (c | d)));
+      f += t1;
+      b = t1 + sig0(c) + ((c & d) | (e & (c | d)));
       t1 = a + sig1(f) + (h ^ (f & (g ^ h))) + kw[t + 7];
-      e += t1; a = t1 + sig0(b) + ((b & c) | (d & (b | c)));
+      e += t1;
+      a = t1 + sig0(b) + ((b & c) | (d & (b | c)));
     }
     return ((long) (a + m[0]) << 32) | ((b + m[1]) & 0xffffffffL);
   }
@@ -123,12 +131,19 @@ final class Sha256 {
     int[] w = new int[64];
     for (int t = 0; t < 16; t++) {
       int i = off + 4 * t;
-      w[t] = (buf[i] & 0xff) << 24 | (buf[i + 1] & 0xff) << 16 | (buf[i + 2] & 0xff) << 8
-          | (buf[i + 3] & 0xff);
+      w[t] =
+          (buf[i] & 0xff) << 24
+              | (buf[i + 1] & 0xff) << 16
+              | (buf[i + 2] & 0xff) << 8
+              | (buf[i + 3] & 0xff);
     }
     for (int t = 16; t < 64; t++) {
-      int s0 = Integer.rotateRight(w[t - 15], 7) ^ Integer.rotateRight(w[t - 15], 18) ^ (w[t - 15] >>> 3);
-      int s1 = Integer.rotateRight(w[t - 2], 17) ^ Integer.rotateRight(w[t - 2], 19) ^ (w[t - 2] >>> 10);
+      int s0 =
+          Integer.rotateRight(w[t - 15], 7)
+              ^ Integer.rotateRight(w[t - 15], 18)
+              ^ (w[t - 15] >>> 3);
+      int s1 =
+          Integer.rotateRight(w[t - 2], 17) ^ Integer.rotateRight(w[t - 2], 19) ^ (w[t - 2] >>> 10);
       w[t] = w[t - 16] + s0 + w[t - 7] + s1;
     }
     for (int t = 0; t < 64; t++) {
@@ -144,9 +159,23 @@ final class Sha256 {
     for (int t = 0; t < 64; t++) {
       int t1 = hh + sig1(e) + (g ^ (e & (f ^ g))) + kw[t];
       int t2 = sig0(a) + ((a & b) | (c & (a | b)));
-      hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+      hh = g;
+      g = f;
+      f = e;
+      e = d + t1;
+      d = c;
+      c = b;
+      b = a;
+      a = t1 + t2;
     }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
+    h[5] += f;
+    h[6] += g;
+    h[7] += hh;
   }
 
   private static int sig0(int a) {
@@ -158,8 +187,8 @@ final class Sha256 {
   }
 
   /**
-   * The first 32 bits of the fractional parts of the {@code root}-th roots of the first
-   * {@code count} primes: floor(root(p · 2^(32·root))) mod 2^32, computed with integers.
+   * The first 32 bits of the fractional parts of the {@code root}-th roots of the first {@code
+   * count} primes: floor(root(p · 2^(32·root))) mod 2^32, computed with integers.
    */
   private static int[] constants(int count, int root, int shift) {
     int[] out = new int[count];

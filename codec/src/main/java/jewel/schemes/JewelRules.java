@@ -6,14 +6,15 @@ import jewel.api.SchemeSpec;
 import jewel.codec.Codecs;
 
 /**
- * The rules of {@code parity} (k shards and their XOR) and {@code reedsolomon} (n jewels,
- * any k rebuild the file).
+ * The rules of {@code parity} (k shards and their XOR) and {@code reedsolomon} (n jewels, any k
+ * rebuild the file).
  */
 public final class JewelRules implements SchemeRules {
   public static final int MAX_JEWELS = 256;
+
   /**
-   * A segment's n chunks must fit in this many bytes: a store keeps a few segments in flight
-   * and nodes run with small heaps. Without {@code chunk=}, the chunk size is lowered to fit.
+   * A segment's n chunks must fit in this many bytes: a store keeps a few segments in flight and
+   * nodes run with small heaps. Without {@code chunk=}, the chunk size is lowered to fit.
    */
   public static final int MAX_SEGMENT_JEWEL_BYTES = 32 << 20;
 
@@ -30,7 +31,10 @@ public final class JewelRules implements SchemeRules {
         new SchemeInfo(
             "parity",
             "k shards + 1 XOR parity shard, on k+1 peers",
-            "k: data shards, 1.." + (MAX_JEWELS - 1) + " (default jewel.schemes.k)" + SchemeParams.PLACEMENT,
+            "k: data shards, 1.."
+                + (MAX_JEWELS - 1)
+                + " (default jewel.schemes.k)"
+                + SchemeParams.PLACEMENT,
             "(k+1)/k",
             "1 peer loss"),
         true);
@@ -41,7 +45,11 @@ public final class JewelRules implements SchemeRules {
         new SchemeInfo(
             "reedsolomon",
             "n jewels on n peers, any k rebuild the file",
-            "k <= n <= " + MAX_JEWELS + ", codec=" + String.join("|", Codecs.names()) + ", chunk=BYTES (jewel.schemes.*)"
+            "k <= n <= "
+                + MAX_JEWELS
+                + ", codec="
+                + String.join("|", Codecs.names())
+                + ", chunk=BYTES (jewel.schemes.*)"
                 + SchemeParams.PLACEMENT,
             "n/k",
             "n-k peer losses"),
@@ -58,15 +66,18 @@ public final class JewelRules implements SchemeRules {
     if (xor) {
       SchemeParams.allowOnly(spec, Set.of("k", "placement"));
       int k = spec.intParam("k", given.k());
-      SchemeParams.check(k >= 1 && k < MAX_JEWELS, "parity needs 1 <= k <= " + (MAX_JEWELS - 1) + ", got k=" + k);
-      return SchemeParams.withPlacement(spec, SchemeSpec.of(info.id()).with("k", Integer.toString(k)));
+      SchemeParams.check(
+          k >= 1 && k < MAX_JEWELS, "parity needs 1 <= k <= " + (MAX_JEWELS - 1) + ", got k=" + k);
+      return SchemeParams.withPlacement(
+          spec, SchemeSpec.of(info.id()).with("k", Integer.toString(k)));
     }
     SchemeParams.allowOnly(spec, Set.of("k", "n", "codec", "chunk", "placement"));
     int k = spec.intParam("k", given.k());
     int n = spec.intParam("n", given.n());
     String shown = "reedsolomon k=" + k + " n=" + n;
     SchemeParams.check(k >= 1, "reedsolomon needs k >= 1, got k=" + k);
-    SchemeParams.check(n >= k, "reedsolomon needs n >= k (n jewels, any k rebuild), got k=" + k + " n=" + n);
+    SchemeParams.check(
+        n >= k, "reedsolomon needs n >= k (n jewels, any k rebuild), got k=" + k + " n=" + n);
     SchemeParams.check(n <= MAX_JEWELS, "reedsolomon needs n <= " + MAX_JEWELS + ", got n=" + n);
     String codec = spec.params().getOrDefault("codec", given.codec());
     Codecs.checkName(codec);
@@ -77,11 +88,24 @@ public final class JewelRules implements SchemeRules {
     }
     int chunk = spec.intParam("chunk", chunkFor(given.chunkSize(), n));
     SchemeParams.check(chunk >= 1, "reedsolomon needs chunk >= 1 byte, got chunk=" + chunk);
-    SchemeParams.check((long) n * chunk <= MAX_SEGMENT_JEWEL_BYTES,
-        shown + " with chunk=" + chunk + " holds n × chunk = " + ((long) n * chunk) + " bytes per segment in memory;"
-            + " keep it at most " + MAX_SEGMENT_JEWEL_BYTES + " (lower chunk)");
-    return SchemeParams.withPlacement(spec, SchemeSpec.of(info.id()).with("k", Integer.toString(k)).with("n", Integer.toString(n))
-        .with("codec", codec).with("chunk", Integer.toString(chunk)));
+    SchemeParams.check(
+        (long) n * chunk <= MAX_SEGMENT_JEWEL_BYTES,
+        shown
+            + " with chunk="
+            + chunk
+            + " holds n × chunk = "
+            + ((long) n * chunk)
+            + " bytes per segment in memory;"
+            + " keep it at most "
+            + MAX_SEGMENT_JEWEL_BYTES
+            + " (lower chunk)");
+    return SchemeParams.withPlacement(
+        spec,
+        SchemeSpec.of(info.id())
+            .with("k", Integer.toString(k))
+            .with("n", Integer.toString(n))
+            .with("codec", codec)
+            .with("chunk", Integer.toString(chunk)));
   }
 
   /** The configured chunk size, lowered if n chunks of it would not fit the segment budget. */

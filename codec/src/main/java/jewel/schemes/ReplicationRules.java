@@ -32,7 +32,10 @@ public final class ReplicationRules implements SchemeRules {
         new SchemeInfo(
             "naive",
             "the whole file on n distinct peers",
-            "n: copies, 1.." + MAX_COPIES + " (default jewel.schemes.copies)" + SchemeParams.PLACEMENT,
+            "n: copies, 1.."
+                + MAX_COPIES
+                + " (default jewel.schemes.copies)"
+                + SchemeParams.PLACEMENT,
             "n",
             "n-1 peer losses"),
         false);
@@ -50,8 +53,10 @@ public final class ReplicationRules implements SchemeRules {
       return SchemeParams.withPlacement(spec, SchemeSpec.of(info.id()));
     }
     int n = spec.intParam("n", defaults.copies());
-    SchemeParams.check(n >= 1 && n <= MAX_COPIES, "naive needs 1 <= n <= " + MAX_COPIES + ", got n=" + n);
-    return SchemeParams.withPlacement(spec, SchemeSpec.of(info.id()).with("n", Integer.toString(n)));
+    SchemeParams.check(
+        n >= 1 && n <= MAX_COPIES, "naive needs 1 <= n <= " + MAX_COPIES + ", got n=" + n);
+    return SchemeParams.withPlacement(
+        spec, SchemeSpec.of(info.id()).with("n", Integer.toString(n)));
   }
 
   @Override

@@ -6,8 +6,8 @@ import java.util.Map;
 import jewel.api.SchemeSpec;
 
 /**
- * The rules of every scheme Jewel knows, by id, in the order {@code schemes} lists them.
- * The command line checks what a person typed against it before any node is asked.
+ * The rules of every scheme Jewel knows, by id, in the order {@code schemes} lists them. The
+ * command line checks what a person typed against it before any node is asked.
  */
 public final class SchemeCatalog {
   private final Map<String, SchemeRules> byId = new LinkedHashMap<>();
@@ -15,9 +15,14 @@ public final class SchemeCatalog {
 
   public SchemeCatalog(SchemeDefaults defaults) {
     this.defaults = defaults;
-    for (SchemeRules r : List.of(
-        ReplicationRules.hosting(), ReplicationRules.naive(), ShardRules.shard(), ShardRules.shardShard(),
-        JewelRules.parity(), JewelRules.reedSolomon())) {
+    for (SchemeRules r :
+        List.of(
+            ReplicationRules.hosting(),
+            ReplicationRules.naive(),
+            ShardRules.shard(),
+            ShardRules.shardShard(),
+            JewelRules.parity(),
+            JewelRules.reedSolomon())) {
       byId.put(r.id(), r);
     }
   }

@@ -17,14 +17,19 @@ final class SchemeParams {
     unknown.removeAll(allowed);
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
-          "scheme " + spec.id() + " has no parameter " + String.join(", ", unknown)
-              + (allowed.isEmpty() ? " (it takes none)" : " (it takes " + String.join(", ", new TreeSet<>(allowed)) + ")"));
+          "scheme "
+              + spec.id()
+              + " has no parameter "
+              + String.join(", ", unknown)
+              + (allowed.isEmpty()
+                  ? " (it takes none)"
+                  : " (it takes " + String.join(", ", new TreeSet<>(allowed)) + ")"));
     }
   }
 
   /**
-   * {@code normalized} with the spec's {@code placement=} if it names one other than the
-   * default (round robin), so that specs without it stay as they were.
+   * {@code normalized} with the spec's {@code placement=} if it names one other than the default
+   * (round robin), so that specs without it stay as they were.
    */
   static SchemeSpec withPlacement(SchemeSpec spec, SchemeSpec normalized) {
     String name = spec.params().get("placement");

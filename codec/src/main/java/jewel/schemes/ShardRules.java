@@ -4,7 +4,9 @@ import java.util.Set;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 
-/** The rules of {@code shard} (k shards, striped) and {@code shardshard} (each shard on m peers). */
+/**
+ * The rules of {@code shard} (k shards, striped) and {@code shardshard} (each shard on m peers).
+ */
 public final class ShardRules implements SchemeRules {
   public static final int MAX_SHARDS = 256;
   public static final int MAX_COPIES = 255;
@@ -48,11 +50,13 @@ public final class ShardRules implements SchemeRules {
   public SchemeSpec normalize(SchemeSpec spec, SchemeDefaults defaults) {
     SchemeParams.allowOnly(spec, copies ? Set.of("k", "m", "placement") : Set.of("k", "placement"));
     int k = spec.intParam("k", defaults.k());
-    SchemeParams.check(k >= 1 && k <= MAX_SHARDS, info.id() + " needs 1 <= k <= " + MAX_SHARDS + ", got k=" + k);
+    SchemeParams.check(
+        k >= 1 && k <= MAX_SHARDS, info.id() + " needs 1 <= k <= " + MAX_SHARDS + ", got k=" + k);
     SchemeSpec normalized = SchemeSpec.of(info.id()).with("k", Integer.toString(k));
     if (copies) {
       int m = spec.intParam("m", defaults.m());
-      SchemeParams.check(m >= 1 && m <= MAX_COPIES, info.id() + " needs 1 <= m <= " + MAX_COPIES + ", got m=" + m);
+      SchemeParams.check(
+          m >= 1 && m <= MAX_COPIES, info.id() + " needs 1 <= m <= " + MAX_COPIES + ", got m=" + m);
       normalized = normalized.with("m", Integer.toString(m));
     }
     return SchemeParams.withPlacement(spec, normalized);

@@ -30,8 +30,9 @@ class FractionalPinTest {
 
   /** The decision value computed here, independently: MessageDigest over the spelled-out bytes. */
   static long independentX(String hex, String peer, long salt) throws Exception {
-    byte[] d = MessageDigest.getInstance("SHA-256")
-        .digest((hex + "\0" + peer + "\0" + salt).getBytes(StandardCharsets.UTF_8));
+    byte[] d =
+        MessageDigest.getInstance("SHA-256")
+            .digest((hex + "\0" + peer + "\0" + salt).getBytes(StandardCharsets.UTF_8));
     return new BigInteger(1, java.util.Arrays.copyOf(d, 8)).longValue();
   }
 
@@ -54,8 +55,10 @@ class FractionalPinTest {
     assertTrue(FractionalPin.holds(ABC, peer("peer-1"), 0, 0.125, 2)); // f_p = 0.25
     assertFalse(FractionalPin.holds(ABC, peer("peer-2"), 0, 0.5, 1));
     assertTrue(FractionalPin.holds(ABC, peer("peer-2"), 0, 0.5, 1.6)); // f_p = 0.8
-    assertEquals(List.of(peer("peer-1")),
-        FractionalPin.holders(ABC, 0, 0.25, List.of(peer("peer-10"), peer("peer-2"), peer("peer-1"))));
+    assertEquals(
+        List.of(peer("peer-1")),
+        FractionalPin.holders(
+            ABC, 0, 0.25, List.of(peer("peer-10"), peer("peer-2"), peer("peer-1"))));
   }
 
   @Test
@@ -65,7 +68,10 @@ class FractionalPinTest {
       byte[] raw = new byte[32];
       rnd.nextBytes(raw);
       BlockId b = BlockId.of(raw);
-      String name = i % 3 == 0 ? "peer-" + rnd.nextInt(100000) : "n" + Long.toString(rnd.nextLong() >>> 1, 36);
+      String name =
+          i % 3 == 0
+              ? "peer-" + rnd.nextInt(100000)
+              : "n" + Long.toString(rnd.nextLong() >>> 1, 36);
       long salt = i % 2 == 0 ? rnd.nextInt(5) : rnd.nextLong() >>> 1;
       long x = independentX(b.hex(), name, salt);
       assertEquals(x, FractionalPin.x(b, peer(name), salt));
@@ -73,8 +79,11 @@ class FractionalPinTest {
       if (f == 0) {
         continue;
       }
-      boolean expected = new BigDecimal(Long.toUnsignedString(x))
-          .compareTo(new BigDecimal(f).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(64)))) < 0;
+      boolean expected =
+          new BigDecimal(Long.toUnsignedString(x))
+                  .compareTo(
+                      new BigDecimal(f).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(64))))
+              < 0;
       assertEquals(expected, FractionalPin.holds(b, peer(name), salt, f, 1), "f=" + f);
     }
   }
@@ -82,15 +91,29 @@ class FractionalPinTest {
   /** x < fp · 2^64, with exact rationals. */
   static boolean exactlyBelow(long x, double fp) {
     return new BigDecimal(Long.toUnsignedString(x))
-        .compareTo(new BigDecimal(fp).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(64)))) < 0;
+            .compareTo(new BigDecimal(fp).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(64))))
+        < 0;
   }
 
   @Test
   void thresholdComparisonIsExactAtTheEdges() {
     Random rnd = new Random(2);
-    List<Double> fs = new ArrayList<>(List.of(
-        Double.MIN_VALUE, 1e-300, 0x1p-64, 0x1p-63, 3 * 0x1p-70, 0.1, 0.25, 0.5, 0.5 + 0x1p-53,
-        Math.nextDown(1.0), 1 - 0x1p-52, 0.3, 2.0 / 3));
+    List<Double> fs =
+        new ArrayList<>(
+            List.of(
+                Double.MIN_VALUE,
+                1e-300,
+                0x1p-64,
+                0x1p-63,
+                3 * 0x1p-70,
+                0.1,
+                0.25,
+                0.5,
+                0.5 + 0x1p-53,
+                Math.nextDown(1.0),
+                1 - 0x1p-52,
+                0.3,
+                2.0 / 3));
     for (int i = 0; i < 2000; i++) {
       fs.add(rnd.nextDouble());
       fs.add(Math.scalb(rnd.nextDouble(), -rnd.nextInt(80)));
@@ -102,7 +125,10 @@ class FractionalPinTest {
       long limit = FractionalPin.limit(f);
       for (long delta = -3; delta <= 3; delta++) {
         long x = limit + delta;
-        assertEquals(exactlyBelow(x, f), FractionalPin.below(x, f), () -> "f=" + f + " x=" + Long.toUnsignedString(x));
+        assertEquals(
+            exactlyBelow(x, f),
+            FractionalPin.below(x, f),
+            () -> "f=" + f + " x=" + Long.toUnsignedString(x));
       }
       long x = rnd.nextLong();
       assertEquals(exactlyBelow(x, f), FractionalPin.below(x, f));
@@ -132,8 +158,14 @@ class FractionalPinTest {
       assertEquals(peers, FractionalPin.holders(b, 0, 1.0, peers));
       assertTrue(FractionalPin.holds(b, peers.get(i), 0, 1e-9, Double.POSITIVE_INFINITY));
       assertTrue(FractionalPin.holds(b, peers.get(i), 0, 0.5, 2.0));
-      List<PeerId> h = FractionalPin.holders(b, 0, 1e-9, peers,
-          Map.of(peer("peer-7"), Double.POSITIVE_INFINITY), Set.of(peer("peer-3")));
+      List<PeerId> h =
+          FractionalPin.holders(
+              b,
+              0,
+              1e-9,
+              peers,
+              Map.of(peer("peer-7"), Double.POSITIVE_INFINITY),
+              Set.of(peer("peer-3")));
       assertEquals(List.of(peer("peer-3"), peer("peer-7")), h);
     }
   }
@@ -172,18 +204,25 @@ class FractionalPinTest {
   @Test
   void badInputIsOneClearLine() {
     for (double f : new double[] {0, -0.1, 1.0000001, Double.NaN, Double.POSITIVE_INFINITY}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> FractionalPin.holds(ABC, peer("peer-1"), 0, f, 1));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> FractionalPin.holds(ABC, peer("peer-1"), 0, f, 1));
       assertTrue(e.getMessage().contains("(0, 1]"), e.getMessage());
       assertFalse(e.getMessage().contains("\n"));
     }
     for (double m : new double[] {0, -1, Double.NaN, Double.NEGATIVE_INFINITY}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> FractionalPin.holds(ABC, peer("peer-1"), 0, 0.5, m));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> FractionalPin.holds(ABC, peer("peer-1"), 0, 0.5, m));
       assertTrue(e.getMessage().contains("modifier"), e.getMessage());
     }
     assertThrows(IllegalArgumentException.class, () -> FractionalPin.x(ABC, peer("peer-1"), -1));
-    assertThrows(IllegalArgumentException.class, () -> FractionalPin.holders(ABC, 0, 0.5,
-        List.of(peer("peer-1")), Map.of(peer("peer-1"), 0.0), Set.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            FractionalPin.holders(
+                ABC, 0, 0.5, List.of(peer("peer-1")), Map.of(peer("peer-1"), 0.0), Set.of()));
   }
 }

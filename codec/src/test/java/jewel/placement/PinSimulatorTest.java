@@ -36,7 +36,8 @@ class PinSimulatorTest {
       below += binom(20, k) * Math.pow(0.1, k) * Math.pow(0.9, 20 - k);
     }
     assertEquals(below, f.fewerThanMin(), 1e-12);
-    assertEquals(0.1 * binom(19, 2) * Math.pow(0.1, 2) * Math.pow(0.9, 17), f.leaveDropsBelowMin(), 1e-12);
+    assertEquals(
+        0.1 * binom(19, 2) * Math.pow(0.1, 2) * Math.pow(0.9, 17), f.leaveDropsBelowMin(), 1e-12);
   }
 
   @Test
@@ -65,15 +66,15 @@ class PinSimulatorTest {
   void everyDecisionIsTheFormulas() {
     int peers = 7, blocks = 333, h = 2;
     long seed = 12;
-    Map<String, Double> mods = Map.of("peer-2", Double.POSITIVE_INFINITY, "peer-3", 0.5,
-        "peer-8", 3.0);
+    Map<String, Double> mods =
+        Map.of("peer-2", Double.POSITIVE_INFINITY, "peer-3", 0.5, "peer-8", 3.0);
     List<PeerId> all = new ArrayList<>();
     for (int i = 1; i <= peers; i++) {
       all.add(new PeerId("peer-" + i));
     }
     double f = 0.3;
-    Map<PeerId, Double> m = Map.of(new PeerId("peer-2"), Double.POSITIVE_INFINITY,
-        new PeerId("peer-3"), 0.5);
+    Map<PeerId, Double> m =
+        Map.of(new PeerId("peer-2"), Double.POSITIVE_INFINITY, new PeerId("peer-3"), 0.5);
     PeerId leaver = new PeerId("peer-" + (1 + seed % peers));
     long holders = 0, zero = 0, fewer = 0, join = 0, leave = 0, below = 0;
     long[] load = new long[peers];
@@ -127,13 +128,19 @@ class PinSimulatorTest {
 
   @Test
   void badInputIsOneClearLine() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PinSimulator.simulate(5, 0.5, 10, 2, Map.of("peer-9", 2.0), 0));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PinSimulator.simulate(5, 0.5, 10, 2, Map.of("peer-9", 2.0), 0));
     assertTrue(e.getMessage().contains("unknown peer 'peer-9'"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> PinSimulator.simulate(0, 0.5, 10, 2, Map.of(), 0));
-    assertThrows(IllegalArgumentException.class, () -> PinSimulator.simulate(5, 0, 10, 2, Map.of(), 0));
-    assertThrows(IllegalArgumentException.class, () -> PinSimulator.simulate(5, 0.5, 0, 2, Map.of(), 0));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> PinSimulator.simulate(0, 0.5, 10, 2, Map.of(), 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> PinSimulator.simulate(5, 0, 10, 2, Map.of(), 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> PinSimulator.simulate(5, 0.5, 0, 2, Map.of(), 0));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> PinSimulator.simulate(5, 0.5, 10, 2, Map.of("peer-1", -1.0), 0));
   }
 }

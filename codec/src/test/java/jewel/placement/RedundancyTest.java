@@ -63,9 +63,12 @@ class RedundancyTest {
   void groupsWithRealSizes() {
     // Two blocks of a 10-byte file: block A whole on peers 1,2 (6 bytes); block B as 2 of 3
     // jewels of 2 bytes on peers 3,4,5. D = (12 + 6) / 10.
-    Redundancy r = Redundancy.analyze(List.of(
-        new Redundancy.Group(List.of(ids(1, 2)), 1, 6),
-        new Redundancy.Group(List.of(ids(3), ids(4), ids(5)), 2, 2)), 10);
+    Redundancy r =
+        Redundancy.analyze(
+            List.of(
+                new Redundancy.Group(List.of(ids(1, 2)), 1, 6),
+                new Redundancy.Group(List.of(ids(3), ids(4), ids(5)), 2, 2)),
+            10);
     check(r, 1.8, 1, 3);
     assertTrue(r.exact());
   }
@@ -113,16 +116,19 @@ class RedundancyTest {
       assertTrue(bound.survivesFailures() <= exact.survivesFailures(), "survives is a lower bound");
       assertTrue(bound.minPeersUp() >= exact.minPeersUp(), "min peers up is an upper bound");
       if (bound.exact()) {
-        assertEquals(exact, new Redundancy(bound.d(), bound.survivesFailures(), bound.minPeersUp(),
-            bound.peers(), true));
+        assertEquals(
+            exact,
+            new Redundancy(
+                bound.d(), bound.survivesFailures(), bound.minPeersUp(), bound.peers(), true));
       }
     }
   }
 
   @Test
   void badInputIsOneClearLine() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Redundancy.kOfN(List.of(ids(1), ids(2)), 3));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Redundancy.kOfN(List.of(ids(1), ids(2)), 3));
     assertTrue(e.getMessage().contains("cannot need 3"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Redundancy.shards(List.of(ids(1, 1))));
   }

@@ -34,12 +34,14 @@ class RendezvousPlacementTest {
     Map<PeerId, Integer> wins = new HashMap<>();
     int blocks = 100_000;
     for (int i = 0; i < blocks; i++) {
-      wins.merge(RendezvousPlacement.pick(PinSimulator.blockId(9, i), 0, w, 1).get(0), 1, Integer::sum);
+      wins.merge(
+          RendezvousPlacement.pick(PinSimulator.blockId(9, i), 0, w, 1).get(0), 1, Integer::sum);
     }
     for (int i = 1; i <= 4; i++) {
       double share = wins.get(peer(i)) / (double) blocks;
       double expected = i / 10.0;
-      assertTrue(Math.abs(share - expected) < 0.03 * expected,
+      assertTrue(
+          Math.abs(share - expected) < 0.03 * expected,
           "peer-" + i + " won " + share + ", expected " + expected);
     }
   }
@@ -70,12 +72,23 @@ class RendezvousPlacementTest {
 
   @Test
   void scoreIsFiniteAndIncreasingInX() {
-    long[] xs = {0, 1, 1L << 40, Long.MAX_VALUE - 1, Long.MAX_VALUE, Long.MIN_VALUE,
-        Long.MIN_VALUE + 1, -1L << 20, -2, -1};
+    long[] xs = {
+      0,
+      1,
+      1L << 40,
+      Long.MAX_VALUE - 1,
+      Long.MAX_VALUE,
+      Long.MIN_VALUE,
+      Long.MIN_VALUE + 1,
+      -1L << 20,
+      -2,
+      -1
+    };
     double prev = 0;
     for (long x : xs) {
       double s = RendezvousPlacement.score(x, 1);
-      assertTrue(Double.isFinite(s) && s > 0 && s >= prev, "x=" + Long.toUnsignedString(x) + " s=" + s);
+      assertTrue(
+          Double.isFinite(s) && s > 0 && s >= prev, "x=" + Long.toUnsignedString(x) + " s=" + s);
       prev = s;
     }
     // u = 1/2 from either side of the split.
@@ -131,23 +144,26 @@ class RendezvousPlacementTest {
   @Test
   void placementInterfaceUsesBlockIds() {
     List<PeerId> live = new ArrayList<>(equalWeights(6).keySet());
-    List<BlockId> blocks = List.of(PinSimulator.blockId(0, 1), PinSimulator.blockId(0, 2),
-        PinSimulator.blockId(0, 1));
+    List<BlockId> blocks =
+        List.of(PinSimulator.blockId(0, 1), PinSimulator.blockId(0, 2), PinSimulator.blockId(0, 1));
     List<List<PeerId>> placed = Placement.rendezvous().place("f", blocks, 2, live);
     assertEquals(3, placed.size());
     assertEquals(placed.get(0), placed.get(2), "equal blocks land on the same peers");
     assertEquals(RendezvousPlacement.pick(blocks.get(1), 0, equalWeights(6), 2), placed.get(1));
-    assertThrows(IllegalArgumentException.class,
-        () -> Placement.rendezvous().place("f", blocks, 7, live));
+    assertThrows(
+        IllegalArgumentException.class, () -> Placement.rendezvous().place("f", blocks, 7, live));
   }
 
   @Test
   void badInputIsOneClearLine() {
     BlockId b = PinSimulator.blockId(0, 0);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RendezvousPlacement.pick(b, 0, equalWeights(3), 4));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RendezvousPlacement.pick(b, 0, equalWeights(3), 4));
     assertTrue(e.getMessage().contains("cannot pick 4 holders among 3 peers"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> RendezvousPlacement.pick(b, 0, equalWeights(3), 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> RendezvousPlacement.pick(b, 0, equalWeights(3), 0));
     for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
       Map<PeerId, Double> w = equalWeights(3);
       w.put(peer(2), bad);

@@ -31,12 +31,12 @@ class RoundRobinPlacementTest {
 
   @Test
   void threeShardsTwoCopiesOnThreePeers() {
-    assertEquals(List.of(ids(1, 2), ids(2, 3), ids(3, 1)),
-        RoundRobinPlacement.stripe(peers(3), 3, 2, 0));
-    assertEquals(List.of(ids(2, 3), ids(3, 1), ids(1, 2)),
-        RoundRobinPlacement.stripe(peers(3), 3, 2, 1));
-    assertEquals(List.of(ids(3, 1), ids(1, 2), ids(2, 3)),
-        RoundRobinPlacement.stripe(peers(3), 3, 2, -1));
+    assertEquals(
+        List.of(ids(1, 2), ids(2, 3), ids(3, 1)), RoundRobinPlacement.stripe(peers(3), 3, 2, 0));
+    assertEquals(
+        List.of(ids(2, 3), ids(3, 1), ids(1, 2)), RoundRobinPlacement.stripe(peers(3), 3, 2, 1));
+    assertEquals(
+        List.of(ids(3, 1), ids(1, 2), ids(2, 3)), RoundRobinPlacement.stripe(peers(3), 3, 2, -1));
   }
 
   @Test
@@ -58,22 +58,26 @@ class RoundRobinPlacementTest {
     for (int i = 0; i < 4; i++) {
       blocks.add(PinSimulator.blockId(0, i));
     }
-    assertEquals(RoundRobinPlacement.stripe(peers(12), 4, 2, 0),
+    assertEquals(
+        RoundRobinPlacement.stripe(peers(12), 4, 2, 0),
         RoundRobinPlacement.original().place("a.txt", blocks, 2, shuffled));
     int start = RoundRobinPlacement.start("a.txt");
     assertTrue(start >= 0);
-    assertEquals(RoundRobinPlacement.stripe(peers(12), 4, 2, start),
+    assertEquals(
+        RoundRobinPlacement.stripe(peers(12), 4, 2, start),
         Placement.roundRobin().place("a.txt", blocks, 2, shuffled));
     assertEquals(start, RoundRobinPlacement.start("a.txt"));
   }
 
   @Test
   void tooManyCopiesIsOneClearLine() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RoundRobinPlacement.stripe(peers(2), 3, 3, 0));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> RoundRobinPlacement.stripe(peers(2), 3, 3, 0));
     assertTrue(e.getMessage().contains("3 copies"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> RoundRobinPlacement.stripe(peers(2), 3, 0, 0));
-    assertThrows(IllegalArgumentException.class,
-        () -> RoundRobinPlacement.stripe(ids(1, 1), 1, 1, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> RoundRobinPlacement.stripe(peers(2), 3, 0, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> RoundRobinPlacement.stripe(ids(1, 1), 1, 1, 0));
   }
 }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The foundation's promises on real JVMs: copies survive a killed holder, the registry
- * survives a killed seed, a frozen peer that was downed rejoins, and the downing policy keeps
- * survivors serving.
+ * The foundation's promises on real JVMs: copies survive a killed holder, the registry survives a
+ * killed seed, a frozen peer that was downed rejoins, and the downing policy keeps survivors
+ * serving.
  */
 class FoundationIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +34,9 @@ class FoundationIT {
       byte[] bytes = randomBytes(3_000_001, 1);
       Files.write(file, bytes);
 
-      JsonNode stored = JSON.readTree(c.cli("store", file.toString(), "--scheme", "naive", "n=2", "--json").ok().out());
+      JsonNode stored =
+          JSON.readTree(
+              c.cli("store", file.toString(), "--scheme", "naive", "n=2", "--json").ok().out());
       List<String> holders = texts(stored.get("blocks").get(0).get("holders"));
       assertEquals(2, holders.size(), "naive n=2 makes two copies: " + stored);
 
@@ -48,12 +50,16 @@ class FoundationIT {
       JewelCluster.Run noSeed = c.cli("ls");
       assertEquals(1, noSeed.exit(), "with the seed down, ls fails clearly: " + noSeed);
       c.cli("revive", "seed").ok();
-      JewelCluster.eventually(Duration.ofSeconds(60), () -> {
-        JsonNode files = JSON.readTree(c.cli("ls", "--json").ok().out());
-        assertEquals("photo.jpg", files.get("files").get(0).get("name").asText(), files.toString());
-      });
+      JewelCluster.eventually(
+          Duration.ofSeconds(60),
+          () -> {
+            JsonNode files = JSON.readTree(c.cli("ls", "--json").ok().out());
+            assertEquals(
+                "photo.jpg", files.get("files").get(0).get("name").asText(), files.toString());
+          });
       Path again = tmp.resolve("again.jpg");
-      JewelCluster.eventually(Duration.ofSeconds(60), () -> c.cli("get", "photo.jpg", "-o", again.toString()).ok());
+      JewelCluster.eventually(
+          Duration.ofSeconds(60), () -> c.cli("get", "photo.jpg", "-o", again.toString()).ok());
       assertArrayEquals(bytes, Files.readAllBytes(again));
 
       // The surviving holder freezes past the downing delay (a long pause, a starved machine):
@@ -62,14 +68,21 @@ class FoundationIT {
       String frozen = holders.get(1);
       long pid = c.pid(frozen);
       c.signal(frozen, "STOP");
-      JewelCluster.eventually(Duration.ofSeconds(60), () ->
-          assertEquals("down", statusOf(JSON.readTree(c.cli("peers", "--json").ok().out()), frozen)));
+      JewelCluster.eventually(
+          Duration.ofSeconds(60),
+          () ->
+              assertEquals(
+                  "down", statusOf(JSON.readTree(c.cli("peers", "--json").ok().out()), frozen)));
       c.signal(frozen, "CONT");
-      JewelCluster.eventually(Duration.ofSeconds(90), () ->
-          assertEquals("up", statusOf(JSON.readTree(c.cli("peers", "--json").ok().out()), frozen)));
+      JewelCluster.eventually(
+          Duration.ofSeconds(90),
+          () ->
+              assertEquals(
+                  "up", statusOf(JSON.readTree(c.cli("peers", "--json").ok().out()), frozen)));
       assertEquals(pid, c.pid(frozen), "the same JVM rejoined");
       Path rejoined = tmp.resolve("rejoined.jpg");
-      JewelCluster.eventually(Duration.ofSeconds(30), () -> c.cli("get", "photo.jpg", "-o", rejoined.toString()).ok());
+      JewelCluster.eventually(
+          Duration.ofSeconds(30), () -> c.cli("get", "photo.jpg", "-o", rejoined.toString()).ok());
       assertArrayEquals(bytes, Files.readAllBytes(rejoined));
     }
   }
@@ -90,7 +103,8 @@ class FoundationIT {
       Thread.sleep(12_000);
       assertTrue(c.alive("peer-5"));
       Path back = tmp.resolve("back.bin");
-      JewelCluster.eventually(Duration.ofSeconds(30), () -> c.cli("get", "everywhere.bin", "-o", back.toString()).ok());
+      JewelCluster.eventually(
+          Duration.ofSeconds(30), () -> c.cli("get", "everywhere.bin", "-o", back.toString()).ok());
       assertArrayEquals(bytes, Files.readAllBytes(back));
       JsonNode peers = JSON.readTree(c.cli("peers", "--json").ok().out());
       assertEquals("up", statusOf(peers, "peer-5"));
@@ -101,7 +115,9 @@ class FoundationIT {
       assertTrue(c.alive("peer-5"), "a crashed seed must not take the peers down");
       c.cli("revive", "seed").ok();
       Path again = tmp.resolve("again.bin");
-      JewelCluster.eventually(Duration.ofSeconds(60), () -> c.cli("get", "everywhere.bin", "-o", again.toString()).ok());
+      JewelCluster.eventually(
+          Duration.ofSeconds(60),
+          () -> c.cli("get", "everywhere.bin", "-o", again.toString()).ok());
       assertArrayEquals(bytes, Files.readAllBytes(again));
     }
   }

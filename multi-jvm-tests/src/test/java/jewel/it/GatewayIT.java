@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The HTTP gateway on real JVMs: the one-shot CLI stores through one peer's API and reads
- * through another's, the shell stores and reads as its own gateway, and the seed (the registry
- * node) carries none of the bytes. A file larger than the nodes' heaps streams through; a range
- * of a Reed-Solomon file with two holders killed comes back exact; a PUT cut off halfway
- * commits nothing and frees the name. One cluster serves every check.
+ * The HTTP gateway on real JVMs: the one-shot CLI stores through one peer's API and reads through
+ * another's, the shell stores and reads as its own gateway, and the seed (the registry node)
+ * carries none of the bytes. A file larger than the nodes' heaps streams through; a range of a
+ * Reed-Solomon file with two holders killed comes back exact; a PUT cut off halfway commits nothing
+ * and frees the name. One cluster serves every check.
  */
 class GatewayIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,14 +53,28 @@ class GatewayIT {
       c.cli("--api", viaTwo, "store", big.toString(), "--scheme", "naive", "n=2").ok();
       Path bigBack = tmp.resolve("big.back");
       c.cli("--api", viaFour, "get", "big.bin", "-o", bigBack.toString()).ok();
-      assertEquals(-1L, Files.mismatch(big, bigBack), "300 MiB through peer-2 and back through peer-4");
+      assertEquals(
+          -1L, Files.mismatch(big, bigBack), "300 MiB through peer-2 and back through peer-4");
       Files.delete(bigBack);
 
       byte[] rsBytes = FoundationIT.randomBytes(12_000_017, 12);
       Path rs = tmp.resolve("rs.bin");
       Files.write(rs, rsBytes);
-      JsonNode stored = JSON.readTree(c.cli("--api", viaTwo, "store", rs.toString(), "--json", "--scheme", "reedsolomon",
-          "k=3", "n=5", "chunk=262144").ok().out());
+      JsonNode stored =
+          JSON.readTree(
+              c.cli(
+                      "--api",
+                      viaTwo,
+                      "store",
+                      rs.toString(),
+                      "--json",
+                      "--scheme",
+                      "reedsolomon",
+                      "k=3",
+                      "n=5",
+                      "chunk=262144")
+                  .ok()
+                  .out());
       Path rsBack = tmp.resolve("rs.back");
       c.cli("--api", viaFour, "get", "rs.bin", "-o", rsBack.toString()).ok();
       assertArrayEquals(rsBytes, Files.readAllBytes(rsBack));
@@ -78,7 +92,8 @@ class GatewayIT {
       assertTrue(node(c, "peer-2").get("bytesIn").asLong() >= 300L << 20, "peer-2 took the store");
       assertTrue(node(c, "peer-4").get("bytesOut").asLong() >= 300L << 20, "peer-4 served the get");
 
-      // Two holders of the Reed-Solomon file die; a range through a survivor still comes back exact.
+      // Two holders of the Reed-Solomon file die; a range through a survivor still comes back
+      // exact.
       Set<String> holders = new LinkedHashSet<>();
       stored.get("blocks").forEach(b -> b.get("holders").forEach(h -> holders.add(h.asText())));
       List<String> victims = new ArrayList<>(holders);
@@ -87,22 +102,27 @@ class GatewayIT {
         c.cli("kill", v).ok();
       }
       Path part = tmp.resolve("part.bin");
-      c.cli("--api", viaTwo, "get", "rs.bin", "--range", "5000000-6048575", "-o", part.toString()).ok();
-      assertArrayEquals(Arrays.copyOfRange(rsBytes, 5_000_000, 6_048_576), Files.readAllBytes(part));
+      c.cli("--api", viaTwo, "get", "rs.bin", "--range", "5000000-6048575", "-o", part.toString())
+          .ok();
+      assertArrayEquals(
+          Arrays.copyOfRange(rsBytes, 5_000_000, 6_048_576), Files.readAllBytes(part));
 
       // A PUT cut off halfway: nothing is committed, and the name is free again.
       URI three = URI.create(api(c, "peer-2"));
       try (Socket socket = new Socket(three.getHost(), three.getPort())) {
         OutputStream out = socket.getOutputStream();
-        out.write(("PUT /v1/files/cut.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 8388608\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("PUT /v1/files/cut.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 8388608\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.write(new byte[2 << 20]);
         out.flush();
       }
-      JewelCluster.eventually(Duration.ofSeconds(30), () -> {
-        assertFalse(c.cli("ls").ok().out().contains("cut.bin"), "nothing committed");
-        c.cli("--api", viaTwo, "store", note.toString(), "--as", "cut.bin").ok();
-      });
+      JewelCluster.eventually(
+          Duration.ofSeconds(30),
+          () -> {
+            assertFalse(c.cli("ls").ok().out().contains("cut.bin"), "nothing committed");
+            c.cli("--api", viaTwo, "store", note.toString(), "--as", "cut.bin").ok();
+          });
     }
   }
 

@@ -18,9 +18,9 @@ import jewel.cli.launch.ProcessLauncher;
 /**
  * A cluster of real node JVMs under a temporary home, driven through the packaged command line
  * exactly as the {@code jewel} script drives it: one-shot commands with the thin HTTP client
- * ({@code java -cp jewel-cli.jar -Djewel.node.jar=jewel.jar jewel.cli.JewelCli --home H --port P ...}),
- * the shell with the node jar's {@code jewel.node.ShellMain}.
- * Closing it stops every node JVM it started, killing those that do not leave in time.
+ * ({@code java -cp jewel-cli.jar -Djewel.node.jar=jewel.jar jewel.cli.JewelCli --home H --port P
+ * ...}), the shell with the node jar's {@code jewel.node.ShellMain}. Closing it stops every node
+ * JVM it started, killing those that do not leave in time.
  */
 final class JewelCluster implements AutoCloseable {
   private final Path jar;
@@ -38,7 +38,8 @@ final class JewelCluster implements AutoCloseable {
   private static Path packaged(String property, String fallback) {
     Path path = Path.of(System.getProperty(property, fallback)).toAbsolutePath().normalize();
     if (!Files.exists(path)) {
-      throw new IllegalStateException("the packaged jar is missing: " + path + " (run mvn package first)");
+      throw new IllegalStateException(
+          "the packaged jar is missing: " + path + " (run mvn package first)");
     }
     return path;
   }
@@ -46,12 +47,17 @@ final class JewelCluster implements AutoCloseable {
   /** The outcome of one CLI command. */
   record Run(int exit, String out, String err) {
     Run ok() {
-      assertEquals(0, exit, () -> "expected success, got exit " + exit + "\nstdout: " + out + "\nstderr: " + err);
+      assertEquals(
+          0,
+          exit,
+          () -> "expected success, got exit " + exit + "\nstdout: " + out + "\nstderr: " + err);
       return this;
     }
   }
 
-  /** JVM options of the node JVMs this cluster starts (JEWEL_NODE_OPTS): the launcher's defaults. */
+  /**
+   * JVM options of the node JVMs this cluster starts (JEWEL_NODE_OPTS): the launcher's defaults.
+   */
   private String nodeOpts = ProcessLauncher.DEFAULT_NODE_OPTS;
 
   /** Adds JVM options (settings such as {@code -Djewel.pins.scan-interval=3s}) for the nodes. */
@@ -62,14 +68,33 @@ final class JewelCluster implements AutoCloseable {
 
   /** A one-shot command: HTTP requests to a running node (up, down, kill, ... start node JVMs). */
   Run cli(String... args) throws IOException, InterruptedException {
-    return run("", List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-cp", cliJar.toString(),
-        "-Djewel.node.jar=" + jar, "jewel.cli.JewelCli"), args);
+    return run(
+        "",
+        List.of(
+            javaBin(),
+            "--add-modules",
+            "jdk.incubator.vector",
+            "-Xmx256m",
+            "-cp",
+            cliJar.toString(),
+            "-Djewel.node.jar=" + jar,
+            "jewel.cli.JewelCli"),
+        args);
   }
 
   /** Runs {@code script} (one command a line) in one shell session: one JVM, one join. */
   Run shell(String script) throws IOException, InterruptedException {
-    return run(script, List.of(javaBin(), "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-cp", jar.toString(),
-        "jewel.node.ShellMain"), "shell");
+    return run(
+        script,
+        List.of(
+            javaBin(),
+            "--add-modules",
+            "jdk.incubator.vector",
+            "-Xmx256m",
+            "-cp",
+            jar.toString(),
+            "jewel.node.ShellMain"),
+        "shell");
   }
 
   private Run run(String stdin, List<String> java, String... args)
@@ -80,16 +105,22 @@ final class JewelCluster implements AutoCloseable {
     Path out = Files.createTempFile(home.getParent(), "out", ".txt");
     Path err = Files.createTempFile(home.getParent(), "err", ".txt");
     Path in = Files.writeString(Files.createTempFile(home.getParent(), "in", ".txt"), stdin);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-        .redirectInput(in.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(in.toFile());
     pb.environment().put("JEWEL_NODE_OPTS", nodeOpts);
     Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("jewel " + String.join(" ", args) + " did not finish in 5 minutes");
     }
-    String stderr = Files.readString(err, StandardCharsets.UTF_8).lines()
-        .filter(l -> !l.startsWith("WARNING: Using incubator modules")).reduce("", (a, b) -> a.isEmpty() ? b : a + "\n" + b);
+    String stderr =
+        Files.readString(err, StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> !l.startsWith("WARNING: Using incubator modules"))
+            .reduce("", (a, b) -> a.isEmpty() ? b : a + "\n" + b);
     return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), stderr);
   }
 
@@ -98,9 +129,13 @@ final class JewelCluster implements AutoCloseable {
     return Long.parseLong(Files.readString(home.resolve(node).resolve("pid")).trim());
   }
 
-  /** Sends a signal to a node's JVM: {@code STOP} freezes it (as a long pause would), {@code CONT} wakes it. */
+  /**
+   * Sends a signal to a node's JVM: {@code STOP} freezes it (as a long pause would), {@code CONT}
+   * wakes it.
+   */
   void signal(String node, String signal) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid(node))).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(pid(node))).inheritIO().start();
     assertEquals(0, kill.waitFor(), "kill -" + signal + " " + node);
   }
 
@@ -108,7 +143,10 @@ final class JewelCluster implements AutoCloseable {
     return ProcessHandle.of(pid(node)).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  /** Retries {@code check} until it passes or {@code within} runs out (cluster state settles over seconds). */
+  /**
+   * Retries {@code check} until it passes or {@code within} runs out (cluster state settles over
+   * seconds).
+   */
   static void eventually(Duration within, ThrowingRunnable check) throws Exception {
     Instant deadline = Instant.now().plus(within);
     while (true) {
@@ -141,7 +179,8 @@ final class JewelCluster implements AutoCloseable {
           for (Path n : nodes.toList()) {
             Path pid = n.resolve("pid");
             if (Files.exists(pid)) {
-              ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+              ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()))
+                  .ifPresent(ProcessHandle::destroyForcibly);
             }
           }
         }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fractional pins on eight real peers: holdings settle on exactly the formula's peers,
- * survive three crashes, extend to joining peers, shrink with the fraction; a peer over
- * quota says so, and a peer that lost its blocks is caught by the audits.
+ * Fractional pins on eight real peers: holdings settle on exactly the formula's peers, survive
+ * three crashes, extend to joining peers, shrink with the fraction; a peer over quota says so, and
+ * a peer that lost its blocks is caught by the audits.
  */
 class PinsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,11 +31,15 @@ class PinsIT {
 
   @Test
   void blocksGoWhereTheFormulaSaysAndStayAvailable() throws Exception {
-    try (JewelCluster c = new JewelCluster(tmp.resolve("home")).nodeOptions(
-        // Peers rescan when told (pins, salts, the scan's nudges, failed fetches), never on a
-        // timer here: so the peer whose block files are deleted keeps claiming them until audited.
-        "-Djewel.pins.scan-interval=3s -Djewel.pins.rescan-interval=10m -Djewel.pins.audits-per-scan=500"
-            + " -Djewel.pins.default-fraction=0.5 -Djewel.pins.min-holders=2")) {
+    try (JewelCluster c =
+        new JewelCluster(tmp.resolve("home"))
+            .nodeOptions(
+                // Peers rescan when told (pins, salts, the scan's nudges, failed fetches), never on
+                // a
+                // timer here: so the peer whose block files are deleted keeps claiming them until
+                // audited.
+                "-Djewel.pins.scan-interval=3s -Djewel.pins.rescan-interval=10m -Djewel.pins.audits-per-scan=500"
+                    + " -Djewel.pins.default-fraction=0.5 -Djewel.pins.min-holders=2")) {
       c.cli("up", "8").ok();
       StringBuilder stores = new StringBuilder();
       for (int i = 0; i < FILES; i++) {
@@ -46,72 +50,99 @@ class PinsIT {
       c.shell(stores.toString()).ok();
 
       // settled: every block is held by exactly the peers the formula picks
-      JewelCluster.eventually(Duration.ofSeconds(90), () -> {
-        for (JsonNode block : blocks(c)) {
-          assertEquals(names(block.get("expected")), names(block.get("holders")), block.toString());
-          assertTrue(names(block.get("expected")).size() >= 1, block.toString());
-        }
-      });
+      JewelCluster.eventually(
+          Duration.ofSeconds(90),
+          () -> {
+            for (JsonNode block : blocks(c)) {
+              assertEquals(
+                  names(block.get("expected")), names(block.get("holders")), block.toString());
+              assertTrue(names(block.get("expected")).size() >= 1, block.toString());
+            }
+          });
 
       for (String p : List.of("peer-1", "peer-2", "peer-3")) {
         c.cli("kill", p).ok();
       }
-      JewelCluster.eventually(Duration.ofMinutes(2), () -> {
-        for (JsonNode block : blocks(c)) {
-          assertTrue(names(block.get("live")).size() >= 2, "fewer than 2 live holders: " + block);
-        }
-      });
+      JewelCluster.eventually(
+          Duration.ofMinutes(2),
+          () -> {
+            for (JsonNode block : blocks(c)) {
+              assertTrue(
+                  names(block.get("live")).size() >= 2, "fewer than 2 live holders: " + block);
+            }
+          });
 
       c.cli("add", "2").ok();
-      JewelCluster.eventually(Duration.ofSeconds(90), () -> {
-        Set<String> newcomers = new TreeSet<>();
-        for (JsonNode block : blocks(c)) {
-          assertEquals(names(block.get("expected")), names(block.get("live")), block.toString());
-          newcomers.addAll(names(block.get("live")));
-        }
-        assertTrue(newcomers.contains("peer-9") && newcomers.contains("peer-10"), "the new peers hold their share");
-      });
+      JewelCluster.eventually(
+          Duration.ofSeconds(90),
+          () -> {
+            Set<String> newcomers = new TreeSet<>();
+            for (JsonNode block : blocks(c)) {
+              assertEquals(
+                  names(block.get("expected")), names(block.get("live")), block.toString());
+              newcomers.addAll(names(block.get("live")));
+            }
+            assertTrue(
+                newcomers.contains("peer-9") && newcomers.contains("peer-10"),
+                "the new peers hold their share");
+          });
 
       c.cli("pin", "default", "--fraction", "0.25").ok();
-      JewelCluster.eventually(Duration.ofSeconds(90), () -> {
-        for (JsonNode block : blocks(c)) {
-          assertEquals(0.25, block.get("fraction").asDouble(), block.toString());
-          assertEquals(names(block.get("expected")), names(block.get("live")), block.toString());
-        }
-      });
+      JewelCluster.eventually(
+          Duration.ofSeconds(90),
+          () -> {
+            for (JsonNode block : blocks(c)) {
+              assertEquals(0.25, block.get("fraction").asDouble(), block.toString());
+              assertEquals(
+                  names(block.get("expected")), names(block.get("live")), block.toString());
+            }
+          });
 
       c.cli("peer", "quota", "peer-4", "1").ok();
-      JewelCluster.eventually(Duration.ofSeconds(60), () -> {
-        JsonNode peer4 = peer(c, "peer-4");
-        assertTrue(peer4.get("overQuota").asBoolean(), peer4.toString());
-        assertFalse(peer4.get("greylisted").asBoolean(), peer4.toString());
-      });
+      JewelCluster.eventually(
+          Duration.ofSeconds(60),
+          () -> {
+            JsonNode peer4 = peer(c, "peer-4");
+            assertTrue(peer4.get("overQuota").asBoolean(), peer4.toString());
+            assertFalse(peer4.get("greylisted").asBoolean(), peer4.toString());
+          });
 
-      try (Stream<Path> blockFiles = Files.walk(c.home.resolve("peer-5").resolve("disk").resolve("blocks"))) {
+      try (Stream<Path> blockFiles =
+          Files.walk(c.home.resolve("peer-5").resolve("disk").resolve("blocks"))) {
         for (Path f : blockFiles.filter(Files::isRegularFile).toList()) {
           Files.delete(f);
         }
       }
-      JewelCluster.eventually(Duration.ofSeconds(90), () ->
-          assertTrue(peer(c, "peer-5").get("greylisted").asBoolean(), "peer-5 lost its blocks and fails audits"));
+      JewelCluster.eventually(
+          Duration.ofSeconds(90),
+          () ->
+              assertTrue(
+                  peer(c, "peer-5").get("greylisted").asBoolean(),
+                  "peer-5 lost its blocks and fails audits"));
       assertFalse(peer(c, "peer-4").get("greylisted").asBoolean(), "over quota is not misbehaving");
     }
   }
 
-  /** Every block of every file, from one shell session of {@code status --json}, each with its file's fraction. */
+  /**
+   * Every block of every file, from one shell session of {@code status --json}, each with its
+   * file's fraction.
+   */
   private static List<JsonNode> blocks(JewelCluster c) throws Exception {
     StringBuilder script = new StringBuilder();
     for (int i = 0; i < FILES; i++) {
       script.append("status f").append(i).append(".bin --json\n");
     }
     String out = c.shell(script.toString()).ok().out();
-    out = out.substring(0, out.lastIndexOf('}') + 1); // the shell's closing words follow the documents
+    out =
+        out.substring(
+            0, out.lastIndexOf('}') + 1); // the shell's closing words follow the documents
     List<JsonNode> blocks = new ArrayList<>();
     try (MappingIterator<JsonNode> docs = JSON.readerFor(JsonNode.class).readValues(out)) {
       while (docs.hasNext()) {
         JsonNode file = docs.next();
         for (JsonNode b : file.get("blocks")) {
-          ((com.fasterxml.jackson.databind.node.ObjectNode) b).put("fraction", file.get("pin").get("effectiveFraction").asDouble());
+          ((com.fasterxml.jackson.databind.node.ObjectNode) b)
+              .put("fraction", file.get("pin").get("effectiveFraction").asDouble());
           blocks.add(b);
         }
       }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The erasure-coded schemes on real JVMs, with holders SIGKILLed one after another: what each
- * file survives, and the one line that names what is missing when it does not. Also a copy
- * corrupted on a holder's disk: the get notices, reads again without it, and returns the file.
+ * The erasure-coded schemes on real JVMs, with holders SIGKILLed one after another: what each file
+ * survives, and the one line that names what is missing when it does not. Also a copy corrupted on
+ * a holder's disk: the get notices, reads again without it, and returns the file.
  */
 class SchemesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +38,8 @@ class SchemesIT {
     }
   }
 
-  Stored store(JewelCluster c, String name, int size, long seed, String... scheme) throws Exception {
+  Stored store(JewelCluster c, String name, int size, long seed, String... scheme)
+      throws Exception {
     byte[] bytes = FoundationIT.randomBytes(size, seed);
     Path file = tmp.resolve(name);
     Files.write(file, bytes);
@@ -85,8 +86,12 @@ class SchemesIT {
 
       // A copy corrupted on its first holder's disk: the get finds it out and reads the other.
       String bad = copy.holders().get(0).get(0);
-      Path block = c.home.resolve(bad).resolve("disk/blocks").resolve(copy.ids().get(0).substring(0, 2))
-          .resolve(copy.ids().get(0));
+      Path block =
+          c.home
+              .resolve(bad)
+              .resolve("disk/blocks")
+              .resolve(copy.ids().get(0).substring(0, 2))
+              .resolve(copy.ids().get(0));
       block.toFile().setWritable(true);
       try (FileChannel ch = FileChannel.open(block, StandardOpenOption.WRITE)) {
         ch.write(ByteBuffer.wrap(new byte[] {(byte) ~copy.bytes()[1000]}), 1000);
@@ -95,27 +100,45 @@ class SchemesIT {
 
       // Kill a peer that holds a shard of shard.bin and a block of parity.bin (4 + 3 of 5 peers:
       // there is always one). It also holds a jewel of rs.bin: 4 of 5 left.
-      String first = shard.allHolders().stream().filter(parity.allHolders()::contains).findFirst().orElseThrow();
+      String first =
+          shard.allHolders().stream()
+              .filter(parity.allHolders()::contains)
+              .findFirst()
+              .orElseThrow();
       c.cli("kill", first).ok();
       getsTheSameBytes(c, parity, "parity.back");
       int lost = shard.holders().indexOf(List.of(first));
       String missing = getFails(c, shard, "shard.back").err();
-      assertTrue(missing.contains("cannot read 'shard.bin': it needs all 3 shards, 1 has no live holder; missing shard "
-          + lost + " (" + shard.ids().get(lost).substring(0, 12) + "…) held by " + first), missing);
+      assertTrue(
+          missing.contains(
+              "cannot read 'shard.bin': it needs all 3 shards, 1 has no live holder; missing shard "
+                  + lost
+                  + " ("
+                  + shard.ids().get(lost).substring(0, 12)
+                  + "…) held by "
+                  + first),
+          missing);
 
       // A second holder of rs.bin: 3 of 5 jewels left, enough.
-      String second = rs.allHolders().stream().filter(p -> !p.equals(first)).findFirst().orElseThrow();
+      String second =
+          rs.allHolders().stream().filter(p -> !p.equals(first)).findFirst().orElseThrow();
       c.cli("kill", second).ok();
       getsTheSameBytes(c, rs, "rs.back");
 
       // A third: 2 of 5 left, and the error says which jewels are missing and where.
-      String third = rs.allHolders().stream().filter(p -> !p.equals(first) && !p.equals(second)).findFirst().orElseThrow();
+      String third =
+          rs.allHolders().stream()
+              .filter(p -> !p.equals(first) && !p.equals(second))
+              .findFirst()
+              .orElseThrow();
       c.cli("kill", third).ok();
       String err = getFails(c, rs, "rs.again").err();
       assertTrue(err.contains("cannot read 'rs.bin': need 3 of 5 jewels, only 2"), err);
       for (String gone : List.of(first, second, third)) {
         int j = rs.holders().indexOf(List.of(gone));
-        assertTrue(err.contains("jewel " + j + " (" + rs.ids().get(j).substring(0, 12) + "…) on " + gone), err);
+        assertTrue(
+            err.contains("jewel " + j + " (" + rs.ids().get(j).substring(0, 12) + "…) on " + gone),
+            err);
       }
     }
   }

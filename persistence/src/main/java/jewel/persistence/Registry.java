@@ -12,16 +12,20 @@ import jewel.api.BlockId;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.PeerSettings;
+import jewel.api.PinView;
+import jewel.api.SchemeSpec;
+import jewel.api.StoredBlock;
 import jewel.protocol.PinnedBlock;
+import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryCommand.BumpSalt;
 import jewel.protocol.RegistryCommand.Commit;
 import jewel.protocol.RegistryCommand.Delete;
 import jewel.protocol.RegistryCommand.FindUnused;
-import jewel.protocol.RegistryCommand.GetStats;
 import jewel.protocol.RegistryCommand.GetPeerSettings;
 import jewel.protocol.RegistryCommand.GetPin;
 import jewel.protocol.RegistryCommand.GetPinPlan;
 import jewel.protocol.RegistryCommand.GetSettings;
+import jewel.protocol.RegistryCommand.GetStats;
 import jewel.protocol.RegistryCommand.ListFiles;
 import jewel.protocol.RegistryCommand.ListPins;
 import jewel.protocol.RegistryCommand.Lookup;
@@ -31,7 +35,7 @@ import jewel.protocol.RegistryCommand.SetDefaultScheme;
 import jewel.protocol.RegistryCommand.SetPeerSettings;
 import jewel.protocol.RegistryCommand.SetPin;
 import jewel.protocol.RegistryCommand.StartHoldingsReport;
-import jewel.protocol.RegistryCommand;
+import jewel.protocol.RegistryEvent;
 import jewel.protocol.RegistryEvent.DefaultPinSet;
 import jewel.protocol.RegistryEvent.DefaultSchemeSet;
 import jewel.protocol.RegistryEvent.FileCommitted;
@@ -40,19 +44,15 @@ import jewel.protocol.RegistryEvent.HoldingsReported;
 import jewel.protocol.RegistryEvent.PeerSettingsSet;
 import jewel.protocol.RegistryEvent.PinSet;
 import jewel.protocol.RegistryEvent.SaltBumped;
-import jewel.protocol.RegistryEvent;
+import jewel.protocol.RegistryReply;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
 import jewel.protocol.RegistryReply.Listing;
 import jewel.protocol.RegistryReply.LookedUp;
 import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
-import jewel.api.PinView;
 import jewel.protocol.RegistryReply.Pins;
 import jewel.protocol.RegistryReply.Settings;
-import jewel.protocol.RegistryReply;
-import jewel.api.SchemeSpec;
-import jewel.api.StoredBlock;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -71,15 +71,15 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * The file registry: an event-sourced index, block tree, block catalog and block book (see
- * {@link RegistryState}). It runs as a Cluster Singleton on role {@code registry}; with the
- * LevelDB journal its events live on that node's disk.
+ * The file registry: an event-sourced index, block tree, block catalog and block book (see {@link
+ * RegistryState}). It runs as a Cluster Singleton on role {@code registry}; with the LevelDB
+ * journal its events live on that node's disk.
  *
  * <p>Configuration (in this module's {@code reference.conf}): {@code jewel.registry}'s {@code
- * default-scheme} (the cluster default until someone sets one), {@code snapshot-every} and
- * {@code keep-snapshots}; {@code jewel.pins}'s {@code default-fraction} (the cluster's default
- * pin fraction until someone sets one) and {@code min-holders} (handed to peers in every pin
- * plan; not persisted, so a restart with a new value applies it).
+ * default-scheme} (the cluster default until someone sets one), {@code snapshot-every} and {@code
+ * keep-snapshots}; {@code jewel.pins}'s {@code default-fraction} (the cluster's default pin
+ * fraction until someone sets one) and {@code min-holders} (handed to peers in every pin plan; not
+ * persisted, so a restart with a new value applies it).
  */
 public final class Registry
     extends EventSourcedBehaviorWithEnforcedReplies<RegistryCommand, RegistryEvent, RegistryState> {
@@ -89,10 +89,15 @@ public final class Registry
 
   /** The registry's settings, read from {@code jewel.registry} and {@code jewel.pins}. */
   public record Options(
-      SchemeSpec defaultScheme, int snapshotEvery, int keepSnapshots, double defaultFraction, int minHolders) {
+      SchemeSpec defaultScheme,
+      int snapshotEvery,
+      int keepSnapshots,
+      double defaultFraction,
+      int minHolders) {
     public Options {
       if (defaultScheme == null) {
-        throw new IllegalArgumentException("jewel.registry.default-scheme must be set, like \"naive n=2\"");
+        throw new IllegalArgumentException(
+            "jewel.registry.default-scheme must be set, like \"naive n=2\"");
       }
       if (snapshotEvery < 1) {
         throw new IllegalArgumentException(
@@ -104,14 +109,19 @@ public final class Registry
       }
       if (!validFraction(defaultFraction)) {
         throw new IllegalArgumentException(
-            "jewel.pins.default-fraction must be in (0, 1], like 0.1 or \"10%\", not " + defaultFraction);
+            "jewel.pins.default-fraction must be in (0, 1], like 0.1 or \"10%\", not "
+                + defaultFraction);
       }
       if (minHolders < 1) {
-        throw new IllegalArgumentException("jewel.pins.min-holders must be at least 1, not " + minHolders);
+        throw new IllegalArgumentException(
+            "jewel.pins.min-holders must be at least 1, not " + minHolders);
       }
     }
 
-    /** Reads {@code jewel.registry} and {@code jewel.pins} from {@code root}, with one clear line per bad value. */
+    /**
+     * Reads {@code jewel.registry} and {@code jewel.pins} from {@code root}, with one clear line
+     * per bad value.
+     */
     public static Options from(com.typesafe.config.Config root) {
       com.typesafe.config.Config c = root.getConfig("jewel.registry");
       String scheme = c.getString("default-scheme");
@@ -124,8 +134,11 @@ public final class Registry
       }
       com.typesafe.config.Config pins = root.getConfig("jewel.pins");
       return new Options(
-          spec, c.getInt("snapshot-every"), c.getInt("keep-snapshots"),
-          fraction(pins, "default-fraction"), pins.getInt("min-holders"));
+          spec,
+          c.getInt("snapshot-every"),
+          c.getInt("keep-snapshots"),
+          fraction(pins, "default-fraction"),
+          pins.getInt("min-holders"));
     }
 
     /** A fraction written as a number ({@code 0.1}) or a percentage ({@code "10%"}). */
@@ -142,7 +155,8 @@ public final class Registry
         return Double.parseDouble(text);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            "jewel.pins." + key + " must be in (0, 1], like 0.1 or \"10%\", not \"" + text + "\"", e);
+            "jewel.pins." + key + " must be in (0, 1], like 0.1 or \"10%\", not \"" + text + "\"",
+            e);
       }
     }
   }
@@ -174,7 +188,9 @@ public final class Registry
   private Registry(PersistenceId id, ActorContext<RegistryCommand> ctx, Options options) {
     // A failed journal write restarts the registry (replaying its events) after a pause,
     // rather than stopping it for good.
-    super(id, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    super(
+        id,
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.ctx = ctx;
     this.options = options;
   }
@@ -199,22 +215,44 @@ public final class Registry
         .onCommand(Lookup.class, this::onLookup)
         .onCommand(ListFiles.class, this::onListFiles)
         .onCommand(Delete.class, this::onDelete)
-        .onCommand(StartHoldingsReport.class, (state, c) ->
-            Effect().reply(c.replyTo(), new RegistryReply.HoldingsMark(lastSequenceNumber(ctx))))
+        .onCommand(
+            StartHoldingsReport.class,
+            (state, c) ->
+                Effect()
+                    .reply(c.replyTo(), new RegistryReply.HoldingsMark(lastSequenceNumber(ctx))))
         .onCommand(ReportHoldings.class, this::onReportHoldings)
         .onCommand(SetDefaultScheme.class, this::onSetDefaultScheme)
         .onCommand(GetSettings.class, (state, c) -> Effect().reply(c.replyTo(), settings(state)))
         .onCommand(SetPin.class, this::onSetPin)
         .onCommand(SetDefaultPin.class, this::onSetDefaultPin)
         .onCommand(GetPin.class, (state, c) -> Effect().reply(c.replyTo(), pinOf(state, c.name())))
-        .onCommand(ListPins.class, (state, c) -> Effect().reply(c.replyTo(), pins(state, c.after())))
+        .onCommand(
+            ListPins.class, (state, c) -> Effect().reply(c.replyTo(), pins(state, c.after())))
         .onCommand(SetPeerSettings.class, this::onSetPeerSettings)
-        .onCommand(GetPeerSettings.class, (state, c) -> Effect().reply(c.replyTo(), peerTable(state)))
-        .onCommand(GetStats.class, (state, c) -> Effect().reply(c.replyTo(), new RegistryReply.Stats(
-            lastSequenceNumber(ctx), state.fileCount(), state.blockCount(),
-            (int) state.sortedPeerSettings().values().stream().filter(PeerSettings::greylisted).count())))
-        .onCommand(FindUnused.class, (state, c) ->
-            Effect().reply(c.replyTo(), new RegistryReply.Blocks(c.blocks().stream().filter(b -> !state.knows(b)).toList())))
+        .onCommand(
+            GetPeerSettings.class, (state, c) -> Effect().reply(c.replyTo(), peerTable(state)))
+        .onCommand(
+            GetStats.class,
+            (state, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        new RegistryReply.Stats(
+                            lastSequenceNumber(ctx),
+                            state.fileCount(),
+                            state.blockCount(),
+                            (int)
+                                state.sortedPeerSettings().values().stream()
+                                    .filter(PeerSettings::greylisted)
+                                    .count())))
+        .onCommand(
+            FindUnused.class,
+            (state, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        new RegistryReply.Blocks(
+                            c.blocks().stream().filter(b -> !state.knows(b)).toList())))
         .onCommand(GetPinPlan.class, this::onGetPinPlan)
         .onCommand(BumpSalt.class, this::onBumpSalt)
         .build();
@@ -231,16 +269,19 @@ public final class Registry
     Optional<FileEntry> replaced = state.entry(name);
     if (replaced.isPresent() && !c.replace()) {
       return Effect()
-          .reply(c.replyTo(), StatusReply.error("file '" + name + "' exists: use --replace to overwrite it"));
+          .reply(
+              c.replyTo(),
+              StatusReply.error("file '" + name + "' exists: use --replace to overwrite it"));
     }
     return Effect()
         .persist(new FileCommitted(entry))
         .thenReply(
             c.replyTo(),
             after ->
-                StatusReply.success(new Committed(
-                    after.entry(name).orElseThrow(),
-                    replaced.map(after::orphansOf).orElse(List.of()))));
+                StatusReply.success(
+                    new Committed(
+                        after.entry(name).orElseThrow(),
+                        replaced.map(after::orphansOf).orElse(List.of()))));
   }
 
   /** Why a commit of {@code entry} cannot be taken, or null if it can. */
@@ -282,7 +323,10 @@ public final class Registry
     if (c.name() == null) {
       return Effect().reply(c.replyTo(), StatusReply.error("lookup of no name: give a file name"));
     }
-    return Effect().reply(c.replyTo(), StatusReply.success(new LookedUp(c.name(), state.entry(c.name()).orElse(null))));
+    return Effect()
+        .reply(
+            c.replyTo(),
+            StatusReply.success(new LookedUp(c.name(), state.entry(c.name()).orElse(null))));
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onDelete(RegistryState state, Delete c) {
@@ -295,7 +339,9 @@ public final class Registry
     }
     return Effect()
         .persist(new FileDeleted(c.name()))
-        .thenReply(c.replyTo(), after -> StatusReply.success(new Deleted(before.get(), after.orphansOf(before.get()))));
+        .thenReply(
+            c.replyTo(),
+            after -> StatusReply.success(new Deleted(before.get(), after.orphansOf(before.get()))));
   }
 
   private static String unknown(FileName name) {
@@ -320,7 +366,8 @@ public final class Registry
         known.add(b);
       }
     }
-    return Effect().persist(new HoldingsReported(c.peer(), List.copyOf(known), c.after(), c.upTo(), asOf))
+    return Effect()
+        .persist(new HoldingsReported(c.peer(), List.copyOf(known), c.after(), c.upTo(), asOf))
         .thenNoReply();
   }
 
@@ -328,7 +375,9 @@ public final class Registry
       RegistryState state, SetDefaultScheme c) {
     if (c.peer() == null && c.scheme() == null) {
       return Effect()
-          .reply(c.replyTo(), StatusReply.error("the cluster needs a default scheme: name one, like naive n=2"));
+          .reply(
+              c.replyTo(),
+              StatusReply.error("the cluster needs a default scheme: name one, like naive n=2"));
     }
     SchemeSpec current =
         c.peer() == null ? state.clusterDefault() : state.peerDefaults().get(c.peer().name());
@@ -364,24 +413,31 @@ public final class Registry
         .thenReply(c.replyTo(), after -> StatusReply.success(pinOf(after, name)));
   }
 
-  private ReplyEffect<RegistryEvent, RegistryState> onSetDefaultPin(RegistryState state, SetDefaultPin c) {
+  private ReplyEffect<RegistryEvent, RegistryState> onSetDefaultPin(
+      RegistryState state, SetDefaultPin c) {
     double f = c.fraction();
     if (!validFraction(f)) {
       return Effect()
-          .reply(c.replyTo(), StatusReply.error("a fraction must be in (0, 1], like 0.1 or 10%, not " + f));
+          .reply(
+              c.replyTo(),
+              StatusReply.error("a fraction must be in (0, 1], like 0.1 or 10%, not " + f));
     }
     // Compared with the fraction last set, not the configured one: setting the configured
     // value explicitly records it, so a later change of the configuration does not move it.
     if (state.defaultFraction() != null && state.defaultFraction() == f) {
       return Effect().reply(c.replyTo(), StatusReply.success(pins(state, null)));
     }
-    return Effect().persist(new DefaultPinSet(f)).thenReply(c.replyTo(), after -> StatusReply.success(pins(after, null)));
+    return Effect()
+        .persist(new DefaultPinSet(f))
+        .thenReply(c.replyTo(), after -> StatusReply.success(pins(after, null)));
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onSetPeerSettings(
       RegistryState state, SetPeerSettings c) {
     if (c.peer() == null) {
-      return Effect().reply(c.replyTo(), StatusReply.error("settings for no peer: name the peer, like peer-3"));
+      return Effect()
+          .reply(
+              c.replyTo(), StatusReply.error("settings for no peer: name the peer, like peer-3"));
     }
     // No settings means the defaults: the peer's entry goes.
     PeerSettings settings = c.settings() == null ? PeerSettings.DEFAULT : c.settings();
@@ -394,7 +450,8 @@ public final class Registry
   }
 
   @SuppressWarnings("ReferenceEquality") // the cache is of this very (immutable) state
-  private ReplyEffect<RegistryEvent, RegistryState> onGetPinPlan(RegistryState state, GetPinPlan c) {
+  private ReplyEffect<RegistryEvent, RegistryState> onGetPinPlan(
+      RegistryState state, GetPinPlan c) {
     double defaultFraction = state.defaultFraction(options.defaultFraction());
     // Every peer reads every page every rescan: compute the whole plan once per state.
     if (planOf != state || planFraction != defaultFraction) {
@@ -404,14 +461,24 @@ public final class Registry
     }
     List<PinnedBlock> blocks = plan;
     if (c.file() != null) {
-      Set<BlockId> ofFile = state.entry(c.file()).map(e -> e.blocks().stream().map(StoredBlock::id)
-          .collect(Collectors.toSet())).orElse(Set.of());
+      Set<BlockId> ofFile =
+          state
+              .entry(c.file())
+              .map(e -> e.blocks().stream().map(StoredBlock::id).collect(Collectors.toSet()))
+              .orElse(Set.of());
       blocks = plan.stream().filter(b -> ofFile.contains(b.id())).toList();
     }
-    Pages.Page<PinnedBlock, BlockId> page = Pages.after(blocks, PinnedBlock::id, c.after(),
-        b -> 250 + b.file().value().length() + 40L * b.holders().size());
+    Pages.Page<PinnedBlock, BlockId> page =
+        Pages.after(
+            blocks,
+            PinnedBlock::id,
+            c.after(),
+            b -> 250 + b.file().value().length() + 40L * b.holders().size());
     return Effect()
-        .reply(c.replyTo(), new PinPlan(page.items(), state.sortedPeerSettings(), options.minHolders(), page.next()));
+        .reply(
+            c.replyTo(),
+            new PinPlan(
+                page.items(), state.sortedPeerSettings(), options.minHolders(), page.next()));
   }
 
   @SuppressWarnings("ReferenceEquality") // the cache is of this very (immutable) state
@@ -420,7 +487,8 @@ public final class Registry
       files = state.entries();
       filesOf = state;
     }
-    Pages.Page<FileEntry, FileName> page = Pages.after(files, FileEntry::name, c.after(), Registry::estimatedBytes);
+    Pages.Page<FileEntry, FileName> page =
+        Pages.after(files, FileEntry::name, c.after(), Registry::estimatedBytes);
     return Effect().reply(c.replyTo(), new Listing(page.items(), page.next()));
   }
 
@@ -440,14 +508,19 @@ public final class Registry
       return Effect().noReply();
     }
     if (!state.knows(block)) {
-      ctx.getLog().debug("ignoring a salt bump of block {}, which no file references", block.shortHex());
+      ctx.getLog()
+          .debug("ignoring a salt bump of block {}, which no file references", block.shortHex());
       return Effect().noReply();
     }
     long salt = state.salt(block);
     if (salt != c.fromSalt() || salt == Long.MAX_VALUE) {
       // Two scans saw the same shortage: the first bump won, this one is stale.
       ctx.getLog()
-          .debug("ignoring a salt bump of block {} from {}: its salt is {}", block.shortHex(), c.fromSalt(), salt);
+          .debug(
+              "ignoring a salt bump of block {} from {}: its salt is {}",
+              block.shortHex(),
+              c.fromSalt(),
+              salt);
       return Effect().noReply();
     }
     String reason = c.reason() == null || c.reason().isBlank() ? "no reason given" : c.reason();
@@ -455,7 +528,8 @@ public final class Registry
         .persist(new SaltBumped(block, salt + 1, c.reason()))
         .thenRun(
             after ->
-                ctx.getLog().info("block {} salt {} -> {}: {}", block.shortHex(), salt, salt + 1, reason))
+                ctx.getLog()
+                    .info("block {} salt {} -> {}: {}", block.shortHex(), salt, salt + 1, reason))
         .thenNoReply();
   }
 
@@ -469,7 +543,11 @@ public final class Registry
   private Pins pins(RegistryState state, FileName after) {
     double defaultFraction = state.defaultFraction(options.defaultFraction());
     Pages.Page<PinView, FileName> page =
-        Pages.after(state.pinViews(defaultFraction), PinView::name, after, v -> 200 + v.name().value().length());
+        Pages.after(
+            state.pinViews(defaultFraction),
+            PinView::name,
+            after,
+            v -> 200 + v.name().value().length());
     return new Pins(page.items(), defaultFraction, page.next());
   }
 
@@ -484,10 +562,18 @@ public final class Registry
     return newEventHandlerBuilder()
         .forAnyState()
         // An event's own number is the sequence number being applied, on recovery too.
-        .onEvent(FileCommitted.class, (state, e) -> state.committed(e.entry(), lastSequenceNumber(ctx)))
+        .onEvent(
+            FileCommitted.class, (state, e) -> state.committed(e.entry(), lastSequenceNumber(ctx)))
         .onEvent(FileDeleted.class, (state, e) -> state.deleted(e.name()))
-        .onEvent(HoldingsReported.class, (state, e) -> state.holdingsReported(
-            e.peer(), e.after(), e.upTo(), e.blocks(), e.asOf() != null ? e.asOf() : lastSequenceNumber(ctx)))
+        .onEvent(
+            HoldingsReported.class,
+            (state, e) ->
+                state.holdingsReported(
+                    e.peer(),
+                    e.after(),
+                    e.upTo(),
+                    e.blocks(),
+                    e.asOf() != null ? e.asOf() : lastSequenceNumber(ctx)))
         .onEvent(DefaultSchemeSet.class, (state, e) -> state.defaultSchemeSet(e.peer(), e.scheme()))
         .onEvent(PinSet.class, (state, e) -> state.pinSet(e.name(), e.pin()))
         .onEvent(DefaultPinSet.class, (state, e) -> state.defaultPinSet(e.fraction()))
@@ -507,7 +593,10 @@ public final class Registry
                 ctx.getLog()
                     .info(
                         "registry {} recovered: {} files, {} blocks, {} pins",
-                        persistenceId().id(), state.fileCount(), state.blockCount(), state.pinCount()))
+                        persistenceId().id(),
+                        state.fileCount(),
+                        state.blockCount(),
+                        state.pinCount()))
         .onSignal(
             RecoveryFailed.class,
             (state, signal) -> ctx.getLog().error("registry recovery failed", signal.getFailure()))
@@ -516,7 +605,8 @@ public final class Registry
             (state, signal) -> ctx.getLog().warn("registry snapshot failed", signal.getFailure()))
         .onSignal(
             DeleteSnapshotsFailed.class,
-            (state, signal) -> ctx.getLog().warn("deleting old registry snapshots failed", signal.getFailure()))
+            (state, signal) ->
+                ctx.getLog().warn("deleting old registry snapshots failed", signal.getFailure()))
         .build();
   }
 }

@@ -21,19 +21,19 @@ import jewel.api.BlockLayout;
 import jewel.api.Digests;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
-import jewel.protocol.JewelSerializable;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
-import jewel.protocol.PinnedBlock;
 import jewel.api.PinView;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
+import jewel.protocol.JewelSerializable;
+import jewel.protocol.PinnedBlock;
 
 /**
- * What the registry knows, rebuilt from its events and saved in snapshots (Jackson CBOR
- * through {@link JewelSerializable}). Every map is keyed by a plain string so that it
- * serializes without key serializers:
+ * What the registry knows, rebuilt from its events and saved in snapshots (Jackson CBOR through
+ * {@link JewelSerializable}). Every map is keyed by a plain string so that it serializes without
+ * key serializers:
  *
  * <ul>
  *   <li>{@code index}: file name → {@link IndexEntry} (size, root, scheme, time, tree key);
@@ -42,39 +42,39 @@ import jewel.api.StoredBlock;
  *   <li>{@code catalog}: block hex → tree keys of the trees that contain the block (a block's
  *       parent roots are those trees' roots, see {@link #parentRoots});
  *   <li>{@code book}: block hex → peers that hold it, sorted by {@link PeerId} order;
- *   <li>{@code clusterDefault} (null until someone sets it: the configured default applies)
- *       and {@code peerDefaults} by peer name;
+ *   <li>{@code clusterDefault} (null until someone sets it: the configured default applies) and
+ *       {@code peerDefaults} by peer name;
  *   <li>{@code pins}: file name → its fractional {@link Pin} (files without one are absent);
- *   <li>{@code defaultFraction}: the cluster's default pin fraction (null until someone sets
- *       it: the configured {@code jewel.pins.default-fraction} applies);
- *   <li>{@code salts}: block hex → the block's salt, only for blocks whose salt was bumped
- *       (the others have salt 0);
- *   <li>{@code merkleRoots}: block hex → the Merkle root over its 64 KiB chunks, the first
- *       one a commit recorded for that block;
- *   <li>{@code peerSettings}: peer name → its {@link PeerSettings}, only for peers whose
- *       settings differ from {@link PeerSettings#DEFAULT};
- *   <li>{@code heldAsOf}: block hex → peer name → the registry's event number as of which the
- *       book knows that peer holds that block: the number of the commit that recorded it, or the
- *       mark of the holdings report that listed it. A holdings report with an earlier mark does
- *       not take the holder away (see {@link #holdingsReported}). A holder without one (states
- *       from before marks) counts as 0.
+ *   <li>{@code defaultFraction}: the cluster's default pin fraction (null until someone sets it:
+ *       the configured {@code jewel.pins.default-fraction} applies);
+ *   <li>{@code salts}: block hex → the block's salt, only for blocks whose salt was bumped (the
+ *       others have salt 0);
+ *   <li>{@code merkleRoots}: block hex → the Merkle root over its 64 KiB chunks, the first one a
+ *       commit recorded for that block;
+ *   <li>{@code peerSettings}: peer name → its {@link PeerSettings}, only for peers whose settings
+ *       differ from {@link PeerSettings#DEFAULT};
+ *   <li>{@code heldAsOf}: block hex → peer name → the registry's event number as of which the book
+ *       knows that peer holds that block: the number of the commit that recorded it, or the mark of
+ *       the holdings report that listed it. A holdings report with an earlier mark does not take
+ *       the holder away (see {@link #holdingsReported}). A holder without one (states from before
+ *       marks) counts as 0.
  * </ul>
  *
- * <p>Salts and Merkle roots are kept per block, not per file: they leave the state with the
- * block, when no file references it any more, and so does a file's pin when the file is
- * deleted. A file replaced under the same name keeps its pin.
+ * <p>Salts and Merkle roots are kept per block, not per file: they leave the state with the block,
+ * when no file references it any more, and so does a file's pin when the file is deleted. A file
+ * replaced under the same name keeps its pin.
  *
  * <p>A tree is keyed by its root <em>and</em> a digest of its layout and children ({@link
- * #treeKey}), not by its root alone: the same content stored under two schemes has one root
- * but two different trees, and both files must stay readable. Identical trees (same content,
- * same layout) are shared and reference-counted by file name, so a block is orphaned exactly
- * when the last file whose tree contains it goes.
+ * #treeKey}), not by its root alone: the same content stored under two schemes has one root but two
+ * different trees, and both files must stay readable. Identical trees (same content, same layout)
+ * are shared and reference-counted by file name, so a block is orphaned exactly when the last file
+ * whose tree contains it goes.
  *
- * <p>Immutable: the event methods ({@link #committed}, {@link #deleted}, {@link
- * #holdingsReported}, {@link #defaultSchemeSet}, {@link #pinSet}, {@link #defaultPinSet},
- * {@link #peerSettingsSet}, {@link #saltBumped}) return a new state and copy only the maps an
- * event touches. Maps handed to the constructor are owned by the new state (wrapped, not
- * copied), so do not change them afterwards.
+ * <p>Immutable: the event methods ({@link #committed}, {@link #deleted}, {@link #holdingsReported},
+ * {@link #defaultSchemeSet}, {@link #pinSet}, {@link #defaultPinSet}, {@link #peerSettingsSet},
+ * {@link #saltBumped}) return a new state and copy only the maps an event touches. Maps handed to
+ * the constructor are owned by the new state (wrapped, not copied), so do not change them
+ * afterwards.
  */
 public record RegistryState(
     Map<String, IndexEntry> index,
@@ -137,8 +137,8 @@ public record RegistryState(
 
   public static RegistryState empty() {
     return new RegistryState(
-        Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of(), Map.of(), null, Map.of(), Map.of(), Map.of(),
-        Map.of());
+        Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of(), Map.of(), null, Map.of(), Map.of(),
+        Map.of(), Map.of());
   }
 
   // ---------------------------------------------------------------- queries
@@ -194,16 +194,18 @@ public record RegistryState(
 
   /** Whether {@code block} lies in {@code (after, upTo]}; a null bound is open. */
   public static boolean inRange(BlockId block, BlockId after, BlockId upTo) {
-    return (after == null || block.compareTo(after) > 0) && (upTo == null || block.compareTo(upTo) <= 0);
+    return (after == null || block.compareTo(after) > 0)
+        && (upTo == null || block.compareTo(upTo) <= 0);
   }
 
   private static boolean inRange(String hex, BlockId after, BlockId upTo) {
-    return (after == null || hex.compareTo(after.hex()) > 0) && (upTo == null || hex.compareTo(upTo.hex()) <= 0);
+    return (after == null || hex.compareTo(after.hex()) > 0)
+        && (upTo == null || hex.compareTo(upTo.hex()) <= 0);
   }
 
   /**
-   * The registry's event number as of which the book knows {@code peer} holds {@code block}
-   * (see {@code heldAsOf} above); 0 if it does not say, or if the book does not list it.
+   * The registry's event number as of which the book knows {@code peer} holds {@code block} (see
+   * {@code heldAsOf} above); 0 if it does not say, or if the book does not list it.
    */
   public long heldAsOf(BlockId block, PeerId peer) {
     return heldAsOf(block.hex(), peer);
@@ -216,12 +218,13 @@ public record RegistryState(
   }
 
   /**
-   * Whether a report that {@code peer} holds {@code blocks} among the ids in {@code (after,
-   * upTo]} as of {@code asOf} would change the book ({@link #holdingsReported}): it lists a
-   * known block the book does not give to that peer, or leaves out one the book recorded it
-   * holding as of {@code asOf} or earlier.
+   * Whether a report that {@code peer} holds {@code blocks} among the ids in {@code (after, upTo]}
+   * as of {@code asOf} would change the book ({@link #holdingsReported}): it lists a known block
+   * the book does not give to that peer, or leaves out one the book recorded it holding as of
+   * {@code asOf} or earlier.
    */
-  public boolean reportChangesBook(PeerId peer, BlockId after, BlockId upTo, Collection<BlockId> blocks, long asOf) {
+  public boolean reportChangesBook(
+      PeerId peer, BlockId after, BlockId upTo, Collection<BlockId> blocks, long asOf) {
     Set<String> listed = new HashSet<>();
     for (BlockId b : blocks) {
       if (b != null && knows(b) && inRange(b, after, upTo)) {
@@ -232,7 +235,9 @@ public record RegistryState(
       }
     }
     for (Map.Entry<String, List<PeerId>> e : book.entrySet()) {
-      if (!listed.contains(e.getKey()) && e.getValue().contains(peer) && inRange(e.getKey(), after, upTo)
+      if (!listed.contains(e.getKey())
+          && e.getValue().contains(peer)
+          && inRange(e.getKey(), after, upTo)
           && heldAsOf(e.getKey(), peer) <= asOf) {
         return true;
       }
@@ -309,8 +314,8 @@ public record RegistryState(
   }
 
   /**
-   * The pin of {@code name} as a line of a listing, or empty if the file has no pin: its
-   * fraction in force comes from the pin, its blocks' bytes and {@code defaultFraction}.
+   * The pin of {@code name} as a line of a listing, or empty if the file has no pin: its fraction
+   * in force comes from the pin, its blocks' bytes and {@code defaultFraction}.
    */
   public Optional<PinView> pinView(FileName name, double defaultFraction) {
     Pin pin = pins.get(name.value());
@@ -319,7 +324,8 @@ public record RegistryState(
       return Optional.empty();
     }
     long bytes = blockBytes(tree(name.value(), e));
-    return Optional.of(new PinView(name, pin, pin.effectiveFraction(defaultFraction, bytes), bytes));
+    return Optional.of(
+        new PinView(name, pin, pin.effectiveFraction(defaultFraction, bytes), bytes));
   }
 
   /** Every pinned file's line, sorted by file name. */
@@ -332,11 +338,10 @@ public record RegistryState(
   }
 
   /**
-   * Every block of every pinned file, as peers need it to compute their share: in block id
-   * order (the order of the plan's pages), a block listed once. A block that two pinned files
-   * share (same content) takes the <em>higher</em> of their fractions, and the name of a
-   * file that asks for it, so that it is never held by fewer peers than one of its files
-   * asks for.
+   * Every block of every pinned file, as peers need it to compute their share: in block id order
+   * (the order of the plan's pages), a block listed once. A block that two pinned files share (same
+   * content) takes the <em>higher</em> of their fractions, and the name of a file that asks for it,
+   * so that it is never held by fewer peers than one of its files asks for.
    */
   public List<PinnedBlock> pinnedBlocks(double defaultFraction) {
     Map<String, PinnedBlock> byBlock = new TreeMap<>();
@@ -353,8 +358,14 @@ public record RegistryState(
           byBlock.put(
               b.id().hex(),
               new PinnedBlock(
-                  new FileName(name), b.id(), b.length(), salt(b.id()), fraction, holders(b.id()),
-                  merkleRoot(b.id()), usedUnpinned(b.id())));
+                  new FileName(name),
+                  b.id(),
+                  b.length(),
+                  salt(b.id()),
+                  fraction,
+                  holders(b.id()),
+                  merkleRoot(b.id()),
+                  usedUnpinned(b.id())));
         }
       }
     }
@@ -380,7 +391,8 @@ public record RegistryState(
   private BlockTree tree(String name, IndexEntry e) {
     BlockTree tree = trees.get(e.tree());
     if (tree == null) {
-      throw new IllegalStateException("registry state broken: file '" + name + "' has no tree " + e.tree());
+      throw new IllegalStateException(
+          "registry state broken: file '" + name + "' has no tree " + e.tree());
     }
     return tree;
   }
@@ -397,21 +409,28 @@ public record RegistryState(
     BlockTree tree = tree(name, e);
     List<StoredBlock> blocks = new ArrayList<>(tree.blocks().size());
     for (TreeBlock b : tree.blocks()) {
-      blocks.add(new StoredBlock(b.index(), b.id(), b.length(), holders(b.id()), merkleRoot(b.id())));
+      blocks.add(
+          new StoredBlock(b.index(), b.id(), b.length(), holders(b.id()), merkleRoot(b.id())));
     }
     return new FileEntry(
-        new FileName(name), e.size(), e.root(), e.scheme(), tree.layout(), blocks, e.storedAtMillis());
+        new FileName(name),
+        e.size(),
+        e.root(),
+        e.scheme(),
+        tree.layout(),
+        blocks,
+        e.storedAtMillis());
   }
 
   // ---------------------------------------------------------------- events
 
   /**
-   * {@code entry} enters the index, replacing any file of its name, by the registry's event
-   * number {@code eventNr}. Its tree is added (or shared if an identical one exists), its
-   * blocks enter the catalog and its holders are added to the book as of {@code eventNr}, and
-   * the Merkle roots it carries are recorded for blocks that have none yet. The replaced file's
-   * tree is released: blocks no tree contains any more leave the catalog, the book, the salts
-   * and the roots. A pin on the name stays.
+   * {@code entry} enters the index, replacing any file of its name, by the registry's event number
+   * {@code eventNr}. Its tree is added (or shared if an identical one exists), its blocks enter the
+   * catalog and its holders are added to the book as of {@code eventNr}, and the Merkle roots it
+   * carries are recorded for blocks that have none yet. The replaced file's tree is released:
+   * blocks no tree contains any more leave the catalog, the book, the salts and the roots. A pin on
+   * the name stays.
    */
   public RegistryState committed(FileEntry entry, long eventNr) {
     String name = entry.name().value();
@@ -429,7 +448,8 @@ public record RegistryState(
     IndexEntry old =
         newIndex.put(
             name,
-            new IndexEntry(entry.size(), entry.root(), entry.scheme(), entry.storedAtMillis(), key));
+            new IndexEntry(
+                entry.size(), entry.root(), entry.scheme(), entry.storedAtMillis(), key));
 
     BlockTree tree = newTrees.get(key);
     if (tree == null) {
@@ -442,7 +462,9 @@ public record RegistryState(
       newTrees.put(
           key,
           new BlockTree(
-              tree.root(), tree.layout(), tree.blocks(),
+              tree.root(),
+              tree.layout(),
+              tree.blocks(),
               plus(tree.files(), name, Comparator.naturalOrder())));
     }
 
@@ -461,13 +483,23 @@ public record RegistryState(
       release(name, old.tree(), newTrees, newCatalog, newBook, newSalts, newRoots, newHeldAsOf);
     }
     return new RegistryState(
-        newIndex, newTrees, newCatalog, newBook, clusterDefault, peerDefaults, pins, defaultFraction,
-        newSalts, newRoots, peerSettings, newHeldAsOf);
+        newIndex,
+        newTrees,
+        newCatalog,
+        newBook,
+        clusterDefault,
+        peerDefaults,
+        pins,
+        defaultFraction,
+        newSalts,
+        newRoots,
+        peerSettings,
+        newHeldAsOf);
   }
 
   /**
-   * {@code name} leaves the index with its pin; blocks no remaining file references leave
-   * the catalog, the book, the salts and the roots.
+   * {@code name} leaves the index with its pin; blocks no remaining file references leave the
+   * catalog, the book, the salts and the roots.
    */
   public RegistryState deleted(FileName name) {
     IndexEntry old = index.get(name.value());
@@ -482,25 +514,35 @@ public record RegistryState(
     Map<String, Long> newSalts = new HashMap<>(salts);
     Map<String, String> newRoots = new HashMap<>(merkleRoots);
     Map<String, Map<String, Long>> newHeldAsOf = new HashMap<>(heldAsOf);
-    release(name.value(), old.tree(), newTrees, newCatalog, newBook, newSalts, newRoots, newHeldAsOf);
+    release(
+        name.value(), old.tree(), newTrees, newCatalog, newBook, newSalts, newRoots, newHeldAsOf);
     Map<String, Pin> newPins = pins;
     if (pins.containsKey(name.value())) {
       newPins = new HashMap<>(pins);
       newPins.remove(name.value());
     }
     return new RegistryState(
-        newIndex, newTrees, newCatalog, newBook, clusterDefault, peerDefaults, newPins, defaultFraction,
-        newSalts, newRoots, peerSettings, newHeldAsOf);
+        newIndex,
+        newTrees,
+        newCatalog,
+        newBook,
+        clusterDefault,
+        peerDefaults,
+        newPins,
+        defaultFraction,
+        newSalts,
+        newRoots,
+        peerSettings,
+        newHeldAsOf);
   }
 
   /**
    * {@code peer} holds exactly {@code blocks} among the known ones with ids in {@code (after,
-   * upTo]} (null bounds: open), listed after the registry's event number {@code asOf}: it is
-   * added as a holder of those (as of {@code asOf}, unless the book knows it from later) and
-   * removed from every other block in the range that the book recorded it holding as of {@code
-   * asOf} or earlier. A holder recorded later stays: the listing may have been taken before that
-   * block reached the peer (a report on its way while a commit went through). Unknown blocks
-   * are ignored.
+   * upTo]} (null bounds: open), listed after the registry's event number {@code asOf}: it is added
+   * as a holder of those (as of {@code asOf}, unless the book knows it from later) and removed from
+   * every other block in the range that the book recorded it holding as of {@code asOf} or earlier.
+   * A holder recorded later stays: the listing may have been taken before that block reached the
+   * peer (a report on its way while a commit went through). Unknown blocks are ignored.
    */
   public RegistryState holdingsReported(
       PeerId peer, BlockId after, BlockId upTo, Collection<BlockId> blocks, long asOf) {
@@ -514,7 +556,9 @@ public record RegistryState(
     Map<String, Map<String, Long>> newHeldAsOf = new HashMap<>(heldAsOf);
     for (Map.Entry<String, List<PeerId>> e : book.entrySet()) {
       String hex = e.getKey();
-      if (!now.contains(hex) && e.getValue().contains(peer) && inRange(hex, after, upTo)
+      if (!now.contains(hex)
+          && e.getValue().contains(peer)
+          && inRange(hex, after, upTo)
           && heldAsOf(hex, peer) <= asOf) {
         List<PeerId> rest = minus(e.getValue(), peer);
         if (rest.isEmpty()) {
@@ -538,19 +582,39 @@ public record RegistryState(
       }
     }
     return new RegistryState(
-        index, trees, catalog, newBook, clusterDefault, peerDefaults, pins, defaultFraction, salts,
-        merkleRoots, peerSettings, newHeldAsOf);
+        index,
+        trees,
+        catalog,
+        newBook,
+        clusterDefault,
+        peerDefaults,
+        pins,
+        defaultFraction,
+        salts,
+        merkleRoots,
+        peerSettings,
+        newHeldAsOf);
   }
 
   /**
-   * The cluster's default ({@code peer} null) or {@code peer}'s default becomes {@code
-   * scheme}; a null scheme for a peer removes that peer's default.
+   * The cluster's default ({@code peer} null) or {@code peer}'s default becomes {@code scheme}; a
+   * null scheme for a peer removes that peer's default.
    */
   public RegistryState defaultSchemeSet(PeerId peer, SchemeSpec scheme) {
     if (peer == null) {
       return new RegistryState(
-          index, trees, catalog, book, scheme, peerDefaults, pins, defaultFraction, salts, merkleRoots,
-          peerSettings, heldAsOf);
+          index,
+          trees,
+          catalog,
+          book,
+          scheme,
+          peerDefaults,
+          pins,
+          defaultFraction,
+          salts,
+          merkleRoots,
+          peerSettings,
+          heldAsOf);
     }
     Map<String, SchemeSpec> newDefaults = new HashMap<>(peerDefaults);
     if (scheme == null) {
@@ -559,11 +623,24 @@ public record RegistryState(
       newDefaults.put(peer.name(), scheme);
     }
     return new RegistryState(
-        index, trees, catalog, book, clusterDefault, newDefaults, pins, defaultFraction, salts, merkleRoots,
-        peerSettings, heldAsOf);
+        index,
+        trees,
+        catalog,
+        book,
+        clusterDefault,
+        newDefaults,
+        pins,
+        defaultFraction,
+        salts,
+        merkleRoots,
+        peerSettings,
+        heldAsOf);
   }
 
-  /** {@code name} gets {@code pin}, or loses its pin if {@code pin} is null. Unknown files are ignored. */
+  /**
+   * {@code name} gets {@code pin}, or loses its pin if {@code pin} is null. Unknown files are
+   * ignored.
+   */
   public RegistryState pinSet(FileName name, Pin pin) {
     if (!has(name)) {
       return this;
@@ -575,15 +652,35 @@ public record RegistryState(
       newPins.put(name.value(), pin);
     }
     return new RegistryState(
-        index, trees, catalog, book, clusterDefault, peerDefaults, newPins, defaultFraction, salts,
-        merkleRoots, peerSettings, heldAsOf);
+        index,
+        trees,
+        catalog,
+        book,
+        clusterDefault,
+        peerDefaults,
+        newPins,
+        defaultFraction,
+        salts,
+        merkleRoots,
+        peerSettings,
+        heldAsOf);
   }
 
   /** The cluster's default pin fraction becomes {@code fraction}. */
   public RegistryState defaultPinSet(double fraction) {
     return new RegistryState(
-        index, trees, catalog, book, clusterDefault, peerDefaults, pins, fraction, salts, merkleRoots,
-        peerSettings, heldAsOf);
+        index,
+        trees,
+        catalog,
+        book,
+        clusterDefault,
+        peerDefaults,
+        pins,
+        fraction,
+        salts,
+        merkleRoots,
+        peerSettings,
+        heldAsOf);
   }
 
   /** {@code peer}'s settings become {@code settings}; the defaults (or null) remove its entry. */
@@ -595,8 +692,18 @@ public record RegistryState(
       newSettings.put(peer.name(), settings);
     }
     return new RegistryState(
-        index, trees, catalog, book, clusterDefault, peerDefaults, pins, defaultFraction, salts,
-        merkleRoots, newSettings, heldAsOf);
+        index,
+        trees,
+        catalog,
+        book,
+        clusterDefault,
+        peerDefaults,
+        pins,
+        defaultFraction,
+        salts,
+        merkleRoots,
+        newSettings,
+        heldAsOf);
   }
 
   /** {@code block}'s salt becomes {@code salt}. Blocks no file references are ignored. */
@@ -611,23 +718,45 @@ public record RegistryState(
       newSalts.put(block.hex(), salt);
     }
     return new RegistryState(
-        index, trees, catalog, book, clusterDefault, peerDefaults, pins, defaultFraction, newSalts,
-        merkleRoots, peerSettings, heldAsOf);
+        index,
+        trees,
+        catalog,
+        book,
+        clusterDefault,
+        peerDefaults,
+        pins,
+        defaultFraction,
+        newSalts,
+        merkleRoots,
+        peerSettings,
+        heldAsOf);
   }
 
   // ---------------------------------------------------------------- helpers
 
   /**
-   * The key of a block tree: the root's hex, a colon, and the first 16 hex characters of a
-   * SHA-256 over the layout and the children. Only equality of keys matters: a change to this
-   * function keeps old states correct (identical trees would just stop being shared).
+   * The key of a block tree: the root's hex, a colon, and the first 16 hex characters of a SHA-256
+   * over the layout and the children. Only equality of keys matters: a change to this function
+   * keeps old states correct (identical trees would just stop being shared).
    */
   static String treeKey(BlockId root, BlockLayout layout, List<TreeBlock> children) {
     StringBuilder s = new StringBuilder();
-    s.append(layout.kind()).append('|').append(layout.k()).append('|').append(layout.n())
-        .append('|').append(layout.chunkSize()).append('|').append(layout.codec());
+    s.append(layout.kind())
+        .append('|')
+        .append(layout.k())
+        .append('|')
+        .append(layout.n())
+        .append('|')
+        .append(layout.chunkSize())
+        .append('|')
+        .append(layout.codec());
     for (TreeBlock b : children) {
-      s.append('|').append(b.index()).append(':').append(b.id().hex()).append(':').append(b.length());
+      s.append('|')
+          .append(b.index())
+          .append(':')
+          .append(b.id().hex())
+          .append(':')
+          .append(b.length());
     }
     byte[] digest = Digests.sha256().digest(s.toString().getBytes(StandardCharsets.UTF_8));
     return root.hex() + ":" + HexFormat.of().formatHex(digest, 0, 8);
@@ -705,8 +834,12 @@ public record RegistryState(
     return List.copyOf(all);
   }
 
-  /** {@code byPeer} with each of {@code peers} known as of {@code eventNr} (never earlier than it was). */
-  private static Map<String, Long> asOf(Map<String, Long> byPeer, Collection<PeerId> peers, long eventNr) {
+  /**
+   * {@code byPeer} with each of {@code peers} known as of {@code eventNr} (never earlier than it
+   * was).
+   */
+  private static Map<String, Long> asOf(
+      Map<String, Long> byPeer, Collection<PeerId> peers, long eventNr) {
     Map<String, Long> copy = byPeer == null ? new HashMap<>() : new HashMap<>(byPeer);
     for (PeerId p : peers) {
       copy.merge(p.name(), eventNr, Math::max);

@@ -39,20 +39,30 @@ final class Fixtures {
   static FileEntry whole(String name, String content, PeerId... holders) {
     BlockId root = block(content);
     return new FileEntry(
-        name(name), content.length(), root, SchemeSpec.parse("naive n=" + holders.length),
-        BlockLayout.whole(), List.of(new StoredBlock(0, root, content.length(), Arrays.asList(holders))),
+        name(name),
+        content.length(),
+        root,
+        SchemeSpec.parse("naive n=" + holders.length),
+        BlockLayout.whole(),
+        List.of(new StoredBlock(0, root, content.length(), Arrays.asList(holders))),
         1_700_000_000_000L);
   }
 
-  /** A file stored as shards {@code shards}, shard i on peer {@code holders[i % holders.length]}. */
+  /**
+   * A file stored as shards {@code shards}, shard i on peer {@code holders[i % holders.length]}.
+   */
   static FileEntry sharded(String name, String content, List<BlockId> shards, PeerId... holders) {
     List<StoredBlock> blocks = new ArrayList<>();
     for (int i = 0; i < shards.size(); i++) {
       blocks.add(stored(i, shards.get(i), holders[i % holders.length]));
     }
     return new FileEntry(
-        name(name), 1000, block(content), SchemeSpec.parse("shard k=" + shards.size()),
-        new BlockLayout("shards", shards.size(), shards.size(), 0, "none"), blocks,
+        name(name),
+        1000,
+        block(content),
+        SchemeSpec.parse("shard k=" + shards.size()),
+        new BlockLayout("shards", shards.size(), shards.size(), 0, "none"),
+        blocks,
         1_700_000_000_000L);
   }
 
@@ -63,7 +73,8 @@ final class Fixtures {
 
   /** {@code entry} with a Merkle root on every block, as a store records them. */
   static FileEntry rooted(FileEntry entry) {
-    return entry.withBlocks(entry.blocks().stream().map(b -> b.withMerkleRoot(merkleRoot(b.id()))).toList());
+    return entry.withBlocks(
+        entry.blocks().stream().map(b -> b.withMerkleRoot(merkleRoot(b.id()))).toList());
   }
 
   static List<BlockId> ids(FileEntry entry) {

@@ -16,7 +16,8 @@ class RegistryConfigTest {
   void referenceDefaults() {
     Config config = ConfigFactory.load();
     assertEquals(
-        new Registry.Options(SchemeSpec.parse("naive n=2"), 100, 2, 0.5, 2), Registry.Options.from(config));
+        new Registry.Options(SchemeSpec.parse("naive n=2"), 100, 2, 0.5, 2),
+        Registry.Options.from(config));
   }
 
   @Test
@@ -25,7 +26,10 @@ class RegistryConfigTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> Registry.Options.from(with("jewel.registry.default-scheme = \"Naive\"")));
-    assertTrue(badScheme.getMessage().startsWith("jewel.registry.default-scheme = \"Naive\": not a scheme id"),
+    assertTrue(
+        badScheme
+            .getMessage()
+            .startsWith("jewel.registry.default-scheme = \"Naive\": not a scheme id"),
         badScheme.getMessage());
     var badEvery =
         assertThrows(
@@ -39,7 +43,10 @@ class RegistryConfigTest {
               IllegalArgumentException.class,
               () -> Registry.Options.from(with("jewel.pins.default-fraction = " + bad)));
       assertTrue(
-          badFraction.getMessage().startsWith("jewel.pins.default-fraction must be in (0, 1], like 0.1 or \"10%\", not "),
+          badFraction
+              .getMessage()
+              .startsWith(
+                  "jewel.pins.default-fraction must be in (0, 1], like 0.1 or \"10%\", not "),
           badFraction.getMessage());
     }
     assertEquals(
@@ -51,7 +58,8 @@ class RegistryConfigTest {
     assertEquals(
         "jewel.pins.min-holders must be at least 1, not 0",
         assertThrows(
-                IllegalArgumentException.class, () -> Registry.Options.from(with("jewel.pins.min-holders = 0")))
+                IllegalArgumentException.class,
+                () -> Registry.Options.from(with("jewel.pins.min-holders = 0")))
             .getMessage());
   }
 
@@ -61,8 +69,11 @@ class RegistryConfigTest {
         Registry.Options.from(with("jewel.pins { default-fraction = \"10%\", min-holders = 3 }"));
     assertEquals(0.1, options.defaultFraction(), 1e-12);
     assertEquals(3, options.minHolders());
-    assertEquals(1.0, Registry.Options.from(with("jewel.pins.default-fraction = 1")).defaultFraction());
-    assertEquals(0.25, Registry.Options.from(with("jewel.pins.default-fraction = \"0.25\"")).defaultFraction());
+    assertEquals(
+        1.0, Registry.Options.from(with("jewel.pins.default-fraction = 1")).defaultFraction());
+    assertEquals(
+        0.25,
+        Registry.Options.from(with("jewel.pins.default-fraction = \"0.25\"")).defaultFraction());
   }
 
   private static Config with(String line) {

@@ -85,7 +85,9 @@ class RegistryLevelDbRecoveryTest {
     return whole("file-" + i, "content of file " + i, i % 2 == 0 ? P1 : P2);
   }
 
-  private <R> R ask(ActorRef<RegistryCommand> registry, java.util.function.Function<ActorRef<R>, RegistryCommand> command) {
+  private <R> R ask(
+      ActorRef<RegistryCommand> registry,
+      java.util.function.Function<ActorRef<R>, RegistryCommand> command) {
     TestProbe<R> probe = testKit.createTestProbe();
     registry.tell(command.apply(probe.ref()));
     return probe.receiveMessage(Duration.ofSeconds(10));
@@ -93,7 +95,8 @@ class RegistryLevelDbRecoveryTest {
 
   /** Asks a command the registry may refuse, and fails the test if it does. */
   private <R> R accepted(
-      ActorRef<RegistryCommand> registry, java.util.function.Function<ActorRef<StatusReply<R>>, RegistryCommand> command) {
+      ActorRef<RegistryCommand> registry,
+      java.util.function.Function<ActorRef<StatusReply<R>>, RegistryCommand> command) {
     StatusReply<R> reply = ask(registry, command);
     assertTrue(reply.isSuccess(), () -> "refused: " + reply);
     return reply.getValue();
@@ -102,12 +105,14 @@ class RegistryLevelDbRecoveryTest {
   private void commitFive(ActorRef<RegistryCommand> registry) {
     for (int i = 1; i <= 5; i++) {
       FileEntry f = file(i);
-      this.<RegistryReply.Committed>accepted(registry, r -> new RegistryCommand.Commit(f, false, r));
+      this.<RegistryReply.Committed>accepted(
+          registry, r -> new RegistryCommand.Commit(f, false, r));
     }
   }
 
   private void assertFound(ActorRef<RegistryCommand> registry, int i) {
-    RegistryReply.LookedUp reply = accepted(registry, r -> new RegistryCommand.Lookup(name("file-" + i), r));
+    RegistryReply.LookedUp reply =
+        accepted(registry, r -> new RegistryCommand.Lookup(name("file-" + i), r));
     assertEquals(new RegistryReply.LookedUp(name("file-" + i), file(i)), reply);
   }
 
@@ -117,7 +122,8 @@ class RegistryLevelDbRecoveryTest {
       return List.of();
     }
     try (Stream<Path> files = Files.list(snapshots())) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.startsWith("snapshot-") && !n.endsWith(".tmp"))
           .sorted(Comparator.naturalOrder())
           .toList();
@@ -182,7 +188,8 @@ class RegistryLevelDbRecoveryTest {
     }
     assertEquals(
         new RegistryReply.LookedUp(name("file-5"), null),
-        this.<RegistryReply.LookedUp>accepted(registry, r -> new RegistryCommand.Lookup(name("file-5"), r)));
+        this.<RegistryReply.LookedUp>accepted(
+            registry, r -> new RegistryCommand.Lookup(name("file-5"), r)));
   }
 
   @Test
@@ -194,10 +201,12 @@ class RegistryLevelDbRecoveryTest {
     // Six events: the snapshot after the sixth has all of them.
     this.<RegistryReply.Committed>accepted(registry, r -> new RegistryCommand.Commit(a, false, r));
     this.<RegistryReply.Committed>accepted(registry, r -> new RegistryCommand.Commit(b, false, r));
-    this.<RegistryReply.Pins>accepted(registry, r -> new RegistryCommand.SetPin(name("a"), Pin.fraction(0.3), r));
+    this.<RegistryReply.Pins>accepted(
+        registry, r -> new RegistryCommand.SetPin(name("a"), Pin.fraction(0.3), r));
     this.<RegistryReply.Pins>accepted(registry, r -> new RegistryCommand.SetDefaultPin(0.2, r));
     PeerSettings infinite = PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY);
-    this.<RegistryReply.PeerTable>accepted(registry, r -> new RegistryCommand.SetPeerSettings(P1, infinite, r));
+    this.<RegistryReply.PeerTable>accepted(
+        registry, r -> new RegistryCommand.SetPeerSettings(P1, infinite, r));
     registry.tell(new RegistryCommand.BumpSalt(block("a1"), 0, "test"));
     RegistryReply.PinPlan plan = ask(registry, r -> new RegistryCommand.GetPinPlan(null, null, r));
     RegistryReply.Pins pins = ask(registry, r -> new RegistryCommand.ListPins(null, r));
@@ -208,13 +217,19 @@ class RegistryLevelDbRecoveryTest {
     deleteTree(journal());
     start();
     registry = testKit.spawn(Registry.create());
-    assertEquals(plan, this.<RegistryReply.PinPlan>ask(registry, r -> new RegistryCommand.GetPinPlan(null, null, r)));
-    assertEquals(pins, this.<RegistryReply.Pins>ask(registry, r -> new RegistryCommand.ListPins(null, r)));
     assertEquals(
-        new RegistryReply.PeerTable(Map.of("peer-1", infinite)), ask(registry, RegistryCommand.GetPeerSettings::new));
+        plan,
+        this.<RegistryReply.PinPlan>ask(
+            registry, r -> new RegistryCommand.GetPinPlan(null, null, r)));
+    assertEquals(
+        pins, this.<RegistryReply.Pins>ask(registry, r -> new RegistryCommand.ListPins(null, r)));
+    assertEquals(
+        new RegistryReply.PeerTable(Map.of("peer-1", infinite)),
+        ask(registry, RegistryCommand.GetPeerSettings::new));
     assertEquals(
         new RegistryReply.LookedUp(name("a"), a),
-        this.<RegistryReply.LookedUp>accepted(registry, r -> new RegistryCommand.Lookup(name("a"), r)));
+        this.<RegistryReply.LookedUp>accepted(
+            registry, r -> new RegistryCommand.Lookup(name("a"), r)));
   }
 
   private static void deleteTree(Path root) throws IOException {

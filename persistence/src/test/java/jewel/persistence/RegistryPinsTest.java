@@ -25,13 +25,13 @@ import jewel.api.FileName;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
+import jewel.api.PinView;
+import jewel.api.StoredBlock;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryEvent;
 import jewel.protocol.RegistryReply;
-import jewel.api.PinView;
 import jewel.protocol.RegistryReply.Pins;
-import jewel.api.StoredBlock;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -47,10 +47,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Fractional pins in the registry: pins, the default fraction, per-peer settings, salts and
- * Merkle roots, and the pin plan peers compute their shares from. On the in-memory journal
- * of {@link EventSourcedBehaviorTestKit}, which round-trips every command, event and state
- * through Jackson CBOR.
+ * Fractional pins in the registry: pins, the default fraction, per-peer settings, salts and Merkle
+ * roots, and the pin plan peers compute their shares from. On the in-memory journal of {@link
+ * EventSourcedBehaviorTestKit}, which round-trips every command, event and state through Jackson
+ * CBOR.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(TestKitJUnit5Extension.class)
@@ -71,7 +71,8 @@ class RegistryPinsTest {
     registry =
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
-            Registry.create(PersistenceId.ofUniqueId("registry-pins-test-" + IDS.incrementAndGet())),
+            Registry.create(
+                PersistenceId.ofUniqueId("registry-pins-test-" + IDS.incrementAndGet())),
             EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
@@ -79,27 +80,35 @@ class RegistryPinsTest {
 
   /** A part of a holdings report, listed just now (after a fresh mark). */
   private void report(PeerId peer, BlockId after, BlockId upTo, List<BlockId> blocks) {
-    long asOf = registry.<RegistryReply.HoldingsMark>runCommand(RegistryCommand.StartHoldingsReport::new).reply().asOf();
+    long asOf =
+        registry
+            .<RegistryReply.HoldingsMark>runCommand(RegistryCommand.StartHoldingsReport::new)
+            .reply()
+            .asOf();
     registry.runCommand(new RegistryCommand.ReportHoldings(peer, after, upTo, blocks, asOf));
   }
 
   private FileEntry commit(FileEntry entry) {
-    return registry.<StatusReply<RegistryReply.Committed>>runCommand(r -> new RegistryCommand.Commit(entry, true, r))
-        .reply().getValue().entry();
+    return registry
+        .<StatusReply<RegistryReply.Committed>>runCommand(
+            r -> new RegistryCommand.Commit(entry, true, r))
+        .reply()
+        .getValue()
+        .entry();
   }
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<Pins>> pin(
-      String file, Pin pin) {
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<Pins>>
+      pin(String file, Pin pin) {
     return pin(name(file), pin);
   }
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<Pins>> pin(
-      FileName file, Pin pin) {
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<Pins>>
+      pin(FileName file, Pin pin) {
     return registry.runCommand(r -> new RegistryCommand.SetPin(file, pin, r));
   }
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<Pins>> setDefault(
-      double fraction) {
+  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<Pins>>
+      setDefault(double fraction) {
     return registry.runCommand(r -> new RegistryCommand.SetDefaultPin(fraction, r));
   }
 
@@ -109,7 +118,8 @@ class RegistryPinsTest {
     return result.reply();
   }
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.PeerTable>>
+  private CommandResultWithReply<
+          RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.PeerTable>>
       setPeer(PeerId peer, PeerSettings settings) {
     return registry.runCommand(r -> new RegistryCommand.SetPeerSettings(peer, settings, r));
   }
@@ -121,23 +131,32 @@ class RegistryPinsTest {
   }
 
   private RegistryReply.PinPlan plan() {
-    var result = registry.<RegistryReply.PinPlan>runCommand(r -> new RegistryCommand.GetPinPlan(null, null, r));
+    var result =
+        registry.<RegistryReply.PinPlan>runCommand(
+            r -> new RegistryCommand.GetPinPlan(null, null, r));
     assertTrue(result.hasNoEvents());
     return result.reply();
   }
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Deleted>>
+  private CommandResultWithReply<
+          RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Deleted>>
       delete(String file) {
     return registry.runCommand(r -> new RegistryCommand.Delete(name(file), r));
   }
 
-  private CommandResult<RegistryCommand, RegistryEvent, RegistryState> bump(BlockId block, long from) {
-    return registry.runCommand(new RegistryCommand.BumpSalt(block, from, "1 live holder, fewer than 2"));
+  private CommandResult<RegistryCommand, RegistryEvent, RegistryState> bump(
+      BlockId block, long from) {
+    return registry.runCommand(
+        new RegistryCommand.BumpSalt(block, from, "1 live holder, fewer than 2"));
   }
 
   private FileEntry found(String file) {
-    return registry.<StatusReply<RegistryReply.LookedUp>>runCommand(r -> new RegistryCommand.Lookup(name(file), r))
-        .reply().getValue().entry();
+    return registry
+        .<StatusReply<RegistryReply.LookedUp>>runCommand(
+            r -> new RegistryCommand.Lookup(name(file), r))
+        .reply()
+        .getValue()
+        .entry();
   }
 
   private static PinView view(String file, Pin pin, double fraction, long bytes) {
@@ -150,7 +169,9 @@ class RegistryPinsTest {
 
   /** Three shards of 100, 101 and 102 bytes: 303 bytes of blocks. */
   private static FileEntry threeShards(String file, PeerId... holders) {
-    return rooted(sharded(file, file, List.of(block(file + "0"), block(file + "1"), block(file + "2")), holders));
+    return rooted(
+        sharded(
+            file, file, List.of(block(file + "0"), block(file + "1"), block(file + "2")), holders));
   }
 
   // ---------------------------------------------------------------- pins
@@ -164,7 +185,9 @@ class RegistryPinsTest {
     Pin fifth = Pin.fraction(0.2);
     var set = pin("a.iso", fifth);
     assertEquals(List.of(new RegistryEvent.PinSet(name("a.iso"), fifth)), set.events());
-    assertEquals(StatusReply.success(new Pins(List.of(view("a.iso", fifth, 0.2, 303)), 0.5, null)), set.reply());
+    assertEquals(
+        StatusReply.success(new Pins(List.of(view("a.iso", fifth, 0.2, 303)), 0.5, null)),
+        set.reply());
     assertEquals(fifth, registry.getState().pin(name("a.iso")));
 
     // The same pin again: the same answer, nothing persisted.
@@ -224,19 +247,33 @@ class RegistryPinsTest {
     // Sorted by name; a follows the configured default.
     assertEquals(
         new Pins(
-            List.of(view("a", follow, 0.5, 303), view("b", own, 0.1, 303), view("c", limit, 101.0 / 303, 303)),
-            0.5, null),
+            List.of(
+                view("a", follow, 0.5, 303),
+                view("b", own, 0.1, 303),
+                view("c", limit, 101.0 / 303, 303)),
+            0.5,
+            null),
         listPins());
 
     var changed = setDefault(0.25);
     assertEquals(List.of(new RegistryEvent.DefaultPinSet(0.25)), changed.events());
     Pins expected =
         new Pins(
-            List.of(view("a", follow, 0.25, 303), view("b", own, 0.1, 303), view("c", limit, 101.0 / 303, 303)),
-            0.25, null);
+            List.of(
+                view("a", follow, 0.25, 303),
+                view("b", own, 0.1, 303),
+                view("c", limit, 101.0 / 303, 303)),
+            0.25,
+            null);
     assertEquals(StatusReply.success(expected), changed.reply());
     assertEquals(expected, listPins());
-    assertEquals(0.25, plan().blocks().stream().filter(b -> b.file().equals(name("a"))).findFirst().orElseThrow().fraction());
+    assertEquals(
+        0.25,
+        plan().blocks().stream()
+            .filter(b -> b.file().equals(name("a")))
+            .findFirst()
+            .orElseThrow()
+            .fraction());
 
     // The same default again: nothing persisted.
     var again = setDefault(0.25);
@@ -256,14 +293,19 @@ class RegistryPinsTest {
 
     Pin gigabyte = Pin.sizeLimit(1L << 30);
     Pin hundred = Pin.sizeLimit(100);
-    assertEquals(new Pins(List.of(view("a", hundred, 100.0 / 303, 303)), 0.5, null), pin("a", hundred).reply().getValue());
+    assertEquals(
+        new Pins(List.of(view("a", hundred, 100.0 / 303, 303)), 0.5, null),
+        pin("a", hundred).reply().getValue());
     // A limit above the file's bytes holds all of it.
-    assertEquals(new Pins(List.of(view("small", gigabyte, 1.0, 4)), 0.5, null), pin("small", gigabyte).reply().getValue());
+    assertEquals(
+        new Pins(List.of(view("small", gigabyte, 1.0, 4)), 0.5, null),
+        pin("small", gigabyte).reply().getValue());
 
     // Size-limit pins do not follow the default.
     setDefault(0.9);
     assertEquals(
-        List.of(view("a", hundred, 100.0 / 303, 303), view("small", gigabyte, 1.0, 4)), listPins().pins());
+        List.of(view("a", hundred, 100.0 / 303, 303), view("small", gigabyte, 1.0, 4)),
+        listPins().pins());
     for (PinnedBlock b : plan().blocks()) {
       assertEquals(b.file().equals(name("a")) ? 100.0 / 303 : 1.0, b.fraction(), () -> "for " + b);
     }
@@ -279,9 +321,13 @@ class RegistryPinsTest {
     for (double bad : new double[] {0, -0.1, 1.5, Double.NaN, Double.POSITIVE_INFINITY}) {
       var result = setDefault(bad);
       assertTrue(result.hasNoEvents(), () -> "for " + bad);
-      assertEquals(StatusReply.error("a fraction must be in (0, 1], like 0.1 or 10%, not " + bad), result.reply());
+      assertEquals(
+          StatusReply.error("a fraction must be in (0, 1], like 0.1 or 10%, not " + bad),
+          result.reply());
     }
-    assertEquals(StatusReply.error("a fraction must be in (0, 1], like 0.1 or 10%, not 1.5"), setDefault(1.5).reply());
+    assertEquals(
+        StatusReply.error("a fraction must be in (0, 1], like 0.1 or 10%, not 1.5"),
+        setDefault(1.5).reply());
     assertEquals(before, registry.getState());
     assertEquals(0.5, listPins().defaultFraction());
   }
@@ -295,7 +341,9 @@ class RegistryPinsTest {
     PeerSettings everything = PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY);
     var set = setPeer(P2, everything);
     assertEquals(List.of(new RegistryEvent.PeerSettingsSet(P2, everything)), set.events());
-    assertEquals(StatusReply.success(new RegistryReply.PeerTable(Map.of("peer-2", everything))), set.reply());
+    assertEquals(
+        StatusReply.success(new RegistryReply.PeerTable(Map.of("peer-2", everything))),
+        set.reply());
 
     var again = setPeer(P2, PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY));
     assertTrue(again.hasNoEvents());
@@ -306,31 +354,41 @@ class RegistryPinsTest {
     setPeer(P10, trustedWithQuota);
     setPeer(P1, greylisted);
     Map<String, PeerSettings> table = peerTable();
-    assertEquals(Map.of("peer-1", greylisted, "peer-10", trustedWithQuota, "peer-2", everything), table);
+    assertEquals(
+        Map.of("peer-1", greylisted, "peer-10", trustedWithQuota, "peer-2", everything), table);
     assertEquals(List.of("peer-1", "peer-10", "peer-2"), List.copyOf(table.keySet()));
     assertEquals(greylisted, registry.getState().peerSettings(P1));
     assertEquals(PeerSettings.DEFAULT, registry.getState().peerSettings(P3));
 
     // Back to the defaults (given, or as null): the peer leaves the table.
     var reset = setPeer(P1, PeerSettings.DEFAULT);
-    assertEquals(List.of(new RegistryEvent.PeerSettingsSet(P1, PeerSettings.DEFAULT)), reset.events());
     assertEquals(
-        StatusReply.success(new RegistryReply.PeerTable(Map.of("peer-10", trustedWithQuota, "peer-2", everything))),
+        List.of(new RegistryEvent.PeerSettingsSet(P1, PeerSettings.DEFAULT)), reset.events());
+    assertEquals(
+        StatusReply.success(
+            new RegistryReply.PeerTable(Map.of("peer-10", trustedWithQuota, "peer-2", everything))),
         reset.reply());
-    assertEquals(List.of(new RegistryEvent.PeerSettingsSet(P10, PeerSettings.DEFAULT)), setPeer(P10, null).events());
+    assertEquals(
+        List.of(new RegistryEvent.PeerSettingsSet(P10, PeerSettings.DEFAULT)),
+        setPeer(P10, null).events());
     assertTrue(setPeer(P3, PeerSettings.DEFAULT).hasNoEvents());
     assertEquals(Map.of("peer-2", everything), peerTable());
 
     var noPeer = setPeer(null, greylisted);
     assertTrue(noPeer.hasNoEvents());
-    assertEquals(StatusReply.error("settings for no peer: name the peer, like peer-3"), noPeer.reply());
+    assertEquals(
+        StatusReply.error("settings for no peer: name the peer, like peer-3"), noPeer.reply());
   }
 
   // ---------------------------------------------------------------- plan
 
   @Test
   void thePlanListsEveryPinnedBlockOnce() {
-    BlockId a0 = block("a0"), shared = block("shared"), a2 = block("a2"), b1 = block("b1"), c0 = block("c0");
+    BlockId a0 = block("a0"),
+        shared = block("shared"),
+        a2 = block("a2"),
+        b1 = block("b1"),
+        c0 = block("c0");
     FileEntry a = rooted(sharded("a", "a", List.of(a0, shared, a2), P3, P1, P10));
     FileEntry b = rooted(sharded("b", "b", List.of(b1, shared), P2));
     FileEntry c = rooted(sharded("c", "c", List.of(c0), P1)); // not pinned
@@ -348,11 +406,13 @@ class RegistryPinsTest {
     // Holders are the book's, in PeerId order.
     assertEquals(
         java.util.stream.Stream.of(
-            new PinnedBlock(name("a"), a0, 100, 1, 0.2, List.of(P3), merkleRoot(a0), false),
-            new PinnedBlock(name("b"), shared, 101, 0, 0.6, List.of(P1, P2), merkleRoot(shared), false),
-            new PinnedBlock(name("a"), a2, 102, 0, 0.2, List.of(P10), merkleRoot(a2), false),
-            new PinnedBlock(name("b"), b1, 100, 0, 0.6, List.of(P2), merkleRoot(b1), false))
-            .sorted(java.util.Comparator.comparing(PinnedBlock::id)).toList(),
+                new PinnedBlock(name("a"), a0, 100, 1, 0.2, List.of(P3), merkleRoot(a0), false),
+                new PinnedBlock(
+                    name("b"), shared, 101, 0, 0.6, List.of(P1, P2), merkleRoot(shared), false),
+                new PinnedBlock(name("a"), a2, 102, 0, 0.2, List.of(P10), merkleRoot(a2), false),
+                new PinnedBlock(name("b"), b1, 100, 0, 0.6, List.of(P2), merkleRoot(b1), false))
+            .sorted(java.util.Comparator.comparing(PinnedBlock::id))
+            .toList(),
         plan.blocks());
     assertNull(plan.next(), "one page");
     assertEquals(Map.of("peer-3", everything), plan.peers());
@@ -362,7 +422,9 @@ class RegistryPinsTest {
     pin("b", Pin.fraction(0.1));
     PinnedBlock sharedNow =
         plan().blocks().stream().filter(p -> p.id().equals(shared)).findFirst().orElseThrow();
-    assertEquals(new PinnedBlock(name("a"), shared, 101, 0, 0.2, List.of(P1, P2), merkleRoot(shared), false), sharedNow);
+    assertEquals(
+        new PinnedBlock(name("a"), shared, 101, 0, 0.2, List.of(P1, P2), merkleRoot(shared), false),
+        sharedNow);
 
     // Reports move the holders the plan shows.
     report(P2, null, null, List.of(a0));
@@ -386,7 +448,10 @@ class RegistryPinsTest {
     }
     int files = 300;
     for (int i = 0; i < files; i++) {
-      commit(rooted(sharded("f" + i, "f" + i, List.of(block("f" + i + "a"), block("f" + i + "b")), many)));
+      commit(
+          rooted(
+              sharded(
+                  "f" + i, "f" + i, List.of(block("f" + i + "a"), block("f" + i + "b")), many)));
       pin("f" + i, Pin.fraction(0.5));
     }
 
@@ -396,14 +461,17 @@ class RegistryPinsTest {
     do {
       BlockId from = afterBlock;
       RegistryReply.PinPlan page =
-          registry.<RegistryReply.PinPlan>runCommand(r -> new RegistryCommand.GetPinPlan(from, null, r)).reply();
+          registry
+              .<RegistryReply.PinPlan>runCommand(r -> new RegistryCommand.GetPinPlan(from, null, r))
+              .reply();
       page.blocks().forEach(b -> planned.add(b.id()));
       afterBlock = page.next();
       planPages++;
     } while (afterBlock != null);
     assertTrue(planPages > 1, "the plan took " + planPages + " page");
     assertEquals(2 * files, planned.size());
-    assertEquals(new java.util.TreeSet<>(planned).stream().toList(), planned, "ascending, no block twice");
+    assertEquals(
+        new java.util.TreeSet<>(planned).stream().toList(), planned, "ascending, no block twice");
 
     List<FileName> listed = new java.util.ArrayList<>();
     int filePages = 0;
@@ -411,7 +479,9 @@ class RegistryPinsTest {
     do {
       FileName from = afterFile;
       RegistryReply.Listing page =
-          registry.<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(from, r)).reply();
+          registry
+              .<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(from, r))
+              .reply();
       page.files().forEach(f -> listed.add(f.name()));
       afterFile = page.next();
       filePages++;
@@ -422,7 +492,9 @@ class RegistryPinsTest {
 
     // Past the end: an empty last page.
     RegistryReply.Listing beyond =
-        registry.<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(name("zzz"), r)).reply();
+        registry
+            .<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(name("zzz"), r))
+            .reply();
     assertEquals(List.of(), beyond.files());
     assertNull(beyond.next());
   }
@@ -467,7 +539,9 @@ class RegistryPinsTest {
     BlockId x = block("x");
     commit(sharded("plain", "plain", List.of(x), P1));
     pin("plain", Pin.followDefault());
-    assertEquals(List.of(new PinnedBlock(name("plain"), x, 100, 0, 0.5, List.of(P1), null, false)), plan().blocks());
+    assertEquals(
+        List.of(new PinnedBlock(name("plain"), x, 100, 0, 0.5, List.of(P1), null, false)),
+        plan().blocks());
   }
 
   // ---------------------------------------------------------------- salts
@@ -480,7 +554,9 @@ class RegistryPinsTest {
     assertEquals(0, registry.getState().salt(a0));
 
     var first = bump(a0, 0);
-    assertEquals(List.of(new RegistryEvent.SaltBumped(a0, 1, "1 live holder, fewer than 2")), first.events());
+    assertEquals(
+        List.of(new RegistryEvent.SaltBumped(a0, 1, "1 live holder, fewer than 2")),
+        first.events());
     assertEquals(1, registry.getState().salt(a0));
 
     // A second scan that saw salt 0 too is too late: ignored.
@@ -489,7 +565,9 @@ class RegistryPinsTest {
     assertTrue(bump(a0, 7).hasNoEvents());
     assertEquals(1, registry.getState().salt(a0));
 
-    assertEquals(List.of(new RegistryEvent.SaltBumped(a0, 2, "1 live holder, fewer than 2")), bump(a0, 1).events());
+    assertEquals(
+        List.of(new RegistryEvent.SaltBumped(a0, 2, "1 live holder, fewer than 2")),
+        bump(a0, 1).events());
     assertEquals(List.of(2L, 0L), plan().blocks().stream().map(PinnedBlock::salt).toList());
 
     // Unknown blocks and a bump without a block change nothing.
@@ -518,7 +596,10 @@ class RegistryPinsTest {
     commit(rooted(sharded("u", "u", List.of(t1), P3)));
     assertEquals(merkleRoot(t1), found("t").blocks().get(1).merkleRoot());
 
-    var listing = registry.<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(null, r)).reply();
+    var listing =
+        registry
+            .<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(null, r))
+            .reply();
     for (FileEntry f : listing.files()) {
       for (StoredBlock b : f.blocks()) {
         assertEquals(merkleRoot(b.id()), b.merkleRoot(), () -> "in " + f.name());
@@ -544,7 +625,8 @@ class RegistryPinsTest {
     RegistryState state = registry.getState();
     assertEquals(List.of(name("b")), listPins().pins().stream().map(PinView::name).toList());
     assertEquals(Map.of(shared.hex(), 1L, b1.hex(), 1L), state.salts());
-    assertEquals(Map.of(shared.hex(), merkleRoot(shared), b1.hex(), merkleRoot(b1)), state.merkleRoots());
+    assertEquals(
+        Map.of(shared.hex(), merkleRoot(shared), b1.hex(), merkleRoot(b1)), state.merkleRoots());
 
     // A file stored again under the name starts without a pin; its block starts from salt 0.
     commit(rooted(sharded("a", "a", List.of(a0, shared), P1)));
@@ -569,7 +651,8 @@ class RegistryPinsTest {
     RegistryState state = registry.getState();
     assertEquals(pin, state.pin(name("f")));
     assertEquals(Map.of(kept.hex(), 1L), state.salts());
-    assertEquals(Map.of(kept.hex(), merkleRoot(kept), new1.hex(), merkleRoot(new1)), state.merkleRoots());
+    assertEquals(
+        Map.of(kept.hex(), merkleRoot(kept), new1.hex(), merkleRoot(new1)), state.merkleRoots());
     // The new blocks are 100 + 101 bytes.
     assertEquals(List.of(view("f", pin, 101.0 / 201, 201)), listPins().pins());
   }
@@ -611,7 +694,8 @@ class RegistryPinsTest {
     assertEquals(aBefore, found("a"));
     assertEquals(2, registry.getState().salt(a0));
     assertEquals(merkleRoot(b1), registry.getState().merkleRoot(b1));
-    assertEquals(StatusReply.error("unknown file 'gone' (try: ls)"), pin("gone", Pin.fraction(0.5)).reply());
+    assertEquals(
+        StatusReply.error("unknown file 'gone' (try: ls)"), pin("gone", Pin.fraction(0.5)).reply());
     assertEquals(new FileName("a"), planBefore.blocks().get(0).file());
   }
 }

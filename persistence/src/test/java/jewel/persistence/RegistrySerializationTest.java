@@ -1,7 +1,5 @@
 package jewel.persistence;
 
-import jewel.api.PinView;
-
 import static jewel.persistence.Fixtures.P1;
 import static jewel.persistence.Fixtures.P2;
 import static jewel.persistence.Fixtures.P3;
@@ -22,11 +20,12 @@ import java.util.Optional;
 import jewel.api.FileEntry;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
+import jewel.api.PinView;
+import jewel.api.SchemeSpec;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryEvent;
 import jewel.protocol.RegistryReply;
-import jewel.api.SchemeSpec;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -41,8 +40,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every registry command, event and reply, and a state with something in each map, goes
- * through Jackson CBOR (the binding of the protocol's marker) and comes back equal.
+ * Every registry command, event and reply, and a state with something in each map, goes through
+ * Jackson CBOR (the binding of the protocol's marker) and comes back equal.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(TestKitJUnit5Extension.class)
@@ -52,8 +51,10 @@ class RegistrySerializationTest {
   ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(ConfigFactory.load()).build();
 
   private void roundTrip(Object message) {
-    var serializer = SerializationExtension.get(Adapter.toClassic(testKit.system())).findSerializerFor(message);
-    assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName(), () -> "for " + message);
+    var serializer =
+        SerializationExtension.get(Adapter.toClassic(testKit.system())).findSerializerFor(message);
+    assertEquals(
+        "JacksonCborSerializer", serializer.getClass().getSimpleName(), () -> "for " + message);
     new SerializationTestKit(testKit.system()).verifySerialization(message, true);
   }
 
@@ -78,30 +79,45 @@ class RegistrySerializationTest {
   }
 
   /**
-   * A snapshot and an event written before fractional pins (without the state's pin fields
-   * and without Merkle roots) still read, as a state without pins and blocks without roots.
+   * A snapshot and an event written before fractional pins (without the state's pin fields and
+   * without Merkle roots) still read, as a state without pins and blocks without roots.
    */
   @Test
   void snapshotsAndEventsFromBeforePinsStillRead() throws Exception {
     var system = Adapter.toClassic(testKit.system());
     var serialization = SerializationExtension.get(system);
-    var mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-cbor", Optional.empty());
+    var mapper =
+        JacksonObjectMapperProvider.get(system).getOrCreate("jackson-cbor", Optional.empty());
 
     RegistryState now = busyState();
     ObjectNode old = mapper.valueToTree(now);
-    for (String field : List.of("pins", "defaultFraction", "salts", "merkleRoots", "peerSettings")) {
+    for (String field :
+        List.of("pins", "defaultFraction", "salts", "merkleRoots", "peerSettings")) {
       assertTrue(old.has(field), field);
       old.remove(field);
     }
     var serializer = serialization.findSerializerFor(now);
     Object back =
         serialization
-            .deserialize(mapper.writeValueAsBytes(old), serializer.identifier(), RegistryState.class.getName())
+            .deserialize(
+                mapper.writeValueAsBytes(old),
+                serializer.identifier(),
+                RegistryState.class.getName())
             .get();
     RegistryState expected =
         new RegistryState(
-            now.index(), now.trees(), now.catalog(), now.book(), now.clusterDefault(), now.peerDefaults(),
-            Map.of(), null, Map.of(), Map.of(), Map.of(), now.heldAsOf());
+            now.index(),
+            now.trees(),
+            now.catalog(),
+            now.book(),
+            now.clusterDefault(),
+            now.peerDefaults(),
+            Map.of(),
+            null,
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            now.heldAsOf());
     assertEquals(expected, back);
 
     FileEntry entry = rooted(sharded("f", "f", List.of(block("f0")), P1));
@@ -110,37 +126,55 @@ class RegistrySerializationTest {
     Object eventBack =
         serialization
             .deserialize(
-                mapper.writeValueAsBytes(event), serializer.identifier(), RegistryEvent.FileCommitted.class.getName())
+                mapper.writeValueAsBytes(event),
+                serializer.identifier(),
+                RegistryEvent.FileCommitted.class.getName())
             .get();
-    assertEquals(new RegistryEvent.FileCommitted(sharded("f", "f", List.of(block("f0")), P1)), eventBack);
+    assertEquals(
+        new RegistryEvent.FileCommitted(sharded("f", "f", List.of(block("f0")), P1)), eventBack);
   }
 
   /**
-   * A snapshot written before holdings marks (no {@code heldAsOf}) reads with its holders known
-   * as of 0, and a holdings event without a mark reads with none (as of itself, on replay).
+   * A snapshot written before holdings marks (no {@code heldAsOf}) reads with its holders known as
+   * of 0, and a holdings event without a mark reads with none (as of itself, on replay).
    */
   @Test
   void snapshotsAndEventsFromBeforeMarksStillRead() throws Exception {
     var system = Adapter.toClassic(testKit.system());
     var serialization = SerializationExtension.get(system);
-    var mapper = JacksonObjectMapperProvider.get(system).getOrCreate("jackson-cbor", Optional.empty());
+    var mapper =
+        JacksonObjectMapperProvider.get(system).getOrCreate("jackson-cbor", Optional.empty());
 
     RegistryState now = busyState();
     ObjectNode old = mapper.valueToTree(now);
     assertTrue(old.has("heldAsOf"));
     old.remove("heldAsOf");
     var serializer = serialization.findSerializerFor(now);
-    RegistryState back = (RegistryState) serialization
-        .deserialize(mapper.writeValueAsBytes(old), serializer.identifier(), RegistryState.class.getName()).get();
+    RegistryState back =
+        (RegistryState)
+            serialization
+                .deserialize(
+                    mapper.writeValueAsBytes(old),
+                    serializer.identifier(),
+                    RegistryState.class.getName())
+                .get();
     assertEquals(now.book(), back.book());
     assertEquals(Map.of(), back.heldAsOf());
     assertEquals(0, back.heldAsOf(block("b"), P2));
 
-    ObjectNode event = mapper.valueToTree(new RegistryEvent.HoldingsReported(P3, List.of(block("f2")), null, null, 7L));
+    ObjectNode event =
+        mapper.valueToTree(
+            new RegistryEvent.HoldingsReported(P3, List.of(block("f2")), null, null, 7L));
     event.remove("asOf");
-    Object eventBack = serialization.deserialize(
-        mapper.writeValueAsBytes(event), serializer.identifier(), RegistryEvent.HoldingsReported.class.getName()).get();
-    assertEquals(new RegistryEvent.HoldingsReported(P3, List.of(block("f2")), null, null, null), eventBack);
+    Object eventBack =
+        serialization
+            .deserialize(
+                mapper.writeValueAsBytes(event),
+                serializer.identifier(),
+                RegistryEvent.HoldingsReported.class.getName())
+            .get();
+    assertEquals(
+        new RegistryEvent.HoldingsReported(P3, List.of(block("f2")), null, null, null), eventBack);
   }
 
   @Test
@@ -170,8 +204,17 @@ class RegistrySerializationTest {
     PeerSettings infinite = PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY);
     PeerSettings odd = new PeerSettings(2.5, true, 123_456_789L, true);
     PinnedBlock pinned =
-        new PinnedBlock(name("f.bin"), block("f0"), 100, 2, 0.25, List.of(P1, P3), merkleRoot(block("f0")), false);
-    PinnedBlock noRoot = new PinnedBlock(name("f.bin"), block("f1"), 101, 0, 1.0, List.of(), null, false);
+        new PinnedBlock(
+            name("f.bin"),
+            block("f0"),
+            100,
+            2,
+            0.25,
+            List.of(P1, P3),
+            merkleRoot(block("f0")),
+            false);
+    PinnedBlock noRoot =
+        new PinnedBlock(name("f.bin"), block("f1"), 101, 0, 1.0, List.of(), null, false);
     var views =
         List.of(
             new PinView(name("a"), fraction, 0.1, 300),
@@ -185,7 +228,8 @@ class RegistrySerializationTest {
             new RegistryCommand.ListFiles(null, replyTo()),
             new RegistryCommand.Delete(name("f.bin"), replyTo()),
             new RegistryCommand.StartHoldingsReport(replyTo()),
-            new RegistryCommand.ReportHoldings(P1, null, null, List.of(block("f0"), block("f1")), 12),
+            new RegistryCommand.ReportHoldings(
+                P1, null, null, List.of(block("f0"), block("f1")), 12),
             new RegistryCommand.SetDefaultScheme(null, scheme, replyTo()),
             new RegistryCommand.SetDefaultScheme(P2, scheme, replyTo()),
             new RegistryCommand.GetSettings(replyTo()),
@@ -230,7 +274,8 @@ class RegistrySerializationTest {
             new RegistryReply.Pins(List.of(), 0.1, null),
             new RegistryReply.PeerTable(Map.of("peer-1", infinite, "peer-2", odd)),
             new RegistryReply.PeerTable(Map.of()),
-            new RegistryReply.PinPlan(List.of(pinned, noRoot), Map.of("peer-1", infinite), 2, block("f9")),
+            new RegistryReply.PinPlan(
+                List.of(pinned, noRoot), Map.of("peer-1", infinite), 2, block("f9")),
             new RegistryReply.PinPlan(List.of(), Map.of(), 3, null),
             RegistryState.empty(),
             busyState());

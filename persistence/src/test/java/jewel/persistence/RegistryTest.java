@@ -24,11 +24,11 @@ import jewel.api.BlockLayout;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.PeerId;
+import jewel.api.SchemeSpec;
+import jewel.api.StoredBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryEvent;
 import jewel.protocol.RegistryReply;
-import jewel.api.SchemeSpec;
-import jewel.api.StoredBlock;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -45,8 +45,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The registry's commands, events and state on the in-memory journal of {@link
- * EventSourcedBehaviorTestKit}, which also round-trips every command, event and state through
- * its serializer (Jackson CBOR) and checks the copy is equal.
+ * EventSourcedBehaviorTestKit}, which also round-trips every command, event and state through its
+ * serializer (Jackson CBOR) and checks the copy is equal.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(TestKitJUnit5Extension.class)
@@ -73,7 +73,8 @@ class RegistryTest {
 
   // ---------------------------------------------------------------- helpers
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Committed>>
+  private CommandResultWithReply<
+          RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Committed>>
       commit(FileEntry entry, boolean replace) {
     return registry.runCommand(replyTo -> new RegistryCommand.Commit(entry, replace, replyTo));
   }
@@ -85,8 +86,11 @@ class RegistryTest {
   }
 
   private RegistryReply.LookedUp lookup(String file) {
-    return registry.<StatusReply<RegistryReply.LookedUp>>runCommand(
-        replyTo -> new RegistryCommand.Lookup(name(file), replyTo)).reply().getValue();
+    return registry
+        .<StatusReply<RegistryReply.LookedUp>>runCommand(
+            replyTo -> new RegistryCommand.Lookup(name(file), replyTo))
+        .reply()
+        .getValue();
   }
 
   private FileEntry found(String file) {
@@ -95,25 +99,31 @@ class RegistryTest {
     return reply.entry();
   }
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Deleted>>
+  private CommandResultWithReply<
+          RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Deleted>>
       delete(String file) {
     return registry.runCommand(replyTo -> new RegistryCommand.Delete(name(file), replyTo));
   }
 
   /** The registry's mark, as a peer asks for it before it lists its blocks. */
   private long mark() {
-    return registry.<RegistryReply.HoldingsMark>runCommand(RegistryCommand.StartHoldingsReport::new).reply().asOf();
+    return registry
+        .<RegistryReply.HoldingsMark>runCommand(RegistryCommand.StartHoldingsReport::new)
+        .reply()
+        .asOf();
   }
 
   /** A report of {@code blocks}, listed just now (after a fresh mark). */
-  private CommandResult<RegistryCommand, RegistryEvent, RegistryState> report(PeerId peer, BlockId... blocks) {
+  private CommandResult<RegistryCommand, RegistryEvent, RegistryState> report(
+      PeerId peer, BlockId... blocks) {
     return report(peer, mark(), blocks);
   }
 
   /** A report of {@code blocks}, listed after the registry handed out the mark {@code asOf}. */
   private CommandResult<RegistryCommand, RegistryEvent, RegistryState> report(
       PeerId peer, long asOf, BlockId... blocks) {
-    return registry.runCommand(new RegistryCommand.ReportHoldings(peer, null, null, List.of(blocks), asOf));
+    return registry.runCommand(
+        new RegistryCommand.ReportHoldings(peer, null, null, List.of(blocks), asOf));
   }
 
   private static List<PeerId> holders(FileEntry entry, int index) {
@@ -125,12 +135,14 @@ class RegistryTest {
   @Test
   void commitThenLookupAndList() {
     FileEntry b = whole("b.txt", "bee", P2, P1);
-    FileEntry a = sharded("a.txt", "ay", List.of(block("a0"), block("a1"), block("a2")), P1, P2, P3);
+    FileEntry a =
+        sharded("a.txt", "ay", List.of(block("a0"), block("a1"), block("a2")), P1, P2, P3);
 
     RegistryReply.Committed reply = committed(b, false);
     assertEquals(List.of(), reply.orphans());
     // Holders come back in PeerId order.
-    assertEquals(b.withBlocks(List.of(b.blocks().get(0).withHolders(List.of(P1, P2)))), reply.entry());
+    assertEquals(
+        b.withBlocks(List.of(b.blocks().get(0).withHolders(List.of(P1, P2)))), reply.entry());
     committed(a, false);
 
     assertEquals(a, found("a.txt"));
@@ -138,7 +150,9 @@ class RegistryTest {
     assertEquals(new RegistryReply.LookedUp(name("c.txt"), null), lookup("c.txt"));
 
     var listing =
-        registry.<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(null, r)).reply();
+        registry
+            .<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(null, r))
+            .reply();
     assertEquals(List.of(found("a.txt"), found("b.txt")), listing.files());
     assertEquals(2, registry.getState().fileCount());
     assertEquals(4, registry.getState().blockCount());
@@ -148,9 +162,12 @@ class RegistryTest {
   void findUnusedNamesOnlyBlocksNoCommittedFileUses() {
     FileEntry a = sharded("a.txt", "ay", List.of(block("a0"), block("a1")), P1, P2);
     committed(a, false);
-    var unused = registry.<RegistryReply.Blocks>runCommand(
-            r -> new RegistryCommand.FindUnused(List.of(block("x"), block("a1"), block("y")), r))
-        .reply();
+    var unused =
+        registry
+            .<RegistryReply.Blocks>runCommand(
+                r ->
+                    new RegistryCommand.FindUnused(List.of(block("x"), block("a1"), block("y")), r))
+            .reply();
     assertEquals(List.of(block("x"), block("y")), unused.blocks());
   }
 
@@ -159,7 +176,10 @@ class RegistryTest {
     BlockId s0 = block("s0"), s1 = block("s1");
     FileEntry given =
         new FileEntry(
-            name("f"), 10, block("f"), SchemeSpec.parse("shard k=2"),
+            name("f"),
+            10,
+            block("f"),
+            SchemeSpec.parse("shard k=2"),
             new BlockLayout("shards", 2, 2, 0, "none"),
             List.of(new StoredBlock(1, s1, 5, List.of(P2)), new StoredBlock(0, s0, 5, List.of(P1))),
             1L);
@@ -176,8 +196,7 @@ class RegistryTest {
 
     assertTrue(result.hasNoEvents());
     assertEquals(
-        StatusReply.error("file 'a.txt' exists: use --replace to overwrite it"),
-        result.reply());
+        StatusReply.error("file 'a.txt' exists: use --replace to overwrite it"), result.reply());
     assertEquals(before, registry.getState());
     assertEquals(block("one"), found("a.txt").root());
   }
@@ -185,21 +204,28 @@ class RegistryTest {
   @Test
   void invalidEntriesAreRejectedClearly() {
     FileEntry noBlocks =
-        new FileEntry(name("x"), 1, block("x"), SchemeSpec.of("hosting"), BlockLayout.whole(), List.of(), 1L);
+        new FileEntry(
+            name("x"), 1, block("x"), SchemeSpec.of("hosting"), BlockLayout.whole(), List.of(), 1L);
     FileEntry noRoot = whole("y", "y", P1);
-    noRoot = new FileEntry(noRoot.name(), 1, null, noRoot.scheme(), noRoot.layout(), noRoot.blocks(), 1L);
+    noRoot =
+        new FileEntry(
+            noRoot.name(), 1, null, noRoot.scheme(), noRoot.layout(), noRoot.blocks(), 1L);
     FileEntry noLayout = whole("z", "z", P1);
-    noLayout = new FileEntry(noLayout.name(), 1, noLayout.root(), noLayout.scheme(), null, noLayout.blocks(), 1L);
+    noLayout =
+        new FileEntry(
+            noLayout.name(), 1, noLayout.root(), noLayout.scheme(), null, noLayout.blocks(), 1L);
 
     for (var bad : List.of(noBlocks, noRoot, noLayout)) {
       var result = commit(bad, true);
       assertTrue(result.hasNoEvents());
       assertTrue(
-          result.reply().isError() && result.reply().getError().getMessage().startsWith("cannot commit file '"),
+          result.reply().isError()
+              && result.reply().getError().getMessage().startsWith("cannot commit file '"),
           () -> "got " + result.reply());
     }
     assertEquals(
-        StatusReply.error("cannot commit file 'x': it has no blocks"), commit(noBlocks, false).reply());
+        StatusReply.error("cannot commit file 'x': it has no blocks"),
+        commit(noBlocks, false).reply());
     assertEquals(
         StatusReply.error("nothing to commit: the commit carries no file entry"),
         commit(null, false).reply());
@@ -247,7 +273,8 @@ class RegistryTest {
   void sharedBlocksSurviveUntilTheirLastFileGoes() {
     BlockId only1 = block("only-in-1"), shared = block("shared"), only2 = block("only-in-2");
     committed(sharded("one", "1", List.of(only1, shared), P1, P2), false);
-    RegistryReply.Committed second = committed(sharded("two", "2", List.of(shared, only2), P3, P1), false);
+    RegistryReply.Committed second =
+        committed(sharded("two", "2", List.of(shared, only2), P3, P1), false);
 
     // The shared block's holders are the union over both stores.
     assertEquals(List.of(P2, P3), holders(second.entry(), 0));
@@ -323,15 +350,17 @@ class RegistryTest {
     // P1 now holds s0 (already known) and s1 (new), plus a block no file references.
     var first = report(P1, unknown, s1, s0);
     assertEquals(
-        List.of(new RegistryEvent.HoldingsReported(
-            P1, java.util.stream.Stream.of(s0, s1).sorted().toList(), null, null, 1L)),
+        List.of(
+            new RegistryEvent.HoldingsReported(
+                P1, java.util.stream.Stream.of(s0, s1).sorted().toList(), null, null, 1L)),
         first.events());
     FileEntry f = found("f");
     assertEquals(List.of(P1), holders(f, 0));
     assertEquals(List.of(P1, P2), holders(f, 1));
     assertEquals(List.of(P3), holders(f, 2));
 
-    // The same report again, in another order, or with only unknown blocks added: nothing to persist.
+    // The same report again, in another order, or with only unknown blocks added: nothing to
+    // persist.
     assertTrue(report(P1, s0, s1).hasNoEvents());
     assertTrue(report(P1, s1, unknown, s0, s0).hasNoEvents());
 
@@ -366,9 +395,9 @@ class RegistryTest {
   }
 
   /**
-   * A revived peer lists its disk after its mark; a store puts a block on it and commits while
-   * the report is on its way. The late report keeps the committed holder, yet still takes away
-   * a block the peer really lost.
+   * A revived peer lists its disk after its mark; a store puts a block on it and commits while the
+   * report is on its way. The late report keeps the committed holder, yet still takes away a block
+   * the peer really lost.
    */
   @Test
   void aReportListedBeforeACommitKeepsTheHolderTheCommitRecorded() {
@@ -382,7 +411,8 @@ class RegistryTest {
     committed(fresh, false); // meanwhile a store put `fresh` on P1
     var late = report(P1, asOf, block("kept")); // listed before the commit, arriving after it
 
-    assertEquals(List.of(new RegistryEvent.HoldingsReported(P1, List.of(block("kept")), null, null, asOf)),
+    assertEquals(
+        List.of(new RegistryEvent.HoldingsReported(P1, List.of(block("kept")), null, null, asOf)),
         late.events());
     assertEquals(List.of(P1), holders(found("fresh"), 0));
     assertEquals(List.of(P2), holders(found("lost"), 0)); // P1 really lost it
@@ -422,7 +452,9 @@ class RegistryTest {
   void aMarkBeyondTheJournalIsTakenAsNow() {
     committed(whole("f", "f", P1), false);
     var result = report(P1, Long.MAX_VALUE);
-    assertEquals(List.of(new RegistryEvent.HoldingsReported(P1, List.of(), null, null, 1L)), result.events());
+    assertEquals(
+        List.of(new RegistryEvent.HoldingsReported(P1, List.of(), null, null, 1L)),
+        result.events());
     assertEquals(List.of(), holders(found("f"), 0));
   }
 
@@ -447,7 +479,8 @@ class RegistryTest {
   void settings() {
     var initial = registry.runCommand(RegistryCommand.GetSettings::new);
     assertTrue(initial.hasNoEvents());
-    assertEquals(new RegistryReply.Settings(SchemeSpec.parse("naive n=2"), Map.of()), initial.reply());
+    assertEquals(
+        new RegistryReply.Settings(SchemeSpec.parse("naive n=2"), Map.of()), initial.reply());
 
     SchemeSpec rs = SchemeSpec.parse("reedsolomon k=4 n=6");
     var setCluster = setDefaultScheme(null, rs);
@@ -457,7 +490,9 @@ class RegistryTest {
     SchemeSpec hosting = SchemeSpec.of("hosting");
     var setPeer = setDefaultScheme(P2, hosting);
     assertEquals(List.of(new RegistryEvent.DefaultSchemeSet(P2, hosting)), setPeer.events());
-    assertEquals(StatusReply.success(new RegistryReply.Settings(rs, Map.of("peer-2", hosting))), setPeer.reply());
+    assertEquals(
+        StatusReply.success(new RegistryReply.Settings(rs, Map.of("peer-2", hosting))),
+        setPeer.reply());
 
     // Setting what is already set persists nothing.
     var again = setDefaultScheme(P2, hosting);
@@ -477,9 +512,11 @@ class RegistryTest {
         registry.runCommand(RegistryCommand.GetSettings::new).reply());
   }
 
-  private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Settings>>
+  private CommandResultWithReply<
+          RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Settings>>
       setDefaultScheme(PeerId peer, SchemeSpec scheme) {
-    return registry.runCommand(replyTo -> new RegistryCommand.SetDefaultScheme(peer, scheme, replyTo));
+    return registry.runCommand(
+        replyTo -> new RegistryCommand.SetDefaultScheme(peer, scheme, replyTo));
   }
 
   // ---------------------------------------------------------------- recovery
@@ -506,10 +543,15 @@ class RegistryTest {
   @Test
   void unknownNamesAndNullsDoNotBreakTheRegistry() {
     assertEquals(new RegistryReply.LookedUp(new FileName("x"), null), lookup("x"));
-    assertTrue(registry.runCommand(new RegistryCommand.ReportHoldings(P1, null, null, null, 0)).hasNoEvents());
+    assertTrue(
+        registry
+            .runCommand(new RegistryCommand.ReportHoldings(P1, null, null, null, 0))
+            .hasNoEvents());
     assertEquals(
         StatusReply.error("lookup of no name: give a file name"),
-        registry.<StatusReply<RegistryReply.LookedUp>>runCommand(replyTo -> new RegistryCommand.Lookup(null, replyTo))
+        registry
+            .<StatusReply<RegistryReply.LookedUp>>runCommand(
+                replyTo -> new RegistryCommand.Lookup(null, replyTo))
             .reply());
   }
 }

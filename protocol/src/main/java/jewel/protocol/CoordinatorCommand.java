@@ -12,21 +12,20 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * What a per-file coordinator (a Cluster Sharding entity keyed by file name) handles: control
- * only. The node that serves a store or a get (the gateway) does the scheme's work and moves
- * the bytes itself; the coordinator makes operations on one name take turns, by lease, and
- * commits stores to the registry. One operation per name holds the lease at a time; others
- * wait their turn.
+ * What a per-file coordinator (a Cluster Sharding entity keyed by file name) handles: control only.
+ * The node that serves a store or a get (the gateway) does the scheme's work and moves the bytes
+ * itself; the coordinator makes operations on one name take turns, by lease, and commits stores to
+ * the registry. One operation per name holds the lease at a time; others wait their turn.
  */
 public sealed interface CoordinatorCommand extends JewelSerializable, CoordinatorMessage {
 
   FileName name();
 
   /**
-   * Asks for the name's lease; {@code replyTo} hears {@link Granted} when it is this
-   * operation's turn, or an error if too many operations wait on the name. The coordinator
-   * watches {@code holder}, an actor that lives as long as the operation: if it stops (its node
-   * died), the lease ends with it.
+   * Asks for the name's lease; {@code replyTo} hears {@link Granted} when it is this operation's
+   * turn, or an error if too many operations wait on the name. The coordinator watches {@code
+   * holder}, an actor that lives as long as the operation: if it stops (its node died), the lease
+   * ends with it.
    */
   record Begin(FileName name, ActorRef<StatusReply<Granted>> replyTo, ActorRef<?> holder)
       implements CoordinatorCommand {}
@@ -35,7 +34,13 @@ public sealed interface CoordinatorCommand extends JewelSerializable, Coordinato
    * Commits a stored file under the lease {@code lease}, puts it under {@code pin} if that is not
    * null, and ends the lease. A replaced file's blocks that no file uses any more are dropped.
    */
-  record Commit(FileName name, long lease, FileEntry entry, boolean replace, Pin pin, ActorRef<CommitReply> replyTo)
+  record Commit(
+      FileName name,
+      long lease,
+      FileEntry entry,
+      boolean replace,
+      Pin pin,
+      ActorRef<CommitReply> replyTo)
       implements CoordinatorCommand {}
 
   /**

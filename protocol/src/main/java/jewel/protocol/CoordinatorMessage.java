@@ -4,8 +4,8 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 
 /**
  * Everything a file's coordinator receives: its protocol, {@link CoordinatorCommand}, and the
- * messages it sends itself. Those are {@link Internal} records declared beside the behaviour:
- * they never leave the actor, so they are neither serializable nor part of this module.
+ * messages it sends itself. Those are {@link Internal} records declared beside the behaviour: they
+ * never leave the actor, so they are neither serializable nor part of this module.
  */
 public sealed interface CoordinatorMessage permits CoordinatorCommand, CoordinatorMessage.Internal {
 

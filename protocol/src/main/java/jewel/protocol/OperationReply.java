@@ -8,8 +8,8 @@ import jewel.api.JewelException;
 public sealed interface OperationReply extends JewelSerializable {
 
   /**
-   * The answer to {@link CoordinatorCommand.Begin}: the name is this operation's until it
-   * commits or releases lease {@code id}.
+   * The answer to {@link CoordinatorCommand.Begin}: the name is this operation's until it commits
+   * or releases lease {@code id}.
    */
   record Granted(FileName name, long id) implements OperationReply {}
 

@@ -1,8 +1,7 @@
 package jewel.protocol;
 
-import jewel.api.BlockId;
-
 import java.util.List;
+import jewel.api.BlockId;
 import jewel.protocol.PeerReply.AcceptReply;
 import jewel.protocol.PeerReply.AuditProof;
 import jewel.protocol.PeerReply.BlocksDeleted;
@@ -14,10 +13,10 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * Everything a Peer actor (one per peer JVM) handles. Block bytes do not travel in these
- * messages: they go over the peer's data channel, whose address {@link Describe} returns.
- * A command the peer may refuse answers a {@link StatusReply}, whose error says why, or (where
- * the kind of refusal matters to the client) a reply of its own that says it.
+ * Everything a Peer actor (one per peer JVM) handles. Block bytes do not travel in these messages:
+ * they go over the peer's data channel, whose address {@link Describe} returns. A command the peer
+ * may refuse answers a {@link StatusReply}, whose error says why, or (where the kind of refusal
+ * matters to the client) a reply of its own that says it.
  */
 public sealed interface PeerCommand extends JewelSerializable, PeerMessage {
 
@@ -27,19 +26,21 @@ public sealed interface PeerCommand extends JewelSerializable, PeerMessage {
   record Describe(ActorRef<Description> replyTo) implements PeerCommand {}
 
   /**
-   * A page of what the peer has: on the first page ({@code after} null) the files in its
-   * {@code disk/files/}, and on every page the blocks in its {@code disk/blocks/} after {@code
-   * after}, in id order, up to a size that stays far under Artery's frame.
+   * A page of what the peer has: on the first page ({@code after} null) the files in its {@code
+   * disk/files/}, and on every page the blocks in its {@code disk/blocks/} after {@code after}, in
+   * id order, up to a size that stays far under Artery's frame.
    */
   record ListContents(BlockId after, ActorRef<Contents> replyTo) implements PeerCommand {}
 
-  record DeleteBlocks(List<BlockId> blocks, ActorRef<BlocksDeleted> replyTo) implements PeerCommand {}
+  record DeleteBlocks(List<BlockId> blocks, ActorRef<BlocksDeleted> replyTo)
+      implements PeerCommand {}
 
   /**
-   * Makes a file of the peer's {@code disk/files/} readable on its data channel, for a
-   * store {@code --from} this peer.
+   * Makes a file of the peer's {@code disk/files/} readable on its data channel, for a store {@code
+   * --from} this peer.
    */
-  record OfferFile(String fileName, ActorRef<StatusReply<FileOffered>> replyTo) implements PeerCommand {}
+  record OfferFile(String fileName, ActorRef<StatusReply<FileOffered>> replyTo)
+      implements PeerCommand {}
 
   /**
    * Opens a file of the peer's {@code disk/files/} for writing, for a get {@code --to} it. Unless
@@ -47,14 +48,16 @@ public sealed interface PeerCommand extends JewelSerializable, PeerMessage {
    * PeerReply.AcceptRefused} of kind conflict), and the write itself never replaces a file that
    * appeared meanwhile. With {@code replace}, the complete file replaces it atomically.
    */
-  record AcceptFile(String fileName, boolean replace, ActorRef<AcceptReply> replyTo) implements PeerCommand {}
+  record AcceptFile(String fileName, boolean replace, ActorRef<AcceptReply> replyTo)
+      implements PeerCommand {}
 
   /**
-   * An audit challenge: return chunk {@code chunk} (64 KiB) of {@code block} with its
-   * Merkle path, so the auditor can check it against the root recorded at store. Refused if
-   * the peer does not hold the block, has no such chunk, or cannot read it.
+   * An audit challenge: return chunk {@code chunk} (64 KiB) of {@code block} with its Merkle path,
+   * so the auditor can check it against the root recorded at store. Refused if the peer does not
+   * hold the block, has no such chunk, or cannot read it.
    */
-  record Audit(BlockId block, int chunk, ActorRef<StatusReply<AuditProof>> replyTo) implements PeerCommand {}
+  record Audit(BlockId block, int chunk, ActorRef<StatusReply<AuditProof>> replyTo)
+      implements PeerCommand {}
 
   /** Pins or peer settings changed: recompute this peer's share now, not at the next tick. */
   record Rescan() implements PeerCommand {}

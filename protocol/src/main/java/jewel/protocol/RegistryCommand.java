@@ -1,14 +1,13 @@
 package jewel.protocol;
 
-import jewel.api.BlockId;
-import jewel.api.PeerId;
-import jewel.api.FileName;
-import jewel.api.SchemeSpec;
-import jewel.api.Pin;
-import jewel.api.PeerSettings;
-import jewel.api.FileEntry;
-
 import java.util.List;
+import jewel.api.BlockId;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
+import jewel.api.PeerId;
+import jewel.api.PeerSettings;
+import jewel.api.Pin;
+import jewel.api.SchemeSpec;
 import jewel.protocol.RegistryReply.Blocks;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
@@ -26,28 +25,29 @@ import org.apache.pekko.pattern.StatusReply;
 /**
  * Everything the file registry (a Cluster Singleton on role {@code registry}) handles.
  *
- * <p>Lists that grow with the cluster (files, pins, pinned blocks, a peer's holdings) travel
- * in pages: Artery drops a message over its frame size (256 KiB) silently. A listing names
- * where it starts ({@code after}, exclusive; null for the first page) and its reply where
- * the next page starts ({@code next}, null on the last); a holdings report names the range
- * of block ids it covers.
+ * <p>Lists that grow with the cluster (files, pins, pinned blocks, a peer's holdings) travel in
+ * pages: Artery drops a message over its frame size (256 KiB) silently. A listing names where it
+ * starts ({@code after}, exclusive; null for the first page) and its reply where the next page
+ * starts ({@code next}, null on the last); a holdings report names the range of block ids it
+ * covers.
  *
  * <p>Each command's {@code replyTo} takes exactly what it answers. A command the registry may
- * refuse (a bad argument, an unknown file, an existing name) answers a {@link StatusReply},
- * whose error is one line that says why.
+ * refuse (a bad argument, an unknown file, an existing name) answers a {@link StatusReply}, whose
+ * error is one line that says why.
  */
 public sealed interface RegistryCommand extends JewelSerializable {
 
   /**
-   * Adds a file to the index once its blocks are stored. Refused if the entry is incomplete,
-   * or if the name exists and {@code replace} is false; with {@code replace}, the reply lists
-   * the blocks that no file references any more.
+   * Adds a file to the index once its blocks are stored. Refused if the entry is incomplete, or if
+   * the name exists and {@code replace} is false; with {@code replace}, the reply lists the blocks
+   * that no file references any more.
    */
   record Commit(FileEntry entry, boolean replace, ActorRef<StatusReply<Committed>> replyTo)
       implements RegistryCommand {}
 
   /** The file of a name, if there is one; refused only without a name. */
-  record Lookup(FileName name, ActorRef<StatusReply<LookedUp>> replyTo) implements RegistryCommand {}
+  record Lookup(FileName name, ActorRef<StatusReply<LookedUp>> replyTo)
+      implements RegistryCommand {}
 
   /** A page of the index: the files after {@code after} in name order. */
   record ListFiles(FileName after, ActorRef<Listing> replyTo) implements RegistryCommand {}
@@ -68,18 +68,18 @@ public sealed interface RegistryCommand extends JewelSerializable {
   /**
    * The blocks a peer holds among the ids in {@code (after, upTo]} (null bounds: open), listed
    * after the registry handed out the mark {@code asOf} ({@link StartHoldingsReport}), sent in
-   * parts that together cover every id, on joining and after a change. The block book takes it
-   * as the truth for that peer in that range as of that mark: the peer is added as a holder of
-   * the blocks listed and removed from the others, except those the book recorded it holding
-   * after the mark (a block stored through a commit while the report was on its way). Blocks no
-   * file references are ignored.
+   * parts that together cover every id, on joining and after a change. The block book takes it as
+   * the truth for that peer in that range as of that mark: the peer is added as a holder of the
+   * blocks listed and removed from the others, except those the book recorded it holding after the
+   * mark (a block stored through a commit while the report was on its way). Blocks no file
+   * references are ignored.
    */
   record ReportHoldings(PeerId peer, BlockId after, BlockId upTo, List<BlockId> blocks, long asOf)
       implements RegistryCommand {}
 
   /**
-   * Sets the default scheme of the cluster ({@code peer} null) or of one peer. Refused if it
-   * would leave the cluster without one.
+   * Sets the default scheme of the cluster ({@code peer} null) or of one peer. Refused if it would
+   * leave the cluster without one.
    */
   record SetDefaultScheme(PeerId peer, SchemeSpec scheme, ActorRef<StatusReply<Settings>> replyTo)
       implements RegistryCommand {}
@@ -87,25 +87,30 @@ public sealed interface RegistryCommand extends JewelSerializable {
   record GetSettings(ActorRef<Settings> replyTo) implements RegistryCommand {}
 
   /**
-   * Puts a stored file under a fractional pin ({@code pin} non-null) or takes it off one
-   * (null). Replies with the changed file's line; refused if there is no file of that name.
+   * Puts a stored file under a fractional pin ({@code pin} non-null) or takes it off one (null).
+   * Replies with the changed file's line; refused if there is no file of that name.
    */
-  record SetPin(FileName name, Pin pin, ActorRef<StatusReply<Pins>> replyTo) implements RegistryCommand {}
+  record SetPin(FileName name, Pin pin, ActorRef<StatusReply<Pins>> replyTo)
+      implements RegistryCommand {}
 
   /**
    * Sets the cluster's default fraction, which pins made with {@link Pin#followDefault} follow.
    * Refused if it is not in (0, 1].
    */
-  record SetDefaultPin(double fraction, ActorRef<StatusReply<Pins>> replyTo) implements RegistryCommand {}
+  record SetDefaultPin(double fraction, ActorRef<StatusReply<Pins>> replyTo)
+      implements RegistryCommand {}
 
   /** The pin of one file: its line, or none if it has no pin. */
   record GetPin(FileName name, ActorRef<Pins> replyTo) implements RegistryCommand {}
 
-  /** A page of the pinned files after {@code after}, each with its pin and the fraction in force. */
+  /**
+   * A page of the pinned files after {@code after}, each with its pin and the fraction in force.
+   */
   record ListPins(FileName after, ActorRef<Pins> replyTo) implements RegistryCommand {}
 
   /** Records one peer's modifier, trust, quota or greylisting; refused without a peer. */
-  record SetPeerSettings(PeerId peer, PeerSettings settings, ActorRef<StatusReply<PeerTable>> replyTo)
+  record SetPeerSettings(
+      PeerId peer, PeerSettings settings, ActorRef<StatusReply<PeerTable>> replyTo)
       implements RegistryCommand {}
 
   record GetPeerSettings(ActorRef<PeerTable> replyTo) implements RegistryCommand {}
@@ -120,16 +125,17 @@ public sealed interface RegistryCommand extends JewelSerializable {
   record FindUnused(List<BlockId> blocks, ActorRef<Blocks> replyTo) implements RegistryCommand {}
 
   /**
-   * What every peer needs to compute its share of pinned blocks, a page of blocks after
-   * {@code after} in id order. With a {@code file}, only that file's blocks (none if it is not
-   * pinned), as a reader needs them.
+   * What every peer needs to compute its share of pinned blocks, a page of blocks after {@code
+   * after} in id order. With a {@code file}, only that file's blocks (none if it is not pinned), as
+   * a reader needs them.
    */
-  record GetPinPlan(BlockId after, FileName file, ActorRef<PinPlan> replyTo) implements RegistryCommand {}
+  record GetPinPlan(BlockId after, FileName file, ActorRef<PinPlan> replyTo)
+      implements RegistryCommand {}
 
   /**
-   * Gives a block a new salt (so a new set of holders), if its salt is still
-   * {@code fromSalt}: the availability scan's answer to a block with too few live holders.
-   * No reply; the next plan shows it.
+   * Gives a block a new salt (so a new set of holders), if its salt is still {@code fromSalt}: the
+   * availability scan's answer to a block with too few live holders. No reply; the next plan shows
+   * it.
    */
   record BumpSalt(BlockId block, long fromSalt, String reason) implements RegistryCommand {}
 }

@@ -1,14 +1,13 @@
 package jewel.protocol;
 
-import jewel.api.BlockId;
-import jewel.api.PeerId;
-import jewel.api.FileName;
-import jewel.api.SchemeSpec;
-import jewel.api.Pin;
-import jewel.api.PeerSettings;
-import jewel.api.FileEntry;
-
 import java.util.List;
+import jewel.api.BlockId;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
+import jewel.api.PeerId;
+import jewel.api.PeerSettings;
+import jewel.api.Pin;
+import jewel.api.SchemeSpec;
 
 /** The registry's journal: the truth from which its state is rebuilt. */
 public sealed interface RegistryEvent extends JewelSerializable {
@@ -19,10 +18,10 @@ public sealed interface RegistryEvent extends JewelSerializable {
   record FileDeleted(FileName name) implements RegistryEvent {}
 
   /**
-   * The blocks {@code peer} holds among those the registry knows, in the id range {@code
-   * (after, upTo]} (null bounds: open; events written before ranges have both null), as of the
-   * registry's event number {@code asOf}: holders the book recorded after that are kept (null
-   * in events written before marks: as of the event itself).
+   * The blocks {@code peer} holds among those the registry knows, in the id range {@code (after,
+   * upTo]} (null bounds: open; events written before ranges have both null), as of the registry's
+   * event number {@code asOf}: holders the book recorded after that are kept (null in events
+   * written before marks: as of the event itself).
    */
   record HoldingsReported(PeerId peer, List<BlockId> blocks, BlockId after, BlockId upTo, Long asOf)
       implements RegistryEvent {}

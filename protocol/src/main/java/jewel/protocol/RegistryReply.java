@@ -1,14 +1,13 @@
 package jewel.protocol;
 
-import jewel.api.BlockId;
-import jewel.api.FileName;
-import jewel.api.SchemeSpec;
-import jewel.api.PeerSettings;
-import jewel.api.FileEntry;
-import jewel.api.PinView;
-
 import java.util.List;
 import java.util.Map;
+import jewel.api.BlockId;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
+import jewel.api.PeerSettings;
+import jewel.api.PinView;
+import jewel.api.SchemeSpec;
 
 /**
  * Every answer of the file registry (a refusal is a {@link org.apache.pekko.pattern.StatusReply}
@@ -16,16 +15,24 @@ import java.util.Map;
  */
 public sealed interface RegistryReply extends JewelSerializable {
 
-  /** @param orphans blocks of a replaced file that no file references any more */
+  /**
+   * @param orphans blocks of a replaced file that no file references any more
+   */
   record Committed(FileEntry entry, List<BlockId> orphans) implements RegistryReply {}
 
-  /** @param entry the file of that name, or null if the index has none */
+  /**
+   * @param entry the file of that name, or null if the index has none
+   */
   record LookedUp(FileName name, FileEntry entry) implements RegistryReply {}
 
-  /** @param next where the next page starts, or null if this is the last */
+  /**
+   * @param next where the next page starts, or null if this is the last
+   */
   record Listing(List<FileEntry> files, FileName next) implements RegistryReply {}
 
-  /** @param orphans the deleted file's blocks that no other file references */
+  /**
+   * @param orphans the deleted file's blocks that no other file references
+   */
   record Deleted(FileEntry entry, List<BlockId> orphans) implements RegistryReply {}
 
   /**
@@ -35,7 +42,9 @@ public sealed interface RegistryReply extends JewelSerializable {
   record Settings(SchemeSpec clusterDefault, Map<String, SchemeSpec> peerDefaults)
       implements RegistryReply {}
 
-  /** @param next where the next page starts, or null if this is the last */
+  /**
+   * @param next where the next page starts, or null if this is the last
+   */
   record Pins(List<PinView> pins, double defaultFraction, FileName next) implements RegistryReply {}
 
   /**
@@ -60,10 +69,11 @@ public sealed interface RegistryReply extends JewelSerializable {
   /**
    * @param blocks every block of every pinned file, with its salt and fraction
    * @param peers per-peer settings by peer name
-   * @param minHolders a block with fewer live holders gets a new salt; no peer drops a
-   *     block unless this many others hold it
+   * @param minHolders a block with fewer live holders gets a new salt; no peer drops a block unless
+   *     this many others hold it
    * @param next where the next page starts, or null if this is the last
    */
-  record PinPlan(List<PinnedBlock> blocks, Map<String, PeerSettings> peers, int minHolders, BlockId next)
+  record PinPlan(
+      List<PinnedBlock> blocks, Map<String, PeerSettings> peers, int minHolders, BlockId next)
       implements RegistryReply {}
 }

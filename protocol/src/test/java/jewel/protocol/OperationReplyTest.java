@@ -14,8 +14,15 @@ import jewel.api.SchemeSpec;
 import org.junit.jupiter.api.Test;
 
 class OperationReplyTest {
-  private static final FileEntry ENTRY = new FileEntry(new FileName("a.txt"), 3, new BlockId("ab".repeat(32)),
-      SchemeSpec.of("hosting"), BlockLayout.whole(), List.of(), 1L);
+  private static final FileEntry ENTRY =
+      new FileEntry(
+          new FileName("a.txt"),
+          3,
+          new BlockId("ab".repeat(32)),
+          SchemeSpec.of("hosting"),
+          BlockLayout.whole(),
+          List.of(),
+          1L);
 
   @Test
   void aDoneOperationGivesItselfAndAFailedOneThrowsItsReasonAndKind() {
@@ -24,10 +31,12 @@ class OperationReplyTest {
     assertSame(stored, stored.stored());
     assertSame(removed, removed.removed());
 
-    OperationReply.Failed failed = new OperationReply.Failed("file 'a.txt' exists", JewelException.Kind.CONFLICT);
+    OperationReply.Failed failed =
+        new OperationReply.Failed("file 'a.txt' exists", JewelException.Kind.CONFLICT);
     JewelException onCommit = assertThrows(JewelException.class, failed::stored);
     assertEquals("file 'a.txt' exists", onCommit.getMessage());
     assertEquals(JewelException.Kind.CONFLICT, onCommit.kind());
-    assertEquals(JewelException.Kind.CONFLICT, assertThrows(JewelException.class, failed::removed).kind());
+    assertEquals(
+        JewelException.Kind.CONFLICT, assertThrows(JewelException.class, failed::removed).kind());
   }
 }

@@ -4,9 +4,9 @@ import jewel.api.ByteRange;
 import jewel.api.FileEntry;
 
 /**
- * The bytes {@code [start, end)} of a file that one read is asked for (a fragment, in the
- * design's words), and how that read's failures name them: as the file itself when the
- * fragment is all of it, so a whole-file read says what it always said.
+ * The bytes {@code [start, end)} of a file that one read is asked for (a fragment, in the design's
+ * words), and how that read's failures name them: as the file itself when the fragment is all of
+ * it, so a whole-file read says what it always said.
  */
 record Fragment(String subject, long start, long end, boolean whole) {
 
@@ -20,8 +20,14 @@ record Fragment(String subject, long start, long end, boolean whole) {
       return new Fragment(file, 0, entry.size(), true);
     }
     if (range.end() >= entry.size()) {
-      throw new IllegalArgumentException("range " + range + " lies outside " + file + " of " + entry.size()
-          + " bytes: clamp it to the file first (ByteRange.within)");
+      throw new IllegalArgumentException(
+          "range "
+              + range
+              + " lies outside "
+              + file
+              + " of "
+              + entry.size()
+              + " bytes: clamp it to the file first (ByteRange.within)");
     }
     return new Fragment("bytes " + range + " of " + file, range.start(), range.end() + 1, false);
   }
@@ -30,7 +36,10 @@ record Fragment(String subject, long start, long end, boolean whole) {
     return end - start;
   }
 
-  /** Whether the block bytes {@code [offset, offset + length)} of the file share a byte with this fragment. */
+  /**
+   * Whether the block bytes {@code [offset, offset + length)} of the file share a byte with this
+   * fragment.
+   */
   boolean overlaps(long offset, long length) {
     return length > 0 && offset < end && offset + length > start;
   }

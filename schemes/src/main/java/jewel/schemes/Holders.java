@@ -19,16 +19,26 @@ final class Holders {
   }
 
   /**
-   * "jewel 1 (3fa2b1c0a1b2…) on peer-2 and peer-4 (corrupted)": the block and where it is,
-   * {@code where} being "on" or "held by".
+   * "jewel 1 (3fa2b1c0a1b2…) on peer-2 and peer-4 (corrupted)": the block and where it is, {@code
+   * where} being "on" or "held by".
    */
-  static String describe(String noun, StoredBlock block, String where, VerifyingTransport transport) {
-    String holders = block.holders().isEmpty()
-        ? "no peer"
-        : block.holders().stream()
-            .map(p -> p.name() + (transport.excluded(block.id(), p) ? " (corrupted)" : ""))
-            .collect(Collectors.joining(" and "));
-    return noun + " " + block.index() + " (" + block.id().shortHex() + "…) " + where + " " + holders;
+  static String describe(
+      String noun, StoredBlock block, String where, VerifyingTransport transport) {
+    String holders =
+        block.holders().isEmpty()
+            ? "no peer"
+            : block.holders().stream()
+                .map(p -> p.name() + (transport.excluded(block.id(), p) ? " (corrupted)" : ""))
+                .collect(Collectors.joining(" and "));
+    return noun
+        + " "
+        + block.index()
+        + " ("
+        + block.id().shortHex()
+        + "…) "
+        + where
+        + " "
+        + holders;
   }
 
   static String plural(int count, String noun) {

@@ -21,9 +21,9 @@ import jewel.codec.SegmentEncoder;
 import jewel.codec.SegmentLayout;
 import jewel.codec.XorParity;
 import jewel.schemes.stream.Fanout;
-import jewel.schemes.stream.SliceCutter;
 import jewel.schemes.stream.ReaderSource;
 import jewel.schemes.stream.Sha256Stage;
+import jewel.schemes.stream.SliceCutter;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Attributes;
@@ -34,22 +34,24 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Erasure-coded jewels: {@code parity} (k data shards and one XOR parity shard) and
- * {@code reedsolomon} (n jewels, any k of which rebuild the file). The file is cut into
- * segments of k × chunk bytes (the last one shorter, its chunks ceil(rest / k) bytes), each
- * segment is encoded into n chunks, and jewel i is chunk i of every segment, concatenated
- * ({@link SegmentLayout}). Each jewel is one content-addressed block on its own peer, striped
- * round robin from the file name's start.
+ * Erasure-coded jewels: {@code parity} (k data shards and one XOR parity shard) and {@code
+ * reedsolomon} (n jewels, any k of which rebuild the file). The file is cut into segments of k ×
+ * chunk bytes (the last one shorter, its chunks ceil(rest / k) bytes), each segment is encoded into
+ * n chunks, and jewel i is chunk i of every segment, concatenated ({@link SegmentLayout}). Each
+ * jewel is one content-addressed block on its own peer, striped round robin from the file name's
+ * start.
  *
- * <p>A store reads the file once, one segment at a time; every jewel streams to its peer while
- * it is hashed on its own (the hashes run in parallel). A read streams any k jewels chunk by
- * chunk ({@link SegmentReader}), so memory holds about one segment whatever the file's size;
- * a range read asks each jewel for the chunks of the segments that overlap the range only.
+ * <p>A store reads the file once, one segment at a time; every jewel streams to its peer while it
+ * is hashed on its own (the hashes run in parallel). A read streams any k jewels chunk by chunk
+ * ({@link SegmentReader}), so memory holds about one segment whatever the file's size; a range read
+ * asks each jewel for the chunks of the segments that overlap the range only.
  */
 public final class JewelScheme extends SchemeOnRules<JewelRules> {
   public static final int MAX_JEWELS = JewelRules.MAX_JEWELS;
+
   /** See {@link JewelRules#MAX_SEGMENT_JEWEL_BYTES}. */
   public static final int MAX_SEGMENT_JEWEL_BYTES = JewelRules.MAX_SEGMENT_JEWEL_BYTES;
+
   /** How many jewels beyond k a read starts with, keeping the first k that deliver. */
   static final int HEDGE = 1;
 
@@ -85,12 +87,17 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
     SchemeSpec spec = job.scheme();
     int k = spec.intParam("k", 1);
     int n = xor ? k + 1 : spec.intParam("n", k);
-    int chunk = xor ? chunkFor(defaults.chunkSize(), n) : spec.intParam("chunk", chunkFor(defaults.chunkSize(), n));
+    int chunk =
+        xor
+            ? chunkFor(defaults.chunkSize(), n)
+            : spec.intParam("chunk", chunkFor(defaults.chunkSize(), n));
     String codecName = xor ? "xor" : spec.params().getOrDefault("codec", Codecs.DEFAULT);
     SegmentLayout layout = new SegmentLayout(k, n, chunk, job.size());
     SegmentEncoder encoder = new SegmentEncoder(layout, codec(codecName, k, n));
-    List<PeerId> holders = Params.place(spec, job.name().value(), n, 1, job.livePeers())
-        .stream().map(h -> h.get(0)).toList();
+    List<PeerId> holders =
+        Params.place(spec, job.name().value(), n, 1, job.livePeers()).stream()
+            .map(h -> h.get(0))
+            .toList();
 
     Acks.Transfers transfers = new Acks.Transfers();
     List<String> labels = new ArrayList<>();
@@ -98,8 +105,12 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
     for (int i = 0; i < n; i++) {
       String label = holders.get(i) + " (" + noun() + " " + i + ")";
       labels.add(label);
-      jewels.add(jewelSink(i, job.transport().upload(holders.get(i), layout.jewelLength())
-          .mapMaterializedValue(ack -> transfers.watch(label, ack))));
+      jewels.add(
+          jewelSink(
+              i,
+              job.transport()
+                  .upload(holders.get(i), layout.jewelLength())
+                  .mapMaterializedValue(ack -> transfers.watch(label, ack))));
     }
     Pair<CompletionStage<BlockId>, List<JewelUpload>> run =
         job.content()
@@ -107,8 +118,12 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
             .async()
             // Each segment cut into its k data chunks as slices of the bytes that came, never
             // copied: the encoder reads them a stripe at a time to add the parity chunks.
-            .via(SliceCutter.of("the file", layout.segmentCount() * k,
-                i -> dataBytes(layout, i / k, (int) (i % k)), i -> layout.chunkLength(i / k)))
+            .via(
+                SliceCutter.of(
+                    "the file",
+                    layout.segmentCount() * k,
+                    i -> dataBytes(layout, i / k, (int) (i % k)),
+                    i -> layout.chunkLength(i / k)))
             .grouped(k)
             .map(data -> encode(encoder, data))
             .toMat(Fanout.toAll(jewels), Keep.both())
@@ -121,18 +136,21 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
       acks.add(run.second().get(i).ack());
     }
     BlockLayout recorded = new BlockLayout("segments", k, n, chunk, codecName);
-    return transfers.all(labels, acks)
+    return transfers
+        .all(labels, acks)
         .thenCompose(ignored -> CompletableFuture.allOf(hashes.toArray(CompletableFuture[]::new)))
-        .thenCombine(run.first(), (ignored, root) -> {
-          List<StoredBlock> blocks = new ArrayList<>();
-          for (int i = 0; i < n; i++) {
-            BlockId hash = hashes.get(i).join();
-            List<PeerId> holder = List.of(holders.get(i));
-            Acks.requireAll(holder, List.of(acks.get(i).toCompletableFuture().join()), hash);
-            blocks.add(new StoredBlock(i, hash, layout.jewelLength(), holder));
-          }
-          return new Encoded(root, recorded, blocks);
-        });
+        .thenCombine(
+            run.first(),
+            (ignored, root) -> {
+              List<StoredBlock> blocks = new ArrayList<>();
+              for (int i = 0; i < n; i++) {
+                BlockId hash = hashes.get(i).join();
+                List<PeerId> holder = List.of(holders.get(i));
+                Acks.requireAll(holder, List.of(acks.get(i).toCompletableFuture().join()), hash);
+                blocks.add(new StoredBlock(i, hash, layout.jewelLength(), holder));
+              }
+              return new Encoded(root, recorded, blocks);
+            });
   }
 
   /** The n chunks of a segment given as its k data chunks: those, then the parity chunks. */
@@ -160,15 +178,19 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
     return Math.max(0, Math.min(c, layout.segmentLength(s) - i * c));
   }
 
-  /** What one jewel's upload yields: the coordinator's own hash of it, and its holder's acknowledgement. */
+  /**
+   * What one jewel's upload yields: the coordinator's own hash of it, and its holder's
+   * acknowledgement.
+   */
   private record JewelUpload(CompletionStage<BlockId> hash, CompletionStage<BlockId> ack) {}
 
   /**
-   * Jewel i's branch of a store: picks chunk i of every encoded segment, hashes it and uploads
-   * it. Its own asynchronous island, so the n hashes run in parallel; an input buffer of one
-   * segment keeps the segments in flight (and so memory) few.
+   * Jewel i's branch of a store: picks chunk i of every encoded segment, hashes it and uploads it.
+   * Its own asynchronous island, so the n hashes run in parallel; an input buffer of one segment
+   * keeps the segments in flight (and so memory) few.
    */
-  private static Sink<ByteString[], JewelUpload> jewelSink(int i, Sink<ByteString, CompletionStage<BlockId>> upload) {
+  private static Sink<ByteString[], JewelUpload> jewelSink(
+      int i, Sink<ByteString, CompletionStage<BlockId>> upload) {
     return Flow.<ByteString[]>create()
         .map(chunks -> chunks[i])
         .viaMat(Sha256Stage.computeId(), Keep.right())
@@ -182,26 +204,43 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
   }
 
   @Override
-  public Source<ByteString, NotUsed> read(FileEntry entry, Set<PeerId> live, BlockTransport transport, ByteRange range) {
+  public Source<ByteString, NotUsed> read(
+      FileEntry entry, Set<PeerId> live, BlockTransport transport, ByteRange range) {
     Fragment fragment = Fragment.of(entry, range);
     VerifyingTransport checked = VerifyingTransport.of(entry, transport);
     BlockLayout recorded = entry.layout();
-    SegmentLayout layout = new SegmentLayout(recorded.k(), recorded.n(), recorded.chunkSize(), entry.size());
+    SegmentLayout layout =
+        new SegmentLayout(recorded.k(), recorded.n(), recorded.chunkSize(), entry.size());
     if (layout.segmentCount() == 0) {
       return Source.empty();
     }
-    List<StoredBlock> jewels = entry.blocks().stream().sorted(Comparator.comparingInt(StoredBlock::index)).toList();
-    List<StoredBlock> unreadable = jewels.stream().filter(b -> Holders.readable(b, live, checked).isEmpty()).toList();
+    List<StoredBlock> jewels =
+        entry.blocks().stream().sorted(Comparator.comparingInt(StoredBlock::index)).toList();
+    List<StoredBlock> unreadable =
+        jewels.stream().filter(b -> Holders.readable(b, live, checked).isEmpty()).toList();
     int k = layout.k();
     if (jewels.size() - unreadable.size() < k) {
-      return Source.failed(new MissingBlocksException(
-          "cannot read " + fragment.subject() + ": need " + k + " of " + Holders.plural(jewels.size(), noun())
-              + ", only " + (jewels.size() - unreadable.size()) + (jewels.size() - unreadable.size() == 1 ? " is" : " are")
-              + " on live peers; missing "
-              + unreadable.stream().map(b -> Holders.describe(noun(), b, "on", checked)).collect(Collectors.joining(", "))));
+      return Source.failed(
+          new MissingBlocksException(
+              "cannot read "
+                  + fragment.subject()
+                  + ": need "
+                  + k
+                  + " of "
+                  + Holders.plural(jewels.size(), noun())
+                  + ", only "
+                  + (jewels.size() - unreadable.size())
+                  + (jewels.size() - unreadable.size() == 1 ? " is" : " are")
+                  + " on live peers; missing "
+                  + unreadable.stream()
+                      .map(b -> Holders.describe(noun(), b, "on", checked))
+                      .collect(Collectors.joining(", "))));
     }
     SegmentDecoder decoder = new SegmentDecoder(codec(recorded.codec(), layout.k(), layout.n()));
-    return ReaderSource.of(materializer ->
-        new SegmentReader(fragment, noun(), layout, decoder, jewels, live, checked, materializer).start(HEDGE));
+    return ReaderSource.of(
+        materializer ->
+            new SegmentReader(
+                    fragment, noun(), layout, decoder, jewels, live, checked, materializer)
+                .start(HEDGE));
   }
 }

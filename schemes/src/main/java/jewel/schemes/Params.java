@@ -12,8 +12,10 @@ final class Params {
   private Params() {}
 
   /** Where the blocks at positions 0..count-1 of a file go, by the spec's placement. */
-  static List<List<PeerId>> place(SchemeSpec spec, String fileName, int count, int copies, List<PeerId> live) {
-    Placement placement = Placement.named(spec.params().getOrDefault("placement", Placement.NAMES.get(0)));
+  static List<List<PeerId>> place(
+      SchemeSpec spec, String fileName, int count, int copies, List<PeerId> live) {
+    Placement placement =
+        Placement.named(spec.params().getOrDefault("placement", Placement.NAMES.get(0)));
     return placement.place(fileName, Placement.positions(fileName, count), copies, live);
   }
 

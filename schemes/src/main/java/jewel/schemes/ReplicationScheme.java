@@ -25,10 +25,10 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Whole-file copies: the file is one block, held by {@code n} distinct peers
- * ({@code naive}) or by one ({@code hosting}). The file is streamed once and broadcast to
- * every holder; a read streams the range asked for from one live holder and, if it fails
- * part way, carries on from the same offset with the next.
+ * Whole-file copies: the file is one block, held by {@code n} distinct peers ({@code naive}) or by
+ * one ({@code hosting}). The file is streamed once and broadcast to every holder; a read streams
+ * the range asked for from one live holder and, if it fails part way, carries on from the same
+ * offset with the next.
  */
 public final class ReplicationScheme extends SchemeOnRules<ReplicationRules> {
   public static final int MAX_COPIES = ReplicationRules.MAX_COPIES;
@@ -59,44 +59,77 @@ public final class ReplicationScheme extends SchemeOnRules<ReplicationRules> {
             .toMat(Fanout.toAll(uploads), Keep.both())
             .run(job.materializer());
     return Acks.gather(holders, run.second())
-        .thenCombine(run.first(), (acked, root) -> {
-          Acks.requireAll(holders, acked, root);
-          return new Encoded(root, BlockLayout.whole(), List.of(new StoredBlock(0, root, job.size(), holders)));
-        });
+        .thenCombine(
+            run.first(),
+            (acked, root) -> {
+              Acks.requireAll(holders, acked, root);
+              return new Encoded(
+                  root,
+                  BlockLayout.whole(),
+                  List.of(new StoredBlock(0, root, job.size(), holders)));
+            });
   }
 
   @Override
-  public Source<ByteString, NotUsed> read(FileEntry entry, Set<PeerId> live, BlockTransport transport, ByteRange range) {
+  public Source<ByteString, NotUsed> read(
+      FileEntry entry, Set<PeerId> live, BlockTransport transport, ByteRange range) {
     Fragment fragment = Fragment.of(entry, range);
     StoredBlock block = entry.blocks().get(0);
-    List<PeerId> candidates = block.holders().stream().filter(live::contains).collect(Collectors.toList());
+    List<PeerId> candidates =
+        block.holders().stream().filter(live::contains).collect(Collectors.toList());
     if (candidates.isEmpty()) {
-      return Source.failed(new MissingBlocksException(
-          "no live peer holds " + fragment.subject() + ": block " + block.id().shortHex() + "… is on "
-              + (block.holders().isEmpty() ? "no peer" : Params.names(block.holders()) + ", all down")));
+      return Source.failed(
+          new MissingBlocksException(
+              "no live peer holds "
+                  + fragment.subject()
+                  + ": block "
+                  + block.id().shortHex()
+                  + "… is on "
+                  + (block.holders().isEmpty()
+                      ? "no peer"
+                      : Params.names(block.holders()) + ", all down")));
     }
     return readFrom(candidates, 0, block, fragment, new AtomicLong(), transport, null);
   }
 
   /** Streams the rest of the fragment from candidate {@code i}, moving to the next on failure. */
   private static Source<ByteString, NotUsed> readFrom(
-      List<PeerId> candidates, int i, StoredBlock block, Fragment fragment, AtomicLong done, BlockTransport transport,
+      List<PeerId> candidates,
+      int i,
+      StoredBlock block,
+      Fragment fragment,
+      AtomicLong done,
+      BlockTransport transport,
       Throwable last) {
     if (i >= candidates.size()) {
-      return Source.failed(new MissingBlocksException(
-          "could not read block " + block.id().shortHex() + "… from any of " + Params.names(candidates)
-              + (last == null ? "" : " (last error: " + last.getMessage() + ")")));
+      return Source.failed(
+          new MissingBlocksException(
+              "could not read block "
+                  + block.id().shortHex()
+                  + "… from any of "
+                  + Params.names(candidates)
+                  + (last == null ? "" : " (last error: " + last.getMessage() + ")")));
     }
     PeerId peer = candidates.get(i);
-    return Source.lazySource(() ->
-            transport.download(peer, block.id(), fragment.start() + done.get(), fragment.length() - done.get()))
-        .map(chunk -> {
-          done.addAndGet(chunk.size());
-          return chunk;
-        })
+    return Source.lazySource(
+            () ->
+                transport.download(
+                    peer,
+                    block.id(),
+                    fragment.start() + done.get(),
+                    fragment.length() - done.get()))
+        .map(
+            chunk -> {
+              done.addAndGet(chunk.size());
+              return chunk;
+            })
         .mapMaterializedValue(m -> NotUsed.getInstance())
-        .recoverWithRetries(1, new PFBuilder<Throwable, Graph<SourceShape<ByteString>, NotUsed>>()
-            .match(Exception.class, e -> readFrom(candidates, i + 1, block, fragment, done, transport, e))
-            .build());
+        .recoverWithRetries(
+            1,
+            new PFBuilder<Throwable, Graph<SourceShape<ByteString>, NotUsed>>()
+                .match(
+                    Exception.class,
+                    e -> readFrom(candidates, i + 1, block, fragment, done, transport, e))
+                .build());
   }
 }

@@ -4,9 +4,9 @@ import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 
 /**
- * A storage scheme on top of its {@link SchemeRules}: its description and parameter checks
- * are the rules', kept apart in the codec module so the command line checks a scheme without
- * Pekko; a subclass adds the storing and reading.
+ * A storage scheme on top of its {@link SchemeRules}: its description and parameter checks are the
+ * rules', kept apart in the codec module so the command line checks a scheme without Pekko; a
+ * subclass adds the storing and reading.
  */
 abstract class SchemeOnRules<R extends SchemeRules> implements StorageScheme {
   final R rules;

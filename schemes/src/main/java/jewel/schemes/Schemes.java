@@ -12,13 +12,14 @@ public final class Schemes {
 
   public Schemes(SchemeDefaults defaults) {
     this.defaults = defaults;
-    for (StorageScheme s : List.of(
-        ReplicationScheme.hosting(),
-        ReplicationScheme.naive(),
-        ShardScheme.shard(),
-        ShardScheme.shardShard(),
-        JewelScheme.parity(defaults),
-        JewelScheme.reedSolomon(defaults))) {
+    for (StorageScheme s :
+        List.of(
+            ReplicationScheme.hosting(),
+            ReplicationScheme.naive(),
+            ShardScheme.shard(),
+            ShardScheme.shardShard(),
+            JewelScheme.parity(defaults),
+            JewelScheme.reedSolomon(defaults))) {
       byId.put(s.id(), s);
     }
   }

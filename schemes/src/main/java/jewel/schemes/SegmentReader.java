@@ -26,29 +26,29 @@ import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Rebuilds a fragment of a file from any k of its jewels, one segment at a time (see
- * {@link SegmentLayout}): only the segments that overlap the fragment are read, and the first
- * and last of them are trimmed to it.
+ * Rebuilds a fragment of a file from any k of its jewels, one segment at a time (see {@link
+ * SegmentLayout}): only the segments that overlap the fragment are read, and the first and last of
+ * them are trimmed to it.
  *
- * <p>Each jewel being read is a <em>lane</em>: a download of the jewel's chunks of those
- * segments, pulled piece by piece (as the bytes come off the network) only while the current
- * segment still lacks its chunk, so a lane holds about one piece beyond the segment being
- * read. The first segment is asked of k jewels plus a hedge; the first k to deliver their chunk
- * are kept and the others cancelled (their copies stay candidates). A lane that fails part way
- * is replaced by another copy, read from the current segment's chunk on; when none is left and
- * fewer than k lanes remain, the read fails with a {@link MissingBlocksException} naming the
- * jewels it lacks and their holders. A corrupt jewel fails the read at once
- * ({@link CorruptBlockException}): its earlier chunks have gone into segments already sent on.
+ * <p>Each jewel being read is a <em>lane</em>: a download of the jewel's chunks of those segments,
+ * pulled piece by piece (as the bytes come off the network) only while the current segment still
+ * lacks its chunk, so a lane holds about one piece beyond the segment being read. The first segment
+ * is asked of k jewels plus a hedge; the first k to deliver their chunk are kept and the others
+ * cancelled (their copies stay candidates). A lane that fails part way is replaced by another copy,
+ * read from the current segment's chunk on; when none is left and fewer than k lanes remain, the
+ * read fails with a {@link MissingBlocksException} naming the jewels it lacks and their holders. A
+ * corrupt jewel fails the read at once ({@link CorruptBlockException}): its earlier chunks have
+ * gone into segments already sent on.
  *
- * <p>A segment's data chunks are passed on as the pieces that arrived, never copied; a data
- * chunk that did not come is rebuilt from the k that did, a stripe at a time
- * ({@link SegmentDecoder#missingDataChunks}). The segment is passed on in parts of at most
- * {@link #PART} bytes, and the next segment is read once the last part was taken: memory holds
- * about one segment per read whatever the file's size.
+ * <p>A segment's data chunks are passed on as the pieces that arrived, never copied; a data chunk
+ * that did not come is rebuilt from the k that did, a stripe at a time ({@link
+ * SegmentDecoder#missingDataChunks}). The segment is passed on in parts of at most {@link #PART}
+ * bytes, and the next segment is read once the last part was taken: memory holds about one segment
+ * per read whatever the file's size.
  *
  * <p>Used through {@link ReaderSource}: {@link #next} is never called again before its result
- * completes, nor before the part it returned was pulled. Piece arrivals come on the
- * materializer's threads; the lock on this object orders them.
+ * completes, nor before the part it returned was pulled. Piece arrivals come on the materializer's
+ * threads; the lock on this object orders them.
  */
 final class SegmentReader implements ReaderSource.Reader {
   /** The largest part of a segment passed on at once. */
@@ -84,7 +84,8 @@ final class SegmentReader implements ReaderSource.Reader {
   private final Deque<Copy> spare = new ArrayDeque<>();
   private final List<Lane> lanes = new ArrayList<>();
   private final Map<Integer, String> failures = new TreeMap<>(); // jewel → why its last copy failed
-  private final Deque<ByteString> parts = new ArrayDeque<>(); // of the last segment read, not yet taken
+  private final Deque<ByteString> parts =
+      new ArrayDeque<>(); // of the last segment read, not yet taken
 
   private long segment;
   private ByteString[] chunks; // of the current segment, by jewel index, as lanes fill them
@@ -93,8 +94,14 @@ final class SegmentReader implements ReaderSource.Reader {
   private boolean closed;
 
   SegmentReader(
-      Fragment fragment, String noun, SegmentLayout layout, SegmentDecoder decoder, List<StoredBlock> jewels,
-      Set<PeerId> live, VerifyingTransport transport, Materializer materializer) {
+      Fragment fragment,
+      String noun,
+      SegmentLayout layout,
+      SegmentDecoder decoder,
+      List<StoredBlock> jewels,
+      Set<PeerId> live,
+      VerifyingTransport transport,
+      Materializer materializer) {
     this.fragment = fragment;
     this.noun = noun;
     this.layout = layout;
@@ -170,8 +177,8 @@ final class SegmentReader implements ReaderSource.Reader {
   }
 
   /**
-   * Starts a lane on the next spare copy of a jewel no lane reads, from the current segment's
-   * chunk to the last covered segment's.
+   * Starts a lane on the next spare copy of a jewel no lane reads, from the current segment's chunk
+   * to the last covered segment's.
    */
   private Lane startLane() {
     for (Iterator<Copy> it = spare.iterator(); it.hasNext(); ) {
@@ -182,9 +189,12 @@ final class SegmentReader implements ReaderSource.Reader {
       it.remove();
       long offset = layout.chunkOffset(segment);
       try {
-        SinkQueueWithCancel<ByteString> queue = transport
-            .download(copy.peer(), copy.jewel().id(), offset, chunksEnd() - offset)
-            .runWith(Sink.<ByteString>queue().addAttributes(Attributes.inputBuffer(1, 1)), materializer);
+        SinkQueueWithCancel<ByteString> queue =
+            transport
+                .download(copy.peer(), copy.jewel().id(), offset, chunksEnd() - offset)
+                .runWith(
+                    Sink.<ByteString>queue().addAttributes(Attributes.inputBuffer(1, 1)),
+                    materializer);
         Lane lane = new Lane(copy, queue);
         lanes.add(lane);
         return lane;
@@ -207,7 +217,9 @@ final class SegmentReader implements ReaderSource.Reader {
       return;
     }
     lane.pulling = true;
-    lane.pieces.pull().whenCompleteAsync((piece, failure) -> arrived(lane, piece, failure), executor);
+    lane.pieces
+        .pull()
+        .whenCompleteAsync((piece, failure) -> arrived(lane, piece, failure), executor);
   }
 
   private synchronized void arrived(Lane lane, Optional<ByteString> piece, Throwable failure) {
@@ -222,20 +234,31 @@ final class SegmentReader implements ReaderSource.Reader {
       }
       return;
     }
-    Throwable cause = unwrap(failure != null ? failure
-        : new IllegalStateException(noun + " " + lane.copy.jewel().index() + " from " + lane.copy.peer()
-            + " ended early"));
+    Throwable cause =
+        unwrap(
+            failure != null
+                ? failure
+                : new IllegalStateException(
+                    noun
+                        + " "
+                        + lane.copy.jewel().index()
+                        + " from "
+                        + lane.copy.peer()
+                        + " ended early"));
     lanes.remove(lane);
     lane.pieces.cancel();
     if (cause instanceof CorruptBlockException) {
       fail(cause);
       return;
     }
-    failures.put(lane.copy.jewel().index(), lane.copy.peer() + " failed: " + Acks.rootMessage(cause));
+    failures.put(
+        lane.copy.jewel().index(), lane.copy.peer() + " failed: " + Acks.rootMessage(cause));
     refill();
   }
 
-  /** Adds bytes to the lane's chunk of the current segment; what lies beyond it waits for the next. */
+  /**
+   * Adds bytes to the lane's chunk of the current segment; what lies beyond it waits for the next.
+   */
   private void fill(Lane lane, ByteString bytes) {
     if (bytes.isEmpty()) {
       return;
@@ -257,7 +280,8 @@ final class SegmentReader implements ReaderSource.Reader {
 
   /** Starts replacement lanes until k chunks of this segment can still come, or fails. */
   private void refill() {
-    while (pending != null && !pending.isDone()
+    while (pending != null
+        && !pending.isDone()
         && got + (int) lanes.stream().filter(l -> !l.full).count() < layout.k()) {
       Lane lane = startLane();
       if (lane == null) {
@@ -347,16 +371,36 @@ final class SegmentReader implements ReaderSource.Reader {
   }
 
   private MissingBlocksException missing() {
-    Set<Integer> reading = lanes.stream().map(l -> l.copy.jewel().index()).collect(Collectors.toSet());
-    int have = reading.size() + (int) java.util.stream.IntStream.range(0, layout.n())
-        .filter(i -> chunks != null && chunks[i] != null && !reading.contains(i)).count();
-    String lacking = jewels.stream()
-        .filter(j -> !reading.contains(j.index()) && (chunks == null || chunks[j.index()] == null))
-        .map(j -> Holders.describe(noun, j, "on", transport)
-            + (failures.containsKey(j.index()) ? " (" + failures.get(j.index()) + ")" : ""))
-        .collect(Collectors.joining(", "));
-    return new MissingBlocksException("cannot read " + fragment.subject() + ": need " + layout.k() + " of "
-        + Holders.plural(jewels.size(), noun) + ", only " + have + " could be read; missing " + lacking);
+    Set<Integer> reading =
+        lanes.stream().map(l -> l.copy.jewel().index()).collect(Collectors.toSet());
+    int have =
+        reading.size()
+            + (int)
+                java.util.stream.IntStream.range(0, layout.n())
+                    .filter(i -> chunks != null && chunks[i] != null && !reading.contains(i))
+                    .count();
+    String lacking =
+        jewels.stream()
+            .filter(
+                j -> !reading.contains(j.index()) && (chunks == null || chunks[j.index()] == null))
+            .map(
+                j ->
+                    Holders.describe(noun, j, "on", transport)
+                        + (failures.containsKey(j.index())
+                            ? " (" + failures.get(j.index()) + ")"
+                            : ""))
+            .collect(Collectors.joining(", "));
+    return new MissingBlocksException(
+        "cannot read "
+            + fragment.subject()
+            + ": need "
+            + layout.k()
+            + " of "
+            + Holders.plural(jewels.size(), noun)
+            + ", only "
+            + have
+            + " could be read; missing "
+            + lacking);
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -10,10 +10,10 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * A way of turning a file into blocks on peers and back. The coordinator runs any scheme
- * through this interface: adding a scheme means adding an implementation and listing it
- * in {@link Schemes}, nothing else. Its id, parameters and checks are its {@link SchemeRules},
- * which live apart (in the codec module) so the command line checks a scheme without Pekko.
+ * A way of turning a file into blocks on peers and back. The coordinator runs any scheme through
+ * this interface: adding a scheme means adding an implementation and listing it in {@link Schemes},
+ * nothing else. Its id, parameters and checks are its {@link SchemeRules}, which live apart (in the
+ * codec module) so the command line checks a scheme without Pekko.
  */
 public interface StorageScheme extends SchemeRules {
 
@@ -21,22 +21,23 @@ public interface StorageScheme extends SchemeRules {
   CompletionStage<Encoded> store(StoreJob job);
 
   /**
-   * The bytes of {@code range} of the file ({@code null}: the whole file), rebuilt from blocks
-   * on the {@code live} peers. The caller clamps the range to the file ({@link ByteRange#within});
-   * a range outside it is thrown back as an {@link IllegalArgumentException}, and an empty file is read with
-   * {@code null}. Only what covers the range is moved: a ranged download of a whole-file block,
-   * the overlapping parts of the shards that overlap it, or the chunks of the segments that
+   * The bytes of {@code range} of the file ({@code null}: the whole file), rebuilt from blocks on
+   * the {@code live} peers. The caller clamps the range to the file ({@link ByteRange#within}); a
+   * range outside it is thrown back as an {@link IllegalArgumentException}, and an empty file is
+   * read with {@code null}. Only what covers the range is moved: a ranged download of a whole-file
+   * block, the overlapping parts of the shards that overlap it, or the chunks of the segments that
    * overlap it from each jewel read.
    *
-   * <p>Verification: every block read whole is checked against its id by
-   * {@link VerifyingTransport}; a part of a block cannot be, so a range that does not need all
-   * of a block moves bytes no hash checks. The caller verifies the whole file's SHA-256 when
-   * it reads the whole file (a null range, or one covering the file, which reads exactly as
-   * null does); a range has no hash of its own to check.
+   * <p>Verification: every block read whole is checked against its id by {@link
+   * VerifyingTransport}; a part of a block cannot be, so a range that does not need all of a block
+   * moves bytes no hash checks. The caller verifies the whole file's SHA-256 when it reads the
+   * whole file (a null range, or one covering the file, which reads exactly as null does); a range
+   * has no hash of its own to check.
    *
-   * <p>This source fails with a {@link MissingBlocksException} when too few of the blocks the
-   * range needs can be read, and with a {@link CorruptBlockException} when a block read whole
-   * turned out corrupt after some of its bytes had gone on (read again without that copy).
+   * <p>This source fails with a {@link MissingBlocksException} when too few of the blocks the range
+   * needs can be read, and with a {@link CorruptBlockException} when a block read whole turned out
+   * corrupt after some of its bytes had gone on (read again without that copy).
    */
-  Source<ByteString, NotUsed> read(FileEntry entry, Set<PeerId> live, BlockTransport transport, ByteRange range);
+  Source<ByteString, NotUsed> read(
+      FileEntry entry, Set<PeerId> live, BlockTransport transport, ByteRange range);
 }

@@ -17,8 +17,8 @@ import org.apache.pekko.util.ByteString;
  * @param scheme the scheme with its defaults filled in ({@link StorageScheme#normalize})
  * @param content the file's bytes, read once from start to end
  * @param livePeers the peers that may receive blocks, in a stable order
- * @param placement where the blocks go instead of the scheme's own {@code placement=}, or
- *     null (a pinned whole file whose id is known: {@link FormulaPlacement})
+ * @param placement where the blocks go instead of the scheme's own {@code placement=}, or null (a
+ *     pinned whole file whose id is known: {@link FormulaPlacement})
  */
 public record StoreJob(
     FileName name,

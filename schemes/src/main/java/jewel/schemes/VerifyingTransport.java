@@ -18,13 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transport of one read of one file, checking every whole block it downloads against its
- * id: a peer that serves corrupt bytes is logged, reported to {@code onCorrupt} and named in a
- * {@link CorruptBlockException}. Copies already known to be corrupt ({@code excluded}) are
- * refused at once, so a retry of the read goes to other holders. Downloads of part of a block
- * cannot be checked alone: the rest of a block after a holder failed part way is covered by
- * the reader's check of the whole file's hash, but the parts a range read asks for (see
- * {@link StorageScheme#read}) are checked by nothing.
+ * The transport of one read of one file, checking every whole block it downloads against its id: a
+ * peer that serves corrupt bytes is logged, reported to {@code onCorrupt} and named in a {@link
+ * CorruptBlockException}. Copies already known to be corrupt ({@code excluded}) are refused at
+ * once, so a retry of the read goes to other holders. Downloads of part of a block cannot be
+ * checked alone: the rest of a block after a holder failed part way is covered by the reader's
+ * check of the whole file's hash, but the parts a range read asks for (see {@link
+ * StorageScheme#read}) are checked by nothing.
  */
 public final class VerifyingTransport implements BlockTransport {
   private static final Logger log = LoggerFactory.getLogger(VerifyingTransport.class);
@@ -43,7 +43,10 @@ public final class VerifyingTransport implements BlockTransport {
   private final Consumer<CorruptBlockException> onCorrupt;
 
   public VerifyingTransport(
-      FileEntry entry, BlockTransport inner, Set<BlockCopy> excluded, Consumer<CorruptBlockException> onCorrupt) {
+      FileEntry entry,
+      BlockTransport inner,
+      Set<BlockCopy> excluded,
+      Consumer<CorruptBlockException> onCorrupt) {
     this.inner = inner;
     this.excluded = Set.copyOf(excluded);
     this.onCorrupt = onCorrupt;
@@ -52,12 +55,19 @@ public final class VerifyingTransport implements BlockTransport {
     }
   }
 
-  /** {@code transport} itself if it already verifies, else a verifying one over it with nothing excluded. */
+  /**
+   * {@code transport} itself if it already verifies, else a verifying one over it with nothing
+   * excluded.
+   */
   public static VerifyingTransport of(FileEntry entry, BlockTransport transport) {
-    return transport instanceof VerifyingTransport v ? v : new VerifyingTransport(entry, transport, Set.of(), e -> {});
+    return transport instanceof VerifyingTransport v
+        ? v
+        : new VerifyingTransport(entry, transport, Set.of(), e -> {});
   }
 
-  /** Whether {@code peer}'s copy of {@code block} is known to be corrupt (and so not to be read). */
+  /**
+   * Whether {@code peer}'s copy of {@code block} is known to be corrupt (and so not to be read).
+   */
   public boolean excluded(BlockId block, PeerId peer) {
     return excluded.contains(new BlockCopy(block, peer));
   }
@@ -68,21 +78,32 @@ public final class VerifyingTransport implements BlockTransport {
   }
 
   @Override
-  public Source<ByteString, NotUsed> download(PeerId peer, BlockId block, long offset, long length) {
+  public Source<ByteString, NotUsed> download(
+      PeerId peer, BlockId block, long offset, long length) {
     if (excluded(block, peer)) {
-      return Source.failed(new IllegalStateException(
-          "block " + block.shortHex() + "… on " + peer + " was found corrupted earlier in this read"));
+      return Source.failed(
+          new IllegalStateException(
+              "block "
+                  + block.shortHex()
+                  + "… on "
+                  + peer
+                  + " was found corrupted earlier in this read"));
     }
     Long whole = lengths.get(block);
     Source<ByteString, NotUsed> bytes = inner.download(peer, block, offset, length);
     if (offset != 0 || whole == null || length != whole) {
       return bytes;
     }
-    return bytes.via(Sha256Stage.failBeforeLastChunkOfBlock(block, length, (actual, size) -> {
-      CorruptBlockException e = new CorruptBlockException(block, peer, actual);
-      log.warn("{} served corrupt bytes for block {}: they hash to {}", peer, block, actual);
-      onCorrupt.accept(e);
-      return e;
-    }));
+    return bytes.via(
+        Sha256Stage.failBeforeLastChunkOfBlock(
+            block,
+            length,
+            (actual, size) -> {
+              CorruptBlockException e = new CorruptBlockException(block, peer, actual);
+              log.warn(
+                  "{} served corrupt bytes for block {}: they hash to {}", peer, block, actual);
+              onCorrupt.accept(e);
+              return e;
+            }));
   }
 }

@@ -63,14 +63,23 @@ class DegradedReadTest {
     assertArrayEquals(bytes, readWithout(entry, peers, holders.subList(0, 2)));
     assertArrayEquals(bytes, readWithout(entry, peers, holders.subList(3, 5)));
 
-    MissingBlocksException e = assertThrows(MissingBlocksException.class,
-        () -> readWithout(entry, peers, holders.subList(0, 3)));
+    MissingBlocksException e =
+        assertThrows(
+            MissingBlocksException.class, () -> readWithout(entry, peers, holders.subList(0, 3)));
     StoredBlock j0 = entry.blocks().get(0);
-    assertTrue(e.getMessage().startsWith("cannot read 'rs.bin': need 3 of 5 jewels, only 2 are on live peers; missing jewel 0 ("
-        + j0.id().shortHex() + "…) on " + j0.holders().get(0)), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "cannot read 'rs.bin': need 3 of 5 jewels, only 2 are on live peers; missing jewel 0 ("
+                    + j0.id().shortHex()
+                    + "…) on "
+                    + j0.holders().get(0)),
+        e.getMessage());
     for (int i = 0; i < 3; i++) {
       StoredBlock b = entry.blocks().get(i);
-      assertTrue(e.getMessage().contains("jewel " + i + " (" + b.id().shortHex() + "…) on " + b.holders().get(0)),
+      assertTrue(
+          e.getMessage()
+              .contains("jewel " + i + " (" + b.id().shortHex() + "…) on " + b.holders().get(0)),
           e.getMessage());
     }
     assertFalse(e.getMessage().contains("jewel 3"), e.getMessage());
@@ -87,9 +96,12 @@ class DegradedReadTest {
     for (PeerId gone : holders) {
       assertArrayEquals(bytes, readWithout(entry, peers, List.of(gone)));
     }
-    MissingBlocksException e = assertThrows(MissingBlocksException.class,
-        () -> readWithout(entry, peers, holders.subList(1, 3)));
-    assertTrue(e.getMessage().contains("need 3 of 4 shards, only 2 are on live peers; missing shard 1"), e.getMessage());
+    MissingBlocksException e =
+        assertThrows(
+            MissingBlocksException.class, () -> readWithout(entry, peers, holders.subList(1, 3)));
+    assertTrue(
+        e.getMessage().contains("need 3 of 4 shards, only 2 are on live peers; missing shard 1"),
+        e.getMessage());
   }
 
   @Test
@@ -99,10 +111,15 @@ class DegradedReadTest {
     FileEntry entry = h.store(peers, FIVE, "s.bin", "shard k=3", bytes);
     StoredBlock second = entry.blocks().get(2);
     PeerId holder = second.holders().get(0);
-    MissingBlocksException e = assertThrows(MissingBlocksException.class,
-        () -> readWithout(entry, peers, List.of(holder)));
-    assertEquals("cannot read 's.bin': it needs all 3 shards, 1 has no live holder; missing shard 2 ("
-        + second.id().shortHex() + "…) held by " + holder, e.getMessage());
+    MissingBlocksException e =
+        assertThrows(
+            MissingBlocksException.class, () -> readWithout(entry, peers, List.of(holder)));
+    assertEquals(
+        "cannot read 's.bin': it needs all 3 shards, 1 has no live holder; missing shard 2 ("
+            + second.id().shortHex()
+            + "…) held by "
+            + holder,
+        e.getMessage());
   }
 
   @Test
@@ -116,21 +133,28 @@ class DegradedReadTest {
       assertArrayEquals(bytes, h.read(entry, up, SchemeRoundTripTest.onlyUp(peers, up)));
     }
     Set<PeerId> one = Set.of(three.get(0));
-    MissingBlocksException e = assertThrows(MissingBlocksException.class,
-        () -> h.read(entry, one, SchemeRoundTripTest.onlyUp(peers, one)));
-    assertTrue(e.getMessage().matches(".*missing shard \\d \\(\\w{12}…\\) held by peer-\\d and peer-\\d.*"), e.getMessage());
+    MissingBlocksException e =
+        assertThrows(
+            MissingBlocksException.class,
+            () -> h.read(entry, one, SchemeRoundTripTest.onlyUp(peers, one)));
+    assertTrue(
+        e.getMessage()
+            .matches(".*missing shard \\d \\(\\w{12}…\\) held by peer-\\d and peer-\\d.*"),
+        e.getMessage());
   }
 
   @Test
   void aHolderThatBreaksPartWayIsReplaced() {
-    for (String spec : List.of("reedsolomon k=3 n=5", "parity k=3", "shardshard k=3 m=2", "naive n=2")) {
+    for (String spec :
+        List.of("reedsolomon k=3 n=5", "parity k=3", "shardshard k=3 m=2", "naive n=2")) {
       MemoryPeers peers = new MemoryPeers();
       byte[] bytes = Harness.bytes(9 * C + 11, 5);
       FileEntry entry = h.store(peers, FIVE, "b.bin", spec, bytes);
       for (PeerId p : holders(entry)) {
         peers.breakAfter.clear();
         peers.breakAfter.put(p, (long) (C + C / 2));
-        assertArrayEquals(bytes, h.read(entry, Set.copyOf(FIVE), peers), spec + " with " + p + " breaking");
+        assertArrayEquals(
+            bytes, h.read(entry, Set.copyOf(FIVE), peers), spec + " with " + p + " breaking");
       }
     }
   }
@@ -144,9 +168,12 @@ class DegradedReadTest {
     for (PeerId p : holders.subList(0, 3)) {
       peers.breakAfter.put(p, (long) (2 * C + 5));
     }
-    MissingBlocksException e = assertThrows(MissingBlocksException.class,
-        () -> h.read(entry, Set.copyOf(FIVE), peers));
-    assertTrue(e.getMessage().startsWith("cannot read 'b.bin': need 3 of 5 jewels, only 2 could be read; missing jewel"),
+    MissingBlocksException e =
+        assertThrows(MissingBlocksException.class, () -> h.read(entry, Set.copyOf(FIVE), peers));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "cannot read 'b.bin': need 3 of 5 jewels, only 2 could be read; missing jewel"),
         e.getMessage());
     assertTrue(e.getMessage().contains("broke"), e.getMessage());
   }
@@ -173,7 +200,9 @@ class DegradedReadTest {
 
   @Test
   void aCorruptJewelIsDetectedNamedAndSkippedOnTheRetry() {
-    for (String spec : List.of("reedsolomon k=3 n=5", "parity k=3", "shardshard k=3 m=2", "shard k=3", "naive n=2")) {
+    for (String spec :
+        List.of(
+            "reedsolomon k=3 n=5", "parity k=3", "shardshard k=3 m=2", "shard k=3", "naive n=2")) {
       MemoryPeers peers = new MemoryPeers();
       byte[] bytes = Harness.bytes(9 * C + 1, 9);
       FileEntry entry = h.store(peers, FIVE, "c.bin", spec, bytes);
@@ -183,12 +212,17 @@ class DegradedReadTest {
 
       // For jewels, leave exactly k up so that the corrupt one must be read (otherwise the
       // hedge may win and the corruption go unnoticed, which is fine but not this test).
-      Set<PeerId> up = entry.layout().kind().equals("segments")
-          ? Set.copyOf(holders(entry).subList(0, entry.layout().k()))
-          : Set.copyOf(FIVE);
+      Set<PeerId> up =
+          entry.layout().kind().equals("segments")
+              ? Set.copyOf(holders(entry).subList(0, entry.layout().k()))
+              : Set.copyOf(FIVE);
       Set<BlockCopy> found = ConcurrentHashMap.newKeySet();
-      VerifyingTransport first = new VerifyingTransport(entry, SchemeRoundTripTest.onlyUp(peers, up), Set.of(),
-          e -> found.add(new BlockCopy(e.block(), e.peer())));
+      VerifyingTransport first =
+          new VerifyingTransport(
+              entry,
+              SchemeRoundTripTest.onlyUp(peers, up),
+              Set.of(),
+              e -> found.add(new BlockCopy(e.block(), e.peer())));
       RuntimeException e = assertThrows(RuntimeException.class, () -> h.read(entry, up, first));
       assertEquals(Set.of(new BlockCopy(victim.id(), bad)), found, spec + ": " + e.getMessage());
       if (spec.startsWith("naive")) {
@@ -196,17 +230,30 @@ class DegradedReadTest {
         assertTrue(e instanceof Sha256Stage.CorruptBytesException, spec + ": " + e);
       } else {
         assertTrue(e instanceof CorruptBlockException, spec + ": " + e);
-        assertEquals("block " + victim.id().shortHex() + "… from " + bad + " is corrupted (its bytes hash to ",
+        assertEquals(
+            "block "
+                + victim.id().shortHex()
+                + "… from "
+                + bad
+                + " is corrupted (its bytes hash to ",
             e.getMessage().substring(0, e.getMessage().indexOf("to ") + 3));
       }
 
       VerifyingTransport retry = new VerifyingTransport(entry, peers, found, x -> {});
       if (spec.equals("shard k=3")) {
         // its only copy is bad: the retry says so
-        MissingBlocksException m = assertThrows(MissingBlocksException.class,
-            () -> h.read(entry, Set.copyOf(FIVE), retry));
-        assertTrue(m.getMessage().contains("missing shard 0 (" + victim.id().shortHex() + "…) held by " + bad
-            + " (corrupted)"), m.getMessage());
+        MissingBlocksException m =
+            assertThrows(
+                MissingBlocksException.class, () -> h.read(entry, Set.copyOf(FIVE), retry));
+        assertTrue(
+            m.getMessage()
+                .contains(
+                    "missing shard 0 ("
+                        + victim.id().shortHex()
+                        + "…) held by "
+                        + bad
+                        + " (corrupted)"),
+            m.getMessage());
       } else {
         assertArrayEquals(bytes, h.read(entry, Set.copyOf(FIVE), retry), spec);
       }
@@ -227,7 +274,8 @@ class DegradedReadTest {
     assertArrayEquals(bytes, h.read(entry, up, reachable));
     // wrong bytes, then the peer's own complaint: a corrupt block, named
     peers.corrupt(p, j1.id(), 3);
-    CorruptBlockException e = assertThrows(CorruptBlockException.class, () -> h.read(entry, up, reachable));
+    CorruptBlockException e =
+        assertThrows(CorruptBlockException.class, () -> h.read(entry, up, reachable));
     assertEquals(j1.id(), e.block());
     assertEquals(p, e.peer());
   }
@@ -237,7 +285,8 @@ class DegradedReadTest {
     for (String spec : List.of("shard k=3", "reedsolomon k=3 n=5", "parity k=2")) {
       MemoryPeers peers = new MemoryPeers();
       FileEntry entry = h.store(peers, FIVE, "empty", spec, new byte[0]);
-      assertEquals(0, h.read(entry, Set.of(), SchemeRoundTripTest.onlyUp(peers, Set.of())).length, spec);
+      assertEquals(
+          0, h.read(entry, Set.of(), SchemeRoundTripTest.onlyUp(peers, Set.of())).length, spec);
     }
   }
 
@@ -246,9 +295,13 @@ class DegradedReadTest {
     for (String spec : List.of("reedsolomon k=3 n=5", "shardshard k=3 m=2")) {
       MemoryPeers peers = new MemoryPeers();
       peers.down.add(new PeerId("peer-4"));
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> h.store(peers, FIVE, "x.bin", spec, Harness.bytes(5 * C, 11)));
-      assertTrue(e.getMessage().startsWith("store failed, nothing was committed (peer-4 ("), e.getMessage());
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> h.store(peers, FIVE, "x.bin", spec, Harness.bytes(5 * C, 11)));
+      assertTrue(
+          e.getMessage().startsWith("store failed, nothing was committed (peer-4 ("),
+          e.getMessage());
       assertTrue(e.getMessage().contains("peer at peer-4 is not reachable"), e.getMessage());
       assertEquals(1, e.getMessage().lines().count());
     }

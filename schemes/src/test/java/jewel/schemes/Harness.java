@@ -24,10 +24,13 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
-/** A local actor system to run scheme streams on, and store/read helpers over {@link MemoryPeers}. */
+/**
+ * A local actor system to run scheme streams on, and store/read helpers over {@link MemoryPeers}.
+ */
 final class Harness implements AutoCloseable {
   /** Small chunks (1 KiB), so that a few KiB make several segments. */
   static final int CHUNK = 1024;
+
   static final SchemeDefaults DEFAULTS = new SchemeDefaults(2, 3, 5, 2, CHUNK, "jewel");
 
   final ActorSystem<Void> system;
@@ -35,9 +38,12 @@ final class Harness implements AutoCloseable {
   final Schemes schemes = new Schemes(DEFAULTS);
 
   Harness() {
-    system = ActorSystem.create(Behaviors.empty(), "schemes-test",
-        ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING")
-            .withFallback(ConfigFactory.load()));
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "schemes-test",
+            ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING")
+                .withFallback(ConfigFactory.load()));
     materializer = Materializer.matFromSystem(system);
   }
 
@@ -61,17 +67,33 @@ final class Harness implements AutoCloseable {
 
   FileEntry store(MemoryPeers peers, List<PeerId> live, String name, String spec, byte[] bytes) {
     SchemeSpec normalized = schemes.normalize(SchemeSpec.parse(spec));
-    StoreJob job = new StoreJob(new FileName(name), normalized, bytes.length, pieces(bytes, bytes.length),
-        live, peers, materializer, null);
+    StoreJob job =
+        new StoreJob(
+            new FileName(name),
+            normalized,
+            bytes.length,
+            pieces(bytes, bytes.length),
+            live,
+            peers,
+            materializer,
+            null);
     Encoded e = await(schemes.get(normalized.id()).store(job));
-    return new FileEntry(new FileName(name), bytes.length, e.root(), normalized, e.layout(), e.blocks(), 0);
+    return new FileEntry(
+        new FileName(name), bytes.length, e.root(), normalized, e.layout(), e.blocks(), 0);
   }
 
   /** The whole file, checked against its root as the coordinator does. */
   byte[] read(FileEntry entry, Set<PeerId> live, BlockTransport transport) {
-    return collect(schemes.get(entry.scheme().id()).read(entry, live, transport, null)
-        .via(Sha256Stage.failBeforeLastChunk(entry.root(),
-            (actual, size) -> new CorruptBytesException("file '" + entry.name() + "'", entry.root(), actual))));
+    return collect(
+        schemes
+            .get(entry.scheme().id())
+            .read(entry, live, transport, null)
+            .via(
+                Sha256Stage.failBeforeLastChunk(
+                    entry.root(),
+                    (actual, size) ->
+                        new CorruptBytesException(
+                            "file '" + entry.name() + "'", entry.root(), actual))));
   }
 
   /** Bytes {@code range} of the file: a range has no hash of its own to check. */
@@ -80,7 +102,10 @@ final class Harness implements AutoCloseable {
   }
 
   private byte[] collect(Source<ByteString, org.apache.pekko.NotUsed> bytes) {
-    return await(bytes.runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), materializer)).toArray();
+    return await(
+            bytes.runWith(
+                Sink.fold(ByteString.emptyByteString(), ByteString::concat), materializer))
+        .toArray();
   }
 
   /** The value, or the failure's own exception (not wrapped). */

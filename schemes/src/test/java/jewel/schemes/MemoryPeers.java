@@ -18,21 +18,25 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Peers in memory, for scheme tests: each holds blocks by id, computes a block's id from the
- * bytes it receives (as a real peer does), and serves ranges in small, odd-sized pieces. Tests
- * take peers down, corrupt copies, or make a peer fail part way through a download.
+ * Peers in memory, for scheme tests: each holds blocks by id, computes a block's id from the bytes
+ * it receives (as a real peer does), and serves ranges in small, odd-sized pieces. Tests take peers
+ * down, corrupt copies, or make a peer fail part way through a download.
  */
 final class MemoryPeers implements BlockTransport {
   static final int PIECE = 777;
 
   final Map<PeerId, Map<BlockId, byte[]>> disks = new ConcurrentHashMap<>();
   final Set<PeerId> down = ConcurrentHashMap.newKeySet();
+
   /** Peer → the offset, in any block, at which its downloads break. */
   final Map<PeerId, Long> breakAfter = new ConcurrentHashMap<>();
+
   /** Peers that serve every byte and then fail, as a peer that found its own copy corrupt does. */
   final Set<PeerId> failAtEnd = ConcurrentHashMap.newKeySet();
+
   /** Peers whose downloads never deliver a byte (stalled). */
   final Set<PeerId> stalled = ConcurrentHashMap.newKeySet();
+
   final List<String> downloads = new CopyOnWriteArrayList<>();
 
   static List<PeerId> peers(int n) {
@@ -50,23 +54,31 @@ final class MemoryPeers implements BlockTransport {
   @Override
   public Sink<ByteString, CompletionStage<BlockId>> upload(PeerId peer, long length) {
     if (down.contains(peer)) {
-      return Sink.<ByteString>cancelled().mapMaterializedValue(
-          x -> CompletableFuture.failedFuture(new IllegalStateException("peer at " + peer + " is not reachable")));
+      return Sink.<ByteString>cancelled()
+          .mapMaterializedValue(
+              x ->
+                  CompletableFuture.failedFuture(
+                      new IllegalStateException("peer at " + peer + " is not reachable")));
     }
     return Sink.<ByteString, ByteString>fold(ByteString.emptyByteString(), ByteString::concat)
-        .mapMaterializedValue(all -> all.thenApply(bytes -> {
-          if (bytes.size() != length) {
-            throw new IllegalStateException("got " + bytes.size() + " bytes, announced " + length);
-          }
-          byte[] array = bytes.toArray();
-          BlockId id = sha256(array);
-          disks.computeIfAbsent(peer, p -> new ConcurrentHashMap<>()).put(id, array);
-          return id;
-        }));
+        .mapMaterializedValue(
+            all ->
+                all.thenApply(
+                    bytes -> {
+                      if (bytes.size() != length) {
+                        throw new IllegalStateException(
+                            "got " + bytes.size() + " bytes, announced " + length);
+                      }
+                      byte[] array = bytes.toArray();
+                      BlockId id = sha256(array);
+                      disks.computeIfAbsent(peer, p -> new ConcurrentHashMap<>()).put(id, array);
+                      return id;
+                    }));
   }
 
   @Override
-  public Source<ByteString, NotUsed> download(PeerId peer, BlockId block, long offset, long length) {
+  public Source<ByteString, NotUsed> download(
+      PeerId peer, BlockId block, long offset, long length) {
     downloads.add(peer + " " + block.shortHex() + " " + offset + "+" + length);
     if (down.contains(peer)) {
       return Source.failed(new IllegalStateException("peer at " + peer + " is not reachable"));
@@ -76,10 +88,12 @@ final class MemoryPeers implements BlockTransport {
     }
     byte[] bytes = disks.getOrDefault(peer, Map.of()).get(block);
     if (bytes == null) {
-      return Source.failed(new IllegalStateException("no block " + block.shortHex() + " on " + peer));
+      return Source.failed(
+          new IllegalStateException("no block " + block.shortHex() + " on " + peer));
     }
     long end = Math.min(offset + length, bytes.length);
-    long cut = breakAfter.containsKey(peer) ? Math.max(offset, Math.min(end, breakAfter.get(peer))) : end;
+    long cut =
+        breakAfter.containsKey(peer) ? Math.max(offset, Math.min(end, breakAfter.get(peer))) : end;
     List<ByteString> pieces = new ArrayList<>();
     for (long at = offset; at < cut; at += PIECE) {
       pieces.add(ByteString.fromArray(bytes, (int) at, (int) Math.min(PIECE, cut - at)));

@@ -41,11 +41,22 @@ class SchemeRoundTripTest {
 
   static Stream<Arguments> schemesAndSizes() {
     List<Arguments> out = new ArrayList<>();
-    List<String> specs = List.of("hosting", "naive n=3", "shard k=3", "shardshard k=3 m=2", "parity k=3",
-        "reedsolomon k=3 n=5 chunk=1024", "reedsolomon k=3 n=5 chunk=1024 codec=backblaze",
-        "reedsolomon k=1 n=1 chunk=1024", "reedsolomon k=4 n=4 chunk=1024", "parity k=1");
+    List<String> specs =
+        List.of(
+            "hosting",
+            "naive n=3",
+            "shard k=3",
+            "shardshard k=3 m=2",
+            "parity k=3",
+            "reedsolomon k=3 n=5 chunk=1024",
+            "reedsolomon k=3 n=5 chunk=1024 codec=backblaze",
+            "reedsolomon k=1 n=1 chunk=1024",
+            "reedsolomon k=4 n=4 chunk=1024",
+            "parity k=1");
     int k = 3;
-    int[] sizes = {0, 1, 2, 3, 4, C - 1, C, C + 1, k * C - 1, k * C, k * C + 1, 5 * k * C + 7, 7 * k * C};
+    int[] sizes = {
+      0, 1, 2, 3, 4, C - 1, C, C + 1, k * C - 1, k * C, k * C + 1, 5 * k * C + 7, 7 * k * C
+    };
     for (String spec : specs) {
       for (int size : sizes) {
         out.add(Arguments.of(spec, size));
@@ -76,7 +87,9 @@ class SchemeRoundTripTest {
     // The original project stripped trailing zeros to find a shard's end; the true length is kept.
     byte[] bytes = new byte[3 * C + 5];
     bytes[0] = 1;
-    for (String spec : List.of("shard k=3", "shardshard k=3 m=2", "parity k=3", "reedsolomon k=3 n=5 chunk=1024")) {
+    for (String spec :
+        List.of(
+            "shard k=3", "shardshard k=3 m=2", "parity k=3", "reedsolomon k=3 n=5 chunk=1024")) {
       MemoryPeers peers = new MemoryPeers();
       FileEntry entry = h.store(peers, MemoryPeers.peers(5), "zeros", spec, bytes);
       assertArrayEquals(bytes, h.read(entry, Set.copyOf(MemoryPeers.peers(5)), peers), spec);
@@ -91,21 +104,30 @@ class SchemeRoundTripTest {
       int k = 1 + r.nextInt(n);
       int chunk = 1 + r.nextInt(300);
       int size = r.nextInt(6) == 0 ? r.nextInt(3) : r.nextInt(k * chunk * 4 + 10);
-      String spec = "reedsolomon k=" + k + " n=" + n + " chunk=" + chunk + (r.nextBoolean() ? " codec=backblaze" : "");
+      String spec =
+          "reedsolomon k="
+              + k
+              + " n="
+              + n
+              + " chunk="
+              + chunk
+              + (r.nextBoolean() ? " codec=backblaze" : "");
       MemoryPeers peers = new MemoryPeers();
       List<PeerId> all = MemoryPeers.peers(n);
       byte[] bytes = Harness.bytes(size, round);
       FileEntry entry = h.store(peers, all, "r" + round, spec, bytes);
       SegmentLayout layout = new SegmentLayout(k, n, chunk, size);
       for (StoredBlock b : entry.blocks()) {
-        assertEquals(layout.jewelLength(), b.length(), spec + ": every jewel has the layout's length");
+        assertEquals(
+            layout.jewelLength(), b.length(), spec + ": every jewel has the layout's length");
       }
       for (int sample = 0; sample < 6; sample++) {
         List<PeerId> shuffled = new ArrayList<>(all);
         Collections.shuffle(shuffled, r);
         Set<PeerId> up = new HashSet<>(shuffled.subList(0, k));
         MemoryPeers reachable = onlyUp(peers, up);
-        assertArrayEquals(bytes, h.read(entry, up, reachable), spec + ", " + size + " bytes, from " + up);
+        assertArrayEquals(
+            bytes, h.read(entry, up, reachable), spec + ", " + size + " bytes, from " + up);
       }
     }
   }
@@ -120,7 +142,8 @@ class SchemeRoundTripTest {
       for (PeerId gone : all) {
         Set<PeerId> up = new HashSet<>(all);
         up.remove(gone);
-        assertArrayEquals(bytes, h.read(entry, up, onlyUp(peers, up)), size + " bytes without " + gone);
+        assertArrayEquals(
+            bytes, h.read(entry, up, onlyUp(peers, up)), size + " bytes without " + gone);
       }
     }
   }

@@ -17,23 +17,36 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * The shell's way into a running cluster: it joins as a node with role {@code client} that
- * holds no data and runs the schemes itself (its {@link jewel.node.gateway.Gateway}), so its
- * stores and gets go straight between the shell's files and the holders. Closing the client
- * leaves the cluster.
+ * The shell's way into a running cluster: it joins as a node with role {@code client} that holds no
+ * data and runs the schemes itself (its {@link jewel.node.gateway.Gateway}), so its stores and gets
+ * go straight between the shell's files and the holders. Closing the client leaves the cluster.
  */
 public final class ClusterClient {
   private ClusterClient() {}
 
-  /** Joins the cluster of this home as a client node; fails with a clear line if it is not running. */
+  /**
+   * Joins the cluster of this home as a client node; fails with a clear line if it is not running.
+   */
   public static JewelClient connect(Path home, int seedPort) {
     Path absHome = home.toAbsolutePath().normalize();
     if (!listening(seedPort)) {
-      throw new JewelException("no cluster is running at " + absHome + " (port " + seedPort + "): start one with ./jewel up");
+      throw new JewelException(
+          "no cluster is running at "
+              + absHome
+              + " (port "
+              + seedPort
+              + "): start one with ./jewel up");
     }
     Config base = NodeSettings.load();
-    NodeSettings settings = new NodeSettings(new PeerId("client-" + ProcessHandle.current().pid()),
-        List.of(NodeSettings.CLIENT), "127.0.0.1", 0, 0, List.of("127.0.0.1:" + seedPort), absHome);
+    NodeSettings settings =
+        new NodeSettings(
+            new PeerId("client-" + ProcessHandle.current().pid()),
+            List.of(NodeSettings.CLIENT),
+            "127.0.0.1",
+            0,
+            0,
+            List.of("127.0.0.1:" + seedPort),
+            absHome);
     JewelNode node;
     try {
       node = JewelNode.start(settings, base);
@@ -46,8 +59,14 @@ public final class ClusterClient {
     while (!joined(cluster.selfMember().status())) {
       if (Instant.now().isAfter(deadline)) {
         node.close();
-        throw new JewelException("could not join the cluster at port " + seedPort + " within " + joinTimeout.toSeconds()
-            + " s: is the seed up? (see " + absHome.resolve("seed").resolve("node.log") + ")");
+        throw new JewelException(
+            "could not join the cluster at port "
+                + seedPort
+                + " within "
+                + joinTimeout.toSeconds()
+                + " s: is the seed up? (see "
+                + absHome.resolve("seed").resolve("node.log")
+                + ")");
       }
       sleep(50);
     }

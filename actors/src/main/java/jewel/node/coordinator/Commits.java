@@ -8,8 +8,8 @@ import jewel.protocol.OperationReply;
 
 /**
  * The registry work a {@link Coordinator} sequences; {@link RegistryCommits} is the real one. A
- * commit or a delete that cannot be done fails, with a {@link jewel.api.JewelException} that
- * says why where it can.
+ * commit or a delete that cannot be done fails, with a {@link jewel.api.JewelException} that says
+ * why where it can.
  */
 public interface Commits {
   /** Commits a stored file (and its pin), and drops the blocks a replaced file no longer uses. */

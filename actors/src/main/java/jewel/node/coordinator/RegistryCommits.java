@@ -8,8 +8,8 @@ import java.util.concurrent.CompletionStage;
 import jewel.api.BlockId;
 import jewel.api.JewelException;
 import jewel.node.PeerDirectory;
-import jewel.node.RegistryAsk;
 import jewel.node.PeerDirectory.LivePeer;
+import jewel.node.RegistryAsk;
 import jewel.placement.Durability;
 import jewel.protocol.CoordinatorCommand;
 import jewel.protocol.OperationReply;
@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The registry work behind a coordinator: commit a stored file (and its pin), delete a file,
  * discard what a failed store left behind, and drop blocks no file uses any more from the live
- * peers. Plain asynchronous code; the {@link Coordinator} makes sure only one of these runs
- * per file at a time.
+ * peers. Plain asynchronous code; the {@link Coordinator} makes sure only one of these runs per
+ * file at a time.
  */
 public final class RegistryCommits implements Commits {
   private static final Logger log = LoggerFactory.getLogger(RegistryCommits.class);
@@ -37,7 +37,8 @@ public final class RegistryCommits implements Commits {
   private final ActorRef<RegistryCommand> registry;
   private final Duration askTimeout;
 
-  public RegistryCommits(ActorSystem<?> system, ActorRef<RegistryCommand> registry, Duration askTimeout) {
+  public RegistryCommits(
+      ActorSystem<?> system, ActorRef<RegistryCommand> registry, Duration askTimeout) {
     this.system = system;
     this.registry = registry;
     this.askTimeout = askTimeout;
@@ -46,37 +47,62 @@ public final class RegistryCommits implements Commits {
   @Override
   public CompletionStage<OperationReply.Stored> commit(CoordinatorCommand.Commit c) {
     CompletionStage<StatusReply<RegistryReply.Committed>> commit =
-        RegistryAsk.ask(registry, r -> new RegistryCommand.Commit(c.entry(), c.replace(), r), askTimeout, system);
-    return commit.thenCompose(reply -> {
-      if (reply.isError()) {
-        String reason = reply.getError().getMessage();
-        throw new JewelException(reason, reason.contains("exists") ? JewelException.Kind.CONFLICT : JewelException.Kind.BAD_INPUT);
-      }
-      RegistryReply.Committed committed = reply.getValue();
-      return deleteBlocks(c.replace() ? committed.orphans() : List.of())
-          .thenCompose(ignored -> c.pin() == null ? CompletableFuture.completedFuture(null) : pin(c))
-          .thenApply(ignored -> {
-            Durability d = Durability.of(committed.entry());
-            log.info("committed '{}': root {}, D={}, survives {}", c.name(), c.entry().root(), d.redundancy(), d.survives());
-            return new OperationReply.Stored(committed.entry(), d.redundancy(), d.survives(), d.minPeersUp());
-          });
-    });
+        RegistryAsk.ask(
+            registry,
+            r -> new RegistryCommand.Commit(c.entry(), c.replace(), r),
+            askTimeout,
+            system);
+    return commit.thenCompose(
+        reply -> {
+          if (reply.isError()) {
+            String reason = reply.getError().getMessage();
+            throw new JewelException(
+                reason,
+                reason.contains("exists")
+                    ? JewelException.Kind.CONFLICT
+                    : JewelException.Kind.BAD_INPUT);
+          }
+          RegistryReply.Committed committed = reply.getValue();
+          return deleteBlocks(c.replace() ? committed.orphans() : List.of())
+              .thenCompose(
+                  ignored -> c.pin() == null ? CompletableFuture.completedFuture(null) : pin(c))
+              .thenApply(
+                  ignored -> {
+                    Durability d = Durability.of(committed.entry());
+                    log.info(
+                        "committed '{}': root {}, D={}, survives {}",
+                        c.name(),
+                        c.entry().root(),
+                        d.redundancy(),
+                        d.survives());
+                    return new OperationReply.Stored(
+                        committed.entry(), d.redundancy(), d.survives(), d.minPeersUp());
+                  });
+        });
   }
 
   /**
-   * Puts a file just committed under its pin. The registry would refuse only a file that is
-   * gone, which the name's turn rules out.
+   * Puts a file just committed under its pin. The registry would refuse only a file that is gone,
+   * which the name's turn rules out.
    */
   private CompletionStage<StatusReply<RegistryReply.Pins>> pin(CoordinatorCommand.Commit c) {
-    return RegistryAsk.ask(registry, r -> new RegistryCommand.SetPin(c.name(), c.pin(), r), askTimeout, system);
+    return RegistryAsk.ask(
+        registry, r -> new RegistryCommand.SetPin(c.name(), c.pin(), r), askTimeout, system);
   }
 
   @Override
   public CompletionStage<OperationReply.Removed> delete(CoordinatorCommand.Delete c) {
-    CompletionStage<RegistryReply.Deleted> delete = RegistryAsk.askWithStatus(
-        registry, r -> new RegistryCommand.Delete(c.name(), r), JewelException.Kind.NOT_FOUND, askTimeout, system);
-    return delete.thenCompose(deleted -> deleteBlocks(deleted.orphans())
-        .thenApply(ignored -> new OperationReply.Removed(deleted.entry())));
+    CompletionStage<RegistryReply.Deleted> delete =
+        RegistryAsk.askWithStatus(
+            registry,
+            r -> new RegistryCommand.Delete(c.name(), r),
+            JewelException.Kind.NOT_FOUND,
+            askTimeout,
+            system);
+    return delete.thenCompose(
+        deleted ->
+            deleteBlocks(deleted.orphans())
+                .thenApply(ignored -> new OperationReply.Removed(deleted.entry())));
   }
 
   @Override
@@ -85,13 +111,19 @@ public final class RegistryCommits implements Commits {
       return;
     }
     CompletionStage<RegistryReply.Blocks> unused =
-        RegistryAsk.ask(registry, r -> new RegistryCommand.FindUnused(uploaded, r), askTimeout, system);
-    unused.thenCompose(u -> deleteBlocks(u.blocks()))
-        .whenComplete((ignored, failure) -> {
-          if (failure != null) {
-            log.info("could not discard the {} blocks of a failed store: {}", uploaded.size(), failure.getMessage());
-          }
-        });
+        RegistryAsk.ask(
+            registry, r -> new RegistryCommand.FindUnused(uploaded, r), askTimeout, system);
+    unused
+        .thenCompose(u -> deleteBlocks(u.blocks()))
+        .whenComplete(
+            (ignored, failure) -> {
+              if (failure != null) {
+                log.info(
+                    "could not discard the {} blocks of a failed store: {}",
+                    uploaded.size(),
+                    failure.getMessage());
+              }
+            });
   }
 
   /**
@@ -102,15 +134,22 @@ public final class RegistryCommits implements Commits {
     if (orphans.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return PeerDirectory.live(system).thenCompose(live -> {
-      List<CompletableFuture<PeerReply.BlocksDeleted>> acks = new ArrayList<>();
-      for (LivePeer p : live.values()) {
-        acks.add(AskPattern.<PeerCommand, PeerReply.BlocksDeleted>ask(
-                p.ref(), r -> new PeerCommand.DeleteBlocks(orphans, r), askTimeout, system.scheduler())
-            .toCompletableFuture().exceptionally(e -> null));
-      }
-      return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
-    });
+    return PeerDirectory.live(system)
+        .thenCompose(
+            live -> {
+              List<CompletableFuture<PeerReply.BlocksDeleted>> acks = new ArrayList<>();
+              for (LivePeer p : live.values()) {
+                acks.add(
+                    AskPattern.<PeerCommand, PeerReply.BlocksDeleted>ask(
+                            p.ref(),
+                            r -> new PeerCommand.DeleteBlocks(orphans, r),
+                            askTimeout,
+                            system.scheduler())
+                        .toCompletableFuture()
+                        .exceptionally(e -> null));
+              }
+              return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+            });
   }
 
   /** One line for a failure of any kind. */

@@ -3,7 +3,6 @@ package jewel.node.gateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,11 +52,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A store or a get done where the request arrived: this node hashes, encodes and fans blocks
- * out to their holders, or gathers and decodes them, streaming between the client's bytes and
- * the holders' data channels. The file's coordinator only gives the name's turn (a
- * {@link Lease}) and commits; the registry node never carries the bytes unless a client talks
- * to it.
+ * A store or a get done where the request arrived: this node hashes, encodes and fans blocks out to
+ * their holders, or gathers and decodes them, streaming between the client's bytes and the holders'
+ * data channels. The file's coordinator only gives the name's turn (a {@link Lease}) and commits;
+ * the registry node never carries the bytes unless a client talks to it.
  */
 final class FileTransfers {
   private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
@@ -72,14 +70,20 @@ final class FileTransfers {
   private final Duration askTimeout;
   private final Materializer materializer;
   private final NodeMetrics metrics;
+
   /**
-   * Copies found corrupt on this node: later reads skip them. A read that met one fails (its
-   * bytes may have gone out already), and the client's retry reads around it.
+   * Copies found corrupt on this node: later reads skip them. A read that met one fails (its bytes
+   * may have gone out already), and the client's retry reads around it.
    */
   private final Set<BlockCopy> suspects = ConcurrentHashMap.newKeySet();
 
-  FileTransfers(ActorSystem<?> system, ActorRef<RegistryCommand> registry, Schemes schemes, DataClient data,
-      Duration askTimeout, NodeMetrics metrics) {
+  FileTransfers(
+      ActorSystem<?> system,
+      ActorRef<RegistryCommand> registry,
+      Schemes schemes,
+      DataClient data,
+      Duration askTimeout,
+      NodeMetrics metrics) {
     this.system = system;
     this.registry = registry;
     this.schemes = schemes;
@@ -97,7 +101,8 @@ final class FileTransfers {
    * @param contentId the bytes' SHA-256 if the sender knows it before they flow (null otherwise): a
    *     pinned store of a whole-file scheme then writes its copies straight to the formula's peers
    */
-  record StoreRequest(FileName name, long size, SchemeSpec scheme, boolean replace, Pin pin, BlockId contentId) {}
+  record StoreRequest(
+      FileName name, long size, SchemeSpec scheme, boolean replace, Pin pin, BlockId contentId) {}
 
   /** A file being read: its entry, the range served (null: all of it) and the bytes. */
   record Download(FileEntry entry, ByteRange range, Source<ByteString, NotUsed> bytes) {
@@ -107,16 +112,21 @@ final class FileTransfers {
   }
 
   /**
-   * Checks the request, takes the name's turn, and stores {@code content} (exactly {@code
-   * size} bytes, read once). Nothing is committed unless every block reached its holders; a
-   * failure, or content that ends early, releases the turn and discards what was uploaded.
+   * Checks the request, takes the name's turn, and stores {@code content} (exactly {@code size}
+   * bytes, read once). Nothing is committed unless every block reached its holders; a failure, or
+   * content that ends early, releases the turn and discards what was uploaded.
    */
   CompletionStage<StoreResult> store(StoreRequest request, Source<ByteString, ?> content) {
     var timer = metrics.startTransfer();
     return schemeFor(request.scheme())
-        .thenCompose(spec -> refuseExisting(request.name(), request.replace())
-            .thenCompose(ignored -> Lease.take(system, coordinator(request.name()), request.name(), askTimeout))
-            .thenCompose(lease -> storeUnder(lease, spec, request, content)))
+        .thenCompose(
+            spec ->
+                refuseExisting(request.name(), request.replace())
+                    .thenCompose(
+                        ignored ->
+                            Lease.take(
+                                system, coordinator(request.name()), request.name(), askTimeout))
+                    .thenCompose(lease -> storeUnder(lease, spec, request, content)))
         .whenComplete((result, failure) -> metrics.endStore(timer, failure == null));
   }
 
@@ -125,45 +135,88 @@ final class FileTransfers {
     StorageScheme scheme = schemes.get(spec.id());
     // A pinned file's blocks will be audited: record their Merkle roots from the writer's bytes.
     CompletableFuture<DataTransport> transport = new CompletableFuture<>();
-    CompletionStage<StoreResult> stored = formulaPlacement(request, spec)
-        .thenCombine(livePeers(), (placement, live) -> {
-          int needed = scheme.peersNeeded(spec);
-          if (live.size() < needed) {
-            throw new JewelException(spec + " needs " + needed + " live peers, only " + live.size() + " are up"
-                + (live.isEmpty() ? "" : " (" + names(live.keySet()) + ")") + ": add peers or lower the parameters",
-                JewelException.Kind.UNAVAILABLE);
+    CompletionStage<StoreResult> stored =
+        formulaPlacement(request, spec)
+            .thenCombine(
+                livePeers(),
+                (placement, live) -> {
+                  int needed = scheme.peersNeeded(spec);
+                  if (live.size() < needed) {
+                    throw new JewelException(
+                        spec
+                            + " needs "
+                            + needed
+                            + " live peers, only "
+                            + live.size()
+                            + " are up"
+                            + (live.isEmpty() ? "" : " (" + names(live.keySet()) + ")")
+                            + ": add peers or lower the parameters",
+                        JewelException.Kind.UNAVAILABLE);
+                  }
+                  DataTransport t = new DataTransport(data, live, request.pin() != null);
+                  transport.complete(t);
+                  StoreJob job =
+                      new StoreJob(
+                          request.name(),
+                          spec,
+                          request.size(),
+                          content.mapMaterializedValue(m -> NotUsed.getInstance()),
+                          new ArrayList<>(live.keySet()),
+                          t,
+                          materializer,
+                          placement.orElse(null));
+                  log.info(
+                      "storing '{}' ({} bytes) with {} on {}{}",
+                      request.name(),
+                      request.size(),
+                      spec,
+                      names(live.keySet()),
+                      placement.isPresent() ? ", copies where the pin's formula puts them" : "");
+                  return scheme
+                      .store(job)
+                      .thenApply(encoded -> withMerkleRoots(encoded, t.merkleRoots()));
+                })
+            .thenCompose(encoding -> encoding)
+            .thenCompose(
+                encoded ->
+                    lease.commit(
+                        new FileEntry(
+                            request.name(),
+                            request.size(),
+                            encoded.root(),
+                            spec,
+                            encoded.layout(),
+                            encoded.blocks(),
+                            System.currentTimeMillis()),
+                        request.replace(),
+                        request.pin()))
+            .thenApply(
+                s -> new StoreResult(s.entry(), s.redundancy(), s.survives(), s.minPeersUp()));
+    return stored.whenComplete(
+        (result, failure) -> {
+          if (failure != null) {
+            List<BlockId> uploaded = transport.isDone() ? transport.join().uploaded() : List.of();
+            log.info(
+                "store of '{}' failed, nothing committed ({} blocks uploaded will be discarded): {}",
+                request.name(),
+                uploaded.size(),
+                RegistryAsk.oneLine(failure));
+            lease.release(uploaded);
           }
-          DataTransport t = new DataTransport(data, live, request.pin() != null);
-          transport.complete(t);
-          StoreJob job = new StoreJob(request.name(), spec, request.size(),
-              content.mapMaterializedValue(m -> NotUsed.getInstance()), new ArrayList<>(live.keySet()), t, materializer,
-              placement.orElse(null));
-          log.info("storing '{}' ({} bytes) with {} on {}{}", request.name(), request.size(), spec, names(live.keySet()),
-              placement.isPresent() ? ", copies where the pin's formula puts them" : "");
-          return scheme.store(job).thenApply(encoded -> withMerkleRoots(encoded, t.merkleRoots()));
-        })
-        .thenCompose(encoding -> encoding)
-        .thenCompose(encoded -> lease.commit(new FileEntry(request.name(), request.size(), encoded.root(), spec,
-            encoded.layout(), encoded.blocks(), System.currentTimeMillis()), request.replace(), request.pin()))
-        .thenApply(s -> new StoreResult(s.entry(), s.redundancy(), s.survives(), s.minPeersUp()));
-    return stored.whenComplete((result, failure) -> {
-      if (failure != null) {
-        List<BlockId> uploaded = transport.isDone() ? transport.join().uploaded() : List.of();
-        log.info("store of '{}' failed, nothing committed ({} blocks uploaded will be discarded): {}", request.name(),
-            uploaded.size(), RegistryAsk.oneLine(failure));
-        lease.release(uploaded);
-      }
-    });
+        });
   }
 
   /**
-   * For a pinned store of a whole-file scheme whose writer sent the file's id: copies go
-   * straight to the peers the pin's formula picks ({@link FormulaPlacement}), so the writer
-   * uploads each copy once and to a peer that keeps it. Empty otherwise: the scheme's own
-   * placement, after which the formula's peers fetch the blocks.
+   * For a pinned store of a whole-file scheme whose writer sent the file's id: copies go straight
+   * to the peers the pin's formula picks ({@link FormulaPlacement}), so the writer uploads each
+   * copy once and to a peer that keeps it. Empty otherwise: the scheme's own placement, after which
+   * the formula's peers fetch the blocks.
    */
-  private CompletionStage<Optional<Placement>> formulaPlacement(StoreRequest request, SchemeSpec spec) {
-    if (request.pin() == null || request.contentId() == null || !WHOLE_FILE_SCHEMES.contains(spec.id())) {
+  private CompletionStage<Optional<Placement>> formulaPlacement(
+      StoreRequest request, SchemeSpec spec) {
+    if (request.pin() == null
+        || request.contentId() == null
+        || !WHOLE_FILE_SCHEMES.contains(spec.id())) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     CompletionStage<Map<String, PeerSettings>> settings =
@@ -171,86 +224,140 @@ final class FileTransfers {
     CompletionStage<Double> defaultFraction =
         ask((ActorRef<RegistryReply.Pins> r) -> new RegistryCommand.GetPin(request.name(), r))
             .thenApply(RegistryReply.Pins::defaultFraction);
-    return settings.thenCombine(defaultFraction, (peers, fallback) -> Optional.of(new FormulaPlacement(
-        request.contentId(), request.pin().effectiveFraction(fallback, request.size()),
-        p -> peers.getOrDefault(p.name(), PeerSettings.DEFAULT))));
+    return settings.thenCombine(
+        defaultFraction,
+        (peers, fallback) ->
+            Optional.of(
+                new FormulaPlacement(
+                    request.contentId(),
+                    request.pin().effectiveFraction(fallback, request.size()),
+                    p -> peers.getOrDefault(p.name(), PeerSettings.DEFAULT))));
   }
 
   private static Encoded withMerkleRoots(Encoded encoded, Map<BlockId, String> roots) {
     if (roots.isEmpty()) {
       return encoded;
     }
-    return new Encoded(encoded.root(), encoded.layout(),
+    return new Encoded(
+        encoded.root(),
+        encoded.layout(),
         encoded.blocks().stream().map(b -> b.withMerkleRoot(roots.get(b.id()))).toList());
   }
 
   /**
-   * Looks the file up and checks the range. The bytes, when run, take the name's turn and read
-   * only the blocks (for jewels only the segments) that cover the range; the turn ends when the
-   * bytes end, fail or are cancelled, and is never taken for bytes nobody runs. A whole file is
-   * SHA-256 checked before its last bytes go out; a range is checked block by block where it
-   * reads blocks whole.
+   * Looks the file up and checks the range. The bytes, when run, take the name's turn and read only
+   * the blocks (for jewels only the segments) that cover the range; the turn ends when the bytes
+   * end, fail or are cancelled, and is never taken for bytes nobody runs. A whole file is SHA-256
+   * checked before its last bytes go out; a range is checked block by block where it reads blocks
+   * whole.
    */
   CompletionStage<Download> read(FileName name, ByteRange requested) {
-    return lookup(name).thenApply(entry -> {
-      ByteRange range = requested == null ? null : requested.within(entry.size());
-      if (requested != null && range == null) {
-        throw new JewelException("range " + requested + " starts at or past the end of '" + name + "' ("
-            + entry.size() + " bytes)", JewelException.Kind.BAD_RANGE);
-      }
-      ByteRange effective = range != null && range.start() == 0 && range.length() == entry.size() ? null : range;
-      // Each run takes its own turn, and gives it back however the run ends: completed,
-      // failed, or cancelled before the turn even came.
-      Source<ByteString, NotUsed> bytes = Source.fromMaterializer((mat, attributes) -> {
-        CompletableFuture<Lease> lease = Lease.take(system, coordinator(name), name, askTimeout).toCompletableFuture();
-        return Source.completionStageSource(lease.thenCompose(l -> readUnder(entry, effective)))
-            .watchTermination((m, done) -> {
-              // released whenever the read ends, however; nothing waits for the release itself
-              var unused =
-                  done.handle((d, failure) -> lease).thenCompose(l -> l).thenAccept(l -> l.release(List.of()));
-              return NotUsed.getInstance();
+    return lookup(name)
+        .thenApply(
+            entry -> {
+              ByteRange range = requested == null ? null : requested.within(entry.size());
+              if (requested != null && range == null) {
+                throw new JewelException(
+                    "range "
+                        + requested
+                        + " starts at or past the end of '"
+                        + name
+                        + "' ("
+                        + entry.size()
+                        + " bytes)",
+                    JewelException.Kind.BAD_RANGE);
+              }
+              ByteRange effective =
+                  range != null && range.start() == 0 && range.length() == entry.size()
+                      ? null
+                      : range;
+              // Each run takes its own turn, and gives it back however the run ends: completed,
+              // failed, or cancelled before the turn even came.
+              Source<ByteString, NotUsed> bytes =
+                  Source.fromMaterializer(
+                          (mat, attributes) -> {
+                            CompletableFuture<Lease> lease =
+                                Lease.take(system, coordinator(name), name, askTimeout)
+                                    .toCompletableFuture();
+                            return Source.completionStageSource(
+                                    lease.thenCompose(l -> readUnder(entry, effective)))
+                                .watchTermination(
+                                    (m, done) -> {
+                                      // released whenever the read ends, however; nothing waits for
+                                      // the release itself
+                                      var unused =
+                                          done.handle((d, failure) -> lease)
+                                              .thenCompose(l -> l)
+                                              .thenAccept(l -> l.release(List.of()));
+                                      return NotUsed.getInstance();
+                                    });
+                          })
+                      .mapMaterializedValue(m -> NotUsed.getInstance());
+              return new Download(entry, effective, bytes);
             });
-      }).mapMaterializedValue(m -> NotUsed.getInstance());
-      return new Download(entry, effective, bytes);
-    });
   }
 
-  private CompletionStage<Source<ByteString, NotUsed>> readUnder(FileEntry looked, ByteRange range) {
-    return lookup(looked.name()).thenCompose(entry -> {
-      if (!entry.root().equals(looked.root())) {
-        throw new JewelException("'" + entry.name() + "' was replaced while the read began: read it again",
-            JewelException.Kind.UNAVAILABLE);
-      }
-      return readPlan(entry).thenCombine(livePeers(), (plan, everyLive) -> {
-        var timer = metrics.startTransfer();
-        return attempt(plan, everyLive, range).watchTermination((notUsed, done) -> {
-          done.whenComplete((d, failure) -> metrics.endGet(timer, failure == null));
-          return NotUsed.getInstance();
-        });
-      });
-    });
+  private CompletionStage<Source<ByteString, NotUsed>> readUnder(
+      FileEntry looked, ByteRange range) {
+    return lookup(looked.name())
+        .thenCompose(
+            entry -> {
+              if (!entry.root().equals(looked.root())) {
+                throw new JewelException(
+                    "'" + entry.name() + "' was replaced while the read began: read it again",
+                    JewelException.Kind.UNAVAILABLE);
+              }
+              return readPlan(entry)
+                  .thenCombine(
+                      livePeers(),
+                      (plan, everyLive) -> {
+                        var timer = metrics.startTransfer();
+                        return attempt(plan, everyLive, range)
+                            .watchTermination(
+                                (notUsed, done) -> {
+                                  done.whenComplete(
+                                      (d, failure) -> metrics.endGet(timer, failure == null));
+                                  return NotUsed.getInstance();
+                                });
+                      });
+            });
   }
 
   /** What a get reads: the entry with the peers to ask for each block, in the order to ask them. */
   private record ReadPlan(FileEntry entry) {}
 
   /**
-   * Greylisted peers (failed audits) are asked last, but asked: a file whose only good copies
-   * a greylisted peer holds can still be read (and what it serves is checked like any copy).
-   * For a fractionally pinned file, peers fetch and drop blocks on their own, so the block
-   * book may lag: each block's candidates are the peers the formula computes (live, not
-   * greylisted, within quota), then the book's holders, then every other live peer.
+   * Greylisted peers (failed audits) are asked last, but asked: a file whose only good copies a
+   * greylisted peer holds can still be read (and what it serves is checked like any copy). For a
+   * fractionally pinned file, peers fetch and drop blocks on their own, so the block book may lag:
+   * each block's candidates are the peers the formula computes (live, not greylisted, within
+   * quota), then the book's holders, then every other live peer.
    */
   private CompletionStage<ReadPlan> readPlan(FileEntry entry) {
-    CompletionStage<Set<PeerId>> greylisted = ask(RegistryCommand.GetPeerSettings::new)
-        .thenApply(t -> t.peers().entrySet().stream()
-            .filter(e -> e.getValue().greylisted()).map(e -> new PeerId(e.getKey())).collect(Collectors.toSet()));
-    CompletionStage<PlanView> pins = RegistryPages.pinPlan(registry, entry.name(), askTimeout, system.scheduler())
-        .thenApply(PlanView::of);
-    return greylisted.thenCombine(pins, (last, plan) -> plan.blocks().isEmpty()
-            ? CompletableFuture.completedFuture(new ReadPlan(askingLast(entry, last)))
-            : livePeers().thenApply(live ->
-                new ReadPlan(askingLast(withComputedHolders(entry, plan, live.keySet(), last), last))))
+    CompletionStage<Set<PeerId>> greylisted =
+        ask(RegistryCommand.GetPeerSettings::new)
+            .thenApply(
+                t ->
+                    t.peers().entrySet().stream()
+                        .filter(e -> e.getValue().greylisted())
+                        .map(e -> new PeerId(e.getKey()))
+                        .collect(Collectors.toSet()));
+    CompletionStage<PlanView> pins =
+        RegistryPages.pinPlan(registry, entry.name(), askTimeout, system.scheduler())
+            .thenApply(PlanView::of);
+    return greylisted
+        .thenCombine(
+            pins,
+            (last, plan) ->
+                plan.blocks().isEmpty()
+                    ? CompletableFuture.completedFuture(new ReadPlan(askingLast(entry, last)))
+                    : livePeers()
+                        .thenApply(
+                            live ->
+                                new ReadPlan(
+                                    askingLast(
+                                        withComputedHolders(entry, plan, live.keySet(), last),
+                                        last))))
         .thenCompose(next -> next);
   }
 
@@ -258,14 +365,19 @@ final class FileTransfers {
       FileEntry entry, PlanView plan, Set<PeerId> live, Set<PeerId> greylisted) {
     List<PeerId> everyLive = live.stream().sorted().toList();
     List<PeerId> notGreylisted = everyLive.stream().filter(p -> !greylisted.contains(p)).toList();
-    return entry.withBlocks(entry.blocks().stream().map(b -> {
-      PlanView.Block pinned = plan.block(b.id());
-      Set<PeerId> candidates =
-          new LinkedHashSet<>(pinned == null ? List.of() : plan.expected(pinned, notGreylisted));
-      candidates.addAll(b.holders());
-      candidates.addAll(everyLive);
-      return b.withHolders(new ArrayList<>(candidates));
-    }).toList());
+    return entry.withBlocks(
+        entry.blocks().stream()
+            .map(
+                b -> {
+                  PlanView.Block pinned = plan.block(b.id());
+                  Set<PeerId> candidates =
+                      new LinkedHashSet<>(
+                          pinned == null ? List.of() : plan.expected(pinned, notGreylisted));
+                  candidates.addAll(b.holders());
+                  candidates.addAll(everyLive);
+                  return b.withHolders(new ArrayList<>(candidates));
+                })
+            .toList());
   }
 
   /** Each block's holders in the same order, but the greylisted ones after all others. */
@@ -273,48 +385,76 @@ final class FileTransfers {
     if (greylisted.isEmpty()) {
       return entry;
     }
-    return entry.withBlocks(entry.blocks().stream().map(b -> {
-      List<PeerId> holders = new ArrayList<>(b.holders());
-      holders.sort(Comparator.comparing(greylisted::contains)); // stable: false before true
-      return b.withHolders(holders);
-    }).toList());
+    return entry.withBlocks(
+        entry.blocks().stream()
+            .map(
+                b -> {
+                  List<PeerId> holders = new ArrayList<>(b.holders());
+                  holders.sort(
+                      Comparator.comparing(greylisted::contains)); // stable: false before true
+                  return b.withHolders(holders);
+                })
+            .toList());
   }
 
   /**
    * One read of the file, skipping copies found corrupt before. Every block downloaded whole is
-   * checked against its id; a corrupt copy fails the read, and is remembered so that the next
-   * read goes around it.
+   * checked against its id; a corrupt copy fails the read, and is remembered so that the next read
+   * goes around it.
    */
-  private Source<ByteString, NotUsed> attempt(ReadPlan plan, Map<PeerId, LivePeer> live, ByteRange range) {
+  private Source<ByteString, NotUsed> attempt(
+      ReadPlan plan, Map<PeerId, LivePeer> live, ByteRange range) {
     FileEntry entry = plan.entry();
     Set<BlockCopy> excluded = Set.copyOf(suspects);
-    VerifyingTransport transport = new VerifyingTransport(entry, new DataTransport(data, live, false), excluded, e -> {
-      BlockCopy copy = new BlockCopy(e.block(), e.peer());
-      if (suspects.add(copy)) {
-        log.warn("get '{}': {} is corrupted; reads from this node skip it from now on", entry.name(), copy);
-      }
-    });
-    Source<ByteString, NotUsed> bytes = schemes.get(entry.scheme().id()).read(entry, live.keySet(), transport, range);
-    Source<ByteString, NotUsed> checked = range != null ? bytes
-        : bytes.via(Sha256Stage.failBeforeLastChunk(entry.root(),
-            (actual, size) -> new CorruptBytesException("file '" + entry.name() + "'", entry.root(), actual)));
+    VerifyingTransport transport =
+        new VerifyingTransport(
+            entry,
+            new DataTransport(data, live, false),
+            excluded,
+            e -> {
+              BlockCopy copy = new BlockCopy(e.block(), e.peer());
+              if (suspects.add(copy)) {
+                log.warn(
+                    "get '{}': {} is corrupted; reads from this node skip it from now on",
+                    entry.name(),
+                    copy);
+              }
+            });
+    Source<ByteString, NotUsed> bytes =
+        schemes.get(entry.scheme().id()).read(entry, live.keySet(), transport, range);
+    Source<ByteString, NotUsed> checked =
+        range != null
+            ? bytes
+            : bytes.via(
+                Sha256Stage.failBeforeLastChunk(
+                    entry.root(),
+                    (actual, size) ->
+                        new CorruptBytesException(
+                            "file '" + entry.name() + "'", entry.root(), actual)));
     return checked
         // Too few blocks, or a corrupt one: the cluster cannot serve it now, and the line says why.
-        .mapError(Throwable.class, t -> t instanceof JewelException ? t
-            : new JewelException(RegistryAsk.oneLine(t), JewelException.Kind.UNAVAILABLE, t));
+        .mapError(
+        Throwable.class,
+        t ->
+            t instanceof JewelException
+                ? t
+                : new JewelException(RegistryAsk.oneLine(t), JewelException.Kind.UNAVAILABLE, t));
   }
 
   private CompletionStage<SchemeSpec> schemeFor(SchemeSpec requested) {
-    CompletionStage<SchemeSpec> spec = requested != null
-        ? CompletableFuture.completedFuture(requested)
-        : ask(RegistryCommand.GetSettings::new).thenApply(RegistryReply.Settings::clusterDefault);
-    return spec.thenApply(s -> {
-      try {
-        return schemes.normalize(s);
-      } catch (IllegalArgumentException e) {
-        throw new JewelException(e.getMessage(), JewelException.Kind.BAD_INPUT);
-      }
-    });
+    CompletionStage<SchemeSpec> spec =
+        requested != null
+            ? CompletableFuture.completedFuture(requested)
+            : ask(RegistryCommand.GetSettings::new)
+                .thenApply(RegistryReply.Settings::clusterDefault);
+    return spec.thenApply(
+        s -> {
+          try {
+            return schemes.normalize(s);
+          } catch (IllegalArgumentException e) {
+            throw new JewelException(e.getMessage(), JewelException.Kind.BAD_INPUT);
+          }
+        });
   }
 
   /** Refuses early, before any byte moves; the commit checks again under the name's turn. */
@@ -322,36 +462,50 @@ final class FileTransfers {
     if (replace) {
       return CompletableFuture.completedFuture(null);
     }
-    return lookedUp(name).thenAccept(reply -> {
-      if (reply.entry() != null) {
-        throw new JewelException("file '" + name + "' exists: use --replace to overwrite it", JewelException.Kind.CONFLICT);
-      }
-    });
+    return lookedUp(name)
+        .thenAccept(
+            reply -> {
+              if (reply.entry() != null) {
+                throw new JewelException(
+                    "file '" + name + "' exists: use --replace to overwrite it",
+                    JewelException.Kind.CONFLICT);
+              }
+            });
   }
 
   CompletionStage<FileEntry> lookup(FileName name) {
-    return lookedUp(name).thenApply(reply -> {
-      if (reply.entry() == null) {
-        throw new JewelException("unknown file '" + name + "' (try: ls)", JewelException.Kind.NOT_FOUND);
-      }
-      return reply.entry();
-    });
+    return lookedUp(name)
+        .thenApply(
+            reply -> {
+              if (reply.entry() == null) {
+                throw new JewelException(
+                    "unknown file '" + name + "' (try: ls)", JewelException.Kind.NOT_FOUND);
+              }
+              return reply.entry();
+            });
   }
 
   private CompletionStage<RegistryReply.LookedUp> lookedUp(FileName name) {
-    return RegistryAsk.askWithStatus(registry, r -> new RegistryCommand.Lookup(name, r), JewelException.Kind.BAD_INPUT,
-        askTimeout, system);
+    return RegistryAsk.askWithStatus(
+        registry,
+        r -> new RegistryCommand.Lookup(name, r),
+        JewelException.Kind.BAD_INPUT,
+        askTimeout,
+        system);
   }
 
   private CompletionStage<Map<PeerId, LivePeer>> livePeers() {
     return PeerDirectory.live(system);
   }
 
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<CoordinatorCommand> coordinator(FileName name) {
-    return ClusterSharding.get(system).entityRefFor(jewel.node.coordinator.Coordinator.TYPE_KEY, name.value());
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<CoordinatorCommand> coordinator(
+      FileName name) {
+    return ClusterSharding.get(system)
+        .entityRefFor(jewel.node.coordinator.Coordinator.TYPE_KEY, name.value());
   }
 
-  private <R> CompletionStage<R> ask(org.apache.pekko.japi.function.Function<ActorRef<R>, RegistryCommand> message) {
+  private <R> CompletionStage<R> ask(
+      org.apache.pekko.japi.function.Function<ActorRef<R>, RegistryCommand> message) {
     return RegistryAsk.ask(registry, message, askTimeout, system);
   }
 

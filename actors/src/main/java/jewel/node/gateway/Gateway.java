@@ -73,11 +73,11 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Everything a client can ask of the cluster, done by this node: the HTTP API's routes call it,
- * and the shell (a client member of the cluster) uses it directly, so its stores and gets run
- * the scheme in the shell's own JVM and go straight to the holders. Stores and gets stream
- * ({@link #store(FileTransfers.StoreRequest, Source)}, {@link #read}); the blocking {@link
- * JewelClient} methods are for the shell and the API's control routes.
+ * Everything a client can ask of the cluster, done by this node: the HTTP API's routes call it, and
+ * the shell (a client member of the cluster) uses it directly, so its stores and gets run the
+ * scheme in the shell's own JVM and go straight to the holders. Stores and gets stream ({@link
+ * #store(FileTransfers.StoreRequest, Source)}, {@link #read}); the blocking {@link JewelClient}
+ * methods are for the shell and the API's control routes.
  */
 public final class Gateway implements JewelClient {
   /** How long a paged listing may take in all; each page has the ask timeout to come. */
@@ -94,8 +94,9 @@ public final class Gateway implements JewelClient {
     var config = node.system().settings().config();
     this.askTimeout = config.getDuration("jewel.client.base-timeout");
     this.perMib = config.getDuration("jewel.client.per-mib-timeout");
-    this.transfers = new FileTransfers(node.system(), node.registry(), node.schemes(), node.dataClient(), askTimeout,
-        metrics);
+    this.transfers =
+        new FileTransfers(
+            node.system(), node.registry(), node.schemes(), node.dataClient(), askTimeout, metrics);
     this.materializer = Materializer.matFromSystem(node.system());
   }
 
@@ -103,19 +104,26 @@ public final class Gateway implements JewelClient {
     return node;
   }
 
-  // ------------------------------------------------------------------ streaming: the API's and the shell's
+  // ------------------------------------------------------------------ streaming: the API's and the
+  // shell's
 
-  /** Stores {@code content} (exactly {@code request.size()} bytes); see {@link FileTransfers#store}. */
-  public CompletionStage<StoreResult> store(FileTransfers.StoreRequest request, Source<ByteString, ?> content) {
+  /**
+   * Stores {@code content} (exactly {@code request.size()} bytes); see {@link FileTransfers#store}.
+   */
+  public CompletionStage<StoreResult> store(
+      FileTransfers.StoreRequest request, Source<ByteString, ?> content) {
     if (request.scheme() != null) {
       validate(request.scheme());
     }
-    return transfers.store(request, content).thenApply(result -> {
-      if (request.pin() != null) {
-        rescanAll();
-      }
-      return result;
-    });
+    return transfers
+        .store(request, content)
+        .thenApply(
+            result -> {
+              if (request.pin() != null) {
+                rescanAll();
+              }
+              return result;
+            });
   }
 
   /** A file's bytes, or a range of them; see {@link FileTransfers#read}. */
@@ -137,31 +145,57 @@ public final class Gateway implements JewelClient {
     Map<String, NodeCommand.Description> described = describeNodes();
     Map<String, String> namesByAddress = new HashMap<>();
     described.values().forEach(d -> namesByAddress.put(d.address(), d.name()));
-    org.apache.pekko.cluster.Cluster classic = org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(node.system()));
+    org.apache.pekko.cluster.Cluster classic =
+        org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(node.system()));
     Set<Member> unreachable = classic.state().getUnreachable();
     List<NodeStatus> out = new ArrayList<>();
     Set<String> seen = new TreeSet<>();
     for (Member m : classic.state().getMembers()) {
       String address = m.address().getHost().orElse("?") + ":" + m.address().getPort().orElse(0);
       boolean client = m.hasRole(NodeSettings.CLIENT);
-      String name = namesByAddress.getOrDefault(address, (client ? "client" : "node") + "@" + address);
+      String name =
+          namesByAddress.getOrDefault(address, (client ? "client" : "node") + "@" + address);
       if (client && m.address().equals(classic.selfAddress())) {
         name = "client (this shell)";
       }
       seen.add(name);
-      String status = unreachable.contains(m) ? "unreachable" : m.status().toString().toLowerCase(Locale.ROOT).replace("weaklyup", "up");
+      String status =
+          unreachable.contains(m)
+              ? "unreachable"
+              : m.status().toString().toLowerCase(Locale.ROOT).replace("weaklyup", "up");
       LivePeer p = live.get(peerIdOrNone(name));
       NodeCommand.Description d = described.get(name);
-      out.add(new NodeStatus(name, address, m.getRoles().stream().filter(r -> !r.startsWith("dc-")).sorted().toList(),
-          status, p == null ? -1 : p.blocks(), p == null ? -1 : p.bytes(),
-          settings.getOrDefault(name, PeerSettings.DEFAULT).greylisted(), p != null && p.overQuota(),
-          d == null ? null : d.api(), d == null ? -1 : d.bytesReceived(), d == null ? -1 : d.bytesSent()));
+      out.add(
+          new NodeStatus(
+              name,
+              address,
+              m.getRoles().stream().filter(r -> !r.startsWith("dc-")).sorted().toList(),
+              status,
+              p == null ? -1 : p.blocks(),
+              p == null ? -1 : p.bytes(),
+              settings.getOrDefault(name, PeerSettings.DEFAULT).greylisted(),
+              p != null && p.overQuota(),
+              d == null ? null : d.api(),
+              d == null ? -1 : d.bytesReceived(),
+              d == null ? -1 : d.bytesSent()));
     }
-    // Nodes of this home that are not members now (stopped or killed): their folders say they exist.
+    // Nodes of this home that are not members now (stopped or killed): their folders say they
+    // exist.
     for (Map.Entry<String, String> e : knownNodes().entrySet()) {
       if (!seen.contains(e.getKey())) {
-        out.add(new NodeStatus(e.getKey(), e.getValue(), List.of(), "down", -1, -1,
-            settings.getOrDefault(e.getKey(), PeerSettings.DEFAULT).greylisted(), false, null, -1, -1));
+        out.add(
+            new NodeStatus(
+                e.getKey(),
+                e.getValue(),
+                List.of(),
+                "down",
+                -1,
+                -1,
+                settings.getOrDefault(e.getKey(), PeerSettings.DEFAULT).greylisted(),
+                false,
+                null,
+                -1,
+                -1));
       }
     }
     out.sort(Comparator.comparing(NodeStatus::name, Gateway::byNodeName));
@@ -170,14 +204,27 @@ public final class Gateway implements JewelClient {
 
   /** Every reachable node's own description, by name. */
   private Map<String, NodeCommand.Description> describeNodes() {
-    Receptionist.Listing listing = await(AskPattern.ask(node.system().receptionist(),
-        (ActorRef<Receptionist.Listing> r) -> Receptionist.find(NodeCommand.SERVICE_KEY, r), askTimeout,
-        node.system().scheduler()), askTimeout, "the receptionist");
+    Receptionist.Listing listing =
+        await(
+            AskPattern.ask(
+                node.system().receptionist(),
+                (ActorRef<Receptionist.Listing> r) -> Receptionist.find(NodeCommand.SERVICE_KEY, r),
+                askTimeout,
+                node.system().scheduler()),
+            askTimeout,
+            "the receptionist");
     Map<String, NodeCommand.Description> out = new TreeMap<>();
-    List<CompletionStage<NodeCommand.Description>> asks = listing.getServiceInstances(NodeCommand.SERVICE_KEY).stream()
-        .map(ref -> AskPattern.<NodeCommand, NodeCommand.Description>ask(ref, NodeCommand.Describe::new,
-            PeerDirectory.ANSWER_TIMEOUT, node.system().scheduler()).exceptionally(e -> null))
-        .toList();
+    List<CompletionStage<NodeCommand.Description>> asks =
+        listing.getServiceInstances(NodeCommand.SERVICE_KEY).stream()
+            .map(
+                ref ->
+                    AskPattern.<NodeCommand, NodeCommand.Description>ask(
+                            ref,
+                            NodeCommand.Describe::new,
+                            PeerDirectory.ANSWER_TIMEOUT,
+                            node.system().scheduler())
+                        .exceptionally(e -> null))
+            .toList();
     for (CompletionStage<NodeCommand.Description> a : asks) {
       NodeCommand.Description d = a.toCompletableFuture().join();
       if (d != null) {
@@ -199,7 +246,9 @@ public final class Gateway implements JewelClient {
         Path port = d.resolve("port");
         if (Files.isRegularFile(port)) {
           try {
-            nodes.put(d.getFileName().toString(), "127.0.0.1:" + Integer.parseInt(Files.readString(port).trim()));
+            nodes.put(
+                d.getFileName().toString(),
+                "127.0.0.1:" + Integer.parseInt(Files.readString(port).trim()));
           } catch (IOException | NumberFormatException e) {
             // a folder without a readable port file is not a node of ours
           }
@@ -241,12 +290,19 @@ public final class Gateway implements JewelClient {
 
   /** Stores a local file of this node's machine (the shell's), reading it once. */
   @Override
-  public StoreResult store(Path localFile, FileName name, SchemeSpec scheme, boolean replace, Pin pin, Progress progress) {
+  public StoreResult store(
+      Path localFile,
+      FileName name,
+      SchemeSpec scheme,
+      boolean replace,
+      Pin pin,
+      Progress progress) {
     long size;
     BlockId contentId = null;
     try {
       size = Files.size(localFile);
-      // A pinned whole file can go straight to the peers the formula picks if its id is known first.
+      // A pinned whole file can go straight to the peers the formula picks if its id is known
+      // first.
       if (pin != null) {
         contentId = BlockStore.idOf(localFile);
       }
@@ -254,24 +310,32 @@ public final class Gateway implements JewelClient {
       throw new JewelException("cannot read " + localFile + ": " + e.getMessage());
     }
     Source<ByteString, ?> content = FileIO.fromPath(localFile).via(Progressing.of(progress, size));
-    return await(store(new FileTransfers.StoreRequest(name, size, scheme, replace, pin, contentId), content),
-        transferTimeout(size), "the store of '" + name + "'");
+    return await(
+        store(new FileTransfers.StoreRequest(name, size, scheme, replace, pin, contentId), content),
+        transferTimeout(size),
+        "the store of '" + name + "'");
   }
 
   @Override
-  public StoreResult storeFrom(PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
-    return await(storeFromAsync(peer, fileName, name, scheme, replace, pin), askTimeout.multipliedBy(10),
+  public StoreResult storeFrom(
+      PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
+    return await(
+        storeFromAsync(peer, fileName, name, scheme, replace, pin),
+        askTimeout.multipliedBy(10),
         "the store of '" + name + "'");
   }
 
   /** Stores a file of {@code peer}'s {@code disk/files/}, read from its data channel. */
   public CompletionStage<StoreResult> storeFromAsync(
       PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
-    PeerReply.FileOffered offered = askPeerWithStatus(peer, r -> new PeerCommand.OfferFile(fileName, r));
+    PeerReply.FileOffered offered =
+        askPeerWithStatus(peer, r -> new PeerCommand.OfferFile(fileName, r));
     ByteSource source = offered.source();
     SchemeSpec chosen = scheme != null ? scheme : settings().peerDefaults().get(peer.name());
-    Source<ByteString, ?> content = node.dataClient().get(source.address(), DataRequest.getFile(source.token()));
-    return store(new FileTransfers.StoreRequest(name, source.size(), chosen, replace, pin, null), content);
+    Source<ByteString, ?> content =
+        node.dataClient().get(source.address(), DataRequest.getFile(source.token()));
+    return store(
+        new FileTransfers.StoreRequest(name, source.size(), chosen, replace, pin, null), content);
   }
 
   /**
@@ -292,16 +356,36 @@ public final class Gateway implements JewelClient {
   }
 
   private FileEntry getOnce(FileName name, Path out, ByteRange range, Progress progress) {
-    FileTransfers.Download download = await(read(name, range), askTimeout, "the registry (is the seed up?)");
+    FileTransfers.Download download =
+        await(read(name, range), askTimeout, "the registry (is the seed up?)");
     Path partial = PartFiles.beside(out);
     try {
-      IOResult written = await(download.bytes().via(Progressing.of(progress, download.length()))
-          .toMat(FileIO.toPath(partial, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)), Keep.right())
-          .run(materializer), transferTimeout(download.length()), "the get of '" + name + "'");
+      IOResult written =
+          await(
+              download
+                  .bytes()
+                  .via(Progressing.of(progress, download.length()))
+                  .toMat(
+                      FileIO.toPath(
+                          partial,
+                          Set.of(
+                              StandardOpenOption.CREATE,
+                              StandardOpenOption.WRITE,
+                              StandardOpenOption.TRUNCATE_EXISTING)),
+                      Keep.right())
+                  .run(materializer),
+              transferTimeout(download.length()),
+              "the get of '" + name + "'");
       if (written.getCount() != download.length()) {
-        throw new JewelException("the get of '" + name + "' wrote " + written.getCount() + " of " + download.length()
-            + " bytes", JewelException.Kind.UNAVAILABLE);
+        throw new JewelException(
+            "the get of '"
+                + name
+                + "' wrote "
+                + written.getCount()
+                + " of "
+                + download.length()
+                + " bytes",
+            JewelException.Kind.UNAVAILABLE);
       }
       try (var channel = java.nio.channels.FileChannel.open(partial, StandardOpenOption.WRITE)) {
         channel.force(true);
@@ -321,7 +405,8 @@ public final class Gateway implements JewelClient {
 
   @Override
   public FileEntry getTo(FileName name, PeerId peer, boolean force) {
-    return await(getToAsync(name, peer, force), askTimeout.multipliedBy(10), "the get of '" + name + "'");
+    return await(
+        getToAsync(name, peer, force), askTimeout.multipliedBy(10), "the get of '" + name + "'");
   }
 
   /**
@@ -330,30 +415,45 @@ public final class Gateway implements JewelClient {
    */
   public CompletionStage<FileEntry> getToAsync(FileName name, PeerId peer, boolean force) {
     PeerReply.FileAccepted accepted =
-        askPeer(peer, (ActorRef<PeerReply.AcceptReply> r) -> new PeerCommand.AcceptFile(name.value(), force, r))
+        askPeer(
+                peer,
+                (ActorRef<PeerReply.AcceptReply> r) ->
+                    new PeerCommand.AcceptFile(name.value(), force, r))
             .accepted();
     var sink = accepted.sink();
-    return read(name, null).thenCompose(download -> download.bytes()
-        .runWith(node.dataClient().put(sink.address(), DataRequest.putFile(sink.token(), download.entry().size())),
-            materializer)
-        .thenApply(ignored -> download.entry()));
+    return read(name, null)
+        .thenCompose(
+            download ->
+                download
+                    .bytes()
+                    .runWith(
+                        node.dataClient()
+                            .put(
+                                sink.address(),
+                                DataRequest.putFile(sink.token(), download.entry().size())),
+                        materializer)
+                    .thenApply(ignored -> download.entry()));
   }
 
   @Override
   public FileEntry delete(FileName name) {
-    return await(deleteAsync(name), askTimeout.multipliedBy(2), "the coordinator of '" + name + "'");
+    return await(
+        deleteAsync(name), askTimeout.multipliedBy(2), "the coordinator of '" + name + "'");
   }
 
   public CompletionStage<FileEntry> deleteAsync(FileName name) {
-    return node.coordinator(name).<jewel.protocol.OperationReply.DeleteReply>ask(
+    return node.coordinator(name)
+        .<jewel.protocol.OperationReply.DeleteReply>ask(
             r -> new jewel.protocol.CoordinatorCommand.Delete(name, r), askTimeout)
         .thenApply(reply -> reply.removed().entry());
   }
 
   @Override
   public List<FileEntry> ls() {
-    return await(RegistryPages.files(node.registry(), askTimeout, node.system().scheduler()),
-        LISTING_TIMEOUT, "the registry (is the seed up?)");
+    return await(
+        RegistryPages.files(node.registry(), askTimeout, node.system().scheduler()),
+        LISTING_TIMEOUT,
+        "the registry (is the seed up?)");
   }
 
   /** One page of the index, by name, after {@code after} (null: from the start). */
@@ -365,25 +465,49 @@ public final class Gateway implements JewelClient {
   public FileStatus status(FileName name) {
     FileEntry entry = lookup(name);
     Map<PeerId, LivePeer> livePeers = livePeers();
-    Set<String> live = livePeers.keySet().stream().map(PeerId::name).collect(Collectors.toCollection(TreeSet::new));
-    PinView pin = askRegistry((ActorRef<RegistryReply.Pins> r) -> new RegistryCommand.GetPin(name, r)).pins()
-        .stream().findFirst().orElse(null);
+    Set<String> live =
+        livePeers.keySet().stream()
+            .map(PeerId::name)
+            .collect(Collectors.toCollection(TreeSet::new));
+    PinView pin =
+        askRegistry((ActorRef<RegistryReply.Pins> r) -> new RegistryCommand.GetPin(name, r))
+            .pins()
+            .stream()
+            .findFirst()
+            .orElse(null);
     // The plan as every peer and the scan read it, so that `expected` is exactly whom they
     // expect: the formula, each peer's settings and quota, a shared block's largest fraction.
-    PlanView plan = pin == null ? null : PlanView.of(await(
-        RegistryPages.pinPlan(node.registry(), name, askTimeout, node.system().scheduler()),
-        LISTING_TIMEOUT, "the registry (is the seed up?)"));
-    List<PeerId> candidates = plan == null ? List.of()
-        : livePeers.keySet().stream().filter(p -> !plan.greylisted(p)).toList();
+    PlanView plan =
+        pin == null
+            ? null
+            : PlanView.of(
+                await(
+                    RegistryPages.pinPlan(
+                        node.registry(), name, askTimeout, node.system().scheduler()),
+                    LISTING_TIMEOUT,
+                    "the registry (is the seed up?)"));
+    List<PeerId> candidates =
+        plan == null
+            ? List.of()
+            : livePeers.keySet().stream().filter(p -> !plan.greylisted(p)).toList();
     List<FileStatus.BlockStatus> blocks = new ArrayList<>();
     for (StoredBlock b : entry.blocks()) {
       List<String> holders = b.holders().stream().map(PeerId::name).toList();
       PlanView.Block planned = plan == null ? null : plan.block(b.id());
       long salt = planned == null ? 0 : planned.salt();
-      List<String> expected = planned == null ? List.of()
-          : plan.expected(planned, candidates).stream().map(PeerId::name).toList();
-      blocks.add(new FileStatus.BlockStatus(b.index(), b.id().hex(), b.length(), holders,
-          holders.stream().filter(live::contains).toList(), salt, expected));
+      List<String> expected =
+          planned == null
+              ? List.of()
+              : plan.expected(planned, candidates).stream().map(PeerId::name).toList();
+      blocks.add(
+          new FileStatus.BlockStatus(
+              b.index(),
+              b.id().hex(),
+              b.length(),
+              holders,
+              holders.stream().filter(live::contains).toList(),
+              salt,
+              expected));
     }
     return new FileStatus(entry, live, pin, blocks);
   }
@@ -397,10 +521,13 @@ public final class Gateway implements JewelClient {
   public DefaultSchemes setDefaultScheme(PeerId peer, SchemeSpec scheme) {
     SchemeSpec normalized = validate(scheme);
     if (peer != null && !livePeers().containsKey(peer)) {
-      throw new JewelException("unknown or dead peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
+      throw new JewelException(
+          "unknown or dead peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
     }
     return defaults(
-        askRegistry(r -> new RegistryCommand.SetDefaultScheme(peer, normalized, r), JewelException.Kind.BAD_INPUT));
+        askRegistry(
+            r -> new RegistryCommand.SetDefaultScheme(peer, normalized, r),
+            JewelException.Kind.BAD_INPUT));
   }
 
   @Override
@@ -422,14 +549,18 @@ public final class Gateway implements JewelClient {
 
   @Override
   public PinTable pins() {
-    return pinTable(await(RegistryPages.pins(node.registry(), askTimeout, node.system().scheduler()),
-        LISTING_TIMEOUT, "the registry (is the seed up?)"));
+    return pinTable(
+        await(
+            RegistryPages.pins(node.registry(), askTimeout, node.system().scheduler()),
+            LISTING_TIMEOUT,
+            "the registry (is the seed up?)"));
   }
 
   @Override
   public PinTable setDefaultPin(double fraction) {
     RegistryReply.Pins reply =
-        askRegistry(r -> new RegistryCommand.SetDefaultPin(fraction, r), JewelException.Kind.BAD_INPUT);
+        askRegistry(
+            r -> new RegistryCommand.SetDefaultPin(fraction, r), JewelException.Kind.BAD_INPUT);
     rescanAll();
     return pinTable(reply);
   }
@@ -442,7 +573,8 @@ public final class Gateway implements JewelClient {
   @Override
   public Map<String, PeerSettings> updatePeer(PeerId peer, UnaryOperator<PeerSettings> change) {
     if (!knownNodes().containsKey(peer.name()) && !livePeers().containsKey(peer)) {
-      throw new JewelException("unknown peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
+      throw new JewelException(
+          "unknown peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
     }
     PeerSettings changed;
     try {
@@ -451,12 +583,17 @@ public final class Gateway implements JewelClient {
       throw new JewelException(e.getMessage());
     }
     RegistryReply.PeerTable table =
-        askRegistry(r -> new RegistryCommand.SetPeerSettings(peer, changed, r), JewelException.Kind.BAD_INPUT);
+        askRegistry(
+            r -> new RegistryCommand.SetPeerSettings(peer, changed, r),
+            JewelException.Kind.BAD_INPUT);
     rescanAll();
     return table.peers();
   }
 
-  /** The shell's gateway closes its client node with it; a node's own gateway lives as long as the node. */
+  /**
+   * The shell's gateway closes its client node with it; a node's own gateway lives as long as the
+   * node.
+   */
   @Override
   public void close() {
     if (node.settings().hasRole(NodeSettings.CLIENT)) {
@@ -493,17 +630,26 @@ public final class Gateway implements JewelClient {
     return await(PeerDirectory.live(node.system()), Duration.ofSeconds(15), "the peers");
   }
 
-  private <R> R askPeer(PeerId peer, org.apache.pekko.japi.function.Function<ActorRef<R>, PeerCommand> message) {
+  private <R> R askPeer(
+      PeerId peer, org.apache.pekko.japi.function.Function<ActorRef<R>, PeerCommand> message) {
     LivePeer p = livePeers().get(peer);
     if (p == null) {
-      throw new JewelException("unknown or dead peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
+      throw new JewelException(
+          "unknown or dead peer '" + peer + "' (try: peers)", JewelException.Kind.NOT_FOUND);
     }
-    return await(AskPattern.ask(p.ref(), message, askTimeout, node.system().scheduler()), askTimeout, peer.name());
+    return await(
+        AskPattern.ask(p.ref(), message, askTimeout, node.system().scheduler()),
+        askTimeout,
+        peer.name());
   }
 
-  /** Asks a command the peer may refuse; a refusal is a {@link JewelException} with the peer's reason. */
+  /**
+   * Asks a command the peer may refuse; a refusal is a {@link JewelException} with the peer's
+   * reason.
+   */
   private <R> R askPeerWithStatus(
-      PeerId peer, org.apache.pekko.japi.function.Function<ActorRef<StatusReply<R>>, PeerCommand> message) {
+      PeerId peer,
+      org.apache.pekko.japi.function.Function<ActorRef<StatusReply<R>>, PeerCommand> message) {
     StatusReply<R> reply = askPeer(peer, message);
     if (reply.isError()) {
       throw new JewelException(reply.getError().getMessage(), JewelException.Kind.BAD_INPUT);
@@ -511,15 +657,24 @@ public final class Gateway implements JewelClient {
     return reply.getValue();
   }
 
-  private <R> R askRegistry(org.apache.pekko.japi.function.Function<ActorRef<R>, RegistryCommand> message) {
-    return await(RegistryAsk.ask(node.registry(), message, askTimeout, node.system()), askTimeout,
+  private <R> R askRegistry(
+      org.apache.pekko.japi.function.Function<ActorRef<R>, RegistryCommand> message) {
+    return await(
+        RegistryAsk.ask(node.registry(), message, askTimeout, node.system()),
+        askTimeout,
         "the registry (is the seed up?)");
   }
 
-  /** Asks a command the registry may refuse; a refusal is a {@link JewelException} of kind {@code refused}. */
-  private <R> R askRegistry(org.apache.pekko.japi.function.Function<ActorRef<StatusReply<R>>, RegistryCommand> message,
+  /**
+   * Asks a command the registry may refuse; a refusal is a {@link JewelException} of kind {@code
+   * refused}.
+   */
+  private <R> R askRegistry(
+      org.apache.pekko.japi.function.Function<ActorRef<StatusReply<R>>, RegistryCommand> message,
       JewelException.Kind refused) {
-    return await(RegistryAsk.askWithStatus(node.registry(), message, refused, askTimeout, node.system()), askTimeout,
+    return await(
+        RegistryAsk.askWithStatus(node.registry(), message, refused, askTimeout, node.system()),
+        askTimeout,
         "the registry (is the seed up?)");
   }
 
@@ -532,14 +687,19 @@ public final class Gateway implements JewelClient {
     try {
       return stage.toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new JewelException(what + " did not answer within " + timeout.toSeconds() + " s", JewelException.Kind.UNAVAILABLE);
+      throw new JewelException(
+          what + " did not answer within " + timeout.toSeconds() + " s",
+          JewelException.Kind.UNAVAILABLE);
     } catch (ExecutionException e) {
       Throwable cause = RegistryAsk.unwrap(e.getCause());
       if (cause instanceof JewelException j) {
         throw j;
       }
-      if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof org.apache.pekko.pattern.AskTimeoutException) {
-        throw new JewelException(what + " did not answer within " + timeout.toSeconds() + " s", JewelException.Kind.UNAVAILABLE);
+      if (cause instanceof java.util.concurrent.TimeoutException
+          || cause instanceof org.apache.pekko.pattern.AskTimeoutException) {
+        throw new JewelException(
+            what + " did not answer within " + timeout.toSeconds() + " s",
+            JewelException.Kind.UNAVAILABLE);
       }
       throw new JewelException(RegistryAsk.oneLine(cause), JewelException.Kind.UNAVAILABLE, cause);
     } catch (InterruptedException e) {

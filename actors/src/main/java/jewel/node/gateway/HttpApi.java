@@ -31,6 +31,7 @@ import jewel.api.SchemeSpec;
 import jewel.node.RegistryAsk;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.data.Traffic;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -43,7 +44,6 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's HTTP API, version 1 (the table is in {@code api/README.md}): JSON documents from
- * {@code jewel.api}, one JSON error shape, and file bodies streamed between the HTTP entity and
- * the holders. Control calls run on the blocking dispatcher, since the {@link Gateway}'s control
+ * {@code jewel.api}, one JSON error shape, and file bodies streamed between the HTTP entity and the
+ * holders. Control calls run on the blocking dispatcher, since the {@link Gateway}'s control
  * methods wait for the registry.
  */
 public final class HttpApi {
@@ -64,6 +64,7 @@ public final class HttpApi {
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final Pattern SINGLE_RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
   private static final int PAGE = 1000;
+
   /** How long a refused store's body is read on, for its sender to hear why (see drained). */
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
 
@@ -84,64 +85,139 @@ public final class HttpApi {
   }
 
   public Route route() {
-    return handleExceptions(errors(), () -> handleRejections(rejections(), () -> concat(
-        path("metrics", () -> get(() -> complete(HttpResponse.create().withEntity(
-            HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape()))))),
-        pathPrefix("v1", () -> concat(
-            path("health", () -> get(() -> json(this::health))),
-            pathPrefix("peers", this::peerRoutes),
-            pathPrefix("files", this::fileRoutes),
-            path("schemes", () -> get(() -> json(() -> Map.of("schemes", gateway.schemes())))),
-            pathPrefix("settings", this::settingRoutes),
-            pathPrefix("pins", this::pinRoutes),
-            pathPrefix("peer-settings", this::peerSettingRoutes))))));
+    return handleExceptions(
+        errors(),
+        () ->
+            handleRejections(
+                rejections(),
+                () ->
+                    concat(
+                        path(
+                            "metrics",
+                            () ->
+                                get(
+                                    () ->
+                                        complete(
+                                            HttpResponse.create()
+                                                .withEntity(
+                                                    HttpEntities.create(
+                                                        ContentTypes.TEXT_PLAIN_UTF8,
+                                                        metrics.scrape()))))),
+                        pathPrefix(
+                            "v1",
+                            () ->
+                                concat(
+                                    path("health", () -> get(() -> json(this::health))),
+                                    pathPrefix("peers", this::peerRoutes),
+                                    pathPrefix("files", this::fileRoutes),
+                                    path(
+                                        "schemes",
+                                        () ->
+                                            get(
+                                                () ->
+                                                    json(
+                                                        () ->
+                                                            Map.of("schemes", gateway.schemes())))),
+                                    pathPrefix("settings", this::settingRoutes),
+                                    pathPrefix("pins", this::pinRoutes),
+                                    pathPrefix("peer-settings", this::peerSettingRoutes))))));
   }
 
   private Route peerRoutes() {
     return concat(
         pathEnd(() -> get(() -> json(() -> Map.of("nodes", gateway.peers())))),
-        path(segment().slash("contents"), peer -> get(() -> json(() -> gateway.dir(peerId(peer))))));
+        path(
+            segment().slash("contents"), peer -> get(() -> json(() -> gateway.dir(peerId(peer))))));
   }
 
   private Route fileRoutes() {
     return concat(
-        pathEnd(() -> get(() -> parameterOptional("after", after -> parameterOptional("limit", limit ->
-            json(() -> filesPage(after, limit)))))),
-        path(segment().slash("status"), name -> get(() -> json(() -> gateway.status(fileName(name))))),
-        path(segment().slash("copy"), name -> post(() -> parameter("to", to ->
-            parameterOptional("force", force ->
-                json(() -> gateway.getTo(fileName(name), peerId(to), force.map("true"::equals).orElse(false))))))),
-        path(segment(), name -> concat(
-            put(() -> store(fileName(name))),
-            head(() -> fileHead(fileName(name))),
-            get(() -> read(fileName(name))),
-            delete(() -> json(() -> gateway.delete(fileName(name)))))));
+        pathEnd(
+            () ->
+                get(
+                    () ->
+                        parameterOptional(
+                            "after",
+                            after ->
+                                parameterOptional(
+                                    "limit", limit -> json(() -> filesPage(after, limit)))))),
+        path(
+            segment().slash("status"),
+            name -> get(() -> json(() -> gateway.status(fileName(name))))),
+        path(
+            segment().slash("copy"),
+            name ->
+                post(
+                    () ->
+                        parameter(
+                            "to",
+                            to ->
+                                parameterOptional(
+                                    "force",
+                                    force ->
+                                        json(
+                                            () ->
+                                                gateway.getTo(
+                                                    fileName(name),
+                                                    peerId(to),
+                                                    force.map("true"::equals).orElse(false))))))),
+        path(
+            segment(),
+            name ->
+                concat(
+                    put(() -> store(fileName(name))),
+                    head(() -> fileHead(fileName(name))),
+                    get(() -> read(fileName(name))),
+                    delete(() -> json(() -> gateway.delete(fileName(name)))))));
   }
 
   private Route settingRoutes() {
     return concat(
         path("schemes", () -> get(() -> json(gateway::settings))),
-        path(segment("schemes").slash("default"), () -> put(() -> body(b ->
-            json(() -> gateway.setDefaultScheme(null, scheme(b)))))),
-        path(segment("schemes").slash("peers").slash(segment()), peer -> put(() -> body(b ->
-            json(() -> gateway.setDefaultScheme(peerId(peer), scheme(b)))))),
-        path(segment("pins").slash("default-fraction"), () -> put(() -> body(b ->
-            json(() -> gateway.setDefaultPin(number(b, "fraction")))))));
+        path(
+            segment("schemes").slash("default"),
+            () -> put(() -> body(b -> json(() -> gateway.setDefaultScheme(null, scheme(b)))))),
+        path(
+            segment("schemes").slash("peers").slash(segment()),
+            peer ->
+                put(
+                    () ->
+                        body(b -> json(() -> gateway.setDefaultScheme(peerId(peer), scheme(b)))))),
+        path(
+            segment("pins").slash("default-fraction"),
+            () -> put(() -> body(b -> json(() -> gateway.setDefaultPin(number(b, "fraction")))))));
   }
 
   private Route pinRoutes() {
     return concat(
         pathEnd(() -> get(() -> json(gateway::pins))),
-        path(segment(), name -> concat(
-            put(() -> body(b -> json(() -> gateway.setPin(fileName(name), read(b, Pin.class))))),
-            delete(() -> json(() -> gateway.setPin(fileName(name), null))))));
+        path(
+            segment(),
+            name ->
+                concat(
+                    put(
+                        () ->
+                            body(
+                                b ->
+                                    json(
+                                        () -> gateway.setPin(fileName(name), read(b, Pin.class))))),
+                    delete(() -> json(() -> gateway.setPin(fileName(name), null))))));
   }
 
   private Route peerSettingRoutes() {
     return concat(
         pathEnd(() -> get(() -> json(gateway::peerSettings))),
-        path(segment(), peer -> put(() -> body(b ->
-            json(() -> gateway.updatePeer(peerId(peer), old -> read(b, PeerSettings.class)))))));
+        path(
+            segment(),
+            peer ->
+                put(
+                    () ->
+                        body(
+                            b ->
+                                json(
+                                    () ->
+                                        gateway.updatePeer(
+                                            peerId(peer), old -> read(b, PeerSettings.class)))))));
   }
 
   private Map<String, Object> health() {
@@ -184,90 +260,233 @@ public final class HttpApi {
   // ------------------------------------------------------------------ bytes
 
   private Route store(FileName name) {
-    return withoutSizeLimit(() -> withoutRequestTimeout(() -> parameterOptional("scheme", scheme ->
-        parameterOptional("replace", replace -> parameterOptional("fraction", fraction ->
-            parameterOptional("from", from -> parameterOptional("path", path ->
-                optionalHeaderValueByName("X-Jewel-Sha256", sha -> extractRequestEntity(entity -> {
-                  SchemeSpec spec = scheme.map(HttpApi::schemeText).orElse(null);
-                  boolean overwrite = replace.map(r -> r.equals("true")).orElse(false);
-                  Pin pin = fraction.map(HttpApi::pin).orElse(null);
-                  CompletionStage<?> stored;
-                  if (from.isPresent()) {
-                    String file = path.orElseThrow(() -> new JewelException("from=PEER needs path=FILE too"));
-                    PeerId peer = peerId(from.get());
-                    // It asks the peer and the registry first, which blocks: not on the server's threads.
-                    stored = CompletableFuture.supplyAsync(
-                            () -> gateway.storeFromAsync(peer, file, name, spec, overwrite, pin), blocking)
-                        .thenCompose(s -> s);
-                  } else {
-                    OptionalLong length = entity.getContentLengthOption();
-                    if (length.isEmpty()) {
-                      throw new JewelException("a store needs a Content-Length: send the body with its length");
-                    }
-                    BlockId contentId = sha.map(HttpApi::blockId).orElse(null);
-                    Source<ByteString, ?> body = entity.getDataBytes().via(traffic.countReceived());
-                    stored = gateway.store(
-                        new FileTransfers.StoreRequest(name, length.getAsLong(), spec, overwrite, pin, contentId), body);
-                  }
-                  CompletionStage<?> answered =
-                      stored.exceptionallyCompose(failure -> drained(entity).thenCompose(d -> CompletableFuture.failedStage(failure)));
-                  return onComplete(answered, result -> result.isSuccess()
-                      ? complete(jsonResponse(201, result.get()))
-                      : complete(errorResponse(result.failed().get())));
-                })))))))));
+    return withoutSizeLimit(
+        () ->
+            withoutRequestTimeout(
+                () ->
+                    parameterOptional(
+                        "scheme",
+                        scheme ->
+                            parameterOptional(
+                                "replace",
+                                replace ->
+                                    parameterOptional(
+                                        "fraction",
+                                        fraction ->
+                                            parameterOptional(
+                                                "from",
+                                                from ->
+                                                    parameterOptional(
+                                                        "path",
+                                                        path ->
+                                                            optionalHeaderValueByName(
+                                                                "X-Jewel-Sha256",
+                                                                sha ->
+                                                                    extractRequestEntity(
+                                                                        entity -> {
+                                                                          SchemeSpec spec =
+                                                                              scheme
+                                                                                  .map(
+                                                                                      HttpApi
+                                                                                          ::schemeText)
+                                                                                  .orElse(null);
+                                                                          boolean overwrite =
+                                                                              replace
+                                                                                  .map(
+                                                                                      r ->
+                                                                                          r.equals(
+                                                                                              "true"))
+                                                                                  .orElse(false);
+                                                                          Pin pin =
+                                                                              fraction
+                                                                                  .map(HttpApi::pin)
+                                                                                  .orElse(null);
+                                                                          CompletionStage<?> stored;
+                                                                          if (from.isPresent()) {
+                                                                            String file =
+                                                                                path.orElseThrow(
+                                                                                    () ->
+                                                                                        new JewelException(
+                                                                                            "from=PEER needs path=FILE too"));
+                                                                            PeerId peer =
+                                                                                peerId(from.get());
+                                                                            // It asks the peer and
+                                                                            // the registry first,
+                                                                            // which blocks: not on
+                                                                            // the server's threads.
+                                                                            stored =
+                                                                                CompletableFuture
+                                                                                    .supplyAsync(
+                                                                                        () ->
+                                                                                            gateway
+                                                                                                .storeFromAsync(
+                                                                                                    peer,
+                                                                                                    file,
+                                                                                                    name,
+                                                                                                    spec,
+                                                                                                    overwrite,
+                                                                                                    pin),
+                                                                                        blocking)
+                                                                                    .thenCompose(
+                                                                                        s -> s);
+                                                                          } else {
+                                                                            OptionalLong length =
+                                                                                entity
+                                                                                    .getContentLengthOption();
+                                                                            if (length.isEmpty()) {
+                                                                              throw new JewelException(
+                                                                                  "a store needs a Content-Length: send the body with its length");
+                                                                            }
+                                                                            BlockId contentId =
+                                                                                sha.map(
+                                                                                        HttpApi
+                                                                                            ::blockId)
+                                                                                    .orElse(null);
+                                                                            Source<ByteString, ?>
+                                                                                body =
+                                                                                    entity
+                                                                                        .getDataBytes()
+                                                                                        .via(
+                                                                                            traffic
+                                                                                                .countReceived());
+                                                                            stored =
+                                                                                gateway.store(
+                                                                                    new FileTransfers
+                                                                                        .StoreRequest(
+                                                                                        name,
+                                                                                        length
+                                                                                            .getAsLong(),
+                                                                                        spec,
+                                                                                        overwrite,
+                                                                                        pin,
+                                                                                        contentId),
+                                                                                    body);
+                                                                          }
+                                                                          CompletionStage<?>
+                                                                              answered =
+                                                                                  stored
+                                                                                      .exceptionallyCompose(
+                                                                                          failure ->
+                                                                                              drained(
+                                                                                                      entity)
+                                                                                                  .thenCompose(
+                                                                                                      d ->
+                                                                                                          CompletableFuture
+                                                                                                              .failedStage(
+                                                                                                                  failure)));
+                                                                          return onComplete(
+                                                                              answered,
+                                                                              result ->
+                                                                                  result.isSuccess()
+                                                                                      ? complete(
+                                                                                          jsonResponse(
+                                                                                              201,
+                                                                                              result
+                                                                                                  .get()))
+                                                                                      : complete(
+                                                                                          errorResponse(
+                                                                                              result
+                                                                                                  .failed()
+                                                                                                  .get())));
+                                                                        })))))))));
   }
 
   /**
-   * Reads what is left of a refused store's body before the refusal goes out. An answer that
-   * comes before the whole request makes Pekko close the connection on the rest, and a client
-   * that reads only once it has sent everything (the one-shot CLI's HttpURLConnection) then
-   * gets a broken pipe instead of the reason. A body the store already began to read cannot be
-   * read again, and a long one is not waited for past {@link #DRAIN_LIMIT}: then the answer
-   * goes out at once.
+   * Reads what is left of a refused store's body before the refusal goes out. An answer that comes
+   * before the whole request makes Pekko close the connection on the rest, and a client that reads
+   * only once it has sent everything (the one-shot CLI's HttpURLConnection) then gets a broken pipe
+   * instead of the reason. A body the store already began to read cannot be read again, and a long
+   * one is not waited for past {@link #DRAIN_LIMIT}: then the answer goes out at once.
    */
   private CompletionStage<?> drained(RequestEntity entity) {
-    return entity.getDataBytes().via(traffic.countReceived()).takeWithin(DRAIN_LIMIT)
-        .runWith(Sink.ignore(), materializer).handle((done, failure) -> done);
+    return entity
+        .getDataBytes()
+        .via(traffic.countReceived())
+        .takeWithin(DRAIN_LIMIT)
+        .runWith(Sink.ignore(), materializer)
+        .handle((done, failure) -> done);
   }
 
   private Route fileHead(FileName name) {
-    return onComplete(gateway.lookupAsync(name), result -> {
-      if (result.isFailure()) {
-        return complete(errorResponse(result.failed().get()).withEntity(HttpEntities.EMPTY));
-      }
-      FileEntry entry = result.get();
-      return complete(HttpResponse.create().addHeaders(fileHeaders(entry))
-          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, entry.size(), Source.empty())));
-    });
+    return onComplete(
+        gateway.lookupAsync(name),
+        result -> {
+          if (result.isFailure()) {
+            return complete(errorResponse(result.failed().get()).withEntity(HttpEntities.EMPTY));
+          }
+          FileEntry entry = result.get();
+          return complete(
+              HttpResponse.create()
+                  .addHeaders(fileHeaders(entry))
+                  .withEntity(
+                      HttpEntities.create(
+                          ContentTypes.APPLICATION_OCTET_STREAM, entry.size(), Source.empty())));
+        });
   }
 
   private Route read(FileName name) {
-    return withoutRequestTimeout(() -> extractRequest(request -> {
-      ByteRange range = requestedRange(request);
-      // The first bytes are read before the status goes out: a read that cannot start (too few
-      // blocks, the name busy, the registry away) answers with its error instead of a 200 cut short.
-      CompletionStage<Pair<FileTransfers.Download, Source<ByteString, NotUsed>>> started =
-          gateway.read(name, range).thenCompose(d -> d.bytes().prefixAndTail(1).runWith(Sink.head(), materializer)
-              .thenApply(p -> Pair.create(d, Source.from(p.first()).concat(p.second()))));
-      return onComplete(started, result -> {
-        if (result.isFailure()) {
-          return complete(errorResponse(result.failed().get()));
-        }
-        FileTransfers.Download d = result.get().first();
-        RequestEntity entity = HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, d.length(),
-            result.get().second().via(traffic.countSent()));
-        HttpResponse response = HttpResponse.create().addHeaders(fileHeaders(d.entry())).withEntity(entity);
-        if (d.range() != null) {
-          response = response.withStatus(StatusCodes.PARTIAL_CONTENT).addHeader(RawHeader.create("Content-Range",
-              "bytes " + d.range().start() + "-" + d.range().end() + "/" + d.entry().size()));
-        }
-        return complete(response);
-      });
-    }));
+    return withoutRequestTimeout(
+        () ->
+            extractRequest(
+                request -> {
+                  ByteRange range = requestedRange(request);
+                  // The first bytes are read before the status goes out: a read that cannot start
+                  // (too few
+                  // blocks, the name busy, the registry away) answers with its error instead of a
+                  // 200 cut short.
+                  CompletionStage<Pair<FileTransfers.Download, Source<ByteString, NotUsed>>>
+                      started =
+                          gateway
+                              .read(name, range)
+                              .thenCompose(
+                                  d ->
+                                      d.bytes()
+                                          .prefixAndTail(1)
+                                          .runWith(Sink.head(), materializer)
+                                          .thenApply(
+                                              p ->
+                                                  Pair.create(
+                                                      d,
+                                                      Source.from(p.first()).concat(p.second()))));
+                  return onComplete(
+                      started,
+                      result -> {
+                        if (result.isFailure()) {
+                          return complete(errorResponse(result.failed().get()));
+                        }
+                        FileTransfers.Download d = result.get().first();
+                        RequestEntity entity =
+                            HttpEntities.create(
+                                ContentTypes.APPLICATION_OCTET_STREAM,
+                                d.length(),
+                                result.get().second().via(traffic.countSent()));
+                        HttpResponse response =
+                            HttpResponse.create()
+                                .addHeaders(fileHeaders(d.entry()))
+                                .withEntity(entity);
+                        if (d.range() != null) {
+                          response =
+                              response
+                                  .withStatus(StatusCodes.PARTIAL_CONTENT)
+                                  .addHeader(
+                                      RawHeader.create(
+                                          "Content-Range",
+                                          "bytes "
+                                              + d.range().start()
+                                              + "-"
+                                              + d.range().end()
+                                              + "/"
+                                              + d.entry().size()));
+                        }
+                        return complete(response);
+                      });
+                }));
   }
 
   private static List<HttpHeader> fileHeaders(FileEntry entry) {
-    return List.of(RawHeader.create("ETag", "\"" + entry.root().hex() + "\""), RawHeader.create("Accept-Ranges", "bytes"),
+    return List.of(
+        RawHeader.create("ETag", "\"" + entry.root().hex() + "\""),
+        RawHeader.create("Accept-Ranges", "bytes"),
         RawHeader.create("X-Jewel-Scheme", String.valueOf(entry.scheme())));
   }
 
@@ -286,18 +505,21 @@ public final class HttpApi {
     }
     Matcher m = SINGLE_RANGE.matcher(value);
     if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
-      throw new JewelException("bad Range header '" + value + "': use bytes=START-END", JewelException.Kind.BAD_RANGE);
+      throw new JewelException(
+          "bad Range header '" + value + "': use bytes=START-END", JewelException.Kind.BAD_RANGE);
     }
     try {
       if (m.group(1).isEmpty()) {
-        throw new JewelException("suffix ranges (bytes=-N) are not served: ask for bytes=START-END",
+        throw new JewelException(
+            "suffix ranges (bytes=-N) are not served: ask for bytes=START-END",
             JewelException.Kind.BAD_RANGE);
       }
       long start = Long.parseLong(m.group(1));
       long end = m.group(2).isEmpty() ? Long.MAX_VALUE : Long.parseLong(m.group(2));
       return new ByteRange(start, end);
     } catch (NumberFormatException e) {
-      throw new JewelException("bad Range header '" + value + "': use bytes=START-END", JewelException.Kind.BAD_RANGE);
+      throw new JewelException(
+          "bad Range header '" + value + "': use bytes=START-END", JewelException.Kind.BAD_RANGE);
     } catch (IllegalArgumentException e) {
       throw new JewelException(e.getMessage(), JewelException.Kind.BAD_RANGE);
     }
@@ -308,28 +530,35 @@ public final class HttpApi {
   /** Runs a blocking gateway call on the blocking dispatcher and answers its result as JSON. */
   private Route json(Supplier<Object> call) {
     CompletionStage<Object> result = CompletableFuture.supplyAsync(call, blocking);
-    return onComplete(result, r -> complete(r.isSuccess() ? jsonResponse(200, r.get()) : errorResponse(r.failed().get())));
+    return onComplete(
+        result,
+        r ->
+            complete(r.isSuccess() ? jsonResponse(200, r.get()) : errorResponse(r.failed().get())));
   }
 
   private Route body(Function<JsonNode, Route> inner) {
-    return entity(org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(), text -> {
-      JsonNode node;
-      try {
-        node = JSON.readTree(text);
-      } catch (Exception e) {
-        throw new JewelException("the body is not JSON: " + RegistryAsk.oneLine(e));
-      }
-      if (node == null || !node.isObject()) {
-        throw new JewelException("the body must be a JSON object");
-      }
-      return inner.apply(node);
-    });
+    return entity(
+        org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(),
+        text -> {
+          JsonNode node;
+          try {
+            node = JSON.readTree(text);
+          } catch (Exception e) {
+            throw new JewelException("the body is not JSON: " + RegistryAsk.oneLine(e));
+          }
+          if (node == null || !node.isObject()) {
+            throw new JewelException("the body must be a JSON object");
+          }
+          return inner.apply(node);
+        });
   }
 
   private static HttpResponse jsonResponse(int status, Object document) {
     try {
-      return HttpResponse.create().withStatus(status)
-          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(document)));
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(
+              HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(document)));
     } catch (Exception e) {
       throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
     }
@@ -355,15 +584,20 @@ public final class HttpApi {
   }
 
   private static RejectionHandler rejections() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
-      if (response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
-          && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
-        String text = strict.getData().utf8String();
-        return response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
-            jsonBytes(Map.of("error", text.lines().findFirst().orElse(text)))));
-      }
-      return response;
-    });
+    return RejectionHandler.defaultHandler()
+        .mapRejectionResponse(
+            response -> {
+              if (response.entity()
+                      instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
+                  && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+                String text = strict.getData().utf8String();
+                return response.withEntity(
+                    HttpEntities.create(
+                        ContentTypes.APPLICATION_JSON,
+                        jsonBytes(Map.of("error", text.lines().findFirst().orElse(text)))));
+              }
+              return response;
+            });
   }
 
   private static byte[] jsonBytes(Object document) {

@@ -33,9 +33,14 @@ final class Lease {
   private final long id;
   private final ActorRef<Holder.Command> holder;
   private final Duration timeout;
-  private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean ended =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
-  private Lease(EntityRef<CoordinatorCommand> coordinator, FileName name, long id, ActorRef<Holder.Command> holder,
+  private Lease(
+      EntityRef<CoordinatorCommand> coordinator,
+      FileName name,
+      long id,
+      ActorRef<Holder.Command> holder,
       Duration timeout) {
     this.coordinator = coordinator;
     this.name = name;
@@ -46,42 +51,66 @@ final class Lease {
 
   /** Waits (up to {@code timeout}) for the name's turn. */
   static CompletionStage<Lease> take(
-      ActorSystem<?> system, EntityRef<CoordinatorCommand> coordinator, FileName name, Duration timeout) {
+      ActorSystem<?> system,
+      EntityRef<CoordinatorCommand> coordinator,
+      FileName name,
+      Duration timeout) {
     CompletableFuture<OperationReply.Granted> granted = new CompletableFuture<>();
-    ActorRef<Holder.Command> holder = system.systemActorOf(
-        Holder.create(coordinator, name, timeout, granted), "lease-" + UUID.randomUUID(), Props.empty());
-    return granted.handle((g, failure) -> {
-      if (failure == null) {
-        return new Lease(coordinator, name, g.id(), holder, timeout);
-      }
-      holder.tell(new Holder.End());
-      Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-          ? failure.getCause() : failure;
-      if (cause instanceof JewelException j) {
-        throw j;
-      }
-      throw new JewelException("'" + name + "' did not get its turn within " + timeout.toSeconds()
-          + " s: another operation on it is still running, or the registry node is away (./jewel peers)",
-          JewelException.Kind.UNAVAILABLE);
-    });
+    ActorRef<Holder.Command> holder =
+        system.systemActorOf(
+            Holder.create(coordinator, name, timeout, granted),
+            "lease-" + UUID.randomUUID(),
+            Props.empty());
+    return granted.handle(
+        (g, failure) -> {
+          if (failure == null) {
+            return new Lease(coordinator, name, g.id(), holder, timeout);
+          }
+          holder.tell(new Holder.End());
+          Throwable cause =
+              failure instanceof java.util.concurrent.CompletionException
+                      && failure.getCause() != null
+                  ? failure.getCause()
+                  : failure;
+          if (cause instanceof JewelException j) {
+            throw j;
+          }
+          throw new JewelException(
+              "'"
+                  + name
+                  + "' did not get its turn within "
+                  + timeout.toSeconds()
+                  + " s: another operation on it is still running, or the registry node is away (./jewel peers)",
+              JewelException.Kind.UNAVAILABLE);
+        });
   }
 
   /** Commits a stored file under this lease, which ends it. */
   CompletionStage<OperationReply.Stored> commit(FileEntry entry, boolean replace, Pin pin) {
-    return coordinator.<OperationReply.CommitReply>ask(
+    return coordinator
+        .<OperationReply.CommitReply>ask(
             r -> new CoordinatorCommand.Commit(name, id, entry, replace, pin, r), timeout)
-        .handle((reply, failure) -> {
-          ended.set(true);
-          holder.tell(new Holder.End());
-          if (failure != null) {
-            throw new JewelException("the coordinator of '" + name + "' did not confirm the commit within "
-                + timeout.toSeconds() + " s: check with ls whether it was stored", JewelException.Kind.UNAVAILABLE);
-          }
-          return reply.stored();
-        });
+        .handle(
+            (reply, failure) -> {
+              ended.set(true);
+              holder.tell(new Holder.End());
+              if (failure != null) {
+                throw new JewelException(
+                    "the coordinator of '"
+                        + name
+                        + "' did not confirm the commit within "
+                        + timeout.toSeconds()
+                        + " s: check with ls whether it was stored",
+                    JewelException.Kind.UNAVAILABLE);
+              }
+              return reply.stored();
+            });
   }
 
-  /** Ends this lease without committing; {@code uploaded} are blocks to discard unless a file uses them. */
+  /**
+   * Ends this lease without committing; {@code uploaded} are blocks to discard unless a file uses
+   * them.
+   */
   void release(List<BlockId> uploaded) {
     if (!ended.compareAndSet(false, true)) {
       return;
@@ -98,29 +127,44 @@ final class Lease {
     /** Local to this node: only the coordinator's answer crosses the network, to the ask. */
     sealed interface Command extends NoSerializationVerificationNeeded {}
 
-    /** The lease, or why there is none: refused (too many wait on the name), or no answer in time. */
+    /**
+     * The lease, or why there is none: refused (too many wait on the name), or no answer in time.
+     */
     private record Answered(OperationReply.Granted granted, Throwable failure) implements Command {}
 
     record End() implements Command {}
 
-    static Behavior<Command> create(EntityRef<CoordinatorCommand> coordinator, FileName name, Duration timeout,
+    static Behavior<Command> create(
+        EntityRef<CoordinatorCommand> coordinator,
+        FileName name,
+        Duration timeout,
         CompletableFuture<OperationReply.Granted> granted) {
-      return Behaviors.setup(ctx -> {
-        ctx.askWithStatus(OperationReply.Granted.class, coordinator, timeout,
-            r -> new CoordinatorCommand.Begin(name, r, ctx.getSelf()), Answered::new);
-        return Behaviors.receive(Command.class)
-            .onMessage(Answered.class, a -> {
-              if (a.failure() == null) {
-                granted.complete(a.granted());
-                return Behaviors.same();
-              }
-              granted.completeExceptionally(a.failure() instanceof StatusReply.ErrorMessage refused
-                  ? new JewelException(refused.getMessage(), JewelException.Kind.UNAVAILABLE) : a.failure());
-              return Behaviors.stopped();
-            })
-            .onMessage(End.class, e -> Behaviors.stopped())
-            .build();
-      });
+      return Behaviors.setup(
+          ctx -> {
+            ctx.askWithStatus(
+                OperationReply.Granted.class,
+                coordinator,
+                timeout,
+                r -> new CoordinatorCommand.Begin(name, r, ctx.getSelf()),
+                Answered::new);
+            return Behaviors.receive(Command.class)
+                .onMessage(
+                    Answered.class,
+                    a -> {
+                      if (a.failure() == null) {
+                        granted.complete(a.granted());
+                        return Behaviors.same();
+                      }
+                      granted.completeExceptionally(
+                          a.failure() instanceof StatusReply.ErrorMessage refused
+                              ? new JewelException(
+                                  refused.getMessage(), JewelException.Kind.UNAVAILABLE)
+                              : a.failure());
+                      return Behaviors.stopped();
+                    })
+                .onMessage(End.class, e -> Behaviors.stopped())
+                .build();
+          });
     }
   }
 }

@@ -11,12 +11,13 @@ import java.util.function.Supplier;
 import jewel.protocol.data.Traffic;
 
 /**
- * One node's metrics, served at {@code GET /metrics} in the Prometheus text format: bytes moved
- * per direction, store and get durations, open transfers, JVM memory, and what the node's roles
- * add (blocks and bytes held by a peer; events and greylisted peers on the registry node).
+ * One node's metrics, served at {@code GET /metrics} in the Prometheus text format: bytes moved per
+ * direction, store and get durations, open transfers, JVM memory, and what the node's roles add
+ * (blocks and bytes held by a peer; events and greylisted peers on the registry node).
  */
 public final class NodeMetrics {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger openTransfers = new AtomicInteger();
   private final Timer storeOk;
   private final Timer storeFailed;
@@ -25,12 +26,17 @@ public final class NodeMetrics {
 
   public NodeMetrics(String node, Traffic traffic) {
     registry.config().commonTags("node", node);
-    FunctionCounter.builder("jewel_bytes_received", traffic, Traffic::received).baseUnit("bytes")
-        .description("bytes of files and blocks this node received (HTTP bodies and data channel)").register(registry);
-    FunctionCounter.builder("jewel_bytes_sent", traffic, Traffic::sent).baseUnit("bytes")
-        .description("bytes of files and blocks this node sent (HTTP bodies and data channel)").register(registry);
+    FunctionCounter.builder("jewel_bytes_received", traffic, Traffic::received)
+        .baseUnit("bytes")
+        .description("bytes of files and blocks this node received (HTTP bodies and data channel)")
+        .register(registry);
+    FunctionCounter.builder("jewel_bytes_sent", traffic, Traffic::sent)
+        .baseUnit("bytes")
+        .description("bytes of files and blocks this node sent (HTTP bodies and data channel)")
+        .register(registry);
     Gauge.builder("jewel_open_transfers", openTransfers, AtomicInteger::get)
-        .description("stores and gets this node is serving now").register(registry);
+        .description("stores and gets this node is serving now")
+        .register(registry);
     storeOk = timer("jewel_store", "ok");
     storeFailed = timer("jewel_store", "failed");
     getOk = timer("jewel_get", "ok");
@@ -39,8 +45,11 @@ public final class NodeMetrics {
   }
 
   private Timer timer(String name, String outcome) {
-    return Timer.builder(name).tag("outcome", outcome).publishPercentileHistogram()
-        .description("how long a " + name.substring(6) + " served by this node took").register(registry);
+    return Timer.builder(name)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .description("how long a " + name.substring(6) + " served by this node took")
+        .register(registry);
   }
 
   /** Adds a gauge read at each scrape (blocks held, registry events, …). */

@@ -13,10 +13,14 @@ final class Progressing {
     if (progress == Progress.NONE) {
       return Flow.create();
     }
-    return Flow.<ByteString>create().statefulMap(() -> new long[1], (done, bytes) -> {
-      done[0] += bytes.size();
-      progress.update(done[0], total);
-      return org.apache.pekko.japi.Pair.create(done, bytes);
-    }, done -> java.util.Optional.empty());
+    return Flow.<ByteString>create()
+        .statefulMap(
+            () -> new long[1],
+            (done, bytes) -> {
+              done[0] += bytes.size();
+              progress.update(done[0], total);
+              return org.apache.pekko.japi.Pair.create(done, bytes);
+            },
+            done -> java.util.Optional.empty());
   }
 }

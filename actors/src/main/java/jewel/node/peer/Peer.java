@@ -1,21 +1,20 @@
 package jewel.node.peer;
 
-import jewel.api.PeerContents;
-
 import java.nio.file.FileAlreadyExistsException;
 import java.util.List;
 import java.util.OptionalLong;
+import jewel.api.BlockId;
+import jewel.api.JewelException;
+import jewel.api.PeerContents;
+import jewel.api.PeerId;
 import jewel.node.RegistryPages;
 import jewel.node.pins.Failures;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
-import jewel.api.BlockId;
-import jewel.api.JewelException;
 import jewel.protocol.ByteSink;
 import jewel.protocol.ByteSource;
 import jewel.protocol.DataAddress;
 import jewel.protocol.PeerCommand;
-import jewel.api.PeerId;
 import jewel.protocol.PeerMessage;
 import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryCommand;
@@ -32,17 +31,16 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * A peer: holds blocks in its {@link BlockStore} ({@code disk/blocks/}) and the user's
- * files in {@code disk/files/}. Block bytes reach it over its data channel (at
- * {@code data}); this actor answers the control messages around them. On start it
- * registers with the Receptionist and tells the registry which blocks it holds, so a
- * peer revived on its old disk is counted again.
+ * A peer: holds blocks in its {@link BlockStore} ({@code disk/blocks/}) and the user's files in
+ * {@code disk/files/}. Block bytes reach it over its data channel (at {@code data}); this actor
+ * answers the control messages around them. On start it registers with the Receptionist and tells
+ * the registry which blocks it holds, so a peer revived on its old disk is counted again.
  *
- * <p>With pins enabled it keeps its share of the pinned blocks in a {@link ShareKeeper}
- * child, and it answers audits: chunk i of a block with its Merkle path ({@link ChunkProofs}).
+ * <p>With pins enabled it keeps its share of the pinned blocks in a {@link ShareKeeper} child, and
+ * it answers audits: chunk i of a block with its Merkle path ({@link ChunkProofs}).
  *
- * <p>It receives {@link PeerMessage}s: the protocol's {@link PeerCommand}s, which is all the
- * world sees of it, and the two records below, which it sends itself.
+ * <p>It receives {@link PeerMessage}s: the protocol's {@link PeerCommand}s, which is all the world
+ * sees of it, and the two records below, which it sends itself.
  */
 public final class Peer extends AbstractBehavior<PeerMessage> {
 
@@ -64,28 +62,61 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
 
   /** A peer that keeps no share of the pinned blocks (but answers audits). */
   public static Behavior<PeerCommand> create(
-      PeerId name, DataAddress data, BlockStore store, LocalFiles files, ActorRef<RegistryCommand> registry) {
+      PeerId name,
+      DataAddress data,
+      BlockStore store,
+      LocalFiles files,
+      ActorRef<RegistryCommand> registry) {
     return create(name, data, store, files, registry, null);
   }
 
   /** A peer that keeps its share of the pinned blocks as {@code sharing} says (null: none). */
-  public static Behavior<PeerCommand> create(PeerId name, DataAddress data, BlockStore store, LocalFiles files,
-      ActorRef<RegistryCommand> registry, ShareKeeper.Setup sharing) {
-    return Behaviors.<PeerMessage>setup(ctx -> {
-      ctx.setLoggerName(Peer.class);
-      ctx.getSystem().receptionist().tell(Receptionist.register(PeerCommand.SERVICE_KEY, ctx.getSelf().narrow()));
-      reportHoldings(name, store, registry, ctx.getSystem());
-      ctx.getLog().info("peer {} up: {} blocks, {} bytes, data channel at {}", name, store.count(), store.bytes(), data);
-      ActorRef<ShareKeeper.Command> keeper = sharing == null ? null
-          : ctx.spawn(ShareKeeper.create(name, store, registry,
-              ctx.messageAdapter(ShareKeeper.ShareState.class, ShareReported::new), sharing), "share",
-              DispatcherSelector.blocking());
-      return new Peer(ctx, name, data, store, files, registry, keeper);
-    }).narrow();
+  public static Behavior<PeerCommand> create(
+      PeerId name,
+      DataAddress data,
+      BlockStore store,
+      LocalFiles files,
+      ActorRef<RegistryCommand> registry,
+      ShareKeeper.Setup sharing) {
+    return Behaviors.<PeerMessage>setup(
+            ctx -> {
+              ctx.setLoggerName(Peer.class);
+              ctx.getSystem()
+                  .receptionist()
+                  .tell(Receptionist.register(PeerCommand.SERVICE_KEY, ctx.getSelf().narrow()));
+              reportHoldings(name, store, registry, ctx.getSystem());
+              ctx.getLog()
+                  .info(
+                      "peer {} up: {} blocks, {} bytes, data channel at {}",
+                      name,
+                      store.count(),
+                      store.bytes(),
+                      data);
+              ActorRef<ShareKeeper.Command> keeper =
+                  sharing == null
+                      ? null
+                      : ctx.spawn(
+                          ShareKeeper.create(
+                              name,
+                              store,
+                              registry,
+                              ctx.messageAdapter(ShareKeeper.ShareState.class, ShareReported::new),
+                              sharing),
+                          "share",
+                          DispatcherSelector.blocking());
+              return new Peer(ctx, name, data, store, files, registry, keeper);
+            })
+        .narrow();
   }
 
-  private Peer(ActorContext<PeerMessage> ctx, PeerId name, DataAddress data, BlockStore store, LocalFiles files,
-      ActorRef<RegistryCommand> registry, ActorRef<ShareKeeper.Command> keeper) {
+  private Peer(
+      ActorContext<PeerMessage> ctx,
+      PeerId name,
+      DataAddress data,
+      BlockStore store,
+      LocalFiles files,
+      ActorRef<RegistryCommand> registry,
+      ActorRef<ShareKeeper.Command> keeper) {
     super(ctx);
     this.name = name;
     this.data = data;
@@ -99,34 +130,49 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
   @Override
   public Receive<PeerMessage> createReceive() {
     return newReceiveBuilder()
-        .onMessage(PeerCommand.Describe.class, c -> {
-          c.replyTo().tell(new PeerReply.Description(name, data, store.count(), store.bytes(), overQuota));
-          return this;
-        })
+        .onMessage(
+            PeerCommand.Describe.class,
+            c -> {
+              c.replyTo()
+                  .tell(
+                      new PeerReply.Description(
+                          name, data, store.count(), store.bytes(), overQuota));
+              return this;
+            })
         .onMessage(PeerCommand.ListContents.class, this::onListContents)
         .onMessage(PeerCommand.DeleteBlocks.class, this::onDeleteBlocks)
-        .onMessage(PeerCommand.OfferFile.class, c -> {
-          try {
-            LocalFiles.Offer offer = files.offer(c.fileName());
-            c.replyTo().tell(StatusReply.success(new PeerReply.FileOffered(new ByteSource(data, offer.token(), offer.size()))));
-          } catch (Exception e) {
-            c.replyTo().tell(StatusReply.error(Failures.oneLine(e)));
-          }
-          return this;
-        })
+        .onMessage(
+            PeerCommand.OfferFile.class,
+            c -> {
+              try {
+                LocalFiles.Offer offer = files.offer(c.fileName());
+                c.replyTo()
+                    .tell(
+                        StatusReply.success(
+                            new PeerReply.FileOffered(
+                                new ByteSource(data, offer.token(), offer.size()))));
+              } catch (Exception e) {
+                c.replyTo().tell(StatusReply.error(Failures.oneLine(e)));
+              }
+              return this;
+            })
         .onMessage(PeerCommand.AcceptFile.class, this::onAcceptFile)
         .onMessage(PeerCommand.Audit.class, this::onAudit)
         .onMessage(Proved.class, this::onProved)
-        .onMessage(PeerCommand.Rescan.class, c -> {
-          if (keeper != null) {
-            keeper.tell(new ShareKeeper.Rescan());
-          }
-          return this;
-        })
-        .onMessage(ShareReported.class, s -> {
-          overQuota = s.state().overQuota();
-          return this;
-        })
+        .onMessage(
+            PeerCommand.Rescan.class,
+            c -> {
+              if (keeper != null) {
+                keeper.tell(new ShareKeeper.Rescan());
+              }
+              return this;
+            })
+        .onMessage(
+            ShareReported.class,
+            s -> {
+              overQuota = s.state().overQuota();
+              return this;
+            })
         .build();
   }
 
@@ -134,11 +180,16 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
   static final int CONTENTS_PAGE = 1000;
 
   private Behavior<PeerMessage> onListContents(PeerCommand.ListContents c) {
-    List<PeerContents.HeldBlock> after = store.list().stream()
-        .filter(b -> c.after() == null || b.id().compareTo(c.after()) > 0).toList();
+    List<PeerContents.HeldBlock> after =
+        store.list().stream()
+            .filter(b -> c.after() == null || b.id().compareTo(c.after()) > 0)
+            .toList();
     List<PeerContents.HeldBlock> page = after.subList(0, Math.min(CONTENTS_PAGE, after.size()));
     BlockId next = page.size() < after.size() ? page.get(page.size() - 1).id() : null;
-    c.replyTo().tell(new PeerReply.Contents(name, c.after() == null ? files.list() : List.of(), List.copyOf(page), next));
+    c.replyTo()
+        .tell(
+            new PeerReply.Contents(
+                name, c.after() == null ? files.list() : List.of(), List.copyOf(page), next));
     return this;
   }
 
@@ -160,10 +211,17 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
   private Behavior<PeerMessage> onAcceptFile(PeerCommand.AcceptFile c) {
     PeerReply.AcceptReply reply;
     try {
-      reply = new PeerReply.FileAccepted(new ByteSink(data, files.accept(c.fileName(), c.replace())));
+      reply =
+          new PeerReply.FileAccepted(new ByteSink(data, files.accept(c.fileName(), c.replace())));
     } catch (FileAlreadyExistsException e) {
-      reply = new PeerReply.AcceptRefused(name + " already has '" + c.fileName() + "' in its disk/files/"
-          + ": use --force to replace it", JewelException.Kind.CONFLICT);
+      reply =
+          new PeerReply.AcceptRefused(
+              name
+                  + " already has '"
+                  + c.fileName()
+                  + "' in its disk/files/"
+                  + ": use --force to replace it",
+              JewelException.Kind.CONFLICT);
     } catch (Exception e) {
       reply = new PeerReply.AcceptRefused(Failures.oneLine(e), JewelException.Kind.BAD_INPUT);
     }
@@ -181,11 +239,21 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
     }
     int chunks = MerkleTree.chunks(size.getAsLong());
     if (c.chunk() < 0 || c.chunk() >= chunks) {
-      c.replyTo().tell(StatusReply.error(
-          "block " + c.block().shortHex() + " has " + chunks + " chunks: there is no chunk " + c.chunk()));
+      c.replyTo()
+          .tell(
+              StatusReply.error(
+                  "block "
+                      + c.block().shortHex()
+                      + " has "
+                      + chunks
+                      + " chunks: there is no chunk "
+                      + c.chunk()));
       return this;
     }
-    getContext().pipeToSelf(proofs.read(c.block(), size.getAsLong(), c.chunk()), (read, failure) -> new Proved(c, read, failure));
+    getContext()
+        .pipeToSelf(
+            proofs.read(c.block(), size.getAsLong(), c.chunk()),
+            (read, failure) -> new Proved(c, read, failure));
     return this;
   }
 
@@ -193,8 +261,15 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
     PeerCommand.Audit c = p.audit();
     if (p.failure() == null) {
       proofs.remember(c.block(), p.read().leaves());
-      c.replyTo().tell(StatusReply.success(new PeerReply.AuditProof(
-          name, c.block(), c.chunk(), p.read().chunk(), MerkleTree.path(p.read().leaves(), c.chunk()))));
+      c.replyTo()
+          .tell(
+              StatusReply.success(
+                  new PeerReply.AuditProof(
+                      name,
+                      c.block(),
+                      c.chunk(),
+                      p.read().chunk(),
+                      MerkleTree.path(p.read().leaves(), c.chunk()))));
       return this;
     }
     String why = Failures.oneLine(p.failure());
@@ -210,10 +285,16 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
     return this;
   }
 
-  /** Reports what the store holds once the registry handed out a mark (see {@link RegistryPages}). */
-  private static void reportHoldings(PeerId name, BlockStore store, ActorRef<RegistryCommand> registry,
-      ActorSystem<?> system) {
-    RegistryPages.reportHoldings(registry, name, () -> store.list().stream().map(PeerContents.HeldBlock::id).toList(),
-        system.settings().config().getDuration("jewel.client.base-timeout"), system);
+  /**
+   * Reports what the store holds once the registry handed out a mark (see {@link RegistryPages}).
+   */
+  private static void reportHoldings(
+      PeerId name, BlockStore store, ActorRef<RegistryCommand> registry, ActorSystem<?> system) {
+    RegistryPages.reportHoldings(
+        registry,
+        name,
+        () -> store.list().stream().map(PeerContents.HeldBlock::id).toList(),
+        system.settings().config().getDuration("jewel.client.base-timeout"),
+        system);
   }
 }

@@ -1,7 +1,5 @@
 package jewel.node.peer;
 
-import jewel.api.PeerContents;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,6 +13,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
+import jewel.api.BlockId;
+import jewel.api.PeerContents;
+import jewel.api.PeerId;
 import jewel.node.PeerDirectory.LivePeer;
 import jewel.node.RegistryPages;
 import jewel.node.pins.Failures;
@@ -23,8 +24,6 @@ import jewel.node.pins.PinSettings;
 import jewel.node.pins.PlanView;
 import jewel.node.pins.PlanView.Block;
 import jewel.node.store.BlockStore;
-import jewel.api.BlockId;
-import jewel.api.PeerId;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.data.DataClient;
 import jewel.protocol.data.DataRequest;
@@ -41,27 +40,27 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 /**
  * Keeps one peer's share of the pinned blocks, a child of its {@link Peer}.
  *
- * <p>On start, on {@link Rescan} (sent when a pin or a peer setting changes, by the scan when
- * salts move or this peer is behind, and by itself {@link #FETCH_RETRY} after a failed fetch)
- * and every {@code rescan-interval} (a safety net: it notices block files lost from disk) it
- * asks the registry for the pin plan and the directory for the live peers, and then:
+ * <p>On start, on {@link Rescan} (sent when a pin or a peer setting changes, by the scan when salts
+ * move or this peer is behind, and by itself {@link #FETCH_RETRY} after a failed fetch) and every
+ * {@code rescan-interval} (a safety net: it notices block files lost from disk) it asks the
+ * registry for the pin plan and the directory for the live peers, and then:
  *
  * <ol>
- *   <li>its share is every pinned block the formula gives it ({@link PlanView#holds}: all of
- *       them if it is trusted or its modifier is +∞; greylisting changes nothing here);
- *   <li>with a quota, it keeps only the share's blocks, in block id order, whose lengths add up
- *       to at most the quota ({@link PlanView#kept}), and says it is over quota (like EDQUOT)
- *       if that leaves any out;
- *   <li>it fetches the blocks it keeps and lacks, from their holders first and then from any
- *       live peer, hash-checked into its store, {@code fetch-concurrency} at a time and never
- *       one block twice at once;
- *   <li>it drops a pinned block it holds but does not keep only if {@code minHolders} other
- *       peers hold it that will keep it (see {@link #keepers}), and only if no unpinned file
- *       uses that block too (the plan says so). Blocks outside the plan are never touched.
+ *   <li>its share is every pinned block the formula gives it ({@link PlanView#holds}: all of them
+ *       if it is trusted or its modifier is +∞; greylisting changes nothing here);
+ *   <li>with a quota, it keeps only the share's blocks, in block id order, whose lengths add up to
+ *       at most the quota ({@link PlanView#kept}), and says it is over quota (like EDQUOT) if that
+ *       leaves any out;
+ *   <li>it fetches the blocks it keeps and lacks, from their holders first and then from any live
+ *       peer, hash-checked into its store, {@code fetch-concurrency} at a time and never one block
+ *       twice at once;
+ *   <li>it drops a pinned block it holds but does not keep only if {@code minHolders} other peers
+ *       hold it that will keep it (see {@link #keepers}), and only if no unpinned file uses that
+ *       block too (the plan says so). Blocks outside the plan are never touched.
  * </ol>
  *
- * After a change it tells the registry everything it holds ({@code ReportHoldings}). It runs
- * on the blocking dispatcher: listing, checking and deleting block files are file I/O.
+ * After a change it tells the registry everything it holds ({@code ReportHoldings}). It runs on the
+ * blocking dispatcher: listing, checking and deleting block files are file I/O.
  */
 public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
 
@@ -74,7 +73,9 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   /** Recompute the share now. */
   public record Rescan() implements Command {}
 
-  /** This peer's copy of {@code block} is damaged (an audit found out): fetch a good one over it. */
+  /**
+   * This peer's copy of {@code block} is damaged (an audit found out): fetch a good one over it.
+   */
   public record Repair(BlockId block) implements Command {}
 
   /** Told to the Peer after every rescan, for its {@code Describe}. */
@@ -83,9 +84,9 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   private record Tick() implements Command {}
 
   /**
-   * After a failed fetch, the share is computed again this soon (from a newer plan and set of
-   * live peers), rather than at the next {@code rescan-interval}; twice as late after each
-   * further failure, up to the rescan interval, and this soon again after a fetch succeeds.
+   * After a failed fetch, the share is computed again this soon (from a newer plan and set of live
+   * peers), rather than at the next {@code rescan-interval}; twice as late after each further
+   * failure, up to the rescan interval, and this soon again after a fetch succeeds.
    */
   static final Duration FETCH_RETRY = Duration.ofSeconds(5);
 
@@ -123,17 +124,30 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   private Duration retryAfter = FETCH_RETRY;
 
   public static Behavior<Command> create(
-      PeerId self, BlockStore store, ActorRef<RegistryCommand> registry, ActorRef<ShareState> peer, Setup setup) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      ctx.setLoggerName(ShareKeeper.class);
-      timers.startTimerWithFixedDelay(new Tick(), setup.pins().rescanInterval());
-      ctx.getSelf().tell(new Rescan());
-      return new ShareKeeper(ctx, timers, self, store, registry, peer, setup);
-    }));
+      PeerId self,
+      BlockStore store,
+      ActorRef<RegistryCommand> registry,
+      ActorRef<ShareState> peer,
+      Setup setup) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  ctx.setLoggerName(ShareKeeper.class);
+                  timers.startTimerWithFixedDelay(new Tick(), setup.pins().rescanInterval());
+                  ctx.getSelf().tell(new Rescan());
+                  return new ShareKeeper(ctx, timers, self, store, registry, peer, setup);
+                }));
   }
 
-  private ShareKeeper(ActorContext<Command> ctx, TimerScheduler<Command> timers, PeerId self, BlockStore store,
-      ActorRef<RegistryCommand> registry, ActorRef<ShareState> peer, Setup setup) {
+  private ShareKeeper(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      PeerId self,
+      BlockStore store,
+      ActorRef<RegistryCommand> registry,
+      ActorRef<ShareState> peer,
+      Setup setup) {
     super(ctx);
     this.timers = timers;
     this.self = self;
@@ -180,7 +194,8 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   }
 
   private CompletionStage<PlanView> askPlan() {
-    return RegistryPages.pinPlan(registry, setup.pins().askTimeout(), system.scheduler()).thenApply(PlanView::of);
+    return RegistryPages.pinPlan(registry, setup.pins().askTimeout(), system.scheduler())
+        .thenApply(PlanView::of);
   }
 
   private Behavior<Command> onPlanned(Planned m) {
@@ -203,20 +218,30 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
       }
     }
     // A block an unpinned file uses too stays: that file's placement counts on this copy.
-    List<Block> drops = plan.blocks().stream()
-        .filter(b -> held.contains(b.id()) && !keep.contains(b.id()) && !fetching.contains(b.id()))
-        .filter(b -> !b.usedUnpinned() && keepers(b).size() >= plan.minHolders())
-        .toList();
+    List<Block> drops =
+        plan.blocks().stream()
+            .filter(
+                b -> held.contains(b.id()) && !keep.contains(b.id()) && !fetching.contains(b.id()))
+            .filter(b -> !b.usedUnpinned() && keepers(b).size() >= plan.minHolders())
+            .toList();
     if (!queue.isEmpty() || !drops.isEmpty()) {
-      getContext().getLog().info("share: {} of {} pinned blocks{}, {} to fetch, {} to drop",
-          share.size(), plan.blocks().size(), overQuota ? " (" + kept.size() + " fit the quota)" : "",
-          queue.size(), drops.size());
+      getContext()
+          .getLog()
+          .info(
+              "share: {} of {} pinned blocks{}, {} to fetch, {} to drop",
+              share.size(),
+              plan.blocks().size(),
+              overQuota ? " (" + kept.size() + " fit the quota)" : "",
+              queue.size(),
+              drops.size());
     }
     drop(drops);
     startFetches();
     // The book is the scan's view: where it disagrees with the disk (a lost report, files
     // gone behind this peer's back), correct it, or the scan keeps asking for work not there.
-    if (!dirty && plan.blocks().stream().anyMatch(b -> b.holders().contains(self) != held.contains(b.id()))) {
+    if (!dirty
+        && plan.blocks().stream()
+            .anyMatch(b -> b.holders().contains(self) != held.contains(b.id()))) {
       dirty = true;
     }
     if (dirty && idle()) {
@@ -228,11 +253,17 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   private Behavior<Command> onPlanFailed(PlanFailed m) {
     if (!planFailing) {
       // The registry is away while the seed starts or restarts: worth a line, not an alarm.
-      getContext().getLog().info("no pin plan yet ({}): keeping what this peer holds, asking again every {}",
-          Failures.oneLine(m.why()), PinSettings.human(setup.pins().rescanInterval()));
+      getContext()
+          .getLog()
+          .info(
+              "no pin plan yet ({}): keeping what this peer holds, asking again every {}",
+              Failures.oneLine(m.why()),
+              PinSettings.human(setup.pins().rescanInterval()));
       planFailing = true;
     }
-    again = false; // the next tick tries again; retrying at once would only hammer a registry that is away
+    again =
+        false; // the next tick tries again; retrying at once would only hammer a registry that is
+    // away
     rescanning = false;
     return this;
   }
@@ -250,10 +281,17 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
     boolean over = kept.size() < share.size();
     if (over != overQuota) {
       if (over) {
-        getContext().getLog().warn("over quota: {} of the {} blocks of this peer's share fit {} bytes; refusing the rest",
-            kept.size(), share.size(), plan.settings(self).quotaBytes());
+        getContext()
+            .getLog()
+            .warn(
+                "over quota: {} of the {} blocks of this peer's share fit {} bytes; refusing the rest",
+                kept.size(),
+                share.size(),
+                plan.settings(self).quotaBytes());
       } else {
-        getContext().getLog().info("the whole share ({} blocks) fits the quota again", share.size());
+        getContext()
+            .getLog()
+            .info("the whole share ({} blocks) fits the quota again", share.size());
       }
       overQuota = over;
     }
@@ -261,12 +299,11 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   }
 
   /**
-   * The other peers that hold {@code b} and will keep it: live, not greylisted (a greylisted
-   * peer's copies count as not held) and keeping it by the plan ({@link PlanView#keeps}: the
-   * formula gives it to them, within their quota). Counting only peers that keep it, rather
-   * than any holder, is what makes drops safe when several holders leave the share at once:
-   * each of them would count the others, and all might drop together; a peer that keeps a
-   * block never drops it.
+   * The other peers that hold {@code b} and will keep it: live, not greylisted (a greylisted peer's
+   * copies count as not held) and keeping it by the plan ({@link PlanView#keeps}: the formula gives
+   * it to them, within their quota). Counting only peers that keep it, rather than any holder, is
+   * what makes drops safe when several holders leave the share at once: each of them would count
+   * the others, and all might drop together; a peer that keeps a block never drops it.
    */
   private List<PeerId> keepers(Block b) {
     List<PeerId> keepers = new ArrayList<>();
@@ -279,8 +316,8 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   }
 
   /**
-   * The live peers to fetch a block from, as the latest plan says: its holders first (in
-   * random order, to spread the load), then the rest.
+   * The live peers to fetch a block from, as the latest plan says: its holders first (in random
+   * order, to spread the load), then the rest.
    */
   private List<LivePeer> sources(BlockId id) {
     Block b = plan.block(id);
@@ -304,8 +341,12 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
     boolean dropped = false;
     for (Block b : drops) {
       if (!fetching.contains(b.id()) && store.delete(b.id())) {
-        getContext().getLog().info("dropped block {}: this peer no longer keeps it (share, quota), and {} do",
-            b.id().shortHex(), keepers(b));
+        getContext()
+            .getLog()
+            .info(
+                "dropped block {}: this peer no longer keeps it (share, quota), and {} do",
+                b.id().shortHex(),
+                keepers(b));
         dropped = true;
       }
     }
@@ -331,42 +372,67 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
       if (f == null) {
         return;
       }
-      // Fetched since it was queued (or being fetched): nothing to do. A repair fetches over the bad copy.
+      // Fetched since it was queued (or being fetched): nothing to do. A repair fetches over the
+      // bad copy.
       if (fetching.contains(f.id()) || (!f.repair() && store.has(f.id()))) {
         continue;
       }
       fetching.add(f.id());
       List<LivePeer> sources = sources(f.id());
-      getContext().pipeToSelf(fetchFrom(f, sources, 0, ""),
-          (from, failure) -> failure == null ? new Fetched(f, from) : new FetchFailed(f, Failures.oneLine(failure)));
+      getContext()
+          .pipeToSelf(
+              fetchFrom(f, sources, 0, ""),
+              (from, failure) ->
+                  failure == null
+                      ? new Fetched(f, from)
+                      : new FetchFailed(f, Failures.oneLine(failure)));
     }
   }
 
   /** Tries the sources in order; the store's writer checks the bytes against the block's id. */
-  private CompletionStage<PeerId> fetchFrom(Fetch f, List<LivePeer> sources, int i, String failures) {
+  private CompletionStage<PeerId> fetchFrom(
+      Fetch f, List<LivePeer> sources, int i, String failures) {
     if (i >= sources.size()) {
-      return CompletableFuture.failedFuture(new IllegalStateException(
-          failures.isEmpty() ? "no other live peer to fetch it from" : failures));
+      return CompletableFuture.failedFuture(
+          new IllegalStateException(
+              failures.isEmpty() ? "no other live peer to fetch it from" : failures));
     }
     LivePeer from = sources.get(i);
     CompletionStage<BlockId> copy;
     try {
-      copy = setup.data().get(from.data(), DataRequest.getBlock(f.id(), 0, -1))
-          .runWith(store.writer(Optional.of(f.id())), system);
+      copy =
+          setup
+              .data()
+              .get(from.data(), DataRequest.getBlock(f.id(), 0, -1))
+              .runWith(store.writer(Optional.of(f.id())), system);
     } catch (RuntimeException e) {
       copy = CompletableFuture.failedFuture(e);
     }
     return copy.thenApply(id -> from.name())
-        .exceptionallyCompose(e -> fetchFrom(f, sources, i + 1,
-            (failures.isEmpty() ? "" : failures + "; ") + from.name() + ": " + Failures.oneLine(e)));
+        .exceptionallyCompose(
+            e ->
+                fetchFrom(
+                    f,
+                    sources,
+                    i + 1,
+                    (failures.isEmpty() ? "" : failures + "; ")
+                        + from.name()
+                        + ": "
+                        + Failures.oneLine(e)));
   }
 
   private Behavior<Command> onFetched(Fetched m) {
     fetching.remove(m.fetch().id());
     dirty = true;
     retryAfter = FETCH_RETRY;
-    getContext().getLog().info("{} block {} ({} bytes) from {}", m.fetch().repair() ? "repaired" : "fetched",
-        m.fetch().id().shortHex(), store.size(m.fetch().id()).orElse(-1), m.from());
+    getContext()
+        .getLog()
+        .info(
+            "{} block {} ({} bytes) from {}",
+            m.fetch().repair() ? "repaired" : "fetched",
+            m.fetch().id().shortHex(),
+            store.size(m.fetch().id()).orElse(-1),
+            m.from());
     startFetches();
     if (idle()) {
       report();
@@ -377,13 +443,23 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   private Behavior<Command> onFetchFailed(FetchFailed m) {
     fetching.remove(m.fetch().id());
     if (!timers.isTimerActive(RETRY)) {
-      getContext().getLog().warn("could not fetch block {}: {}; trying again in {}",
-          m.fetch().id().shortHex(), m.why(), PinSettings.human(retryAfter));
+      getContext()
+          .getLog()
+          .warn(
+              "could not fetch block {}: {}; trying again in {}",
+              m.fetch().id().shortHex(),
+              m.why(),
+              PinSettings.human(retryAfter));
       timers.startSingleTimer(RETRY, new Rescan(), retryAfter);
       Duration doubled = retryAfter.multipliedBy(2);
-      retryAfter = doubled.compareTo(setup.pins().rescanInterval()) < 0 ? doubled : setup.pins().rescanInterval();
+      retryAfter =
+          doubled.compareTo(setup.pins().rescanInterval()) < 0
+              ? doubled
+              : setup.pins().rescanInterval();
     } else {
-      getContext().getLog().warn("could not fetch block {}: {}", m.fetch().id().shortHex(), m.why());
+      getContext()
+          .getLog()
+          .warn("could not fetch block {}: {}", m.fetch().id().shortHex(), m.why());
     }
     startFetches();
     if (idle() && dirty) {
@@ -403,12 +479,16 @@ public final class ShareKeeper extends AbstractBehavior<ShareKeeper.Command> {
   }
 
   /**
-   * Tells the registry every block this peer holds, listed once the registry handed out a mark:
-   * the block book takes it as the truth as of that mark.
+   * Tells the registry every block this peer holds, listed once the registry handed out a mark: the
+   * block book takes it as the truth as of that mark.
    */
   private void report() {
-    RegistryPages.reportHoldings(registry, self, () -> store.list().stream().map(PeerContents.HeldBlock::id).toList(),
-        setup.pins().askTimeout(), system);
+    RegistryPages.reportHoldings(
+        registry,
+        self,
+        () -> store.list().stream().map(PeerContents.HeldBlock::id).toList(),
+        setup.pins().askTimeout(),
+        system);
     dirty = false;
   }
 }

@@ -10,9 +10,9 @@ import jewel.api.PeerId;
 /**
  * The failed audits that count against each peer, and fade: a failure counts for {@code memory}
  * ({@code jewel.pins.audit-failure-memory}) and is then forgotten, and each audit the peer passes
- * forgives its oldest failure still counted. The scan greylists a peer when the failures that
- * count against it reach {@code audit-failures-to-greylist}: a peer that keeps failing gets there,
- * one with a blip long ago, or that has passed audits since, does not.
+ * forgives its oldest failure still counted. The scan greylists a peer when the failures that count
+ * against it reach {@code audit-failures-to-greylist}: a peer that keeps failing gets there, one
+ * with a blip long ago, or that has passed audits since, does not.
  *
  * <p>Times are {@link System#nanoTime()} readings, given by the caller. Used by one actor only.
  */
@@ -24,7 +24,9 @@ final class AuditFailures {
     this.memoryNanos = memory.toNanos();
   }
 
-  /** Counts a failed audit of {@code peer} at {@code now}; returns how many count against it now. */
+  /**
+   * Counts a failed audit of {@code peer} at {@code now}; returns how many count against it now.
+   */
   int failed(PeerId peer, long now) {
     Deque<Long> times = counted(peer, now);
     times.addLast(now);
@@ -37,7 +39,10 @@ final class AuditFailures {
     failures.values().removeIf(Deque::isEmpty);
   }
 
-  /** Forgets every failure of {@code peer} (it was greylisted: after an ungreylist it starts afresh). */
+  /**
+   * Forgets every failure of {@code peer} (it was greylisted: after an ungreylist it starts
+   * afresh).
+   */
   void forget(PeerId peer) {
     failures.remove(peer);
   }

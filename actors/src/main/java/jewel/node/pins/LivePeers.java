@@ -2,14 +2,14 @@ package jewel.node.pins;
 
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import jewel.api.PeerId;
 import jewel.node.PeerDirectory;
 import jewel.node.PeerDirectory.LivePeer;
-import jewel.api.PeerId;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * Where the share keepers and the scan learn which peers are live. In a node it is the
- * {@link PeerDirectory}; tests give a fixed map, since a local ActorSystem has no cluster.
+ * Where the share keepers and the scan learn which peers are live. In a node it is the {@link
+ * PeerDirectory}; tests give a fixed map, since a local ActorSystem has no cluster.
  */
 @FunctionalInterface
 public interface LivePeers {

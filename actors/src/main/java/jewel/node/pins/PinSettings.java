@@ -5,24 +5,24 @@ import java.time.Duration;
 
 /**
  * The node side of fractional pins, read from {@code jewel.pins} (defaults in this module's
- * reference.conf). The registry reads {@code default-fraction} and {@code min-holders} from
- * the same block; a peer learns min-holders from every pin plan rather than from its own
- * configuration, so all peers use the registry's value.
+ * reference.conf). The registry reads {@code default-fraction} and {@code min-holders} from the
+ * same block; a peer learns min-holders from every pin plan rather than from its own configuration,
+ * so all peers use the registry's value.
  *
  * @param rescanInterval how often a peer recomputes its share without being told to
  * @param fetchConcurrency how many blocks of its share a peer fetches at once
  * @param scanInterval how often the registry node runs the availability scan and audits
- * @param settleAfterChange how long the scan waits after a membership change (and after
- *     bumping salts) before it looks again, so a burst of events makes one scan
- * @param fetchGrace how long the scan lets the expected holders of an under-replicated
- *     block fetch it before it gives the block new holders anyway
+ * @param settleAfterChange how long the scan waits after a membership change (and after bumping
+ *     salts) before it looks again, so a burst of events makes one scan
+ * @param fetchGrace how long the scan lets the expected holders of an under-replicated block fetch
+ *     it before it gives the block new holders anyway
  * @param auditsPerScan how many (block, holder) pairs each scan challenges
  * @param auditFailuresToGreylist failed audits counting against a peer at once that greylist it
- * @param auditFailureMemory how long a failed audit counts against a peer (each passed audit
- *     also forgives one): see {@link AuditFailures}
+ * @param auditFailureMemory how long a failed audit counts against a peer (each passed audit also
+ *     forgives one): see {@link AuditFailures}
  * @param auditTimeout how long an audited peer has to answer, besides reading the block
- * @param auditMinReadRate bytes per second an audited peer is assumed to read at least: the
- *     time to answer grows by the block's size at this rate ({@link #auditTimeout(long)})
+ * @param auditMinReadRate bytes per second an audited peer is assumed to read at least: the time to
+ *     answer grows by the block's size at this rate ({@link #auditTimeout(long)})
  * @param askTimeout how long a peer or the scan waits for the registry's pin plan
  */
 public record PinSettings(
@@ -45,28 +45,33 @@ public record PinSettings(
     positive("audit-timeout", auditTimeout);
     positive("ask-timeout", askTimeout);
     if (settleAfterChange.isNegative() || fetchGrace.isNegative()) {
-      throw new IllegalArgumentException("jewel.pins.settle-after-change and fetch-grace must not be negative");
+      throw new IllegalArgumentException(
+          "jewel.pins.settle-after-change and fetch-grace must not be negative");
     }
     if (fetchConcurrency < 1) {
-      throw new IllegalArgumentException("jewel.pins.fetch-concurrency must be at least 1, not " + fetchConcurrency);
+      throw new IllegalArgumentException(
+          "jewel.pins.fetch-concurrency must be at least 1, not " + fetchConcurrency);
     }
     if (auditsPerScan < 0) {
-      throw new IllegalArgumentException("jewel.pins.audits-per-scan must be 0 (no audits) or more, not " + auditsPerScan);
+      throw new IllegalArgumentException(
+          "jewel.pins.audits-per-scan must be 0 (no audits) or more, not " + auditsPerScan);
     }
     if (auditFailuresToGreylist < 1) {
       throw new IllegalArgumentException(
-          "jewel.pins.audit-failures-to-greylist must be at least 1, not " + auditFailuresToGreylist);
+          "jewel.pins.audit-failures-to-greylist must be at least 1, not "
+              + auditFailuresToGreylist);
     }
     if (auditMinReadRate < 1) {
       throw new IllegalArgumentException(
-          "jewel.pins.audit-min-read-rate must be a size (bytes per second) like 10 MiB, not " + auditMinReadRate);
+          "jewel.pins.audit-min-read-rate must be a size (bytes per second) like 10 MiB, not "
+              + auditMinReadRate);
     }
   }
 
   /**
    * How long the audit of a block of {@code bytes} may take: {@code audit-timeout}, plus reading
-   * the whole block at {@code audit-min-read-rate} (a peer's first audit of a block reads it
-   * whole, to hash its chunks), rounded up to the millisecond.
+   * the whole block at {@code audit-min-read-rate} (a peer's first audit of a block reads it whole,
+   * to hash its chunks), rounded up to the millisecond.
    */
   public Duration auditTimeout(long bytes) {
     return auditTimeout.plusMillis((long) Math.ceil(bytes * 1000.0 / auditMinReadRate));
@@ -100,7 +105,8 @@ public record PinSettings(
 
   private static void positive(String key, Duration d) {
     if (d == null || d.isZero() || d.isNegative()) {
-      throw new IllegalArgumentException("jewel.pins." + key + " must be a positive duration like 10s, not " + d);
+      throw new IllegalArgumentException(
+          "jewel.pins." + key + " must be a positive duration like 10s, not " + d);
     }
   }
 }

@@ -13,17 +13,17 @@ import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
+import jewel.placement.FractionalPin;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryReply.PinPlan;
-import jewel.placement.FractionalPin;
 
 /**
- * A pin plan as a peer and the scan read it: one entry per block, and the formula of
- * {@link FractionalPin} with each peer's settings applied.
+ * A pin plan as a peer and the scan read it: one entry per block, and the formula of {@link
+ * FractionalPin} with each peer's settings applied.
  *
  * <p>The registry lists a block shared by two pinned files once, under the larger of their
- * fractions (the decision {@code x < f·2^64} only widens as f grows). Should a plan list a
- * block twice anyway, the entries are merged the same way; the first one's salt wins.
+ * fractions (the decision {@code x < f·2^64} only widens as f grows). Should a plan list a block
+ * twice anyway, the entries are merged the same way; the first one's salt wins.
  *
  * <p>Not thread-safe (it caches the blocks each peer with a quota keeps): one actor uses it.
  */
@@ -35,7 +35,13 @@ public final class PlanView {
    * @param merkleRoot hex root over its 64 KiB chunks, or null if unknown
    * @param usedUnpinned a file without a pin uses it too, so no holder drops it
    */
-  public record Block(BlockId id, long length, long salt, double fraction, Set<PeerId> holders, String merkleRoot,
+  public record Block(
+      BlockId id,
+      long length,
+      long salt,
+      double fraction,
+      Set<PeerId> holders,
+      String merkleRoot,
       boolean usedUnpinned) {
     /** The same block under another salt: whom the formula would give it to then. */
     public Block withSalt(long newSalt) {
@@ -46,7 +52,8 @@ public final class PlanView {
   private final Map<BlockId, Block> blocks;
   private final Map<String, PeerSettings> peers;
   private final int minHolders;
-  private final Map<PeerId, Set<BlockId>> keptIds = new HashMap<>(); // of peers with a quota, as asked
+  private final Map<PeerId, Set<BlockId>> keptIds =
+      new HashMap<>(); // of peers with a quota, as asked
 
   private PlanView(Map<BlockId, Block> blocks, Map<String, PeerSettings> peers, int minHolders) {
     this.blocks = blocks;
@@ -59,18 +66,35 @@ public final class PlanView {
     for (PinnedBlock p : plan.blocks()) {
       Block seen = blocks.get(p.id());
       if (seen == null) {
-        blocks.put(p.id(), new Block(p.id(), p.length(), p.salt(), p.fraction(), new TreeSet<>(p.holders()),
-            p.merkleRoot(), p.usedUnpinned()));
+        blocks.put(
+            p.id(),
+            new Block(
+                p.id(),
+                p.length(),
+                p.salt(),
+                p.fraction(),
+                new TreeSet<>(p.holders()),
+                p.merkleRoot(),
+                p.usedUnpinned()));
       } else {
         Set<PeerId> holders = new TreeSet<>(seen.holders());
         holders.addAll(p.holders());
-        blocks.put(p.id(), new Block(p.id(), seen.length(), seen.salt(), Math.max(seen.fraction(), p.fraction()),
-            holders, seen.merkleRoot() != null ? seen.merkleRoot() : p.merkleRoot(),
-            seen.usedUnpinned() || p.usedUnpinned()));
+        blocks.put(
+            p.id(),
+            new Block(
+                p.id(),
+                seen.length(),
+                seen.salt(),
+                Math.max(seen.fraction(), p.fraction()),
+                holders,
+                seen.merkleRoot() != null ? seen.merkleRoot() : p.merkleRoot(),
+                seen.usedUnpinned() || p.usedUnpinned()));
       }
     }
-    return new PlanView(Collections.unmodifiableMap(blocks),
-        plan.peers() == null ? Map.of() : Map.copyOf(plan.peers()), plan.minHolders());
+    return new PlanView(
+        Collections.unmodifiableMap(blocks),
+        plan.peers() == null ? Map.of() : Map.copyOf(plan.peers()),
+        plan.minHolders());
   }
 
   /** Every pinned block, in block id order. */
@@ -95,13 +119,14 @@ public final class PlanView {
   }
 
   /**
-   * Whether the formula gives {@code block} to {@code peer}: always for a trusted peer or
-   * one with modifier +∞. Greylisting does not enter: a greylisted peer keeps its share,
-   * and it is the readers and the scan that do not count it.
+   * Whether the formula gives {@code block} to {@code peer}: always for a trusted peer or one with
+   * modifier +∞. Greylisting does not enter: a greylisted peer keeps its share, and it is the
+   * readers and the scan that do not count it.
    */
   public boolean holds(Block block, PeerId peer) {
     PeerSettings s = settings(peer);
-    return s.trusted() || FractionalPin.holds(block.id(), peer, block.salt(), block.fraction(), s.modifier());
+    return s.trusted()
+        || FractionalPin.holds(block.id(), peer, block.salt(), block.fraction(), s.modifier());
   }
 
   /** The blocks the formula gives {@code peer}, in block id order. */
@@ -110,9 +135,9 @@ public final class PlanView {
   }
 
   /**
-   * The part of its share {@code peer} keeps: all of it, or under a quota the blocks, in
-   * block id order, whose lengths add up to at most the quota. A prefix in a fixed order, so
-   * that every node computes the same, and raising the quota only adds at the end.
+   * The part of its share {@code peer} keeps: all of it, or under a quota the blocks, in block id
+   * order, whose lengths add up to at most the quota. A prefix in a fixed order, so that every node
+   * computes the same, and raising the quota only adds at the end.
    */
   public List<Block> kept(PeerId peer) {
     List<Block> share = share(peer);
@@ -138,9 +163,9 @@ public final class PlanView {
   }
 
   /**
-   * Whether {@code peer} keeps {@code block}: the formula gives it and it fits the peer's
-   * quota. The scan expects exactly these peers to hold a block, and no holder drops a block
-   * unless enough others keep it.
+   * Whether {@code peer} keeps {@code block}: the formula gives it and it fits the peer's quota.
+   * The scan expects exactly these peers to hold a block, and no holder drops a block unless enough
+   * others keep it.
    */
   public boolean keeps(Block block, PeerId peer) {
     if (!holds(block, peer)) {
@@ -149,7 +174,8 @@ public final class PlanView {
     if (settings(peer).quotaBytes() < 0) {
       return true;
     }
-    return keptIds.computeIfAbsent(peer, p -> kept(p).stream().map(Block::id).collect(Collectors.toSet()))
+    return keptIds
+        .computeIfAbsent(peer, p -> kept(p).stream().map(Block::id).collect(Collectors.toSet()))
         .contains(block.id());
   }
 

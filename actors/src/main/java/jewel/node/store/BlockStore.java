@@ -1,7 +1,5 @@
 package jewel.node.store;
 
-import jewel.api.PeerContents;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -22,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 import jewel.api.BlockId;
 import jewel.api.Digests;
+import jewel.api.PeerContents;
 import jewel.schemes.stream.Sha256Stage;
 import org.apache.pekko.stream.IOResult;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -38,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * deleted when the store is opened. One store per folder: two stores (or JVMs) on the same folder
  * would delete each other's writes in progress.
  *
- * <p>The methods other than {@link #writer} and {@link #reader} do blocking file I/O: call them
- * off the actors' dispatcher for anything big ({@link #verify}, {@link #list} of many blocks).
+ * <p>The methods other than {@link #writer} and {@link #reader} do blocking file I/O: call them off
+ * the actors' dispatcher for anything big ({@link #verify}, {@link #list} of many blocks).
  */
 public final class BlockStore {
   private static final Logger log = LoggerFactory.getLogger(BlockStore.class);
@@ -91,17 +90,19 @@ public final class BlockStore {
     return root.resolve(id.prefix()).resolve(id.hex());
   }
 
-  /** A sink that stores its bytes as a block, whatever their hash; see {@link #writer(Optional)}. */
+  /**
+   * A sink that stores its bytes as a block, whatever their hash; see {@link #writer(Optional)}.
+   */
   public Sink<ByteString, CompletionStage<BlockId>> writer() {
     return writer(Optional.empty());
   }
 
   /**
    * A sink that stores the bytes it receives as one block; its value is the block's id. If {@code
-   * expected} is present and the bytes hash to something else, it fails with "block hash
-   * mismatch: expected X, got Y" and stores nothing. A block that is already here is replaced by
-   * the new, verified copy (same content by name; a rename, and it repairs a copy damaged on
-   * disk). If the stream fails or stops early, nothing is stored.
+   * expected} is present and the bytes hash to something else, it fails with "block hash mismatch:
+   * expected X, got Y" and stores nothing. A block that is already here is replaced by the new,
+   * verified copy (same content by name; a rename, and it repairs a copy damaged on disk). If the
+   * stream fails or stops early, nothing is stored.
    */
   public Sink<ByteString, CompletionStage<BlockId>> writer(Optional<BlockId> expected) {
     Objects.requireNonNull(expected, "expected");
@@ -140,19 +141,23 @@ public final class BlockStore {
     return actual;
   }
 
-  /** A read of the whole block {@code id}, checked against its hash; see {@link #reader(BlockId, long, long)}. */
+  /**
+   * A read of the whole block {@code id}, checked against its hash; see {@link #reader(BlockId,
+   * long, long)}.
+   */
   public Source<ByteString, CompletionStage<IOResult>> reader(BlockId id) {
     return reader(id, 0, -1);
   }
 
   /**
-   * {@code length} bytes (−1: to the end) of block {@code id} from {@code offset}, in chunks of
-   * 256 KiB, read on demand. A read of the whole block checks its SHA-256 at the end and fails
-   * the stream, after the last bytes, with "block X is corrupted on disk (hash Y)" if it does not
+   * {@code length} bytes (−1: to the end) of block {@code id} from {@code offset}, in chunks of 256
+   * KiB, read on demand. A read of the whole block checks its SHA-256 at the end and fails the
+   * stream, after the last bytes, with "block X is corrupted on disk (hash Y)" if it does not
    * match. Fails at once if the block is not here or the range is outside it. The value is the
    * number of bytes read.
    */
-  public Source<ByteString, CompletionStage<IOResult>> reader(BlockId id, long offset, long length) {
+  public Source<ByteString, CompletionStage<IOResult>> reader(
+      BlockId id, long offset, long length) {
     Objects.requireNonNull(id, "id");
     if (offset < 0 || length < -1) {
       throw new IllegalArgumentException("bad range: offset " + offset + ", length " + length);
@@ -160,7 +165,11 @@ public final class BlockStore {
     Path path = pathOf(id);
     Source<ByteString, CompletionStage<IOResult>> bytes =
         FileSource.create(
-            path, offset, length, "block " + id.shortHex(), () -> "no block " + id + " in this store");
+            path,
+            offset,
+            length,
+            "block " + id.shortHex(),
+            () -> "no block " + id + " in this store");
     OptionalLong size = sizeAt(path);
     boolean whole = offset == 0 && (length < 0 || (size.isPresent() && length == size.getAsLong()));
     if (!whole) {
@@ -174,7 +183,8 @@ public final class BlockStore {
             id,
             (actual, read) -> {
               log.error("block {} is corrupted on disk: its {} bytes hash to {}", id, read, actual);
-              return new StoreException("block " + id + " is corrupted on disk (hash " + actual + ")");
+              return new StoreException(
+                  "block " + id + " is corrupted on disk (hash " + actual + ")");
             }),
         (io, checked) -> io.thenCombine(checked, (result, done) -> result));
   }
@@ -252,8 +262,8 @@ public final class BlockStore {
   }
 
   /**
-   * Re-reads block {@code id} and checks its SHA-256: true if it is here and intact, false if it
-   * is missing or corrupted.
+   * Re-reads block {@code id} and checks its SHA-256: true if it is here and intact, false if it is
+   * missing or corrupted.
    */
   public boolean verify(BlockId id) {
     BlockId actual;

@@ -24,16 +24,18 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Reads a byte range of a file in chunks of 256 KiB, on demand, on the blocking-I/O dispatcher
- * (its own asynchronous island). The value is the byte count. A read of the whole file can be
- * checked ({@link jewel.schemes.stream.Sha256Stage#failAfterLastChunk}): the check runs after the
- * island, so that its failure follows the last bytes instead of overtaking them (failures
- * overtake elements across asynchronous boundaries).
+ * Reads a byte range of a file in chunks of 256 KiB, on demand, on the blocking-I/O dispatcher (its
+ * own asynchronous island). The value is the byte count. A read of the whole file can be checked
+ * ({@link jewel.schemes.stream.Sha256Stage#failAfterLastChunk}): the check runs after the island,
+ * so that its failure follows the last bytes instead of overtaking them (failures overtake elements
+ * across asynchronous boundaries).
  */
 final class FileSource
-    extends AbstractGraphStageWithMaterializedValue<SourceShape<ByteString>, CompletionStage<IOResult>> {
+    extends AbstractGraphStageWithMaterializedValue<
+        SourceShape<ByteString>, CompletionStage<IOResult>> {
 
   static final int CHUNK = 256 * 1024;
+
   /** How many chunks a read takes from the disk ahead of its reader. */
   static final int READ_AHEAD = 4;
 
@@ -45,8 +47,7 @@ final class FileSource
   private final Outlet<ByteString> out = Outlet.create("FileSource.out");
   private final SourceShape<ByteString> shape = SourceShape.of(out);
 
-  private FileSource(
-      Path path, long offset, long length, String what, Supplier<String> missing) {
+  private FileSource(Path path, long offset, long length, String what, Supplier<String> missing) {
     this.path = path;
     this.offset = offset;
     this.length = length;
@@ -68,7 +69,10 @@ final class FileSource
         .async()
         // The first stage past the boundary sets how many chunks it buffers: a few, not
         // Pekko's default 16 (4 MiB per read).
-        .via(Flow.of(ByteString.class).map(b -> b).addAttributes(Attributes.inputBuffer(READ_AHEAD, READ_AHEAD)));
+        .via(
+            Flow.of(ByteString.class)
+                .map(b -> b)
+                .addAttributes(Attributes.inputBuffer(READ_AHEAD, READ_AHEAD)));
   }
 
   @Override

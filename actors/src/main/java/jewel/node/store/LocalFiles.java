@@ -1,11 +1,9 @@
 package jewel.node.store;
 
-import jewel.api.FileName;
-import jewel.api.PartFiles;
-import jewel.api.PeerContents;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -14,8 +12,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +26,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import jewel.api.FileName;
+import jewel.api.PartFiles;
+import jewel.api.PeerContents;
 import jewel.protocol.data.ReadResult;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
@@ -37,22 +36,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local files a node lets its data channel read and write, each under a token it hands out
- * in a control message: a peer's {@code disk/files/} folder ({@link #inFolder}), where names come
- * from other nodes and are checked so they cannot leave the folder, or, for the CLI, any path its
- * user names ({@link #anywhere}).
+ * The local files a node lets its data channel read and write, each under a token it hands out in a
+ * control message: a peer's {@code disk/files/} folder ({@link #inFolder}), where names come from
+ * other nodes and are checked so they cannot leave the folder, or, for the CLI, any path its user
+ * names ({@link #anywhere}).
  *
- * <p>An offer token ({@link #offer}) lets its holder read the file, in one read or in ranges,
- * until nobody used it for the time to live (10 minutes by default). An accept token ({@link
- * #accept}) is good for one successful write: the bytes go to a temporary file next to the
- * target, which becomes the target (atomically) only once they are all there and synced; a
- * failed or cut-off write leaves the target as it was and the token good, so the writer can try
- * again (a get that met a corrupted block reads again from other peers). A token accepted
- * without replace never replaces a file: one already there is refused when the token is asked
- * for, and one that appears while the bytes flow fails the write. A token nobody uses
- * expires after the time to live, but never while a write of it is under way. (A symbolic link
- * that the folder's owner put in the folder is followed: only names from other nodes are
- * checked.)
+ * <p>An offer token ({@link #offer}) lets its holder read the file, in one read or in ranges, until
+ * nobody used it for the time to live (10 minutes by default). An accept token ({@link #accept}) is
+ * good for one successful write: the bytes go to a temporary file next to the target, which becomes
+ * the target (atomically) only once they are all there and synced; a failed or cut-off write leaves
+ * the target as it was and the token good, so the writer can try again (a get that met a corrupted
+ * block reads again from other peers). A token accepted without replace never replaces a file: one
+ * already there is refused when the token is asked for, and one that appears while the bytes flow
+ * fails the write. A token nobody uses expires after the time to live, but never while a write of
+ * it is under way. (A symbolic link that the folder's owner put in the folder is followed: only
+ * names from other nodes are checked.)
  */
 public final class LocalFiles {
   private static final Logger log = LoggerFactory.getLogger(LocalFiles.class);
@@ -60,8 +58,12 @@ public final class LocalFiles {
   /** How long an unused token stays good. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
 
-  /** Temporary files: {@link PartFiles}' names, and those of earlier versions ({@code .NAME.UUID.jewel-part}). */
+  /**
+   * Temporary files: {@link PartFiles}' names, and those of earlier versions ({@code
+   * .NAME.UUID.jewel-part}).
+   */
   private static final String TEMP_GLOB = "{" + PartFiles.GLOB + ",.*.jewel-part}";
+
   private static final int MAX_NAME = FileName.MAX_BYTES;
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -75,7 +77,8 @@ public final class LocalFiles {
 
   /**
    * @param replace an accept token that may replace a file already there
-   * @param writing how many writes of this (accept) token are under way: it does not expire meanwhile
+   * @param writing how many writes of this (accept) token are under way: it does not expire
+   *     meanwhile
    */
   private record Grant(Path path, boolean write, boolean replace, Instant expires, int writing) {}
 
@@ -146,8 +149,8 @@ public final class LocalFiles {
   }
 
   /**
-   * The path of {@code fileName} in the folder. Refuses, with a {@link StoreException}, a name
-   * that is empty, hidden ({@code .x}), has a path separator, or otherwise would leave the folder.
+   * The path of {@code fileName} in the folder. Refuses, with a {@link StoreException}, a name that
+   * is empty, hidden ({@code .x}), has a path separator, or otherwise would leave the folder.
    */
   public Path resolve(String fileName) {
     if (folder == null) {
@@ -189,9 +192,9 @@ public final class LocalFiles {
   }
 
   /**
-   * Accepts a write of {@code fileName} of the folder. Unless {@code replace}, a file of that
-   * name is kept: if it is there now this throws {@link FileAlreadyExistsException}, and if it
-   * appears before the write completes the write fails.
+   * Accepts a write of {@code fileName} of the folder. Unless {@code replace}, a file of that name
+   * is kept: if it is there now this throws {@link FileAlreadyExistsException}, and if it appears
+   * before the write completes the write fails.
    */
   public String accept(String fileName, boolean replace) throws IOException {
     Path path = resolve(fileName);
@@ -208,8 +211,8 @@ public final class LocalFiles {
   }
 
   /**
-   * Accepts a write of any path whose folder exists, replacing a file there (for a trusted
-   * caller: the CLI, on its user's behalf).
+   * Accepts a write of any path whose folder exists, replacing a file there (for a trusted caller:
+   * the CLI, on its user's behalf).
    */
   public String acceptPath(Path file) throws IOException {
     Path path = file.toAbsolutePath().normalize();
@@ -266,8 +269,8 @@ public final class LocalFiles {
   }
 
   /**
-   * {@code length} bytes (−1: to the end) from {@code offset} of the file offered as {@code
-   * token}; renews the token's time to live.
+   * {@code length} bytes (−1: to the end) from {@code offset} of the file offered as {@code token};
+   * renews the token's time to live.
    */
   public ReadResult read(String token, long offset, long length) {
     purge();
@@ -296,8 +299,8 @@ public final class LocalFiles {
   /**
    * A sink that writes the file accepted as {@code token}. Its value is the number of bytes
    * written; the file appears (or, if the token allows it, is replaced) only if the stream
-   * completes, and that uses the token up. If the stream fails or stops early, the token stays
-   * good for another try.
+   * completes, and that uses the token up. If the stream fails or stops early, the token stays good
+   * for another try.
    */
   public Sink<ByteString, CompletionStage<Long>> write(String token) {
     purge();
@@ -308,45 +311,69 @@ public final class LocalFiles {
     Path target = g.path();
     Path dir = target.getParent();
     AtomicBoolean counted = new AtomicBoolean(); // this write holds the token open
-    Sink<ByteString, CompletionStage<Long>> sink = FileSink.create(
-        () -> {
-          if (grants.computeIfPresent(token, (t, grant) ->
-              new Grant(grant.path(), true, grant.replace(), grant.expires(), grant.writing() + 1)) == null) {
-            throw new StoreException("the file token was used up or expired meanwhile: accept the file again");
-          }
-          counted.set(true);
-          Path temp = dir.resolve(PartFiles.name()); // fixed length: any valid name fits beside it
-          Files.createFile(temp);
-          return temp;
-        },
-        (temp, size, sha256) -> {
-          if (g.replace()) {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          } else {
-            moveIfAbsent(temp, target);
-          }
-          grants.remove(token); // used up
-          try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-          } catch (IOException e) {
-            // not every platform syncs folders
-          }
-          return size;
-        });
-    return sink.mapMaterializedValue(written -> written.whenComplete((size, failure) -> {
-      if (failure != null && counted.get()) {
-        // good for another try, for a full time to live from now
-        grants.computeIfPresent(token, (t, grant) ->
-            new Grant(grant.path(), true, grant.replace(), clock.instant().plus(ttl),
-                Math.max(0, grant.writing() - 1)));
-      }
-    }));
+    Sink<ByteString, CompletionStage<Long>> sink =
+        FileSink.create(
+            () -> {
+              if (grants.computeIfPresent(
+                      token,
+                      (t, grant) ->
+                          new Grant(
+                              grant.path(),
+                              true,
+                              grant.replace(),
+                              grant.expires(),
+                              grant.writing() + 1))
+                  == null) {
+                throw new StoreException(
+                    "the file token was used up or expired meanwhile: accept the file again");
+              }
+              counted.set(true);
+              Path temp =
+                  dir.resolve(PartFiles.name()); // fixed length: any valid name fits beside it
+              Files.createFile(temp);
+              return temp;
+            },
+            (temp, size, sha256) -> {
+              if (g.replace()) {
+                Files.move(
+                    temp,
+                    target,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+              } else {
+                moveIfAbsent(temp, target);
+              }
+              grants.remove(token); // used up
+              try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+                channel.force(true);
+              } catch (IOException e) {
+                // not every platform syncs folders
+              }
+              return size;
+            });
+    return sink.mapMaterializedValue(
+        written ->
+            written.whenComplete(
+                (size, failure) -> {
+                  if (failure != null && counted.get()) {
+                    // good for another try, for a full time to live from now
+                    grants.computeIfPresent(
+                        token,
+                        (t, grant) ->
+                            new Grant(
+                                grant.path(),
+                                true,
+                                grant.replace(),
+                                clock.instant().plus(ttl),
+                                Math.max(0, grant.writing() - 1)));
+                  }
+                }));
   }
 
   /**
-   * Moves {@code temp} to {@code target} unless a file is there: a hard link, which the file
-   * system refuses atomically if the name is taken (a rename would replace it), then the
-   * temporary name goes. Where links are not supported, a move that checks first.
+   * Moves {@code temp} to {@code target} unless a file is there: a hard link, which the file system
+   * refuses atomically if the name is taken (a rename would replace it), then the temporary name
+   * goes. Where links are not supported, a move that checks first.
    */
   private static void moveIfAbsent(Path temp, Path target) throws IOException {
     try {
@@ -359,8 +386,11 @@ public final class LocalFiles {
         return;
       }
     } catch (FileAlreadyExistsException e) {
-      throw new StoreException("'" + target.getFileName() + "' appeared in the files folder while it was written,"
-          + " and is kept: use --force to replace it");
+      throw new StoreException(
+          "'"
+              + target.getFileName()
+              + "' appeared in the files folder while it was written,"
+              + " and is kept: use --force to replace it");
     }
     try {
       Files.delete(temp);

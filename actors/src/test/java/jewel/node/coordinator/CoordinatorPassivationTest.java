@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
 import jewel.api.FileEntry;
@@ -18,26 +19,36 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.StatusReply;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A coordinator asks its shard to passivate it only when it has been idle for {@code
- * jewel.coordinator.idle-timeout} (short here, through the configuration), never while an
- * operation holds its name or registry work runs, and hands back what reached it after it asked.
- * The test plays the shard.
+ * jewel.coordinator.idle-timeout} (short here, through the configuration), never while an operation
+ * holds its name or registry work runs, and hands back what reached it after it asked. The test
+ * plays the shard.
  */
 class CoordinatorPassivationTest {
-  private static final ActorTestKit kit = ActorTestKit.create(
-      ConfigFactory.parseString("jewel.coordinator.idle-timeout = 300ms").withFallback(TestConfig.local()));
+  private static final ActorTestKit kit =
+      ActorTestKit.create(
+          ConfigFactory.parseString("jewel.coordinator.idle-timeout = 300ms")
+              .withFallback(TestConfig.local()));
   private static final Duration IDLE = Coordinator.idleTimeout(kit.system().settings().config());
   private static final FileName NAME = new FileName("big.iso");
-  private static final FileEntry ENTRY = new FileEntry(
-      NAME, 3, new BlockId("cd".repeat(32)), SchemeSpec.of("hosting"), BlockLayout.whole(), List.of(), 1L);
+  private static final FileEntry ENTRY =
+      new FileEntry(
+          NAME,
+          3,
+          new BlockId("cd".repeat(32)),
+          SchemeSpec.of("hosting"),
+          BlockLayout.whole(),
+          List.of(),
+          1L);
 
-  /** The coordinators a test started: left alone, they would ask the test's shard again and again. */
+  /**
+   * The coordinators a test started: left alone, they would ask the test's shard again and again.
+   */
   private static final List<ActorRef<CoordinatorCommand>> started = new CopyOnWriteArrayList<>();
 
   @AfterEach
@@ -51,21 +62,28 @@ class CoordinatorPassivationTest {
     kit.shutdownTestKit();
   }
 
-  /** A coordinator, the shard it asks to stop it, and its sharded address (where commands go back). */
+  /**
+   * A coordinator, the shard it asks to stop it, and its sharded address (where commands go back).
+   */
   private record Entity(
-      ActorRef<CoordinatorCommand> coordinator, TestProbe<ClusterSharding.ShardCommand> shard,
+      ActorRef<CoordinatorCommand> coordinator,
+      TestProbe<ClusterSharding.ShardCommand> shard,
       TestProbe<CoordinatorCommand> resent) {
     static Entity spawn(Commits commits) {
       TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
       TestProbe<CoordinatorCommand> resent = kit.createTestProbe();
       ActorRef<CoordinatorCommand> coordinator =
-          kit.spawn(Coordinator.create(commits, new Coordinator.Passivation(IDLE, shard.getRef(), resent.getRef())));
+          kit.spawn(
+              Coordinator.create(
+                  commits, new Coordinator.Passivation(IDLE, shard.getRef(), resent.getRef())));
       started.add(coordinator);
       return new Entity(coordinator, shard, resent);
     }
 
     void expectPassivationAsked() {
-      assertEquals(new ClusterSharding.Passivate<>(coordinator), shard.receiveMessage(IDLE.multipliedBy(10)));
+      assertEquals(
+          new ClusterSharding.Passivate<>(coordinator),
+          shard.receiveMessage(IDLE.multipliedBy(10)));
     }
 
     long begin(TestProbe<StatusReply<OperationReply.Granted>> answers, TestProbe<Void> holder) {
@@ -89,11 +107,13 @@ class CoordinatorPassivationTest {
     e.shard.expectNoMessage(IDLE.multipliedBy(5));
 
     TestProbe<OperationReply.CommitReply> replies = kit.createTestProbe();
-    e.coordinator.tell(new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
-    replies.awaitAssert(() -> {
-      assertEquals(List.of("commit big.iso"), commits.started);
-      return null;
-    });
+    e.coordinator.tell(
+        new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
+    replies.awaitAssert(
+        () -> {
+          assertEquals(List.of("commit big.iso"), commits.started);
+          return null;
+        });
     e.shard.expectNoMessage(IDLE.multipliedBy(3)); // the registry is slow: still no passivation
     OperationReply.Stored stored = new OperationReply.Stored(ENTRY, 1, 0, 1);
     commits.pendingCommits.get(0).complete(stored);
@@ -119,7 +139,8 @@ class CoordinatorPassivationTest {
     // the shard is about to stop this incarnation.
     TestProbe<StatusReply<OperationReply.Granted>> answers = kit.createTestProbe();
     TestProbe<Void> holder = kit.createTestProbe();
-    CoordinatorCommand.Begin begin = new CoordinatorCommand.Begin(NAME, answers.getRef(), holder.getRef());
+    CoordinatorCommand.Begin begin =
+        new CoordinatorCommand.Begin(NAME, answers.getRef(), holder.getRef());
     e.coordinator.tell(begin);
     answers.expectNoMessage(Duration.ofMillis(200));
 
@@ -133,7 +154,8 @@ class CoordinatorPassivationTest {
     Entity e = Entity.spawn(new CoordinatorTest.Manual());
     e.expectPassivationAsked();
     TestProbe<StatusReply<OperationReply.Granted>> answers = kit.createTestProbe();
-    e.coordinator.tell(new CoordinatorCommand.Begin(NAME, answers.getRef(), kit.createTestProbe().getRef()));
+    e.coordinator.tell(
+        new CoordinatorCommand.Begin(NAME, answers.getRef(), kit.createTestProbe().getRef()));
     answers.receiveMessage(IDLE.multipliedBy(10)).getValue();
     e.resent.expectNoMessage(Duration.ofMillis(100));
   }

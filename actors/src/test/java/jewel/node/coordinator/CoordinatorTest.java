@@ -40,14 +40,17 @@ class CoordinatorTest {
   private static ActorRef<CoordinatorCommand> spawn(Commits commits) {
     TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
     TestProbe<CoordinatorCommand> entity = kit.createTestProbe();
-    return kit.spawn(Coordinator.create(commits, new Coordinator.Passivation(Duration.ofMinutes(1), shard.getRef(),
-        entity.getRef())));
+    return kit.spawn(
+        Coordinator.create(
+            commits,
+            new Coordinator.Passivation(Duration.ofMinutes(1), shard.getRef(), entity.getRef())));
   }
 
   /** Registry work that finishes only when the test says so, and records what was asked. */
   static final class Manual implements Commits {
     final List<String> started = new CopyOnWriteArrayList<>();
-    final List<CompletableFuture<OperationReply.Stored>> pendingCommits = new CopyOnWriteArrayList<>();
+    final List<CompletableFuture<OperationReply.Stored>> pendingCommits =
+        new CopyOnWriteArrayList<>();
     final List<List<BlockId>> discarded = new CopyOnWriteArrayList<>();
 
     @Override
@@ -74,7 +77,8 @@ class CoordinatorTest {
   }
 
   /** An operation on the gateway's side: a holder that lives as long as the operation. */
-  private record Operation(TestProbe<StatusReply<OperationReply.Granted>> answers, TestProbe<Void> holder) {
+  private record Operation(
+      TestProbe<StatusReply<OperationReply.Granted>> answers, TestProbe<Void> holder) {
     static Operation begin(ActorRef<CoordinatorCommand> coordinator) {
       Operation op = new Operation(kit.createTestProbe(), kit.createTestProbe());
       coordinator.tell(new CoordinatorCommand.Begin(NAME, op.answers.getRef(), op.holder.getRef()));
@@ -96,12 +100,15 @@ class CoordinatorTest {
     get.answers.expectNoMessage(Duration.ofMillis(300));
 
     TestProbe<OperationReply.CommitReply> replies = kit.createTestProbe();
-    coordinator.tell(new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
-    replies.awaitAssert(() -> {
-      assertEquals(List.of("commit a.txt"), commits.started);
-      return null;
-    });
-    get.answers.expectNoMessage(Duration.ofMillis(200)); // the commit runs under the name's turn too
+    coordinator.tell(
+        new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
+    replies.awaitAssert(
+        () -> {
+          assertEquals(List.of("commit a.txt"), commits.started);
+          return null;
+        });
+    get.answers.expectNoMessage(
+        Duration.ofMillis(200)); // the commit runs under the name's turn too
     OperationReply.Stored stored = new OperationReply.Stored(ENTRY, 1, 0, 1);
     commits.pendingCommits.get(0).complete(stored);
     assertEquals(stored, replies.receiveMessage());
@@ -139,8 +146,10 @@ class CoordinatorTest {
     long lease = Operation.begin(coordinator).granted();
     coordinator.tell(new CoordinatorCommand.Release(NAME, lease, List.of()));
     TestProbe<OperationReply.CommitReply> replies = kit.createTestProbe();
-    coordinator.tell(new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
-    OperationReply.Failed failed = assertInstanceOf(OperationReply.Failed.class, replies.receiveMessage());
+    coordinator.tell(
+        new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
+    OperationReply.Failed failed =
+        assertInstanceOf(OperationReply.Failed.class, replies.receiveMessage());
     assertEquals(JewelException.Kind.UNAVAILABLE, failed.kind());
     assertEquals(List.of(), commits.started);
   }
@@ -150,7 +159,8 @@ class CoordinatorTest {
     ActorRef<CoordinatorCommand> coordinator = spawn(new Manual());
     TestProbe<OperationReply.DeleteReply> probe = kit.createTestProbe();
     coordinator.tell(new CoordinatorCommand.Delete(new FileName("boom"), probe.getRef()));
-    OperationReply.Failed failed = assertInstanceOf(OperationReply.Failed.class, probe.receiveMessage());
+    OperationReply.Failed failed =
+        assertInstanceOf(OperationReply.Failed.class, probe.receiveMessage());
     assertEquals("boom: delete blew up before it began", failed.reason());
     Operation.begin(coordinator).granted();
   }

@@ -1,7 +1,5 @@
 package jewel.node.peer;
 
-import jewel.api.PeerContents;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,13 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import jewel.node.store.BlockStore;
-import jewel.node.store.LocalFiles;
 import jewel.api.BlockId;
 import jewel.api.JewelException;
+import jewel.api.PeerContents;
+import jewel.api.PeerId;
+import jewel.node.store.BlockStore;
+import jewel.node.store.LocalFiles;
 import jewel.protocol.DataAddress;
 import jewel.protocol.PeerCommand;
-import jewel.api.PeerId;
 import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
@@ -44,13 +43,17 @@ class PeerTest {
 
   /** Plays the registry asked for its mark before a holdings report. */
   private static void markAs(TestProbe<RegistryCommand> registry, long asOf) {
-    registry.expectMessageClass(RegistryCommand.StartHoldingsReport.class).replyTo()
+    registry
+        .expectMessageClass(RegistryCommand.StartHoldingsReport.class)
+        .replyTo()
         .tell(new RegistryReply.HoldingsMark(asOf));
   }
 
   private BlockId put(BlockStore store, String content) throws Exception {
-    return Source.single(ByteString.fromString(content)).runWith(store.writer(), kit.system())
-        .toCompletableFuture().get();
+    return Source.single(ByteString.fromString(content))
+        .runWith(store.writer(), kit.system())
+        .toCompletableFuture()
+        .get();
   }
 
   @Test
@@ -61,11 +64,15 @@ class PeerTest {
     Files.writeString(disk.resolve("files").resolve("notes.txt"), "hello", StandardCharsets.UTF_8);
     TestProbe<RegistryCommand> registry = kit.createTestProbe();
 
-    ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
-        registry.getRef()));
+    ActorRef<PeerCommand> peer =
+        kit.spawn(
+            Peer.create(
+                NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")), registry.getRef()));
 
     markAs(registry, 7);
-    assertEquals(new RegistryCommand.ReportHoldings(NAME, null, null, List.of(a), 7), registry.receiveMessage());
+    assertEquals(
+        new RegistryCommand.ReportHoldings(NAME, null, null, List.of(a), 7),
+        registry.receiveMessage());
 
     TestProbe<PeerReply.Description> described = kit.createTestProbe();
     peer.tell(new PeerCommand.Describe(described.getRef()));
@@ -87,8 +94,14 @@ class PeerTest {
       all.add(put(store, "block " + i));
     }
     all.sort(null);
-    ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
-        kit.<RegistryCommand>createTestProbe().getRef()));
+    ActorRef<PeerCommand> peer =
+        kit.spawn(
+            Peer.create(
+                NAME,
+                DATA,
+                store,
+                LocalFiles.inFolder(disk.resolve("files")),
+                kit.<RegistryCommand>createTestProbe().getRef()));
     TestProbe<PeerReply.Contents> probe = kit.createTestProbe();
     peer.tell(new PeerCommand.ListContents(null, probe.getRef()));
     PeerReply.Contents first = probe.receiveMessage();
@@ -109,8 +122,10 @@ class PeerTest {
     BlockId b = put(store, "beta");
     BlockId never = BlockId.of(new byte[32]);
     TestProbe<RegistryCommand> registry = kit.createTestProbe();
-    ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
-        registry.getRef()));
+    ActorRef<PeerCommand> peer =
+        kit.spawn(
+            Peer.create(
+                NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")), registry.getRef()));
     markAs(registry, 1);
     registry.expectMessageClass(RegistryCommand.ReportHoldings.class);
 
@@ -120,7 +135,9 @@ class PeerTest {
     assertFalse(store.has(a));
     assertTrue(store.has(b));
     markAs(registry, 2);
-    assertEquals(new RegistryCommand.ReportHoldings(NAME, null, null, List.of(b), 2), registry.receiveMessage());
+    assertEquals(
+        new RegistryCommand.ReportHoldings(NAME, null, null, List.of(b), 2),
+        registry.receiveMessage());
   }
 
   @Test
@@ -129,8 +146,10 @@ class PeerTest {
     Files.createDirectories(disk.resolve("files"));
     Files.writeString(disk.resolve("files").resolve("notes.txt"), "hello", StandardCharsets.UTF_8);
     TestProbe<RegistryCommand> registry = kit.createTestProbe();
-    ActorRef<PeerCommand> peer = kit.spawn(Peer.create(NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")),
-        registry.getRef()));
+    ActorRef<PeerCommand> peer =
+        kit.spawn(
+            Peer.create(
+                NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")), registry.getRef()));
     TestProbe<StatusReply<PeerReply.FileOffered>> offers = kit.createTestProbe();
 
     peer.tell(new PeerCommand.OfferFile("notes.txt", offers.getRef()));
@@ -150,13 +169,17 @@ class PeerTest {
 
     // A file already there is kept unless the get says force.
     peer.tell(new PeerCommand.AcceptFile("notes.txt", false, accepts.getRef()));
-    assertEquals(new PeerReply.AcceptRefused(
-        "peer-7 already has 'notes.txt' in its disk/files/: use --force to replace it", JewelException.Kind.CONFLICT),
+    assertEquals(
+        new PeerReply.AcceptRefused(
+            "peer-7 already has 'notes.txt' in its disk/files/: use --force to replace it",
+            JewelException.Kind.CONFLICT),
         accepts.receiveMessage());
     peer.tell(new PeerCommand.AcceptFile("notes.txt", true, accepts.getRef()));
     assertEquals(DATA, accepts.receiveMessage().accepted().sink().address());
 
     peer.tell(new PeerCommand.AcceptFile("../blocks", true, accepts.getRef()));
-    assertEquals(JewelException.Kind.BAD_INPUT, accepts.expectMessageClass(PeerReply.AcceptRefused.class).kind());
+    assertEquals(
+        JewelException.Kind.BAD_INPUT,
+        accepts.expectMessageClass(PeerReply.AcceptRefused.class).kind());
   }
 }

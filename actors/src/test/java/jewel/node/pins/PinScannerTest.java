@@ -13,20 +13,20 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import jewel.api.BlockId;
+import jewel.api.PeerId;
+import jewel.api.PeerSettings;
 import jewel.node.PeerDirectory.LivePeer;
 import jewel.node.TestConfig;
 import jewel.node.pins.PinScanner.State;
-import jewel.api.BlockId;
+import jewel.placement.FractionalPin;
 import jewel.protocol.DataAddress;
 import jewel.protocol.PeerCommand;
-import jewel.api.PeerId;
 import jewel.protocol.PeerReply;
-import jewel.api.PeerSettings;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply.PinPlan;
 import jewel.schemes.audit.MerkleTree;
-import jewel.placement.FractionalPin;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -41,7 +41,8 @@ class PinScannerTest {
   private static final DataAddress NOWHERE = new DataAddress("127.0.0.1", 1);
   private static final List<PeerId> FOUR = List.of(peer(1), peer(2), peer(3), peer(4));
   private static final byte[] BIG = PinFixtures.randomBytes(2 * MerkleTree.CHUNK + 100, 9);
-  private static final BlockId BIG_ID = PinFixtures.id("the big block"); // audits only need the root
+  private static final BlockId BIG_ID =
+      PinFixtures.id("the big block"); // audits only need the root
 
   private final Map<PeerId, TestProbe<PeerCommand>> probes = new TreeMap<>();
   private final AtomicReference<Map<PeerId, LivePeer>> live = new AtomicReference<>();
@@ -64,7 +65,10 @@ class PinScannerTest {
     kit.shutdownTestKit();
   }
 
-  /** The first block id whose expected holders among the four live peers (fraction 0.5, salt 0) pass {@code test}. */
+  /**
+   * The first block id whose expected holders among the four live peers (fraction 0.5, salt 0) pass
+   * {@code test}.
+   */
   private static BlockId find(Predicate<List<PeerId>> test) {
     return find(0, test);
   }
@@ -110,11 +114,19 @@ class PinScannerTest {
     // Its holders are all dead: nobody to copy from, a new salt cannot help.
     assertEquals(State.NO_COPY, stateOf(two, List.of(peer(9)), Map.of()));
     // A greylisted expected holder does not count: one left.
-    assertEquals(State.BUMP, stateOf(two, twoExpected, Map.of(twoExpected.get(1).name(),
-        PeerSettings.DEFAULT.withGreylisted(true))));
+    assertEquals(
+        State.BUMP,
+        stateOf(
+            two,
+            twoExpected,
+            Map.of(twoExpected.get(1).name(), PeerSettings.DEFAULT.withGreylisted(true))));
     // A trusted peer is always expected.
-    assertEquals(State.HEALTHY, stateOf(one, List.of(expected(one).get(0), outsider(one)),
-        Map.of(outsider(one).name(), PeerSettings.DEFAULT.withTrusted(true))));
+    assertEquals(
+        State.HEALTHY,
+        stateOf(
+            one,
+            List.of(expected(one).get(0), outsider(one)),
+            Map.of(outsider(one).name(), PeerSettings.DEFAULT.withTrusted(true))));
 
     // Both expected peers have a quota it does not fit: they will not keep it.
     Map<String, PeerSettings> full = new TreeMap<>();
@@ -140,10 +152,12 @@ class PinScannerTest {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private ActorRef<PinScanner.Command> scanner(PinSettings settings) {
-    LivePeers peers = () -> {
-      Map<PeerId, LivePeer> next = nextLive.poll();
-      return java.util.concurrent.CompletableFuture.completedFuture(next != null ? next : live.get());
-    };
+    LivePeers peers =
+        () -> {
+          Map<PeerId, LivePeer> next = nextLive.poll();
+          return java.util.concurrent.CompletableFuture.completedFuture(
+              next != null ? next : live.get());
+        };
     return kit.spawn(PinScanner.create(settings, registry.getRef(), peers, false));
   }
 
@@ -158,11 +172,16 @@ class PinScannerTest {
     BlockId lost = find(e -> e.size() == 0);
     long salt = 3; // a bumped block names the salt it is bumped from
     BlockId tooFew = find(3, e -> e.size() <= 1 && !e.contains(peer(1)));
-    PinPlan plan = new PinPlan(List.of(
-        pinned(healthy, 10, 0, 0.5, expected(healthy), null),
-        pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null),
-        pinned(tooFew, 10, salt, 0.5, List.of(peer(1)), null),
-        pinned(lost, 10, 0, 0.5, List.of(peer(8)), null)), Map.of(), 2, null);
+    PinPlan plan =
+        new PinPlan(
+            List.of(
+                pinned(healthy, 10, 0, 0.5, expected(healthy), null),
+                pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null),
+                pinned(tooFew, 10, salt, 0.5, List.of(peer(1)), null),
+                pinned(lost, 10, 0, 0.5, List.of(peer(8)), null)),
+            Map.of(),
+            2,
+            null);
 
     ActorRef<PinScanner.Command> scanner = scanner(PinFixtures.settings());
     scanner.tell(new PinScanner.Scan());
@@ -189,11 +208,23 @@ class PinScannerTest {
   @Test
   void aBlockWaitingForItsHoldersLongerThanTheGraceGetsNewOnes() {
     BlockId waiting = find(e -> e.size() >= 2 && !e.contains(peer(1)));
-    PinPlan plan = new PinPlan(List.of(pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null)), Map.of(), 2, null);
+    PinPlan plan =
+        new PinPlan(
+            List.of(pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null)), Map.of(), 2, null);
     PinSettings s = PinFixtures.settings();
-    PinSettings noGrace = new PinSettings(s.rescanInterval(), s.fetchConcurrency(), s.scanInterval(),
-        s.settleAfterChange(), Duration.ZERO, 0, 2, s.auditFailureMemory(), s.auditTimeout(), s.auditMinReadRate(),
-        s.askTimeout());
+    PinSettings noGrace =
+        new PinSettings(
+            s.rescanInterval(),
+            s.fetchConcurrency(),
+            s.scanInterval(),
+            s.settleAfterChange(),
+            Duration.ZERO,
+            0,
+            2,
+            s.auditFailureMemory(),
+            s.auditTimeout(),
+            s.auditMinReadRate(),
+            s.askTimeout());
 
     ActorRef<PinScanner.Command> scanner = scanner(noGrace);
     scanner.tell(new PinScanner.Scan());
@@ -214,9 +245,14 @@ class PinScannerTest {
     BlockId waiting = find(e -> e.size() == 2 && !e.contains(peer(1)));
     List<PeerId> holdersOfExcess = new ArrayList<>(expected(excess));
     holdersOfExcess.add(dropper);
-    PinPlan plan = new PinPlan(List.of(
-        pinned(excess, 10, 0, 0.5, holdersOfExcess, null),
-        pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null)), Map.of(), 2, null);
+    PinPlan plan =
+        new PinPlan(
+            List.of(
+                pinned(excess, 10, 0, 0.5, holdersOfExcess, null),
+                pinned(waiting, 10, 0, 0.5, List.of(peer(1)), null)),
+            Map.of(),
+            2,
+            null);
 
     ActorRef<PinScanner.Command> scanner = scanner(PinFixtures.settings());
     scanner.tell(new PinScanner.Scan());
@@ -245,16 +281,31 @@ class PinScannerTest {
     // A greylisted keeper keeps its share: nothing to drop. A block an unpinned file uses
     // too stays with every holder. Neither is a reason to rescan.
     PeerId greylisted = keepers.get(0);
-    Map<String, PeerSettings> settings = Map.of(greylisted.name(), PeerSettings.DEFAULT.withGreylisted(true),
-        outsider.name(), PeerSettings.DEFAULT.withTrusted(true));
-    PlanView view = PlanView.of(new PinPlan(List.of(pinned(b, 10, 0, 0.5, holders, null)), settings, 2, null));
+    Map<String, PeerSettings> settings =
+        Map.of(
+            greylisted.name(),
+            PeerSettings.DEFAULT.withGreylisted(true),
+            outsider.name(),
+            PeerSettings.DEFAULT.withTrusted(true));
+    PlanView view =
+        PlanView.of(new PinPlan(List.of(pinned(b, 10, 0, 0.5, holders, null)), settings, 2, null));
     Set<PeerId> behind = new java.util.TreeSet<>();
-    PinScanner.behind(view.block(b), PinScanner.availability(view.block(b), view, live.get()), view, live.get(), behind);
+    PinScanner.behind(
+        view.block(b),
+        PinScanner.availability(view.block(b), view, live.get()),
+        view,
+        live.get(),
+        behind);
     assertEquals(Set.of(), behind);
 
     PinnedBlock shared = new PinnedBlock(PinFixtures.PINNED, b, 10, 0, 0.5, holders, null, true);
     view = PlanView.of(new PinPlan(List.of(shared), Map.of(), 2, null));
-    PinScanner.behind(view.block(b), PinScanner.availability(view.block(b), view, live.get()), view, live.get(), behind);
+    PinScanner.behind(
+        view.block(b),
+        PinScanner.availability(view.block(b), view, live.get()),
+        view,
+        live.get(),
+        behind);
     assertEquals(Set.of(), behind);
   }
 
@@ -267,8 +318,18 @@ class PinScannerTest {
   /** Audits of every pair, 2 failures to greylist, each counting for {@code memory}. */
   private static PinSettings auditing(Duration memory, Duration timeout, long minReadRate) {
     PinSettings s = PinFixtures.settings();
-    return new PinSettings(s.rescanInterval(), s.fetchConcurrency(), s.scanInterval(), s.settleAfterChange(),
-        s.fetchGrace(), 10, 2, memory, timeout, minReadRate, s.askTimeout());
+    return new PinSettings(
+        s.rescanInterval(),
+        s.fetchConcurrency(),
+        s.scanInterval(),
+        s.settleAfterChange(),
+        s.fetchGrace(),
+        10,
+        2,
+        memory,
+        timeout,
+        minReadRate,
+        s.askTimeout());
   }
 
   /** BIG pinned on peer-1 and peer-2 (listed), every peer trusted so that nothing is bumped. */
@@ -279,7 +340,12 @@ class PinScannerTest {
     return new PinPlan(List.of(b), trusted, 2, null);
   }
 
-  private enum Answer { HONEST, WRONG, REFUSE, SILENT }
+  private enum Answer {
+    HONEST,
+    WRONG,
+    REFUSE,
+    SILENT
+  }
 
   private void answerAudit(PeerId peer, Answer answer) {
     answer(probes.get(peer).expectMessageClass(PeerCommand.Audit.class), peer, answer);
@@ -289,22 +355,31 @@ class PinScannerTest {
     assertEquals(BIG_ID, a.block());
     List<byte[]> leaves = new MerkleTree.Builder().update(BIG).leaves();
     int from = a.chunk() * MerkleTree.CHUNK;
-    byte[] chunk = java.util.Arrays.copyOfRange(BIG, from, Math.min(BIG.length, from + MerkleTree.CHUNK));
+    byte[] chunk =
+        java.util.Arrays.copyOfRange(BIG, from, Math.min(BIG.length, from + MerkleTree.CHUNK));
     switch (answer) {
-      case HONEST -> a.replyTo().tell(StatusReply.success(
-          new PeerReply.AuditProof(peer, BIG_ID, a.chunk(), chunk, MerkleTree.path(leaves, a.chunk()))));
+      case HONEST ->
+          a.replyTo()
+              .tell(
+                  StatusReply.success(
+                      new PeerReply.AuditProof(
+                          peer, BIG_ID, a.chunk(), chunk, MerkleTree.path(leaves, a.chunk()))));
       case WRONG -> {
         chunk[0] ^= 1;
-        a.replyTo().tell(StatusReply.success(
-            new PeerReply.AuditProof(peer, BIG_ID, a.chunk(), chunk, MerkleTree.path(leaves, a.chunk()))));
+        a.replyTo()
+            .tell(
+                StatusReply.success(
+                    new PeerReply.AuditProof(
+                        peer, BIG_ID, a.chunk(), chunk, MerkleTree.path(leaves, a.chunk()))));
       }
       case REFUSE -> a.replyTo().tell(StatusReply.error("no such block"));
-      case SILENT -> { }
+      case SILENT -> {}
     }
   }
 
   private void expectGreylisting(PeerId peer) {
-    RegistryCommand.SetPeerSettings set = registry.expectMessageClass(RegistryCommand.SetPeerSettings.class);
+    RegistryCommand.SetPeerSettings set =
+        registry.expectMessageClass(RegistryCommand.SetPeerSettings.class);
     assertEquals(peer, set.peer());
     assertTrue(set.settings().greylisted());
     assertTrue(set.settings().trusted(), "the other settings stay as they were");
@@ -354,7 +429,8 @@ class PinScannerTest {
   void aFailureIsForgottenAfterTheMemory() throws InterruptedException {
     PinPlan plan = auditedPlan(List.of(peer(1), peer(2)));
     Duration memory = Duration.ofSeconds(2);
-    ActorRef<PinScanner.Command> scanner = scanner(auditing(memory, Duration.ofSeconds(3), Long.MAX_VALUE));
+    ActorRef<PinScanner.Command> scanner =
+        scanner(auditing(memory, Duration.ofSeconds(3), Long.MAX_VALUE));
 
     auditScan(scanner, plan, Answer.WRONG);
     Thread.sleep(memory.toMillis() + 300);
@@ -390,7 +466,8 @@ class PinScannerTest {
     assertEquals(Duration.ofSeconds(10), s.auditTimeout(0));
     assertEquals(Duration.ofMillis(10_001), s.auditTimeout(1)); // rounded up
     assertEquals(Duration.ofSeconds(11), s.auditTimeout(10L << 20));
-    assertEquals(Duration.ofMillis(10_000 + 102_400), s.auditTimeout(1L << 30)); // 1 GiB at 10 MiB/s
+    assertEquals(
+        Duration.ofMillis(10_000 + 102_400), s.auditTimeout(1L << 30)); // 1 GiB at 10 MiB/s
   }
 
   @Test
@@ -425,7 +502,8 @@ class PinScannerTest {
     }
     Set<PeerId> greylisted = new java.util.HashSet<>();
     for (int i = 0; i < 2; i++) {
-      RegistryCommand.SetPeerSettings set = registry.expectMessageClass(RegistryCommand.SetPeerSettings.class);
+      RegistryCommand.SetPeerSettings set =
+          registry.expectMessageClass(RegistryCommand.SetPeerSettings.class);
       assertTrue(set.settings().greylisted() && set.settings().trusted());
       greylisted.add(set.peer());
     }

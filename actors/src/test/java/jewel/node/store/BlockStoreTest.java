@@ -1,7 +1,5 @@
 package jewel.node.store;
 
-import jewel.api.PeerContents;
-
 import static jewel.node.store.TestBytes.await;
 import static jewel.node.store.TestBytes.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +17,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 import jewel.api.BlockId;
-import jewel.protocol.PeerReply;
+import jewel.api.PeerContents;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.IOResult;
@@ -97,7 +95,8 @@ class BlockStoreTest {
   @Test
   void emptyBlock() {
     BlockId id = write(ByteString.emptyByteString());
-    assertEquals(new BlockId("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), id);
+    assertEquals(
+        new BlockId("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), id);
     assertEquals(ByteString.emptyByteString(), read(store.reader(id)));
     assertEquals(1, store.count());
     assertEquals(0, store.bytes());
@@ -114,7 +113,8 @@ class BlockStoreTest {
     assertEquals(ByteString.emptyByteString(), read(store.reader(id, 700_000, 0)));
     assertEquals(ByteString.emptyByteString(), read(store.reader(id, 700_000, -1)));
     Throwable outside = failure(store.reader(id, 699_990, 11).runWith(Sink.ignore(), mat));
-    assertTrue(outside.getMessage().contains("outside block " + id.shortHex()), outside.getMessage());
+    assertTrue(
+        outside.getMessage().contains("outside block " + id.shortHex()), outside.getMessage());
     failure(store.reader(id, 700_001, -1).runWith(Sink.ignore(), mat));
   }
 
@@ -188,8 +188,7 @@ class BlockStoreTest {
     Files.write(store.root().resolve("tmp").resolve("put-123.part"), new byte[] {1, 2, 3});
     Files.write(store.root().resolve(id.prefix()).resolve("not-a-block"), new byte[] {1});
     BlockStore reopened = BlockStore.open(store.root());
-    assertEquals(
-        List.of(id.prefix() + "/" + id.hex(), id.prefix() + "/not-a-block"), files());
+    assertEquals(List.of(id.prefix() + "/" + id.hex(), id.prefix() + "/not-a-block"), files());
     assertEquals(1, reopened.count());
     assertEquals(1000, reopened.bytes());
     assertEquals(List.of(new PeerContents.HeldBlock(id, 1000)), reopened.list());
@@ -218,10 +217,7 @@ class BlockStoreTest {
     }
     assertFalse(store.verify(id));
     Pair<CompletionStage<IOResult>, CompletionStage<Long>> r =
-        store
-            .reader(id)
-            .toMat(Sink.fold(0L, (n, chunk) -> n + chunk.size()), Keep.both())
-            .run(mat);
+        store.reader(id).toMat(Sink.fold(0L, (n, chunk) -> n + chunk.size()), Keep.both()).run(mat);
     Throwable e = failure(r.second());
     assertInstanceOf(StoreException.class, e);
     assertTrue(

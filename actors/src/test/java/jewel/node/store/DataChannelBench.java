@@ -22,8 +22,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Throughput of a PUT and a GET through a DataChannel into and out of a BlockStore in /tmp, over
  * loopback. Not part of the default run: {@code -Djewel.bench=true} (size in MiB with {@code
- * -Djewel.bench.mib=512}), or run {@link #main} with a small heap ({@code -Xmx256m}) to see
- * memory stay bounded.
+ * -Djewel.bench.mib=512}), or run {@link #main} with a small heap ({@code -Xmx256m}) to see memory
+ * stay bounded.
  */
 @Tag("bench")
 @EnabledIfSystemProperty(named = "jewel.bench", matches = "true")
@@ -65,9 +65,7 @@ class DataChannelBench {
       DataClient client = new DataClient(system);
       System.out.printf(
           "bench: %d MiB, heap max %d MiB, %d cores%n",
-          mib,
-          Runtime.getRuntime().maxMemory() >> 20,
-          Runtime.getRuntime().availableProcessors());
+          mib, Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
       for (int round = 1; round <= rounds; round++) {
         long c0 = cpuNanos();
         long t0 = System.nanoTime();
@@ -111,5 +109,4 @@ class DataChannelBench {
       }
     }
   }
-
 }

@@ -1,14 +1,11 @@
 package jewel.node.store;
 
-import jewel.api.PeerContents;
-
 import static jewel.node.store.TestBytes.await;
 import static jewel.node.store.TestBytes.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -23,7 +20,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import jewel.api.FileName;
 import jewel.api.PartFiles;
-import jewel.protocol.PeerReply;
+import jewel.api.PeerContents;
 import jewel.protocol.data.ReadResult;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.Materializer;
@@ -106,8 +103,20 @@ class LocalFilesTest {
   void namesThatWouldLeaveTheFolderAreRefused() {
     for (String bad :
         List.of(
-            "..", ".", "../x", "../../etc/passwd", "a/b", "/etc/passwd", "..\\x", "x\\y", "",
-            " ", ".hidden", "a\0b", "tab\there", "x".repeat(256))) {
+            "..",
+            ".",
+            "../x",
+            "../../etc/passwd",
+            "a/b",
+            "/etc/passwd",
+            "..\\x",
+            "x\\y",
+            "",
+            " ",
+            ".hidden",
+            "a\0b",
+            "tab\there",
+            "x".repeat(256))) {
       StoreException e = assertThrows(StoreException.class, () -> files.offer(bad), bad);
       assertTrue(!e.getMessage().contains("\n"), e.getMessage());
       assertThrows(StoreException.class, () -> files.accept(bad, false), bad);
@@ -203,23 +212,35 @@ class LocalFilesTest {
     Files.write(folder.resolve(".hidden"), new byte[1]);
     Files.createDirectory(folder.resolve("sub"));
     String token = files.accept("c.txt", false);
-    org.apache.pekko.japi.Pair<org.apache.pekko.stream.UniqueKillSwitch, java.util.concurrent.CompletionStage<Long>>
-        writing = Source.single(ByteString.fromString("x")).concat(Source.never())
-            .viaMat(org.apache.pekko.stream.KillSwitches.single(), org.apache.pekko.stream.javadsl.Keep.right())
-            .toMat(files.write(token), org.apache.pekko.stream.javadsl.Keep.both())
-            .run(mat);
+    org.apache.pekko.japi.Pair<
+            org.apache.pekko.stream.UniqueKillSwitch, java.util.concurrent.CompletionStage<Long>>
+        writing =
+            Source.single(ByteString.fromString("x"))
+                .concat(Source.never())
+                .viaMat(
+                    org.apache.pekko.stream.KillSwitches.single(),
+                    org.apache.pekko.stream.javadsl.Keep.right())
+                .toMat(files.write(token), org.apache.pekko.stream.javadsl.Keep.both())
+                .run(mat);
     assertEquals(
         List.of(new PeerContents.LocalFile("a.txt", 3), new PeerContents.LocalFile("b.txt", 5)),
         files.list());
     // end the write, so that its temporary file is gone before the folder is cleaned up
     writing.first().abort(new IllegalStateException("test over"));
-    writing.second().toCompletableFuture().handle((n, e) -> n).get(10, java.util.concurrent.TimeUnit.SECONDS);
-    assertEquals(List.of("a.txt", "b.txt", "sub", ".hidden").stream().sorted().toList(), names().stream().sorted().toList());
+    writing
+        .second()
+        .toCompletableFuture()
+        .handle((n, e) -> n)
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(
+        List.of("a.txt", "b.txt", "sub", ".hidden").stream().sorted().toList(),
+        names().stream().sorted().toList());
   }
 
   @Test
   void temporaryFilesLeftByACrashAreDeletedOnOpen() throws IOException {
-    Files.write(folder.resolve(".x.bin.1234.jewel-part"), new byte[10]); // as earlier versions named them
+    Files.write(
+        folder.resolve(".x.bin.1234.jewel-part"), new byte[10]); // as earlier versions named them
     Files.write(folder.resolve(PartFiles.name()), new byte[10]);
     Files.write(folder.resolve("x.bin"), new byte[10]);
     Files.write(folder.resolve(".mine.part"), new byte[10]);
@@ -229,14 +250,17 @@ class LocalFilesTest {
 
   @Test
   void aFileWithTheLongestValidNameIsWrittenAndRead() throws IOException {
-    String longest = "é".repeat(100) + "x".repeat(51) + ".bin"; // 255 bytes, the file system's limit
+    String longest =
+        "é".repeat(100) + "x".repeat(51) + ".bin"; // 255 bytes, the file system's limit
     assertEquals(FileName.MAX_BYTES, longest.getBytes(StandardCharsets.UTF_8).length);
     String token = files.accept(longest, false);
     write(token, Source.single(ByteString.fromString("long")));
     assertEquals(List.of(longest), names());
-    assertEquals(ByteString.fromString("long"), read(files.read(files.offer(longest).token(), 0, -1)));
+    assertEquals(
+        ByteString.fromString("long"), read(files.read(files.offer(longest).token(), 0, -1)));
 
-    StoreException tooLong = assertThrows(StoreException.class, () -> files.accept("é" + longest, false));
+    StoreException tooLong =
+        assertThrows(StoreException.class, () -> files.accept("é" + longest, false));
     assertTrue(tooLong.getMessage().endsWith("is longer than 255 bytes"), tooLong.getMessage());
   }
 

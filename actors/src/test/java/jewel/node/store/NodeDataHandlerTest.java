@@ -52,8 +52,7 @@ class NodeDataHandlerTest {
     files = LocalFiles.inFolder(dir.resolve("disk/files"));
     peer =
         await(
-            DataChannel.bind(
-                testKit.system(), "127.0.0.1", 0, new NodeDataHandler(store, files)));
+            DataChannel.bind(testKit.system(), "127.0.0.1", 0, new NodeDataHandler(store, files)));
     cli =
         await(
             DataChannel.bind(
@@ -127,8 +126,8 @@ class NodeDataHandlerTest {
     ByteString range = get(peer.address(), DataRequest.getBlock(id, 12_345_678, 1_000_000));
     ByteString expected =
         await(
-            TestBytes.generated(size, 256 * 1024, 1)
-                .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat))
+                TestBytes.generated(size, 256 * 1024, 1)
+                    .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat))
             .slice(12_345_678, 13_345_678);
     assertEquals(expected, range);
   }
@@ -190,7 +189,10 @@ class NodeDataHandlerTest {
     BlockId absent = new BlockId("99".repeat(32));
     assertEquals(
         "no block " + absent + " on this node",
-        failure(client.get(peer.address(), DataRequest.getBlock(absent, 0, -1)).runWith(Sink.ignore(), mat))
+        failure(
+                client
+                    .get(peer.address(), DataRequest.getBlock(absent, 0, -1))
+                    .runWith(Sink.ignore(), mat))
             .getMessage());
   }
 
@@ -214,8 +216,10 @@ class NodeDataHandlerTest {
     Throwable used =
         failure(
             Source.single(bytes)
-                .runWith(client.put(peer.address(), DataRequest.putFile(token, bytes.size())), mat));
-    assertTrue(used.getMessage().contains("unknown, used or expired file token"), used.getMessage());
+                .runWith(
+                    client.put(peer.address(), DataRequest.putFile(token, bytes.size())), mat));
+    assertTrue(
+        used.getMessage().contains("unknown, used or expired file token"), used.getMessage());
   }
 
   @Test
@@ -226,19 +230,31 @@ class NodeDataHandlerTest {
     Throwable refused =
         failure(
             TestBytes.chunks(bytes, 100_000)
-                .runWith(client.put(peer.address(), DataRequest.putFile(token, bytes.size())), mat));
-    assertTrue(refused.getMessage().contains("'late.bin' appeared in the files folder while it was written, and is kept"
-        + ": use --force to replace it"), refused.getMessage());
+                .runWith(
+                    client.put(peer.address(), DataRequest.putFile(token, bytes.size())), mat));
+    assertTrue(
+        refused
+            .getMessage()
+            .contains(
+                "'late.bin' appeared in the files folder while it was written, and is kept"
+                    + ": use --force to replace it"),
+        refused.getMessage());
     assertEquals("written by someone else meanwhile", Files.readString(files.resolve("late.bin")));
     try (var left = Files.list(files.folder().orElseThrow())) {
-      assertEquals(0, left.filter(p -> p.getFileName().toString().startsWith(".")).count(), "no temporary file stays");
+      assertEquals(
+          0,
+          left.filter(p -> p.getFileName().toString().startsWith(".")).count(),
+          "no temporary file stays");
     }
 
     String replacing = files.accept("late.bin", true);
     assertEquals(
         "ok",
-        await(TestBytes.chunks(bytes, 100_000)
-            .runWith(client.put(peer.address(), DataRequest.putFile(replacing, bytes.size())), mat)));
+        await(
+            TestBytes.chunks(bytes, 100_000)
+                .runWith(
+                    client.put(peer.address(), DataRequest.putFile(replacing, bytes.size())),
+                    mat)));
     assertEquals(bytes, ByteString.fromArray(Files.readAllBytes(files.resolve("late.bin"))));
   }
 

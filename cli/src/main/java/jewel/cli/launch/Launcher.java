@@ -4,8 +4,8 @@ import java.util.List;
 import jewel.api.PeerId;
 
 /**
- * Starts and stops the node JVMs of one home folder on this machine. Each node runs in
- * its own JVM in the background, with its folder, pid file and log under the home.
+ * Starts and stops the node JVMs of one home folder on this machine. Each node runs in its own JVM
+ * in the background, with its folder, pid file and log under the home.
  */
 public interface Launcher {
 

@@ -1,7 +1,5 @@
 package jewel.cli.launch;
 
-import jewel.api.JewelException;
-
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,32 +12,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import jewel.api.JewelException;
 import jewel.api.PeerId;
 
 /**
- * Runs the nodes of one home folder as background JVMs on this machine: the seed on the
- * home's port, {@code peer-i} on port + i, and each node's HTTP API on its port + 1000. Each
- * node has its folder {@code HOME/NAME/} with {@code disk/}, a {@code pid} file, a {@code port}
- * file, its log {@code node.log}, a {@code ready} file the node writes once it is Up in the
- * cluster, and an {@code api} file with its API's base URL once that is bound.
+ * Runs the nodes of one home folder as background JVMs on this machine: the seed on the home's
+ * port, {@code peer-i} on port + i, and each node's HTTP API on its port + 1000. Each node has its
+ * folder {@code HOME/NAME/} with {@code disk/}, a {@code pid} file, a {@code port} file, its log
+ * {@code node.log}, a {@code ready} file the node writes once it is Up in the cluster, and an
+ * {@code api} file with its API's base URL once that is bound.
  *
- * <p>The nodes run from the node jar ({@code actors/target/jewel.jar}), not from this
- * process's class path: the command line runs from its own jar without Pekko. The
- * {@code jewel} script names it with {@code -Djewel.node.jar}.
+ * <p>The nodes run from the node jar ({@code actors/target/jewel.jar}), not from this process's
+ * class path: the command line runs from its own jar without Pekko. The {@code jewel} script names
+ * it with {@code -Djewel.node.jar}.
  */
 public final class ProcessLauncher implements Launcher {
   /**
-   * JVM options of a node unless {@code JEWEL_NODE_OPTS} says otherwise. A small heap, and
-   * the serial collector, which suits one: fewer threads and less CPU than G1 while many
-   * node JVMs share a few cores.
+   * JVM options of a node unless {@code JEWEL_NODE_OPTS} says otherwise. A small heap, and the
+   * serial collector, which suits one: fewer threads and less CPU than G1 while many node JVMs
+   * share a few cores.
    */
   public static final String DEFAULT_NODE_OPTS = "-Xmx256m -XX:+UseSerialGC";
 
   public static final String SEED = "seed";
+
   /** A node's HTTP API listens on its cluster port + this (seed 26520 when the seed is 25520). */
   public static final int API_PORT_OFFSET = 1000;
+
   /** The system property that names the node jar (or a class path) the nodes run from. */
   public static final String NODE_JAR_PROPERTY = "jewel.node.jar";
+
   private static final String NODE_MAIN = "jewel.node.NodeMain";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
@@ -85,21 +87,29 @@ public final class ProcessLauncher implements Launcher {
     List<String> stopped = new ArrayList<>();
     List<String> running = new ArrayList<>(runningNodes());
     // peers first, so that the seed sees them leave
-    running.sort((a, b) -> a.equals(SEED) ? 1 : b.equals(SEED) ? -1 : new PeerId(a).compareTo(new PeerId(b)));
+    running.sort(
+        (a, b) ->
+            a.equals(SEED) ? 1 : b.equals(SEED) ? -1 : new PeerId(a).compareTo(new PeerId(b)));
     for (String name : running) {
-      pid(name).flatMap(ProcessHandle::of).ifPresent(p -> {
-        p.destroy(); // SIGTERM: the node leaves the cluster and exits
-        stopped.add(name);
-      });
+      pid(name)
+          .flatMap(ProcessHandle::of)
+          .ifPresent(
+              p -> {
+                p.destroy(); // SIGTERM: the node leaves the cluster and exits
+                stopped.add(name);
+              });
     }
     for (String name : stopped) {
-      pid(name).flatMap(ProcessHandle::of).ifPresent(p -> {
-        try {
-          p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-          p.destroyForcibly();
-        }
-      });
+      pid(name)
+          .flatMap(ProcessHandle::of)
+          .ifPresent(
+              p -> {
+                try {
+                  p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                  p.destroyForcibly();
+                }
+              });
     }
     return stopped;
   }
@@ -109,8 +119,13 @@ public final class ProcessLauncher implements Launcher {
     if (!isRunning(SEED)) {
       throw notRunning();
     }
-    int next = knownNodes().stream().filter(n -> n.startsWith("peer-"))
-        .mapToInt(n -> Integer.parseInt(n.substring(5))).max().orElse(0) + 1;
+    int next =
+        knownNodes().stream()
+                .filter(n -> n.startsWith("peer-"))
+                .mapToInt(n -> Integer.parseInt(n.substring(5)))
+                .max()
+                .orElse(0)
+            + 1;
     for (int i = 0; i < count; i++) {
       checkPortsFree("peer-" + (next + i), seedPort + next + i);
     }
@@ -128,8 +143,14 @@ public final class ProcessLauncher implements Launcher {
   @Override
   public void kill(PeerId node) {
     String name = known(node);
-    ProcessHandle p = pid(name).flatMap(ProcessHandle::of).filter(ProcessLauncher::isNode)
-        .orElseThrow(() -> new JewelException(name + " is not running (start it again with: revive " + name + ")"));
+    ProcessHandle p =
+        pid(name)
+            .flatMap(ProcessHandle::of)
+            .filter(ProcessLauncher::isNode)
+            .orElseThrow(
+                () ->
+                    new JewelException(
+                        name + " is not running (start it again with: revive " + name + ")"));
     p.destroyForcibly(); // SIGKILL: a crash, no goodbye to the cluster
     try {
       p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -165,8 +186,10 @@ public final class ProcessLauncher implements Launcher {
       return List.of();
     }
     try (Stream<Path> dirs = Files.list(home)) {
-      return dirs.filter(d -> Files.exists(d.resolve("port"))).map(d -> d.getFileName().toString())
-          .sorted((a, b) -> new PeerId(a).compareTo(new PeerId(b))).toList();
+      return dirs.filter(d -> Files.exists(d.resolve("port")))
+          .map(d -> d.getFileName().toString())
+          .sorted((a, b) -> new PeerId(a).compareTo(new PeerId(b)))
+          .toList();
     } catch (IOException e) {
       throw new JewelException("cannot read " + home + ": " + e.getMessage());
     }
@@ -179,18 +202,29 @@ public final class ProcessLauncher implements Launcher {
   private String known(PeerId node) {
     String name = node.name();
     if (!knownNodes().contains(name)) {
-      throw new JewelException("unknown peer '" + name + "' (nodes of " + home + ": "
-          + (knownNodes().isEmpty() ? "none" : String.join(", ", knownNodes())) + ")");
+      throw new JewelException(
+          "unknown peer '"
+              + name
+              + "' (nodes of "
+              + home
+              + ": "
+              + (knownNodes().isEmpty() ? "none" : String.join(", ", knownNodes()))
+              + ")");
     }
     return name;
   }
 
   private JewelException notRunning() {
-    return new JewelException("no cluster is running at " + home + " (port " + seedPort + "): start one with ./jewel up");
+    return new JewelException(
+        "no cluster is running at " + home + " (port " + seedPort + "): start one with ./jewel up");
   }
 
   private boolean isRunning(String name) {
-    return pid(name).flatMap(ProcessHandle::of).filter(ProcessLauncher::isNode).map(ProcessHandle::isAlive).orElse(false);
+    return pid(name)
+        .flatMap(ProcessHandle::of)
+        .filter(ProcessLauncher::isNode)
+        .map(ProcessHandle::isAlive)
+        .orElse(false);
   }
 
   /** A pid file may outlive its JVM and the pid be reused: check it is one of ours. */
@@ -201,7 +235,9 @@ public final class ProcessLauncher implements Launcher {
   private Optional<Long> pid(String name) {
     try {
       Path f = home.resolve(name).resolve("pid");
-      return Files.exists(f) ? Optional.of(Long.parseLong(Files.readString(f).trim())) : Optional.empty();
+      return Files.exists(f)
+          ? Optional.of(Long.parseLong(Files.readString(f).trim()))
+          : Optional.empty();
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
@@ -227,14 +263,17 @@ public final class ProcessLauncher implements Launcher {
       if (seed) {
         // A revived seed must rejoin the peers that kept running, never found a cluster of
         // its own: listing only them (and not itself) makes it wait until one lets it in.
-        runningNodes().stream().filter(n -> !n.equals(SEED)).forEach(n -> seeds.add("127.0.0.1:" + port(n)));
+        runningNodes().stream()
+            .filter(n -> !n.equals(SEED))
+            .forEach(n -> seeds.add("127.0.0.1:" + port(n)));
       }
       if (seeds.isEmpty()) {
         seeds.add("127.0.0.1:" + seedPort);
       }
       List<String> cmd = new ArrayList<>();
       if (new File("/usr/bin/setsid").canExecute()) {
-        cmd.add("/usr/bin/setsid"); // its own session: closing the terminal does not kill the cluster
+        cmd.add(
+            "/usr/bin/setsid"); // its own session: closing the terminal does not kill the cluster
       }
       cmd.add(ProcessHandle.current().info().command().orElse("java"));
       cmd.add("--add-modules");
@@ -250,10 +289,11 @@ public final class ProcessLauncher implements Launcher {
       cmd.add("-Djewel.api.port=" + (port + API_PORT_OFFSET));
       cmd.add("-Djewel.seed-nodes=" + String.join(",", seeds));
       cmd.add(NODE_MAIN);
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile()));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile()));
       Process p = pb.start();
       Files.writeString(dir.resolve("pid"), Long.toString(p.pid()));
     } catch (IOException e) {
@@ -269,21 +309,31 @@ public final class ProcessLauncher implements Launcher {
 
   private static void checkPortFree(int port, String what) {
     if (port > 65535) {
-      throw new JewelException("port " + port + " for " + what + " is above 65535: run this cluster on lower ports (--port)");
+      throw new JewelException(
+          "port "
+              + port
+              + " for "
+              + what
+              + " is above 65535: run this cluster on lower ports (--port)");
     }
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress("127.0.0.1", port));
     } catch (IOException e) {
-      throw new JewelException("port " + port + " for " + what + " is in use by another program: stop it,"
-          + " or run this cluster on other ports (--port)");
+      throw new JewelException(
+          "port "
+              + port
+              + " for "
+              + what
+              + " is in use by another program: stop it,"
+              + " or run this cluster on other ports (--port)");
     }
   }
 
   /**
-   * The node jar: {@code -Djewel.node.jar} (the {@code jewel} script sets it), else
-   * {@code actors/target/jewel.jar} of the repository this code was built in
-   * ({@code cli/target/jewel-cli.jar} or {@code cli/target/classes}, three folders down).
+   * The node jar: {@code -Djewel.node.jar} (the {@code jewel} script sets it), else {@code
+   * actors/target/jewel.jar} of the repository this code was built in ({@code
+   * cli/target/jewel-cli.jar} or {@code cli/target/classes}, three folders down).
    */
   static Path nodeJar() {
     String named = System.getProperty(NODE_JAR_PROPERTY);
@@ -292,12 +342,19 @@ public final class ProcessLauncher implements Launcher {
       if (named.contains(File.pathSeparator) || Files.exists(Path.of(named))) {
         return Path.of(named);
       }
-      throw new JewelException("the node jar " + named + " (-D" + NODE_JAR_PROPERTY + ") does not exist:"
-          + " build it with mvn -pl actors -am package");
+      throw new JewelException(
+          "the node jar "
+              + named
+              + " (-D"
+              + NODE_JAR_PROPERTY
+              + ") does not exist:"
+              + " build it with mvn -pl actors -am package");
     }
     Path guess = null;
     try {
-      Path here = Path.of(ProcessLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path here =
+          Path.of(
+              ProcessLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       Path repository = here.toAbsolutePath().getParent().getParent().getParent();
       guess = repository.resolve("actors").resolve("target").resolve("jewel.jar");
     } catch (Exception e) {
@@ -306,8 +363,12 @@ public final class ProcessLauncher implements Launcher {
     if (guess != null && Files.exists(guess)) {
       return guess;
     }
-    throw new JewelException("cannot find the node jar" + (guess == null ? "" : " (" + guess + ")")
-        + ": build it with mvn -pl actors -am package, or name it with -D" + NODE_JAR_PROPERTY + "=PATH");
+    throw new JewelException(
+        "cannot find the node jar"
+            + (guess == null ? "" : " (" + guess + ")")
+            + ": build it with mvn -pl actors -am package, or name it with -D"
+            + NODE_JAR_PROPERTY
+            + "=PATH");
   }
 
   private void awaitReady(List<String> names) {
@@ -317,15 +378,20 @@ public final class ProcessLauncher implements Launcher {
       waiting.removeIf(n -> Files.exists(home.resolve(n).resolve("ready")));
       for (String n : waiting) {
         if (!isRunning(n)) {
-          throw new JewelException(n + " exited while starting: see " + home.resolve(n).resolve("node.log"));
+          throw new JewelException(
+              n + " exited while starting: see " + home.resolve(n).resolve("node.log"));
         }
       }
       if (waiting.isEmpty()) {
         return;
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new JewelException(String.join(", ", waiting) + " did not come up within " + START_TIMEOUT.toSeconds()
-            + " s: see " + home.resolve(waiting.get(0)).resolve("node.log"));
+        throw new JewelException(
+            String.join(", ", waiting)
+                + " did not come up within "
+                + START_TIMEOUT.toSeconds()
+                + " s: see "
+                + home.resolve(waiting.get(0)).resolve("node.log"));
       }
       try {
         Thread.sleep(200);
@@ -335,5 +401,4 @@ public final class ProcessLauncher implements Launcher {
       }
     }
   }
-
 }

@@ -1,7 +1,5 @@
 package jewel.cli.launch;
 
-import jewel.api.JewelException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import jewel.api.JewelException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +21,14 @@ class ProcessLauncherTest {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("127.0.0.1", 0));
       int seedPort = taken.getLocalPort() - 2; // peer-2's port is taken
-      JewelException e = assertThrows(JewelException.class, () -> new ProcessLauncher(home, seedPort).up(3));
-      assertEquals("port " + taken.getLocalPort() + " for peer-2 is in use by another program: stop it,"
-          + " or run this cluster on other ports (--port)", e.getMessage());
+      JewelException e =
+          assertThrows(JewelException.class, () -> new ProcessLauncher(home, seedPort).up(3));
+      assertEquals(
+          "port "
+              + taken.getLocalPort()
+              + " for peer-2 is in use by another program: stop it,"
+              + " or run this cluster on other ports (--port)",
+          e.getMessage());
       assertFalse(Files.exists(home.resolve("seed")), "no node was started");
     }
   }
@@ -33,10 +37,16 @@ class ProcessLauncherTest {
   void aTakenApiPortStopsUpToo() throws Exception {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("127.0.0.1", 0));
-      int seedPort = taken.getLocalPort() - ProcessLauncher.API_PORT_OFFSET - 1; // peer-1's API port is taken
-      JewelException e = assertThrows(JewelException.class, () -> new ProcessLauncher(home, seedPort).up(2));
-      assertEquals("port " + taken.getLocalPort() + " for peer-1's HTTP API is in use by another program: stop it,"
-          + " or run this cluster on other ports (--port)", e.getMessage());
+      int seedPort =
+          taken.getLocalPort() - ProcessLauncher.API_PORT_OFFSET - 1; // peer-1's API port is taken
+      JewelException e =
+          assertThrows(JewelException.class, () -> new ProcessLauncher(home, seedPort).up(2));
+      assertEquals(
+          "port "
+              + taken.getLocalPort()
+              + " for peer-1's HTTP API is in use by another program: stop it,"
+              + " or run this cluster on other ports (--port)",
+          e.getMessage());
       assertFalse(Files.exists(home.resolve("seed")), "no node was started");
     }
   }
@@ -47,8 +57,12 @@ class ProcessLauncherTest {
     System.setProperty(ProcessLauncher.NODE_JAR_PROPERTY, home.resolve("nope.jar").toString());
     try {
       JewelException e = assertThrows(JewelException.class, ProcessLauncher::nodeJar);
-      assertEquals("the node jar " + home.resolve("nope.jar") + " (-Djewel.node.jar) does not exist:"
-          + " build it with mvn -pl actors -am package", e.getMessage());
+      assertEquals(
+          "the node jar "
+              + home.resolve("nope.jar")
+              + " (-Djewel.node.jar) does not exist:"
+              + " build it with mvn -pl actors -am package",
+          e.getMessage());
     } finally {
       if (before == null) {
         System.clearProperty(ProcessLauncher.NODE_JAR_PROPERTY);

@@ -1,9 +1,9 @@
 package jewel.protocol.data;
 
-import static org.apache.pekko.http.javadsl.server.Directives.*;
-import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import static jewel.protocol.data.DataRequest.Kind.BLOCK;
 import static jewel.protocol.data.DataRequest.Kind.TOKEN;
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -40,21 +40,21 @@ import org.slf4j.LoggerFactory;
  * are those of {@link DataRequest}. Back-pressure runs end to end, so memory per transfer stays a
  * few chunks whatever its size.
  *
- * <p>A refusal is an HTTP status with the one-line message as its text body, sent before any
- * bytes: 400 for a malformed request, 411 for a PUT without a Content-Length, 422 when the handler
- * refuses or its sink fails (a hash mismatch, a full disk), 500 when the handler fails otherwise.
- * A PUT is refused without reading its body: {@link DataClient} sends {@code Expect: 100-continue}
- * and holds the body back until the channel starts reading it, so a refusal before the first byte
- * reaches a client that has sent nothing. A sink that fails once bytes flow is answered at once
- * too, and the connection closes under the rest of the body: the client may then hear "connection
- * to peer … failed" rather than the reason, and stops sending either way.
+ * <p>A refusal is an HTTP status with the one-line message as its text body, sent before any bytes:
+ * 400 for a malformed request, 411 for a PUT without a Content-Length, 422 when the handler refuses
+ * or its sink fails (a hash mismatch, a full disk), 500 when the handler fails otherwise. A PUT is
+ * refused without reading its body: {@link DataClient} sends {@code Expect: 100-continue} and holds
+ * the body back until the channel starts reading it, so a refusal before the first byte reaches a
+ * client that has sent nothing. A sink that fails once bytes flow is answered at once too, and the
+ * connection closes under the rest of the body: the client may then hear "connection to peer …
+ * failed" rather than the reason, and stops sending either way.
  *
- * <p>Once a GET's status and length are sent, the only way left to report a failure is to abort
- * the connection: HTTP/1.1 has no status after a body of known length. The channel holds each
- * chunk back until the next one (or the end) arrives, so a source that fails, even after its last
- * byte (a block found corrupted at the end of a full read), never lets its whole body out: the
- * client fails with "connection to peer at host:port closed after X of Y bytes", without the
- * server's reason (Pekko HTTP logs it on the server). It is the client's check of the block id (the bytes' SHA-256)
+ * <p>Once a GET's status and length are sent, the only way left to report a failure is to abort the
+ * connection: HTTP/1.1 has no status after a body of known length. The channel holds each chunk
+ * back until the next one (or the end) arrives, so a source that fails, even after its last byte (a
+ * block found corrupted at the end of a full read), never lets its whole body out: the client fails
+ * with "connection to peer at host:port closed after X of Y bytes", without the server's reason
+ * (Pekko HTTP logs it on the server). It is the client's check of the block id (the bytes' SHA-256)
  * that names corruption.
  */
 public final class DataChannel {
@@ -126,7 +126,10 @@ public final class DataChannel {
     return "DataChannel(" + address + ")";
   }
 
-  /** {@code /blocks}, {@code /blocks/{id}} and {@code /files} (token in a header), without size or time limit. */
+  /**
+   * {@code /blocks}, {@code /blocks/{id}} and {@code /files} (token in a header), without size or
+   * time limit.
+   */
   private static Route route(DataHandler handler, Traffic traffic) {
     return withoutSizeLimit(
         () ->
@@ -143,7 +146,8 @@ public final class DataChannel {
                                                 () ->
                                                     put(
                                                         () ->
-                                                            write(handler, traffic, mat, BLOCK, ""))),
+                                                            write(
+                                                                handler, traffic, mat, BLOCK, ""))),
                                             path(
                                                 segment(),
                                                 id -> serve(handler, traffic, mat, BLOCK, id)))),
@@ -152,14 +156,17 @@ public final class DataChannel {
                                     () ->
                                         headerValueByName(
                                             DataRequest.TOKEN_HEADER,
-                                            token -> serve(handler, traffic, mat, TOKEN, token)))))));
+                                            token ->
+                                                serve(handler, traffic, mat, TOKEN, token)))))));
   }
 
   private static Route serve(
       DataHandler handler, Traffic traffic, Materializer mat, DataRequest.Kind kind, String name) {
     return concat(
         put(() -> write(handler, traffic, mat, kind, name)),
-        get(() -> extractRequest(request -> complete(read(handler, traffic, kind, name, request)))));
+        get(
+            () ->
+                extractRequest(request -> complete(read(handler, traffic, kind, name, request)))));
   }
 
   /** A PUT: the body into the handler's sink, answered with its result once it completes. */

@@ -48,13 +48,16 @@ import org.apache.pekko.util.ByteString;
 public final class DataClient {
   /** The size of the chunks {@link #putFile} reads from disk. */
   private static final int CHUNK = 256 * 1024;
+
   /**
    * How many of the caller's elements a PUT's connection takes ahead of the socket: its input
    * boundary would otherwise ask for 16, and a caller's elements may be 1 MiB jewel chunks.
    */
   private static final int PUT_BUFFER = 2;
+
   /** Longest answer text read (a block id, a one-line error message). */
   private static final long MAX_ANSWER = 64 * 1024;
+
   /** How long an answer's text may take to arrive, once its status line did. */
   private static final long ANSWER_MILLIS = 60_000;
 
@@ -89,8 +92,8 @@ public final class DataClient {
   /**
    * A sink that PUTs exactly {@code request.length()} bytes to {@code to}. Its value completes with
    * the server's result string (the stored block's id in hex, say), or fails with a {@link
-   * DataException}: the server's message, "peer at host:port is not reachable: …", or why the
-   * bytes given did not match the announced length (or the bytes' own failure).
+   * DataException}: the server's message, "peer at host:port is not reachable: …", or why the bytes
+   * given did not match the announced length (or the bytes' own failure).
    */
   public Sink<ByteString, CompletionStage<String>> put(DataAddress to, DataRequest request) {
     Objects.requireNonNull(to, "to");
@@ -110,13 +113,18 @@ public final class DataClient {
         .viaMat(KillSwitches.single(), Keep.right())
         .toMat(Sink.asPublisher(AsPublisher.WITHOUT_FANOUT), Keep.both())
         .mapMaterializedValue(
-            m -> upload(to, request, Source.fromPublisher(m.second()).via(inBuffer(PUT_BUFFER)), m.first(),
-                bytesFailed));
+            m ->
+                upload(
+                    to,
+                    request,
+                    Source.fromPublisher(m.second()).via(inBuffer(PUT_BUFFER)),
+                    m.first(),
+                    bytesFailed));
   }
 
   /**
-   * Passes elements on; as the first stage after an asynchronous boundary it sets how many
-   * elements that boundary buffers ({@code size}, instead of the default 16).
+   * Passes elements on; as the first stage after an asynchronous boundary it sets how many elements
+   * that boundary buffers ({@code size}, instead of the default 16).
    */
   static Flow<ByteString, ByteString, NotUsed> inBuffer(int size) {
     return Flow.of(ByteString.class).map(b -> b).addAttributes(Attributes.inputBuffer(size, size));
@@ -189,8 +197,8 @@ public final class DataClient {
    * "connection to peer at host:port closed after X of Y bytes" if fewer bytes arrive than the
    * server announced. Its value is the byte count, once all bytes arrived. The request goes out
    * when the source is first pulled, so that the answer's body is read as soon as it comes (a
-   * source materialized and left waiting holds no connection). A GET of 0 bytes asks nothing of
-   * the peer: it is empty at once.
+   * source materialized and left waiting holds no connection). A GET of 0 bytes asks nothing of the
+   * peer: it is empty at once.
    */
   public Source<ByteString, CompletionStage<Long>> get(DataAddress from, DataRequest request) {
     Objects.requireNonNull(from, "from");
@@ -222,8 +230,11 @@ public final class DataClient {
                               finished -> {
                                 if (received.get() != announced.get()) {
                                   throw new DataException(
-                                      "download from " + from + " cancelled after "
-                                          + received.get() + " of "
+                                      "download from "
+                                          + from
+                                          + " cancelled after "
+                                          + received.get()
+                                          + " of "
                                           + (announced.get() < 0 ? "?" : announced.get())
                                           + " bytes");
                                 }
@@ -247,8 +258,12 @@ public final class DataClient {
       entity.discardBytes(materializer);
       return Source.failed(
           new DataException(
-              "peer at " + from + " answered " + (length < 0 ? "an unknown number of" : length)
-                  + " bytes to " + request));
+              "peer at "
+                  + from
+                  + " answered "
+                  + (length < 0 ? "an unknown number of" : length)
+                  + " bytes to "
+                  + request));
     }
     announced.set(length);
     return entity
@@ -259,7 +274,8 @@ public final class DataClient {
   }
 
   private CompletionStage<HttpResponse> send(HttpRequest request) {
-    return http.singleRequest(request, http.defaultClientHttpsContext(), pool, system.classicSystem().log());
+    return http.singleRequest(
+        request, http.defaultClientHttpsContext(), pool, system.classicSystem().log());
   }
 
   /** PUTs the file {@code file}, whose size must be {@code request.length()}. */

@@ -6,8 +6,8 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * A data-channel failure with a one-line message meant for people: what a {@link DataHandler}
- * refuses (sent back to the client as the text of an HTTP error status), what a peer answered,
- * or why a peer could not be reached. Unchecked, so it can fail streams and futures directly.
+ * refuses (sent back to the client as the text of an HTTP error status), what a peer answered, or
+ * why a peer could not be reached. Unchecked, so it can fail streams and futures directly.
  */
 public class DataException extends RuntimeException {
   private static final long serialVersionUID = 1L;

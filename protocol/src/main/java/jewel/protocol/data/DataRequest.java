@@ -24,12 +24,11 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  * @param offset where a GET starts; 0 for a PUT
  * @param length GET: how many bytes, or −1 for "to the end"; PUT: exactly how many bytes follow
  * @param expected PUT of a BLOCK: the id the bytes must hash to, if known; empty otherwise
- *
- * <p>On the wire it is an HTTP request to the node's {@link DataChannel}: {@code PUT /blocks} (or
- * {@code PUT /blocks/{expected id}}) or {@code GET /blocks/{id}} for a BLOCK, {@code PUT} or
- * {@code GET /files} with the token in a {@code X-Jewel-Token} header for a TOKEN (a token is a
- * capability: kept out of paths, which servers log); a PUT's length is its Content-Length, a GET's
- * range its {@code Range: bytes=A-B} (or {@code bytes=A-}) header.
+ *     <p>On the wire it is an HTTP request to the node's {@link DataChannel}: {@code PUT /blocks}
+ *     (or {@code PUT /blocks/{expected id}}) or {@code GET /blocks/{id}} for a BLOCK, {@code PUT}
+ *     or {@code GET /files} with the token in a {@code X-Jewel-Token} header for a TOKEN (a token
+ *     is a capability: kept out of paths, which servers log); a PUT's length is its Content-Length,
+ *     a GET's range its {@code Range: bytes=A-B} (or {@code bytes=A-}) header.
  */
 public record DataRequest(
     Op op, Kind kind, String name, long offset, long length, Optional<BlockId> expected) {
@@ -121,7 +120,10 @@ public record DataRequest(
     return getFile(token, 0, -1);
   }
 
-  /** Read {@code length} bytes (−1: to the end) from {@code offset} of the file offered as {@code token}. */
+  /**
+   * Read {@code length} bytes (−1: to the end) from {@code offset} of the file offered as {@code
+   * token}.
+   */
   public static DataRequest getFile(String token, long offset, long length) {
     return new DataRequest(Op.GET, Kind.TOKEN, token, offset, length, Optional.empty());
   }
@@ -155,7 +157,8 @@ public record DataRequest(
   private static final HttpHeader EXPECT_CONTINUE = HttpHeader.parse("Expect", "100-continue");
 
   HttpRequest http(DataAddress at) {
-    HttpRequest request = (op == Op.PUT ? HttpRequest.PUT(uri(at).toString()) : HttpRequest.GET(uri(at).toString()));
+    HttpRequest request =
+        (op == Op.PUT ? HttpRequest.PUT(uri(at).toString()) : HttpRequest.GET(uri(at).toString()));
     if (kind == Kind.TOKEN) {
       request = request.addHeader(RawHeader.create(TOKEN_HEADER, name));
     }
@@ -170,9 +173,9 @@ public record DataRequest(
   }
 
   /**
-   * The {@code Range} header value of a GET: empty for a whole file or block, {@code bytes=A-B}
-   * for {@code length} bytes, {@code bytes=A-} to the end. A GET of 0 bytes has no HTTP form (a
-   * byte range holds at least one byte): the client does not send it.
+   * The {@code Range} header value of a GET: empty for a whole file or block, {@code bytes=A-B} for
+   * {@code length} bytes, {@code bytes=A-} to the end. A GET of 0 bytes has no HTTP form (a byte
+   * range holds at least one byte): the client does not send it.
    */
   Optional<String> range() {
     if (op != Op.GET || (offset == 0 && length < 0)) {
@@ -185,8 +188,8 @@ public record DataRequest(
   }
 
   /**
-   * The GET a channel received: {@code kind} and {@code name} from its path, offset and length
-   * from its {@code Range} header (as {@link #range()} writes it), if any.
+   * The GET a channel received: {@code kind} and {@code name} from its path, offset and length from
+   * its {@code Range} header (as {@link #range()} writes it), if any.
    *
    * @throws DataException with one line saying what is wrong with it
    */
@@ -214,7 +217,8 @@ public record DataRequest(
         () ->
             kind == Kind.TOKEN
                 ? putFile(name, length)
-                : putBlock(length, name.isEmpty() ? Optional.empty() : Optional.of(new BlockId(name))));
+                : putBlock(
+                    length, name.isEmpty() ? Optional.empty() : Optional.of(new BlockId(name))));
   }
 
   private static DataRequest checked(Supplier<DataRequest> request) {

@@ -11,8 +11,8 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Client side of a transfer: passes on exactly {@code expected} bytes and fails with a message
- * that says how many came if there are more or fewer. An upload must match the Content-Length it
+ * Client side of a transfer: passes on exactly {@code expected} bytes and fails with a message that
+ * says how many came if there are more or fewer. An upload must match the Content-Length it
  * announced, or the server would store a short write; a download cut off by a closed connection
  * must say how far it got, not pass on Pekko HTTP's "entity stream truncation".
  */
@@ -44,7 +44,10 @@ final class ExactLength extends GraphStage<FlowShape<ByteString, ByteString>> {
             failure != null
                 ? failure
                 : new DataException(
-                    "the bytes to put ended after " + seen + " of the " + expected
+                    "the bytes to put ended after "
+                        + seen
+                        + " of the "
+                        + expected
                         + " bytes announced"),
         "the bytes to put run past the " + expected + " bytes announced");
   }
@@ -55,7 +58,12 @@ final class ExactLength extends GraphStage<FlowShape<ByteString, ByteString>> {
         expected,
         (seen, failure) ->
             new DataException(
-                "connection to peer at " + peer + " closed after " + seen + " of " + expected
+                "connection to peer at "
+                    + peer
+                    + " closed after "
+                    + seen
+                    + " of "
+                    + expected
                     + " bytes",
                 failure),
         "peer at " + peer + " sent more than the " + expected + " bytes it announced");

@@ -6,10 +6,10 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.util.ByteString;
 
 /**
- * The bytes one node moved, whatever carried them (its data channel, as server and as client,
- * and its HTTP API): what {@code peers} shows and {@code /metrics} exports, and how a test
- * shows that the registry node stays off the byte path. Counted as they pass, so a transfer
- * cut halfway counts what did move.
+ * The bytes one node moved, whatever carried them (its data channel, as server and as client, and
+ * its HTTP API): what {@code peers} shows and {@code /metrics} exports, and how a test shows that
+ * the registry node stays off the byte path. Counted as they pass, so a transfer cut halfway counts
+ * what did move.
  */
 public final class Traffic {
   /** Counts nothing: for tests and tools that do not report. */
@@ -40,9 +40,11 @@ public final class Traffic {
     if (this == NONE) {
       return Flow.create();
     }
-    return Flow.of(ByteString.class).map(b -> {
-      counter.add(b.size());
-      return b;
-    });
+    return Flow.of(ByteString.class)
+        .map(
+            b -> {
+              counter.add(b.size());
+              return b;
+            });
   }
 }

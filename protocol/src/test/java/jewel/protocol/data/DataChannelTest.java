@@ -89,7 +89,8 @@ class DataChannelTest {
   }
 
   static void assertContains(String expected, String actual) {
-    assertTrue(actual.contains(expected), () -> "'" + actual + "' should contain '" + expected + "'");
+    assertTrue(
+        actual.contains(expected), () -> "'" + actual + "' should contain '" + expected + "'");
   }
 
   @Test
@@ -101,8 +102,29 @@ class DataChannelTest {
   @Test
   void roundTripsOfManySizes() {
     int[] sizes = {
-      0, 1, 2, 17, 27, 28, 29, 60, 64, 65, 127, 128, 129, 8191, 8192, 8193, 65535, 65536, 65537,
-      262143, 262144, 262145, 10 * 1024 * 1024
+      0,
+      1,
+      2,
+      17,
+      27,
+      28,
+      29,
+      60,
+      64,
+      65,
+      127,
+      128,
+      129,
+      8191,
+      8192,
+      8193,
+      65535,
+      65536,
+      65537,
+      262143,
+      262144,
+      262145,
+      10 * 1024 * 1024
     };
     for (int size : sizes) {
       ByteString bytes = MemoryHandler.bytes(size);
@@ -140,16 +162,14 @@ class DataChannelTest {
         "no such token: nope",
         failure(
                 Source.single(bytes)
-                    .runWith(
-                        client.put(channel.address(), DataRequest.putFile("nope", 1000)), mat))
+                    .runWith(client.put(channel.address(), DataRequest.putFile("nope", 1000)), mat))
             .getMessage());
     assertContains(
         "no space left for the test file",
         failure(
                 Source.single(bytes)
                     .runWith(
-                        client.put(channel.address(), DataRequest.putFile("fail-late", 1000)),
-                        mat))
+                        client.put(channel.address(), DataRequest.putFile("fail-late", 1000)), mat))
             .getMessage());
     // GET: refused, unknown block (a source that fails: see shortReadsAreDetected)
     assertContains(
@@ -174,7 +194,8 @@ class DataChannelTest {
     // connection closed under the bytes it was still sending (see DataChannel)
     CompletionStage<String> broken =
         MemoryHandler.generated(1L << 30)
-            .runWith(client.put(channel.address(), DataRequest.putFile("fail-early", 1L << 30)), mat);
+            .runWith(
+                client.put(channel.address(), DataRequest.putFile("fail-early", 1L << 30)), mat);
     String message = failure(broken).getMessage();
     assertTrue(
         message.contains("the disk broke at the first chunk")
@@ -236,8 +257,9 @@ class DataChannelTest {
     String prefix = "peer at 127.0.0.1:" + port + " is not reachable: ";
     assertContains(
         prefix,
-        failure(Source.single(MemoryHandler.bytes(3))
-                .runWith(client.put(nobody, DataRequest.putBlock(3, Optional.empty())), mat))
+        failure(
+                Source.single(MemoryHandler.bytes(3))
+                    .runWith(client.put(nobody, DataRequest.putBlock(3, Optional.empty())), mat))
             .getMessage());
     DataException e =
         failure(
@@ -281,7 +303,9 @@ class DataChannelTest {
     HttpResponse<String> chunked =
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/blocks"))
-                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[10])))
+                .PUT(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(new byte[10])))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(411, chunked.statusCode());
@@ -345,7 +369,9 @@ class DataChannelTest {
                 channel.address(), DataRequest.putBlock(bytes.size(), Optional.empty()), source));
     Path target = dir.resolve("out.bin");
     long n =
-        await(client.getToFile(channel.address(), DataRequest.getBlock(new BlockId(hex), 0, -1), target));
+        await(
+            client.getToFile(
+                channel.address(), DataRequest.getBlock(new BlockId(hex), 0, -1), target));
     assertEquals(bytes.size(), n);
     assertEquals(bytes, ByteString.fromArray(Files.readAllBytes(target)));
     // a failed get leaves neither the target nor a temporary file
@@ -361,11 +387,20 @@ class DataChannelTest {
   @Test
   void getToFileWritesATargetWithTheLongestValidName(@TempDir Path dir) throws IOException {
     ByteString bytes = MemoryHandler.bytes(1000);
-    String hex = await(Source.single(bytes)
-        .runWith(client.put(channel.address(), DataRequest.putBlock(bytes.size(), Optional.empty())), mat));
-    Path target = dir.resolve("ü".repeat(100) + "x".repeat(55)); // 255 bytes, the file system's limit
-    assertEquals(bytes.size(),
-        await(client.getToFile(channel.address(), DataRequest.getBlock(new BlockId(hex), 0, -1), target)));
+    String hex =
+        await(
+            Source.single(bytes)
+                .runWith(
+                    client.put(
+                        channel.address(), DataRequest.putBlock(bytes.size(), Optional.empty())),
+                    mat));
+    Path target =
+        dir.resolve("ü".repeat(100) + "x".repeat(55)); // 255 bytes, the file system's limit
+    assertEquals(
+        bytes.size(),
+        await(
+            client.getToFile(
+                channel.address(), DataRequest.getBlock(new BlockId(hex), 0, -1), target)));
     assertEquals(bytes, ByteString.fromArray(Files.readAllBytes(target)));
   }
 

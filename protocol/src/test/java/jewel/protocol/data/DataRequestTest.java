@@ -24,7 +24,8 @@ class DataRequestTest {
         "http://10.0.0.7:7355/blocks/" + ID.hex(),
         DataRequest.putBlock(5, Optional.of(ID)).uri(AT).toString());
     assertEquals(
-        "http://10.0.0.7:7355/blocks/" + ID.hex(), DataRequest.getBlock(ID, 3, 4).uri(AT).toString());
+        "http://10.0.0.7:7355/blocks/" + ID.hex(),
+        DataRequest.getBlock(ID, 3, 4).uri(AT).toString());
     // A token is a capability: it travels in a header, never in the path servers log.
     var get = DataRequest.getFile("a b/c?").http(AT);
     assertEquals("http://10.0.0.7:7355/files", get.getUri().toString());
@@ -58,9 +59,12 @@ class DataRequestTest {
   @Test
   void malformedHttpRequestsAreRejectedClearly() {
     DataRequest.Kind block = DataRequest.Kind.BLOCK;
-    assertMessage("bad Range header 'bytes=-5'", () -> DataRequest.get(block, ID.hex(), range("bytes=-5")));
-    assertMessage("END is before START", () -> DataRequest.get(block, ID.hex(), range("bytes=9-3")));
-    assertMessage("bad Range header", () -> DataRequest.get(block, ID.hex(), range("bytes=1-2,5-6")));
+    assertMessage(
+        "bad Range header 'bytes=-5'", () -> DataRequest.get(block, ID.hex(), range("bytes=-5")));
+    assertMessage(
+        "END is before START", () -> DataRequest.get(block, ID.hex(), range("bytes=9-3")));
+    assertMessage(
+        "bad Range header", () -> DataRequest.get(block, ID.hex(), range("bytes=1-2,5-6")));
     assertMessage("not a block id", () -> DataRequest.get(block, "nothex", Optional.empty()));
     assertMessage("not a block id", () -> DataRequest.put(block, "nothex", 3));
   }

@@ -42,22 +42,25 @@ final class MemoryHandler implements DataHandler {
                       }));
     }
     return switch (request.name()) {
-      case "discard" -> Sink.<Long, ByteString>fold(0L, (n, b) -> n + b.size())
-          .mapMaterializedValue(n -> n.thenApply(String::valueOf));
-      case "fail-late" -> Sink.<ByteString>ignore()
-          .mapMaterializedValue(
-              done ->
-                  done.thenApply(
-                      d -> {
-                        throw new DataException("no space left for the test file");
-                      }));
-      case "fail-early" -> org.apache.pekko.stream.javadsl.Flow.of(ByteString.class)
-          .<ByteString>map(
-              b -> {
-                throw new DataException("the disk broke at the first chunk");
-              })
-          .toMat(Sink.ignore(), org.apache.pekko.stream.javadsl.Keep.right())
-          .mapMaterializedValue(done -> done.thenApply(d -> "unreachable"));
+      case "discard" ->
+          Sink.<Long, ByteString>fold(0L, (n, b) -> n + b.size())
+              .mapMaterializedValue(n -> n.thenApply(String::valueOf));
+      case "fail-late" ->
+          Sink.<ByteString>ignore()
+              .mapMaterializedValue(
+                  done ->
+                      done.thenApply(
+                          d -> {
+                            throw new DataException("no space left for the test file");
+                          }));
+      case "fail-early" ->
+          org.apache.pekko.stream.javadsl.Flow.of(ByteString.class)
+              .<ByteString>map(
+                  b -> {
+                    throw new DataException("the disk broke at the first chunk");
+                  })
+              .toMat(Sink.ignore(), org.apache.pekko.stream.javadsl.Keep.right())
+              .mapMaterializedValue(done -> done.thenApply(d -> "unreachable"));
       default -> throw new DataException("no such token: " + request.name());
     };
   }
@@ -73,27 +76,30 @@ final class MemoryHandler implements DataHandler {
       if (request.offset() + length > bytes.size()) {
         throw new DataException("range beyond the block's " + bytes.size() + " bytes");
       }
-      ByteString slice =
-          bytes.slice((int) request.offset(), (int) (request.offset() + length));
+      ByteString slice = bytes.slice((int) request.offset(), (int) (request.offset() + length));
       return new ReadResult(length, chunks(slice, 64 * 1024));
     }
     long n = request.length();
     return switch (request.name()) {
       case "generate" -> new ReadResult(n, generated(n));
       case "short" -> new ReadResult(n, generated(n / 2));
-      case "corrupt-at-end" -> new ReadResult(
-          n,
-          generated(n)
-              .concatLazy(
-                  Source.lazySource(
-                      () ->
-                          Source.failed(
-                              new DataException("block 0123 is corrupted on disk (hash 4567)")))));
-      case "fail-early" -> new ReadResult(
-          n, generated(n / 2)
-              .concatLazy(
-                  Source.lazySource(
-                      () -> Source.failed(new IllegalStateException("disk gone")))));
+      case "corrupt-at-end" ->
+          new ReadResult(
+              n,
+              generated(n)
+                  .concatLazy(
+                      Source.lazySource(
+                          () ->
+                              Source.failed(
+                                  new DataException(
+                                      "block 0123 is corrupted on disk (hash 4567)")))));
+      case "fail-early" ->
+          new ReadResult(
+              n,
+              generated(n / 2)
+                  .concatLazy(
+                      Source.lazySource(
+                          () -> Source.failed(new IllegalStateException("disk gone")))));
       default -> throw new DataException("no such token: " + request.name());
     };
   }

@@ -9,14 +9,13 @@ import java.util.List;
 import jewel.api.Digests;
 
 /**
- * The SHA-256 Merkle tree over a block's 64 KiB chunks that audits use: the root is
- * recorded when the block is stored; a holder answers a challenge for chunk i with the
- * chunk and the sibling hashes on its way up, and anyone with the root can check it
- * without the rest of the block.
+ * The SHA-256 Merkle tree over a block's 64 KiB chunks that audits use: the root is recorded when
+ * the block is stored; a holder answers a challenge for chunk i with the chunk and the sibling
+ * hashes on its way up, and anyone with the root can check it without the rest of the block.
  *
- * <p>Leaves are SHA-256 of each chunk (the last may be shorter; an empty block has one
- * leaf, the hash of nothing). A parent is SHA-256(left ‖ right); a node without a sibling
- * at its level moves up unchanged, so a path holds only the siblings that exist.
+ * <p>Leaves are SHA-256 of each chunk (the last may be shorter; an empty block has one leaf, the
+ * hash of nothing). A parent is SHA-256(left ‖ right); a node without a sibling at its level moves
+ * up unchanged, so a path holds only the siblings that exist.
  */
 public final class MerkleTree {
   public static final int CHUNK = 64 * 1024;
@@ -85,7 +84,8 @@ public final class MerkleTree {
   /** The sibling hashes from leaf {@code index} to the root, bottom up, as hex. */
   public static List<String> path(List<byte[]> leaves, int index) {
     if (index < 0 || index >= leaves.size()) {
-      throw new IllegalArgumentException("chunk " + index + " is not one of the " + leaves.size() + " chunks");
+      throw new IllegalArgumentException(
+          "chunk " + index + " is not one of the " + leaves.size() + " chunks");
     }
     List<String> path = new ArrayList<>();
     List<byte[]> level = leaves;
@@ -102,10 +102,11 @@ public final class MerkleTree {
   }
 
   /**
-   * Whether {@code data}, claimed to be chunk {@code index} of a block of {@code length}
-   * bytes, hashes with {@code path} up to {@code rootHex}.
+   * Whether {@code data}, claimed to be chunk {@code index} of a block of {@code length} bytes,
+   * hashes with {@code path} up to {@code rootHex}.
    */
-  public static boolean verify(String rootHex, long length, int index, byte[] data, List<String> path) {
+  public static boolean verify(
+      String rootHex, long length, int index, byte[] data, List<String> path) {
     int count = chunks(length);
     if (index < 0 || index >= count) {
       return false;

@@ -12,9 +12,8 @@ public final class Fanout {
   private Fanout() {}
 
   /**
-   * One sink that feeds every element to all {@code sinks}, at the pace of the slowest,
-   * and materializes all their values. If one of them stops, all stop: a store is all or
-   * nothing.
+   * One sink that feeds every element to all {@code sinks}, at the pace of the slowest, and
+   * materializes all their values. If one of them stops, all stop: a store is all or nothing.
    */
   public static <T, M> Sink<T, List<M>> toAll(List<Sink<T, M>> sinks) {
     if (sinks.size() == 1) {

@@ -14,9 +14,9 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * Cuts a byte stream into pieces whose sizes are known in advance (the segments of a file, the
- * chunks of a jewel), each emitted as a fresh array a codec can work on. It holds at most one
- * piece and what is left of one upstream element, so memory stays bounded whatever the total.
- * It fails, saying so, if the stream brings fewer or more bytes than the pieces add up to.
+ * chunks of a jewel), each emitted as a fresh array a codec can work on. It holds at most one piece
+ * and what is left of one upstream element, so memory stays bounded whatever the total. It fails,
+ * saying so, if the stream brings fewer or more bytes than the pieces add up to.
  */
 public final class PieceCutter extends GraphStage<FlowShape<ByteString, byte[]>> {
   private final String what;
@@ -33,10 +33,11 @@ public final class PieceCutter extends GraphStage<FlowShape<ByteString, byte[]>>
   }
 
   /**
-   * {@code count} pieces, piece {@code i} of {@code sizeOf(i)} bytes; {@code what} names the
-   * stream in failures ("the file", "jewel 2 from peer-3").
+   * {@code count} pieces, piece {@code i} of {@code sizeOf(i)} bytes; {@code what} names the stream
+   * in failures ("the file", "jewel 2 from peer-3").
    */
-  public static Flow<ByteString, byte[], org.apache.pekko.NotUsed> of(String what, long count, LongToIntFunction sizeOf) {
+  public static Flow<ByteString, byte[], org.apache.pekko.NotUsed> of(
+      String what, long count, LongToIntFunction sizeOf) {
     return Flow.fromGraph(new PieceCutter(what, count, sizeOf));
   }
 
@@ -56,33 +57,39 @@ public final class PieceCutter extends GraphStage<FlowShape<ByteString, byte[]>>
       private long expected = -1; // computed lazily: the sum of all sizes, for messages only
 
       {
-        setHandler(in, new AbstractInHandler() {
-          @Override
-          public void onPush() {
-            ByteString chunk = grab(in);
-            received += chunk.size();
-            rest = rest.isEmpty() ? chunk : rest.concat(chunk);
-            advance();
-          }
+        setHandler(
+            in,
+            new AbstractInHandler() {
+              @Override
+              public void onPush() {
+                ByteString chunk = grab(in);
+                received += chunk.size();
+                rest = rest.isEmpty() ? chunk : rest.concat(chunk);
+                advance();
+              }
 
-          @Override
-          public void onUpstreamFinish() {
-            advance();
-          }
-        });
-        setHandler(out, new AbstractOutHandler() {
-          @Override
-          public void onPull() {
-            advance();
-          }
-        });
+              @Override
+              public void onUpstreamFinish() {
+                advance();
+              }
+            });
+        setHandler(
+            out,
+            new AbstractOutHandler() {
+              @Override
+              public void onPull() {
+                advance();
+              }
+            });
       }
 
       /** Fills the current piece from what arrived, emits it when full, asks for more when not. */
       private void advance() {
         if (index == count) {
           if (!rest.isEmpty()) {
-            failStage(new IllegalStateException(what + " has more bytes than the " + total() + " expected"));
+            failStage(
+                new IllegalStateException(
+                    what + " has more bytes than the " + total() + " expected"));
           } else if (isClosed(in)) {
             completeStage();
           } else if (!hasBeenPulled(in)) {
@@ -113,7 +120,9 @@ public final class PieceCutter extends GraphStage<FlowShape<ByteString, byte[]>>
           return;
         }
         if (isClosed(in)) {
-          failStage(new IllegalStateException(what + " ended after " + received + " of " + total() + " bytes"));
+          failStage(
+              new IllegalStateException(
+                  what + " ended after " + received + " of " + total() + " bytes"));
         } else if (!hasBeenPulled(in)) {
           pull(in);
         }

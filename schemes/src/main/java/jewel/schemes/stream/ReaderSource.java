@@ -17,19 +17,19 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * A source of what a {@link Reader} gives, asked for one element at a time and only when
- * downstream pulls: nothing is read ahead. It runs in its downstream's island, unlike {@code
- * Source.unfoldResourceAsync}, whose island on the blocking dispatcher comes with an input
- * buffer of 16 elements downstream of it (16 segments of a file read ahead, 4 MiB each at the
- * default chunk size).
+ * A source of what a {@link Reader} gives, asked for one element at a time and only when downstream
+ * pulls: nothing is read ahead. It runs in its downstream's island, unlike {@code
+ * Source.unfoldResourceAsync}, whose island on the blocking dispatcher comes with an input buffer
+ * of 16 elements downstream of it (16 segments of a file read ahead, 4 MiB each at the default
+ * chunk size).
  */
 public final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
 
   /** What the source reads from. */
   public interface Reader {
     /**
-     * The next element, or empty after the last one. Not called again before the stage it
-     * returned completes.
+     * The next element, or empty after the last one. Not called again before the stage it returned
+     * completes.
      */
     CompletionStage<Optional<ByteString>> next();
 
@@ -63,30 +63,39 @@ public final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
       private AsyncCallback<Throwable> failed;
 
       {
-        setHandler(out, new AbstractOutHandler() {
-          @Override
-          public void onPull() {
-            reader.next().whenComplete((element, failure) -> {
-              if (failure != null) {
-                failed.invoke(failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure);
-              } else {
-                arrived.invoke(element);
+        setHandler(
+            out,
+            new AbstractOutHandler() {
+              @Override
+              public void onPull() {
+                reader
+                    .next()
+                    .whenComplete(
+                        (element, failure) -> {
+                          if (failure != null) {
+                            failed.invoke(
+                                failure instanceof CompletionException && failure.getCause() != null
+                                    ? failure.getCause()
+                                    : failure);
+                          } else {
+                            arrived.invoke(element);
+                          }
+                        });
               }
             });
-          }
-        });
       }
 
       @Override
       public void preStart() {
-        arrived = createAsyncCallback(element -> {
-          if (element.isPresent()) {
-            push(out, element.get());
-          } else {
-            completeStage();
-          }
-        });
+        arrived =
+            createAsyncCallback(
+                element -> {
+                  if (element.isPresent()) {
+                    push(out, element.get());
+                  } else {
+                    completeStage();
+                  }
+                });
         failed = createAsyncCallback(this::failStage);
         reader = open.apply(materializer());
       }

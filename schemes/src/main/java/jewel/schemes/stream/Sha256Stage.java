@@ -21,13 +21,13 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Passes bytes through while computing their SHA-256, the id they have as a block. Its modes
- * differ in what they do with that id once the bytes end:
+ * Passes bytes through while computing their SHA-256, the id they have as a block. Its modes differ
+ * in what they do with that id once the bytes end:
  *
  * <ul>
  *   <li>{@link #computeId}: give it as the value, nothing more;
- *   <li>{@link #failAfterLastChunk}: pass every chunk on, then fail the stream if the id is not
- *       the expected one;
+ *   <li>{@link #failAfterLastChunk}: pass every chunk on, then fail the stream if the id is not the
+ *       expected one;
  *   <li>{@link #failBeforeLastChunk}: hold the last chunk back until the id is known and fail in
  *       its place if it is not the expected one, so a downstream that commits only on completion
  *       (an atomic file write, a block upload) never commits corrupt bytes;
@@ -41,11 +41,12 @@ import org.apache.pekko.util.ByteString;
  * stops early (there is nothing to judge), and fails with the mismatch or the stream's failure.
  */
 public final class Sha256Stage<V>
-    extends AbstractGraphStageWithMaterializedValue<FlowShape<ByteString, ByteString>, CompletionStage<V>> {
+    extends AbstractGraphStageWithMaterializedValue<
+        FlowShape<ByteString, ByteString>, CompletionStage<V>> {
 
   /**
-   * What a checking mode does when the bytes hash to {@code actual} instead of the expected id:
-   * it returns the exception that fails the stream (and may log or report it first).
+   * What a checking mode does when the bytes hash to {@code actual} instead of the expected id: it
+   * returns the exception that fails the stream (and may log or report it first).
    */
   public interface OnMismatch {
     RuntimeException failure(BlockId actual, long size);
@@ -57,21 +58,26 @@ public final class Sha256Stage<V>
   }
 
   private final boolean holdsLastChunk;
-  private final long length; // a stream that fails after this many bytes is judged by them; -1: none
+  private final long
+      length; // a stream that fails after this many bytes is judged by them; -1: none
   private final Verdict<V> verdict;
   private final V valueIfStoppedEarly; // null: the value needs every byte, so it fails then
   private final Inlet<ByteString> in = Inlet.create("Sha256Stage.in");
   private final Outlet<ByteString> out = Outlet.create("Sha256Stage.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
 
-  private Sha256Stage(boolean holdsLastChunk, long length, Verdict<V> verdict, V valueIfStoppedEarly) {
+  private Sha256Stage(
+      boolean holdsLastChunk, long length, Verdict<V> verdict, V valueIfStoppedEarly) {
     this.holdsLastChunk = holdsLastChunk;
     this.length = length;
     this.verdict = verdict;
     this.valueIfStoppedEarly = valueIfStoppedEarly;
   }
 
-  /** Passes every chunk on; the value is the id of all the bytes, and fails if the reader stops early. */
+  /**
+   * Passes every chunk on; the value is the id of all the bytes, and fails if the reader stops
+   * early.
+   */
   public static Flow<ByteString, ByteString, CompletionStage<BlockId>> computeId() {
     return Flow.fromGraph(new Sha256Stage<>(false, -1, (actual, size) -> actual, null));
   }
@@ -82,7 +88,8 @@ public final class Sha256Stage<V>
    */
   public static Flow<ByteString, ByteString, CompletionStage<Done>> failAfterLastChunk(
       BlockId expected, OnMismatch onMismatch) {
-    return Flow.fromGraph(new Sha256Stage<>(false, -1, matching(expected, onMismatch), Done.getInstance()));
+    return Flow.fromGraph(
+        new Sha256Stage<>(false, -1, matching(expected, onMismatch), Done.getInstance()));
   }
 
   /**
@@ -91,13 +98,14 @@ public final class Sha256Stage<V>
    */
   public static Flow<ByteString, ByteString, CompletionStage<Done>> failBeforeLastChunk(
       BlockId expected, OnMismatch onMismatch) {
-    return Flow.fromGraph(new Sha256Stage<>(true, -1, matching(expected, onMismatch), Done.getInstance()));
+    return Flow.fromGraph(
+        new Sha256Stage<>(true, -1, matching(expected, onMismatch), Done.getInstance()));
   }
 
   /**
    * Passes the {@code length} bytes of block {@code expected} through like {@link
-   * #failBeforeLastChunk}; fails before the last chunk leaves if they end short or long, and
-   * judges them by their hash alone when the stream fails after all {@code length} of them.
+   * #failBeforeLastChunk}; fails before the last chunk leaves if they end short or long, and judges
+   * them by their hash alone when the stream fails after all {@code length} of them.
    */
   public static Flow<ByteString, ByteString, CompletionStage<Done>> failBeforeLastChunkOfBlock(
       BlockId expected, long length, OnMismatch onMismatch) {
@@ -106,7 +114,13 @@ public final class Sha256Stage<V>
         (actual, size) -> {
           if (size != length) {
             throw new IllegalStateException(
-                "block " + expected.shortHex() + "… ended after " + size + " of " + length + " bytes");
+                "block "
+                    + expected.shortHex()
+                    + "… ended after "
+                    + size
+                    + " of "
+                    + length
+                    + " bytes");
           }
           return matching.judge(actual, size);
         };
@@ -233,8 +247,16 @@ public final class Sha256Stage<V>
     private final BlockId actual;
 
     public CorruptBytesException(String what, BlockId expected, BlockId actual) {
-      super(what + " is corrupted: expected SHA-256 " + expected.shortHex() + "…, got " + actual.shortHex() + "…",
-          null, false, false);
+      super(
+          what
+              + " is corrupted: expected SHA-256 "
+              + expected.shortHex()
+              + "…, got "
+              + actual.shortHex()
+              + "…",
+          null,
+          false,
+          false);
       this.expected = expected;
       this.actual = actual;
     }

@@ -16,13 +16,12 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Sends consecutive byte ranges of one stream to consecutive outlets: the first
- * {@code lengths[0]} bytes to outlet 0, the next {@code lengths[1]} to outlet 1, and so on, as
- * contiguous shards are cut from a file read once from start to end. Outlet {@code i} completes
- * as soon as its last byte has left, so whatever consumes it (an upload) finishes then rather
- * than when the whole file has passed. Fails if the stream is shorter or longer than the
- * lengths add up to; if one outlet's consumer cancels, the whole stage fails (a store is all or
- * nothing).
+ * Sends consecutive byte ranges of one stream to consecutive outlets: the first {@code lengths[0]}
+ * bytes to outlet 0, the next {@code lengths[1]} to outlet 1, and so on, as contiguous shards are
+ * cut from a file read once from start to end. Outlet {@code i} completes as soon as its last byte
+ * has left, so whatever consumes it (an upload) finishes then rather than when the whole file has
+ * passed. Fails if the stream is shorter or longer than the lengths add up to; if one outlet's
+ * consumer cancels, the whole stage fails (a store is all or nothing).
  */
 public final class ShardRouter extends GraphStage<UniformFanOutShape<ByteString, ByteString>> {
   private final String what;
@@ -42,7 +41,8 @@ public final class ShardRouter extends GraphStage<UniformFanOutShape<ByteString,
     Outlet<ByteString>[] array = new Outlet[lengths.length];
     for (int i = 0; i < lengths.length; i++) {
       if (lengths[i] <= 0) {
-        throw new IllegalArgumentException("range " + i + " has length " + lengths[i] + "; give positive lengths");
+        throw new IllegalArgumentException(
+            "range " + i + " has length " + lengths[i] + "; give positive lengths");
       }
       array[i] = Outlet.create("ShardRouter.out" + i);
       outs.add(array[i]);
@@ -51,20 +51,25 @@ public final class ShardRouter extends GraphStage<UniformFanOutShape<ByteString,
   }
 
   /**
-   * One sink that routes the ranges to {@code sinks} (one per length, in order) and
-   * materializes all their values.
+   * One sink that routes the ranges to {@code sinks} (one per length, in order) and materializes
+   * all their values.
    */
-  public static <M> Sink<ByteString, List<M>> toEach(String what, long[] lengths, List<Sink<ByteString, M>> sinks) {
+  public static <M> Sink<ByteString, List<M>> toEach(
+      String what, long[] lengths, List<Sink<ByteString, M>> sinks) {
     if (sinks.size() != lengths.length) {
       throw new IllegalArgumentException(sinks.size() + " sinks for " + lengths.length + " ranges");
     }
-    return Sink.fromGraph(GraphDSL.create(sinks, (builder, shapes) -> {
-      UniformFanOutShape<ByteString, ByteString> router = builder.add(new ShardRouter(what, lengths));
-      for (int i = 0; i < shapes.size(); i++) {
-        builder.from(router.out(i)).to(shapes.get(i));
-      }
-      return SinkShape.of(router.in());
-    }));
+    return Sink.fromGraph(
+        GraphDSL.create(
+            sinks,
+            (builder, shapes) -> {
+              UniformFanOutShape<ByteString, ByteString> router =
+                  builder.add(new ShardRouter(what, lengths));
+              for (int i = 0; i < shapes.size(); i++) {
+                builder.from(router.out(i)).to(shapes.get(i));
+              }
+              return SinkShape.of(router.in());
+            }));
   }
 
   @Override
@@ -81,44 +86,50 @@ public final class ShardRouter extends GraphStage<UniformFanOutShape<ByteString,
       private ByteString rest = ByteString.emptyByteString();
 
       {
-        setHandler(in, new AbstractInHandler() {
-          @Override
-          public void onPush() {
-            ByteString chunk = grab(in);
-            received += chunk.size();
-            rest = rest.isEmpty() ? chunk : rest.concat(chunk);
-            advance();
-          }
-
-          @Override
-          public void onUpstreamFinish() {
-            advance();
-          }
-        });
-        for (int i = 0; i < outs.size(); i++) {
-          int index = i;
-          setHandler(outs.get(i), new AbstractOutHandler() {
-            @Override
-            public void onPull() {
-              if (index == current) {
+        setHandler(
+            in,
+            new AbstractInHandler() {
+              @Override
+              public void onPush() {
+                ByteString chunk = grab(in);
+                received += chunk.size();
+                rest = rest.isEmpty() ? chunk : rest.concat(chunk);
                 advance();
               }
-            }
 
-            @Override
-            public void onDownstreamFinish(Throwable cause) {
-              if (index >= current) {
-                failStage(cause); // a shard's consumer gave up before its last byte
+              @Override
+              public void onUpstreamFinish() {
+                advance();
               }
-            }
-          });
+            });
+        for (int i = 0; i < outs.size(); i++) {
+          int index = i;
+          setHandler(
+              outs.get(i),
+              new AbstractOutHandler() {
+                @Override
+                public void onPull() {
+                  if (index == current) {
+                    advance();
+                  }
+                }
+
+                @Override
+                public void onDownstreamFinish(Throwable cause) {
+                  if (index >= current) {
+                    failStage(cause); // a shard's consumer gave up before its last byte
+                  }
+                }
+              });
         }
       }
 
       private void advance() {
         if (current == lengths.length) {
           if (!rest.isEmpty()) {
-            failStage(new IllegalStateException(what + " has more bytes than the " + total() + " expected"));
+            failStage(
+                new IllegalStateException(
+                    what + " has more bytes than the " + total() + " expected"));
           } else if (isClosed(in)) {
             completeStage();
           } else if (!hasBeenPulled(in)) {
@@ -149,7 +160,9 @@ public final class ShardRouter extends GraphStage<UniformFanOutShape<ByteString,
           return;
         }
         if (isClosed(in)) {
-          failStage(new IllegalStateException(what + " ended after " + received + " of " + total() + " bytes"));
+          failStage(
+              new IllegalStateException(
+                  what + " ended after " + received + " of " + total() + " bytes"));
         } else if (!hasBeenPulled(in)) {
           pull(in);
         }

@@ -14,11 +14,11 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Cuts a byte stream into pieces whose sizes are known in advance, as {@link PieceCutter} does,
- * but each piece is made of slices of the elements that came (no byte is copied), followed by
- * zeros up to its length: the data chunks of a file's segments, passed on as they arrived. It
- * holds at most one piece and what is left of one upstream element, and fails, saying so, if
- * the stream brings fewer or more bytes than the pieces add up to.
+ * Cuts a byte stream into pieces whose sizes are known in advance, as {@link PieceCutter} does, but
+ * each piece is made of slices of the elements that came (no byte is copied), followed by zeros up
+ * to its length: the data chunks of a file's segments, passed on as they arrived. It holds at most
+ * one piece and what is left of one upstream element, and fails, saying so, if the stream brings
+ * fewer or more bytes than the pieces add up to.
  */
 public final class SliceCutter extends GraphStage<FlowShape<ByteString, ByteString>> {
   private final String what;
@@ -29,7 +29,8 @@ public final class SliceCutter extends GraphStage<FlowShape<ByteString, ByteStri
   private final Outlet<ByteString> out = Outlet.create("SliceCutter.out");
   private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
 
-  private SliceCutter(String what, long count, LongToIntFunction sizeOf, LongToIntFunction lengthOf) {
+  private SliceCutter(
+      String what, long count, LongToIntFunction sizeOf, LongToIntFunction lengthOf) {
     this.what = what;
     this.count = count;
     this.sizeOf = sizeOf;
@@ -37,8 +38,8 @@ public final class SliceCutter extends GraphStage<FlowShape<ByteString, ByteStri
   }
 
   /**
-   * {@code count} pieces, piece {@code i} being the next {@code sizeOf(i)} bytes of the stream
-   * and then zeros up to {@code lengthOf(i)} bytes; {@code what} names the stream in failures.
+   * {@code count} pieces, piece {@code i} being the next {@code sizeOf(i)} bytes of the stream and
+   * then zeros up to {@code lengthOf(i)} bytes; {@code what} names the stream in failures.
    */
   public static Flow<ByteString, ByteString, NotUsed> of(
       String what, long count, LongToIntFunction sizeOf, LongToIntFunction lengthOf) {
@@ -60,33 +61,39 @@ public final class SliceCutter extends GraphStage<FlowShape<ByteString, ByteStri
       private long expected = -1; // computed lazily: the sum of all sizes, for messages only
 
       {
-        setHandler(in, new AbstractInHandler() {
-          @Override
-          public void onPush() {
-            ByteString chunk = grab(in);
-            received += chunk.size();
-            rest = rest.isEmpty() ? chunk : rest.concat(chunk);
-            advance();
-          }
+        setHandler(
+            in,
+            new AbstractInHandler() {
+              @Override
+              public void onPush() {
+                ByteString chunk = grab(in);
+                received += chunk.size();
+                rest = rest.isEmpty() ? chunk : rest.concat(chunk);
+                advance();
+              }
 
-          @Override
-          public void onUpstreamFinish() {
-            advance();
-          }
-        });
-        setHandler(out, new AbstractOutHandler() {
-          @Override
-          public void onPull() {
-            advance();
-          }
-        });
+              @Override
+              public void onUpstreamFinish() {
+                advance();
+              }
+            });
+        setHandler(
+            out,
+            new AbstractOutHandler() {
+              @Override
+              public void onPull() {
+                advance();
+              }
+            });
       }
 
       /** Fills the current piece from what arrived, emits it when full, asks for more when not. */
       private void advance() {
         if (index == count) {
           if (!rest.isEmpty()) {
-            failStage(new IllegalStateException(what + " has more bytes than the " + total() + " expected"));
+            failStage(
+                new IllegalStateException(
+                    what + " has more bytes than the " + total() + " expected"));
           } else if (isClosed(in)) {
             completeStage();
           } else if (!hasBeenPulled(in)) {
@@ -103,7 +110,8 @@ public final class SliceCutter extends GraphStage<FlowShape<ByteString, ByteStri
         if (piece.size() == size) {
           if (isAvailable(out)) {
             int padding = lengthOf.applyAsInt(index) - size;
-            ByteString full = padding == 0 ? piece : piece.concat(ByteString.fromArrayUnsafe(new byte[padding]));
+            ByteString full =
+                padding == 0 ? piece : piece.concat(ByteString.fromArrayUnsafe(new byte[padding]));
             piece = ByteString.emptyByteString();
             index++;
             push(out, full);
@@ -114,7 +122,9 @@ public final class SliceCutter extends GraphStage<FlowShape<ByteString, ByteStri
           return;
         }
         if (isClosed(in)) {
-          failStage(new IllegalStateException(what + " ended after " + received + " of " + total() + " bytes"));
+          failStage(
+              new IllegalStateException(
+                  what + " ended after " + received + " of " + total() + " bytes"));
         } else if (!hasBeenPulled(in)) {
           pull(in);
         }

@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class MerkleTreeTest {
   private static final int C = MerkleTree.CHUNK;
@@ -21,8 +21,11 @@ class MerkleTreeTest {
   @Test
   void aOneChunkBlocksRootIsTheHashOfItsBytes() throws Exception {
     byte[] b = "hello".getBytes(StandardCharsets.UTF_8);
-    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b)), MerkleTree.rootHex(b));
-    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(new byte[0])),
+    assertEquals(
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b)),
+        MerkleTree.rootHex(b));
+    assertEquals(
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(new byte[0])),
         MerkleTree.rootHex(new byte[0]));
   }
 

@@ -40,8 +40,12 @@ class Sha256StageTest {
 
   @BeforeAll
   void start() {
-    system = ActorSystem.create(Behaviors.empty(), "sha256-stage-test",
-        ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "sha256-stage-test",
+            ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING")
+                .withFallback(ConfigFactory.load()));
     mat = Materializer.matFromSystem(system);
   }
 
@@ -55,13 +59,19 @@ class Sha256StageTest {
   }
 
   static Source<ByteString, NotUsed> failingAfter(Source<ByteString, NotUsed> bytes, String why) {
-    return bytes.concat(Source.lazySource(() -> Source.<ByteString>failed(new IllegalStateException(why)))
-        .mapMaterializedValue(m -> NotUsed.getInstance()));
+    return bytes.concat(
+        Source.lazySource(() -> Source.<ByteString>failed(new IllegalStateException(why)))
+            .mapMaterializedValue(m -> NotUsed.getInstance()));
   }
 
-  /** Runs {@code bytes} through {@code stage} into {@code seen}: (the stage's value, the stream's end). */
+  /**
+   * Runs {@code bytes} through {@code stage} into {@code seen}: (the stage's value, the stream's
+   * end).
+   */
   <V> Pair<CompletionStage<V>, CompletionStage<Done>> run(
-      Source<ByteString, NotUsed> bytes, Flow<ByteString, ByteString, CompletionStage<V>> stage, List<ByteString> seen) {
+      Source<ByteString, NotUsed> bytes,
+      Flow<ByteString, ByteString, CompletionStage<V>> stage,
+      List<ByteString> seen) {
     return bytes.viaMat(stage, Keep.right()).toMat(Sink.foreach(seen::add), Keep.both()).run(mat);
   }
 
@@ -73,22 +83,36 @@ class Sha256StageTest {
   void computeIdPassesEveryChunkOnAndGivesTheIdOfAll() throws Exception {
     byte[] b = bytes(5000, 1);
     List<ByteString> seen = new CopyOnWriteArrayList<>();
-    Pair<CompletionStage<BlockId>, CompletionStage<Done>> r = run(pieces(b, 700), Sha256Stage.computeId(), seen);
+    Pair<CompletionStage<BlockId>, CompletionStage<Done>> r =
+        run(pieces(b, 700), Sha256Stage.computeId(), seen);
     await(r.second());
     assertEquals(sha(b), await(r.first()));
-    assertArrayEquals(b, seen.stream().reduce(ByteString.emptyByteString(), ByteString::concat).toArray());
-    assertEquals(sha(new byte[0]), await(Source.<ByteString>empty().viaMat(Sha256Stage.computeId(), Keep.right())
-        .to(Sink.ignore()).run(mat)));
+    assertArrayEquals(
+        b, seen.stream().reduce(ByteString.emptyByteString(), ByteString::concat).toArray());
+    assertEquals(
+        sha(new byte[0]),
+        await(
+            Source.<ByteString>empty()
+                .viaMat(Sha256Stage.computeId(), Keep.right())
+                .to(Sink.ignore())
+                .run(mat)));
   }
 
   @Test
   void computeIdFailsWhenTheBytesDoNotAllCome() {
     byte[] b = bytes(5000, 2);
-    CompletionStage<BlockId> stopped = pieces(b, 700).viaMat(Sha256Stage.computeId(), Keep.right())
-        .take(1).to(Sink.ignore()).run(mat);
+    CompletionStage<BlockId> stopped =
+        pieces(b, 700)
+            .viaMat(Sha256Stage.computeId(), Keep.right())
+            .take(1)
+            .to(Sink.ignore())
+            .run(mat);
     assertEquals("the reader stopped before the end", failure(stopped).getMessage());
-    CompletionStage<BlockId> broken = failingAfter(pieces(b, 700), "connection broke")
-        .viaMat(Sha256Stage.computeId(), Keep.right()).to(Sink.ignore()).run(mat);
+    CompletionStage<BlockId> broken =
+        failingAfter(pieces(b, 700), "connection broke")
+            .viaMat(Sha256Stage.computeId(), Keep.right())
+            .to(Sink.ignore())
+            .run(mat);
     assertEquals("connection broke", failure(broken).getMessage());
   }
 
@@ -98,7 +122,10 @@ class Sha256StageTest {
     BlockId id = sha(b);
     List<ByteString> good = new CopyOnWriteArrayList<>();
     Pair<CompletionStage<Done>, CompletionStage<Done>> ok =
-        run(pieces(b, 700), Sha256Stage.failAfterLastChunk(id, (a, size) -> new IllegalStateException("bad")), good);
+        run(
+            pieces(b, 700),
+            Sha256Stage.failAfterLastChunk(id, (a, size) -> new IllegalStateException("bad")),
+            good);
     await(ok.second());
     await(ok.first());
     assertEquals(5000, total(good));
@@ -106,9 +133,12 @@ class Sha256StageTest {
     byte[] bad = b.clone();
     bad[4999] ^= 1;
     List<ByteString> seen = new CopyOnWriteArrayList<>();
-    Pair<CompletionStage<Done>, CompletionStage<Done>> r = run(pieces(bad, 700),
-        Sha256Stage.failAfterLastChunk(id, (a, size) -> new IllegalStateException("bad " + a.shortHex() + " " + size)),
-        seen);
+    Pair<CompletionStage<Done>, CompletionStage<Done>> r =
+        run(
+            pieces(bad, 700),
+            Sha256Stage.failAfterLastChunk(
+                id, (a, size) -> new IllegalStateException("bad " + a.shortHex() + " " + size)),
+            seen);
     assertEquals("bad " + sha(bad).shortHex() + " 5000", failure(r.second()).getMessage());
     assertEquals("bad " + sha(bad).shortHex() + " 5000", failure(r.first()).getMessage());
     assertEquals(5000, total(seen), "every piece went on before the failure");
@@ -117,10 +147,15 @@ class Sha256StageTest {
   @Test
   void aCheckHasNothingToJudgeWhenTheReaderStopsEarly() throws Exception {
     byte[] bad = bytes(5000, 4);
-    CompletionStage<Done> verdict = pieces(bad, 700)
-        .viaMat(Sha256Stage.failAfterLastChunk(sha(new byte[0]), (a, size) -> new IllegalStateException("bad")),
-            Keep.right())
-        .take(1).to(Sink.ignore()).run(mat);
+    CompletionStage<Done> verdict =
+        pieces(bad, 700)
+            .viaMat(
+                Sha256Stage.failAfterLastChunk(
+                    sha(new byte[0]), (a, size) -> new IllegalStateException("bad")),
+                Keep.right())
+            .take(1)
+            .to(Sink.ignore())
+            .run(mat);
     assertEquals(Done.getInstance(), await(verdict));
   }
 
@@ -129,8 +164,12 @@ class Sha256StageTest {
     byte[] b = bytes(5000, 5);
     BlockId id = sha(b);
     List<ByteString> good = new CopyOnWriteArrayList<>();
-    Pair<CompletionStage<Done>, CompletionStage<Done>> ok = run(pieces(b, 700),
-        Sha256Stage.failBeforeLastChunk(id, (a, size) -> new CorruptBytesException("file 'f'", id, a)), good);
+    Pair<CompletionStage<Done>, CompletionStage<Done>> ok =
+        run(
+            pieces(b, 700),
+            Sha256Stage.failBeforeLastChunk(
+                id, (a, size) -> new CorruptBytesException("file 'f'", id, a)),
+            good);
     await(ok.second());
     await(ok.first());
     assertEquals(5000, total(good));
@@ -138,11 +177,20 @@ class Sha256StageTest {
     byte[] bad = b.clone();
     bad[4999] ^= 1;
     List<ByteString> seen = new CopyOnWriteArrayList<>();
-    Pair<CompletionStage<Done>, CompletionStage<Done>> r = run(pieces(bad, 700),
-        Sha256Stage.failBeforeLastChunk(id, (a, size) -> new CorruptBytesException("file 'f'", id, a)), seen);
+    Pair<CompletionStage<Done>, CompletionStage<Done>> r =
+        run(
+            pieces(bad, 700),
+            Sha256Stage.failBeforeLastChunk(
+                id, (a, size) -> new CorruptBytesException("file 'f'", id, a)),
+            seen);
     Throwable e = failure(r.second());
     assertInstanceOf(CorruptBytesException.class, e);
-    assertEquals("file 'f' is corrupted: expected SHA-256 " + id.shortHex() + "…, got " + sha(bad).shortHex() + "…",
+    assertEquals(
+        "file 'f' is corrupted: expected SHA-256 "
+            + id.shortHex()
+            + "…, got "
+            + sha(bad).shortHex()
+            + "…",
         e.getMessage());
     assertEquals(sha(bad), ((CorruptBytesException) e).actual());
     assertInstanceOf(CorruptBytesException.class, failure(r.first()));
@@ -153,8 +201,11 @@ class Sha256StageTest {
   void failBeforeLastChunkFailsWithTheStreamEvenAfterEveryByte() {
     byte[] b = bytes(3000, 6);
     List<ByteString> seen = new CopyOnWriteArrayList<>();
-    Pair<CompletionStage<Done>, CompletionStage<Done>> r = run(failingAfter(pieces(b, 1000), "trailer lost"),
-        Sha256Stage.failBeforeLastChunk(sha(b), (a, size) -> new IllegalStateException("bad")), seen);
+    Pair<CompletionStage<Done>, CompletionStage<Done>> r =
+        run(
+            failingAfter(pieces(b, 1000), "trailer lost"),
+            Sha256Stage.failBeforeLastChunk(sha(b), (a, size) -> new IllegalStateException("bad")),
+            seen);
     assertEquals("trailer lost", failure(r.second()).getMessage());
     assertEquals("trailer lost", failure(r.first()).getMessage());
     assertEquals(2000, total(seen), "the last piece is held back");
@@ -164,16 +215,27 @@ class Sha256StageTest {
   void blockCheckPassesGoodBytesAndNamesCorruptOnesBeforeTheirEnd() throws Exception {
     byte[] b = bytes(5000, 6);
     BlockId id = sha(b);
-    assertArrayEquals(b, await(pieces(b, 700)
-        .via(Sha256Stage.failBeforeLastChunkOfBlock(id, 5000, (a, size) -> new IllegalStateException("bad " + a.shortHex())))
-        .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat)).toArray());
+    assertArrayEquals(
+        b,
+        await(
+                pieces(b, 700)
+                    .via(
+                        Sha256Stage.failBeforeLastChunkOfBlock(
+                            id,
+                            5000,
+                            (a, size) -> new IllegalStateException("bad " + a.shortHex())))
+                    .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat))
+            .toArray());
 
     byte[] bad = b.clone();
     bad[4999] ^= 1;
     List<ByteString> seen = new CopyOnWriteArrayList<>();
-    CompletionStage<?> done = pieces(bad, 700)
-        .via(Sha256Stage.failBeforeLastChunkOfBlock(id, 5000, (a, size) -> new IllegalStateException("bad " + a.shortHex())))
-        .runWith(Sink.foreach(seen::add), mat);
+    CompletionStage<?> done =
+        pieces(bad, 700)
+            .via(
+                Sha256Stage.failBeforeLastChunkOfBlock(
+                    id, 5000, (a, size) -> new IllegalStateException("bad " + a.shortHex())))
+            .runWith(Sink.foreach(seen::add), mat);
     assertEquals("bad " + sha(bad).shortHex(), failure(done).getMessage());
     assertEquals(4900, total(seen), "the last piece is held back");
   }
@@ -183,27 +245,50 @@ class Sha256StageTest {
     byte[] b = bytes(3000, 7);
     BlockId id = sha(b);
     Source<ByteString, NotUsed> thenFail = failingAfter(pieces(b, 1000), "trailer lost");
-    assertEquals(3000, await(thenFail
-        .via(Sha256Stage.failBeforeLastChunkOfBlock(id, 3000, (a, size) -> new IllegalStateException("bad")))
-        .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat)).size());
+    assertEquals(
+        3000,
+        await(
+                thenFail
+                    .via(
+                        Sha256Stage.failBeforeLastChunkOfBlock(
+                            id, 3000, (a, size) -> new IllegalStateException("bad")))
+                    .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), mat))
+            .size());
     // part way: the failure is the stream's own
-    Source<ByteString, NotUsed> partWay = failingAfter(pieces(Arrays.copyOf(b, 2000), 1000), "connection broke");
-    assertEquals("connection broke", failure(partWay
-        .via(Sha256Stage.failBeforeLastChunkOfBlock(id, 3000, (a, size) -> new IllegalStateException("bad")))
-        .runWith(Sink.ignore(), mat)).getMessage());
+    Source<ByteString, NotUsed> partWay =
+        failingAfter(pieces(Arrays.copyOf(b, 2000), 1000), "connection broke");
+    assertEquals(
+        "connection broke",
+        failure(
+                partWay
+                    .via(
+                        Sha256Stage.failBeforeLastChunkOfBlock(
+                            id, 3000, (a, size) -> new IllegalStateException("bad")))
+                    .runWith(Sink.ignore(), mat))
+            .getMessage());
   }
 
   @Test
   void blockCheckRefusesABlockThatEndsShortOrLong() {
     byte[] b = bytes(3000, 8);
     BlockId id = sha(b);
-    Throwable shorter = failure(pieces(Arrays.copyOf(b, 2000), 1000)
-        .via(Sha256Stage.failBeforeLastChunkOfBlock(id, 3000, (a, size) -> new IllegalStateException("bad")))
-        .runWith(Sink.ignore(), mat));
-    assertEquals("block " + id.shortHex() + "… ended after 2000 of 3000 bytes", shorter.getMessage());
-    Throwable longer = failure(pieces(Arrays.copyOf(b, 3001), 1000)
-        .via(Sha256Stage.failBeforeLastChunkOfBlock(id, 3000, (a, size) -> new IllegalStateException("bad")))
-        .runWith(Sink.ignore(), mat));
-    assertEquals("block " + id.shortHex() + "… ended after 3001 of 3000 bytes", longer.getMessage());
+    Throwable shorter =
+        failure(
+            pieces(Arrays.copyOf(b, 2000), 1000)
+                .via(
+                    Sha256Stage.failBeforeLastChunkOfBlock(
+                        id, 3000, (a, size) -> new IllegalStateException("bad")))
+                .runWith(Sink.ignore(), mat));
+    assertEquals(
+        "block " + id.shortHex() + "… ended after 2000 of 3000 bytes", shorter.getMessage());
+    Throwable longer =
+        failure(
+            pieces(Arrays.copyOf(b, 3001), 1000)
+                .via(
+                    Sha256Stage.failBeforeLastChunkOfBlock(
+                        id, 3000, (a, size) -> new IllegalStateException("bad")))
+                .runWith(Sink.ignore(), mat));
+    assertEquals(
+        "block " + id.shortHex() + "… ended after 3001 of 3000 bytes", longer.getMessage());
   }
 }

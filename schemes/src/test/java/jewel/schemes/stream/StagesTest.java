@@ -37,8 +37,12 @@ class StagesTest {
 
   @BeforeAll
   void start() {
-    system = ActorSystem.create(Behaviors.empty(), "stages-test",
-        ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "stages-test",
+            ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING")
+                .withFallback(ConfigFactory.load()));
     mat = Materializer.matFromSystem(system);
   }
 
@@ -66,7 +70,9 @@ class StagesTest {
   }
 
   static Throwable failure(CompletionStage<?> s) {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> s.toCompletableFuture().get(10, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class, () -> s.toCompletableFuture().get(10, TimeUnit.SECONDS));
     return e.getCause();
   }
 
@@ -76,14 +82,17 @@ class StagesTest {
       SegmentLayout layout = new SegmentLayout(3, 5, 10, size);
       byte[] b = bytes(size, size);
       for (int piece : new int[] {1, 7, 30, 1000}) {
-        List<byte[]> segments = await(pieces(b, piece)
-            .via(PieceCutter.of("the file", layout.segmentCount(), layout::segmentLength))
-            .runWith(Sink.seq(), mat));
+        List<byte[]> segments =
+            await(
+                pieces(b, piece)
+                    .via(PieceCutter.of("the file", layout.segmentCount(), layout::segmentLength))
+                    .runWith(Sink.seq(), mat));
         assertEquals(layout.segmentCount(), segments.size());
         int at = 0;
         for (int s = 0; s < segments.size(); s++) {
           assertEquals(layout.segmentLength(s), segments.get(s).length);
-          assertArrayEquals(Arrays.copyOfRange(b, at, at + segments.get(s).length), segments.get(s));
+          assertArrayEquals(
+              Arrays.copyOfRange(b, at, at + segments.get(s).length), segments.get(s));
           at += segments.get(s).length;
         }
       }
@@ -95,32 +104,54 @@ class StagesTest {
     byte[] b = bytes(17, 5);
     int[] sizes = {4, 4, 4, 3, 0, 2};
     for (int piece : new int[] {1, 3, 17, 100}) {
-      List<ByteString> got = await(pieces(b, piece)
-          .via(SliceCutter.of("the file", sizes.length, i -> sizes[(int) i], i -> 4))
-          .runWith(Sink.seq(), mat));
+      List<ByteString> got =
+          await(
+              pieces(b, piece)
+                  .via(SliceCutter.of("the file", sizes.length, i -> sizes[(int) i], i -> 4))
+                  .runWith(Sink.seq(), mat));
       assertEquals(sizes.length, got.size());
       int at = 0;
       for (int i = 0; i < sizes.length; i++) {
-        assertArrayEquals(Arrays.copyOf(Arrays.copyOfRange(b, at, at + sizes[i]), 4), got.get(i).toArray(),
+        assertArrayEquals(
+            Arrays.copyOf(Arrays.copyOfRange(b, at, at + sizes[i]), 4),
+            got.get(i).toArray(),
             "piece " + i + " from pieces of " + piece);
         at += sizes[i];
       }
     }
-    Throwable shorter = failure(pieces(bytes(16, 1), 4)
-        .via(SliceCutter.of("the file", sizes.length, i -> sizes[(int) i], i -> 4)).runWith(Sink.seq(), mat));
+    Throwable shorter =
+        failure(
+            pieces(bytes(16, 1), 4)
+                .via(SliceCutter.of("the file", sizes.length, i -> sizes[(int) i], i -> 4))
+                .runWith(Sink.seq(), mat));
     assertEquals("the file ended after 16 of 17 bytes", shorter.getMessage());
-    Throwable longer = failure(pieces(bytes(18, 1), 4)
-        .via(SliceCutter.of("the file", sizes.length, i -> sizes[(int) i], i -> 4)).runWith(Sink.seq(), mat));
+    Throwable longer =
+        failure(
+            pieces(bytes(18, 1), 4)
+                .via(SliceCutter.of("the file", sizes.length, i -> sizes[(int) i], i -> 4))
+                .runWith(Sink.seq(), mat));
     assertEquals("the file has more bytes than the 17 expected", longer.getMessage());
   }
 
   @Test
   void pieceCutterRefusesAStreamOfTheWrongLength() {
-    Throwable shorter = failure(pieces(bytes(25, 1), 4).via(PieceCutter.of("the file", 3, i -> 10)).runWith(Sink.seq(), mat));
+    Throwable shorter =
+        failure(
+            pieces(bytes(25, 1), 4)
+                .via(PieceCutter.of("the file", 3, i -> 10))
+                .runWith(Sink.seq(), mat));
     assertEquals("the file ended after 25 of 30 bytes", shorter.getMessage());
-    Throwable longer = failure(pieces(bytes(31, 1), 4).via(PieceCutter.of("the file", 3, i -> 10)).runWith(Sink.seq(), mat));
+    Throwable longer =
+        failure(
+            pieces(bytes(31, 1), 4)
+                .via(PieceCutter.of("the file", 3, i -> 10))
+                .runWith(Sink.seq(), mat));
     assertEquals("the file has more bytes than the 30 expected", longer.getMessage());
-    Throwable notEmpty = failure(pieces(bytes(1, 1), 4).via(PieceCutter.of("the file", 0, i -> 0)).runWith(Sink.seq(), mat));
+    Throwable notEmpty =
+        failure(
+            pieces(bytes(1, 1), 4)
+                .via(PieceCutter.of("the file", 0, i -> 0))
+                .runWith(Sink.seq(), mat));
     assertEquals("the file has more bytes than the 0 expected", notEmpty.getMessage());
   }
 
@@ -133,7 +164,8 @@ class StagesTest {
       for (int i = 0; i < 3; i++) {
         sinks.add(Sink.fold(ByteString.emptyByteString(), ByteString::concat));
       }
-      List<CompletionStage<ByteString>> got = pieces(b, piece).runWith(ShardRouter.toEach("f", lengths, sinks), mat);
+      List<CompletionStage<ByteString>> got =
+          pieces(b, piece).runWith(ShardRouter.toEach("f", lengths, sinks), mat);
       assertArrayEquals(Arrays.copyOfRange(b, 0, 334), await(got.get(0)).toArray());
       assertArrayEquals(Arrays.copyOfRange(b, 334, 668), await(got.get(1)).toArray());
       assertArrayEquals(Arrays.copyOfRange(b, 668, 1000), await(got.get(2)).toArray());
@@ -148,8 +180,10 @@ class StagesTest {
     for (int i = 0; i < 3; i++) {
       sinks.add(Sink.fold(ByteString.emptyByteString(), ByteString::concat));
     }
-    List<CompletionStage<ByteString>> got = pieces(bytes(20, 3), 3).concat(Source.never())
-        .runWith(ShardRouter.toEach("f", new long[] {10, 10, 10}, sinks), mat);
+    List<CompletionStage<ByteString>> got =
+        pieces(bytes(20, 3), 3)
+            .concat(Source.never())
+            .runWith(ShardRouter.toEach("f", new long[] {10, 10, 10}, sinks), mat);
     assertEquals(10, await(got.get(0)).size());
     assertEquals(10, await(got.get(1)).size());
     assertFalse(got.get(2).toCompletableFuture().isDone());
@@ -157,19 +191,24 @@ class StagesTest {
 
   @Test
   void shardRouterOpensARangeOnlyWhenItsBytesCome() throws Exception {
-    // With lazy sinks downstream (as a store uses), range i's sink exists only once its first byte does.
+    // With lazy sinks downstream (as a store uses), range i's sink exists only once its first byte
+    // does.
     List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
     CompletableFuture<Void> release = new CompletableFuture<>();
     List<Sink<ByteString, CompletionStage<CompletionStage<ByteString>>>> sinks = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       int index = i;
-      sinks.add(Sink.lazySink(() -> {
-        opened.add("range " + index);
-        return Sink.fold(ByteString.emptyByteString(), ByteString::concat);
-      }));
+      sinks.add(
+          Sink.lazySink(
+              () -> {
+                opened.add("range " + index);
+                return Sink.fold(ByteString.emptyByteString(), ByteString::concat);
+              }));
     }
-    Source<ByteString, NotUsed> slow = pieces(bytes(10, 4), 10)
-        .concat(Source.completionStage(release.thenApply(v -> ByteString.fromArray(bytes(10, 5)))));
+    Source<ByteString, NotUsed> slow =
+        pieces(bytes(10, 4), 10)
+            .concat(
+                Source.completionStage(release.thenApply(v -> ByteString.fromArray(bytes(10, 5)))));
     List<CompletionStage<CompletionStage<ByteString>>> got =
         slow.runWith(ShardRouter.toEach("f", new long[] {10, 10}, sinks), mat);
     assertEquals(10, await(await(got.get(0))).size());
@@ -183,8 +222,12 @@ class StagesTest {
   @Test
   void shardRouterRefusesAStreamOfTheWrongLength() {
     List<Sink<ByteString, CompletionStage<ByteString>>> sinks =
-        List.of(Sink.fold(ByteString.emptyByteString(), ByteString::concat), Sink.fold(ByteString.emptyByteString(), ByteString::concat));
-    List<CompletionStage<ByteString>> shorter = pieces(bytes(15, 1), 4).runWith(ShardRouter.toEach("the file", new long[] {10, 10}, sinks), mat);
+        List.of(
+            Sink.fold(ByteString.emptyByteString(), ByteString::concat),
+            Sink.fold(ByteString.emptyByteString(), ByteString::concat));
+    List<CompletionStage<ByteString>> shorter =
+        pieces(bytes(15, 1), 4)
+            .runWith(ShardRouter.toEach("the file", new long[] {10, 10}, sinks), mat);
     assertEquals("the file ended after 15 of 20 bytes", failure(shorter.get(1)).getMessage());
   }
 
@@ -195,16 +238,21 @@ class StagesTest {
     for (int i = 0; i < 4; i++) {
       sinks.add(Sink.fold(ByteString.emptyByteString(), ByteString::concat));
     }
-    List<CompletionStage<ByteString>> got = pieces(b, 333).toMat(Fanout.toAll(sinks), Keep.right()).run(mat);
+    List<CompletionStage<ByteString>> got =
+        pieces(b, 333).toMat(Fanout.toAll(sinks), Keep.right()).run(mat);
     for (CompletionStage<ByteString> g : got) {
       assertTrue(Arrays.equals(b, await(g).toArray()));
     }
   }
 
-  /** A reader of {@code count} one-byte elements that records how far it was asked and whether it was closed. */
+  /**
+   * A reader of {@code count} one-byte elements that records how far it was asked and whether it
+   * was closed.
+   */
   static final class CountingReader implements ReaderSource.Reader {
     final int count;
-    final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
     final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     CountingReader(int count) {
@@ -214,9 +262,11 @@ class StagesTest {
     @Override
     public CompletionStage<java.util.Optional<ByteString>> next() {
       int i = asked.getAndIncrement();
-      return CompletableFuture.supplyAsync(() -> i < count
-          ? java.util.Optional.of(ByteString.fromArray(new byte[] {(byte) i}))
-          : java.util.Optional.empty());
+      return CompletableFuture.supplyAsync(
+          () ->
+              i < count
+                  ? java.util.Optional.of(ByteString.fromArray(new byte[] {(byte) i}))
+                  : java.util.Optional.empty());
     }
 
     @Override
@@ -240,8 +290,12 @@ class StagesTest {
 
     CountingReader held = new CountingReader(1000);
     // A queue that buffers one element: the source may have been asked for it and one more.
-    var probe = ReaderSource.of(m -> held)
-        .runWith(Sink.<ByteString>queue().addAttributes(org.apache.pekko.stream.Attributes.inputBuffer(1, 1)), mat);
+    var probe =
+        ReaderSource.of(m -> held)
+            .runWith(
+                Sink.<ByteString>queue()
+                    .addAttributes(org.apache.pekko.stream.Attributes.inputBuffer(1, 1)),
+                mat);
     assertEquals(0, await(probe.pull()).orElseThrow().apply(0));
     Thread.sleep(200);
     assertTrue(held.asked.get() <= 3, "read ahead " + held.asked.get() + " elements");
@@ -251,17 +305,19 @@ class StagesTest {
 
   @Test
   void readerSourceFailsWithTheReadersFailure() {
-    ReaderSource.Reader failing = new ReaderSource.Reader() {
-      @Override
-      public CompletionStage<java.util.Optional<ByteString>> next() {
-        return CompletableFuture.supplyAsync(() -> {
-          throw new IllegalStateException("jewel 2 is corrupt");
-        });
-      }
+    ReaderSource.Reader failing =
+        new ReaderSource.Reader() {
+          @Override
+          public CompletionStage<java.util.Optional<ByteString>> next() {
+            return CompletableFuture.supplyAsync(
+                () -> {
+                  throw new IllegalStateException("jewel 2 is corrupt");
+                });
+          }
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     Throwable t = failure(ReaderSource.of(m -> failing).runWith(Sink.seq(), mat));
     assertEquals("jewel 2 is corrupt", t.getMessage());
   }
