@@ -18,9 +18,9 @@ import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.codec.ContiguousShards;
 import jewel.schemes.stream.Fanout;
-import jewel.schemes.stream.PieceCutter;
 import jewel.schemes.stream.Sha256Stage;
 import jewel.schemes.stream.ShardRouter;
+import jewel.schemes.stream.SliceCutter;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.japi.pf.PFBuilder;
@@ -100,7 +100,7 @@ public final class ShardScheme extends SchemeOnRules<ShardRules> {
     Sink<ByteString, List<CompletionStage<ShardUpload>>> routed;
     if (streamed.isEmpty()) {
       routed =
-          PieceCutter.of("the file", 0, i -> 0)
+          SliceCutter.of("the file", 0, i -> 0, i -> 0)
               .toMat(Sink.ignore(), Keep.none())
               .mapMaterializedValue(none -> List.of());
     } else {

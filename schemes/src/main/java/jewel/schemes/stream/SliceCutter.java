@@ -14,11 +14,11 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Cuts a byte stream into pieces whose sizes are known in advance, as {@link PieceCutter} does, but
- * each piece is made of slices of the elements that came (no byte is copied), followed by zeros up
- * to its length: the data chunks of a file's segments, passed on as they arrived. It holds at most
- * one piece and what is left of one upstream element, and fails, saying so, if the stream brings
- * fewer or more bytes than the pieces add up to.
+ * Cuts a byte stream into pieces whose sizes are known in advance, each made of slices of the
+ * elements that came (no byte is copied), followed by zeros up to its length: the data chunks of a
+ * file's segments, passed on as they arrived. It holds at most one piece and what is left of one
+ * upstream element, and fails, saying so, if the stream brings fewer or more bytes than the pieces
+ * add up to.
  */
 public final class SliceCutter extends GraphStage<FlowShape<ByteString, ByteString>> {
   private final String what;

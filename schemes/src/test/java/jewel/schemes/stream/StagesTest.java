@@ -77,23 +77,28 @@ class StagesTest {
   }
 
   @Test
-  void pieceCutterCutsTheSegmentsOfALayoutWhateverTheInputPieces() throws Exception {
+  void sliceCutterCutsTheSegmentsOfALayoutWhateverTheInputPieces() throws Exception {
     for (int size : new int[] {0, 1, 29, 30, 31, 95, 300}) {
       SegmentLayout layout = new SegmentLayout(3, 5, 10, size);
       byte[] b = bytes(size, size);
       for (int piece : new int[] {1, 7, 30, 1000}) {
-        List<byte[]> segments =
+        List<ByteString> segments =
             await(
                 pieces(b, piece)
-                    .via(PieceCutter.of("the file", layout.segmentCount(), layout::segmentLength))
+                    .via(
+                        SliceCutter.of(
+                            "the file",
+                            layout.segmentCount(),
+                            layout::segmentLength,
+                            layout::segmentLength))
                     .runWith(Sink.seq(), mat));
         assertEquals(layout.segmentCount(), segments.size());
         int at = 0;
         for (int s = 0; s < segments.size(); s++) {
-          assertEquals(layout.segmentLength(s), segments.get(s).length);
+          assertEquals(layout.segmentLength(s), segments.get(s).size());
           assertArrayEquals(
-              Arrays.copyOfRange(b, at, at + segments.get(s).length), segments.get(s));
-          at += segments.get(s).length;
+              Arrays.copyOfRange(b, at, at + segments.get(s).size()), segments.get(s).toArray());
+          at += segments.get(s).size();
         }
       }
     }
@@ -134,23 +139,23 @@ class StagesTest {
   }
 
   @Test
-  void pieceCutterRefusesAStreamOfTheWrongLength() {
+  void sliceCutterRefusesAStreamOfTheWrongLength() {
     Throwable shorter =
         failure(
             pieces(bytes(25, 1), 4)
-                .via(PieceCutter.of("the file", 3, i -> 10))
+                .via(SliceCutter.of("the file", 3, i -> 10, i -> 10))
                 .runWith(Sink.seq(), mat));
     assertEquals("the file ended after 25 of 30 bytes", shorter.getMessage());
     Throwable longer =
         failure(
             pieces(bytes(31, 1), 4)
-                .via(PieceCutter.of("the file", 3, i -> 10))
+                .via(SliceCutter.of("the file", 3, i -> 10, i -> 10))
                 .runWith(Sink.seq(), mat));
     assertEquals("the file has more bytes than the 30 expected", longer.getMessage());
     Throwable notEmpty =
         failure(
             pieces(bytes(1, 1), 4)
-                .via(PieceCutter.of("the file", 0, i -> 0))
+                .via(SliceCutter.of("the file", 0, i -> 0, i -> 0))
                 .runWith(Sink.seq(), mat));
     assertEquals("the file has more bytes than the 0 expected", notEmpty.getMessage());
   }
