@@ -482,19 +482,15 @@ public record RegistryState(
     if (old != null && !old.tree().equals(key)) {
       release(name, old.tree(), newTrees, newCatalog, newBook, newSalts, newRoots, newHeldAsOf);
     }
-    return new RegistryState(
-        newIndex,
-        newTrees,
-        newCatalog,
-        newBook,
-        clusterDefault,
-        peerDefaults,
-        pins,
-        defaultFraction,
-        newSalts,
-        newRoots,
-        peerSettings,
-        newHeldAsOf);
+    return change()
+        .index(newIndex)
+        .trees(newTrees)
+        .catalog(newCatalog)
+        .book(newBook)
+        .salts(newSalts)
+        .merkleRoots(newRoots)
+        .heldAsOf(newHeldAsOf)
+        .build();
   }
 
   /**
@@ -521,19 +517,16 @@ public record RegistryState(
       newPins = new HashMap<>(pins);
       newPins.remove(name.value());
     }
-    return new RegistryState(
-        newIndex,
-        newTrees,
-        newCatalog,
-        newBook,
-        clusterDefault,
-        peerDefaults,
-        newPins,
-        defaultFraction,
-        newSalts,
-        newRoots,
-        peerSettings,
-        newHeldAsOf);
+    return change()
+        .index(newIndex)
+        .trees(newTrees)
+        .catalog(newCatalog)
+        .book(newBook)
+        .pins(newPins)
+        .salts(newSalts)
+        .merkleRoots(newRoots)
+        .heldAsOf(newHeldAsOf)
+        .build();
   }
 
   /**
@@ -581,19 +574,7 @@ public record RegistryState(
         newHeldAsOf.put(hex, asOf(newHeldAsOf.get(hex), List.of(peer), asOf));
       }
     }
-    return new RegistryState(
-        index,
-        trees,
-        catalog,
-        newBook,
-        clusterDefault,
-        peerDefaults,
-        pins,
-        defaultFraction,
-        salts,
-        merkleRoots,
-        peerSettings,
-        newHeldAsOf);
+    return change().book(newBook).heldAsOf(newHeldAsOf).build();
   }
 
   /**
@@ -602,19 +583,7 @@ public record RegistryState(
    */
   public RegistryState defaultSchemeSet(PeerId peer, SchemeSpec scheme) {
     if (peer == null) {
-      return new RegistryState(
-          index,
-          trees,
-          catalog,
-          book,
-          scheme,
-          peerDefaults,
-          pins,
-          defaultFraction,
-          salts,
-          merkleRoots,
-          peerSettings,
-          heldAsOf);
+      return change().clusterDefault(scheme).build();
     }
     Map<String, SchemeSpec> newDefaults = new HashMap<>(peerDefaults);
     if (scheme == null) {
@@ -622,19 +591,7 @@ public record RegistryState(
     } else {
       newDefaults.put(peer.name(), scheme);
     }
-    return new RegistryState(
-        index,
-        trees,
-        catalog,
-        book,
-        clusterDefault,
-        newDefaults,
-        pins,
-        defaultFraction,
-        salts,
-        merkleRoots,
-        peerSettings,
-        heldAsOf);
+    return change().peerDefaults(newDefaults).build();
   }
 
   /**
@@ -651,36 +608,12 @@ public record RegistryState(
     } else {
       newPins.put(name.value(), pin);
     }
-    return new RegistryState(
-        index,
-        trees,
-        catalog,
-        book,
-        clusterDefault,
-        peerDefaults,
-        newPins,
-        defaultFraction,
-        salts,
-        merkleRoots,
-        peerSettings,
-        heldAsOf);
+    return change().pins(newPins).build();
   }
 
   /** The cluster's default pin fraction becomes {@code fraction}. */
   public RegistryState defaultPinSet(double fraction) {
-    return new RegistryState(
-        index,
-        trees,
-        catalog,
-        book,
-        clusterDefault,
-        peerDefaults,
-        pins,
-        fraction,
-        salts,
-        merkleRoots,
-        peerSettings,
-        heldAsOf);
+    return change().defaultFraction(fraction).build();
   }
 
   /** {@code peer}'s settings become {@code settings}; the defaults (or null) remove its entry. */
@@ -691,19 +624,7 @@ public record RegistryState(
     } else {
       newSettings.put(peer.name(), settings);
     }
-    return new RegistryState(
-        index,
-        trees,
-        catalog,
-        book,
-        clusterDefault,
-        peerDefaults,
-        pins,
-        defaultFraction,
-        salts,
-        merkleRoots,
-        newSettings,
-        heldAsOf);
+    return change().peerSettings(newSettings).build();
   }
 
   /** {@code block}'s salt becomes {@code salt}. Blocks no file references are ignored. */
@@ -717,19 +638,7 @@ public record RegistryState(
     } else {
       newSalts.put(block.hex(), salt);
     }
-    return new RegistryState(
-        index,
-        trees,
-        catalog,
-        book,
-        clusterDefault,
-        peerDefaults,
-        pins,
-        defaultFraction,
-        newSalts,
-        merkleRoots,
-        peerSettings,
-        heldAsOf);
+    return change().salts(newSalts).build();
   }
 
   // ---------------------------------------------------------------- helpers
@@ -858,5 +767,117 @@ public record RegistryState(
 
   private static <K, V> Map<K, V> owned(Map<K, V> map) {
     return map == null ? Map.of() : Collections.unmodifiableMap(map);
+  }
+
+  /** A copy of this state to change field by field: each event method builds its state with one. */
+  private Change change() {
+    return new Change(this);
+  }
+
+  /** The fields of the next state; those not set stay as they are in this one. */
+  private static final class Change {
+    private Map<String, IndexEntry> index;
+    private Map<String, BlockTree> trees;
+    private Map<String, List<String>> catalog;
+    private Map<String, List<PeerId>> book;
+    private SchemeSpec clusterDefault;
+    private Map<String, SchemeSpec> peerDefaults;
+    private Map<String, Pin> pins;
+    private Double defaultFraction;
+    private Map<String, Long> salts;
+    private Map<String, String> merkleRoots;
+    private Map<String, PeerSettings> peerSettings;
+    private Map<String, Map<String, Long>> heldAsOf;
+
+    Change(RegistryState from) {
+      index = from.index;
+      trees = from.trees;
+      catalog = from.catalog;
+      book = from.book;
+      clusterDefault = from.clusterDefault;
+      peerDefaults = from.peerDefaults;
+      pins = from.pins;
+      defaultFraction = from.defaultFraction;
+      salts = from.salts;
+      merkleRoots = from.merkleRoots;
+      peerSettings = from.peerSettings;
+      heldAsOf = from.heldAsOf;
+    }
+
+    Change index(Map<String, IndexEntry> value) {
+      index = value;
+      return this;
+    }
+
+    Change trees(Map<String, BlockTree> value) {
+      trees = value;
+      return this;
+    }
+
+    Change catalog(Map<String, List<String>> value) {
+      catalog = value;
+      return this;
+    }
+
+    Change book(Map<String, List<PeerId>> value) {
+      book = value;
+      return this;
+    }
+
+    Change clusterDefault(SchemeSpec value) {
+      clusterDefault = value;
+      return this;
+    }
+
+    Change peerDefaults(Map<String, SchemeSpec> value) {
+      peerDefaults = value;
+      return this;
+    }
+
+    Change pins(Map<String, Pin> value) {
+      pins = value;
+      return this;
+    }
+
+    Change defaultFraction(Double value) {
+      defaultFraction = value;
+      return this;
+    }
+
+    Change salts(Map<String, Long> value) {
+      salts = value;
+      return this;
+    }
+
+    Change merkleRoots(Map<String, String> value) {
+      merkleRoots = value;
+      return this;
+    }
+
+    Change peerSettings(Map<String, PeerSettings> value) {
+      peerSettings = value;
+      return this;
+    }
+
+    Change heldAsOf(Map<String, Map<String, Long>> value) {
+      heldAsOf = value;
+      return this;
+    }
+
+    RegistryState build() {
+      return new RegistryState(
+          index,
+          trees,
+          catalog,
+          book,
+          clusterDefault,
+          peerDefaults,
+          pins,
+          defaultFraction,
+          salts,
+          merkleRoots,
+          peerSettings,
+          heldAsOf);
+    }
   }
 }
