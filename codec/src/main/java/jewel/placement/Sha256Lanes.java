@@ -95,9 +95,9 @@ final class Sha256Lanes {
         IntVector f = IntVector.fromArray(S, st, 5 * n);
         IntVector g = IntVector.fromArray(S, st, 6 * n);
         IntVector h = IntVector.fromArray(S, st, 7 * n);
-        // Each round: T1 = h + Σ1(e) + Ch(e,f,g) + K[t] + W[t]; d += T1; h = T1 + Σ0(a) +
-        // Maj(a,b,c);
-        // then the roles of the eight variables rotate by one instead of moving the values.
+        // Each round: T1 = h + Σ1(e) + Ch(e,f,g) + K[t] + W[t]; d += T1;
+        // h = T1 + Σ0(a) + Maj(a,b,c); then the roles of the eight variables rotate by one instead
+        // of moving the values.
         IntVector t1;
         t1 =
             h.add(
