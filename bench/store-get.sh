@@ -4,17 +4,21 @@
 # CLI), reads it back and checks the bytes. Then it SIGKILLs two holders of the last
 # Reed-Solomon file and reads it again. Every figure stands beside `cp` + `sync` of the
 # same file on the same disk. Node JVMs run with JEWEL_NODE_OPTS (default -Xmx256m), so a
-# file larger than their heap shows that memory per transfer is bounded.
+# file larger than their heap shows that memory per transfer is bounded. Nodes are servers
+# that run for days, so before measuring, each scheme stores, reads and deletes a 64 MiB
+# file once, so that the nodes' JIT has compiled the paths measured (--cold skips it).
 #
-#   bench/store-get.sh [--peers N] [--mib SIZE] [SCHEME ...]
+#   bench/store-get.sh [--peers N] [--mib SIZE] [--cold] [SCHEME ...]
 #   bench/store-get.sh --peers 6 --mib 512 "naive n=2" "reedsolomon k=4 n=6"
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd -P)"
 peers=6
 mib=512
 schemes=()
+warm=1
 while (($#)); do
   case "$1" in
+    --cold) warm=0; shift ;;
     --peers) peers="$2"; shift 2 ;;
     --mib) mib="$2"; shift 2 ;;
     *) schemes+=("$1"); shift ;;
@@ -42,7 +46,18 @@ row() { # what seconds
 }
 
 jewel up "$peers" >&2
-printf '%-40s %8s %8s %7s\n' "${mib} MiB, ${peers} peers" "seconds" "MB/s" "× cp"
+if ((warm)); then
+  head -c $((64 * 1024 * 1024)) /dev/urandom > "$work/warm.bin"
+  for s in "${schemes[@]}"; do
+    read -r -a words <<<"$s"
+    jewel store "$work/warm.bin" --as warm.bin --scheme "${words[@]}" --quiet
+    jewel get warm.bin -o "$work/warm.out" --quiet
+    jewel delete warm.bin >/dev/null
+    rm -f "$work/warm.out"
+  done
+  rm -f "$work/warm.bin"
+fi
+printf '%-40s %8s %8s %7s\n' "${mib} MiB, ${peers} peers$( ((warm)) || echo ', cold')" "seconds" "MB/s" "× cp"
 row "cp + sync" "$cp_s"
 i=0
 last_rs=""
