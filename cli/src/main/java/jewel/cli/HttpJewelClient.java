@@ -15,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +24,7 @@ import java.util.function.UnaryOperator;
 import jewel.api.BlockId;
 import jewel.api.ByteRange;
 import jewel.api.DefaultSchemes;
+import jewel.api.Digests;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.FileStatus;
@@ -160,7 +159,6 @@ public final class HttpJewelClient implements JewelClient {
                 : Map.of("Range", "bytes=" + range.start() + "-" + range.end()),
             -1,
             null);
-    Path folder = out.toAbsolutePath().getParent();
     String what = "sending " + name;
     NodeFinder.Node broke = null;
     List<NodeFinder.Node> nodes = finder.nodes();
@@ -194,7 +192,7 @@ public final class HttpJewelClient implements JewelClient {
         }
         throw failure(node, "GET", path, status, error);
       }
-      Path partial = folder.resolve(PartFiles.name());
+      Path partial = PartFiles.beside(out);
       try {
         FileEntry entry = receive(name, c, status, range, partial, progress);
         try {
@@ -455,7 +453,7 @@ public final class HttpJewelClient implements JewelClient {
               + " /"
               + answer.path()
               + " with a document this command line cannot read ("
-              + oneLine(e.getMessage())
+              + JewelCli.oneLine(e.getMessage())
               + "): is it the same version?");
     }
   }
@@ -588,16 +586,12 @@ public final class HttpJewelClient implements JewelClient {
     try {
       JsonNode doc = JSON.readTree(body);
       if (doc != null && doc.path("error").isTextual()) {
-        return Optional.of(oneLine(doc.get("error").asText()));
+        return Optional.of(JewelCli.oneLine(doc.get("error").asText()));
       }
     } catch (IOException e) {
       // not JSON: the caller names the status instead
     }
     return Optional.empty();
-  }
-
-  private static String oneLine(String text) {
-    return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   // ---- file bodies
@@ -711,7 +705,9 @@ public final class HttpJewelClient implements JewelClient {
       skip = within.start();
       want = within.length();
     }
-    MessageDigest sha = status == 200 && range == null && etag != null ? sha256() : null;
+    BlockId root = blockIdOrNull(etag);
+    // A whole file is checked against its root block id; a range has no hash of its own.
+    MessageDigest sha = status == 200 && range == null && root != null ? Digests.sha256() : null;
     byte[] buffer = new byte[BUFFER];
     long got = 0;
     long written = 0;
@@ -740,17 +736,8 @@ public final class HttpJewelClient implements JewelClient {
     if (declared >= 0 && got != declared) {
       throw new IOException("the body ended after " + got + " of " + declared + " bytes");
     }
-    BlockId root = null;
-    if (etag != null) {
-      try {
-        root = new BlockId(etag);
-      } catch (IllegalArgumentException e) {
-        // not a block id: no check, no root to show
-        sha = null;
-      }
-    }
-    if (sha != null && root != null) {
-      String hex = HexFormat.of().formatHex(sha.digest());
+    if (sha != null) {
+      String hex = BlockId.of(sha.digest()).hex();
       if (!hex.equals(root.hex())) {
         throw new JewelException(
             "the bytes of '"
@@ -764,6 +751,18 @@ public final class HttpJewelClient implements JewelClient {
       }
     }
     return new FileEntry(name, total, root, null, null, List.of(), 0);
+  }
+
+  /** The block id an ETag names; null without one, or for one that is not a block id. */
+  private static BlockId blockIdOrNull(String etag) {
+    if (etag == null) {
+      return null;
+    }
+    try {
+      return new BlockId(etag);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static OutputStream newFile(Path path) throws IOException {
@@ -781,14 +780,6 @@ public final class HttpJewelClient implements JewelClient {
       return slash < 0 ? -1 : Long.parseLong(contentRange.substring(slash + 1).trim());
     } catch (NumberFormatException e) {
       return -1;
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
