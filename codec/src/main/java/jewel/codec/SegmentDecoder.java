@@ -14,14 +14,6 @@ public final class SegmentDecoder {
     this.codec = codec;
   }
 
-  public int dataShards() {
-    return codec.dataShards();
-  }
-
-  public int totalShards() {
-    return codec.totalShards();
-  }
-
   /** Rebuilds segment s of {@code layout}; see {@link #decode(byte[][], int)}. */
   public byte[] decode(SegmentLayout layout, long segment, byte[][] chunks) {
     if (layout.k() != codec.dataShards() || layout.n() != codec.totalShards()) {

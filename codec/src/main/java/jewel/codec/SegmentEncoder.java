@@ -34,18 +34,6 @@ public final class SegmentEncoder {
     }
   }
 
-  public int dataShards() {
-    return codec.dataShards();
-  }
-
-  public int totalShards() {
-    return codec.totalShards();
-  }
-
-  public int chunkSize() {
-    return chunkSize;
-  }
-
   /** The largest segment this encoder takes: k × chunkSize. */
   public int maxSegmentSize() {
     return codec.dataShards() * chunkSize;

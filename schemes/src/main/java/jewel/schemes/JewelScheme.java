@@ -1,5 +1,6 @@
 package jewel.schemes;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,11 +48,6 @@ import org.apache.pekko.util.ByteString;
  * asks each jewel for the chunks of the segments that overlap the range only.
  */
 public final class JewelScheme extends SchemeOnRules<JewelRules> {
-  public static final int MAX_JEWELS = JewelRules.MAX_JEWELS;
-
-  /** See {@link JewelRules#MAX_SEGMENT_JEWEL_BYTES}. */
-  public static final int MAX_SEGMENT_JEWEL_BYTES = JewelRules.MAX_SEGMENT_JEWEL_BYTES;
-
   /** How many jewels beyond k a read starts with, keeping the first k that deliver. */
   static final int HEDGE = 1;
 
@@ -77,11 +73,6 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
     return xor ? "shard" : "jewel";
   }
 
-  /** The configured chunk size, lowered if n chunks of it would not fit the segment budget. */
-  static int chunkFor(int configured, int n) {
-    return JewelRules.chunkFor(configured, n);
-  }
-
   @Override
   public CompletionStage<Encoded> store(StoreJob job) {
     SchemeSpec spec = job.scheme();
@@ -89,8 +80,8 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
     int n = xor ? k + 1 : spec.intParam("n", k);
     int chunk =
         xor
-            ? chunkFor(defaults.chunkSize(), n)
-            : spec.intParam("chunk", chunkFor(defaults.chunkSize(), n));
+            ? JewelRules.chunkFor(defaults.chunkSize(), n)
+            : spec.intParam("chunk", JewelRules.chunkFor(defaults.chunkSize(), n));
     String codecName = xor ? "xor" : spec.params().getOrDefault("codec", Codecs.DEFAULT);
     SegmentLayout layout = new SegmentLayout(k, n, chunk, job.size());
     SegmentEncoder encoder = new SegmentEncoder(layout, codec(codecName, k, n));
@@ -155,11 +146,9 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
 
   /** The n chunks of a segment given as its k data chunks: those, then the parity chunks. */
   private static ByteString[] encode(SegmentEncoder encoder, List<ByteString> data) {
-    java.nio.ByteBuffer[][] buffers = new java.nio.ByteBuffer[data.size()][];
+    ByteBuffer[][] buffers = new ByteBuffer[data.size()][];
     for (int i = 0; i < buffers.length; i++) {
-      List<java.nio.ByteBuffer> pieces = new ArrayList<>();
-      data.get(i).getByteBuffers().forEach(pieces::add);
-      buffers[i] = pieces.toArray(java.nio.ByteBuffer[]::new);
+      buffers[i] = SliceCutter.buffers(data.get(i));
     }
     byte[][] parity = encoder.parityChunks(buffers);
     ByteString[] chunks = new ByteString[data.size() + parity.length];

@@ -1,5 +1,6 @@
 package jewel.schemes;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
@@ -18,7 +18,9 @@ import jewel.api.PeerId;
 import jewel.api.StoredBlock;
 import jewel.codec.SegmentDecoder;
 import jewel.codec.SegmentLayout;
+import jewel.protocol.data.DataException;
 import jewel.schemes.stream.ReaderSource;
+import jewel.schemes.stream.SliceCutter;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -200,7 +202,6 @@ final class SegmentReader implements ReaderSource.Reader {
         return lane;
       } catch (RuntimeException e) {
         failures.put(copy.jewel().index(), copy.peer() + " failed: " + Acks.rootMessage(e));
-        return startLane();
       }
     }
     return null;
@@ -235,7 +236,7 @@ final class SegmentReader implements ReaderSource.Reader {
       return;
     }
     Throwable cause =
-        unwrap(
+        DataException.unwrap(
             failure != null
                 ? failure
                 : new IllegalStateException(
@@ -343,12 +344,10 @@ final class SegmentReader implements ReaderSource.Reader {
       }
       return data;
     }
-    java.nio.ByteBuffer[][] buffers = new java.nio.ByteBuffer[layout.n()][];
+    ByteBuffer[][] buffers = new ByteBuffer[layout.n()][];
     for (int i = 0; i < buffers.length; i++) {
       if (chunks[i] != null) {
-        List<java.nio.ByteBuffer> pieces = new ArrayList<>();
-        chunks[i].getByteBuffers().forEach(pieces::add);
-        buffers[i] = pieces.toArray(java.nio.ByteBuffer[]::new);
+        buffers[i] = SliceCutter.buffers(chunks[i]);
       }
     }
     byte[][] rebuilt = decoder.missingDataChunks(buffers, layout.segmentLength(segment));
@@ -401,12 +400,5 @@ final class SegmentReader implements ReaderSource.Reader {
             + have
             + " could be read; missing "
             + lacking);
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

@@ -1,9 +1,9 @@
 package jewel.schemes.stream;
 
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import jewel.protocol.data.DataException;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Materializer;
@@ -73,10 +73,7 @@ public final class ReaderSource extends GraphStage<SourceShape<ByteString>> {
                     .whenComplete(
                         (element, failure) -> {
                           if (failure != null) {
-                            failed.invoke(
-                                failure instanceof CompletionException && failure.getCause() != null
-                                    ? failure.getCause()
-                                    : failure);
+                            failed.invoke(DataException.unwrap(failure));
                           } else {
                             arrived.invoke(element);
                           }

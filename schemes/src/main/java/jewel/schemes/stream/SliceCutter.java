@@ -1,5 +1,8 @@
 package jewel.schemes.stream;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongToIntFunction;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
@@ -141,5 +144,12 @@ public final class SliceCutter extends GraphStage<FlowShape<ByteString, ByteStri
         return expected;
       }
     };
+  }
+
+  /** The buffers of a piece (slices of the elements that came), to code them where they lie. */
+  public static ByteBuffer[] buffers(ByteString piece) {
+    List<ByteBuffer> buffers = new ArrayList<>();
+    piece.getByteBuffers().forEach(buffers::add);
+    return buffers.toArray(ByteBuffer[]::new);
   }
 }
