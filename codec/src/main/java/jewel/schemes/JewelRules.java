@@ -119,4 +119,10 @@ public final class JewelRules implements SchemeRules {
     int k = normalized.intParam("k", 1);
     return xor ? k + 1 : normalized.intParam("n", k);
   }
+
+  /** One copy of each jewel: a lost one is re-encoded from any k others, not copied. */
+  @Override
+  public int copiesOfEachBlock(SchemeSpec normalized) {
+    return 1;
+  }
 }

@@ -61,6 +61,11 @@ public final class ReplicationRules implements SchemeRules {
 
   @Override
   public int peersNeeded(SchemeSpec normalized) {
+    return copiesOfEachBlock(normalized);
+  }
+
+  @Override
+  public int copiesOfEachBlock(SchemeSpec normalized) {
     return single ? 1 : normalized.intParam("n", 1);
   }
 }

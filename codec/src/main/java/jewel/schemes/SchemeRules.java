@@ -30,4 +30,10 @@ public interface SchemeRules {
 
   /** How many distinct live peers a store with this (normalized) spec needs. */
   int peersNeeded(SchemeSpec normalized);
+
+  /**
+   * How many peers hold each block of a file stored with this (normalized) spec: n for {@code
+   * naive}, m for {@code shardshard}, 1 otherwise. What {@code check} and {@code repair} keep up.
+   */
+  int copiesOfEachBlock(SchemeSpec normalized);
 }

@@ -65,11 +65,11 @@ public final class ShardRules implements SchemeRules {
   /** Every shard's first copy on its own peer, and each shard's copies on distinct peers. */
   @Override
   public int peersNeeded(SchemeSpec normalized) {
-    return Math.max(normalized.intParam("k", 1), copiesOf(normalized));
+    return Math.max(normalized.intParam("k", 1), copiesOfEachBlock(normalized));
   }
 
-  /** How many peers hold each shard. */
-  public int copiesOf(SchemeSpec normalized) {
+  @Override
+  public int copiesOfEachBlock(SchemeSpec normalized) {
     return copies ? normalized.intParam("m", 1) : 1;
   }
 }

@@ -1,6 +1,7 @@
 package jewel.persistence;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,10 +12,13 @@ import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
+import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.PinView;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
+import jewel.protocol.BlockHolder;
+import jewel.protocol.PeerState;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryCommand.BumpSalt;
@@ -22,6 +26,7 @@ import jewel.protocol.RegistryCommand.Commit;
 import jewel.protocol.RegistryCommand.Delete;
 import jewel.protocol.RegistryCommand.FindUnused;
 import jewel.protocol.RegistryCommand.GetPeerSettings;
+import jewel.protocol.RegistryCommand.GetPeerStates;
 import jewel.protocol.RegistryCommand.GetPin;
 import jewel.protocol.RegistryCommand.GetPinPlan;
 import jewel.protocol.RegistryCommand.GetSettings;
@@ -29,6 +34,8 @@ import jewel.protocol.RegistryCommand.GetStats;
 import jewel.protocol.RegistryCommand.ListFiles;
 import jewel.protocol.RegistryCommand.ListPins;
 import jewel.protocol.RegistryCommand.Lookup;
+import jewel.protocol.RegistryCommand.RecordCopies;
+import jewel.protocol.RegistryCommand.RecordPeerStates;
 import jewel.protocol.RegistryCommand.ReportHoldings;
 import jewel.protocol.RegistryCommand.SetDefaultPin;
 import jewel.protocol.RegistryCommand.SetDefaultScheme;
@@ -36,12 +43,14 @@ import jewel.protocol.RegistryCommand.SetPeerSettings;
 import jewel.protocol.RegistryCommand.SetPin;
 import jewel.protocol.RegistryCommand.StartHoldingsReport;
 import jewel.protocol.RegistryEvent;
+import jewel.protocol.RegistryEvent.CopiesRecorded;
 import jewel.protocol.RegistryEvent.DefaultPinSet;
 import jewel.protocol.RegistryEvent.DefaultSchemeSet;
 import jewel.protocol.RegistryEvent.FileCommitted;
 import jewel.protocol.RegistryEvent.FileDeleted;
 import jewel.protocol.RegistryEvent.HoldingsReported;
 import jewel.protocol.RegistryEvent.PeerSettingsSet;
+import jewel.protocol.RegistryEvent.PeerStatesChanged;
 import jewel.protocol.RegistryEvent.PinSet;
 import jewel.protocol.RegistryEvent.SaltBumped;
 import jewel.protocol.RegistryReply;
@@ -49,6 +58,7 @@ import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
 import jewel.protocol.RegistryReply.Listing;
 import jewel.protocol.RegistryReply.LookedUp;
+import jewel.protocol.RegistryReply.PeerStates;
 import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
 import jewel.protocol.RegistryReply.Pins;
@@ -255,6 +265,11 @@ public final class Registry
                             c.blocks().stream().filter(b -> !state.knows(b)).toList())))
         .onCommand(GetPinPlan.class, this::onGetPinPlan)
         .onCommand(BumpSalt.class, this::onBumpSalt)
+        .onCommand(RecordCopies.class, this::onRecordCopies)
+        .onCommand(RecordPeerStates.class, this::onRecordPeerStates)
+        .onCommand(
+            GetPeerStates.class,
+            (state, c) -> Effect().reply(c.replyTo(), new PeerStates(state.peerStates())))
         .build();
   }
 
@@ -533,6 +548,60 @@ public final class Registry
         .thenNoReply();
   }
 
+  // ---------------------------------------------------------------- durability
+
+  private ReplyEffect<RegistryEvent, RegistryState> onRecordCopies(
+      RegistryState state, RecordCopies c) {
+    Optional<FileEntry> file = c.name() == null ? Optional.empty() : state.entry(c.name());
+    if (file.isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.error(unknown(c.name())));
+    }
+    if (!file.get().root().equals(c.root())) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  "'" + c.name() + "' was replaced while it was repaired: repair it again"));
+    }
+    Set<BlockId> ofFile =
+        file.get().blocks().stream().map(StoredBlock::id).collect(Collectors.toSet());
+    List<BlockHolder> copies =
+        c.copies().stream()
+            .filter(h -> ofFile.contains(h.block()) && !state.holders(h.block()).contains(h.peer()))
+            .toList();
+    if (copies.isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.success(new LookedUp(c.name(), file.get())));
+    }
+    return Effect()
+        .persist(new CopiesRecorded(copies))
+        .thenReply(
+            c.replyTo(),
+            after ->
+                StatusReply.success(new LookedUp(c.name(), after.entry(c.name()).orElseThrow())));
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onRecordPeerStates(
+      RegistryState state, RecordPeerStates c) {
+    List<PeerId> up = changed(state, c.up(), true);
+    List<PeerId> down = changed(state, c.down(), false);
+    if (up.isEmpty() && down.isEmpty()) {
+      return Effect().noReply();
+    }
+    return Effect().persist(new PeerStatesChanged(up, down, c.atMillis())).thenNoReply();
+  }
+
+  /** Those of {@code peers} whose recorded state is not {@code up} yet. */
+  private static List<PeerId> changed(RegistryState state, List<PeerId> peers, boolean up) {
+    List<PeerId> changed = new ArrayList<>();
+    for (PeerId p : peers == null ? List.<PeerId>of() : peers) {
+      PeerState was = state.peerStates().get(p.name());
+      if (was == null || was.up() != up) {
+        changed.add(p);
+      }
+    }
+    return changed;
+  }
+
   /** The pin of {@code name} alone: one line, or none if it has no pin. */
   private Pins pinOf(RegistryState state, FileName name) {
     double defaultFraction = state.defaultFraction(options.defaultFraction());
@@ -579,6 +648,12 @@ public final class Registry
         .onEvent(DefaultPinSet.class, (state, e) -> state.defaultPinSet(e.fraction()))
         .onEvent(PeerSettingsSet.class, (state, e) -> state.peerSettingsSet(e.peer(), e.settings()))
         .onEvent(SaltBumped.class, (state, e) -> state.saltBumped(e.block(), e.salt()))
+        .onEvent(
+            CopiesRecorded.class,
+            (state, e) -> state.copiesRecorded(e.copies(), lastSequenceNumber(ctx)))
+        .onEvent(
+            PeerStatesChanged.class,
+            (state, e) -> state.peerStatesChanged(e.up(), e.down(), e.atMillis()))
         .build();
   }
 

@@ -27,7 +27,9 @@ import jewel.api.Pin;
 import jewel.api.PinView;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
+import jewel.protocol.BlockHolder;
 import jewel.protocol.JewelSerializable;
+import jewel.protocol.PeerState;
 import jewel.protocol.PinnedBlock;
 
 /**
@@ -58,6 +60,8 @@ import jewel.protocol.PinnedBlock;
  *       the holdings report that listed it. A holdings report with an earlier mark does not take
  *       the holder away (see {@link #holdingsReported}). A holder without one (states from before
  *       marks) counts as 0.
+ *   <li>{@code peerStates}: peer name → whether it is up and since when, as the registry node last
+ *       saw it (repair waits its grace from a holder's "down since").
  * </ul>
  *
  * <p>Salts and Merkle roots are kept per block, not per file: they leave the state with the block,
@@ -88,7 +92,8 @@ public record RegistryState(
     Map<String, Long> salts,
     Map<String, String> merkleRoots,
     Map<String, PeerSettings> peerSettings,
-    Map<String, Map<String, Long>> heldAsOf)
+    Map<String, Map<String, Long>> heldAsOf,
+    Map<String, PeerState> peerStates)
     implements JewelSerializable {
 
   /** A file in the index: everything of {@link FileEntry} but its tree and holders. */
@@ -133,12 +138,14 @@ public record RegistryState(
     peerSettings = owned(peerSettings);
     // A snapshot from before holdings marks has none: its holders count as recorded at 0.
     heldAsOf = owned(heldAsOf);
+    // A snapshot from before peer states has none: every peer counts as never seen.
+    peerStates = owned(peerStates);
   }
 
   public static RegistryState empty() {
     return new RegistryState(
         Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of(), Map.of(), null, Map.of(), Map.of(),
-        Map.of(), Map.of());
+        Map.of(), Map.of(), Map.of());
   }
 
   // ---------------------------------------------------------------- queries
@@ -641,6 +648,43 @@ public record RegistryState(
     return change().salts(newSalts).build();
   }
 
+  /**
+   * A repair's new copies enter the book, as of the registry's event number {@code eventNr}. Copies
+   * of blocks no file references any more (deleted meanwhile) are ignored.
+   */
+  public RegistryState copiesRecorded(List<BlockHolder> copies, long eventNr) {
+    Map<String, List<PeerId>> newBook = new HashMap<>(book);
+    Map<String, Map<String, Long>> newHeldAsOf = new HashMap<>(heldAsOf);
+    for (BlockHolder c : copies) {
+      if (knows(c.block())) {
+        String hex = c.block().hex();
+        newBook.put(hex, union(newBook.get(hex), List.of(c.peer())));
+        newHeldAsOf.put(hex, asOf(newHeldAsOf.get(hex), List.of(c.peer()), eventNr));
+      }
+    }
+    return change().book(newBook).heldAsOf(newHeldAsOf).build();
+  }
+
+  /** {@code up} went up and {@code down} went down at {@code atMillis}. */
+  public RegistryState peerStatesChanged(List<PeerId> up, List<PeerId> down, long atMillis) {
+    Map<String, PeerState> newStates = new HashMap<>(peerStates);
+    up.forEach(p -> newStates.put(p.name(), new PeerState(true, atMillis)));
+    down.forEach(p -> newStates.put(p.name(), new PeerState(false, atMillis)));
+    return change().peerStates(newStates).build();
+  }
+
+  /** Since when each peer that is down has been down (epoch ms), by the states recorded. */
+  public Map<PeerId, Long> downSince() {
+    Map<PeerId, Long> down = new HashMap<>();
+    peerStates.forEach(
+        (name, state) -> {
+          if (!state.up()) {
+            down.put(new PeerId(name), state.sinceMillis());
+          }
+        });
+    return down;
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /**
@@ -788,6 +832,7 @@ public record RegistryState(
     private Map<String, String> merkleRoots;
     private Map<String, PeerSettings> peerSettings;
     private Map<String, Map<String, Long>> heldAsOf;
+    private Map<String, PeerState> peerStates;
 
     Change(RegistryState from) {
       index = from.index;
@@ -802,6 +847,7 @@ public record RegistryState(
       merkleRoots = from.merkleRoots;
       peerSettings = from.peerSettings;
       heldAsOf = from.heldAsOf;
+      peerStates = from.peerStates;
     }
 
     Change index(Map<String, IndexEntry> value) {
@@ -864,6 +910,11 @@ public record RegistryState(
       return this;
     }
 
+    Change peerStates(Map<String, PeerState> value) {
+      peerStates = value;
+      return this;
+    }
+
     RegistryState build() {
       return new RegistryState(
           index,
@@ -877,7 +928,8 @@ public record RegistryState(
           salts,
           merkleRoots,
           peerSettings,
-          heldAsOf);
+          heldAsOf,
+          peerStates);
     }
   }
 }

@@ -92,7 +92,7 @@ class RegistrySerializationTest {
     RegistryState now = busyState();
     ObjectNode old = mapper.valueToTree(now);
     for (String field :
-        List.of("pins", "defaultFraction", "salts", "merkleRoots", "peerSettings")) {
+        List.of("pins", "defaultFraction", "salts", "merkleRoots", "peerSettings", "peerStates")) {
       assertTrue(old.has(field), field);
       old.remove(field);
     }
@@ -117,7 +117,8 @@ class RegistrySerializationTest {
             Map.of(),
             Map.of(),
             Map.of(),
-            now.heldAsOf());
+            now.heldAsOf(),
+            Map.of());
     assertEquals(expected, back);
 
     FileEntry entry = rooted(sharded("f", "f", List.of(block("f0")), P1));

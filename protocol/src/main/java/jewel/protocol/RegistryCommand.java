@@ -14,6 +14,7 @@ import jewel.protocol.RegistryReply.Deleted;
 import jewel.protocol.RegistryReply.HoldingsMark;
 import jewel.protocol.RegistryReply.Listing;
 import jewel.protocol.RegistryReply.LookedUp;
+import jewel.protocol.RegistryReply.PeerStates;
 import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
 import jewel.protocol.RegistryReply.Pins;
@@ -138,4 +139,28 @@ public sealed interface RegistryCommand extends JewelSerializable {
    * it.
    */
   record BumpSalt(BlockId block, long fromSalt, String reason) implements RegistryCommand {}
+
+  // ---------------------------------------------------------------- durability
+
+  /**
+   * Records copies that a repair made of blocks of file {@code name}, if the file still has root
+   * {@code root} (a file replaced meanwhile is refused: its blocks are other blocks). Replies with
+   * the file as the registry now knows it.
+   */
+  record RecordCopies(
+      FileName name,
+      BlockId root,
+      List<BlockHolder> copies,
+      ActorRef<StatusReply<LookedUp>> replyTo)
+      implements RegistryCommand {}
+
+  /**
+   * The peers the registry node found up and down at {@code atMillis}: the registry records each
+   * peer whose state changed, so how long a holder has been down survives a restart of the
+   * registry.
+   */
+  record RecordPeerStates(List<PeerId> up, List<PeerId> down, long atMillis)
+      implements RegistryCommand {}
+
+  record GetPeerStates(ActorRef<PeerStates> replyTo) implements RegistryCommand {}
 }

@@ -38,4 +38,11 @@ public sealed interface RegistryEvent extends JewelSerializable {
 
   /** A block of a pinned file got a new salt, and so a new set of expected holders. */
   record SaltBumped(BlockId block, long salt, String reason) implements RegistryEvent {}
+
+  /** A repair made these copies of blocks the registry knows. */
+  record CopiesRecorded(List<BlockHolder> copies) implements RegistryEvent {}
+
+  /** These peers went up, and these down, at {@code atMillis} (epoch ms). */
+  record PeerStatesChanged(List<PeerId> up, List<PeerId> down, long atMillis)
+      implements RegistryEvent {}
 }

@@ -76,4 +76,7 @@ public sealed interface RegistryReply extends JewelSerializable {
   record PinPlan(
       List<PinnedBlock> blocks, Map<String, PeerSettings> peers, int minHolders, BlockId next)
       implements RegistryReply {}
+
+  /** Each peer the registry has seen, by name, up or down and since when. */
+  record PeerStates(Map<String, PeerState> peers) implements RegistryReply {}
 }

@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -13,6 +15,7 @@ import jewel.api.BlockLayout;
 import jewel.api.ByteRange;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
+import jewel.api.RepairReport.NewCopy;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.codec.Codecs;
@@ -24,6 +27,7 @@ import jewel.codec.XorParity;
 import jewel.schemes.stream.Fanout;
 import jewel.schemes.stream.ReaderSource;
 import jewel.schemes.stream.Sha256Stage;
+import jewel.schemes.stream.Sha256Stage.CorruptBytesException;
 import jewel.schemes.stream.SliceCutter;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
@@ -107,16 +111,7 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
         job.content()
             .viaMat(Sha256Stage.computeId(), Keep.right())
             .async()
-            // Each segment cut into its k data chunks as slices of the bytes that came, never
-            // copied: the encoder reads them a stripe at a time to add the parity chunks.
-            .via(
-                SliceCutter.of(
-                    "the file",
-                    layout.segmentCount() * k,
-                    i -> dataBytes(layout, i / k, (int) (i % k)),
-                    i -> layout.chunkLength(i / k)))
-            .grouped(k)
-            .map(data -> encode(encoder, data))
+            .via(encoding(layout, encoder))
             .toMat(Fanout.toAll(jewels), Keep.both())
             .run(job.materializer());
 
@@ -141,6 +136,112 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
                 blocks.add(new StoredBlock(i, hash, layout.jewelLength(), holder));
               }
               return new Encoded(root, recorded, blocks);
+            });
+  }
+
+  /**
+   * A file's bytes as its encoded segments, each the n chunks of one segment. Each segment is cut
+   * into its k data chunks as slices of the bytes that came, never copied: the encoder reads them a
+   * stripe at a time to add the parity chunks.
+   */
+  private static Flow<ByteString, ByteString[], NotUsed> encoding(
+      SegmentLayout layout, SegmentEncoder encoder) {
+    int k = layout.k();
+    return Flow.of(ByteString.class)
+        .via(
+            SliceCutter.of(
+                "the file",
+                layout.segmentCount() * k,
+                i -> dataBytes(layout, i / k, (int) (i % k)),
+                i -> layout.chunkLength(i / k)))
+        .grouped(k)
+        .map(data -> encode(encoder, data));
+  }
+
+  /**
+   * Copies a jewel that some live peer still holds; re-encodes the others: the file is read as a
+   * get reads it (from any k jewels, its SHA-256 checked before the last segment goes on), encoded
+   * as a store encodes it, and only the missing jewels are uploaded. Encoding is deterministic, so
+   * a re-encoded jewel has its old id, which its new peer's hash must confirm.
+   */
+  @Override
+  public CompletionStage<List<NewCopy>> repair(RepairJob job) {
+    Map<Integer, List<PeerId>> copy = new TreeMap<>();
+    Map<Integer, List<PeerId>> rebuild = new TreeMap<>();
+    job.targets()
+        .forEach(
+            (index, peers) -> {
+              boolean held =
+                  BlockCopies.block(job, index).holders().stream().anyMatch(job.live()::contains);
+              (held ? copy : rebuild).put(index, peers);
+            });
+    CompletionStage<List<NewCopy>> copied =
+        BlockCopies.copyAll(
+            new RepairJob(job.entry(), job.live(), copy, job.transport(), job.materializer()));
+    CompletionStage<List<NewCopy>> rebuilt =
+        rebuild.isEmpty() ? CompletableFuture.completedFuture(List.of()) : rebuild(job, rebuild);
+    return copied.thenCombine(
+        rebuilt,
+        (a, b) -> {
+          List<NewCopy> all = new ArrayList<>(a);
+          all.addAll(b);
+          return all;
+        });
+  }
+
+  private CompletionStage<List<NewCopy>> rebuild(
+      RepairJob job, Map<Integer, List<PeerId>> targets) {
+    FileEntry entry = job.entry();
+    BlockLayout recorded = entry.layout();
+    SegmentLayout layout =
+        new SegmentLayout(recorded.k(), recorded.n(), recorded.chunkSize(), entry.size());
+    SegmentEncoder encoder =
+        new SegmentEncoder(layout, codec(recorded.codec(), layout.k(), layout.n()));
+    List<NewCopy> planned = new ArrayList<>();
+    List<Sink<ByteString[], CompletionStage<BlockId>>> uploads = new ArrayList<>();
+    targets.forEach(
+        (index, peers) -> {
+          for (PeerId peer : peers) {
+            planned.add(new NewCopy(index, BlockCopies.block(job, index).id(), peer, true));
+            uploads.add(
+                Flow.<ByteString[]>create()
+                    .map(chunks -> chunks[index])
+                    .toMat(job.transport().upload(peer, layout.jewelLength()), Keep.right())
+                    .addAttributes(Attributes.inputBuffer(1, 1))
+                    .async());
+          }
+        });
+    List<CompletionStage<BlockId>> acks =
+        read(entry, job.live(), job.transport(), null)
+            .via(
+                Sha256Stage.failBeforeLastChunk(
+                    entry.root(),
+                    (actual, size) ->
+                        new CorruptBytesException(
+                            "file '" + entry.name() + "'", entry.root(), actual)))
+            .async()
+            .via(encoding(layout, encoder))
+            .runWith(Fanout.toAll(uploads), job.materializer());
+    List<CompletableFuture<BlockId>> all =
+        acks.stream().map(CompletionStage::toCompletableFuture).toList();
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(
+            ignored -> {
+              for (int i = 0; i < planned.size(); i++) {
+                BlockId made = all.get(i).join();
+                if (!made.equals(planned.get(i).block())) {
+                  throw new IllegalStateException(
+                      noun()
+                          + " "
+                          + planned.get(i).index()
+                          + " re-encoded to "
+                          + made.shortHex()
+                          + "…, not its id "
+                          + planned.get(i).block().shortHex()
+                          + "…");
+                }
+              }
+              return planned;
             });
   }
 

@@ -1,5 +1,8 @@
 package jewel.schemes;
 
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import jewel.api.RepairReport.NewCopy;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 
@@ -28,5 +31,16 @@ abstract class SchemeOnRules<R extends SchemeRules> implements StorageScheme {
   @Override
   public final int peersNeeded(SchemeSpec normalized) {
     return rules.peersNeeded(normalized);
+  }
+
+  /** Copies each block from a live holder; coded schemes re-encode what none holds. */
+  @Override
+  public CompletionStage<List<NewCopy>> repair(RepairJob job) {
+    return BlockCopies.copyAll(job);
+  }
+
+  @Override
+  public final int copiesOfEachBlock(SchemeSpec normalized) {
+    return rules.copiesOfEachBlock(normalized);
   }
 }

@@ -61,10 +61,6 @@ public final class ShardScheme extends SchemeOnRules<ShardRules> {
     return new ShardScheme(ShardRules.shardShard());
   }
 
-  private int copiesOf(SchemeSpec normalized) {
-    return rules.copiesOf(normalized);
-  }
-
   /**
    * Where shard i's copies go: round robin over {@code live} from the file name's start (each
    * shard's first copy on its own peer), or by rendezvous per shard.
@@ -77,7 +73,7 @@ public final class ShardScheme extends SchemeOnRules<ShardRules> {
   @Override
   public CompletionStage<Encoded> store(StoreJob job) {
     int k = job.scheme().intParam("k", 1);
-    int m = copiesOf(job.scheme());
+    int m = copiesOfEachBlock(job.scheme());
     ContiguousShards cut = new ContiguousShards(job.size(), k);
     List<List<PeerId>> holders = placement(job.scheme(), job.livePeers(), job.name().value(), k, m);
     Acks.Transfers transfers = new Acks.Transfers();

@@ -1,10 +1,12 @@
 package jewel.schemes;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import jewel.api.ByteRange;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
+import jewel.api.RepairReport.NewCopy;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -40,4 +42,13 @@ public interface StorageScheme extends SchemeRules {
    */
   Source<ByteString, NotUsed> read(
       FileEntry entry, Set<PeerId> live, BlockTransport transport, ByteRange range);
+
+  /**
+   * Makes the new copies {@code job.targets()} asks for, from what is readable on the live peers: a
+   * copy from one of the block's holders, or, for a coded block none of whose holders is up, a
+   * re-encoding from any k others. Each new copy is hashed by the peer that stores it and must be
+   * the block's id. Completes with the copies made, or fails naming the block that could not be
+   * re-created (copies made before that stay, unrecorded: garbage collection takes them).
+   */
+  CompletionStage<List<NewCopy>> repair(RepairJob job);
 }
