@@ -12,6 +12,7 @@ import jewel.node.coordinator.RegistryCommits;
 import jewel.node.gateway.Gateway;
 import jewel.node.gateway.HttpApi;
 import jewel.node.gateway.NodeMetrics;
+import jewel.node.maintenance.Repairer;
 import jewel.node.peer.Peer;
 import jewel.node.peer.ShareKeeper;
 import jewel.node.pins.LivePeers;
@@ -151,6 +152,9 @@ public final class JewelNode implements AutoCloseable {
       JewelNode node =
           new JewelNode(
               settings, system, channel, files, registry, schemes, dataClient, traffic, metrics);
+      if (settings.hasRole(NodeSettings.REGISTRY)) {
+        node.startRepairs();
+      }
       if (!settings.hasRole(NodeSettings.CLIENT)) {
         node.serveApi(config);
       }
@@ -190,6 +194,27 @@ public final class JewelNode implements AutoCloseable {
         "jewel_greylisted_peers",
         "peers whose copies do not count (failed audits)",
         () -> last.get().greylisted());
+  }
+
+  /** The repair queue on the registry node, and its counts as metrics. */
+  private void startRepairs() {
+    Repairer.Stats stats = new Repairer.Stats();
+    system.systemActorOf(
+        Repairer.create(gateway.repairs(), registry, stats),
+        "repairer",
+        org.apache.pekko.actor.typed.Props.empty());
+    metrics.gauge("jewel_files_degraded", "files readable with copies down", stats.degraded::get);
+    metrics.gauge(
+        "jewel_files_unreadable", "files with too few blocks up to read", stats.unreadable::get);
+    metrics.gauge("jewel_repair_queue_files", "files waiting for repair", stats.queued::get);
+    metrics.gauge(
+        "jewel_repaired_files_total", "files the repair queue repaired", stats.repairedFiles::get);
+    metrics.gauge(
+        "jewel_repaired_bytes_total",
+        "bytes of blocks the repair queue re-created",
+        stats.repairedBytes::get);
+    metrics.gauge(
+        "jewel_repair_failures_total", "repairs that failed (tried again)", stats.failures::get);
   }
 
   /**

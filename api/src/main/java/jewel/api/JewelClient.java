@@ -60,6 +60,21 @@ public interface JewelClient extends AutoCloseable {
 
   FileStatus status(FileName name);
 
+  /**
+   * The health of file {@code name} against what its scheme promised, or (null) of every file, in
+   * name order: the registry's view, no block is read.
+   */
+  List<FileHealth> check(FileName name);
+
+  /**
+   * Has every live holder re-read and hash its copies of the file's blocks; corrupt copies are
+   * quarantined and stop counting.
+   */
+  VerifyReport verify(FileName name);
+
+  /** Re-creates every copy of the file's blocks that is not up now, on other live peers. */
+  RepairReport repair(FileName name);
+
   DefaultSchemes settings();
 
   /** Sets the cluster's default scheme ({@code peer} null) or one peer's. */

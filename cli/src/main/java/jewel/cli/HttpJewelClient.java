@@ -26,6 +26,7 @@ import jewel.api.ByteRange;
 import jewel.api.DefaultSchemes;
 import jewel.api.Digests;
 import jewel.api.FileEntry;
+import jewel.api.FileHealth;
 import jewel.api.FileName;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
@@ -39,9 +40,11 @@ import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.PinTable;
 import jewel.api.Progress;
+import jewel.api.RepairReport;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
+import jewel.api.VerifyReport;
 
 /**
  * The one-shot command line's cluster: HTTP requests to one node's API (api/README.md), with the
@@ -254,7 +257,20 @@ public final class HttpJewelClient implements JewelClient {
 
   @Override
   public List<FileEntry> ls() {
-    List<FileEntry> all = new ArrayList<>();
+    return pages("v1/files", FilesPage.class, FilesPage::files, FilesPage::next, "the index");
+  }
+
+  /**
+   * Every item of a paged listing at {@code path}, page after page ({@code after} the last page's
+   * {@code next}) until a page has none.
+   */
+  private <P, T> List<T> pages(
+      String path,
+      Class<P> pageType,
+      java.util.function.Function<P, List<T>> items,
+      java.util.function.Function<P, String> nextOf,
+      String what) {
+    List<T> all = new ArrayList<>();
     String after = null;
     do {
       Map<String, String> params = new LinkedHashMap<>();
@@ -262,17 +278,50 @@ public final class HttpJewelClient implements JewelClient {
         params.put("after", after);
       }
       params.put("limit", Integer.toString(PAGE));
-      FilesPage page = getJson("v1/files" + query(params), FilesPage.class);
-      all.addAll(page.files());
-      if (page.next() != null && page.next().equals(after)) {
+      P page = getJson(path + query(params), pageType);
+      all.addAll(items.apply(page));
+      String next = nextOf.apply(page);
+      if (next != null && next.equals(after)) {
         throw new JewelException(
             "the node repeats the page after '"
                 + after
-                + "' of the index: it is not listing forward");
+                + "' of "
+                + what
+                + ": it is not listing forward");
       }
-      after = page.next();
+      after = next;
     } while (after != null);
     return all;
+  }
+
+  @Override
+  public List<FileHealth> check(FileName name) {
+    if (name != null) {
+      return List.of(getJson("v1/files/" + segment(name.value()) + "/check", FileHealth.class));
+    }
+    return pages("v1/check", HealthPage.class, HealthPage::files, HealthPage::next, "the index");
+  }
+
+  @Override
+  public VerifyReport verify(FileName name) {
+    return sendJson(
+        "POST",
+        "v1/files/" + segment(name.value()) + "/verify",
+        null,
+        VerifyReport.class,
+        true,
+        "the verify of " + name);
+  }
+
+  @Override
+  public RepairReport repair(FileName name) {
+    return sendJson(
+        "POST",
+        "v1/files/" + segment(name.value()) + "/repair",
+        null,
+        RepairReport.class,
+        true,
+        "the repair of " + name);
   }
 
   @Override
@@ -358,6 +407,8 @@ public final class HttpJewelClient implements JewelClient {
   record NodesPage(List<NodeStatus> nodes) {}
 
   record FilesPage(List<FileEntry> files, String next) {}
+
+  record HealthPage(List<FileHealth> files, String next) {}
 
   record SchemesPage(List<SchemeInfo> schemes) {}
 

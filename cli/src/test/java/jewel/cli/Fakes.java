@@ -9,19 +9,23 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
 import jewel.api.ByteRange;
 import jewel.api.DefaultSchemes;
 import jewel.api.Digests;
 import jewel.api.FileEntry;
+import jewel.api.FileHealth;
 import jewel.api.FileName;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
@@ -34,11 +38,16 @@ import jewel.api.Pin;
 import jewel.api.PinTable;
 import jewel.api.PinView;
 import jewel.api.Progress;
+import jewel.api.RepairReport;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
 import jewel.api.StoredBlock;
+import jewel.api.VerifyReport;
 import jewel.cli.launch.Launcher;
+import jewel.placement.HealthCheck;
+import jewel.schemes.SchemeCatalog;
+import jewel.schemes.SchemeDefaults;
 
 /**
  * A cluster in memory: a backend, a client and a launcher that behave like the real ones at their
@@ -354,6 +363,73 @@ final class Fakes {
                 List.of()));
       }
       return new FileStatus(e, livePeers, pins.get(name.value()), blocks);
+    }
+
+    /** Peers that went down, for check: those not in {@link #live} count as down since then. */
+    long downSince = 0;
+
+    /** Copies verify reports corrupt, by file name. */
+    final Map<String, List<VerifyReport.BadCopy>> corrupt = new TreeMap<>();
+
+    @Override
+    public List<FileHealth> check(FileName name) {
+      call(name == null ? "check" : "check " + name);
+      List<FileEntry> which = name == null ? List.copyOf(files.values()) : List.of(entry(name));
+      Set<PeerId> up = live.stream().map(PeerId::new).collect(Collectors.toSet());
+      Map<PeerId, Long> down = new HashMap<>();
+      which.forEach(e -> e.blocks().forEach(b -> b.holders().forEach(p -> down.put(p, downSince))));
+      up.forEach(down::remove);
+      return which.stream()
+          .map(
+              e ->
+                  HealthCheck.of(
+                      e,
+                      new SchemeCatalog(SchemeDefaults.STANDARD)
+                          .get(e.scheme().id())
+                          .copiesOfEachBlock(e.scheme()),
+                      up,
+                      down,
+                      System.currentTimeMillis(),
+                      Duration.ZERO))
+          .toList();
+    }
+
+    @Override
+    public VerifyReport verify(FileName name) {
+      call("verify " + name);
+      FileEntry e = entry(name);
+      int copies = e.blocks().stream().mapToInt(b -> b.holders().size()).sum();
+      return new VerifyReport(
+          name, copies, corrupt.getOrDefault(name.value(), List.of()), List.of());
+    }
+
+    @Override
+    public RepairReport repair(FileName name) {
+      call("repair " + name);
+      FileEntry e = entry(name);
+      List<RepairReport.NewCopy> made = new ArrayList<>();
+      List<StoredBlock> blocks = new ArrayList<>();
+      for (StoredBlock b : e.blocks()) {
+        List<PeerId> holders = new ArrayList<>();
+        for (PeerId p : b.holders()) {
+          if (live.contains(p.name())) {
+            holders.add(p);
+          } else {
+            PeerId spare =
+                live.stream()
+                    .map(PeerId::new)
+                    .filter(q -> !b.holders().contains(q) && !holders.contains(q))
+                    .findFirst()
+                    .orElseThrow(() -> new JewelException("no live peer can take a copy"));
+            holders.add(spare);
+            made.add(new RepairReport.NewCopy(b.index(), b.id(), spare, false));
+          }
+        }
+        blocks.add(b.withHolders(holders));
+      }
+      files.put(name.value(), e.withBlocks(blocks));
+      return new RepairReport(
+          name, made, made.size() * e.blocks().get(0).length(), check(name).get(0));
     }
 
     @Override

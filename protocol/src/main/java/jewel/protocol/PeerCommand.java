@@ -61,4 +61,11 @@ public sealed interface PeerCommand extends JewelSerializable, PeerMessage {
 
   /** Pins or peer settings changed: recompute this peer's share now, not at the next tick. */
   record Rescan() implements PeerCommand {}
+
+  /**
+   * Re-reads and hashes each of {@code blocks} (at most 1000) that this peer holds; a corrupt one
+   * is quarantined and the peer reports its holdings again, so the registry stops counting it.
+   */
+  record VerifyBlocks(List<BlockId> blocks, ActorRef<PeerReply.Verified> replyTo)
+      implements PeerCommand {}
 }

@@ -68,4 +68,8 @@ public sealed interface PeerReply extends JewelSerializable {
   @SuppressWarnings("ArrayRecordComponent") // checked against a Merkle root, never compared
   record AuditProof(PeerId peer, BlockId block, int chunk, byte[] data, List<String> path)
       implements PeerReply {}
+
+  /** What {@link PeerCommand.VerifyBlocks} found, block by block. */
+  record Verified(PeerId peer, List<BlockId> intact, List<BlockId> missing, List<BlockId> corrupt)
+      implements PeerReply {}
 }

@@ -26,6 +26,7 @@ import jewel.api.BlockId;
 import jewel.api.ByteRange;
 import jewel.api.DefaultSchemes;
 import jewel.api.FileEntry;
+import jewel.api.FileHealth;
 import jewel.api.FileName;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
@@ -39,16 +40,19 @@ import jewel.api.Pin;
 import jewel.api.PinTable;
 import jewel.api.PinView;
 import jewel.api.Progress;
+import jewel.api.RepairReport;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
 import jewel.api.StoredBlock;
+import jewel.api.VerifyReport;
 import jewel.node.JewelNode;
 import jewel.node.NodeSettings;
 import jewel.node.PeerDirectory;
 import jewel.node.PeerDirectory.LivePeer;
 import jewel.node.RegistryAsk;
 import jewel.node.RegistryPages;
+import jewel.node.maintenance.RepairSettings;
 import jewel.node.pins.PlanView;
 import jewel.node.store.BlockStore;
 import jewel.protocol.ByteSource;
@@ -85,6 +89,7 @@ public final class Gateway implements JewelClient {
 
   private final JewelNode node;
   private final FileTransfers transfers;
+  private final FileRepairs repairs;
   private final Duration askTimeout;
   private final Duration perMib;
   private final Materializer materializer;
@@ -97,7 +102,21 @@ public final class Gateway implements JewelClient {
     this.transfers =
         new FileTransfers(
             node.system(), node.registry(), node.schemes(), node.dataClient(), askTimeout, metrics);
+    this.repairs =
+        new FileRepairs(
+            node.system(),
+            node.registry(),
+            node.schemes(),
+            node.dataClient(),
+            askTimeout,
+            perMib,
+            RepairSettings.from(config));
     this.materializer = Materializer.matFromSystem(node.system());
+  }
+
+  /** check, verify and repair, asynchronously (the registry node's repair queue uses them). */
+  public FileRepairs repairs() {
+    return repairs;
   }
 
   public JewelNode node() {
@@ -454,6 +473,35 @@ public final class Gateway implements JewelClient {
         RegistryPages.files(node.registry(), askTimeout, node.system().scheduler()),
         LISTING_TIMEOUT,
         "the registry (is the seed up?)");
+  }
+
+  @Override
+  public List<FileHealth> check(FileName name) {
+    if (name != null) {
+      return List.of(await(repairs.check(name), LISTING_TIMEOUT, "the registry (is the seed up?)"));
+    }
+    return check(ls());
+  }
+
+  /** The health of each of {@code files}. */
+  public List<FileHealth> check(List<FileEntry> files) {
+    return await(repairs.check(files), LISTING_TIMEOUT, "the registry (is the seed up?)");
+  }
+
+  @Override
+  public VerifyReport verify(FileName name) {
+    FileEntry entry = lookup(name);
+    return await(
+        repairs.verify(name), transferTimeout(entry.storedBytes()), "the verify of " + name);
+  }
+
+  @Override
+  public RepairReport repair(FileName name) {
+    FileEntry entry = lookup(name);
+    return await(
+        repairs.repair(name, Duration.ZERO),
+        transferTimeout(entry.size() + entry.storedBytes()),
+        "the repair of " + name);
   }
 
   /** One page of the index, by name, after {@code after} (null: from the start). */

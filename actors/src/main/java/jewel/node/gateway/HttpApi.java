@@ -111,6 +111,21 @@ public final class HttpApi {
                                     pathPrefix("peers", this::peerRoutes),
                                     pathPrefix("files", this::fileRoutes),
                                     path(
+                                        "check",
+                                        () ->
+                                            get(
+                                                () ->
+                                                    parameterOptional(
+                                                        "after",
+                                                        after ->
+                                                            parameterOptional(
+                                                                "limit",
+                                                                limit ->
+                                                                    json(
+                                                                        () ->
+                                                                            checkPage(
+                                                                                after, limit)))))),
+                                    path(
                                         "schemes",
                                         () ->
                                             get(
@@ -144,6 +159,15 @@ public final class HttpApi {
         path(
             segment().slash("status"),
             name -> get(() -> json(() -> gateway.status(fileName(name))))),
+        path(
+            segment().slash("check"),
+            name -> get(() -> json(() -> gateway.check(fileName(name)).get(0)))),
+        path(
+            segment().slash("verify"),
+            name -> post(() -> json(() -> gateway.verify(fileName(name))))),
+        path(
+            segment().slash("repair"),
+            name -> post(() -> json(() -> gateway.repair(fileName(name))))),
         path(
             segment().slash("copy"),
             name ->
@@ -226,6 +250,15 @@ public final class HttpApi {
     m.put("roles", gateway.node().settings().roles());
     m.put("api", self);
     return m;
+  }
+
+  /** A page of the files' health: the page of the index {@link #filesPage} gives, checked. */
+  private Map<String, Object> checkPage(Optional<String> after, Optional<String> limit) {
+    Map<String, Object> page = filesPage(after, limit);
+    @SuppressWarnings("unchecked") // filesPage puts the entries under "files"
+    List<FileEntry> files = (List<FileEntry>) page.get("files");
+    page.put("files", gateway.check(files));
+    return page;
   }
 
   private Map<String, Object> filesPage(Optional<String> after, Optional<String> limit) {

@@ -1,0 +1,208 @@
+package jewel.node.maintenance;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import jewel.api.FileHealth;
+import jewel.api.FileName;
+import jewel.api.RepairReport;
+import jewel.node.RegistryAsk;
+import jewel.node.gateway.FileRepairs;
+import jewel.protocol.RegistryCommand;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Automatic repair, on the registry node. Every {@code jewel.repair.interval} it surveys every file
+ * ({@link FileRepairs#survey}), records in the registry which holders are up and which down (so how
+ * long a peer has been down outlives a restart of this node), and queues the files with copies due:
+ * lost for longer than {@code jewel.repair.grace}, so that a restart or a blip starts no repair
+ * storm. The queue runs worst first (the fewest losses still survivable), one file at a time,
+ * pausing after each so that re-created bytes keep to {@code jewel.repair.rate}. Nothing of the
+ * queue needs saving: it is recomputed from the registry at every survey, so a restarted registry
+ * node resumes where the files stand.
+ */
+public final class Repairer extends AbstractBehavior<Repairer.Command> {
+
+  /** What the repairer handles; local only. */
+  public sealed interface Command extends NoSerializationVerificationNeeded {}
+
+  /** Survey now (the timer sends it too). */
+  public record Survey() implements Command {}
+
+  private record Surveyed(FileRepairs.Survey survey) implements Command {}
+
+  private record SurveyFailed(Throwable why) implements Command {}
+
+  private record Repaired(FileName name, RepairReport report) implements Command {}
+
+  private record RepairFailed(FileName name, Throwable why) implements Command {}
+
+  /** The pause after a repair is over. */
+  private record Resume() implements Command {}
+
+  /** Counts for the node's metrics. */
+  public static final class Stats {
+    public final AtomicLong queued = new AtomicLong();
+    public final AtomicLong degraded = new AtomicLong();
+    public final AtomicLong unreadable = new AtomicLong();
+    public final AtomicLong repairedFiles = new AtomicLong();
+    public final AtomicLong repairedBytes = new AtomicLong();
+    public final AtomicLong failures = new AtomicLong();
+  }
+
+  private static final Object TICK = "tick";
+
+  private final FileRepairs repairs;
+  private final ActorRef<RegistryCommand> registry;
+  private final RepairSettings settings;
+  private final Stats stats;
+  private final Deque<FileName> queue = new ArrayDeque<>();
+  private boolean surveying;
+  private boolean repairing;
+
+  public static Behavior<Command> create(
+      FileRepairs repairs, ActorRef<RegistryCommand> registry, Stats stats) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  ctx.setLoggerName(Repairer.class);
+                  RepairSettings settings = repairs.settings();
+                  timers.startTimerWithFixedDelay(TICK, new Survey(), settings.interval());
+                  return new Repairer(ctx, timers, repairs, registry, settings, stats);
+                }));
+  }
+
+  private final TimerScheduler<Command> timers;
+
+  private Repairer(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      FileRepairs repairs,
+      ActorRef<RegistryCommand> registry,
+      RepairSettings settings,
+      Stats stats) {
+    super(ctx);
+    this.timers = timers;
+    this.repairs = repairs;
+    this.registry = registry;
+    this.settings = settings;
+    this.stats = stats;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Survey.class, s -> onSurvey())
+        .onMessage(Surveyed.class, this::onSurveyed)
+        .onMessage(
+            SurveyFailed.class,
+            f -> {
+              surveying = false;
+              getContext()
+                  .getLog()
+                  .info("repair survey failed, next in {}: {}", settings.interval(), f.why());
+              return this;
+            })
+        .onMessage(Repaired.class, this::onRepaired)
+        .onMessage(RepairFailed.class, this::onRepairFailed)
+        .onMessage(Resume.class, r -> next())
+        .build();
+  }
+
+  private Behavior<Command> onSurvey() {
+    if (surveying || repairing) {
+      return this; // the survey after this repair run sees what it changed
+    }
+    surveying = true;
+    getContext()
+        .pipeToSelf(
+            repairs.survey(),
+            (survey, failure) ->
+                failure == null ? new Surveyed(survey) : new SurveyFailed(failure));
+    return this;
+  }
+
+  private Behavior<Command> onSurveyed(Surveyed s) {
+    surveying = false;
+    long now = System.currentTimeMillis();
+    registry.tell(
+        new RegistryCommand.RecordPeerStates(
+            List.copyOf(s.survey().live()), List.copyOf(s.survey().down()), now));
+    List<FileHealth> files = s.survey().files();
+    stats.degraded.set(files.stream().filter(f -> f.state() == FileHealth.State.DEGRADED).count());
+    stats.unreadable.set(
+        files.stream().filter(f -> f.state() == FileHealth.State.UNREADABLE).count());
+    if (!settings.auto()) {
+      return this;
+    }
+    queue.clear();
+    s.survey().due().stream()
+        .sorted(Comparator.comparingInt(FileHealth::survives).thenComparing(f -> f.name().value()))
+        .forEach(f -> queue.add(f.name()));
+    stats.queued.set(queue.size());
+    if (!queue.isEmpty()) {
+      getContext().getLog().info("repair queue: {} files with copies due", queue.size());
+    }
+    return next();
+  }
+
+  private Behavior<Command> next() {
+    FileName name = queue.poll();
+    stats.queued.set(queue.size());
+    if (name == null) {
+      repairing = false;
+      return this;
+    }
+    repairing = true;
+    getContext()
+        .pipeToSelf(
+            repairs.repair(name, settings.grace()),
+            (report, failure) ->
+                failure == null ? new Repaired(name, report) : new RepairFailed(name, failure));
+    return this;
+  }
+
+  private Behavior<Command> onRepaired(Repaired r) {
+    long bytes = r.report().bytes();
+    if (!r.report().created().isEmpty()) {
+      stats.repairedFiles.incrementAndGet();
+      stats.repairedBytes.addAndGet(bytes);
+      getContext()
+          .getLog()
+          .info(
+              "repaired '{}': {} new copies, {} bytes; now {}",
+              r.name(),
+              r.report().created().size(),
+              bytes,
+              r.report().after().state());
+    }
+    Duration pause = settings.pauseAfter(bytes);
+    if (pause.isZero()) {
+      return next();
+    }
+    timers.startSingleTimer(new Resume(), pause);
+    return this;
+  }
+
+  private Behavior<Command> onRepairFailed(RepairFailed f) {
+    stats.failures.incrementAndGet();
+    getContext()
+        .getLog()
+        .warn(
+            "repair of '{}' failed (it is tried again after the next survey): {}",
+            f.name(),
+            RegistryAsk.oneLine(f.why()));
+    return next();
+  }
+}
