@@ -8,6 +8,7 @@ import jewel.protocol.PeerReply.BlocksDeleted;
 import jewel.protocol.PeerReply.Contents;
 import jewel.protocol.PeerReply.Description;
 import jewel.protocol.PeerReply.FileOffered;
+import jewel.protocol.PeerReply.Verified;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.pattern.StatusReply;
@@ -61,4 +62,17 @@ public sealed interface PeerCommand extends JewelSerializable, PeerMessage {
 
   /** Pins or peer settings changed: recompute this peer's share now, not at the next tick. */
   record Rescan() implements PeerCommand {}
+
+  /**
+   * Re-read and hash each of {@code blocks} now: the answer sorts them into intact, missing and
+   * corrupt. The peer quarantines the corrupt ones (moves them out of its store, see {@code
+   * BlockStore.quarantine}) and then reports its holdings to the registry again, so the block book
+   * stops counting it as their holder. At most {@link #MAX_BLOCKS} blocks a message (the caller
+   * pages longer lists): more is refused.
+   */
+  record VerifyBlocks(List<BlockId> blocks, ActorRef<StatusReply<Verified>> replyTo)
+      implements PeerCommand {
+    /** Blocks one message may ask about: its answer stays far under Artery's frame. */
+    public static final int MAX_BLOCKS = 1000;
+  }
 }
