@@ -14,6 +14,7 @@ import jewel.node.gateway.HttpApi;
 import jewel.node.gateway.NodeMetrics;
 import jewel.node.maintenance.Repairer;
 import jewel.node.peer.Peer;
+import jewel.node.peer.Scrubber;
 import jewel.node.peer.ShareKeeper;
 import jewel.node.pins.LivePeers;
 import jewel.node.pins.PinScanner;
@@ -121,6 +122,7 @@ public final class JewelNode implements AutoCloseable {
       // Fractional pins: every peer keeps its own share; the registry node scans and audits.
       PinSettings pins = PinSettings.from(config);
       LivePeers livePeers = LivePeers.inCluster(system);
+      Scrubber.Counters scrubbed = new Scrubber.Counters();
       if (settings.hasRole(NodeSettings.PEER)) {
         DataAddress data = channel.address();
         system.systemActorOf(
@@ -130,7 +132,8 @@ public final class JewelNode implements AutoCloseable {
                 store,
                 files,
                 registry,
-                new ShareKeeper.Setup(pins, livePeers, dataClient)),
+                new ShareKeeper.Setup(pins, livePeers, dataClient),
+                new Scrubber.Setup(Scrubber.Settings.from(config), scrubbed)),
             "peer",
             org.apache.pekko.actor.typed.Props.empty());
       }
@@ -145,6 +148,20 @@ public final class JewelNode implements AutoCloseable {
         metrics.gauge("jewel_blocks_held", "blocks this peer holds", store::count);
         metrics.gauge(
             "jewel_block_bytes_held", "bytes of the blocks this peer holds", store::bytes);
+        metrics.counter(
+            "jewel_scrub_blocks_checked", "blocks the scrub re-hashed", scrubbed::blocksChecked);
+        metrics.counter(
+            "jewel_scrub_bytes_checked", "bytes the scrub re-hashed", scrubbed::bytesChecked);
+        metrics.counter(
+            "jewel_scrub_corrupt", "corrupt blocks the scrub quarantined", scrubbed::corruptFound);
+        metrics.gauge(
+            "jewel_scrub_last_pass_seconds",
+            "wall time of the last full scrub pass",
+            scrubbed::lastPassSeconds);
+        metrics.gauge(
+            "jewel_scrub_last_pass_cpu_seconds",
+            "CPU time of the scrub thread in the last full pass",
+            scrubbed::lastPassCpuSeconds);
       }
       if (settings.hasRole(NodeSettings.REGISTRY)) {
         registryGauges(system, registry, askTimeout, metrics);

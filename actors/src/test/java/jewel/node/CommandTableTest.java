@@ -92,7 +92,16 @@ class CommandTableTest {
           new String[] {"store", "in.txt", "--as", "LONG", "--scheme", "naive", "n=2"},
           new String[] {"get", "LONG"},
           new String[] {"get", "LONG", "--to", "peer-1"},
-          new String[] {"delete", "LONG"});
+          new String[] {"delete", "LONG"},
+          new String[] {
+            "store", "in.txt", "--as", "v.txt", "--scheme", "reedsolomon", "k=2", "n=3"
+          },
+          new String[] {"check"},
+          new String[] {"check", "v.txt"},
+          new String[] {"verify", "--all"},
+          new String[] {"repair", "v.txt"},
+          new String[] {"repair", "nope.txt"},
+          new String[] {"delete", "v.txt"});
 
   @Test
   void bothBackendsGiveTheSameAnswers() throws Exception {
@@ -124,6 +133,11 @@ class CommandTableTest {
     for (int i = 19; i <= 22; i++) {
       assertEquals(0, viaHttp.get(i).exit(), viaHttp.get(i).toString());
     }
+    assertTrue(viaHttp.get(24).out().contains("1 file: 1 healthy"), viaHttp.get(24).toString());
+    assertEquals(0, viaHttp.get(25).exit(), viaHttp.get(25).toString());
+    assertTrue(viaHttp.get(26).out().contains("v.txt: 3 copies intact"), viaHttp.get(26).out());
+    assertTrue(viaHttp.get(27).out().contains("nothing to re-create"), viaHttp.get(27).out());
+    assertEquals(new Outcome(1, "", "jewel: unknown file 'nope.txt' (try: ls)\n"), viaHttp.get(28));
   }
 
   private List<Outcome> runTable(JewelClient client, String label) throws Exception {

@@ -69,6 +69,7 @@ class ConfigurationTableTest {
     Config reference = ConfigFactory.defaultReference();
     NodeSettings.from(reference);
     PinSettings.from(reference);
+    jewel.node.peer.Scrubber.Settings.from(reference);
     Registry.Options.from(reference);
     for (String duration :
         List.of(

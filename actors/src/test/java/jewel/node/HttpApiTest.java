@@ -313,6 +313,8 @@ class HttpApiTest {
     assertTrue(metrics.contains("jewel_store_seconds_count"), metrics);
     assertTrue(metrics.contains("jvm_memory_used_bytes"), metrics);
     assertTrue(metrics.contains("jewel_blocks_held{node=\"peer-2\"}"), metrics);
+    assertTrue(metrics.contains("jewel_scrub_corrupt_total{node=\"peer-2\"} 0"), metrics);
+    assertTrue(metrics.contains("jewel_scrub_last_pass_seconds{node=\"peer-2\"}"), metrics);
 
     cluster.awaitAssert(
         () -> {

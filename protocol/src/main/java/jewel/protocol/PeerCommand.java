@@ -8,6 +8,7 @@ import jewel.protocol.PeerReply.BlocksDeleted;
 import jewel.protocol.PeerReply.Contents;
 import jewel.protocol.PeerReply.Description;
 import jewel.protocol.PeerReply.FileOffered;
+import jewel.protocol.PeerReply.Verified;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.pattern.StatusReply;
@@ -63,9 +64,15 @@ public sealed interface PeerCommand extends JewelSerializable, PeerMessage {
   record Rescan() implements PeerCommand {}
 
   /**
-   * Re-reads and hashes each of {@code blocks} (at most 1000) that this peer holds; a corrupt one
-   * is quarantined and the peer reports its holdings again, so the registry stops counting it.
+   * Re-read and hash each of {@code blocks} now: the answer sorts them into intact, missing and
+   * corrupt. The peer quarantines the corrupt ones (moves them out of its store, see {@code
+   * BlockStore.quarantine}) and then reports its holdings to the registry again, so the block book
+   * stops counting it as their holder. At most {@link #MAX_BLOCKS} blocks a message (the caller
+   * pages longer lists): more is refused.
    */
-  record VerifyBlocks(List<BlockId> blocks, ActorRef<PeerReply.Verified> replyTo)
-      implements PeerCommand {}
+  record VerifyBlocks(List<BlockId> blocks, ActorRef<StatusReply<Verified>> replyTo)
+      implements PeerCommand {
+    /** Blocks one message may ask about: its answer stays far under Artery's frame. */
+    public static final int MAX_BLOCKS = 1000;
+  }
 }

@@ -69,7 +69,13 @@ public sealed interface PeerReply extends JewelSerializable {
   record AuditProof(PeerId peer, BlockId block, int chunk, byte[] data, List<String> path)
       implements PeerReply {}
 
-  /** What {@link PeerCommand.VerifyBlocks} found, block by block. */
+  /**
+   * What a {@link PeerCommand.VerifyBlocks} found, each list in the order asked.
+   *
+   * @param missing not in the peer's store
+   * @param corrupt there, but their bytes no longer hash to their id (or could not be read): now
+   *     quarantined
+   */
   record Verified(PeerId peer, List<BlockId> intact, List<BlockId> missing, List<BlockId> corrupt)
       implements PeerReply {}
 }

@@ -75,7 +75,7 @@ public final class FileRepairs {
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
   /** Block ids one {@link PeerCommand.VerifyBlocks} carries at most. */
-  static final int VERIFY_PAGE = 1000;
+  static final int VERIFY_PAGE = PeerCommand.VerifyBlocks.MAX_BLOCKS;
 
   private final ActorSystem<?> system;
   private final ActorRef<RegistryCommand> registry;
@@ -293,13 +293,16 @@ public final class FileRepairs {
   private CompletionStage<List<BadCopy>> verifyOn(
       LivePeer peer, List<BlockId> page, Map<BlockId, StoredBlock> blocks, long bytes) {
     Duration timeout = askTimeout.plus(perMib.multipliedBy(bytes >> 20));
-    return AskPattern.<PeerCommand, PeerReply.Verified>ask(
+    return AskPattern.<PeerCommand, StatusReply<PeerReply.Verified>>ask(
             peer.ref(),
             r -> new PeerCommand.VerifyBlocks(List.copyOf(page), r),
             timeout,
             system.scheduler())
         .handle(
-            (verified, failure) -> {
+            (reply, failure) -> {
+              if (failure == null && reply.isError()) {
+                failure = reply.getError();
+              }
               if (failure != null) {
                 throw new JewelException(
                     peer.name()
@@ -311,6 +314,7 @@ public final class FileRepairs {
                         + RegistryAsk.oneLine(failure),
                     JewelException.Kind.UNAVAILABLE);
               }
+              PeerReply.Verified verified = reply.getValue();
               List<BadCopy> bad = new ArrayList<>();
               verified
                   .corrupt()

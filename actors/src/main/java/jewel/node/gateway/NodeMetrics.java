@@ -57,6 +57,16 @@ public final class NodeMetrics {
     Gauge.builder(name, value).description(description).register(registry);
   }
 
+  /**
+   * Adds a counter read at each scrape, from a total that only grows (exposed as {@code
+   * name_total}).
+   */
+  public void counter(String name, String description, Supplier<Number> total) {
+    FunctionCounter.builder(name, total, t -> t.get().doubleValue())
+        .description(description)
+        .register(registry);
+  }
+
   Timer.Sample startTransfer() {
     openTransfers.incrementAndGet();
     return Timer.start(registry);

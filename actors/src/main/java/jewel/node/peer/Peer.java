@@ -1,8 +1,11 @@
 package jewel.node.peer;
 
 import java.nio.file.FileAlreadyExistsException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import jewel.api.BlockId;
 import jewel.api.JewelException;
 import jewel.api.PeerContents;
@@ -39,6 +42,10 @@ import org.apache.pekko.pattern.StatusReply;
  * <p>With pins enabled it keeps its share of the pinned blocks in a {@link ShareKeeper} child, and
  * it answers audits: chunk i of a block with its Merkle path ({@link ChunkProofs}).
  *
+ * <p>A {@link Scrubber} child re-hashes its blocks in the background, and {@link
+ * PeerCommand.VerifyBlocks} does so for the blocks it names, now; both quarantine a damaged block,
+ * after which the peer reports its holdings again, so the registry stops counting this copy.
+ *
  * <p>It receives {@link PeerMessage}s: the protocol's {@link PeerCommand}s, which is all the world
  * sees of it, and the two records below, which it sends itself.
  */
@@ -50,6 +57,14 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
 
   /** The share keeper's news, through a message adapter. */
   private record ShareReported(ShareKeeper.ShareState state) implements PeerMessage.Internal {}
+
+  /** The scrubber quarantined a block, through a message adapter. */
+  private record Scrubbed(Scrubber.Quarantined quarantined) implements PeerMessage.Internal {}
+
+  /** A {@code VerifyBlocks}' reading finished (or failed). */
+  private record VerifiedHere(
+      PeerCommand.VerifyBlocks command, PeerReply.Verified verified, Throwable failure)
+      implements PeerMessage.Internal {}
 
   private final PeerId name;
   private final DataAddress data;
@@ -78,6 +93,21 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
       LocalFiles files,
       ActorRef<RegistryCommand> registry,
       ShareKeeper.Setup sharing) {
+    return create(name, data, store, files, registry, sharing, null);
+  }
+
+  /**
+   * A peer that keeps its share of the pinned blocks as {@code sharing} says and scrubs its blocks
+   * as {@code scrubbing} says (null: none, and no scrubbing).
+   */
+  public static Behavior<PeerCommand> create(
+      PeerId name,
+      DataAddress data,
+      BlockStore store,
+      LocalFiles files,
+      ActorRef<RegistryCommand> registry,
+      ShareKeeper.Setup sharing,
+      Scrubber.Setup scrubbing) {
     return Behaviors.<PeerMessage>setup(
             ctx -> {
               ctx.setLoggerName(Peer.class);
@@ -104,6 +134,15 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
                               sharing),
                           "share",
                           DispatcherSelector.blocking());
+              if (scrubbing != null) {
+                ctx.spawn(
+                    Scrubber.create(
+                        store,
+                        ctx.messageAdapter(Scrubber.Quarantined.class, Scrubbed::new),
+                        scrubbing),
+                    "scrub",
+                    Scrubber.dispatcher());
+              }
               return new Peer(ctx, name, data, store, files, registry, keeper);
             })
         .narrow();
@@ -167,6 +206,14 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
               }
               return this;
             })
+        .onMessage(PeerCommand.VerifyBlocks.class, this::onVerifyBlocks)
+        .onMessage(VerifiedHere.class, this::onVerified)
+        .onMessage(
+            Scrubbed.class,
+            s -> {
+              reportHoldings(name, store, registry, getContext().getSystem());
+              return this;
+            })
         .onMessage(
             ShareReported.class,
             s -> {
@@ -226,6 +273,62 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
       reply = new PeerReply.AcceptRefused(Failures.oneLine(e), JewelException.Kind.BAD_INPUT);
     }
     c.replyTo().tell(reply);
+    return this;
+  }
+
+  // ---------------------------------------------------------------- verifying
+
+  private Behavior<PeerMessage> onVerifyBlocks(PeerCommand.VerifyBlocks c) {
+    if (c.blocks().size() > PeerCommand.VerifyBlocks.MAX_BLOCKS) {
+      c.replyTo()
+          .tell(
+              StatusReply.error(
+                  "asked to verify "
+                      + c.blocks().size()
+                      + " blocks in one message; send at most "
+                      + PeerCommand.VerifyBlocks.MAX_BLOCKS
+                      + " a message"));
+      return this;
+    }
+    Executor blocking =
+        getContext().getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    getContext()
+        .pipeToSelf(
+            CompletableFuture.supplyAsync(() -> verify(c.blocks()), blocking),
+            (verified, failure) -> new VerifiedHere(c, verified, failure));
+    return this;
+  }
+
+  /** Reads each block again and quarantines the damaged ones: blocking file I/O. */
+  private PeerReply.Verified verify(List<BlockId> blocks) {
+    List<BlockId> intact = new ArrayList<>();
+    List<BlockId> missing = new ArrayList<>();
+    List<BlockId> corrupt = new ArrayList<>();
+    for (BlockId id : blocks) {
+      if (Scrubber.quarantineIfDamaged(store, id)) {
+        corrupt.add(id);
+      } else {
+        (store.has(id) ? intact : missing).add(id);
+      }
+    }
+    return new PeerReply.Verified(name, intact, missing, corrupt);
+  }
+
+  private Behavior<PeerMessage> onVerified(VerifiedHere v) {
+    if (v.failure() != null) {
+      v.command().replyTo().tell(StatusReply.error(Failures.oneLine(v.failure())));
+      return this;
+    }
+    if (!v.verified().corrupt().isEmpty()) {
+      getContext()
+          .getLog()
+          .error(
+              "quarantined {} corrupt blocks a verify found: {}",
+              v.verified().corrupt().size(),
+              v.verified().corrupt());
+      reportHoldings(name, store, registry, getContext().getSystem());
+    }
+    v.command().replyTo().tell(StatusReply.success(v.verified()));
     return this;
   }
 

@@ -247,6 +247,38 @@ public final class BlockStore {
     }
   }
 
+  /**
+   * Moves block {@code id} out of the store into the quarantine folder beside it ({@code
+   * disk/quarantine/} next to {@code disk/blocks/}), named by its hex: from then on it is not
+   * listed, served or counted, but its bytes stay for a person to look at. A block quarantined
+   * again replaces the older file there. The move is one rename, so the file is never lost. False
+   * if the block was not here.
+   */
+  public boolean quarantine(BlockId id) {
+    Path path = pathOf(id);
+    Path folder = root.resolveSibling("quarantine");
+    synchronized (lock) {
+      OptionalLong size = sizeAt(path);
+      if (size.isEmpty()) {
+        return false;
+      }
+      try {
+        Files.createDirectories(folder);
+        Files.move(path, folder.resolve(id.hex()), StandardCopyOption.ATOMIC_MOVE);
+      } catch (NoSuchFileException e) {
+        return false;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot quarantine block " + id, e);
+      }
+      syncFolder(folder);
+      syncFolder(path.getParent());
+      count--;
+      bytes -= size.getAsLong();
+    }
+    log.warn("quarantined block {} in {}", id, folder);
+    return true;
+  }
+
   /** How many blocks are here (kept in memory). */
   public long count() {
     synchronized (lock) {

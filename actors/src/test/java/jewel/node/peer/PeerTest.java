@@ -182,4 +182,66 @@ class PeerTest {
         JewelException.Kind.BAD_INPUT,
         accepts.expectMessageClass(PeerReply.AcceptRefused.class).kind());
   }
+
+  @Test
+  void verifiesBlocksQuarantinesTheCorruptAndReportsItsHoldingsWithoutThem() throws Exception {
+    BlockStore store = BlockStore.open(disk.resolve("blocks"));
+    BlockId intact = put(store, "intact");
+    BlockId corrupt = put(store, "corrupt");
+    BlockId never = BlockId.of(new byte[32]);
+    Files.writeString(store.root().resolve(corrupt.prefix()).resolve(corrupt.hex()), "rotten");
+    TestProbe<RegistryCommand> registry = kit.createTestProbe();
+    ActorRef<PeerCommand> peer =
+        kit.spawn(
+            Peer.create(
+                NAME, DATA, store, LocalFiles.inFolder(disk.resolve("files")), registry.getRef()));
+    markAs(registry, 1);
+    registry.expectMessageClass(RegistryCommand.ReportHoldings.class);
+    TestProbe<StatusReply<PeerReply.Verified>> probe = kit.createTestProbe();
+
+    peer.tell(new PeerCommand.VerifyBlocks(List.of(corrupt, never, intact), probe.getRef()));
+
+    assertEquals(
+        new PeerReply.Verified(NAME, List.of(intact), List.of(never), List.of(corrupt)),
+        probe.receiveMessage().getValue());
+    assertFalse(store.has(corrupt));
+    assertTrue(Files.isRegularFile(disk.resolve("quarantine").resolve(corrupt.hex())));
+    markAs(registry, 2);
+    assertEquals(
+        new RegistryCommand.ReportHoldings(NAME, null, null, List.of(intact), 2),
+        registry.receiveMessage());
+
+    // Asked again, the quarantined block is missing, and nothing changed to report.
+    peer.tell(new PeerCommand.VerifyBlocks(List.of(corrupt, intact), probe.getRef()));
+    assertEquals(
+        new PeerReply.Verified(NAME, List.of(intact), List.of(corrupt), List.of()),
+        probe.receiveMessage().getValue());
+    registry.expectNoMessage(java.time.Duration.ofMillis(200));
+  }
+
+  @Test
+  void refusesToVerifyMoreBlocksThanAMessageMayName() throws Exception {
+    BlockStore store = BlockStore.open(disk.resolve("blocks"));
+    ActorRef<PeerCommand> peer =
+        kit.spawn(
+            Peer.create(
+                NAME,
+                DATA,
+                store,
+                LocalFiles.inFolder(disk.resolve("files")),
+                kit.<RegistryCommand>createTestProbe().getRef()));
+    List<BlockId> tooMany =
+        java.util.stream.IntStream.rangeClosed(0, PeerCommand.VerifyBlocks.MAX_BLOCKS)
+            .mapToObj(i -> BlockId.of(java.nio.ByteBuffer.allocate(32).putInt(i).array()))
+            .toList();
+    TestProbe<StatusReply<PeerReply.Verified>> probe = kit.createTestProbe();
+
+    peer.tell(new PeerCommand.VerifyBlocks(tooMany, probe.getRef()));
+
+    StatusReply<PeerReply.Verified> reply = probe.receiveMessage();
+    assertTrue(reply.isError());
+    assertEquals(
+        "asked to verify 1001 blocks in one message; send at most 1000 a message",
+        reply.getError().getMessage());
+  }
 }

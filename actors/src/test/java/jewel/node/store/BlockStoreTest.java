@@ -270,4 +270,47 @@ class BlockStoreTest {
     assertEquals(1, store.count());
     assertEquals(400_000, store.bytes());
   }
+
+  @Test
+  void aQuarantinedBlockLeavesTheStoreButNotTheDisk() throws IOException {
+    ByteString bytes = TestBytes.bytes(50_000, 13);
+    BlockId id = write(bytes);
+    BlockId kept = write(TestBytes.bytes(700, 14));
+    Path quarantined = dir.resolve("quarantine").resolve(id.hex());
+
+    assertTrue(store.quarantine(id));
+
+    assertFalse(store.has(id));
+    assertEquals(List.of(new PeerContents.HeldBlock(kept, 700)), store.list());
+    assertEquals(1, store.count());
+    assertEquals(700, store.bytes());
+    assertInstanceOf(StoreException.class, failure(store.reader(id).runWith(Sink.ignore(), mat)));
+    assertEquals(bytes, ByteString.fromArray(Files.readAllBytes(quarantined)));
+    assertEquals(List.of(kept.prefix() + "/" + kept.hex()), files());
+    assertFalse(store.quarantine(id), "no longer here");
+    BlockStore reopened = BlockStore.open(store.root());
+    assertEquals(1, reopened.count());
+    assertEquals(700, reopened.bytes());
+  }
+
+  @Test
+  void aSecondQuarantineOfABlockReplacesTheFirst() throws IOException {
+    ByteString bytes = TestBytes.bytes(3000, 15);
+    BlockId id = write(bytes);
+    Path quarantined = dir.resolve("quarantine").resolve(id.hex());
+    try (RandomAccessFile f = new RandomAccessFile(store.pathOf(id).toFile(), "rw")) {
+      f.write(0); // damaged: this is what gets quarantined first
+    }
+    assertTrue(store.quarantine(id));
+
+    assertEquals(id, write(bytes)); // a good copy comes back, and rots again
+    assertTrue(store.quarantine(id));
+
+    assertEquals(bytes, ByteString.fromArray(Files.readAllBytes(quarantined)));
+    try (Stream<Path> left = Files.list(dir.resolve("quarantine"))) {
+      assertEquals(1, left.count());
+    }
+    assertEquals(0, store.count());
+    assertEquals(0, store.bytes());
+  }
 }
