@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import jewel.protocol.data.Traffic;
 
@@ -55,6 +56,16 @@ public final class NodeMetrics {
   /** Adds a gauge read at each scrape (blocks held, registry events, …). */
   public void gauge(String name, String description, Supplier<Number> value) {
     Gauge.builder(name, value).description(description).register(registry);
+  }
+
+  /**
+   * Adds a counter read at each scrape ({@code _total} is appended to its name, as Prometheus
+   * counters have it).
+   */
+  public void counter(String name, String description, AtomicLong count) {
+    FunctionCounter.builder(name, count, AtomicLong::get)
+        .description(description)
+        .register(registry);
   }
 
   Timer.Sample startTransfer() {

@@ -11,6 +11,7 @@ import jewel.node.RegistryPages;
 import jewel.node.pins.Failures;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
+import jewel.node.store.RecentWrites;
 import jewel.protocol.ByteSink;
 import jewel.protocol.ByteSource;
 import jewel.protocol.DataAddress;
@@ -54,30 +55,38 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
   private final PeerId name;
   private final DataAddress data;
   private final BlockStore store;
+  private final RecentWrites writes;
   private final LocalFiles files;
   private final ActorRef<RegistryCommand> registry;
   private final ActorRef<ShareKeeper.Command> keeper; // null: pins are not kept here
   private final ChunkProofs proofs;
   private boolean overQuota;
 
-  /** A peer that keeps no share of the pinned blocks (but answers audits). */
+  /**
+   * A peer that keeps no share of the pinned blocks (but answers audits), and knows of no writes
+   * but those it makes itself.
+   */
   public static Behavior<PeerCommand> create(
       PeerId name,
       DataAddress data,
       BlockStore store,
       LocalFiles files,
       ActorRef<RegistryCommand> registry) {
-    return create(name, data, store, files, registry, null);
+    return create(name, data, new RecentWrites(store), files, registry, null);
   }
 
-  /** A peer that keeps its share of the pinned blocks as {@code sharing} says (null: none). */
+  /**
+   * A peer that keeps its share of the pinned blocks as {@code sharing} says (null: none). Its
+   * blocks are {@code writes}'s store; {@code writes} is also what its data channel writes through.
+   */
   public static Behavior<PeerCommand> create(
       PeerId name,
       DataAddress data,
-      BlockStore store,
+      RecentWrites writes,
       LocalFiles files,
       ActorRef<RegistryCommand> registry,
       ShareKeeper.Setup sharing) {
+    BlockStore store = writes.store();
     return Behaviors.<PeerMessage>setup(
             ctx -> {
               ctx.setLoggerName(Peer.class);
@@ -104,7 +113,7 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
                               sharing),
                           "share",
                           DispatcherSelector.blocking());
-              return new Peer(ctx, name, data, store, files, registry, keeper);
+              return new Peer(ctx, name, data, writes, files, registry, keeper);
             })
         .narrow();
   }
@@ -113,14 +122,15 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
       ActorContext<PeerMessage> ctx,
       PeerId name,
       DataAddress data,
-      BlockStore store,
+      RecentWrites writes,
       LocalFiles files,
       ActorRef<RegistryCommand> registry,
       ActorRef<ShareKeeper.Command> keeper) {
     super(ctx);
     this.name = name;
     this.data = data;
-    this.store = store;
+    this.store = writes.store();
+    this.writes = writes;
     this.files = files;
     this.registry = registry;
     this.keeper = keeper;
@@ -194,17 +204,21 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
   }
 
   private Behavior<PeerMessage> onDeleteBlocks(PeerCommand.DeleteBlocks c) {
-    int deleted = 0;
-    for (BlockId id : c.blocks()) {
-      if (store.delete(id)) {
-        deleted++;
-      }
+    RecentWrites.Deleted outcome = writes.delete(c.blocks(), c.guard());
+    if (outcome.spared() > 0) {
+      getContext()
+          .getLog()
+          .info(
+              "kept {} unreferenced blocks: a store in progress wrote them, or they are younger"
+                  + " than {} ms",
+              outcome.spared(),
+              c.guard().minAgeMillis());
     }
-    if (deleted > 0) {
-      getContext().getLog().info("deleted {} blocks no file references", deleted);
+    if (outcome.deleted() > 0) {
+      getContext().getLog().info("deleted {} blocks no file references", outcome.deleted());
       reportHoldings(name, store, registry, getContext().getSystem());
     }
-    c.replyTo().tell(new PeerReply.BlocksDeleted(name, deleted));
+    c.replyTo().tell(new PeerReply.BlocksDeleted(name, outcome.deleted()));
     return this;
   }
 
