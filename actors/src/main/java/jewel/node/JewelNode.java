@@ -6,12 +6,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import jewel.api.FileName;
 import jewel.node.coordinator.Coordinator;
 import jewel.node.coordinator.RegistryCommits;
 import jewel.node.gateway.Gateway;
 import jewel.node.gateway.HttpApi;
 import jewel.node.gateway.NodeMetrics;
+import jewel.node.maintenance.GarbageCollector;
 import jewel.node.maintenance.Repairer;
 import jewel.node.peer.Peer;
 import jewel.node.peer.Scrubber;
@@ -22,6 +24,7 @@ import jewel.node.pins.PinSettings;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
 import jewel.node.store.NodeDataHandler;
+import jewel.node.store.RecentWrites;
 import jewel.persistence.Registry;
 import jewel.protocol.CoordinatorCommand;
 import jewel.protocol.DataAddress;
@@ -92,6 +95,7 @@ public final class JewelNode implements AutoCloseable {
       Path disk = settings.nodeDir().resolve("disk");
       BlockStore store =
           settings.hasRole(NodeSettings.PEER) ? BlockStore.open(disk.resolve("blocks")) : null;
+      RecentWrites writes = store == null ? null : new RecentWrites(store);
       LocalFiles files =
           settings.hasRole(NodeSettings.PEER)
               ? LocalFiles.inFolder(disk.resolve("files"))
@@ -102,7 +106,7 @@ public final class JewelNode implements AutoCloseable {
                   system,
                   settings.host(),
                   settings.dataPort(),
-                  new NodeDataHandler(store, files),
+                  new NodeDataHandler(writes, files),
                   traffic)
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
@@ -129,7 +133,7 @@ public final class JewelNode implements AutoCloseable {
             Peer.create(
                 settings.name(),
                 data,
-                store,
+                writes,
                 files,
                 registry,
                 new ShareKeeper.Setup(pins, livePeers, dataClient),
@@ -137,13 +141,23 @@ public final class JewelNode implements AutoCloseable {
             "peer",
             org.apache.pekko.actor.typed.Props.empty());
       }
+      NodeMetrics metrics = new NodeMetrics(settings.name().name(), traffic);
       if (settings.hasRole(NodeSettings.REGISTRY)) {
         system.systemActorOf(
             PinScanner.create(pins, registry, livePeers, true),
             "pin-scanner",
             org.apache.pekko.actor.typed.Props.empty());
+        AtomicLong collected = new AtomicLong();
+        system.systemActorOf(
+            GarbageCollector.create(
+                GarbageCollector.Settings.from(config), registry, livePeers, collected, true),
+            "garbage-collector",
+            org.apache.pekko.actor.typed.Props.empty());
+        metrics.counter(
+            "jewel_gc_blocks_deleted",
+            "unreferenced blocks the garbage collector deleted from peers",
+            collected::get);
       }
-      NodeMetrics metrics = new NodeMetrics(settings.name().name(), traffic);
       if (store != null) {
         metrics.gauge("jewel_blocks_held", "blocks this peer holds", store::count);
         metrics.gauge(
@@ -224,14 +238,14 @@ public final class JewelNode implements AutoCloseable {
     metrics.gauge(
         "jewel_files_unreadable", "files with too few blocks up to read", stats.unreadable::get);
     metrics.gauge("jewel_repair_queue_files", "files waiting for repair", stats.queued::get);
-    metrics.gauge(
-        "jewel_repaired_files_total", "files the repair queue repaired", stats.repairedFiles::get);
-    metrics.gauge(
-        "jewel_repaired_bytes_total",
+    metrics.counter(
+        "jewel_repaired_files", "files the repair queue repaired", stats.repairedFiles::get);
+    metrics.counter(
+        "jewel_repaired_bytes",
         "bytes of blocks the repair queue re-created",
         stats.repairedBytes::get);
-    metrics.gauge(
-        "jewel_repair_failures_total", "repairs that failed (tried again)", stats.failures::get);
+    metrics.counter(
+        "jewel_repair_failures", "repairs that failed (tried again)", stats.failures::get);
   }
 
   /**

@@ -22,9 +22,9 @@ import jewel.protocol.PeerState;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryCommand.BumpSalt;
+import jewel.protocol.RegistryCommand.CloseUpload;
 import jewel.protocol.RegistryCommand.Commit;
 import jewel.protocol.RegistryCommand.Delete;
-import jewel.protocol.RegistryCommand.FindUnused;
 import jewel.protocol.RegistryCommand.GetPeerSettings;
 import jewel.protocol.RegistryCommand.GetPeerStates;
 import jewel.protocol.RegistryCommand.GetPin;
@@ -34,6 +34,8 @@ import jewel.protocol.RegistryCommand.GetStats;
 import jewel.protocol.RegistryCommand.ListFiles;
 import jewel.protocol.RegistryCommand.ListPins;
 import jewel.protocol.RegistryCommand.Lookup;
+import jewel.protocol.RegistryCommand.OpenUpload;
+import jewel.protocol.RegistryCommand.PlanDeletion;
 import jewel.protocol.RegistryCommand.RecordCopies;
 import jewel.protocol.RegistryCommand.RecordPeerStates;
 import jewel.protocol.RegistryCommand.ReportHoldings;
@@ -42,6 +44,7 @@ import jewel.protocol.RegistryCommand.SetDefaultScheme;
 import jewel.protocol.RegistryCommand.SetPeerSettings;
 import jewel.protocol.RegistryCommand.SetPin;
 import jewel.protocol.RegistryCommand.StartHoldingsReport;
+import jewel.protocol.RegistryCommand.UploadProgress;
 import jewel.protocol.RegistryEvent;
 import jewel.protocol.RegistryEvent.CopiesRecorded;
 import jewel.protocol.RegistryEvent.DefaultPinSet;
@@ -56,6 +59,7 @@ import jewel.protocol.RegistryEvent.SaltBumped;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
+import jewel.protocol.RegistryReply.DeletionPlan;
 import jewel.protocol.RegistryReply.Listing;
 import jewel.protocol.RegistryReply.LookedUp;
 import jewel.protocol.RegistryReply.PeerStates;
@@ -63,6 +67,7 @@ import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
 import jewel.protocol.RegistryReply.Pins;
 import jewel.protocol.RegistryReply.Settings;
+import jewel.protocol.RegistryReply.UploadOpened;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -89,7 +94,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * default-scheme} (the cluster default until someone sets one), {@code snapshot-every} and {@code
  * keep-snapshots}; {@code jewel.pins}'s {@code default-fraction} (the cluster's default pin
  * fraction until someone sets one) and {@code min-holders} (handed to peers in every pin plan; not
- * persisted, so a restart with a new value applies it).
+ * persisted, so a restart with a new value applies it); {@code jewel.gc.upload-lease} (how long an
+ * upload lives without news, see {@link Uploads}).
  */
 public final class Registry
     extends EventSourcedBehaviorWithEnforcedReplies<RegistryCommand, RegistryEvent, RegistryState> {
@@ -103,7 +109,8 @@ public final class Registry
       int snapshotEvery,
       int keepSnapshots,
       double defaultFraction,
-      int minHolders) {
+      int minHolders,
+      Duration uploadLease) {
     public Options {
       if (defaultScheme == null) {
         throw new IllegalArgumentException(
@@ -126,11 +133,15 @@ public final class Registry
         throw new IllegalArgumentException(
             "jewel.pins.min-holders must be at least 1, not " + minHolders);
       }
+      if (uploadLease == null || uploadLease.isNegative() || uploadLease.isZero()) {
+        throw new IllegalArgumentException(
+            "jewel.gc.upload-lease must be a positive duration, like 2m, not " + uploadLease);
+      }
     }
 
     /**
-     * Reads {@code jewel.registry} and {@code jewel.pins} from {@code root}, with one clear line
-     * per bad value.
+     * Reads {@code jewel.registry}, {@code jewel.pins} and {@code jewel.gc} from {@code root}, with
+     * one clear line per bad value.
      */
     public static Options from(com.typesafe.config.Config root) {
       com.typesafe.config.Config c = root.getConfig("jewel.registry");
@@ -148,7 +159,8 @@ public final class Registry
           c.getInt("snapshot-every"),
           c.getInt("keep-snapshots"),
           fraction(pins, "default-fraction"),
-          pins.getInt("min-holders"));
+          pins.getInt("min-holders"),
+          root.getDuration("jewel.gc.upload-lease"));
     }
 
     /** A fraction written as a number ({@code 0.1}) or a percentage ({@code "10%"}). */
@@ -187,6 +199,7 @@ public final class Registry
 
   private final ActorContext<RegistryCommand> ctx;
   private final Options options;
+  private final Uploads uploads;
   // The last full pin plan and file list, and the state they were computed from: pages of
   // one listing then cost a binary search, not a recomputation. (States are immutable.)
   private RegistryState planOf;
@@ -203,6 +216,7 @@ public final class Registry
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.ctx = ctx;
     this.options = options;
+    this.uploads = new Uploads(options.uploadLease(), System::currentTimeMillis, ctx.getLog());
   }
 
   @Override
@@ -255,14 +269,6 @@ public final class Registry
                                 state.sortedPeerSettings().values().stream()
                                     .filter(PeerSettings::greylisted)
                                     .count())))
-        .onCommand(
-            FindUnused.class,
-            (state, c) ->
-                Effect()
-                    .reply(
-                        c.replyTo(),
-                        new RegistryReply.Blocks(
-                            c.blocks().stream().filter(b -> !state.knows(b)).toList())))
         .onCommand(GetPinPlan.class, this::onGetPinPlan)
         .onCommand(BumpSalt.class, this::onBumpSalt)
         .onCommand(RecordCopies.class, this::onRecordCopies)
@@ -270,6 +276,23 @@ public final class Registry
         .onCommand(
             GetPeerStates.class,
             (state, c) -> Effect().reply(c.replyTo(), new PeerStates(state.peerStates())))
+        // uploads and deletion plans: in memory, nothing persisted
+        .onCommand(
+            OpenUpload.class,
+            (state, c) -> Effect().reply(c.replyTo(), new UploadOpened(uploads.open())))
+        .onCommand(
+            UploadProgress.class,
+            (state, c) -> {
+              uploads.progress(c.upload(), c.written());
+              return Effect().noReply();
+            })
+        .onCommand(
+            CloseUpload.class,
+            (state, c) -> {
+              uploads.close(c.upload());
+              return Effect().noReply();
+            })
+        .onCommand(PlanDeletion.class, this::onPlanDeletion)
         .build();
   }
 
@@ -622,6 +645,21 @@ public final class Registry
 
   private PeerTable peerTable(RegistryState state) {
     return new PeerTable(state.sortedPeerSettings());
+  }
+
+  // ---------------------------------------------------------------- uploads and deletion plans
+
+  /**
+   * The candidates no committed file references and no open upload wrote. The guard covers what the
+   * plan cannot see: blocks an open upload wrote but has not reported yet, and uploads opened after
+   * this answer.
+   */
+  private ReplyEffect<RegistryEvent, RegistryState> onPlanDeletion(
+      RegistryState state, PlanDeletion c) {
+    List<BlockId> blocks =
+        uploads.notWritten(
+            c.candidates().stream().filter(b -> b != null && !state.knows(b)).toList());
+    return Effect().reply(c.replyTo(), new DeletionPlan(blocks, uploads.guard(c.minAgeMillis())));
   }
 
   // ---------------------------------------------------------------- events

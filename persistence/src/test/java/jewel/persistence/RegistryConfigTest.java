@@ -16,7 +16,8 @@ class RegistryConfigTest {
   void referenceDefaults() {
     Config config = ConfigFactory.load();
     assertEquals(
-        new Registry.Options(SchemeSpec.parse("naive n=2"), 100, 2, 0.5, 2),
+        new Registry.Options(
+            SchemeSpec.parse("naive n=2"), 100, 2, 0.5, 2, java.time.Duration.ofMinutes(2)),
         Registry.Options.from(config));
   }
 

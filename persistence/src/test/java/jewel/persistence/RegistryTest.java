@@ -158,17 +158,66 @@ class RegistryTest {
     assertEquals(4, registry.getState().blockCount());
   }
 
+  // ---------------------------------------------------------------- uploads and deletion plans
+
+  private long openUpload() {
+    return registry
+        .<RegistryReply.UploadOpened>runCommand(RegistryCommand.OpenUpload::new)
+        .reply()
+        .upload();
+  }
+
+  private RegistryReply.DeletionPlan plan(long minAgeMillis, BlockId... candidates) {
+    return registry
+        .<RegistryReply.DeletionPlan>runCommand(
+            r -> new RegistryCommand.PlanDeletion(List.of(candidates), minAgeMillis, r))
+        .reply();
+  }
+
   @Test
-  void findUnusedNamesOnlyBlocksNoCommittedFileUses() {
+  void aDeletionPlanSparesBlocksOfFilesAndOfOpenUploads() {
     FileEntry a = sharded("a.txt", "ay", List.of(block("a0"), block("a1")), P1, P2);
     committed(a, false);
-    var unused =
+    long upload = openUpload();
+    assertEquals(
+        List.of(),
         registry
-            .<RegistryReply.Blocks>runCommand(
-                r ->
-                    new RegistryCommand.FindUnused(List.of(block("x"), block("a1"), block("y")), r))
-            .reply();
-    assertEquals(List.of(block("x"), block("y")), unused.blocks());
+            .runCommand(new RegistryCommand.UploadProgress(upload, List.of(block("y"))))
+            .events(),
+        "uploads persist nothing");
+
+    var plan = plan(0, block("x"), block("a1"), block("y"), block("z"));
+
+    assertEquals(List.of(block("x"), block("z")), plan.blocks());
+    assertEquals(List.of(upload), plan.guard().openUploads());
+    assertTrue(plan.guard().protects(upload + 1), "an upload opened after the plan");
+
+    registry.runCommand(new RegistryCommand.CloseUpload(upload));
+    var closed = plan(3_600_000, block("y"));
+    assertEquals(List.of(block("y")), closed.blocks());
+    assertEquals(List.of(), closed.guard().openUploads());
+    assertEquals(3_600_000, closed.guard().minAgeMillis());
+  }
+
+  @Test
+  void uploadIdsGrowAndStartFromTheClock() {
+    long before = System.currentTimeMillis() * 1000;
+    long first = openUpload();
+    long second = openUpload();
+    assertTrue(first >= before, first + " starts from the clock");
+    assertTrue(second > first);
+    assertEquals(List.of(first, second), plan(0).guard().openUploads());
+  }
+
+  @Test
+  void progressOfAnUploadItDoesNotKnowOpensItAgain() {
+    long mine = openUpload();
+    long later = mine + 5; // as a registry elsewhere may have handed out
+    registry.runCommand(new RegistryCommand.UploadProgress(later, List.of(block("w"))));
+    var plan = plan(0, block("w"));
+    assertEquals(List.of(), plan.blocks());
+    assertEquals(List.of(mine, later), plan.guard().openUploads());
+    assertTrue(openUpload() > later, "the newest id is never below one in use");
   }
 
   @Test

@@ -45,9 +45,11 @@ public sealed interface CoordinatorCommand extends JewelSerializable, Coordinato
 
   /**
    * Ends the lease without committing: a get that ended, or a store that failed. {@code uploaded}
-   * are the blocks a failed store had written; those no committed file uses are deleted.
+   * are the blocks a failed store had written under its {@code upload} (null: none, a get); the
+   * upload is closed first, then those blocks no committed file uses are deleted.
    */
-  record Release(FileName name, long lease, List<BlockId> uploaded) implements CoordinatorCommand {}
+  record Release(FileName name, long lease, Long upload, List<BlockId> uploaded)
+      implements CoordinatorCommand {}
 
   /** Removes the file from the index and its unshared blocks from the peers. */
   record Delete(FileName name, ActorRef<DeleteReply> replyTo) implements CoordinatorCommand {}

@@ -33,7 +33,12 @@ public sealed interface PeerCommand extends JewelSerializable, PeerMessage {
    */
   record ListContents(BlockId after, ActorRef<Contents> replyTo) implements PeerCommand {}
 
-  record DeleteBlocks(List<BlockId> blocks, ActorRef<BlocksDeleted> replyTo)
+  /**
+   * Deletes those of {@code blocks} the peer holds and {@code guard} does not protect (see {@link
+   * DeleteGuard}); the reply counts the blocks deleted. Also lets the peer forget which uploads
+   * wrote blocks, for the uploads the guard no longer protects.
+   */
+  record DeleteBlocks(List<BlockId> blocks, DeleteGuard guard, ActorRef<BlocksDeleted> replyTo)
       implements PeerCommand {}
 
   /**

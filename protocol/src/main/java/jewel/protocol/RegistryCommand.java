@@ -8,9 +8,9 @@ import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.SchemeSpec;
-import jewel.protocol.RegistryReply.Blocks;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
+import jewel.protocol.RegistryReply.DeletionPlan;
 import jewel.protocol.RegistryReply.HoldingsMark;
 import jewel.protocol.RegistryReply.Listing;
 import jewel.protocol.RegistryReply.LookedUp;
@@ -20,6 +20,7 @@ import jewel.protocol.RegistryReply.PinPlan;
 import jewel.protocol.RegistryReply.Pins;
 import jewel.protocol.RegistryReply.Settings;
 import jewel.protocol.RegistryReply.Stats;
+import jewel.protocol.RegistryReply.UploadOpened;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
@@ -120,12 +121,6 @@ public sealed interface RegistryCommand extends JewelSerializable {
   record GetStats(ActorRef<Stats> replyTo) implements RegistryCommand {}
 
   /**
-   * Which of {@code blocks} no committed file uses (a failed store's uploads, which are safe to
-   * delete).
-   */
-  record FindUnused(List<BlockId> blocks, ActorRef<Blocks> replyTo) implements RegistryCommand {}
-
-  /**
    * What every peer needs to compute its share of pinned blocks, a page of blocks after {@code
    * after} in id order. With a {@code file}, only that file's blocks (none if it is not pinned), as
    * a reader needs them.
@@ -163,4 +158,34 @@ public sealed interface RegistryCommand extends JewelSerializable {
       implements RegistryCommand {}
 
   record GetPeerStates(ActorRef<PeerStates> replyTo) implements RegistryCommand {}
+
+  // ---------------------------------------------------------------- uploads and garbage
+
+  // A store opens an upload before its first byte, names it on every block it writes, reports the
+  // blocks peers acknowledged at least every quarter of jewel.gc.upload-lease, and closes it when
+  // it has committed or failed. Uploads live in the registry's memory only: one not heard from for
+  // the lease is gone. They let deletions spare the blocks a store in progress wrote
+  // (PlanDeletion).
+
+  /**
+   * Opens an upload. Ids grow, and start from the clock, so a restarted registry's ids are greater
+   * than its predecessor's.
+   */
+  record OpenUpload(ActorRef<UploadOpened> replyTo) implements RegistryCommand {}
+
+  /** Upload {@code upload} is alive and wrote {@code written} (more, maybe none). No reply. */
+  record UploadProgress(long upload, List<BlockId> written) implements RegistryCommand {}
+
+  /** The store of upload {@code upload} committed or failed. No reply. */
+  record CloseUpload(long upload) implements RegistryCommand {}
+
+  /**
+   * Which of {@code candidates} may be deleted: those no committed file references and no open
+   * upload wrote, with the guard the peers check before deleting each (see {@link DeleteGuard}).
+   *
+   * @param minAgeMillis the guard's minimum age of a block file: 0 for the blocks a delete or a
+   *     failed store just left, the grace for the collector's sweeps
+   */
+  record PlanDeletion(List<BlockId> candidates, long minAgeMillis, ActorRef<DeletionPlan> replyTo)
+      implements RegistryCommand {}
 }

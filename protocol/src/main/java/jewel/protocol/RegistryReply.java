@@ -60,9 +60,6 @@ public sealed interface RegistryReply extends JewelSerializable {
    */
   record HoldingsMark(long asOf) implements RegistryReply {}
 
-  /** Some blocks, in the order asked (see {@link RegistryCommand.FindUnused}). */
-  record Blocks(List<BlockId> blocks) implements RegistryReply {}
-
   /** Per-peer settings by peer name; peers not listed have {@link PeerSettings#DEFAULT}. */
   record PeerTable(Map<String, PeerSettings> peers) implements RegistryReply {}
 
@@ -79,4 +76,15 @@ public sealed interface RegistryReply extends JewelSerializable {
 
   /** Each peer the registry has seen, by name, up or down and since when. */
   record PeerStates(Map<String, PeerState> peers) implements RegistryReply {}
+
+  // ---------------------------------------------------------------- uploads and garbage
+
+  /** An upload opened (see {@link RegistryCommand.OpenUpload}). */
+  record UploadOpened(long upload) implements RegistryReply {}
+
+  /**
+   * @param blocks the candidates that may be deleted, in the order asked
+   * @param guard what each peer checks before deleting one
+   */
+  record DeletionPlan(List<BlockId> blocks, DeleteGuard guard) implements RegistryReply {}
 }

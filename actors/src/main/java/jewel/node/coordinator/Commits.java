@@ -18,6 +18,9 @@ public interface Commits {
   /** Removes a file from the index and its unshared blocks from the peers. */
   CompletionStage<OperationReply.Removed> delete(CoordinatorCommand.Delete command);
 
-  /** Deletes the blocks a failed store wrote that no committed file uses; best effort. */
-  void discard(List<BlockId> uploaded);
+  /**
+   * Closes a failed store's upload, then deletes the blocks it wrote that no committed file uses;
+   * best effort.
+   */
+  void discard(long upload, List<BlockId> uploaded);
 }

@@ -243,7 +243,9 @@ public final class Coordinator {
                 r -> r.lease() == lease,
                 r -> {
                   ctx.unwatch(holder);
-                  commits.discard(r.uploaded());
+                  if (r.upload() != null) {
+                    commits.discard(r.upload(), r.uploaded());
+                  }
                   return next();
                 })
             .onMessage(CoordinatorCommand.Release.class, r -> Behaviors.same())

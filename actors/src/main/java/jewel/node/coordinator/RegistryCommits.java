@@ -3,10 +3,12 @@ package jewel.node.coordinator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import jewel.api.BlockId;
 import jewel.api.JewelException;
+import jewel.api.PeerId;
 import jewel.node.PeerDirectory;
 import jewel.node.PeerDirectory.LivePeer;
 import jewel.node.RegistryAsk;
@@ -106,15 +108,14 @@ public final class RegistryCommits implements Commits {
   }
 
   @Override
-  public void discard(List<BlockId> uploaded) {
+  public void discard(long upload, List<BlockId> uploaded) {
+    // Closed here, just before the plan and by the same sender, so that the registry has closed it
+    // when it plans: an open upload's blocks are spared.
+    registry.tell(new RegistryCommand.CloseUpload(upload));
     if (uploaded.isEmpty()) {
       return;
     }
-    CompletionStage<RegistryReply.Blocks> unused =
-        RegistryAsk.ask(
-            registry, r -> new RegistryCommand.FindUnused(uploaded, r), askTimeout, system);
-    unused
-        .thenCompose(u -> deleteBlocks(u.blocks()))
+    deleteBlocks(uploaded)
         .whenComplete(
             (ignored, failure) -> {
               if (failure != null) {
@@ -127,29 +128,39 @@ public final class RegistryCommits implements Commits {
   }
 
   /**
-   * Asks every live peer to drop {@code orphans} (a peer ignores blocks it does not hold). Best
-   * effort: a holder that is down keeps its copy, which no file references any more.
+   * Asks the registry which of {@code orphans} may go (those no file references and no store in
+   * progress wrote, of any age) and every live peer to drop those, under the registry's guard (a
+   * peer ignores blocks it does not hold, and keeps those a store in progress wrote). Best effort:
+   * a holder that is down keeps its copy until the garbage collector's sweep after it is back.
    */
   private CompletionStage<Void> deleteBlocks(List<BlockId> orphans) {
     if (orphans.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return PeerDirectory.live(system)
-        .thenCompose(
-            live -> {
-              List<CompletableFuture<PeerReply.BlocksDeleted>> acks = new ArrayList<>();
-              for (LivePeer p : live.values()) {
-                acks.add(
-                    AskPattern.<PeerCommand, PeerReply.BlocksDeleted>ask(
-                            p.ref(),
-                            r -> new PeerCommand.DeleteBlocks(orphans, r),
-                            askTimeout,
-                            system.scheduler())
-                        .toCompletableFuture()
-                        .exceptionally(e -> null));
-              }
-              return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
-            });
+    CompletionStage<RegistryReply.DeletionPlan> plan =
+        RegistryAsk.ask(
+            registry, r -> new RegistryCommand.PlanDeletion(orphans, 0, r), askTimeout, system);
+    return plan.thenCombine(PeerDirectory.live(system), (p, live) -> deleteOn(live, p))
+        .thenCompose(acks -> acks);
+  }
+
+  private CompletionStage<Void> deleteOn(
+      Map<PeerId, LivePeer> live, RegistryReply.DeletionPlan plan) {
+    if (plan.blocks().isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<CompletableFuture<PeerReply.BlocksDeleted>> acks = new ArrayList<>();
+    for (LivePeer p : live.values()) {
+      acks.add(
+          AskPattern.<PeerCommand, PeerReply.BlocksDeleted>ask(
+                  p.ref(),
+                  r -> new PeerCommand.DeleteBlocks(plan.blocks(), plan.guard(), r),
+                  askTimeout,
+                  system.scheduler())
+              .toCompletableFuture()
+              .exceptionally(e -> null));
+    }
+    return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
   }
 
   /** One line for a failure of any kind. */

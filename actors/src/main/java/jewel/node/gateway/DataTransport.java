@@ -1,9 +1,9 @@
 package jewel.node.gateway;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import jewel.api.BlockId;
@@ -22,27 +22,29 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Block bytes to and from live peers over their data channels. For a pinned file it also computes,
- * while uploading, each block's Merkle root over 64 KiB chunks: the root audits check a holder's
- * answers against, taken from the writer's bytes, not from any holder.
+ * Block bytes to and from live peers over their data channels. A store's blocks go up under its
+ * {@link Upload}, which hears of every block a peer acknowledged. For a pinned file it also
+ * computes, while uploading, each block's Merkle root over 64 KiB chunks: the root audits check a
+ * holder's answers against, taken from the writer's bytes, not from any holder.
  */
 final class DataTransport implements BlockTransport {
   private final DataClient client;
   private final Map<PeerId, LivePeer> live;
+  private final Upload upload; // null: reads only
   private final Map<BlockId, String> merkleRoots; // null: not recording
 
-  /** Every block a peer confirmed, so a store that fails can have them discarded. */
-  private final Set<BlockId> uploaded = ConcurrentHashMap.newKeySet();
-
-  DataTransport(DataClient client, Map<PeerId, LivePeer> live, boolean recordMerkleRoots) {
-    this.client = client;
-    this.live = live;
-    this.merkleRoots = recordMerkleRoots ? new ConcurrentHashMap<>() : null;
+  /** A transport for reads. */
+  DataTransport(DataClient client, Map<PeerId, LivePeer> live) {
+    this(client, live, null, false);
   }
 
-  /** The blocks peers confirmed so far. */
-  List<BlockId> uploaded() {
-    return List.copyOf(uploaded);
+  /** A transport for the store of {@code upload}. */
+  DataTransport(
+      DataClient client, Map<PeerId, LivePeer> live, Upload upload, boolean recordMerkleRoots) {
+    this.client = client;
+    this.live = live;
+    this.upload = upload;
+    this.merkleRoots = recordMerkleRoots ? new ConcurrentHashMap<>() : null;
   }
 
   /** The Merkle root of every block uploaded so far (empty unless recording). */
@@ -52,15 +54,20 @@ final class DataTransport implements BlockTransport {
 
   @Override
   public Sink<ByteString, CompletionStage<BlockId>> upload(PeerId peer, long length) {
+    if (upload == null) {
+      throw new IllegalStateException("a transport for reads uploads nothing");
+    }
     Sink<ByteString, CompletionStage<BlockId>> put =
         client
-            .put(peer(peer).data(), DataRequest.putBlock(length))
+            .put(
+                peer(peer).data(),
+                DataRequest.putBlock(length, Optional.empty(), OptionalLong.of(upload.id())))
             .mapMaterializedValue(
                 result ->
                     result.thenApply(
                         hex -> {
                           BlockId id = new BlockId(hex);
-                          uploaded.add(id);
+                          upload.written(id);
                           return id;
                         }));
     if (merkleRoots == null) {

@@ -339,9 +339,7 @@ public final class FileRepairs {
   public CompletionStage<RepairReport> repair(FileName name, Duration grace) {
     return Lease.take(system, coordinator(name), name, askTimeout)
         .thenCompose(
-            lease ->
-                repairUnder(name, grace)
-                    .whenComplete((report, failure) -> lease.release(List.of())));
+            lease -> repairUnder(name, grace).whenComplete((report, failure) -> lease.release()));
   }
 
   private CompletionStage<RepairReport> repairUnder(FileName name, Duration grace) {
@@ -386,7 +384,7 @@ public final class FileRepairs {
                           entry,
                           live.keySet(),
                           targets,
-                          new DataTransport(data, live, false),
+                          new DataTransport(data, live),
                           materializer));
             })
         .thenCompose(made -> record(entry, made))

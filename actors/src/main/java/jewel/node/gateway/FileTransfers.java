@@ -133,10 +133,12 @@ final class FileTransfers {
   private CompletionStage<StoreResult> storeUnder(
       Lease lease, SchemeSpec spec, StoreRequest request, Source<ByteString, ?> content) {
     StorageScheme scheme = schemes.get(spec.id());
-    // A pinned file's blocks will be audited: record their Merkle roots from the writer's bytes.
-    CompletableFuture<DataTransport> transport = new CompletableFuture<>();
+    // Opened before the first byte, so that no deletion takes what this store writes.
+    CompletableFuture<Upload> upload =
+        Upload.open(system, registry, askTimeout).toCompletableFuture();
     CompletionStage<StoreResult> stored =
-        formulaPlacement(request, spec)
+        upload
+            .thenCompose(ignored -> formulaPlacement(request, spec))
             .thenCombine(
                 livePeers(),
                 (placement, live) -> {
@@ -153,8 +155,10 @@ final class FileTransfers {
                             + ": add peers or lower the parameters",
                         JewelException.Kind.UNAVAILABLE);
                   }
-                  DataTransport t = new DataTransport(data, live, request.pin() != null);
-                  transport.complete(t);
+                  // A pinned file's blocks will be audited: record their Merkle roots from the
+                  // writer's bytes.
+                  DataTransport t =
+                      new DataTransport(data, live, upload.join(), request.pin() != null);
                   StoreJob job =
                       new StoreJob(
                           request.name(),
@@ -194,14 +198,18 @@ final class FileTransfers {
                 s -> new StoreResult(s.entry(), s.redundancy(), s.survives(), s.minPeersUp()));
     return stored.whenComplete(
         (result, failure) -> {
+          Upload opened = upload.isCompletedExceptionally() ? null : upload.getNow(null);
           if (failure != null) {
-            List<BlockId> uploaded = transport.isDone() ? transport.join().uploaded() : List.of();
+            List<BlockId> uploaded = opened == null ? List.of() : opened.written();
             log.info(
                 "store of '{}' failed, nothing committed ({} blocks uploaded will be discarded): {}",
                 request.name(),
                 uploaded.size(),
                 RegistryAsk.oneLine(failure));
-            lease.release(uploaded);
+            lease.release(opened == null ? null : opened.id(), uploaded);
+          }
+          if (opened != null) {
+            opened.close(); // after the commit or the release: until then, its blocks are spared
           }
         });
   }
@@ -288,7 +296,7 @@ final class FileTransfers {
                                       var unused =
                                           done.handle((d, failure) -> lease)
                                               .thenCompose(l -> l)
-                                              .thenAccept(l -> l.release(List.of()));
+                                              .thenAccept(Lease::release);
                                       return NotUsed.getInstance();
                                     });
                           })
@@ -409,7 +417,7 @@ final class FileTransfers {
     VerifyingTransport transport =
         new VerifyingTransport(
             entry,
-            new DataTransport(data, live, false),
+            new DataTransport(data, live),
             excluded,
             e -> {
               BlockCopy copy = new BlockCopy(e.block(), e.peer());

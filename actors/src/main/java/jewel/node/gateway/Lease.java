@@ -107,15 +107,20 @@ final class Lease {
             });
   }
 
+  /** Ends this lease without committing: a read that ended. */
+  void release() {
+    release(null, List.of());
+  }
+
   /**
-   * Ends this lease without committing; {@code uploaded} are blocks to discard unless a file uses
-   * them.
+   * Ends this lease without committing: a store that failed. {@code uploaded} are the blocks its
+   * upload ({@code upload}, null if it had none) wrote, to discard unless a file uses them.
    */
-  void release(List<BlockId> uploaded) {
+  void release(Long upload, List<BlockId> uploaded) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
-    coordinator.tell(new CoordinatorCommand.Release(name, id, uploaded));
+    coordinator.tell(new CoordinatorCommand.Release(name, id, upload, uploaded));
     holder.tell(new Holder.End());
   }
 

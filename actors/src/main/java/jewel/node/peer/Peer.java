@@ -14,6 +14,7 @@ import jewel.node.RegistryPages;
 import jewel.node.pins.Failures;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
+import jewel.node.store.RecentWrites;
 import jewel.protocol.ByteSink;
 import jewel.protocol.ByteSource;
 import jewel.protocol.DataAddress;
@@ -69,45 +70,54 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
   private final PeerId name;
   private final DataAddress data;
   private final BlockStore store;
+  private final RecentWrites writes;
   private final LocalFiles files;
   private final ActorRef<RegistryCommand> registry;
   private final ActorRef<ShareKeeper.Command> keeper; // null: pins are not kept here
   private final ChunkProofs proofs;
   private boolean overQuota;
 
-  /** A peer that keeps no share of the pinned blocks (but answers audits). */
-  public static Behavior<PeerCommand> create(
-      PeerId name,
-      DataAddress data,
-      BlockStore store,
-      LocalFiles files,
-      ActorRef<RegistryCommand> registry) {
-    return create(name, data, store, files, registry, null);
-  }
-
-  /** A peer that keeps its share of the pinned blocks as {@code sharing} says (null: none). */
-  public static Behavior<PeerCommand> create(
-      PeerId name,
-      DataAddress data,
-      BlockStore store,
-      LocalFiles files,
-      ActorRef<RegistryCommand> registry,
-      ShareKeeper.Setup sharing) {
-    return create(name, data, store, files, registry, sharing, null);
-  }
-
   /**
-   * A peer that keeps its share of the pinned blocks as {@code sharing} says and scrubs its blocks
-   * as {@code scrubbing} says (null: none, and no scrubbing).
+   * A peer that keeps no share of the pinned blocks (but answers audits), and knows of no writes
+   * but those it makes itself.
    */
   public static Behavior<PeerCommand> create(
       PeerId name,
       DataAddress data,
       BlockStore store,
       LocalFiles files,
+      ActorRef<RegistryCommand> registry) {
+    return create(name, data, new RecentWrites(store), files, registry, null);
+  }
+
+  /**
+   * A peer that keeps its share of the pinned blocks as {@code sharing} says (null: none), and does
+   * not scrub.
+   */
+  public static Behavior<PeerCommand> create(
+      PeerId name,
+      DataAddress data,
+      RecentWrites writes,
+      LocalFiles files,
+      ActorRef<RegistryCommand> registry,
+      ShareKeeper.Setup sharing) {
+    return create(name, data, writes, files, registry, sharing, null);
+  }
+
+  /**
+   * A peer that keeps its share of the pinned blocks as {@code sharing} says and scrubs its blocks
+   * as {@code scrubbing} says (null: none, and no scrubbing). Its blocks are {@code writes}'s
+   * store; {@code writes} is also what its data channel writes through.
+   */
+  public static Behavior<PeerCommand> create(
+      PeerId name,
+      DataAddress data,
+      RecentWrites writes,
+      LocalFiles files,
       ActorRef<RegistryCommand> registry,
       ShareKeeper.Setup sharing,
       Scrubber.Setup scrubbing) {
+    BlockStore store = writes.store();
     return Behaviors.<PeerMessage>setup(
             ctx -> {
               ctx.setLoggerName(Peer.class);
@@ -143,7 +153,7 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
                     "scrub",
                     Scrubber.dispatcher());
               }
-              return new Peer(ctx, name, data, store, files, registry, keeper);
+              return new Peer(ctx, name, data, writes, files, registry, keeper);
             })
         .narrow();
   }
@@ -152,14 +162,15 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
       ActorContext<PeerMessage> ctx,
       PeerId name,
       DataAddress data,
-      BlockStore store,
+      RecentWrites writes,
       LocalFiles files,
       ActorRef<RegistryCommand> registry,
       ActorRef<ShareKeeper.Command> keeper) {
     super(ctx);
     this.name = name;
     this.data = data;
-    this.store = store;
+    this.store = writes.store();
+    this.writes = writes;
     this.files = files;
     this.registry = registry;
     this.keeper = keeper;
@@ -241,17 +252,21 @@ public final class Peer extends AbstractBehavior<PeerMessage> {
   }
 
   private Behavior<PeerMessage> onDeleteBlocks(PeerCommand.DeleteBlocks c) {
-    int deleted = 0;
-    for (BlockId id : c.blocks()) {
-      if (store.delete(id)) {
-        deleted++;
-      }
+    RecentWrites.Deleted outcome = writes.delete(c.blocks(), c.guard());
+    if (outcome.spared() > 0) {
+      getContext()
+          .getLog()
+          .info(
+              "kept {} unreferenced blocks: a store in progress wrote them, or they are younger"
+                  + " than {} ms",
+              outcome.spared(),
+              c.guard().minAgeMillis());
     }
-    if (deleted > 0) {
-      getContext().getLog().info("deleted {} blocks no file references", deleted);
+    if (outcome.deleted() > 0) {
+      getContext().getLog().info("deleted {} blocks no file references", outcome.deleted());
       reportHoldings(name, store, registry, getContext().getSystem());
     }
-    c.replyTo().tell(new PeerReply.BlocksDeleted(name, deleted));
+    c.replyTo().tell(new PeerReply.BlocksDeleted(name, outcome.deleted()));
     return this;
   }
 

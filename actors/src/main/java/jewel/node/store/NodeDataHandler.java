@@ -12,17 +12,23 @@ import org.apache.pekko.util.ByteString;
 
 /**
  * What a node serves on its data channel: BLOCK requests from its {@link BlockStore} (a PUT's
- * result is the stored block's id in hex), TOKEN requests from its {@link LocalFiles} (a GET reads
- * an offered file, a PUT writes an accepted one; result "ok"). A node without a block store (the
- * CLI) refuses BLOCK requests.
+ * result is the stored block's id in hex; its upload, if any, is remembered in {@link
+ * RecentWrites}), TOKEN requests from its {@link LocalFiles} (a GET reads an offered file, a PUT
+ * writes an accepted one; result "ok"). A node without a block store (the CLI) refuses BLOCK
+ * requests.
  */
 public final class NodeDataHandler implements DataHandler {
-  private final BlockStore blocks;
+  private final RecentWrites writes;
   private final LocalFiles files;
 
   /** {@code blocks} may be null: a node that keeps no blocks. */
   public NodeDataHandler(BlockStore blocks, LocalFiles files) {
-    this.blocks = blocks;
+    this(blocks == null ? null : new RecentWrites(blocks), files);
+  }
+
+  /** {@code writes} may be null: a node that keeps no blocks. */
+  public NodeDataHandler(RecentWrites writes, LocalFiles files) {
+    this.writes = writes;
     this.files = java.util.Objects.requireNonNull(files, "files");
   }
 
@@ -30,8 +36,8 @@ public final class NodeDataHandler implements DataHandler {
   public Sink<ByteString, CompletionStage<String>> openWrite(DataRequest request) {
     try {
       if (request.kind() == DataRequest.Kind.BLOCK) {
-        return blocks()
-            .writer(request.expected())
+        return writes()
+            .writer(request.expected(), request.length(), request.upload())
             .mapMaterializedValue(id -> id.thenApply(BlockId::hex));
       }
       return files.write(request.name()).mapMaterializedValue(n -> n.thenApply(written -> "ok"));
@@ -44,7 +50,7 @@ public final class NodeDataHandler implements DataHandler {
   public ReadResult openRead(DataRequest request) {
     try {
       if (request.kind() == DataRequest.Kind.BLOCK) {
-        BlockStore store = blocks();
+        BlockStore store = writes().store();
         BlockId id = request.blockId();
         OptionalLong size = store.size(id);
         if (size.isEmpty()) {
@@ -72,10 +78,10 @@ public final class NodeDataHandler implements DataHandler {
     }
   }
 
-  private BlockStore blocks() {
-    if (blocks == null) {
+  private RecentWrites writes() {
+    if (writes == null) {
       throw new DataException("this node keeps no blocks (it is not a peer): ask a peer");
     }
-    return blocks;
+    return writes;
   }
 }

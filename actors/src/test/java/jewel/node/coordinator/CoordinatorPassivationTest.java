@@ -127,7 +127,7 @@ class CoordinatorPassivationTest {
     Entity e = Entity.spawn(new CoordinatorTest.Manual());
     long lease = e.begin(kit.createTestProbe(), kit.createTestProbe());
     e.shard.expectNoMessage(IDLE.multipliedBy(3));
-    e.coordinator.tell(new CoordinatorCommand.Release(NAME, lease, List.of()));
+    e.coordinator.tell(new CoordinatorCommand.Release(NAME, lease, null, List.of()));
     e.expectPassivationAsked();
   }
 

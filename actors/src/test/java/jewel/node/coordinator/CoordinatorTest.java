@@ -71,7 +71,7 @@ class CoordinatorTest {
     }
 
     @Override
-    public void discard(List<BlockId> uploaded) {
+    public void discard(long upload, List<BlockId> uploaded) {
       discarded.add(uploaded);
     }
   }
@@ -114,7 +114,7 @@ class CoordinatorTest {
     assertEquals(stored, replies.receiveMessage());
 
     long second = get.granted();
-    coordinator.tell(new CoordinatorCommand.Release(NAME, second, List.of()));
+    coordinator.tell(new CoordinatorCommand.Release(NAME, second, null, List.of()));
     Operation.begin(coordinator).granted(); // released: the next one gets its turn
   }
 
@@ -123,7 +123,7 @@ class CoordinatorTest {
     Manual commits = new Manual();
     ActorRef<CoordinatorCommand> coordinator = spawn(commits);
     long lease = Operation.begin(coordinator).granted();
-    coordinator.tell(new CoordinatorCommand.Release(NAME, lease, List.of(ROOT)));
+    coordinator.tell(new CoordinatorCommand.Release(NAME, lease, 7L, List.of(ROOT)));
     Operation.begin(coordinator).granted();
     assertEquals(List.of(List.of(ROOT)), commits.discarded);
   }
@@ -144,7 +144,7 @@ class CoordinatorTest {
     Manual commits = new Manual();
     ActorRef<CoordinatorCommand> coordinator = spawn(commits);
     long lease = Operation.begin(coordinator).granted();
-    coordinator.tell(new CoordinatorCommand.Release(NAME, lease, List.of()));
+    coordinator.tell(new CoordinatorCommand.Release(NAME, lease, null, List.of()));
     TestProbe<OperationReply.CommitReply> replies = kit.createTestProbe();
     coordinator.tell(
         new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));

@@ -22,6 +22,7 @@ import jewel.node.pins.PinFixtures;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
 import jewel.node.store.NodeDataHandler;
+import jewel.node.store.RecentWrites;
 import jewel.protocol.DataAddress;
 import jewel.protocol.PeerCommand;
 import jewel.protocol.PeerReply;
@@ -68,7 +69,7 @@ class PeerAuditTest {
         Peer.create(
             SELF,
             DATA,
-            store,
+            new RecentWrites(store),
             LocalFiles.inFolder(dir.resolve("files")),
             registry.getRef(),
             sharing));
@@ -196,7 +197,12 @@ class PeerAuditTest {
       ActorRef<PeerCommand> peer =
           kit.spawn(
               Peer.create(
-                  SELF, DATA, store, LocalFiles.inFolder(dir.resolve("files")), registry, setup));
+                  SELF,
+                  DATA,
+                  new RecentWrites(store),
+                  LocalFiles.inFolder(dir.resolve("files")),
+                  registry,
+                  setup));
       flipByteAt(id, 70_000);
 
       assertTrue(audit(peer, id, 1).isError());

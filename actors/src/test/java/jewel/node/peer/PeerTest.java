@@ -15,6 +15,7 @@ import jewel.api.PeerId;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
 import jewel.protocol.DataAddress;
+import jewel.protocol.DeleteGuard;
 import jewel.protocol.PeerCommand;
 import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryCommand;
@@ -130,7 +131,9 @@ class PeerTest {
     registry.expectMessageClass(RegistryCommand.ReportHoldings.class);
 
     TestProbe<PeerReply.BlocksDeleted> probe = kit.createTestProbe();
-    peer.tell(new PeerCommand.DeleteBlocks(List.of(a, never), probe.getRef()));
+    peer.tell(
+        new PeerCommand.DeleteBlocks(
+            List.of(a, never), new DeleteGuard(List.of(), 0, 0), probe.getRef()));
     assertEquals(new PeerReply.BlocksDeleted(NAME, 1), probe.receiveMessage());
     assertFalse(store.has(a));
     assertTrue(store.has(b));

@@ -27,6 +27,7 @@ import jewel.node.pins.PinFixtures;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
 import jewel.node.store.NodeDataHandler;
+import jewel.node.store.RecentWrites;
 import jewel.placement.FractionalPin;
 import jewel.protocol.DataAddress;
 import jewel.protocol.PeerCommand;
@@ -138,7 +139,12 @@ class ShareKeeperTest {
     self =
         kit.spawn(
             Peer.create(
-                SELF, SELF_DATA, mine, LocalFiles.inFolder(dir.resolve("files")), registry, setup));
+                SELF,
+                SELF_DATA,
+                new RecentWrites(mine),
+                LocalFiles.inFolder(dir.resolve("files")),
+                registry,
+                setup));
   }
 
   /** Blocks of random bytes in the other peer's store, in block id order. */

@@ -56,7 +56,10 @@ class NodeDataHandlerTest {
     cli =
         await(
             DataChannel.bind(
-                testKit.system(), "127.0.0.1", 0, new NodeDataHandler(null, cliFiles)));
+                testKit.system(),
+                "127.0.0.1",
+                0,
+                new NodeDataHandler((RecentWrites) null, cliFiles)));
     client = new DataClient(testKit.system());
   }
 

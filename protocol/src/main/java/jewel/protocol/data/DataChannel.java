@@ -172,8 +172,9 @@ public final class DataChannel {
   /** A PUT: the body into the handler's sink, answered with its result once it completes. */
   private static Route write(
       DataHandler handler, Traffic traffic, Materializer mat, DataRequest.Kind kind, String name) {
-    return extractRequestEntity(
-        entity -> {
+    return extractRequest(
+        http -> {
+          RequestEntity entity = http.entity();
           OptionalLong length = entity.getContentLengthOption();
           if (length.isEmpty()) {
             return complete(
@@ -184,7 +185,12 @@ public final class DataChannel {
           DataRequest request;
           Sink<ByteString, CompletionStage<String>> sink;
           try {
-            request = DataRequest.put(kind, name, length.getAsLong());
+            request =
+                DataRequest.put(
+                    kind,
+                    name,
+                    length.getAsLong(),
+                    http.getHeader(DataRequest.UPLOAD_HEADER).map(HttpHeader::value));
           } catch (DataException e) {
             return complete(refusal(StatusCodes.BAD_REQUEST, e.getMessage()));
           }

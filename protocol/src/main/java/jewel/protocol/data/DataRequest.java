@@ -3,6 +3,7 @@ package jewel.protocol.data;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,14 +25,24 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
  * @param offset where a GET starts; 0 for a PUT
  * @param length GET: how many bytes, or −1 for "to the end"; PUT: exactly how many bytes follow
  * @param expected PUT of a BLOCK: the id the bytes must hash to, if known; empty otherwise
+ * @param upload PUT of a BLOCK: the writer's upload (see {@code RegistryCommand.OpenUpload}), if it
+ *     has one; empty otherwise. The node remembers it, so that no deletion takes a block a store in
+ *     progress wrote.
  *     <p>On the wire it is an HTTP request to the node's {@link DataChannel}: {@code PUT /blocks}
  *     (or {@code PUT /blocks/{expected id}}) or {@code GET /blocks/{id}} for a BLOCK, {@code PUT}
  *     or {@code GET /files} with the token in a {@code X-Jewel-Token} header for a TOKEN (a token
  *     is a capability: kept out of paths, which servers log); a PUT's length is its Content-Length,
- *     a GET's range its {@code Range: bytes=A-B} (or {@code bytes=A-}) header.
+ *     a GET's range its {@code Range: bytes=A-B} (or {@code bytes=A-}) header, a PUT's upload its
+ *     {@code X-Jewel-Upload} header.
  */
 public record DataRequest(
-    Op op, Kind kind, String name, long offset, long length, Optional<BlockId> expected) {
+    Op op,
+    Kind kind,
+    String name,
+    long offset,
+    long length,
+    Optional<BlockId> expected,
+    OptionalLong upload) {
 
   public enum Op {
     PUT,
@@ -55,6 +66,7 @@ public record DataRequest(
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(expected, "expected (use Optional.empty())");
+    Objects.requireNonNull(upload, "upload (use OptionalLong.empty())");
     if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
       throw new IllegalArgumentException(
           "data request name longer than " + MAX_NAME_BYTES + " bytes");
@@ -81,6 +93,9 @@ public record DataRequest(
     if (expected.isPresent() && !(op == Op.PUT && kind == Kind.BLOCK)) {
       throw new IllegalArgumentException("only a PUT of a BLOCK carries an expected block id");
     }
+    if (upload.isPresent() && !(op == Op.PUT && kind == Kind.BLOCK)) {
+      throw new IllegalArgumentException("only a PUT of a BLOCK carries an upload");
+    }
     if (kind == Kind.BLOCK) {
       if (op == Op.PUT && !name.isEmpty()) {
         throw new IllegalArgumentException(
@@ -102,17 +117,27 @@ public record DataRequest(
 
   /** Store {@code length} bytes as a block, checked against {@code expected} if present. */
   public static DataRequest putBlock(long length, Optional<BlockId> expected) {
-    return new DataRequest(Op.PUT, Kind.BLOCK, "", 0, length, expected);
+    return putBlock(length, expected, OptionalLong.empty());
+  }
+
+  /**
+   * Store {@code length} bytes as a block, checked against {@code expected} if present, written by
+   * {@code upload} if present.
+   */
+  public static DataRequest putBlock(long length, Optional<BlockId> expected, OptionalLong upload) {
+    return new DataRequest(Op.PUT, Kind.BLOCK, "", 0, length, expected, upload);
   }
 
   /** Read {@code length} bytes (−1: to the end) of block {@code id} from {@code offset}. */
   public static DataRequest getBlock(BlockId id, long offset, long length) {
-    return new DataRequest(Op.GET, Kind.BLOCK, id.hex(), offset, length, Optional.empty());
+    return new DataRequest(
+        Op.GET, Kind.BLOCK, id.hex(), offset, length, Optional.empty(), OptionalLong.empty());
   }
 
   /** Write the {@code length} bytes of the file accepted under {@code token}. */
   public static DataRequest putFile(String token, long length) {
-    return new DataRequest(Op.PUT, Kind.TOKEN, token, 0, length, Optional.empty());
+    return new DataRequest(
+        Op.PUT, Kind.TOKEN, token, 0, length, Optional.empty(), OptionalLong.empty());
   }
 
   /** Read the whole file offered under {@code token}. */
@@ -125,7 +150,8 @@ public record DataRequest(
    * token}.
    */
   public static DataRequest getFile(String token, long offset, long length) {
-    return new DataRequest(Op.GET, Kind.TOKEN, token, offset, length, Optional.empty());
+    return new DataRequest(
+        Op.GET, Kind.TOKEN, token, offset, length, Optional.empty(), OptionalLong.empty());
   }
 
   /** The block a GET of a BLOCK names. */
@@ -152,6 +178,9 @@ public record DataRequest(
   /** The header that carries a TOKEN request's token. */
   static final String TOKEN_HEADER = "X-Jewel-Token";
 
+  /** The header that carries a block PUT's upload id, in decimal. */
+  static final String UPLOAD_HEADER = "X-Jewel-Upload";
+
   /** The request to send to the channel at {@code at}: method, path and headers. */
   /** Parsed, so that Pekko's client models it and holds the body back until "100 Continue". */
   private static final HttpHeader EXPECT_CONTINUE = HttpHeader.parse("Expect", "100-continue");
@@ -161,6 +190,10 @@ public record DataRequest(
         (op == Op.PUT ? HttpRequest.PUT(uri(at).toString()) : HttpRequest.GET(uri(at).toString()));
     if (kind == Kind.TOKEN) {
       request = request.addHeader(RawHeader.create(TOKEN_HEADER, name));
+    }
+    if (upload.isPresent()) {
+      request =
+          request.addHeader(RawHeader.create(UPLOAD_HEADER, Long.toString(upload.getAsLong())));
     }
     if (op == Op.PUT && length > 0) {
       // The body waits for the channel's "100 Continue": a PUT refused before its first byte
@@ -195,7 +228,7 @@ public record DataRequest(
    */
   static DataRequest get(Kind kind, String name, Optional<String> range) {
     if (range.isEmpty()) {
-      return checked(() -> new DataRequest(Op.GET, kind, name, 0, -1, Optional.empty()));
+      return checked(() -> new DataRequest(Op.GET, kind, name, 0, -1, Optional.empty(), NONE));
     }
     Matcher m = RANGE.matcher(range.get().strip());
     if (!m.matches()) {
@@ -208,17 +241,42 @@ public record DataRequest(
       throw new DataException("bad Range header '" + range.get() + "': END is before START");
     }
     long length = last < 0 ? -1 : last - offset + 1;
-    return checked(() -> new DataRequest(Op.GET, kind, name, offset, length, Optional.empty()));
+    return checked(
+        () -> new DataRequest(Op.GET, kind, name, offset, length, Optional.empty(), NONE));
   }
 
-  /** The PUT a channel received: {@code length} is its Content-Length. */
+  private static final OptionalLong NONE = OptionalLong.empty();
+
+  /** The PUT a channel received, without an upload: {@code length} is its Content-Length. */
   static DataRequest put(Kind kind, String name, long length) {
+    return put(kind, name, length, Optional.empty());
+  }
+
+  /**
+   * The PUT a channel received: {@code length} is its Content-Length, {@code upload} its {@code
+   * X-Jewel-Upload} header, if any.
+   *
+   * @throws DataException with one line saying what is wrong with it
+   */
+  static DataRequest put(Kind kind, String name, long length, Optional<String> upload) {
+    OptionalLong uploadId = upload.isEmpty() ? NONE : OptionalLong.of(uploadId(upload.get()));
     return checked(
         () ->
             kind == Kind.TOKEN
-                ? putFile(name, length)
+                ? new DataRequest(Op.PUT, kind, name, 0, length, Optional.empty(), uploadId)
                 : putBlock(
-                    length, name.isEmpty() ? Optional.empty() : Optional.of(new BlockId(name))));
+                    length,
+                    name.isEmpty() ? Optional.empty() : Optional.of(new BlockId(name)),
+                    uploadId));
+  }
+
+  private static long uploadId(String header) {
+    try {
+      return Long.parseLong(header.strip());
+    } catch (NumberFormatException e) {
+      throw new DataException(
+          "bad " + UPLOAD_HEADER + " header '" + header + "': give the upload id in decimal");
+    }
   }
 
   private static DataRequest checked(Supplier<DataRequest> request) {
@@ -238,6 +296,7 @@ public record DataRequest(
         + (offset != 0 ? " @" + offset : "")
         + " length "
         + length
-        + expected.map(id -> " expecting " + id.shortHex()).orElse("");
+        + expected.map(id -> " expecting " + id.shortHex()).orElse("")
+        + (upload.isPresent() ? " for upload " + upload.getAsLong() : "");
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import jewel.api.BlockId;
 import jewel.protocol.DataAddress;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,8 @@ class DataRequestTest {
   static final BlockId ID = new BlockId("ab".repeat(32));
 
   static final DataAddress AT = new DataAddress("10.0.0.7", 7355);
+
+  private static final OptionalLong NO_UPLOAD = OptionalLong.empty();
 
   @Test
   void requestsHaveTheirPaths() {
@@ -84,17 +87,43 @@ class DataRequestTest {
         IllegalArgumentException.class,
         () ->
             new DataRequest(
-                DataRequest.Op.GET, DataRequest.Kind.BLOCK, "nothex", 0, 1, Optional.empty()));
+                DataRequest.Op.GET,
+                DataRequest.Kind.BLOCK,
+                "nothex",
+                0,
+                1,
+                Optional.empty(),
+                NO_UPLOAD));
     assertThrows(
         IllegalArgumentException.class,
         () ->
             new DataRequest(
-                DataRequest.Op.GET, DataRequest.Kind.TOKEN, "t", 0, 1, Optional.of(ID)));
+                DataRequest.Op.GET, DataRequest.Kind.TOKEN, "t", 0, 1, Optional.of(ID), NO_UPLOAD));
     assertThrows(
         IllegalArgumentException.class,
         () ->
             new DataRequest(
-                DataRequest.Op.PUT, DataRequest.Kind.TOKEN, "t", 3, 1, Optional.empty()));
+                DataRequest.Op.PUT,
+                DataRequest.Kind.TOKEN,
+                "t",
+                3,
+                1,
+                Optional.empty(),
+                NO_UPLOAD));
+  }
+
+  @Test
+  void aBlockPutCarriesItsUploadInAHeader() {
+    DataRequest put = DataRequest.putBlock(9, Optional.of(ID), OptionalLong.of(1234));
+    assertEquals("1234", put.http(AT).getHeader(DataRequest.UPLOAD_HEADER).orElseThrow().value());
+    assertEquals(put, DataRequest.put(DataRequest.Kind.BLOCK, ID.hex(), 9, Optional.of(" 1234 ")));
+    assertTrue(DataRequest.putBlock(9).http(AT).getHeader(DataRequest.UPLOAD_HEADER).isEmpty());
+    assertMessage(
+        "bad X-Jewel-Upload header 'x'",
+        () -> DataRequest.put(DataRequest.Kind.BLOCK, "", 9, Optional.of("x")));
+    assertMessage(
+        "only a PUT of a BLOCK carries an upload",
+        () -> DataRequest.put(DataRequest.Kind.TOKEN, "t", 9, Optional.of("5")));
   }
 
   @Test
