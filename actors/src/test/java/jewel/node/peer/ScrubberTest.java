@@ -18,6 +18,7 @@ import jewel.node.TestConfig;
 import jewel.node.pins.PinFixtures;
 import jewel.node.store.BlockStore;
 import jewel.node.store.LocalFiles;
+import jewel.node.store.RecentWrites;
 import jewel.protocol.DataAddress;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
@@ -94,7 +95,7 @@ class ScrubberTest {
         Peer.create(
             peer(3),
             new DataAddress("127.0.0.1", 1),
-            store,
+            new RecentWrites(store),
             LocalFiles.inFolder(dir.resolve("files")),
             registry.getRef(),
             null,
