@@ -2,7 +2,7 @@
 # Whole-system benchmark: starts a local cluster under a temporary home and, for each
 # scheme, stores a file of fresh random bytes through a peer's HTTP API (the one-shot
 # CLI), reads it back and checks the bytes. Then it SIGKILLs two holders of the last
-# Reed-Solomon file and reads it again. Every figure stands beside `cp` + `sync` of the
+# Reed-Solomon file, reads it again and repairs every file. Every figure stands beside `cp` + `sync` of the
 # same file on the same disk. Node JVMs run with JEWEL_NODE_OPTS (default -Xmx256m), so a
 # file larger than their heap shows that memory per transfer is bounded. Nodes are servers
 # that run for days, so before measuring, each scheme stores, reads and deletes a 64 MiB
@@ -87,5 +87,15 @@ print("\n".join(holders[:2]))')
   for v in "${victims[@]}"; do jewel kill "$v" >&2; done
   t=$(now); jewel get "$last_rs" -o "$work/output.bin" >/dev/null; row "get, ${victims[*]} killed" "$(since "$t")"
   cmp -s "$work/rs.bin" "$work/output.bin" || { echo "bench: the degraded read returned different bytes" >&2; exit 1; }
+  # Repair: re-create, on the peers left, what the killed holders had; MB/s of re-created blocks.
+  for ((n = 1; n <= i; n++)); do
+    t=$(now)
+    made=$(jewel repair "bench-$n.bin" --json | python3 -c '
+import json, sys
+print(sum(f["bytes"] for f in json.load(sys.stdin)["files"]))')
+    s=$(since "$t")
+    printf '%-40s %8s %8s\n' "repair bench-$n.bin ($((made / 1048576)) MiB new)" "$s" \
+      "$(awk -v b="$made" -v s="$s" 'BEGIN { printf "%.0f", b / 1e6 / s }')"
+  done
 fi
 echo "(each command is a one-shot CLI: JVM start plus one HTTP request to a peer)" >&2

@@ -137,6 +137,18 @@ class FoundationIT {
     return out;
   }
 
+  /** Writes {@code size} pseudo-random bytes to {@code file}, 1 MiB at a time. */
+  static void writeRandom(Path file, long size, long seed) throws java.io.IOException {
+    java.util.Random r = new java.util.Random(seed);
+    byte[] buffer = new byte[1 << 20];
+    try (var out = Files.newOutputStream(file)) {
+      for (long left = size; left > 0; left -= buffer.length) {
+        r.nextBytes(buffer);
+        out.write(buffer, 0, (int) Math.min(buffer.length, left));
+      }
+    }
+  }
+
   static byte[] randomBytes(int size, long seed) {
     byte[] b = new byte[size];
     new Random(seed).nextBytes(b);

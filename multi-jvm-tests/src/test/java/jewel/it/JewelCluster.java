@@ -68,18 +68,34 @@ final class JewelCluster implements AutoCloseable {
 
   /** A one-shot command: HTTP requests to a running node (up, down, kill, ... start node JVMs). */
   Run cli(String... args) throws IOException, InterruptedException {
-    return run(
-        "",
-        List.of(
-            javaBin(),
-            "--add-modules",
-            "jdk.incubator.vector",
-            "-Xmx256m",
-            "-cp",
-            cliJar.toString(),
-            "-Djewel.node.jar=" + jar,
-            "jewel.cli.JewelCli"),
-        args);
+    return run("", cliJava(), args);
+  }
+
+  /** The JVM of a one-shot command, as the {@code jewel} script starts it. */
+  private List<String> cliJava() {
+    return List.of(
+        javaBin(),
+        "--add-modules",
+        "jdk.incubator.vector",
+        "-Xmx256m",
+        "-cp",
+        cliJar.toString(),
+        "-Djewel.node.jar=" + jar,
+        "jewel.cli.JewelCli");
+  }
+
+  /**
+   * A one-shot command left running, its output discarded: for a test that kills a client in the
+   * middle of its work.
+   */
+  Process startCli(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(cliJava());
+    cmd.addAll(List.of("--home", home.toString(), "--port", Integer.toString(port)));
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
   }
 
   /** Runs {@code script} (one command a line) in one shell session: one JVM, one join. */

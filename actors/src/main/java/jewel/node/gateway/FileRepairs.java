@@ -48,7 +48,6 @@ import jewel.schemes.Schemes;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
@@ -78,6 +77,7 @@ public final class FileRepairs {
   static final int VERIFY_PAGE = PeerCommand.VerifyBlocks.MAX_BLOCKS;
 
   private final ActorSystem<?> system;
+  private final FileTransfers transfers;
   private final ActorRef<RegistryCommand> registry;
   private final Schemes schemes;
   private final DataClient data;
@@ -86,8 +86,10 @@ public final class FileRepairs {
   private final RepairSettings settings;
   private final Materializer materializer;
 
+  /** {@code transfers}: how this node looks files up and takes their turn. */
   FileRepairs(
       ActorSystem<?> system,
+      FileTransfers transfers,
       ActorRef<RegistryCommand> registry,
       Schemes schemes,
       DataClient data,
@@ -95,6 +97,7 @@ public final class FileRepairs {
       Duration perMib,
       RepairSettings settings) {
     this.system = system;
+    this.transfers = transfers;
     this.registry = registry;
     this.schemes = schemes;
     this.data = data;
@@ -141,7 +144,9 @@ public final class FileRepairs {
 
   /** The health of one file, with what repair does about it. */
   public CompletionStage<FileHealth> check(FileName name) {
-    return lookup(name).thenCombine(view(), (entry, view) -> health(entry, view, settings.grace()));
+    return transfers
+        .lookup(name)
+        .thenCombine(view(), (entry, view) -> health(entry, view, settings.grace()));
   }
 
   /** The health of each of {@code files}, in their order. */
@@ -246,7 +251,8 @@ public final class FileRepairs {
 
   /** Every live holder re-hashes its copies of the file's blocks; the bad ones are named. */
   public CompletionStage<VerifyReport> verify(FileName name) {
-    return lookup(name)
+    return transfers
+        .lookup(name)
         .thenCombine(PeerDirectory.live(system), (entry, live) -> verify(entry, live))
         .thenCompose(v -> v);
   }
@@ -337,13 +343,14 @@ public final class FileRepairs {
    * that is not up now), under the name's turn. A file with nothing due comes back unchanged.
    */
   public CompletionStage<RepairReport> repair(FileName name, Duration grace) {
-    return Lease.take(system, coordinator(name), name, askTimeout)
+    return Lease.take(system, transfers.coordinator(name), name, askTimeout)
         .thenCompose(
             lease -> repairUnder(name, grace).whenComplete((report, failure) -> lease.release()));
   }
 
   private CompletionStage<RepairReport> repairUnder(FileName name, Duration grace) {
-    return lookup(name)
+    return transfers
+        .lookup(name)
         .thenCombine(view(), (entry, view) -> repair(entry, view, grace))
         .thenCompose(r -> r);
   }
@@ -373,24 +380,32 @@ public final class FileRepairs {
       return CompletableFuture.completedFuture(
           new RepairReport(entry.name(), List.of(), 0, before));
     }
-    return PeerDirectory.live(system)
+    // The new copies go up under an upload of their own, as a store's do: until the registry
+    // has recorded them, no deletion may take them.
+    return Upload.open(system, registry, askTimeout)
         .thenCompose(
-            live -> {
-              log.info("repairing '{}': new copies of blocks {}", entry.name(), targets);
-              return schemes
-                  .get(entry.scheme().id())
-                  .repair(
-                      new RepairJob(
-                          entry,
-                          live.keySet(),
-                          targets,
-                          new DataTransport(data, live),
-                          materializer));
-            })
-        .thenCompose(made -> record(entry, made))
+            upload ->
+                PeerDirectory.live(system)
+                    .thenCompose(
+                        live -> {
+                          log.info(
+                              "repairing '{}': new copies of blocks {}", entry.name(), targets);
+                          return schemes
+                              .get(entry.scheme().id())
+                              .repair(
+                                  new RepairJob(
+                                      entry,
+                                      live.keySet(),
+                                      targets,
+                                      new DataTransport(data, live, upload, false),
+                                      materializer));
+                        })
+                    .thenCompose(made -> record(entry, made))
+                    .whenComplete((made, failure) -> upload.close()))
         .thenCompose(
             made ->
-                lookup(entry.name())
+                transfers
+                    .lookup(entry.name())
                     .thenCombine(
                         view(),
                         (after, v) ->
@@ -450,30 +465,5 @@ public final class FileRepairs {
         .mapToLong(StoredBlock::length)
         .findFirst()
         .orElse(0);
-  }
-
-  private CompletionStage<FileEntry> lookup(FileName name) {
-    return RegistryAsk.askWithStatus(
-            registry,
-            (ActorRef<StatusReply<RegistryReply.LookedUp>> r) ->
-                new RegistryCommand.Lookup(name, r),
-            JewelException.Kind.BAD_INPUT,
-            askTimeout,
-            system)
-        .thenApply(
-            reply -> {
-              if (reply.entry() == null) {
-                throw new JewelException(
-                    "unknown file '" + name + "' (try: ls)", JewelException.Kind.NOT_FOUND);
-              }
-              return reply.entry();
-            });
-  }
-
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<
-          jewel.protocol.CoordinatorCommand>
-      coordinator(FileName name) {
-    return ClusterSharding.get(system)
-        .entityRefFor(jewel.node.coordinator.Coordinator.TYPE_KEY, name.value());
   }
 }

@@ -506,7 +506,7 @@ final class FileTransfers {
     return PeerDirectory.live(system);
   }
 
-  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<CoordinatorCommand> coordinator(
+  org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<CoordinatorCommand> coordinator(
       FileName name) {
     return ClusterSharding.get(system)
         .entityRefFor(jewel.node.coordinator.Coordinator.TYPE_KEY, name.value());

@@ -105,6 +105,7 @@ public final class Gateway implements JewelClient {
     this.repairs =
         new FileRepairs(
             node.system(),
+            transfers,
             node.registry(),
             node.schemes(),
             node.dataClient(),

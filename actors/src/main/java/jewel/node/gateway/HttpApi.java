@@ -110,21 +110,7 @@ public final class HttpApi {
                                     path("health", () -> get(() -> json(this::health))),
                                     pathPrefix("peers", this::peerRoutes),
                                     pathPrefix("files", this::fileRoutes),
-                                    path(
-                                        "check",
-                                        () ->
-                                            get(
-                                                () ->
-                                                    parameterOptional(
-                                                        "after",
-                                                        after ->
-                                                            parameterOptional(
-                                                                "limit",
-                                                                limit ->
-                                                                    json(
-                                                                        () ->
-                                                                            checkPage(
-                                                                                after, limit)))))),
+                                    path("check", () -> page(this::checkPage)),
                                     path(
                                         "schemes",
                                         () ->
@@ -138,6 +124,18 @@ public final class HttpApi {
                                     pathPrefix("peer-settings", this::peerSettingRoutes))))));
   }
 
+  /** A GET of a page of a listing, from its optional {@code after} and {@code limit}. */
+  private Route page(
+      java.util.function.BiFunction<Optional<String>, Optional<String>, Map<String, Object>>
+          listing) {
+    return get(
+        () ->
+            parameterOptional(
+                "after",
+                after ->
+                    parameterOptional("limit", limit -> json(() -> listing.apply(after, limit)))));
+  }
+
   private Route peerRoutes() {
     return concat(
         pathEnd(() -> get(() -> json(() -> Map.of("nodes", gateway.peers())))),
@@ -147,15 +145,7 @@ public final class HttpApi {
 
   private Route fileRoutes() {
     return concat(
-        pathEnd(
-            () ->
-                get(
-                    () ->
-                        parameterOptional(
-                            "after",
-                            after ->
-                                parameterOptional(
-                                    "limit", limit -> json(() -> filesPage(after, limit)))))),
+        pathEnd(() -> page(this::filesPage)),
         path(
             segment().slash("status"),
             name -> get(() -> json(() -> gateway.status(fileName(name))))),
