@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import jewel.api.FileName;
 import jewel.node.coordinator.Coordinator;
@@ -43,6 +44,7 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 
 /**
  * One Jewel node in this JVM: the ActorSystem, its data channel, and what its roles run. Every node
@@ -111,6 +113,9 @@ public final class JewelNode implements AutoCloseable {
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
 
+      if (settings.hasRole(NodeSettings.REGISTRY)) {
+        checkJournal(system, config);
+      }
       ActorRef<RegistryCommand> registry =
           ClusterSingleton.get(system)
               .init(
@@ -193,6 +198,28 @@ public final class JewelNode implements AutoCloseable {
     } catch (Exception e) {
       system.terminate();
       throw e;
+    }
+  }
+
+  /**
+   * A registry node refuses to start without a journal it can reach: on PostgreSQL it connects,
+   * creating the plugin's tables if they are missing (its own schema scripts), within 30 s.
+   */
+  private static void checkJournal(ActorSystem<?> system, Config config) throws Exception {
+    String url = NodeSettings.journalUrl(config);
+    if (url.isEmpty()) {
+      return; // LevelDB: its folder is this node's own
+    }
+    try {
+      SchemaUtils.createIfNotExists(system).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException(
+          "the registry's journal at "
+              + NodeSettings.redacted(url)
+              + " cannot be reached: "
+              + RegistryAsk.oneLine(cause),
+          e);
     }
   }
 

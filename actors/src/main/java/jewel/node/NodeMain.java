@@ -30,6 +30,13 @@ public final class NodeMain {
   public static void main(String[] args) throws Exception {
     Config base = NodeSettings.load();
     NodeSettings settings = NodeSettings.from(base);
+    if (settings.roles().isEmpty()) {
+      System.err.println(
+          "jewel: node "
+              + settings.name()
+              + " has no roles: give it jewel.node.roles (registry, peer or client)");
+      System.exit(2);
+    }
     Path ready = settings.nodeDir().resolve("ready");
     Files.createDirectories(settings.nodeDir());
     boolean restart = false;

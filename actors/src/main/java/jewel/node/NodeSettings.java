@@ -93,7 +93,44 @@ public record NodeSettings(
     Path registry = nodeDir().resolve("registry").toAbsolutePath();
     o.put("pekko.persistence.journal.leveldb.dir", registry.resolve("journal").toString());
     o.put("pekko.persistence.snapshot-store.local.dir", registry.resolve("snapshots").toString());
+    String journal = journalUrl(base);
+    if (!journal.isEmpty()) {
+      // Pekko Persistence JDBC on one shared pool (the plugin reads it only from under
+      // pekko-persistence-jdbc.shared-databases: a top-level slick block is not picked up).
+      o.put("pekko.persistence.journal.plugin", "jdbc-journal");
+      o.put("pekko.persistence.snapshot-store.plugin", "jdbc-snapshot-store");
+      o.put("jdbc-journal.use-shared-db", "slick");
+      o.put("jdbc-snapshot-store.use-shared-db", "slick");
+      o.put("jdbc-read-journal.use-shared-db", "slick");
+      String db = "pekko-persistence-jdbc.shared-databases.slick.";
+      o.put(db + "profile", "slick.jdbc.PostgresProfile$");
+      o.put(db + "db.url", journal);
+      o.put(db + "db.driver", "org.postgresql.Driver");
+      o.put(db + "db.numThreads", 4);
+      o.put(db + "db.maxConnections", 4);
+      o.put(db + "db.minConnections", 1);
+      o.put(db + "db.connectionTimeout", 5000);
+    }
     return ConfigFactory.parseMap(o).withFallback(base);
+  }
+
+  /** {@code jewel.registry.journal-url}: empty for LevelDB, else a PostgreSQL JDBC URL. */
+  public static String journalUrl(Config config) {
+    String url = config.getString("jewel.registry.journal-url").trim();
+    if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException(
+          "jewel.registry.journal-url must be empty (LevelDB) or a PostgreSQL JDBC URL like"
+              + " jdbc:postgresql://127.0.0.1:5432/jewel?user=jewel, not \""
+              + redacted(url)
+              + "\"");
+    }
+    return url;
+  }
+
+  /** A journal URL without its query (which may hold a password), for messages and logs. */
+  public static String redacted(String url) {
+    int query = url.indexOf('?');
+    return query < 0 ? url : url.substring(0, query) + "?…";
   }
 
   public static SchemeDefaults schemeDefaults(Config config) {

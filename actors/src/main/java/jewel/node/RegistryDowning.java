@@ -19,15 +19,17 @@ import scala.Option;
 import scala.concurrent.duration.FiniteDuration;
 
 /**
- * Jewel's downing policy: only the registry node downs members, and only those it has not reached
- * for {@code jewel.downing.unreachable-after}. Pekko's Split Brain Resolver strategies each fail a
- * case that matters here: with {@code keep-majority} the last two survivors of six down themselves;
- * with {@code keep-oldest} or {@code static-quorum} on the registry role a crashed seed takes every
- * peer down. Under this policy peers never down anyone, so killing any number of peers leaves the
- * rest serving, and while the seed is down nothing is downed at all: the peers stay up and a
- * revived seed rejoins as a new incarnation of the same address. The price: with the registry
- * unreachable, membership cannot change (new nodes wait), which costs nothing since no file can be
- * stored or read without the registry anyway.
+ * Jewel's downing policy: only a registry node downs members, and only those it has not reached for
+ * {@code jewel.downing.unreachable-after}; with several registry nodes (the registry on
+ * PostgreSQL), the oldest one that can reach the others, so when the node running the registry dies
+ * the next registry node downs it and the registry singleton moves there. Pekko's Split Brain
+ * Resolver strategies each fail a case that matters here: with {@code keep-majority} the last two
+ * survivors of six down themselves; with {@code keep-oldest} or {@code static-quorum} on the
+ * registry role a crashed seed takes every peer down. Under this policy peers never down anyone, so
+ * killing any number of peers leaves the rest serving, and while the seed is down nothing is downed
+ * at all: the peers stay up and a revived seed rejoins as a new incarnation of the same address.
+ * The price: with the registry unreachable, membership cannot change (new nodes wait), which costs
+ * nothing since no file can be stored or read without the registry anyway.
  *
  * <p>One exception keeps a revived seed from waiting forever: a peer that died shortly before the
  * seed (within the limit) was never downed, and an unreachable member blocks the convergence a new
@@ -82,12 +84,10 @@ public final class RegistryDowning extends DowningProvider {
           ClusterEvent.ReachabilityEvent.class,
           ClusterEvent.MemberRemoved.class,
           ClusterEvent.MemberDowned.class);
-      if (!cluster.selfRoles().contains(NodeSettings.REGISTRY)) {
-        getContext()
-            .getSystem()
-            .getEventStream()
-            .subscribe(getSelf(), ThisActorSystemQuarantinedEvent.class);
-      }
+      getContext()
+          .getSystem()
+          .getEventStream()
+          .subscribe(getSelf(), ThisActorSystemQuarantinedEvent.class);
     }
 
     @Override
@@ -109,11 +109,13 @@ public final class RegistryDowning extends DowningProvider {
           .build();
     }
 
-    /** Only the registry node's word counts: it is the one that downs. */
+    /** Only a registry node's word counts: registry nodes are the ones that down. */
     private void quarantined(ThisActorSystemQuarantinedEvent e) {
       boolean byRegistry = false;
       for (Member m : cluster.state().getMembers()) {
-        if (m.address().equals(e.remoteAddress().address()) && m.hasRole(NodeSettings.REGISTRY)) {
+        if (m.address().equals(e.remoteAddress().address())
+            && m.hasRole(NodeSettings.REGISTRY)
+            && !m.address().equals(cluster.selfAddress())) {
           byRegistry = true;
         }
       }
@@ -165,11 +167,22 @@ public final class RegistryDowning extends DowningProvider {
     }
 
     /**
-     * Whether this node downs now: the registry node always, a peer only as leader while the
-     * registry is down.
+     * Whether this node downs now: the oldest registry node it can reach (itself, if it is one and
+     * no older registry node is reachable from here), or a peer, as leader, while every registry
+     * node is down.
      */
     private boolean downs() {
       if (cluster.selfRoles().contains(NodeSettings.REGISTRY)) {
+        Member self = cluster.selfMember();
+        for (Member m : cluster.state().getMembers()) {
+          if (m.hasRole(NodeSettings.REGISTRY)
+              && !m.equals(self)
+              && m.status() == MemberStatus.up()
+              && !cluster.state().getUnreachable().contains(m)
+              && m.isOlderThan(self)) {
+            return false;
+          }
+        }
         return true;
       }
       boolean registryDown = false;

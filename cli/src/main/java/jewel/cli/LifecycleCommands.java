@@ -4,6 +4,7 @@ import java.util.List;
 import jewel.api.JewelException;
 import jewel.api.PeerId;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Commands that start and stop node JVMs on this machine: they use the {@code Launcher} only. */
@@ -72,10 +73,36 @@ final class LifecycleCommands {
         description = "peers (default 5)")
     private int count;
 
+    @Option(
+        names = "--registries",
+        paramLabel = "R",
+        defaultValue = "1",
+        description =
+            "registry nodes: seed, registry-2, … (default 1; more need a --journal they share)")
+    private int registries;
+
+    @Option(
+        names = "--journal",
+        paramLabel = "URL",
+        defaultValue = "${env:JEWEL_JOURNAL}",
+        description =
+            "the registry's journal: a PostgreSQL JDBC URL like"
+                + " jdbc:postgresql://127.0.0.1:5432/jewel?user=jewel (env JEWEL_JOURNAL;"
+                + " default: LevelDB on the seed, or the journal this home used before)")
+    private String journal;
+
     @Override
     protected void run() {
       int n = Inputs.nodes(count, "N");
-      reportStarted(session(), launcher().up(n));
+      if (registries < 1 || registries > 9) {
+        throw usage("--registries must be 1 to 9, not " + registries);
+      }
+      if (journal != null && !journal.isBlank() && !journal.startsWith("jdbc:postgresql://")) {
+        throw usage(
+            "--journal must be a PostgreSQL JDBC URL like"
+                + " jdbc:postgresql://127.0.0.1:5432/jewel?user=jewel");
+      }
+      reportStarted(session(), launcher().up(n, registries, journal == null ? "" : journal));
     }
   }
 

@@ -520,8 +520,8 @@ final class Fakes {
     final Set<String> nodes = new TreeSet<>(List.of("seed", "peer-1", "peer-2", "peer-3"));
 
     @Override
-    public List<String> up(int peers) {
-      calls.add("up " + peers);
+    public List<String> up(int peers, int registries, String journal) {
+      calls.add("up " + peers + (registries == 1 ? "" : " registries " + registries));
       return List.of("seed", "peer-1");
     }
 

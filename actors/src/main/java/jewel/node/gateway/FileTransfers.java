@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.ByteRange;
@@ -253,14 +254,18 @@ final class FileTransfers {
   }
 
   /**
-   * Looks the file up and checks the range. The bytes, when run, take the name's turn and read only
-   * the blocks (for jewels only the segments) that cover the range; the turn ends when the bytes
-   * end, fail or are cancelled, and is never taken for bytes nobody runs. A whole file is SHA-256
-   * checked before its last bytes go out; a range is checked block by block where it reads blocks
-   * whole.
+   * Looks the file up and checks the range. The bytes, when run, read only the blocks (for jewels
+   * only the segments) that cover the range. A whole file is SHA-256 checked before its last bytes
+   * go out; a range is checked block by block where it reads blocks whole.
+   *
+   * <p>A read takes no turn of the name: blocks are immutable and named by their content, so a read
+   * of the entry it looked up is right whatever else happens to the name meanwhile (a delete that
+   * removes the blocks under it fails it, with a line that names the missing blocks). So a read
+   * needs the registry only to look the file up, and while the registry moves to another node it
+   * reads what this node last heard of the file ({@link #lookupForRead}).
    */
   CompletionStage<Download> read(FileName name, ByteRange requested) {
-    return lookup(name)
+    return lookupForRead(name)
         .thenApply(
             entry -> {
               ByteRange range = requested == null ? null : requested.within(entry.size());
@@ -279,54 +284,65 @@ final class FileTransfers {
                   range != null && range.start() == 0 && range.length() == entry.size()
                       ? null
                       : range;
-              // Each run takes its own turn, and gives it back however the run ends: completed,
-              // failed, or cancelled before the turn even came.
               Source<ByteString, NotUsed> bytes =
-                  Source.fromMaterializer(
-                          (mat, attributes) -> {
-                            CompletableFuture<Lease> lease =
-                                Lease.take(system, coordinator(name), name, askTimeout)
-                                    .toCompletableFuture();
-                            return Source.completionStageSource(
-                                    lease.thenCompose(l -> readUnder(entry, effective)))
-                                .watchTermination(
-                                    (m, done) -> {
-                                      // released whenever the read ends, however; nothing waits for
-                                      // the release itself
-                                      var unused =
-                                          done.handle((d, failure) -> lease)
-                                              .thenCompose(l -> l)
-                                              .thenAccept(Lease::release);
-                                      return NotUsed.getInstance();
-                                    });
-                          })
+                  Source.lazyCompletionStageSource(() -> readPlanned(entry, effective))
                       .mapMaterializedValue(m -> NotUsed.getInstance());
               return new Download(entry, effective, bytes);
             });
   }
 
-  private CompletionStage<Source<ByteString, NotUsed>> readUnder(
-      FileEntry looked, ByteRange range) {
-    return lookup(looked.name())
-        .thenCompose(
-            entry -> {
-              if (!entry.root().equals(looked.root())) {
-                throw new JewelException(
-                    "'" + entry.name() + "' was replaced while the read began: read it again",
-                    JewelException.Kind.UNAVAILABLE);
-              }
-              return readPlan(entry)
-                  .thenCombine(
-                      livePeers(),
-                      (plan, everyLive) -> {
-                        var timer = metrics.startTransfer();
-                        return attempt(plan, everyLive, range)
-                            .watchTermination(
-                                (notUsed, done) -> {
-                                  done.whenComplete(
-                                      (d, failure) -> metrics.endGet(timer, failure == null));
-                                  return NotUsed.getInstance();
-                                });
+  /**
+   * How long a read waits for the registry before it goes on with what this node last heard: longer
+   * than the registry takes to answer, shorter than it takes to move to another node.
+   */
+  private static final Duration READ_PATIENCE = Duration.ofSeconds(2);
+
+  /** What this node last heard of files it read, and of greylisted peers (see {@link #read}). */
+  private final Map<FileName, FileEntry> lastKnown =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<FileName, FileEntry> eldest) {
+              return size() > 10_000;
+            }
+          });
+
+  private volatile Set<PeerId> lastGreylisted = Set.of();
+
+  /**
+   * The file's entry from the registry; if the registry has not answered within {@link
+   * #READ_PATIENCE} and this node read the file before, the entry it read then.
+   */
+  private CompletionStage<FileEntry> lookupForRead(FileName name) {
+    CompletableFuture<FileEntry> answer = lookup(name).toCompletableFuture();
+    answer.whenComplete(
+        (entry, failure) -> {
+          if (entry != null) {
+            lastKnown.put(name, entry);
+          } else if (RegistryAsk.unwrap(failure) instanceof JewelException j
+              && j.kind() == JewelException.Kind.NOT_FOUND) {
+            lastKnown.remove(name);
+          }
+        });
+    FileEntry known = lastKnown.get(name);
+    if (known == null) {
+      return answer;
+    }
+    return answer.copy().completeOnTimeout(known, READ_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private CompletionStage<Source<ByteString, NotUsed>> readPlanned(
+      FileEntry entry, ByteRange range) {
+    return readPlan(entry)
+        .thenCombine(
+            livePeers(),
+            (plan, everyLive) -> {
+              var timer = metrics.startTransfer();
+              return attempt(plan, everyLive, range)
+                  .watchTermination(
+                      (notUsed, done) -> {
+                        done.whenComplete((d, failure) -> metrics.endGet(timer, failure == null));
+                        return NotUsed.getInstance();
                       });
             });
   }
@@ -342,22 +358,32 @@ final class FileTransfers {
    * quota), then the book's holders, then every other live peer.
    */
   private CompletionStage<ReadPlan> readPlan(FileEntry entry) {
+    // While the registry moves to another node: the greylist this node last heard, and no pin
+    // plan (every live peer is then a candidate, after the book's holders).
     CompletionStage<Set<PeerId>> greylisted =
         ask(RegistryCommand.GetPeerSettings::new)
             .thenApply(
-                t ->
-                    t.peers().entrySet().stream()
-                        .filter(e -> e.getValue().greylisted())
-                        .map(e -> new PeerId(e.getKey()))
-                        .collect(Collectors.toSet()));
+                t -> {
+                  Set<PeerId> grey =
+                      t.peers().entrySet().stream()
+                          .filter(e -> e.getValue().greylisted())
+                          .map(e -> new PeerId(e.getKey()))
+                          .collect(Collectors.toSet());
+                  lastGreylisted = grey;
+                  return grey;
+                })
+            .toCompletableFuture()
+            .completeOnTimeout(lastGreylisted, READ_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
     CompletionStage<PlanView> pins =
         RegistryPages.pinPlan(registry, entry.name(), askTimeout, system.scheduler())
-            .thenApply(PlanView::of);
+            .thenApply(PlanView::of)
+            .toCompletableFuture()
+            .completeOnTimeout(null, READ_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
     return greylisted
         .thenCombine(
             pins,
             (last, plan) ->
-                plan.blocks().isEmpty()
+                plan != null && plan.blocks().isEmpty()
                     ? CompletableFuture.completedFuture(new ReadPlan(askingLast(entry, last)))
                     : livePeers()
                         .thenApply(
@@ -369,6 +395,10 @@ final class FileTransfers {
         .thenCompose(next -> next);
   }
 
+  /**
+   * Each block's candidates: the peers the pin's formula computes ({@code plan} null: unknown),
+   * then the book's holders, then every other live peer.
+   */
   private static FileEntry withComputedHolders(
       FileEntry entry, PlanView plan, Set<PeerId> live, Set<PeerId> greylisted) {
     List<PeerId> everyLive = live.stream().sorted().toList();
@@ -377,7 +407,7 @@ final class FileTransfers {
         entry.blocks().stream()
             .map(
                 b -> {
-                  PlanView.Block pinned = plan.block(b.id());
+                  PlanView.Block pinned = plan == null ? null : plan.block(b.id());
                   Set<PeerId> candidates =
                       new LinkedHashSet<>(
                           pinned == null ? List.of() : plan.expected(pinned, notGreylisted));

@@ -10,7 +10,17 @@ import jewel.api.PeerId;
 public interface Launcher {
 
   /** Starts a seed (if none runs) and peers up to {@code peers}, and returns when all are Up. */
-  List<String> up(int peers);
+  default List<String> up(int peers) {
+    return up(peers, 1, "");
+  }
+
+  /**
+   * Starts the registry nodes ({@code seed}, {@code registry-2} … up to {@code registries}) that
+   * are not running, and peers up to {@code peers}, and returns when all are Up. {@code journal}:
+   * the registry's journal, empty for LevelDB on the seed (then {@code registries} must be 1), or a
+   * PostgreSQL JDBC URL every registry node shares; a home remembers it for later starts.
+   */
+  List<String> up(int peers, int registries, String journal);
 
   /** Stops every node of this home; returns the names stopped. */
   List<String> down();

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +37,12 @@ public final class ProcessLauncher implements Launcher {
 
   public static final String SEED = "seed";
 
+  /** Registry nodes after the seed are {@code registry-2}, {@code registry-3}, … */
+  public static final String REGISTRY_PREFIX = "registry-";
+
+  /** Where a home keeps its journal URL, if it has one (see {@link #up(int, int, String)}). */
+  static final String JOURNAL_FILE = "journal-url";
+
   /** A node's HTTP API listens on its cluster port + this (seed 26520 when the seed is 25520). */
   public static final int API_PORT_OFFSET = 1000;
 
@@ -54,10 +61,23 @@ public final class ProcessLauncher implements Launcher {
   }
 
   @Override
-  public List<String> up(int peers) {
+  public List<String> up(int peers, int registries, String journal) {
+    String shared = journal(journal);
+    if (registries > 1 && shared.isEmpty()) {
+      throw new JewelException(
+          registries
+              + " registry nodes need a journal they share: give --journal"
+              + " jdbc:postgresql://HOST:PORT/DB?user=U (LevelDB lives on one node)");
+    }
+    List<String> registryNodes = new ArrayList<>();
+    for (int r = 1; r <= registries; r++) {
+      registryNodes.add(r == 1 ? SEED : REGISTRY_PREFIX + r);
+    }
     // Every port first, so that a taken one stops `up` before it starts anything.
-    if (!isRunning(SEED)) {
-      checkPortsFree(SEED, seedPort);
+    for (String name : registryNodes) {
+      if (!isRunning(name)) {
+        checkPortsFree(name, portOf(name));
+      }
     }
     for (int i = 1; i <= peers; i++) {
       if (!isRunning("peer-" + i)) {
@@ -66,20 +86,71 @@ public final class ProcessLauncher implements Launcher {
     }
     Path jar = nodeJar();
     List<String> started = new ArrayList<>();
-    if (!isRunning(SEED)) {
-      start(jar, SEED, seedPort, true);
-      started.add(SEED);
-      awaitReady(List.of(SEED));
+    for (String name : registryNodes) {
+      if (!isRunning(name)) {
+        start(jar, name, portOf(name));
+        started.add(name);
+        awaitReady(List.of(name)); // one at a time: the first founds the cluster
+      }
     }
     for (int i = 1; i <= peers; i++) {
       String name = "peer-" + i;
       if (!isRunning(name)) {
-        start(jar, name, seedPort + i, false);
+        start(jar, name, seedPort + i);
         started.add(name);
       }
     }
     awaitReady(started);
     return started;
+  }
+
+  /**
+   * The registry's journal for this home: {@code given} (remembered in {@code HOME/journal-url},
+   * readable by its owner only, for later starts), else the one remembered, else empty (LevelDB).
+   */
+  private String journal(String given) {
+    Path file = home.resolve(JOURNAL_FILE);
+    String remembered = "";
+    try {
+      if (Files.exists(file)) {
+        remembered = Files.readString(file).trim();
+      }
+      if (given == null || given.isBlank() || given.trim().equals(remembered)) {
+        return remembered;
+      }
+      if (!runningNodes().isEmpty()) {
+        throw new JewelException(
+            "the cluster at "
+                + home
+                + " is running on another journal: stop it (down) before you change its journal");
+      }
+      Files.createDirectories(home);
+      Files.writeString(file, given.trim() + "\n");
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: its own rules apply
+      }
+      return given.trim();
+    } catch (IOException e) {
+      throw new JewelException("cannot keep the journal URL in " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** A node's cluster port: the seed's, {@code peer-i} + i, {@code registry-r} + 900 + r. */
+  private int portOf(String name) {
+    if (name.equals(SEED)) {
+      return seedPort;
+    }
+    if (name.startsWith(REGISTRY_PREFIX)) {
+      return seedPort + 900 + Integer.parseInt(name.substring(REGISTRY_PREFIX.length()));
+    }
+    return seedPort + Integer.parseInt(name.substring("peer-".length()));
+  }
+
+  /** Whether {@code name} is a registry node: the seed, or {@code registry-r}. */
+  static boolean isRegistry(String name) {
+    return name.equals(SEED) || name.startsWith(REGISTRY_PREFIX);
   }
 
   @Override
@@ -88,8 +159,7 @@ public final class ProcessLauncher implements Launcher {
     List<String> running = new ArrayList<>(runningNodes());
     // peers first, so that the seed sees them leave
     running.sort(
-        (a, b) ->
-            a.equals(SEED) ? 1 : b.equals(SEED) ? -1 : new PeerId(a).compareTo(new PeerId(b)));
+        java.util.Comparator.comparing(ProcessLauncher::isRegistry).thenComparing(PeerId::new));
     for (String name : running) {
       pid(name)
           .flatMap(ProcessHandle::of)
@@ -116,7 +186,7 @@ public final class ProcessLauncher implements Launcher {
 
   @Override
   public List<String> add(int count) {
-    if (!isRunning(SEED)) {
+    if (!running()) {
       throw notRunning();
     }
     int next =
@@ -133,7 +203,7 @@ public final class ProcessLauncher implements Launcher {
     List<String> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String name = "peer-" + (next + i);
-      start(jar, name, seedPort + next + i, false);
+      start(jar, name, seedPort + next + i);
       started.add(name);
     }
     awaitReady(started);
@@ -165,19 +235,20 @@ public final class ProcessLauncher implements Launcher {
     if (isRunning(name)) {
       throw new JewelException(name + " is already running");
     }
-    if (!name.equals(SEED) && !isRunning(SEED)) {
-      // it would start, but could not join until the seed is back
-      throw new JewelException("the seed is not running: revive seed first");
+    if (!isRegistry(name) && !running()) {
+      // it would start, but could not join until a registry node is back
+      throw new JewelException("no registry node is running: revive seed first");
     }
     int port = port(name);
     checkPortsFree(name, port);
-    start(nodeJar(), name, port, name.equals(SEED));
+    start(nodeJar(), name, port);
     awaitReady(List.of(name));
   }
 
+  /** Whether a registry node of this home is running (with failover, not always the seed). */
   @Override
   public boolean running() {
-    return isRunning(SEED);
+    return knownNodes().stream().filter(ProcessLauncher::isRegistry).anyMatch(this::isRunning);
   }
 
   /** The names of the nodes this home has ever started, running or not. */
@@ -251,7 +322,8 @@ public final class ProcessLauncher implements Launcher {
     }
   }
 
-  private void start(Path jar, String name, int port, boolean seed) {
+  private void start(Path jar, String name, int port) {
+    boolean registry = isRegistry(name);
     Path dir = home.resolve(name);
     try {
       Files.createDirectories(dir);
@@ -260,11 +332,17 @@ public final class ProcessLauncher implements Launcher {
       // A killed node's URL would send clients to a port nobody serves until it binds again.
       Files.deleteIfExists(dir.resolve("api"));
       List<String> seeds = new ArrayList<>();
-      if (seed) {
-        // A revived seed must rejoin the peers that kept running, never found a cluster of
-        // its own: listing only them (and not itself) makes it wait until one lets it in.
+      if (registry) {
+        // A registry node must join the nodes that are running, never found a cluster of its
+        // own: listing only them (and not itself) makes it wait until one lets it in. Only the
+        // seed, first of all, starts alone.
         runningNodes().stream()
-            .filter(n -> !n.equals(SEED))
+            .filter(n -> !n.equals(name))
+            .forEach(n -> seeds.add("127.0.0.1:" + port(n)));
+      } else {
+        // Any registry node lets a peer in: the seed first, the others if it is gone.
+        knownNodes().stream()
+            .filter(ProcessLauncher::isRegistry)
             .forEach(n -> seeds.add("127.0.0.1:" + port(n)));
       }
       if (seeds.isEmpty()) {
@@ -284,7 +362,11 @@ public final class ProcessLauncher implements Launcher {
       cmd.add(jar.toString());
       cmd.add("-Djewel.home=" + home);
       cmd.add("-Djewel.node.name=" + name);
-      cmd.add("-Djewel.node.roles=" + (seed ? "registry" : "peer"));
+      cmd.add("-Djewel.node.roles=" + (registry ? "registry" : "peer"));
+      String journal = journal("");
+      if (registry && !journal.isEmpty()) {
+        cmd.add("-Djewel.registry.journal-url=" + journal);
+      }
       cmd.add("-Djewel.node.port=" + port);
       cmd.add("-Djewel.api.port=" + (port + API_PORT_OFFSET));
       cmd.add("-Djewel.seed-nodes=" + String.join(",", seeds));
