@@ -1,6 +1,7 @@
 package jewel.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,13 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.coordination.lease.LeaseException;
 import org.apache.pekko.coordination.lease.LeaseSettings;
 import org.apache.pekko.coordination.lease.javadsl.LeaseProvider;
 import org.junit.jupiter.api.Test;
 
-/** The lease's settings in reference.conf and the checks on them; no database is contacted. */
+/** The lease's settings in reference.conf and the checks on them; no database server is needed. */
 class PostgresLeaseConfigTest {
   private static final String SOME_URL = "jdbc:postgresql://127.0.0.1:5432/jewel?user=jewel";
 
@@ -72,6 +75,24 @@ class PostgresLeaseConfigTest {
             + " rounded up to seconds) must be less than heartbeat-timeout (10000 ms), or a holder"
             + " cut off from the database could still run after another node took the lease over",
         tooSlow.getMessage());
+  }
+
+  @Test
+  void anUnreachableDatabaseFailsAnAcquireRatherThanDenyingIt() {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    var lease = new PostgresLease(settings(""), "jdbc:postgresql://127.0.0.1:1/jewel");
+    var failure =
+        assertThrows(
+            ExecutionException.class,
+            () -> lease.acquire().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertInstanceOf(LeaseException.class, failure.getCause());
+    assertTrue(
+        failure
+            .getCause()
+            .getMessage()
+            .startsWith("cannot acquire lease registry of 127.0.0.1:25520 in PostgreSQL: "),
+        failure.getCause().getMessage());
+    assertFalse(lease.checkLease());
   }
 
   private static LeaseSettings settings(String overrides) {

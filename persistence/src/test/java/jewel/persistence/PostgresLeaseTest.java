@@ -158,6 +158,32 @@ class PostgresLeaseTest {
     assertEquals("thief", ownerOf(name));
   }
 
+  @Test
+  void theHolderHearsWhenARenewalFails() throws Exception {
+    String name = uniqueName();
+    Lease holder = lease(newSystem(), name, "holder");
+    CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
+    assertTrue(await(holder.acquire(lost::complete)));
+
+    // The database drops the holder's connection, as it would after a restart.
+    try (Connection connection = DriverManager.getConnection(url);
+        PreparedStatement drop =
+            connection.prepareStatement(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE application_name = 'jewel lease'")) {
+      drop.executeQuery().close();
+    }
+
+    Optional<Throwable> reason = lost.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertTrue(reason.isPresent());
+    assertTrue(
+        reason.get().getMessage().startsWith("cannot renew lease " + name + " of holder"),
+        reason.get().getMessage());
+    assertFalse(holder.checkLease());
+    assertTrue(await(holder.acquire()), "a new connection takes its own row back");
+    assertTrue(await(holder.release()));
+  }
+
   private static String ownerOf(String name) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url);
         PreparedStatement owner =
