@@ -110,6 +110,9 @@ public record NodeSettings(
       o.put(db + "db.maxConnections", 4);
       o.put(db + "db.minConnections", 1);
       o.put(db + "db.connectionTimeout", 5000);
+      // Several registry nodes share the journal: the singleton runs only while it holds the
+      // database's lease, so a split cluster never runs two registries on one journal.
+      o.put("pekko.cluster.singleton.use-lease", "jewel.registry.lease");
     }
     return ConfigFactory.parseMap(o).withFallback(base);
   }
