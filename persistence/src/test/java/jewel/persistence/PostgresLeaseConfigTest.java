@@ -33,9 +33,9 @@ class PostgresLeaseConfigTest {
           LeaseProvider.get(system).getLease("registry", "jewel.registry.lease", "127.0.0.1:25520");
       assertInstanceOf(PostgresLease.class, lease);
       var timeouts = lease.getSettings().timeoutSettings();
-      assertEquals(Duration.ofSeconds(20), timeouts.getHeartbeatTimeout());
-      assertEquals(Duration.ofSeconds(4), timeouts.getHeartbeatInterval());
-      assertEquals(Duration.ofSeconds(5), timeouts.getOperationTimeout());
+      assertEquals(Duration.ofSeconds(12), timeouts.getHeartbeatTimeout());
+      assertEquals(Duration.ofSeconds(2), timeouts.getHeartbeatInterval());
+      assertEquals(Duration.ofSeconds(3), timeouts.getOperationTimeout());
       assertEquals("127.0.0.1:25520", lease.getSettings().ownerName());
     } finally {
       system.terminate();

@@ -315,15 +315,16 @@ final class FileTransfers {
    */
   private CompletionStage<FileEntry> lookupForRead(FileName name) {
     CompletableFuture<FileEntry> answer = lookup(name).toCompletableFuture();
-    answer.whenComplete(
-        (entry, failure) -> {
-          if (entry != null) {
-            lastKnown.put(name, entry);
-          } else if (RegistryAsk.unwrap(failure) instanceof JewelException j
-              && j.kind() == JewelException.Kind.NOT_FOUND) {
-            lastKnown.remove(name);
-          }
-        });
+    var unused =
+        answer.whenComplete(
+            (entry, failure) -> {
+              if (entry != null) {
+                lastKnown.put(name, entry);
+              } else if (RegistryAsk.unwrap(failure) instanceof JewelException j
+                  && j.kind() == JewelException.Kind.NOT_FOUND) {
+                lastKnown.remove(name);
+              }
+            });
     FileEntry known = lastKnown.get(name);
     if (known == null) {
       return answer;
