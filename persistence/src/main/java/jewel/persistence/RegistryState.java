@@ -836,7 +836,11 @@ public record RegistryState(
 
     /** {@code peers} hold block {@code hex} (its {@code heldAsOf} is the caller's to set). */
     void addHolders(String hex, Collection<PeerId> peers) {
-      book = book.plus(hex, union(book.get(hex), peers));
+      List<PeerId> had = book.get(hex);
+      if (had != null && had.containsAll(peers)) {
+        return; // most of a holdings report: nothing new
+      }
+      book = book.plus(hex, union(had, peers));
       for (PeerId p : peers) {
         PSortedSet<String> held = blocksByPeer.get(p.name());
         blocksByPeer =
