@@ -3,6 +3,7 @@ package jewel.node;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -12,7 +13,10 @@ import java.util.function.Supplier;
 import jewel.api.BlockId;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
+import jewel.api.JewelException;
 import jewel.api.PeerId;
+import jewel.api.StoredBlock;
+import jewel.protocol.BlockCursor;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
@@ -21,11 +25,14 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.pattern.StatusReply;
 
 /**
- * The registry's long listings, read page by page and put together, and a peer's holdings, reported
- * in parts (see {@link RegistryCommand}): no message comes near Artery's frame size however big the
- * cluster grows. Each page is one ask with the given timeout.
+ * The registry's long listings and file entries, read page by page and put together, and a peer's
+ * holdings, reported in parts (see {@link RegistryCommand}): no message comes near Artery's frame
+ * size however big the cluster or one file grows. Each page is one ask with the given timeout. Look
+ * a file up with {@link #entry}, never with a bare {@link RegistryCommand.Lookup}: its reply has
+ * only the first page of the file's blocks.
  */
 public final class RegistryPages {
   /** Block ids a holdings report carries at most: about 70 KiB. */
@@ -60,16 +67,87 @@ public final class RegistryPages {
             });
   }
 
-  /** Every file of the index, in name order. */
+  /** Every file of the index, in name order, each with all its blocks. */
   public static CompletionStage<List<FileEntry>> files(
-      ActorRef<RegistryCommand> registry, Duration timeout, Scheduler scheduler) {
+      ActorRef<RegistryCommand> registry, Duration timeout, ActorSystem<?> system) {
     return pages(
             registry,
             timeout,
-            scheduler,
+            system.scheduler(),
             RegistryCommand.ListFiles::new,
             RegistryReply.Listing::next)
-        .thenApply(pages -> pages.stream().flatMap(p -> p.files().stream()).toList());
+        .thenCompose(
+            pages -> {
+              CompletionStage<List<FileEntry>> files =
+                  CompletableFuture.completedFuture(new ArrayList<>());
+              for (RegistryReply.Listing page : pages) {
+                files =
+                    files.thenCompose(
+                        got -> {
+                          got.addAll(page.files());
+                          if (page.moreBlocks() == null) {
+                            return CompletableFuture.completedFuture(got);
+                          }
+                          // A file too big for a page came alone: the rest of its blocks follow.
+                          FileEntry cut = got.remove(got.size() - 1);
+                          return withRest(registry, cut, page.moreBlocks(), timeout, system)
+                              .thenApply(
+                                  whole -> {
+                                    got.add(whole);
+                                    return got;
+                                  });
+                        });
+              }
+              return files;
+            });
+  }
+
+  /**
+   * The file of {@code name} with all its blocks, or empty if the index has none: the lookup, then
+   * the rest of its blocks a page at a time. Fails with a {@link JewelException} if the registry
+   * does not answer, or if the file is replaced or deleted between two pages (then it is {@link
+   * JewelException.Kind#CONFLICT}: look it up again).
+   */
+  public static CompletionStage<Optional<FileEntry>> entry(
+      ActorRef<RegistryCommand> registry, FileName name, Duration timeout, ActorSystem<?> system) {
+    return RegistryAsk.askWithStatus(
+            registry,
+            (ActorRef<StatusReply<RegistryReply.LookedUp>> r) ->
+                new RegistryCommand.Lookup(name, r),
+            JewelException.Kind.BAD_INPUT,
+            timeout,
+            system)
+        .thenCompose(
+            found ->
+                found.entry() == null
+                    ? CompletableFuture.completedFuture(Optional.empty())
+                    : withRest(registry, found.entry(), found.next(), timeout, system)
+                        .thenApply(Optional::of));
+  }
+
+  /** {@code entry} with the rest of its blocks, the pages from {@code next} on. */
+  private static CompletionStage<FileEntry> withRest(
+      ActorRef<RegistryCommand> registry,
+      FileEntry entry,
+      BlockCursor next,
+      Duration timeout,
+      ActorSystem<?> system) {
+    if (next == null) {
+      return CompletableFuture.completedFuture(entry);
+    }
+    return RegistryAsk.askWithStatus(
+            registry,
+            (ActorRef<StatusReply<RegistryReply.BlockPage>> r) ->
+                new RegistryCommand.LookupBlocks(entry.name(), next, r),
+            JewelException.Kind.CONFLICT,
+            timeout,
+            system)
+        .thenCompose(
+            page -> {
+              List<StoredBlock> blocks = new ArrayList<>(entry.blocks());
+              blocks.addAll(page.blocks());
+              return withRest(registry, entry.withBlocks(blocks), page.next(), timeout, system);
+            });
   }
 
   /** Every pinned file's line, in name order, and the default fraction. */

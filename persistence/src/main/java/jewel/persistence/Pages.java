@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import jewel.api.FileEntry;
+import jewel.api.FileName;
+import jewel.api.StoredBlock;
 
 /**
  * Cuts a sorted list into the pages the registry answers with. A page holds the items after a key,
@@ -42,16 +45,47 @@ final class Pages {
       }
       from = lo;
     }
+    Page<T, Integer> page = from(sorted, from, BUDGET, estimate);
+    K next = page.next() == null ? null : key.apply(sorted.get(page.next() - 1));
+    return new Page<>(page.items(), next);
+  }
+
+  /**
+   * The items of {@code list} from position {@code from} on, as many as fit {@code budget} (at
+   * least one, if any are left).
+   *
+   * @return the page; its {@code next} is the position of the first item left out, null if none is
+   */
+  static <T> Page<T, Integer> from(
+      List<T> list, int from, long budget, ToLongFunction<T> estimate) {
     List<T> items = new ArrayList<>();
     long bytes = 0;
-    int i = from;
-    while (i < sorted.size()
-        && (items.isEmpty() || bytes + estimate.applyAsLong(sorted.get(i)) <= BUDGET)) {
-      bytes += estimate.applyAsLong(sorted.get(i));
-      items.add(sorted.get(i));
+    int i = Math.max(0, from);
+    while (i < list.size()
+        && (items.isEmpty() || bytes + estimate.applyAsLong(list.get(i)) <= budget)) {
+      bytes += estimate.applyAsLong(list.get(i));
+      items.add(list.get(i));
       i++;
     }
-    K next = i < sorted.size() ? key.apply(items.get(items.size() - 1)) : null;
-    return new Page<>(items, next);
+    return new Page<>(items, i < list.size() ? i : null);
+  }
+
+  /** A generous guess at the serialized size of a file entry without its blocks. */
+  static long entryBytes(FileName name) {
+    return 400L + name.value().length();
+  }
+
+  /** A generous guess at the serialized size of a block of an entry with {@code holders}. */
+  static long blockBytes(int holders) {
+    return 250 + 40L * holders;
+  }
+
+  /** A generous guess at the serialized size of a file entry. */
+  static long entryBytes(FileEntry e) {
+    long bytes = entryBytes(e.name());
+    for (StoredBlock b : e.blocks()) {
+      bytes += blockBytes(b.holders().size());
+    }
+    return bytes;
   }
 }

@@ -34,6 +34,7 @@ import jewel.protocol.RegistryCommand.GetStats;
 import jewel.protocol.RegistryCommand.ListFiles;
 import jewel.protocol.RegistryCommand.ListPins;
 import jewel.protocol.RegistryCommand.Lookup;
+import jewel.protocol.RegistryCommand.LookupBlocks;
 import jewel.protocol.RegistryCommand.OpenUpload;
 import jewel.protocol.RegistryCommand.PlanDeletion;
 import jewel.protocol.RegistryCommand.RecordCopies;
@@ -57,6 +58,7 @@ import jewel.protocol.RegistryEvent.PeerStatesChanged;
 import jewel.protocol.RegistryEvent.PinSet;
 import jewel.protocol.RegistryEvent.SaltBumped;
 import jewel.protocol.RegistryReply;
+import jewel.protocol.RegistryReply.BlockPage;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
 import jewel.protocol.RegistryReply.DeletionPlan;
@@ -200,13 +202,11 @@ public final class Registry
   private final ActorContext<RegistryCommand> ctx;
   private final Options options;
   private final Uploads uploads;
-  // The last full pin plan and file list, and the state they were computed from: pages of
-  // one listing then cost a binary search, not a recomputation. (States are immutable.)
+  // The last full pin plan, and the state it was computed from: pages of one plan then cost a
+  // binary search, not a recomputation. (States are immutable.)
   private RegistryState planOf;
   private double planFraction;
   private List<PinnedBlock> plan;
-  private RegistryState filesOf;
-  private List<FileEntry> files;
 
   private Registry(PersistenceId id, ActorContext<RegistryCommand> ctx, Options options) {
     // A failed journal write restarts the registry (replaying its events) after a pause,
@@ -237,7 +237,9 @@ public final class Registry
         .forAnyState()
         .onCommand(Commit.class, this::onCommit)
         .onCommand(Lookup.class, this::onLookup)
-        .onCommand(ListFiles.class, this::onListFiles)
+        .onCommand(LookupBlocks.class, this::onLookupBlocks)
+        .onCommand(
+            ListFiles.class, (state, c) -> Effect().reply(c.replyTo(), listing(state, c.after())))
         .onCommand(Delete.class, this::onDelete)
         .onCommand(
             StartHoldingsReport.class,
@@ -317,9 +319,7 @@ public final class Registry
             c.replyTo(),
             after ->
                 StatusReply.success(
-                    new Committed(
-                        after.entry(name).orElseThrow(),
-                        replaced.map(after::orphansOf).orElse(List.of()))));
+                    new Committed(replaced.map(after::orphansOf).orElse(List.of()))));
   }
 
   /** Why a commit of {@code entry} cannot be taken, or null if it can. */
@@ -361,10 +361,37 @@ public final class Registry
     if (c.name() == null) {
       return Effect().reply(c.replyTo(), StatusReply.error("lookup of no name: give a file name"));
     }
+    Optional<RegistryState.EntryPage> page = state.entryPage(c.name(), null, Pages.BUDGET);
     return Effect()
         .reply(
             c.replyTo(),
-            StatusReply.success(new LookedUp(c.name(), state.entry(c.name()).orElse(null))));
+            StatusReply.success(
+                new LookedUp(
+                    c.name(),
+                    page.map(RegistryState.EntryPage::entry).orElse(null),
+                    page.map(RegistryState.EntryPage::next).orElse(null))));
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onLookupBlocks(
+      RegistryState state, LookupBlocks c) {
+    if (c.name() == null || c.from() == null) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error("a page of blocks needs a file name and where the page starts"));
+    }
+    Optional<RegistryState.EntryPage> page = state.entryPage(c.name(), c.from(), Pages.BUDGET);
+    if (page.isEmpty()) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  "file '" + c.name() + "' was deleted or replaced while it was read: try again"));
+    }
+    return Effect()
+        .reply(
+            c.replyTo(),
+            StatusReply.success(new BlockPage(page.get().entry().blocks(), page.get().next())));
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onDelete(RegistryState state, Delete c) {
@@ -379,7 +406,10 @@ public final class Registry
         .persist(new FileDeleted(c.name()))
         .thenReply(
             c.replyTo(),
-            after -> StatusReply.success(new Deleted(before.get(), after.orphansOf(before.get()))));
+            after ->
+                StatusReply.success(
+                    new Deleted(
+                        before.get().withBlocks(List.of()), after.orphansOf(before.get()))));
   }
 
   private static String unknown(FileName name) {
@@ -519,24 +549,27 @@ public final class Registry
                 page.items(), state.sortedPeerSettings(), options.minHolders(), page.next()));
   }
 
-  @SuppressWarnings("ReferenceEquality") // the cache is of this very (immutable) state
-  private ReplyEffect<RegistryEvent, RegistryState> onListFiles(RegistryState state, ListFiles c) {
-    if (filesOf != state) {
-      files = state.entries();
-      filesOf = state;
+  /**
+   * The files after {@code after}, as many as fit a page (see {@link Pages}); a file too big for a
+   * page alone comes alone, with its first page of blocks and the cursor of the rest. Costs the
+   * page, not the index: the index is sorted.
+   */
+  private static Listing listing(RegistryState state, FileName after) {
+    List<FileEntry> files = new ArrayList<>();
+    long left = Pages.BUDGET;
+    for (String name : state.namesAfter(after)) {
+      FileName file = new FileName(name);
+      RegistryState.EntryPage page = state.entryPage(file, null, Pages.BUDGET).orElseThrow();
+      if (!files.isEmpty() && (page.next() != null || Pages.entryBytes(page.entry()) > left)) {
+        return new Listing(files, files.get(files.size() - 1).name(), null); // it opens the next
+      }
+      files.add(page.entry());
+      if (page.next() != null) {
+        return new Listing(files, state.namesAfter(file).isEmpty() ? null : file, page.next());
+      }
+      left -= Pages.entryBytes(page.entry());
     }
-    Pages.Page<FileEntry, FileName> page =
-        Pages.after(files, FileEntry::name, c.after(), Registry::estimatedBytes);
-    return Effect().reply(c.replyTo(), new Listing(page.items(), page.next()));
-  }
-
-  /** A generous guess at a file entry's serialized size, for paging. */
-  private static long estimatedBytes(FileEntry e) {
-    long bytes = 400L + e.name().value().length();
-    for (StoredBlock b : e.blocks()) {
-      bytes += 250 + 40L * b.holders().size();
-    }
-    return bytes;
+    return new Listing(files, null, null);
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onBumpSalt(RegistryState state, BumpSalt c) {
@@ -593,14 +626,11 @@ public final class Registry
             .filter(h -> ofFile.contains(h.block()) && !state.holders(h.block()).contains(h.peer()))
             .toList();
     if (copies.isEmpty()) {
-      return Effect().reply(c.replyTo(), StatusReply.success(new LookedUp(c.name(), file.get())));
+      return Effect().reply(c.replyTo(), StatusReply.ack());
     }
     return Effect()
         .persist(new CopiesRecorded(copies))
-        .thenReply(
-            c.replyTo(),
-            after ->
-                StatusReply.success(new LookedUp(c.name(), after.entry(c.name()).orElseThrow())));
+        .thenReply(c.replyTo(), after -> StatusReply.ack());
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onRecordPeerStates(

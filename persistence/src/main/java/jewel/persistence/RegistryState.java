@@ -1,5 +1,6 @@
 package jewel.persistence;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,10 +28,14 @@ import jewel.api.Pin;
 import jewel.api.PinView;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
+import jewel.protocol.BlockCursor;
 import jewel.protocol.BlockHolder;
 import jewel.protocol.JewelSerializable;
 import jewel.protocol.PeerState;
 import jewel.protocol.PinnedBlock;
+import org.pcollections.PSortedSet;
+import org.pcollections.TreePMap;
+import org.pcollections.TreePSet;
 
 /**
  * What the registry knows, rebuilt from its events and saved in snapshots (Jackson CBOR through
@@ -61,7 +66,10 @@ import jewel.protocol.PinnedBlock;
  *       the holder away (see {@link #holdingsReported}). A holder without one (states from before
  *       marks) counts as 0.
  *   <li>{@code peerStates}: peer name → whether it is up and since when, as the registry node last
- *       saw it (repair waits its grace from a holder's "down since").
+ *       saw it (repair waits its grace from a holder's "down since");
+ *   <li>{@code blocksByPeer}: peer name → the blocks (hex, sorted) the book says it holds: the book
+ *       turned around, so that a holdings report touches only the reporting peer's blocks in its
+ *       range. Not in snapshots: it is rebuilt from the book when a state is read (pass null).
  * </ul>
  *
  * <p>Salts and Merkle roots are kept per block, not per file: they leave the state with the block,
@@ -76,9 +84,10 @@ import jewel.protocol.PinnedBlock;
  *
  * <p>Immutable: the event methods ({@link #committed}, {@link #deleted}, {@link #holdingsReported},
  * {@link #defaultSchemeSet}, {@link #pinSet}, {@link #defaultPinSet}, {@link #peerSettingsSet},
- * {@link #saltBumped}) return a new state and copy only the maps an event touches. Maps handed to
- * the constructor are owned by the new state (wrapped, not copied), so do not change them
- * afterwards.
+ * {@link #saltBumped}) return a new state. Every map is a persistent map ({@link TreePMap}: sorted,
+ * immutable, sharing all but O(log n) of its nodes with the map it was made from), so an event
+ * costs O(what it touches × log n), never O(registry), and the JSON of a snapshot is that of plain
+ * maps. The constructor turns other maps (as Jackson builds them) into persistent ones.
  */
 public record RegistryState(
     Map<String, IndexEntry> index,
@@ -93,7 +102,8 @@ public record RegistryState(
     Map<String, String> merkleRoots,
     Map<String, PeerSettings> peerSettings,
     Map<String, Map<String, Long>> heldAsOf,
-    Map<String, PeerState> peerStates)
+    Map<String, PeerState> peerStates,
+    @JsonIgnore Map<String, PSortedSet<String>> blocksByPeer)
     implements JewelSerializable {
 
   /** A file in the index: everything of {@link FileEntry} but its tree and holders. */
@@ -126,26 +136,26 @@ public record RegistryState(
   public record TreeBlock(int index, BlockId id, long length) {}
 
   public RegistryState {
-    index = owned(index);
-    trees = owned(trees);
-    catalog = owned(catalog);
-    book = owned(book);
-    peerDefaults = owned(peerDefaults);
+    index = persistent(index);
+    trees = persistent(trees);
+    catalog = persistent(catalog);
+    book = persistent(book);
+    peerDefaults = persistent(peerDefaults);
     // A snapshot from before fractional pins has none of these: they come back null.
-    pins = owned(pins);
-    salts = owned(salts);
-    merkleRoots = owned(merkleRoots);
-    peerSettings = owned(peerSettings);
+    pins = persistent(pins);
+    salts = persistent(salts);
+    merkleRoots = persistent(merkleRoots);
+    peerSettings = persistent(peerSettings);
     // A snapshot from before holdings marks has none: its holders count as recorded at 0.
-    heldAsOf = owned(heldAsOf);
+    heldAsOf = persistent(heldAsOf);
     // A snapshot from before peer states has none: every peer counts as never seen.
-    peerStates = owned(peerStates);
+    peerStates = persistent(peerStates);
+    blocksByPeer = blocksByPeer == null ? blocksByPeer(book) : persistent(blocksByPeer);
   }
 
   public static RegistryState empty() {
     return new RegistryState(
-        Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of(), Map.of(), null, Map.of(), Map.of(),
-        Map.of(), Map.of(), Map.of());
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   // ---------------------------------------------------------------- queries
@@ -156,15 +166,44 @@ public record RegistryState(
     return e == null ? Optional.empty() : Optional.of(compose(name.value(), e));
   }
 
-  /** Every file, sorted by name. */
-  public List<FileEntry> entries() {
-    List<String> names = new ArrayList<>(index.keySet());
-    Collections.sort(names);
-    List<FileEntry> all = new ArrayList<>(names.size());
-    for (String name : names) {
-      all.add(compose(name, index.get(name)));
+  /**
+   * A page of the blocks of file {@code name}: from where {@code cursor} says (the first block if
+   * null) on, as many as fit {@code budget} estimated bytes with the entry around them, at least
+   * one (see {@link Pages}), holders from the book. Empty if there is no file of that name, or if
+   * its tree is not the cursor's any more (the file was replaced: its blocks are other blocks).
+   */
+  Optional<EntryPage> entryPage(FileName name, BlockCursor cursor, long budget) {
+    IndexEntry e = index.get(name.value());
+    if (e == null || (cursor != null && !cursor.tree().equals(e.tree()))) {
+      return Optional.empty();
     }
-    return all;
+    Pages.Page<TreeBlock, Integer> page =
+        Pages.from(
+            tree(name.value(), e).blocks(),
+            cursor == null ? 0 : cursor.from(),
+            budget - Pages.entryBytes(name),
+            b -> Pages.blockBytes(holders(b.id()).size()));
+    List<StoredBlock> blocks = new ArrayList<>(page.items().size());
+    for (TreeBlock b : page.items()) {
+      blocks.add(stored(b));
+    }
+    return Optional.of(
+        new EntryPage(
+            entry(name, e, blocks),
+            page.next() == null ? null : new BlockCursor(e.tree(), page.next())));
+  }
+
+  /**
+   * A file entry with some of its blocks, and where the rest start.
+   *
+   * @param next the cursor of the file's next blocks, or null if {@code entry} has the last
+   */
+  record EntryPage(FileEntry entry, BlockCursor next) {}
+
+  /** The names of the index after {@code after} (all if null), in order. */
+  SortedSet<String> namesAfter(FileName after) {
+    TreePMap<String, IndexEntry> sorted = persistent(index);
+    return after == null ? sorted.keySet() : sorted.keySet().tailSet(after.value(), false);
   }
 
   public int fileCount() {
@@ -190,24 +229,33 @@ public record RegistryState(
   /** The known blocks the book says {@code peer} holds. */
   public SortedSet<BlockId> heldBy(PeerId peer) {
     SortedSet<BlockId> held = new TreeSet<>();
-    book.forEach(
-        (hex, peers) -> {
-          if (peers.contains(peer)) {
-            held.add(new BlockId(hex));
-          }
-        });
+    for (String hex : heldIn(peer, null, null)) {
+      held.add(new BlockId(hex));
+    }
     return held;
+  }
+
+  /**
+   * The blocks (hex) the book says {@code peer} holds with ids in {@code (after, upTo]}, sorted.
+   */
+  private SortedSet<String> heldIn(PeerId peer, BlockId after, BlockId upTo) {
+    PSortedSet<String> held = blocksByPeer.get(peer.name());
+    if (held == null || (after != null && upTo != null && after.compareTo(upTo) >= 0)) {
+      return TreePSet.empty();
+    }
+    if (after != null && upTo != null) {
+      return held.subSet(after.hex(), false, upTo.hex(), true);
+    }
+    if (after != null) {
+      return held.tailSet(after.hex(), false);
+    }
+    return upTo != null ? held.headSet(upTo.hex(), true) : held;
   }
 
   /** Whether {@code block} lies in {@code (after, upTo]}; a null bound is open. */
   public static boolean inRange(BlockId block, BlockId after, BlockId upTo) {
     return (after == null || block.compareTo(after) > 0)
         && (upTo == null || block.compareTo(upTo) <= 0);
-  }
-
-  private static boolean inRange(String hex, BlockId after, BlockId upTo) {
-    return (after == null || hex.compareTo(after.hex()) > 0)
-        && (upTo == null || hex.compareTo(upTo.hex()) <= 0);
   }
 
   /**
@@ -241,11 +289,8 @@ public record RegistryState(
         }
       }
     }
-    for (Map.Entry<String, List<PeerId>> e : book.entrySet()) {
-      if (!listed.contains(e.getKey())
-          && e.getValue().contains(peer)
-          && inRange(e.getKey(), after, upTo)
-          && heldAsOf(e.getKey(), peer) <= asOf) {
+    for (String hex : heldIn(peer, after, upTo)) {
+      if (!listed.contains(hex) && heldAsOf(hex, peer) <= asOf) {
         return true;
       }
     }
@@ -413,20 +458,27 @@ public record RegistryState(
   }
 
   private FileEntry compose(String name, IndexEntry e) {
-    BlockTree tree = tree(name, e);
-    List<StoredBlock> blocks = new ArrayList<>(tree.blocks().size());
-    for (TreeBlock b : tree.blocks()) {
-      blocks.add(
-          new StoredBlock(b.index(), b.id(), b.length(), holders(b.id()), merkleRoot(b.id())));
+    List<StoredBlock> blocks = new ArrayList<>();
+    for (TreeBlock b : tree(name, e).blocks()) {
+      blocks.add(stored(b));
     }
+    return entry(new FileName(name), e, blocks);
+  }
+
+  private FileEntry entry(FileName name, IndexEntry e, List<StoredBlock> blocks) {
     return new FileEntry(
-        new FileName(name),
+        name,
         e.size(),
         e.root(),
         e.scheme(),
-        tree.layout(),
+        tree(name.value(), e).layout(),
         blocks,
         e.storedAtMillis());
+  }
+
+  /** A child of a tree with its holders from the book and its Merkle root. */
+  private StoredBlock stored(TreeBlock b) {
+    return new StoredBlock(b.index(), b.id(), b.length(), holders(b.id()), merkleRoot(b.id()));
   }
 
   // ---------------------------------------------------------------- events
@@ -443,61 +495,49 @@ public record RegistryState(
     String name = entry.name().value();
     List<TreeBlock> children = children(entry.blocks());
     String key = treeKey(entry.root(), entry.layout(), children);
-
-    Map<String, IndexEntry> newIndex = new HashMap<>(index);
-    Map<String, BlockTree> newTrees = new HashMap<>(trees);
-    Map<String, List<String>> newCatalog = new HashMap<>(catalog);
-    Map<String, List<PeerId>> newBook = new HashMap<>(book);
-    Map<String, Long> newSalts = new HashMap<>(salts);
-    Map<String, String> newRoots = new HashMap<>(merkleRoots);
-    Map<String, Map<String, Long>> newHeldAsOf = new HashMap<>(heldAsOf);
-
-    IndexEntry old =
-        newIndex.put(
+    Change c = new Change(this);
+    IndexEntry old = c.index.get(name);
+    c.index =
+        c.index.plus(
             name,
             new IndexEntry(
                 entry.size(), entry.root(), entry.scheme(), entry.storedAtMillis(), key));
 
-    BlockTree tree = newTrees.get(key);
+    BlockTree tree = c.trees.get(key);
     if (tree == null) {
       tree = new BlockTree(entry.root(), entry.layout(), children, List.of(name));
-      newTrees.put(key, tree);
+      c.trees = c.trees.plus(key, tree);
       for (BlockId id : tree.blockIds()) {
-        newCatalog.put(id.hex(), plus(newCatalog.get(id.hex()), key, Comparator.naturalOrder()));
+        c.catalog =
+            c.catalog.plus(id.hex(), plus(c.catalog.get(id.hex()), key, Comparator.naturalOrder()));
       }
     } else if (!tree.files().contains(name)) {
-      newTrees.put(
-          key,
-          new BlockTree(
-              tree.root(),
-              tree.layout(),
-              tree.blocks(),
-              plus(tree.files(), name, Comparator.naturalOrder())));
+      c.trees =
+          c.trees.plus(
+              key,
+              new BlockTree(
+                  tree.root(),
+                  tree.layout(),
+                  tree.blocks(),
+                  plus(tree.files(), name, Comparator.naturalOrder())));
     }
 
     for (StoredBlock b : entry.blocks()) {
+      String hex = b.id().hex();
       if (!b.holders().isEmpty()) {
-        newBook.put(b.id().hex(), union(newBook.get(b.id().hex()), b.holders()));
-        newHeldAsOf.put(b.id().hex(), asOf(newHeldAsOf.get(b.id().hex()), b.holders(), eventNr));
+        c.addHolders(hex, b.holders());
+        c.heldAsOf = c.heldAsOf.plus(hex, asOf(c.heldAsOf.get(hex), b.holders(), eventNr));
       }
-      if (b.merkleRoot() != null && !b.merkleRoot().isBlank()) {
-        newRoots.putIfAbsent(b.id().hex(), b.merkleRoot());
+      if (b.merkleRoot() != null && !b.merkleRoot().isBlank() && !c.merkleRoots.containsKey(hex)) {
+        c.merkleRoots = c.merkleRoots.plus(hex, b.merkleRoot());
       }
     }
 
     // Release the replaced file's tree last, so blocks it shares with the new one stay.
     if (old != null && !old.tree().equals(key)) {
-      release(name, old.tree(), newTrees, newCatalog, newBook, newSalts, newRoots, newHeldAsOf);
+      c.release(name, old.tree());
     }
-    return change()
-        .index(newIndex)
-        .trees(newTrees)
-        .catalog(newCatalog)
-        .book(newBook)
-        .salts(newSalts)
-        .merkleRoots(newRoots)
-        .heldAsOf(newHeldAsOf)
-        .build();
+    return c.build();
   }
 
   /**
@@ -509,31 +549,11 @@ public record RegistryState(
     if (old == null) {
       return this;
     }
-    Map<String, IndexEntry> newIndex = new HashMap<>(index);
-    newIndex.remove(name.value());
-    Map<String, BlockTree> newTrees = new HashMap<>(trees);
-    Map<String, List<String>> newCatalog = new HashMap<>(catalog);
-    Map<String, List<PeerId>> newBook = new HashMap<>(book);
-    Map<String, Long> newSalts = new HashMap<>(salts);
-    Map<String, String> newRoots = new HashMap<>(merkleRoots);
-    Map<String, Map<String, Long>> newHeldAsOf = new HashMap<>(heldAsOf);
-    release(
-        name.value(), old.tree(), newTrees, newCatalog, newBook, newSalts, newRoots, newHeldAsOf);
-    Map<String, Pin> newPins = pins;
-    if (pins.containsKey(name.value())) {
-      newPins = new HashMap<>(pins);
-      newPins.remove(name.value());
-    }
-    return change()
-        .index(newIndex)
-        .trees(newTrees)
-        .catalog(newCatalog)
-        .book(newBook)
-        .pins(newPins)
-        .salts(newSalts)
-        .merkleRoots(newRoots)
-        .heldAsOf(newHeldAsOf)
-        .build();
+    Change c = new Change(this);
+    c.index = c.index.minus(name.value());
+    c.release(name.value(), old.tree());
+    c.pins = c.pins.minus(name.value());
+    return c.build();
   }
 
   /**
@@ -542,7 +562,8 @@ public record RegistryState(
    * as a holder of those (as of {@code asOf}, unless the book knows it from later) and removed from
    * every other block in the range that the book recorded it holding as of {@code asOf} or earlier.
    * A holder recorded later stays: the listing may have been taken before that block reached the
-   * peer (a report on its way while a commit went through). Unknown blocks are ignored.
+   * peer (a report on its way while a commit went through). Unknown blocks are ignored. Costs
+   * O((the report + the peer's blocks in the range) × log n).
    */
   public RegistryState holdingsReported(
       PeerId peer, BlockId after, BlockId upTo, Collection<BlockId> blocks, long asOf) {
@@ -552,36 +573,19 @@ public record RegistryState(
         now.add(b.hex());
       }
     }
-    Map<String, List<PeerId>> newBook = new HashMap<>(book);
-    Map<String, Map<String, Long>> newHeldAsOf = new HashMap<>(heldAsOf);
-    for (Map.Entry<String, List<PeerId>> e : book.entrySet()) {
-      String hex = e.getKey();
-      if (!now.contains(hex)
-          && e.getValue().contains(peer)
-          && inRange(hex, after, upTo)
-          && heldAsOf(hex, peer) <= asOf) {
-        List<PeerId> rest = minus(e.getValue(), peer);
-        if (rest.isEmpty()) {
-          newBook.remove(hex);
-          newHeldAsOf.remove(hex);
-        } else {
-          newBook.put(hex, rest);
-          Map<String, Long> peers = without(newHeldAsOf.get(hex), peer.name());
-          if (peers.isEmpty()) {
-            newHeldAsOf.remove(hex);
-          } else {
-            newHeldAsOf.put(hex, peers);
-          }
-        }
+    Change c = new Change(this);
+    for (String hex : heldIn(peer, after, upTo)) {
+      if (!now.contains(hex) && heldAsOf(hex, peer) <= asOf) {
+        c.removeHolder(hex, peer);
       }
     }
     for (String hex : now) {
-      newBook.put(hex, plus(newBook.get(hex), peer, Comparator.naturalOrder()));
+      c.addHolders(hex, List.of(peer));
       if (heldAsOf(hex, peer) < asOf) {
-        newHeldAsOf.put(hex, asOf(newHeldAsOf.get(hex), List.of(peer), asOf));
+        c.heldAsOf = c.heldAsOf.plus(hex, asOf(c.heldAsOf.get(hex), List.of(peer), asOf));
       }
     }
-    return change().book(newBook).heldAsOf(newHeldAsOf).build();
+    return c.build();
   }
 
   /**
@@ -589,16 +593,15 @@ public record RegistryState(
    * null scheme for a peer removes that peer's default.
    */
   public RegistryState defaultSchemeSet(PeerId peer, SchemeSpec scheme) {
+    Change c = new Change(this);
     if (peer == null) {
-      return change().clusterDefault(scheme).build();
-    }
-    Map<String, SchemeSpec> newDefaults = new HashMap<>(peerDefaults);
-    if (scheme == null) {
-      newDefaults.remove(peer.name());
+      c.clusterDefault = scheme;
+    } else if (scheme == null) {
+      c.peerDefaults = c.peerDefaults.minus(peer.name());
     } else {
-      newDefaults.put(peer.name(), scheme);
+      c.peerDefaults = c.peerDefaults.plus(peer.name(), scheme);
     }
-    return change().peerDefaults(newDefaults).build();
+    return c.build();
   }
 
   /**
@@ -609,29 +612,26 @@ public record RegistryState(
     if (!has(name)) {
       return this;
     }
-    Map<String, Pin> newPins = new HashMap<>(pins);
-    if (pin == null) {
-      newPins.remove(name.value());
-    } else {
-      newPins.put(name.value(), pin);
-    }
-    return change().pins(newPins).build();
+    Change c = new Change(this);
+    c.pins = pin == null ? c.pins.minus(name.value()) : c.pins.plus(name.value(), pin);
+    return c.build();
   }
 
   /** The cluster's default pin fraction becomes {@code fraction}. */
   public RegistryState defaultPinSet(double fraction) {
-    return change().defaultFraction(fraction).build();
+    Change c = new Change(this);
+    c.defaultFraction = fraction;
+    return c.build();
   }
 
   /** {@code peer}'s settings become {@code settings}; the defaults (or null) remove its entry. */
   public RegistryState peerSettingsSet(PeerId peer, PeerSettings settings) {
-    Map<String, PeerSettings> newSettings = new HashMap<>(peerSettings);
-    if (settings == null || settings.equals(PeerSettings.DEFAULT)) {
-      newSettings.remove(peer.name());
-    } else {
-      newSettings.put(peer.name(), settings);
-    }
-    return change().peerSettings(newSettings).build();
+    Change c = new Change(this);
+    c.peerSettings =
+        settings == null || settings.equals(PeerSettings.DEFAULT)
+            ? c.peerSettings.minus(peer.name())
+            : c.peerSettings.plus(peer.name(), settings);
+    return c.build();
   }
 
   /** {@code block}'s salt becomes {@code salt}. Blocks no file references are ignored. */
@@ -639,13 +639,9 @@ public record RegistryState(
     if (!knows(block)) {
       return this;
     }
-    Map<String, Long> newSalts = new HashMap<>(salts);
-    if (salt == 0) {
-      newSalts.remove(block.hex());
-    } else {
-      newSalts.put(block.hex(), salt);
-    }
-    return change().salts(newSalts).build();
+    Change c = new Change(this);
+    c.salts = salt == 0 ? c.salts.minus(block.hex()) : c.salts.plus(block.hex(), salt);
+    return c.build();
   }
 
   /**
@@ -653,24 +649,27 @@ public record RegistryState(
    * of blocks no file references any more (deleted meanwhile) are ignored.
    */
   public RegistryState copiesRecorded(List<BlockHolder> copies, long eventNr) {
-    Map<String, List<PeerId>> newBook = new HashMap<>(book);
-    Map<String, Map<String, Long>> newHeldAsOf = new HashMap<>(heldAsOf);
-    for (BlockHolder c : copies) {
-      if (knows(c.block())) {
-        String hex = c.block().hex();
-        newBook.put(hex, union(newBook.get(hex), List.of(c.peer())));
-        newHeldAsOf.put(hex, asOf(newHeldAsOf.get(hex), List.of(c.peer()), eventNr));
+    Change c = new Change(this);
+    for (BlockHolder copy : copies) {
+      if (knows(copy.block())) {
+        String hex = copy.block().hex();
+        c.addHolders(hex, List.of(copy.peer()));
+        c.heldAsOf = c.heldAsOf.plus(hex, asOf(c.heldAsOf.get(hex), List.of(copy.peer()), eventNr));
       }
     }
-    return change().book(newBook).heldAsOf(newHeldAsOf).build();
+    return c.build();
   }
 
   /** {@code up} went up and {@code down} went down at {@code atMillis}. */
   public RegistryState peerStatesChanged(List<PeerId> up, List<PeerId> down, long atMillis) {
-    Map<String, PeerState> newStates = new HashMap<>(peerStates);
-    up.forEach(p -> newStates.put(p.name(), new PeerState(true, atMillis)));
-    down.forEach(p -> newStates.put(p.name(), new PeerState(false, atMillis)));
-    return change().peerStates(newStates).build();
+    Change c = new Change(this);
+    for (PeerId p : up) {
+      c.peerStates = c.peerStates.plus(p.name(), new PeerState(true, atMillis));
+    }
+    for (PeerId p : down) {
+      c.peerStates = c.peerStates.plus(p.name(), new PeerState(false, atMillis));
+    }
+    return c.build();
   }
 
   /** Since when each peer that is down has been down (epoch ms), by the states recorded. */
@@ -725,39 +724,6 @@ public record RegistryState(
     return List.copyOf(children);
   }
 
-  private static void release(
-      String name,
-      String key,
-      Map<String, BlockTree> trees,
-      Map<String, List<String>> catalog,
-      Map<String, List<PeerId>> book,
-      Map<String, Long> salts,
-      Map<String, String> roots,
-      Map<String, Map<String, Long>> heldAsOf) {
-    BlockTree tree = trees.get(key);
-    if (tree == null) {
-      return;
-    }
-    List<String> files = minus(tree.files(), name);
-    if (!files.isEmpty()) {
-      trees.put(key, new BlockTree(tree.root(), tree.layout(), tree.blocks(), files));
-      return;
-    }
-    trees.remove(key);
-    for (BlockId id : tree.blockIds()) {
-      List<String> parents = minus(catalog.getOrDefault(id.hex(), List.of()), key);
-      if (parents.isEmpty()) {
-        catalog.remove(id.hex());
-        book.remove(id.hex());
-        heldAsOf.remove(id.hex());
-        salts.remove(id.hex());
-        roots.remove(id.hex());
-      } else {
-        catalog.put(id.hex(), parents);
-      }
-    }
-  }
-
   private static <T> List<T> plus(List<T> sorted, T item, Comparator<? super T> order) {
     if (sorted == null || sorted.isEmpty()) {
       return List.of(item);
@@ -781,7 +747,7 @@ public record RegistryState(
     return List.copyOf(copy);
   }
 
-  private static List<PeerId> union(List<PeerId> sorted, List<PeerId> more) {
+  private static List<PeerId> union(List<PeerId> sorted, Collection<PeerId> more) {
     TreeSet<PeerId> all = new TreeSet<>(sorted == null ? List.of() : sorted);
     all.addAll(more);
     return List.copyOf(all);
@@ -809,110 +775,134 @@ public record RegistryState(
     return Collections.unmodifiableMap(copy);
   }
 
-  private static <K, V> Map<K, V> owned(Map<K, V> map) {
-    return map == null ? Map.of() : Collections.unmodifiableMap(map);
+  /** {@code map} as a persistent map: itself if it is one (as every map of a state is). */
+  private static <V> TreePMap<String, V> persistent(Map<String, V> map) {
+    if (map instanceof TreePMap<String, V> p) {
+      return p;
+    }
+    return map == null ? TreePMap.empty() : TreePMap.from(map);
   }
 
-  /** A copy of this state to change field by field: each event method builds its state with one. */
-  private Change change() {
-    return new Change(this);
+  /** The book turned around: peer name → the blocks it holds. */
+  private static TreePMap<String, PSortedSet<String>> blocksByPeer(Map<String, List<PeerId>> book) {
+    Map<String, SortedSet<String>> byPeer = new HashMap<>();
+    book.forEach(
+        (hex, peers) ->
+            peers.forEach(p -> byPeer.computeIfAbsent(p.name(), n -> new TreeSet<>()).add(hex)));
+    TreePMap<String, PSortedSet<String>> index = TreePMap.empty();
+    for (Map.Entry<String, SortedSet<String>> e : byPeer.entrySet()) {
+      index = index.plus(e.getKey(), TreePSet.from(e.getValue()));
+    }
+    return index;
   }
 
-  /** The fields of the next state; those not set stay as they are in this one. */
+  /**
+   * The next state, made field by field from this one: each event method changes the maps it
+   * touches (persistent maps, so each change costs O(log n)) and builds the state. It keeps the
+   * book, {@code heldAsOf} and {@code blocksByPeer} in step.
+   */
   private static final class Change {
-    private Map<String, IndexEntry> index;
-    private Map<String, BlockTree> trees;
-    private Map<String, List<String>> catalog;
-    private Map<String, List<PeerId>> book;
+    private TreePMap<String, IndexEntry> index;
+    private TreePMap<String, BlockTree> trees;
+    private TreePMap<String, List<String>> catalog;
+    private TreePMap<String, List<PeerId>> book;
     private SchemeSpec clusterDefault;
-    private Map<String, SchemeSpec> peerDefaults;
-    private Map<String, Pin> pins;
+    private TreePMap<String, SchemeSpec> peerDefaults;
+    private TreePMap<String, Pin> pins;
     private Double defaultFraction;
-    private Map<String, Long> salts;
-    private Map<String, String> merkleRoots;
-    private Map<String, PeerSettings> peerSettings;
-    private Map<String, Map<String, Long>> heldAsOf;
-    private Map<String, PeerState> peerStates;
+    private TreePMap<String, Long> salts;
+    private TreePMap<String, String> merkleRoots;
+    private TreePMap<String, PeerSettings> peerSettings;
+    private TreePMap<String, Map<String, Long>> heldAsOf;
+    private TreePMap<String, PeerState> peerStates;
+    private TreePMap<String, PSortedSet<String>> blocksByPeer;
 
     Change(RegistryState from) {
-      index = from.index;
-      trees = from.trees;
-      catalog = from.catalog;
-      book = from.book;
+      index = persistent(from.index);
+      trees = persistent(from.trees);
+      catalog = persistent(from.catalog);
+      book = persistent(from.book);
       clusterDefault = from.clusterDefault;
-      peerDefaults = from.peerDefaults;
-      pins = from.pins;
+      peerDefaults = persistent(from.peerDefaults);
+      pins = persistent(from.pins);
       defaultFraction = from.defaultFraction;
-      salts = from.salts;
-      merkleRoots = from.merkleRoots;
-      peerSettings = from.peerSettings;
-      heldAsOf = from.heldAsOf;
-      peerStates = from.peerStates;
+      salts = persistent(from.salts);
+      merkleRoots = persistent(from.merkleRoots);
+      peerSettings = persistent(from.peerSettings);
+      heldAsOf = persistent(from.heldAsOf);
+      peerStates = persistent(from.peerStates);
+      blocksByPeer = persistent(from.blocksByPeer);
     }
 
-    Change index(Map<String, IndexEntry> value) {
-      index = value;
-      return this;
+    /** {@code peers} hold block {@code hex} (its {@code heldAsOf} is the caller's to set). */
+    void addHolders(String hex, Collection<PeerId> peers) {
+      List<PeerId> had = book.get(hex);
+      if (had != null && had.containsAll(peers)) {
+        return; // most of a holdings report: nothing new
+      }
+      book = book.plus(hex, union(had, peers));
+      for (PeerId p : peers) {
+        PSortedSet<String> held = blocksByPeer.get(p.name());
+        blocksByPeer =
+            blocksByPeer.plus(p.name(), held == null ? TreePSet.singleton(hex) : held.plus(hex));
+      }
     }
 
-    Change trees(Map<String, BlockTree> value) {
-      trees = value;
-      return this;
+    /** {@code peer} no longer holds block {@code hex}. */
+    void removeHolder(String hex, PeerId peer) {
+      List<PeerId> rest = minus(book.getOrDefault(hex, List.of()), peer);
+      if (rest.isEmpty()) {
+        book = book.minus(hex);
+        heldAsOf = heldAsOf.minus(hex);
+      } else {
+        book = book.plus(hex, rest);
+        Map<String, Long> peers = without(heldAsOf.get(hex), peer.name());
+        heldAsOf = peers.isEmpty() ? heldAsOf.minus(hex) : heldAsOf.plus(hex, peers);
+      }
+      unheld(hex, peer);
     }
 
-    Change catalog(Map<String, List<String>> value) {
-      catalog = value;
-      return this;
+    /** Block {@code hex} leaves {@code peer}'s entry of {@code blocksByPeer}. */
+    private void unheld(String hex, PeerId peer) {
+      PSortedSet<String> held = blocksByPeer.get(peer.name());
+      if (held != null) {
+        PSortedSet<String> rest = held.minus(hex);
+        blocksByPeer =
+            rest.isEmpty() ? blocksByPeer.minus(peer.name()) : blocksByPeer.plus(peer.name(), rest);
+      }
     }
 
-    Change book(Map<String, List<PeerId>> value) {
-      book = value;
-      return this;
-    }
-
-    Change clusterDefault(SchemeSpec value) {
-      clusterDefault = value;
-      return this;
-    }
-
-    Change peerDefaults(Map<String, SchemeSpec> value) {
-      peerDefaults = value;
-      return this;
-    }
-
-    Change pins(Map<String, Pin> value) {
-      pins = value;
-      return this;
-    }
-
-    Change defaultFraction(Double value) {
-      defaultFraction = value;
-      return this;
-    }
-
-    Change salts(Map<String, Long> value) {
-      salts = value;
-      return this;
-    }
-
-    Change merkleRoots(Map<String, String> value) {
-      merkleRoots = value;
-      return this;
-    }
-
-    Change peerSettings(Map<String, PeerSettings> value) {
-      peerSettings = value;
-      return this;
-    }
-
-    Change heldAsOf(Map<String, Map<String, Long>> value) {
-      heldAsOf = value;
-      return this;
-    }
-
-    Change peerStates(Map<String, PeerState> value) {
-      peerStates = value;
-      return this;
+    /**
+     * File {@code name} stops using tree {@code key}: the tree goes when no file uses it, and so do
+     * the blocks no remaining tree contains (from the catalog, the book, the salts and the roots).
+     */
+    void release(String name, String key) {
+      BlockTree tree = trees.get(key);
+      if (tree == null) {
+        return;
+      }
+      List<String> files = minus(tree.files(), name);
+      if (!files.isEmpty()) {
+        trees = trees.plus(key, new BlockTree(tree.root(), tree.layout(), tree.blocks(), files));
+        return;
+      }
+      trees = trees.minus(key);
+      for (BlockId id : tree.blockIds()) {
+        String hex = id.hex();
+        List<String> parents = minus(catalog.getOrDefault(hex, List.of()), key);
+        if (!parents.isEmpty()) {
+          catalog = catalog.plus(hex, parents);
+          continue;
+        }
+        for (PeerId p : book.getOrDefault(hex, List.of())) {
+          unheld(hex, p);
+        }
+        catalog = catalog.minus(hex);
+        book = book.minus(hex);
+        heldAsOf = heldAsOf.minus(hex);
+        salts = salts.minus(hex);
+        merkleRoots = merkleRoots.minus(hex);
+      }
     }
 
     RegistryState build() {
@@ -929,7 +919,8 @@ public record RegistryState(
           merkleRoots,
           peerSettings,
           heldAsOf,
-          peerStates);
+          peerStates,
+          blocksByPeer);
     }
   }
 }

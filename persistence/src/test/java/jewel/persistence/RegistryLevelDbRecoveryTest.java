@@ -113,7 +113,7 @@ class RegistryLevelDbRecoveryTest {
   private void assertFound(ActorRef<RegistryCommand> registry, int i) {
     RegistryReply.LookedUp reply =
         accepted(registry, r -> new RegistryCommand.Lookup(name("file-" + i), r));
-    assertEquals(new RegistryReply.LookedUp(name("file-" + i), file(i)), reply);
+    assertEquals(new RegistryReply.LookedUp(name("file-" + i), file(i), null), reply);
   }
 
   /** Snapshot files, not the temporary ones the store writes first. */
@@ -187,7 +187,7 @@ class RegistryLevelDbRecoveryTest {
       assertFound(registry, i);
     }
     assertEquals(
-        new RegistryReply.LookedUp(name("file-5"), null),
+        new RegistryReply.LookedUp(name("file-5"), null, null),
         this.<RegistryReply.LookedUp>accepted(
             registry, r -> new RegistryCommand.Lookup(name("file-5"), r)));
   }
@@ -227,7 +227,7 @@ class RegistryLevelDbRecoveryTest {
         new RegistryReply.PeerTable(Map.of("peer-1", infinite)),
         ask(registry, RegistryCommand.GetPeerSettings::new));
     assertEquals(
-        new RegistryReply.LookedUp(name("a"), a),
+        new RegistryReply.LookedUp(name("a"), a, null),
         this.<RegistryReply.LookedUp>accepted(
             registry, r -> new RegistryCommand.Lookup(name("a"), r)));
   }

@@ -89,12 +89,9 @@ class RegistryPinsTest {
   }
 
   private FileEntry commit(FileEntry entry) {
-    return registry
-        .<StatusReply<RegistryReply.Committed>>runCommand(
-            r -> new RegistryCommand.Commit(entry, true, r))
-        .reply()
-        .getValue()
-        .entry();
+    registry.<StatusReply<RegistryReply.Committed>>runCommand(
+        r -> new RegistryCommand.Commit(entry, true, r));
+    return registry.getState().entry(entry.name()).orElseThrow();
   }
 
   private CommandResultWithReply<RegistryCommand, RegistryEvent, RegistryState, StatusReply<Pins>>

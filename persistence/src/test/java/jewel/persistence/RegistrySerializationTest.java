@@ -22,6 +22,7 @@ import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.PinView;
 import jewel.api.SchemeSpec;
+import jewel.protocol.BlockCursor;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryEvent;
@@ -118,7 +119,8 @@ class RegistrySerializationTest {
             Map.of(),
             Map.of(),
             now.heldAsOf(),
-            Map.of());
+            Map.of(),
+            null);
     assertEquals(expected, back);
 
     FileEntry entry = rooted(sharded("f", "f", List.of(block("f0")), P1));
@@ -226,6 +228,7 @@ class RegistrySerializationTest {
         List.of(
             new RegistryCommand.Commit(entry, true, replyTo()),
             new RegistryCommand.Lookup(name("f.bin"), replyTo()),
+            new RegistryCommand.LookupBlocks(name("f.bin"), new BlockCursor("ab:cd", 3), replyTo()),
             new RegistryCommand.ListFiles(null, replyTo()),
             new RegistryCommand.Delete(name("f.bin"), replyTo()),
             new RegistryCommand.StartHoldingsReport(replyTo()),
@@ -263,14 +266,18 @@ class RegistrySerializationTest {
             new RegistryEvent.SaltBumped(block("f0"), 5, "1 live holder, fewer than 2"),
             new RegistryEvent.SaltBumped(block("f1"), 1, null),
             new RegistryReply.HoldingsMark(12),
-            new RegistryReply.Committed(entry, List.of(block("old"))),
-            new RegistryReply.LookedUp(name("f.bin"), entry),
-            new RegistryReply.LookedUp(name("g"), null),
-            new RegistryReply.Listing(List.of(entry, whole("g", "g", P2)), name("h")),
+            new RegistryReply.Committed(List.of(block("old"))),
+            new RegistryReply.LookedUp(name("f.bin"), entry, null),
+            new RegistryReply.LookedUp(name("f.bin"), entry, new BlockCursor("ab:cd", 3)),
+            new RegistryReply.LookedUp(name("g"), null, null),
+            new RegistryReply.BlockPage(entry.blocks(), new BlockCursor("ab:cd", 6)),
+            new RegistryReply.BlockPage(withRoots.blocks(), null),
+            new RegistryReply.Listing(List.of(entry, whole("g", "g", P2)), name("h"), null),
+            new RegistryReply.Listing(List.of(entry), name("h"), new BlockCursor("ab:cd", 3)),
             new RegistryReply.Deleted(entry, List.of(block("f0"))),
             new RegistryReply.Settings(scheme, Map.of("peer-1", SchemeSpec.of("hosting"))),
-            new RegistryReply.LookedUp(name("f.bin"), withRoots),
-            new RegistryReply.Listing(List.of(withRoots), null),
+            new RegistryReply.LookedUp(name("f.bin"), withRoots, null),
+            new RegistryReply.Listing(List.of(withRoots), null, null),
             new RegistryReply.Pins(views, 0.5, name("z")),
             new RegistryReply.Pins(List.of(), 0.1, null),
             new RegistryReply.PeerTable(Map.of("peer-1", infinite, "peer-2", odd)),

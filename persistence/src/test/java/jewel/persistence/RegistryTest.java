@@ -12,6 +12,7 @@ import static jewel.persistence.Fixtures.whole;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -96,6 +97,7 @@ class RegistryTest {
   private FileEntry found(String file) {
     RegistryReply.LookedUp reply = lookup(file);
     assertNotNull(reply.entry(), () -> "expected an entry, got " + reply);
+    assertNull(reply.next(), "a small file's blocks come in one page");
     return reply.entry();
   }
 
@@ -142,12 +144,12 @@ class RegistryTest {
     assertEquals(List.of(), reply.orphans());
     // Holders come back in PeerId order.
     assertEquals(
-        b.withBlocks(List.of(b.blocks().get(0).withHolders(List.of(P1, P2)))), reply.entry());
+        b.withBlocks(List.of(b.blocks().get(0).withHolders(List.of(P1, P2)))), found("b.txt"));
     committed(a, false);
 
     assertEquals(a, found("a.txt"));
     assertEquals(List.of(P1, P2), holders(found("b.txt"), 0));
-    assertEquals(new RegistryReply.LookedUp(name("c.txt"), null), lookup("c.txt"));
+    assertEquals(new RegistryReply.LookedUp(name("c.txt"), null, null), lookup("c.txt"));
 
     var listing =
         registry
@@ -289,10 +291,9 @@ class RegistryTest {
     RegistryReply.Committed reply = committed(sharded("f", "new", List.of(y, z), P3), true);
 
     assertEquals(List.of(x), reply.orphans());
-    assertEquals(List.of(y, z), ids(reply.entry()));
+    assertEquals(List.of(y, z), ids(found("f")));
     // y was held by P2 for the old file and by P3 for the new one: the book keeps both.
-    assertEquals(List.of(P2, P3), holders(reply.entry(), 0));
-    assertEquals(reply.entry(), found("f"));
+    assertEquals(List.of(P2, P3), holders(found("f"), 0));
     RegistryState state = registry.getState();
     assertFalse(state.knows(x));
     assertEquals(List.of(), state.holders(x));
@@ -306,7 +307,7 @@ class RegistryTest {
     committed(f, false);
     RegistryReply.Committed reply = committed(f, true);
     assertEquals(List.of(), reply.orphans());
-    assertEquals(f, reply.entry());
+    assertEquals(f, found("f"));
     assertEquals(2, registry.getState().blockCount());
   }
 
@@ -322,17 +323,17 @@ class RegistryTest {
   void sharedBlocksSurviveUntilTheirLastFileGoes() {
     BlockId only1 = block("only-in-1"), shared = block("shared"), only2 = block("only-in-2");
     committed(sharded("one", "1", List.of(only1, shared), P1, P2), false);
-    RegistryReply.Committed second =
-        committed(sharded("two", "2", List.of(shared, only2), P3, P1), false);
+    committed(sharded("two", "2", List.of(shared, only2), P3, P1), false);
 
     // The shared block's holders are the union over both stores.
-    assertEquals(List.of(P2, P3), holders(second.entry(), 0));
+    assertEquals(List.of(P2, P3), holders(found("two"), 0));
     assertEquals(Set.of(block("1"), block("2")), registry.getState().parentRoots(shared));
 
     var deleteOne = delete("one");
     assertEquals(List.of(new RegistryEvent.FileDeleted(name("one"))), deleteOne.events());
     var deleted = deleteOne.reply().getValue();
-    assertEquals(List.of(only1, shared), ids(deleted.entry()));
+    assertEquals(name("one"), deleted.entry().name());
+    assertEquals(List.of(), deleted.entry().blocks(), "the deleted entry comes without blocks");
     assertEquals(List.of(only1), deleted.orphans());
 
     RegistryState state = registry.getState();
@@ -586,12 +587,12 @@ class RegistryTest {
 
     assertEquals(before, restarted.state());
     assertEquals(one, found("one"));
-    assertEquals(new RegistryReply.LookedUp(name("two"), null), lookup("two"));
+    assertEquals(new RegistryReply.LookedUp(name("two"), null, null), lookup("two"));
   }
 
   @Test
   void unknownNamesAndNullsDoNotBreakTheRegistry() {
-    assertEquals(new RegistryReply.LookedUp(new FileName("x"), null), lookup("x"));
+    assertEquals(new RegistryReply.LookedUp(new FileName("x"), null, null), lookup("x"));
     assertTrue(
         registry
             .runCommand(new RegistryCommand.ReportHoldings(P1, null, null, null, 0))

@@ -8,6 +8,7 @@ import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.SchemeSpec;
+import jewel.protocol.RegistryReply.BlockPage;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
 import jewel.protocol.RegistryReply.DeletionPlan;
@@ -21,17 +22,18 @@ import jewel.protocol.RegistryReply.Pins;
 import jewel.protocol.RegistryReply.Settings;
 import jewel.protocol.RegistryReply.Stats;
 import jewel.protocol.RegistryReply.UploadOpened;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
  * Everything the file registry (a Cluster Singleton on role {@code registry}) handles.
  *
- * <p>Lists that grow with the cluster (files, pins, pinned blocks, a peer's holdings) travel in
- * pages: Artery drops a message over its frame size (256 KiB) silently. A listing names where it
- * starts ({@code after}, exclusive; null for the first page) and its reply where the next page
- * starts ({@code next}, null on the last); a holdings report names the range of block ids it
- * covers.
+ * <p>Lists that grow with the cluster (files, pins, pinned blocks, a peer's holdings, one file's
+ * blocks and their holders) travel in pages: Artery drops a message over its frame size (256 KiB)
+ * silently. A listing names where it starts ({@code after}, exclusive; null for the first page) and
+ * its reply where the next page starts ({@code next}, null on the last); a holdings report names
+ * the range of block ids it covers.
  *
  * <p>Each command's {@code replyTo} takes exactly what it answers. A command the registry may
  * refuse (a bad argument, an unknown file, an existing name) answers a {@link StatusReply}, whose
@@ -47,11 +49,25 @@ public sealed interface RegistryCommand extends JewelSerializable {
   record Commit(FileEntry entry, boolean replace, ActorRef<StatusReply<Committed>> replyTo)
       implements RegistryCommand {}
 
-  /** The file of a name, if there is one; refused only without a name. */
+  /**
+   * The file of a name, if there is one, with the first page of its blocks (the rest: {@link
+   * LookupBlocks}); refused only without a name.
+   */
   record Lookup(FileName name, ActorRef<StatusReply<LookedUp>> replyTo)
       implements RegistryCommand {}
 
-  /** A page of the index: the files after {@code after} in name order. */
+  /**
+   * The next page of the blocks of file {@code name}, where {@code from} (a {@code next} of {@link
+   * LookedUp}, {@link BlockPage} or {@link Listing}) says. Refused if there is no such file any
+   * more or it was replaced since the cursor was handed out.
+   */
+  record LookupBlocks(FileName name, BlockCursor from, ActorRef<StatusReply<BlockPage>> replyTo)
+      implements RegistryCommand {}
+
+  /**
+   * A page of the index: the files after {@code after} in name order. A file too big for a page
+   * alone comes alone with its first page of blocks (the rest: {@link LookupBlocks}).
+   */
   record ListFiles(FileName after, ActorRef<Listing> replyTo) implements RegistryCommand {}
 
   /**
@@ -139,14 +155,10 @@ public sealed interface RegistryCommand extends JewelSerializable {
 
   /**
    * Records copies that a repair made of blocks of file {@code name}, if the file still has root
-   * {@code root} (a file replaced meanwhile is refused: its blocks are other blocks). Replies with
-   * the file as the registry now knows it.
+   * {@code root} (a file replaced meanwhile is refused: its blocks are other blocks).
    */
   record RecordCopies(
-      FileName name,
-      BlockId root,
-      List<BlockHolder> copies,
-      ActorRef<StatusReply<LookedUp>> replyTo)
+      FileName name, BlockId root, List<BlockHolder> copies, ActorRef<StatusReply<Done>> replyTo)
       implements RegistryCommand {}
 
   /**

@@ -8,6 +8,7 @@ import jewel.api.FileName;
 import jewel.api.PeerSettings;
 import jewel.api.PinView;
 import jewel.api.SchemeSpec;
+import jewel.api.StoredBlock;
 
 /**
  * Every answer of the file registry (a refusal is a {@link org.apache.pekko.pattern.StatusReply}
@@ -16,21 +17,37 @@ import jewel.api.SchemeSpec;
 public sealed interface RegistryReply extends JewelSerializable {
 
   /**
+   * A file committed. (Not the entry: the committer has it, and the book's holders could make it
+   * outgrow a frame.)
+   *
    * @param orphans blocks of a replaced file that no file references any more
    */
-  record Committed(FileEntry entry, List<BlockId> orphans) implements RegistryReply {}
+  record Committed(List<BlockId> orphans) implements RegistryReply {}
 
   /**
-   * @param entry the file of that name, or null if the index has none
+   * @param entry the file of that name with the first page of its blocks, or null if the index has
+   *     none
+   * @param next where its next page of blocks starts, or null if {@code entry} has them all
    */
-  record LookedUp(FileName name, FileEntry entry) implements RegistryReply {}
+  record LookedUp(FileName name, FileEntry entry, BlockCursor next) implements RegistryReply {}
+
+  /**
+   * A page of one file's blocks (see {@link RegistryCommand.LookupBlocks}).
+   *
+   * @param next where the next page starts, or null if this is the last
+   */
+  record BlockPage(List<StoredBlock> blocks, BlockCursor next) implements RegistryReply {}
 
   /**
    * @param next where the next page starts, or null if this is the last
+   * @param moreBlocks null, or the cursor of the rest of the blocks of the last file (then alone on
+   *     its page: it is too big for one)
    */
-  record Listing(List<FileEntry> files, FileName next) implements RegistryReply {}
+  record Listing(List<FileEntry> files, FileName next, BlockCursor moreBlocks)
+      implements RegistryReply {}
 
   /**
+   * @param entry the deleted file, without its blocks (they may be too many for a message)
    * @param orphans the deleted file's blocks that no other file references
    */
   record Deleted(FileEntry entry, List<BlockId> orphans) implements RegistryReply {}

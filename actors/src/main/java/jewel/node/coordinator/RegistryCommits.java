@@ -70,7 +70,8 @@ public final class RegistryCommits implements Commits {
                   ignored -> c.pin() == null ? CompletableFuture.completedFuture(null) : pin(c))
               .thenApply(
                   ignored -> {
-                    Durability d = Durability.of(committed.entry());
+                    // The entry as stored, not as the book now has it: the reply stays small.
+                    Durability d = Durability.of(c.entry());
                     log.info(
                         "committed '{}': root {}, D={}, survives {}",
                         c.name(),
@@ -78,7 +79,7 @@ public final class RegistryCommits implements Commits {
                         d.redundancy(),
                         d.survives());
                     return new OperationReply.Stored(
-                        committed.entry(), d.redundancy(), d.survives(), d.minPeersUp());
+                        c.entry(), d.redundancy(), d.survives(), d.minPeersUp());
                   });
         });
   }

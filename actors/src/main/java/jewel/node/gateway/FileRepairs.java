@@ -45,6 +45,7 @@ import jewel.protocol.RegistryReply;
 import jewel.protocol.data.DataClient;
 import jewel.schemes.RepairJob;
 import jewel.schemes.Schemes;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -165,7 +166,7 @@ public final class FileRepairs {
       List<FileHealth> files, List<FileHealth> due, Set<PeerId> live, Set<PeerId> down) {}
 
   public CompletionStage<Survey> survey() {
-    return RegistryPages.files(registry, askTimeout, system.scheduler())
+    return RegistryPages.files(registry, askTimeout, system)
         .thenCombine(
             view(),
             (files, view) -> {
@@ -447,7 +448,7 @@ public final class FileRepairs {
         made.stream().map(c -> new BlockHolder(c.block(), c.peer())).toList();
     return RegistryAsk.askWithStatus(
             registry,
-            (ActorRef<StatusReply<RegistryReply.LookedUp>> r) ->
+            (ActorRef<StatusReply<Done>> r) ->
                 new RegistryCommand.RecordCopies(entry.name(), entry.root(), copies, r),
             JewelException.Kind.CONFLICT,
             askTimeout,

@@ -501,10 +501,10 @@ final class FileTransfers {
     if (replace) {
       return CompletableFuture.completedFuture(null);
     }
-    return lookedUp(name)
+    return RegistryPages.entry(registry, name, askTimeout, system)
         .thenAccept(
-            reply -> {
-              if (reply.entry() != null) {
+            found -> {
+              if (found.isPresent()) {
                 throw new JewelException(
                     "file '" + name + "' exists: use --replace to overwrite it",
                     JewelException.Kind.CONFLICT);
@@ -513,24 +513,14 @@ final class FileTransfers {
   }
 
   CompletionStage<FileEntry> lookup(FileName name) {
-    return lookedUp(name)
+    return RegistryPages.entry(registry, name, askTimeout, system)
         .thenApply(
-            reply -> {
-              if (reply.entry() == null) {
-                throw new JewelException(
-                    "unknown file '" + name + "' (try: ls)", JewelException.Kind.NOT_FOUND);
-              }
-              return reply.entry();
-            });
-  }
-
-  private CompletionStage<RegistryReply.LookedUp> lookedUp(FileName name) {
-    return RegistryAsk.askWithStatus(
-        registry,
-        r -> new RegistryCommand.Lookup(name, r),
-        JewelException.Kind.BAD_INPUT,
-        askTimeout,
-        system);
+            found ->
+                found.orElseThrow(
+                    () ->
+                        new JewelException(
+                            "unknown file '" + name + "' (try: ls)",
+                            JewelException.Kind.NOT_FOUND)));
   }
 
   private CompletionStage<Map<PeerId, LivePeer>> livePeers() {

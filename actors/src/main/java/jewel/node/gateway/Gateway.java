@@ -471,7 +471,7 @@ public final class Gateway implements JewelClient {
   @Override
   public List<FileEntry> ls() {
     return await(
-        RegistryPages.files(node.registry(), askTimeout, node.system().scheduler()),
+        RegistryPages.files(node.registry(), askTimeout, node.system()),
         LISTING_TIMEOUT,
         "the registry (is the seed up?)");
   }
