@@ -5,10 +5,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import jewel.api.JewelException;
 import jewel.protocol.RegistryCommand;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -43,11 +45,98 @@ public final class RegistryAsk {
                 throw new JewelException(
                     "the registry did not answer within "
                         + timeout.toSeconds()
-                        + " s: is the seed node up? (./jewel peers)",
+                        + " s: is a registry node up? (./jewel peers)",
                     JewelException.Kind.UNAVAILABLE);
               }
               return reply;
             });
+  }
+
+  /**
+   * How long one try of a {@link #query} waits: longer than a registry takes to answer, short
+   * enough that a message lost with a registry node that just died is asked again in time.
+   */
+  static final Duration QUERY_TRY = Duration.ofSeconds(5);
+
+  /**
+   * Asks a command that only reads (a lookup, a page of a listing, settings), again and again until
+   * {@code timeout}, each try waiting {@link #QUERY_TRY} at most. When the node running the
+   * registry dies, what is sent to it before the cluster notices is lost; the next try reaches the
+   * registry on its next node. (Commands that change something are asked once, with {@link #ask}:
+   * asking them twice could do them twice.)
+   */
+  public static <R> CompletionStage<R> query(
+      ActorRef<RegistryCommand> registry,
+      Function<ActorRef<R>, RegistryCommand> message,
+      Duration timeout,
+      ActorSystem<?> system) {
+    if (!registryReachable(system)) {
+      return ask(registry, message, timeout, system); // fails at once, and says why
+    }
+    return query(registry, message, timeout, system.scheduler());
+  }
+
+  /** {@link #query} for callers that have only a scheduler. */
+  public static <R> CompletionStage<R> query(
+      ActorRef<RegistryCommand> registry,
+      Function<ActorRef<R>, RegistryCommand> message,
+      Duration timeout,
+      Scheduler scheduler) {
+    return nextTry(registry, message, timeout, System.nanoTime() + timeout.toNanos(), scheduler);
+  }
+
+  private static <R> CompletionStage<R> nextTry(
+      ActorRef<RegistryCommand> registry,
+      Function<ActorRef<R>, RegistryCommand> message,
+      Duration timeout,
+      long deadline,
+      Scheduler scheduler) {
+    long left = deadline - System.nanoTime();
+    Duration wait = Duration.ofNanos(Math.max(1, Math.min(left, QUERY_TRY.toNanos())));
+    CompletionStage<R> answer;
+    try {
+      answer = AskPattern.ask(registry, message, wait, scheduler);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    return answer
+        .handle(
+            (reply, failure) -> {
+              if (failure == null) {
+                return CompletableFuture.completedFuture(reply);
+              }
+              if (System.nanoTime() >= deadline) {
+                throw new JewelException(
+                    "the registry did not answer within "
+                        + timeout.toSeconds()
+                        + " s: is a registry node up? (./jewel peers)",
+                    JewelException.Kind.UNAVAILABLE);
+              }
+              return CompletableFuture.supplyAsync(
+                      () -> null, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS))
+                  .thenCompose(ignored -> nextTry(registry, message, timeout, deadline, scheduler));
+            })
+        .thenCompose(next -> next);
+  }
+
+  /**
+   * {@link #query} of a command the registry may refuse: a refusal fails the answer with a {@link
+   * JewelException} of kind {@code refused} and the registry's reason.
+   */
+  public static <R> CompletionStage<R> queryWithStatus(
+      ActorRef<RegistryCommand> registry,
+      Function<ActorRef<StatusReply<R>>, RegistryCommand> message,
+      JewelException.Kind refused,
+      Duration timeout,
+      ActorSystem<?> system) {
+    return query(registry, message, timeout, system).thenApply(reply -> valueOf(reply, refused));
+  }
+
+  private static <R> R valueOf(StatusReply<R> reply, JewelException.Kind refused) {
+    if (reply.isError()) {
+      throw new JewelException(reply.getError().getMessage(), refused);
+    }
+    return reply.getValue();
   }
 
   /**
@@ -60,14 +149,7 @@ public final class RegistryAsk {
       JewelException.Kind refused,
       Duration timeout,
       ActorSystem<?> system) {
-    return ask(registry, message, timeout, system)
-        .thenApply(
-            reply -> {
-              if (reply.isError()) {
-                throw new JewelException(reply.getError().getMessage(), refused);
-              }
-              return reply.getValue();
-            });
+    return ask(registry, message, timeout, system).thenApply(reply -> valueOf(reply, refused));
   }
 
   /** Whether a member with role {@code registry} is up and reachable from this node. */

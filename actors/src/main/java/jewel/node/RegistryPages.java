@@ -110,7 +110,7 @@ public final class RegistryPages {
    */
   public static CompletionStage<Optional<FileEntry>> entry(
       ActorRef<RegistryCommand> registry, FileName name, Duration timeout, ActorSystem<?> system) {
-    return RegistryAsk.askWithStatus(
+    return RegistryAsk.queryWithStatus(
             registry,
             (ActorRef<StatusReply<RegistryReply.LookedUp>> r) ->
                 new RegistryCommand.Lookup(name, r),
@@ -135,7 +135,7 @@ public final class RegistryPages {
     if (next == null) {
       return CompletableFuture.completedFuture(entry);
     }
-    return RegistryAsk.askWithStatus(
+    return RegistryAsk.queryWithStatus(
             registry,
             (ActorRef<StatusReply<RegistryReply.BlockPage>> r) ->
                 new RegistryCommand.LookupBlocks(entry.name(), next, r),
@@ -265,12 +265,8 @@ public final class RegistryPages {
       Scheduler scheduler,
       BiFunction<K, ActorRef<R>, RegistryCommand> command,
       Function<R, K> next) {
-    CompletionStage<R> page;
-    try {
-      page = AskPattern.ask(registry, r -> command.apply(after, r), timeout, scheduler);
-    } catch (RuntimeException e) {
-      page = CompletableFuture.failedFuture(e);
-    }
+    CompletionStage<R> page =
+        RegistryAsk.query(registry, r -> command.apply(after, r), timeout, scheduler);
     return page.thenCompose(
         reply -> {
           got.add(reply);

@@ -120,7 +120,7 @@ public final class FileRepairs {
   private CompletionStage<View> view() {
     CompletionStage<Map<PeerId, LivePeer>> live = PeerDirectory.live(system);
     CompletionStage<RegistryReply.PeerStates> states =
-        RegistryAsk.ask(registry, RegistryCommand.GetPeerStates::new, askTimeout, system);
+        RegistryAsk.query(registry, RegistryCommand.GetPeerStates::new, askTimeout, system);
     CompletionStage<RegistryReply.Pins> pins =
         RegistryPages.pins(registry, askTimeout, system.scheduler());
     return live.thenCombine(states, (l, s) -> new View(l.keySet(), downSince(s), Set.of()))

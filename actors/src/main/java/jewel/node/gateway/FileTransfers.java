@@ -535,7 +535,7 @@ final class FileTransfers {
 
   private <R> CompletionStage<R> ask(
       org.apache.pekko.japi.function.Function<ActorRef<R>, RegistryCommand> message) {
-    return RegistryAsk.ask(registry, message, askTimeout, system);
+    return RegistryAsk.query(registry, message, askTimeout, system);
   }
 
   private static String names(Set<PeerId> peers) {

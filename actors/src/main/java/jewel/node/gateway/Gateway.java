@@ -706,10 +706,11 @@ public final class Gateway implements JewelClient {
     return reply.getValue();
   }
 
+  /** Asks a command that only reads (so it may be asked again: {@link RegistryAsk#query}). */
   private <R> R askRegistry(
       org.apache.pekko.japi.function.Function<ActorRef<R>, RegistryCommand> message) {
     return await(
-        RegistryAsk.ask(node.registry(), message, askTimeout, node.system()),
+        RegistryAsk.query(node.registry(), message, askTimeout, node.system()),
         askTimeout,
         "the registry (is the seed up?)");
   }
