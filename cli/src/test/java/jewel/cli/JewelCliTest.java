@@ -540,4 +540,12 @@ class JewelCliTest {
     assertTrue(
         r.out().strip().endsWith("The cluster keeps running: ./jewel down stops it."), r::toString);
   }
+
+  @Test
+  void upRefusesAJournalThatIsNotAPostgresUrlAndABadRegistryCount() {
+    Fakes.Result r = run("up", "3", "--journal", "mysql://x");
+    assertEquals(2, r.code(), r::toString);
+    assertTrue(r.err().contains("--journal must be a PostgreSQL JDBC URL"), r::toString);
+    assertEquals(2, run("up", "3", "--registries", "0").code());
+  }
 }

@@ -3,6 +3,7 @@ package jewel.cli.launch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -49,6 +50,32 @@ class ProcessLauncherTest {
           e.getMessage());
       assertFalse(Files.exists(home.resolve("seed")), "no node was started");
     }
+  }
+
+  @Test
+  void severalRegistryNodesNeedASharedJournal() {
+    JewelException e =
+        assertThrows(JewelException.class, () -> new ProcessLauncher(home, 20000).up(3, 2, ""));
+    assertTrue(
+        e.getMessage().startsWith("2 registry nodes need a journal they share"), e::getMessage);
+    assertFalse(Files.exists(home.resolve("seed")), "no node was started");
+  }
+
+  @Test
+  void aHomeRemembersItsJournalOwnerOnly() throws Exception {
+    String url = "jdbc:postgresql://127.0.0.1:1/jewel?user=u&password=secret";
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress("127.0.0.1", 0));
+      // Refused at the seed's taken port, after the journal was remembered.
+      assertThrows(
+          JewelException.class,
+          () -> new ProcessLauncher(home, taken.getLocalPort()).up(1, 2, url));
+    }
+    Path remembered = home.resolve(ProcessLauncher.JOURNAL_FILE);
+    assertEquals(url, Files.readString(remembered).trim());
+    assertEquals(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+        Files.getPosixFilePermissions(remembered));
   }
 
   @Test
