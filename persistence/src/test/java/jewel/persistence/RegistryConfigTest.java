@@ -17,7 +17,7 @@ class RegistryConfigTest {
     Config config = ConfigFactory.load();
     assertEquals(
         new Registry.Options(
-            SchemeSpec.parse("naive n=2"), 100, 2, 0.5, 2, java.time.Duration.ofMinutes(2)),
+            SchemeSpec.parse("naive n=2"), 10000, 2, 0.5, 2, java.time.Duration.ofMinutes(2)),
         Registry.Options.from(config));
   }
 
