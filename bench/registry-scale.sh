@@ -6,7 +6,7 @@
 #   - store latency p50 and p99, and stores per second, over the 1,000 stores that completed
 #     before each of 1,000, 10,000, 100,000 and F files, and over all F;
 #   - ls of all F files: the client's ls() (every page), twice, and the one-shot `./jewel ls`;
-#   - the registry node's heap after a full GC (jcmd GC.class_histogram's total: live objects),
+#   - the registry node's collections during the stores (jstat), and its heap after a full GC (jcmd GC.class_histogram's total: live objects),
 #     before the stores, after them, and after the recovery below;
 #   - recovery: SIGKILL of the seed (`jewel kill seed`), `jewel revive seed`, and the time from
 #     the kill until ls lists every file again; from the seed's node.log, when the new JVM logged
@@ -103,6 +103,9 @@ row "registry heap after full GC, empty" "$(heap)"
 echo "storing $files files through $api with $threads threads…" >&2
 driver store --api "$api" --files "$files" --threads "$threads" >>"$rows"
 load_stored="$(load)"
+# What the collector cost the registry node so far (jstat reads counters, it stops nothing).
+row "registry node's GC, start to end of the stores" \
+  "$(jstat -gcutil "$(cat "$home/seed/pid")" | awk 'NR == 2 { printf "%d full GCs (%.1f s), %d young (%.1f s)", $9, $10, $7, $8 }')"
 driver ls --api "$api" --files "$files" >>"$rows"
 t=$(now)
 listed=$(jewel ls | wc -l)
