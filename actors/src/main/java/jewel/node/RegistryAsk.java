@@ -42,11 +42,7 @@ public final class RegistryAsk {
         .handle(
             (reply, failure) -> {
               if (failure != null) {
-                throw new JewelException(
-                    "the registry did not answer within "
-                        + timeout.toSeconds()
-                        + " s: is a registry node up? (./jewel peers)",
-                    JewelException.Kind.UNAVAILABLE);
+                throw silence(timeout);
               }
               return reply;
             });
@@ -106,11 +102,7 @@ public final class RegistryAsk {
                 return CompletableFuture.completedFuture(reply);
               }
               if (System.nanoTime() >= deadline) {
-                throw new JewelException(
-                    "the registry did not answer within "
-                        + timeout.toSeconds()
-                        + " s: is a registry node up? (./jewel peers)",
-                    JewelException.Kind.UNAVAILABLE);
+                throw silence(timeout);
               }
               return CompletableFuture.supplyAsync(
                       () -> null, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS))
@@ -150,6 +142,14 @@ public final class RegistryAsk {
       Duration timeout,
       ActorSystem<?> system) {
     return ask(registry, message, timeout, system).thenApply(reply -> valueOf(reply, refused));
+  }
+
+  private static JewelException silence(Duration timeout) {
+    return new JewelException(
+        "the registry did not answer within "
+            + timeout.toSeconds()
+            + " s: is a registry node up? (./jewel peers)",
+        JewelException.Kind.UNAVAILABLE);
   }
 
   /** Whether a member with role {@code registry} is up and reachable from this node. */
