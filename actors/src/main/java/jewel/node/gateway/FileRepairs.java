@@ -115,7 +115,12 @@ public final class FileRepairs {
   // ---------------------------------------------------------------- check
 
   /** What the cluster looks like to a health check: who is up, since when the others are down. */
-  private record View(Set<PeerId> live, Map<PeerId, Long> downSince, Set<FileName> pinned) {}
+  private record View(
+      Map<PeerId, LivePeer> peers, Map<PeerId, Long> downSince, Set<FileName> pinned) {
+    Set<PeerId> live() {
+      return peers.keySet();
+    }
+  }
 
   private CompletionStage<View> view() {
     CompletionStage<Map<PeerId, LivePeer>> live = PeerDirectory.live(system);
@@ -123,12 +128,12 @@ public final class FileRepairs {
         RegistryAsk.query(registry, RegistryCommand.GetPeerStates::new, askTimeout, system);
     CompletionStage<RegistryReply.Pins> pins =
         RegistryPages.pins(registry, askTimeout, system.scheduler());
-    return live.thenCombine(states, (l, s) -> new View(l.keySet(), downSince(s), Set.of()))
+    return live.thenCombine(states, (l, s) -> new View(l, downSince(s), Set.of()))
         .thenCombine(
             pins,
             (v, p) ->
                 new View(
-                    v.live(),
+                    v.peers(),
                     v.downSince(),
                     p.pins().stream().map(PinView::name).collect(Collectors.toSet())));
   }
@@ -385,24 +390,20 @@ public final class FileRepairs {
     // has recorded them, no deletion may take them.
     return Upload.open(system, registry, askTimeout)
         .thenCompose(
-            upload ->
-                PeerDirectory.live(system)
-                    .thenCompose(
-                        live -> {
-                          log.info(
-                              "repairing '{}': new copies of blocks {}", entry.name(), targets);
-                          return schemes
-                              .get(entry.scheme().id())
-                              .repair(
-                                  new RepairJob(
-                                      entry,
-                                      live.keySet(),
-                                      targets,
-                                      new DataTransport(data, live, upload, false),
-                                      materializer));
-                        })
-                    .thenCompose(made -> record(entry, made))
-                    .whenComplete((made, failure) -> upload.close()))
+            upload -> {
+              log.info("repairing '{}': new copies of blocks {}", entry.name(), targets);
+              return schemes
+                  .get(entry.scheme().id())
+                  .repair(
+                      new RepairJob(
+                          entry,
+                          view.live(),
+                          targets,
+                          new DataTransport(data, view.peers(), upload, false),
+                          materializer))
+                  .thenCompose(made -> record(entry, made))
+                  .whenComplete((made, failure) -> upload.close());
+            })
         .thenCompose(
             made ->
                 transfers
