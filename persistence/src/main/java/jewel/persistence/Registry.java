@@ -2,6 +2,7 @@ package jewel.persistence;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -105,14 +106,19 @@ public final class Registry
   /** The registry's persistence id when a cluster has one registry. */
   public static final PersistenceId PERSISTENCE_ID = PersistenceId.ofUniqueId("jewel-registry");
 
-  /** The registry's settings, read from {@code jewel.registry} and {@code jewel.pins}. */
+  /**
+   * The registry's settings, read from {@code jewel.registry}, {@code jewel.pins}, {@code jewel.gc}
+   * and {@code jewel.availability}.
+   */
   public record Options(
       SchemeSpec defaultScheme,
       int snapshotEvery,
       int keepSnapshots,
       double defaultFraction,
       int minHolders,
-      Duration uploadLease) {
+      Duration uploadLease,
+      Duration availabilityWindow,
+      int maxPeerChanges) {
     public Options {
       if (defaultScheme == null) {
         throw new IllegalArgumentException(
@@ -139,6 +145,17 @@ public final class Registry
         throw new IllegalArgumentException(
             "jewel.gc.upload-lease must be a positive duration, like 2m, not " + uploadLease);
       }
+      if (availabilityWindow == null
+          || availabilityWindow.isNegative()
+          || availabilityWindow.isZero()) {
+        throw new IllegalArgumentException(
+            "jewel.availability.window must be a positive duration, like 7d, not "
+                + availabilityWindow);
+      }
+      if (maxPeerChanges < 2) {
+        throw new IllegalArgumentException(
+            "jewel.availability.max-changes must be at least 2, not " + maxPeerChanges);
+      }
     }
 
     /**
@@ -162,7 +179,9 @@ public final class Registry
           c.getInt("keep-snapshots"),
           fraction(pins, "default-fraction"),
           pins.getInt("min-holders"),
-          root.getDuration("jewel.gc.upload-lease"));
+          root.getDuration("jewel.gc.upload-lease"),
+          root.getDuration("jewel.availability.window"),
+          root.getInt("jewel.availability.max-changes"));
     }
 
     /** A fraction written as a number ({@code 0.1}) or a percentage ({@code "10%"}). */
@@ -277,7 +296,14 @@ public final class Registry
         .onCommand(RecordPeerStates.class, this::onRecordPeerStates)
         .onCommand(
             GetPeerStates.class,
-            (state, c) -> Effect().reply(c.replyTo(), new PeerStates(state.peerStates())))
+            (state, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        new PeerStates(
+                            state.peerStates(),
+                            state.peerHistories(),
+                            options.availabilityWindow().toMillis())))
         // uploads and deletion plans: in memory, nothing persisted
         .onCommand(
             OpenUpload.class,
@@ -635,8 +661,19 @@ public final class Registry
 
   private ReplyEffect<RegistryEvent, RegistryState> onRecordPeerStates(
       RegistryState state, RecordPeerStates c) {
+    Set<PeerId> live = new HashSet<>(c.up() == null ? List.of() : c.up());
+    List<PeerId> gone = new ArrayList<>(c.down() == null ? List.of() : c.down());
+    state
+        .peerStates()
+        .forEach(
+            (name, was) -> {
+              PeerId p = new PeerId(name);
+              if (was.up() && !live.contains(p) && !gone.contains(p)) {
+                gone.add(p); // up before, not among the live peers now
+              }
+            });
     List<PeerId> up = changed(state, c.up(), true);
-    List<PeerId> down = changed(state, c.down(), false);
+    List<PeerId> down = changed(state, gone, false);
     if (up.isEmpty() && down.isEmpty()) {
       return Effect().noReply();
     }
@@ -721,7 +758,13 @@ public final class Registry
             (state, e) -> state.copiesRecorded(e.copies(), lastSequenceNumber(ctx)))
         .onEvent(
             PeerStatesChanged.class,
-            (state, e) -> state.peerStatesChanged(e.up(), e.down(), e.atMillis()))
+            (state, e) ->
+                state.peerStatesChanged(
+                    e.up(),
+                    e.down(),
+                    e.atMillis(),
+                    options.availabilityWindow().toMillis(),
+                    options.maxPeerChanges()))
         .build();
   }
 

@@ -31,6 +31,7 @@ import jewel.api.StoredBlock;
 import jewel.protocol.BlockCursor;
 import jewel.protocol.BlockHolder;
 import jewel.protocol.JewelSerializable;
+import jewel.protocol.PeerHistory;
 import jewel.protocol.PeerState;
 import jewel.protocol.PinnedBlock;
 import org.pcollections.PSortedSet;
@@ -67,6 +68,10 @@ import org.pcollections.TreePSet;
  *       marks) counts as 0.
  *   <li>{@code peerStates}: peer name → whether it is up and since when, as the registry node last
  *       saw it (repair waits its grace from a holder's "down since");
+ *   <li>{@code peerHistories}: peer name → its ups and downs over the availability window ({@code
+ *       jewel.availability.window}, at most {@code jewel.availability.max-changes} of them), from
+ *       which its observed availability is computed; the last change is its {@code peerStates}
+ *       entry;
  *   <li>{@code blocksByPeer}: peer name → the blocks (hex, sorted) the book says it holds: the book
  *       turned around, so that a holdings report touches only the reporting peer's blocks in its
  *       range. Not in snapshots: it is rebuilt from the book when a state is read (pass null).
@@ -103,6 +108,7 @@ public record RegistryState(
     Map<String, PeerSettings> peerSettings,
     Map<String, Map<String, Long>> heldAsOf,
     Map<String, PeerState> peerStates,
+    Map<String, PeerHistory> peerHistories,
     @JsonIgnore Map<String, PSortedSet<String>> blocksByPeer)
     implements JewelSerializable {
 
@@ -150,12 +156,14 @@ public record RegistryState(
     heldAsOf = persistent(heldAsOf);
     // A snapshot from before peer states has none: every peer counts as never seen.
     peerStates = persistent(peerStates);
+    // A snapshot from before histories has none: each peer's history starts at its next change.
+    peerHistories = persistent(peerHistories);
     blocksByPeer = blocksByPeer == null ? blocksByPeer(book) : persistent(blocksByPeer);
   }
 
   public static RegistryState empty() {
     return new RegistryState(
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   // ---------------------------------------------------------------- queries
@@ -660,14 +668,19 @@ public record RegistryState(
     return c.build();
   }
 
-  /** {@code up} went up and {@code down} went down at {@code atMillis}. */
-  public RegistryState peerStatesChanged(List<PeerId> up, List<PeerId> down, long atMillis) {
+  /**
+   * {@code up} went up and {@code down} went down at {@code atMillis}; each one's history keeps the
+   * changes of the {@code windowMillis} before and at most {@code maxChanges} of them ({@link
+   * PeerHistory#changed}).
+   */
+  public RegistryState peerStatesChanged(
+      List<PeerId> up, List<PeerId> down, long atMillis, long windowMillis, int maxChanges) {
     Change c = new Change(this);
     for (PeerId p : up) {
-      c.peerStates = c.peerStates.plus(p.name(), new PeerState(true, atMillis));
+      c.peerChanged(p, true, atMillis, windowMillis, maxChanges);
     }
     for (PeerId p : down) {
-      c.peerStates = c.peerStates.plus(p.name(), new PeerState(false, atMillis));
+      c.peerChanged(p, false, atMillis, windowMillis, maxChanges);
     }
     return c.build();
   }
@@ -815,6 +828,7 @@ public record RegistryState(
     private TreePMap<String, PeerSettings> peerSettings;
     private TreePMap<String, Map<String, Long>> heldAsOf;
     private TreePMap<String, PeerState> peerStates;
+    private TreePMap<String, PeerHistory> peerHistories;
     private TreePMap<String, PSortedSet<String>> blocksByPeer;
 
     Change(RegistryState from) {
@@ -831,6 +845,7 @@ public record RegistryState(
       peerSettings = persistent(from.peerSettings);
       heldAsOf = persistent(from.heldAsOf);
       peerStates = persistent(from.peerStates);
+      peerHistories = persistent(from.peerHistories);
       blocksByPeer = persistent(from.blocksByPeer);
     }
 
@@ -905,6 +920,17 @@ public record RegistryState(
       }
     }
 
+    void peerChanged(PeerId p, boolean up, long atMillis, long windowMillis, int maxChanges) {
+      peerStates = peerStates.plus(p.name(), new PeerState(up, atMillis));
+      PeerHistory was = peerHistories.get(p.name());
+      peerHistories =
+          peerHistories.plus(
+              p.name(),
+              was == null
+                  ? PeerHistory.first(up, atMillis)
+                  : was.changed(up, atMillis, windowMillis, maxChanges));
+    }
+
     RegistryState build() {
       return new RegistryState(
           index,
@@ -920,6 +946,7 @@ public record RegistryState(
           peerSettings,
           heldAsOf,
           peerStates,
+          peerHistories,
           blocksByPeer);
     }
   }

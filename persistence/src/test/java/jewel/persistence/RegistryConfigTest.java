@@ -17,7 +17,14 @@ class RegistryConfigTest {
     Config config = ConfigFactory.load();
     assertEquals(
         new Registry.Options(
-            SchemeSpec.parse("naive n=2"), 10000, 2, 0.5, 2, java.time.Duration.ofMinutes(2)),
+            SchemeSpec.parse("naive n=2"),
+            10000,
+            2,
+            0.5,
+            2,
+            java.time.Duration.ofMinutes(2),
+            java.time.Duration.ofDays(7),
+            1000),
         Registry.Options.from(config));
   }
 
@@ -61,6 +68,18 @@ class RegistryConfigTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> Registry.Options.from(with("jewel.pins.min-holders = 0")))
+            .getMessage());
+    assertEquals(
+        "jewel.availability.window must be a positive duration, like 7d, not PT0S",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Registry.Options.from(with("jewel.availability.window = 0s")))
+            .getMessage());
+    assertEquals(
+        "jewel.availability.max-changes must be at least 2, not 1",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Registry.Options.from(with("jewel.availability.max-changes = 1")))
             .getMessage());
   }
 

@@ -164,7 +164,8 @@ public sealed interface RegistryCommand extends JewelSerializable {
   /**
    * The peers the registry node found up and down at {@code atMillis}: the registry records each
    * peer whose state changed, so how long a holder has been down survives a restart of the
-   * registry.
+   * registry, and keeps each peer's changes over the availability window. {@code up} is every live
+   * peer: a peer recorded up that is in neither list went down.
    */
   record RecordPeerStates(List<PeerId> up, List<PeerId> down, long atMillis)
       implements RegistryCommand {}

@@ -2,6 +2,7 @@ package jewel.protocol;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import jewel.api.BlockId;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
@@ -91,8 +92,31 @@ public sealed interface RegistryReply extends JewelSerializable {
       List<PinnedBlock> blocks, Map<String, PeerSettings> peers, int minHolders, BlockId next)
       implements RegistryReply {}
 
-  /** Each peer the registry has seen, by name, up or down and since when. */
-  record PeerStates(Map<String, PeerState> peers) implements RegistryReply {}
+  /**
+   * Each peer the registry has seen, by name: up or down and since when, and its recent history.
+   *
+   * @param histories each peer's changes over the window, for its observed availability
+   * @param windowMillis the availability window ({@code jewel.availability.window})
+   */
+  record PeerStates(
+      Map<String, PeerState> peers, Map<String, PeerHistory> histories, long windowMillis)
+      implements RegistryReply {
+    /**
+     * Each peer's observed availability at {@code nowMillis} ({@link PeerHistory#availability}), by
+     * name; a peer observed for no time yet is left out.
+     */
+    public Map<String, Double> availability(long nowMillis) {
+      Map<String, Double> out = new TreeMap<>();
+      histories.forEach(
+          (name, h) -> {
+            double a = h.availability(nowMillis, windowMillis);
+            if (!Double.isNaN(a)) {
+              out.put(name, a);
+            }
+          });
+      return out;
+    }
+  }
 
   // ---------------------------------------------------------------- uploads and garbage
 
