@@ -15,6 +15,11 @@ import java.util.List;
  *     serves none or did not answer
  * @param bytesIn bytes of files and blocks the node received since it started (-1: not known)
  * @param bytesOut bytes of files and blocks the node sent since it started (-1: not known)
+ * @param availability the share of {@code observedMillis} the registry saw the node up, in [0, 1];
+ *     null when it has not observed it yet
+ * @param observedMillis the time that share is over: the availability window ({@code
+ *     jewel.availability.window}), or less if the registry first saw the node more recently (0: not
+ *     observed)
  */
 public record NodeStatus(
     String name,
@@ -27,4 +32,6 @@ public record NodeStatus(
     boolean overQuota,
     String api,
     long bytesIn,
-    long bytesOut) {}
+    long bytesOut,
+    Double availability,
+    long observedMillis) {}

@@ -49,6 +49,45 @@ public final class Format {
     return String.format(Locale.ROOT, "%.2f", value);
   }
 
+  /**
+   * A probability with every leading nine and two digits after them, rounded down so that it never
+   * shows more nines than it has: {@code 0.99957}, {@code 0.9}, {@code 1} only for 1.
+   */
+  public static String probability(double p) {
+    if (Double.isNaN(p)) {
+      return "-";
+    }
+    if (p >= 1) {
+      return "1";
+    }
+    int digits = (int) Math.max(2, Math.min(15, Math.floor(-Math.log10(1 - p)) + 2));
+    return new java.math.BigDecimal(p)
+        .setScale(digits, java.math.RoundingMode.DOWN)
+        .stripTrailingZeros()
+        .toPlainString();
+  }
+
+  /** An observed availability over a span: {@code 99.2% of 7d}; {@code -} when null. */
+  public static String availability(Double share, long overMillis) {
+    if (share == null) {
+      return "-";
+    }
+    double percent = Math.floor(share * 1000) / 10;
+    return ratio(percent) + "% of " + span(overMillis);
+  }
+
+  /** A duration in its largest unit: {@code 7d}, {@code 2.5h}, {@code 40s}. */
+  public static String span(long millis) {
+    long[] units = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+    String[] names = {"d", "h", "m", "s"};
+    for (int i = 0; i < units.length; i++) {
+      if (millis >= units[i]) {
+        return ratio(Math.floor(millis * 10.0 / units[i]) / 10) + names[i];
+      }
+    }
+    return millis + "ms";
+  }
+
   /** A count, or {@code -} when negative (unknown). */
   public static String count(long value) {
     return value < 0 ? "-" : Long.toString(value);

@@ -49,6 +49,8 @@ public final class Json {
     m.put("api", n.api());
     m.put("bytesIn", n.bytesIn() < 0 ? null : n.bytesIn());
     m.put("bytesOut", n.bytesOut() < 0 ? null : n.bytesOut());
+    m.put("availability", n.availability());
+    m.put("observedMillis", n.observedMillis());
     return m;
   }
 

@@ -18,7 +18,8 @@ final class PeerCommands {
   @Command(
       name = "peers",
       description =
-          "the nodes: name, address, roles, status, blocks held, bytes used, bytes moved in and out")
+          "the nodes: name, address, roles, status, observed availability, blocks held, bytes"
+              + " used, bytes moved in and out")
   static final class Peers extends JewelCommand {
     @Option(names = "--json", description = "one JSON document, exact bytes")
     private boolean json;
@@ -34,8 +35,17 @@ final class PeerCommands {
       }
       Format.Table t =
           new Format.Table(
-                  "NAME", "ADDRESS", "ROLES", "STATUS", "BLOCKS", "BYTES", "IN", "OUT", "NOTE")
-              .right(4, 5, 6, 7);
+                  "NAME",
+                  "ADDRESS",
+                  "ROLES",
+                  "STATUS",
+                  "AVAILABLE",
+                  "BLOCKS",
+                  "BYTES",
+                  "IN",
+                  "OUT",
+                  "NOTE")
+              .right(4, 5, 6, 7, 8);
       for (NodeStatus n : nodes) {
         String note =
             n.greylisted() ? "greylisted (failed audits)" : n.overQuota() ? "over quota" : "";
@@ -44,6 +54,7 @@ final class PeerCommands {
             n.address(),
             String.join(",", n.roles()),
             n.status(),
+            Format.availability(n.availability(), n.observedMillis()),
             Format.count(n.blocks()),
             Format.size(n.bytes()),
             Format.size(n.bytesIn()),

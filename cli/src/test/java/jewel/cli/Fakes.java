@@ -142,6 +142,11 @@ final class Fakes {
 
     final List<String> calls = new ArrayList<>();
     final List<String> live = new ArrayList<>(List.of("peer-1", "peer-2", "peer-3"));
+
+    /** Each peer's observed availability, as the registry would report it (none by default). */
+    final Map<String, Double> observed = new TreeMap<>();
+
+    static final long OBSERVED_MILLIS = 7L * 24 * 3600 * 1000;
     SchemeSpec clusterDefault = SchemeSpec.parse("naive n=2");
     final Map<String, SchemeSpec> peerDefaults = new TreeMap<>();
     SchemeSpec lastScheme;
@@ -192,7 +197,9 @@ final class Fakes {
               false,
               null,
               -1,
-              -1));
+              -1,
+              null,
+              0));
       for (String p : live) {
         nodes.add(
             new NodeStatus(
@@ -206,7 +213,9 @@ final class Fakes {
                 false,
                 "http://127.0.0.1:2652" + p.charAt(p.length() - 1),
                 0,
-                0));
+                0,
+                observed.get(p),
+                observed.containsKey(p) ? OBSERVED_MILLIS : 0));
       }
       nodes.add(
           new NodeStatus(
@@ -220,7 +229,9 @@ final class Fakes {
               false,
               null,
               -1,
-              -1));
+              -1,
+              null,
+              0));
       return nodes;
     }
 

@@ -160,7 +160,9 @@ class HttpJewelClientTest {
                                 false,
                                 "http://127.0.0.1:26521",
                                 1,
-                                2))));
+                                2,
+                                0.75,
+                                3_600_000))));
               } else if (path.startsWith("/v1/files/") && path.endsWith("/status")) {
                 json(ex, 404, Map.of("error", "unknown file 'a b.txt' (try: ls)"));
               } else if (path.equals("/v1/files/a%20b%2Bc.txt") && method.equals("DELETE")) {

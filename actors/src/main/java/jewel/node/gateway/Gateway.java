@@ -58,6 +58,7 @@ import jewel.node.store.BlockStore;
 import jewel.protocol.ByteSource;
 import jewel.protocol.NodeCommand;
 import jewel.protocol.PeerCommand;
+import jewel.protocol.PeerHistory;
 import jewel.protocol.PeerReply;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
@@ -163,6 +164,9 @@ public final class Gateway implements JewelClient {
     Map<PeerId, LivePeer> live = livePeers();
     Map<String, PeerSettings> settings = peerSettings();
     Map<String, NodeCommand.Description> described = describeNodes();
+    RegistryReply.PeerStates states = askRegistry(RegistryCommand.GetPeerStates::new);
+    long now = System.currentTimeMillis();
+    Map<String, Double> availability = states.availability(now);
     Map<String, String> namesByAddress = new HashMap<>();
     described.values().forEach(d -> namesByAddress.put(d.address(), d.name()));
     org.apache.pekko.cluster.Cluster classic =
@@ -197,7 +201,9 @@ public final class Gateway implements JewelClient {
               p != null && p.overQuota(),
               d == null ? null : d.api(),
               d == null ? -1 : d.bytesReceived(),
-              d == null ? -1 : d.bytesSent()));
+              d == null ? -1 : d.bytesSent(),
+              availability.get(name),
+              observedMillis(states, name, now)));
     }
     // Nodes of this home that are not members now (stopped or killed): their folders say they
     // exist.
@@ -215,11 +221,18 @@ public final class Gateway implements JewelClient {
                 false,
                 null,
                 -1,
-                -1));
+                -1,
+                availability.get(e.getKey()),
+                observedMillis(states, e.getKey(), now)));
       }
     }
     out.sort(Comparator.comparing(NodeStatus::name, Gateway::byNodeName));
     return out;
+  }
+
+  private static long observedMillis(RegistryReply.PeerStates states, String name, long now) {
+    PeerHistory h = states.histories().get(name);
+    return h == null ? 0 : h.observedMillis(now, states.windowMillis());
   }
 
   /** Every reachable node's own description, by name. */
