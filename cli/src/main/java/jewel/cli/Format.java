@@ -49,24 +49,6 @@ public final class Format {
     return String.format(Locale.ROOT, "%.2f", value);
   }
 
-  /**
-   * A probability with every leading nine and two digits after them, rounded down so that it never
-   * shows more nines than it has: {@code 0.99957}, {@code 0.9}, {@code 1} only for 1.
-   */
-  public static String probability(double p) {
-    if (Double.isNaN(p)) {
-      return "-";
-    }
-    if (p >= 1) {
-      return "1";
-    }
-    int digits = (int) Math.max(2, Math.min(15, Math.floor(-Math.log10(1 - p)) + 2));
-    return new java.math.BigDecimal(p)
-        .setScale(digits, java.math.RoundingMode.DOWN)
-        .stripTrailingZeros()
-        .toPlainString();
-  }
-
   /** An observed availability over a span: {@code 99.2% of 7d}; {@code -} when null. */
   public static String availability(Double share, long overMillis) {
     if (share == null) {

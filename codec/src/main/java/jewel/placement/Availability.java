@@ -1,5 +1,7 @@
 package jewel.placement;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -7,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
 import jewel.api.StoredBlock;
+import jewel.schemes.JewelRules;
 
 /**
  * The probability that a file can be read when every peer is up independently with a probability of
@@ -45,9 +49,6 @@ public final class Availability {
 
   /** Fewest and most sampled states of the shared peers when {@link #readable} samples. */
   static final int MIN_SAMPLES = 1_000, MAX_SAMPLES = 100_000;
-
-  /** Most jewels a Reed-Solomon file may have (GF(2^8)). */
-  public static final int MAX_JEWELS = 256;
 
   /** The seed of the sampler: the same placement and probabilities give the same estimate. */
   static final long SEED = 0x6a6577656cL;
@@ -124,6 +125,24 @@ public final class Availability {
       dist[0] *= 1 - q;
     }
     return dist;
+  }
+
+  /**
+   * A probability for people: every leading nine and two digits after them, rounded down so that it
+   * never shows more nines than it has ({@code 0.99957}, {@code 0.9}; {@code 1} only for 1).
+   */
+  public static String format(double p) {
+    if (Double.isNaN(p)) {
+      return "-";
+    }
+    if (p >= 1) {
+      return "1";
+    }
+    int digits = (int) Math.max(2, Math.min(15, Math.floor(-Math.log10(1 - p)) + 2));
+    return new BigDecimal(p)
+        .setScale(digits, RoundingMode.DOWN)
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   /**
@@ -297,19 +316,19 @@ public final class Availability {
 
   /**
    * The Reed-Solomon scheme with the smallest D = n/k whose availability meets {@code target}, with
-   * 1 ≤ k ≤ n ≤ min(peers, 256) and D ≤ {@code maxOverhead}; empty if none does.
+   * 1 ≤ k ≤ n ≤ min({@code maxN}, 256) and D ≤ {@code maxOverhead}; empty if none does.
    *
-   * <p>{@code peerUp} lists the live peers' up-probabilities in the order a store would use them: n
-   * jewels go to the first n. (The gateway lists them from the least available up, so the computed
-   * availability holds whichever n peers the placement then picks: the tail is increasing in every
-   * probability.) The availability of (k, n) is {@link #atLeast}(k, the first n).
+   * <p>{@code upFor.apply(n)} gives the up-probabilities of the n distinct peers the placement
+   * would give n jewels to (one jewel each), so the availability of (k, n) is {@link #atLeast}(k,
+   * {@code upFor.apply(n)}). O(maxN³) at most: each n's count distribution gives every k at once.
    *
    * <p>Ties in D (2 of 4 and 3 of 6) go to the higher availability, then to the smaller n (fewer
    * pieces to write and to track).
    */
-  public static Optional<Choice> cheapest(double[] peerUp, double target, double maxOverhead) {
+  public static Optional<Choice> cheapest(
+      int maxN, IntFunction<double[]> upFor, double target, double maxOverhead) {
     Choice best = null;
-    for (Choice c : candidates(peerUp, maxOverhead)) {
+    for (Choice c : candidates(maxN, upFor, maxOverhead)) {
       if (c.availability() >= target && (best == null || better(c, best))) {
         best = c;
       }
@@ -318,13 +337,14 @@ public final class Availability {
   }
 
   /**
-   * The most available Reed-Solomon scheme with D ≤ {@code maxOverhead} on these peers (what is
-   * reachable when {@link #cheapest} finds nothing); ties go to the smaller D, then the smaller n.
-   * Empty only when there is no peer or {@code maxOverhead} is below 1.
+   * The most available Reed-Solomon scheme with D ≤ {@code maxOverhead} (what is reachable when
+   * {@link #cheapest} finds nothing), arguments as there; ties go to the smaller D, then the
+   * smaller n. Empty only when {@code maxN} is 0 or {@code maxOverhead} is below 1.
    */
-  public static Optional<Choice> mostAvailable(double[] peerUp, double maxOverhead) {
+  public static Optional<Choice> mostAvailable(
+      int maxN, IntFunction<double[]> upFor, double maxOverhead) {
     Choice best = null;
-    for (Choice c : candidates(peerUp, maxOverhead)) {
+    for (Choice c : candidates(maxN, upFor, maxOverhead)) {
       if (best == null
           || c.availability() > best.availability()
           || (c.availability() == best.availability() && better(c, best))) {
@@ -345,22 +365,28 @@ public final class Availability {
     return c.n() < best.n();
   }
 
-  /** Every (k, n) within bounds, with its availability: O(N²) for N peers. */
-  private static List<Choice> candidates(double[] peerUp, double maxOverhead) {
-    int most = Math.min(peerUp.length, MAX_JEWELS);
+  /** Every (k, n) within bounds, with its availability. */
+  private static List<Choice> candidates(
+      int maxN, IntFunction<double[]> upFor, double maxOverhead) {
     List<Choice> out = new ArrayList<>();
-    double[] dist = {1}; // P[exactly j of the first n peers up]
-    for (int n = 1; n <= most; n++) {
-      double q = peerUp[n - 1];
-      if (!(q >= 0 && q <= 1)) {
-        throw new IllegalArgumentException("probability " + q + " is not between 0 and 1");
+    for (int n = 1; n <= Math.min(maxN, JewelRules.MAX_JEWELS); n++) {
+      double[] up = upFor.apply(n);
+      if (up.length != n) {
+        throw new IllegalArgumentException(
+            "the placement gave " + up.length + " peers for " + n + " jewels");
       }
-      double[] next = new double[n + 1];
-      for (int j = 0; j < n; j++) {
-        next[j] += dist[j] * (1 - q);
-        next[j + 1] += dist[j] * q;
+      double[] dist = {1}; // P[exactly j of these n peers up]
+      for (double q : up) {
+        if (!(q >= 0 && q <= 1)) {
+          throw new IllegalArgumentException("probability " + q + " is not between 0 and 1");
+        }
+        double[] next = new double[dist.length + 1];
+        for (int j = 0; j < dist.length; j++) {
+          next[j] += dist[j] * (1 - q);
+          next[j + 1] += dist[j] * q;
+        }
+        dist = next;
       }
-      dist = next;
       double atLeast = 0; // summed from the top, so small tails keep their digits
       for (int k = n; k >= 1; k--) {
         atLeast += dist[k];

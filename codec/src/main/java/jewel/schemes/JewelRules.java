@@ -49,7 +49,8 @@ public final class JewelRules implements SchemeRules {
                 + MAX_JEWELS
                 + ", codec="
                 + String.join("|", Codecs.names())
-                + ", chunk=BYTES (jewel.schemes.*)"
+                + ", chunk=BYTES (jewel.schemes.*); availability=P [max-overhead=D]"
+                + " instead of k and n: the cheapest k and n that reach P"
                 + SchemeParams.PLACEMENT,
             "n/k",
             "n-k peer losses"),
@@ -71,7 +72,13 @@ public final class JewelRules implements SchemeRules {
       return SchemeParams.withPlacement(
           spec, SchemeSpec.of(info.id()).with("k", Integer.toString(k)));
     }
-    SchemeParams.allowOnly(spec, Set.of("k", "n", "codec", "chunk", "placement"));
+    SchemeParams.allowOnly(
+        spec, Set.of("k", "n", "codec", "chunk", "placement", TARGET, MAX_OVERHEAD));
+    double target = target(spec);
+    maxOverhead(spec); // checked here; used where k and n are picked
+    SchemeParams.check(
+        !Double.isNaN(target) || !spec.params().containsKey(MAX_OVERHEAD),
+        "max-overhead goes with availability=P (it caps D when k and n are picked)");
     int k = spec.intParam("k", given.k());
     int n = spec.intParam("n", given.n());
     String shown = "reedsolomon k=" + k + " n=" + n;
@@ -99,13 +106,60 @@ public final class JewelRules implements SchemeRules {
             + " keep it at most "
             + MAX_SEGMENT_JEWEL_BYTES
             + " (lower chunk)");
-    return SchemeParams.withPlacement(
-        spec,
+    SchemeSpec normalized =
         SchemeSpec.of(info.id())
             .with("k", Integer.toString(k))
             .with("n", Integer.toString(n))
             .with("codec", codec)
-            .with("chunk", Integer.toString(chunk)));
+            .with("chunk", Integer.toString(chunk));
+    if (!Double.isNaN(target)) {
+      normalized = normalized.with(TARGET, spec.params().get(TARGET));
+    }
+    if (spec.params().containsKey(MAX_OVERHEAD)) {
+      normalized = normalized.with(MAX_OVERHEAD, spec.params().get(MAX_OVERHEAD));
+    }
+    return SchemeParams.withPlacement(spec, normalized);
+  }
+
+  /**
+   * The parameter that records a file's availability target: given instead of k and n, the gateway
+   * picks them ({@code store --availability}); kept in the file's scheme afterwards, so that {@code
+   * ls} shows it and a retune can find the files stored with a target.
+   */
+  public static final String TARGET = "availability";
+
+  /** The parameter that caps D when k and n are picked for a target (no cap without it). */
+  public static final String MAX_OVERHEAD = "max-overhead";
+
+  /** The spec's availability target, in (0, 1); NaN when it has none. */
+  public static double target(SchemeSpec spec) {
+    String text = spec.params().get(TARGET);
+    if (text == null) {
+      return Double.NaN;
+    }
+    double p = number(TARGET, text);
+    SchemeParams.check(
+        p > 0 && p < 1, "availability must be between 0 and 1, like 0.9999, not " + text);
+    return p;
+  }
+
+  /** The spec's cap on D = n/k, at least 1; {@link #MAX_JEWELS} (no cap) when it has none. */
+  public static double maxOverhead(SchemeSpec spec) {
+    String text = spec.params().get(MAX_OVERHEAD);
+    if (text == null) {
+      return MAX_JEWELS;
+    }
+    double d = number(MAX_OVERHEAD, text);
+    SchemeParams.check(d >= 1, "max-overhead must be at least 1 (D = n/k), like 2.0, not " + text);
+    return d;
+  }
+
+  private static double number(String key, String text) {
+    try {
+      return Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, not '" + text + "'", e);
+    }
   }
 
   /** The configured chunk size, lowered if n chunks of it would not fit the segment budget. */

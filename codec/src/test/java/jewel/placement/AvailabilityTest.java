@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
 import jewel.api.FileEntry;
@@ -225,12 +227,13 @@ class AvailabilityTest {
   }
 
   /** Every (k, n) tried, the cheapest meeting the target kept, ties as documented. */
-  static Optional<Choice> bruteCheapest(double[] up, double target, double maxOverhead) {
+  static Optional<Choice> bruteCheapest(
+      int maxN, IntFunction<double[]> upFor, double target, double maxOverhead) {
     Choice best = null;
-    for (int n = 1; n <= Math.min(up.length, 256); n++) {
+    for (int n = 1; n <= Math.min(maxN, 256); n++) {
       for (int k = 1; k <= n; k++) {
         double d = (double) n / k;
-        double a = Availability.atLeast(k, Arrays.copyOf(up, n));
+        double a = bruteAtLeast(k, upFor.apply(n));
         if (d > maxOverhead || a < target - 1e-12) {
           continue;
         }
@@ -250,16 +253,19 @@ class AvailabilityTest {
   void cheapestMatchesABruteForceSearch() {
     Random random = new Random(3);
     for (int trial = 0; trial < 300; trial++) {
-      int peers = 1 + random.nextInt(14);
+      int peers = 1 + random.nextInt(12);
       double[] up = new double[peers];
       for (int i = 0; i < peers; i++) {
         up[i] = 0.5 + 0.5 * random.nextDouble();
       }
-      Arrays.sort(up);
+      // A placement that starts at a different peer for each n, as round robin does per file.
+      int shift = random.nextInt(peers);
+      IntFunction<double[]> upFor =
+          n -> IntStream.range(0, n).mapToDouble(i -> up[(i + shift * n) % peers]).toArray();
       double target = new double[] {0.9, 0.99, 0.999, 0.9999}[random.nextInt(4)];
       double maxOverhead = new double[] {1.5, 2, 3, 256}[random.nextInt(4)];
-      Optional<Choice> brute = bruteCheapest(up, target, maxOverhead);
-      Optional<Choice> fast = Availability.cheapest(up, target, maxOverhead);
+      Optional<Choice> brute = bruteCheapest(peers, upFor, target, maxOverhead);
+      Optional<Choice> fast = Availability.cheapest(peers, upFor, target, maxOverhead);
       assertEquals(brute.isPresent(), fast.isPresent(), "trial " + trial);
       if (brute.isPresent()) {
         assertEquals(brute.get().k(), fast.get().k(), "k, trial " + trial);
@@ -271,20 +277,25 @@ class AvailabilityTest {
 
   @Test
   void eightPeersAtNinetyPercentForThreeNines() {
-    double[] up = new double[8];
-    Arrays.fill(up, 0.9);
-    Choice c = Availability.cheapest(up, 0.999, 2).orElseThrow();
+    IntFunction<double[]> up = n -> nines(n, 0.9);
+    Choice c = Availability.cheapest(8, up, 0.999, 2).orElseThrow();
     // 4 of 8 is 0.99957 at D = 2; nothing cheaper (5 of 8, D = 1.6, is 0.99498) reaches 0.999.
     assertEquals(new Choice(4, 8, c.availability()), c);
     assertEquals(0.99957, c.availability(), 1e-5);
-    assertTrue(Availability.cheapest(up, 0.9999, 1.9).isEmpty());
-    Choice most = Availability.mostAvailable(up, 1.9).orElseThrow();
+    assertTrue(Availability.cheapest(8, up, 0.9999, 1.9).isEmpty());
+    Choice most = Availability.mostAvailable(8, up, 1.9).orElseThrow();
     assertTrue(most.overhead() <= 1.9 && most.availability() < 0.9999, most.toString());
   }
 
   @Test
   void nothingIsReachableWithoutPeers() {
-    assertTrue(Availability.cheapest(new double[] {}, 0.9, 2).isEmpty());
-    assertTrue(Availability.mostAvailable(new double[] {}, 2).isEmpty());
+    assertTrue(Availability.cheapest(0, n -> new double[n], 0.9, 2).isEmpty());
+    assertTrue(Availability.mostAvailable(0, n -> new double[n], 2).isEmpty());
+  }
+
+  static double[] nines(int n, double p) {
+    double[] up = new double[n];
+    Arrays.fill(up, p);
+    return up;
   }
 }

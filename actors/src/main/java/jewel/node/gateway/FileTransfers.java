@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.ByteRange;
@@ -28,6 +29,7 @@ import jewel.node.PeerDirectory.LivePeer;
 import jewel.node.RegistryAsk;
 import jewel.node.RegistryPages;
 import jewel.node.pins.PlanView;
+import jewel.placement.Availability;
 import jewel.placement.FormulaPlacement;
 import jewel.placement.Placement;
 import jewel.protocol.CoordinatorCommand;
@@ -35,6 +37,7 @@ import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.data.DataClient;
 import jewel.schemes.Encoded;
+import jewel.schemes.JewelRules;
 import jewel.schemes.Schemes;
 import jewel.schemes.StorageScheme;
 import jewel.schemes.StoreJob;
@@ -119,7 +122,7 @@ final class FileTransfers {
    */
   CompletionStage<StoreResult> store(StoreRequest request, Source<ByteString, ?> content) {
     var timer = metrics.startTransfer();
-    return schemeFor(request.scheme())
+    return schemeFor(request.scheme(), request.name())
         .thenCompose(
             spec ->
                 refuseExisting(request.name(), request.replace())
@@ -127,7 +130,8 @@ final class FileTransfers {
                         ignored ->
                             Lease.take(
                                 system, coordinator(request.name()), request.name(), askTimeout))
-                    .thenCompose(lease -> storeUnder(lease, spec, request, content)))
+                    .thenCompose(lease -> storeUnder(lease, spec, request, content))
+                    .thenCompose(this::withAvailability))
         .whenComplete((result, failure) -> metrics.endStore(timer, failure == null));
   }
 
@@ -480,20 +484,147 @@ final class FileTransfers {
                 : new JewelException(RegistryAsk.oneLine(t), JewelException.Kind.UNAVAILABLE, t));
   }
 
-  private CompletionStage<SchemeSpec> schemeFor(SchemeSpec requested) {
+  private CompletionStage<SchemeSpec> schemeFor(SchemeSpec requested, FileName name) {
     CompletionStage<SchemeSpec> spec =
         requested != null
             ? CompletableFuture.completedFuture(requested)
             : ask(RegistryCommand.GetSettings::new)
                 .thenApply(RegistryReply.Settings::clusterDefault);
-    return spec.thenApply(
-        s -> {
-          try {
-            return schemes.normalize(s);
-          } catch (IllegalArgumentException e) {
-            throw new JewelException(e.getMessage(), JewelException.Kind.BAD_INPUT);
-          }
-        });
+    return spec.thenCompose(s -> pickForTarget(s, name))
+        .thenApply(
+            s -> {
+              try {
+                return schemes.normalize(s);
+              } catch (IllegalArgumentException e) {
+                throw new JewelException(e.getMessage(), JewelException.Kind.BAD_INPUT);
+              }
+            });
+  }
+
+  /**
+   * A Reed-Solomon spec with an availability target and neither k nor n, with the k and n {@link
+   * Availability#cheapest} picks on the live peers: the n jewels' holders are the peers the
+   * placement gives this file's n positions, each counted with its observed availability (a peer
+   * the registry has not observed yet counts as up). Any other spec as it is.
+   */
+  private CompletionStage<SchemeSpec> pickForTarget(SchemeSpec spec, FileName name) {
+    if (!spec.id().equals("reedsolomon") || !spec.params().containsKey(JewelRules.TARGET)) {
+      return CompletableFuture.completedFuture(spec);
+    }
+    boolean k = spec.params().containsKey("k"), n = spec.params().containsKey("n");
+    if (k && n) {
+      return CompletableFuture.completedFuture(spec); // a file's recorded scheme: target kept
+    }
+    if (k || n) {
+      throw new JewelException(
+          "availability= picks k and n: give neither of them, or both and no availability");
+    }
+    return livePeers()
+        .thenCombine(
+            ask(RegistryCommand.GetPeerStates::new),
+            (live, states) -> {
+              double target, maxOverhead;
+              Placement placement;
+              try {
+                target = JewelRules.target(spec);
+                maxOverhead = JewelRules.maxOverhead(spec);
+                placement =
+                    Placement.named(
+                        spec.params().getOrDefault("placement", Placement.NAMES.get(0)));
+              } catch (IllegalArgumentException e) {
+                throw new JewelException(e.getMessage());
+              }
+              if (!spec.params().getOrDefault("placement", "roundrobin").equals("roundrobin")) {
+                throw new JewelException(
+                    "availability= picks k and n with round-robin placement only: rendezvous may"
+                        + " put two jewels on one peer");
+              }
+              Map<String, Double> observed = states.availability(System.currentTimeMillis());
+              List<PeerId> peers = new ArrayList<>(live.keySet());
+              IntFunction<double[]> upFor =
+                  count ->
+                      placement
+                          .place(name.value(), Placement.positions(name.value(), count), 1, peers)
+                          .stream()
+                          .mapToDouble(h -> observed.getOrDefault(h.get(0).name(), 1.0))
+                          .toArray();
+              Optional<Availability.Choice> choice =
+                  Availability.cheapest(peers.size(), upFor, target, maxOverhead);
+              if (choice.isEmpty()) {
+                throw new JewelException(
+                    outOfReach(target, maxOverhead, peers.size(), upFor),
+                    JewelException.Kind.UNAVAILABLE);
+              }
+              Availability.Choice c = choice.get();
+              log.info(
+                  "'{}': reedsolomon k={} n={} for availability {} ({} computed)",
+                  name,
+                  c.k(),
+                  c.n(),
+                  Availability.format(target),
+                  Availability.format(c.availability()));
+              return spec.with("k", Integer.toString(c.k())).with("n", Integer.toString(c.n()));
+            });
+  }
+
+  /** What is reachable instead of {@code target}, in one line. */
+  private static String outOfReach(
+      double target, double maxOverhead, int peers, IntFunction<double[]> upFor) {
+    String wanted = "availability " + Availability.format(target) + " is out of reach";
+    if (peers == 0) {
+      return wanted + ": no peer is up";
+    }
+    boolean capped = maxOverhead < JewelRules.MAX_JEWELS;
+    Availability.Choice best = Availability.mostAvailable(peers, upFor, maxOverhead).orElseThrow();
+    String line =
+        wanted
+            + " on "
+            + peers
+            + " live peers"
+            + (capped
+                ? " with D <= "
+                    + java.math.BigDecimal.valueOf(maxOverhead).stripTrailingZeros().toPlainString()
+                : "")
+            + ": the most is "
+            + Availability.format(best.availability())
+            + " (k="
+            + best.k()
+            + " n="
+            + best.n()
+            + ")";
+    if (capped) {
+      Optional<Availability.Choice> uncapped =
+          Availability.cheapest(peers, upFor, target, JewelRules.MAX_JEWELS);
+      line +=
+          uncapped
+              .map(
+                  u ->
+                      "; without max-overhead, k="
+                          + u.k()
+                          + " n="
+                          + u.n()
+                          + " reaches "
+                          + Availability.format(u.availability()))
+              .orElse("");
+    }
+    return line + "; add peers or lower the target";
+  }
+
+  /** The store's result with its computed availability, if its scheme has a target. */
+  private CompletionStage<StoreResult> withAvailability(StoreResult stored) {
+    if (!stored.entry().scheme().params().containsKey(JewelRules.TARGET)) {
+      return CompletableFuture.completedFuture(stored);
+    }
+    return ask(RegistryCommand.GetPeerStates::new)
+        .thenApply(
+            states -> {
+              Map<String, Double> observed = states.availability(System.currentTimeMillis());
+              double a =
+                  Availability.of(stored.entry(), p -> observed.getOrDefault(p.name(), 1.0))
+                      .value();
+              return new StoreResult(
+                  stored.entry(), stored.redundancy(), stored.survives(), stored.minPeersUp(), a);
+            });
   }
 
   /** Refuses early, before any byte moves; the commit checks again under the name's turn. */
