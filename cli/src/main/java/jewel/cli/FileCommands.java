@@ -28,7 +28,9 @@ import jewel.api.Pin;
 import jewel.api.Progress;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
+import jewel.placement.Availability;
 import jewel.placement.Durability;
+import jewel.schemes.JewelRules;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -86,6 +88,20 @@ final class FileCommands {
             "put it under a fractional pin: every peer holds each block with probability F (0.1 or 10%%; alone: the cluster default)")
     private String fraction;
 
+    @Option(
+        names = "--availability",
+        paramLabel = "P",
+        description =
+            "instead of a scheme: Reed-Solomon with the cheapest k and n whose availability,"
+                + " from the peers' observed availability, is at least P (like 0.9999)")
+    private String availability;
+
+    @Option(
+        names = "--max-overhead",
+        paramLabel = "D",
+        description = "with --availability: pick no k and n with n/k above D (like 2.0)")
+    private String maxOverhead;
+
     @Option(names = "--json", description = "one JSON document, exact bytes")
     private boolean json;
 
@@ -100,6 +116,12 @@ final class FileCommands {
         throw usage("use either --json or --quiet, not both");
       }
       SchemeSpec spec = scheme == null ? null : Inputs.scheme(scheme, params);
+      if (maxOverhead != null && availability == null) {
+        throw new JewelException("--max-overhead goes with --availability P");
+      }
+      if (availability != null) {
+        spec = targeted();
+      }
       Pin pin =
           fraction == null
               ? null
@@ -153,6 +175,23 @@ final class FileCommands {
       }
     }
 
+    /** {@code reedsolomon availability=P [max-overhead=D]}: the gateway picks k and n. */
+    private SchemeSpec targeted() {
+      if (scheme != null) {
+        throw new JewelException(
+            "use either --scheme or --availability, not both: --availability picks a scheme");
+      }
+      List<String> given = new ArrayList<>(params);
+      if (given.stream().anyMatch(p -> p.startsWith("k=") || p.startsWith("n="))) {
+        throw new JewelException("--availability picks k and n: leave them out");
+      }
+      given.add(JewelRules.TARGET + "=" + availability);
+      if (maxOverhead != null) {
+        given.add(JewelRules.MAX_OVERHEAD + "=" + maxOverhead);
+      }
+      return Inputs.scheme("reedsolomon", given);
+    }
+
     private static long sizeOf(Path file) {
       try {
         return Files.size(file);
@@ -175,6 +214,15 @@ final class FileCommands {
           "size",
           Format.size(e.size()) + (e.size() >= 1024 ? " (" + e.size() + " bytes)" : ""));
       field(out, "D", Format.ratio(r.redundancy()) + "  (bytes stored / size)");
+      if (r.availability() != null) {
+        field(
+            out,
+            "avail",
+            Availability.format(r.availability())
+                + "  (readable with the holders' observed availability; target "
+                + e.scheme().params().get(JewelRules.TARGET)
+                + ")");
+      }
       field(
           out,
           "M",

@@ -55,7 +55,11 @@ public final class Format {
       return "-";
     }
     double percent = Math.floor(share * 1000) / 10;
-    return ratio(percent) + "% of " + span(overMillis);
+    String shown =
+        percent == Math.rint(percent)
+            ? Long.toString((long) percent)
+            : String.format(Locale.ROOT, "%.1f", percent);
+    return shown + "% of " + span(overMillis);
   }
 
   /** A duration in its largest unit: {@code 7d}, {@code 2.5h}, {@code 40s}. */

@@ -86,6 +86,7 @@ public final class Json {
     m.put("d", finite(r.redundancy()));
     m.put("m", r.minPeersUp());
     m.put("survives", r.survives());
+    m.put("availability", r.availability());
     m.put("blocks", blocks(r.entry().blocks()));
     return m;
   }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
@@ -45,7 +46,9 @@ import jewel.api.StoreResult;
 import jewel.api.StoredBlock;
 import jewel.api.VerifyReport;
 import jewel.cli.launch.Launcher;
+import jewel.placement.Availability;
 import jewel.placement.HealthCheck;
+import jewel.schemes.JewelRules;
 import jewel.schemes.SchemeCatalog;
 import jewel.schemes.SchemeDefaults;
 
@@ -252,6 +255,26 @@ final class Fakes {
       }
       SchemeSpec spec = scheme == null ? clusterDefault : scheme;
       lastScheme = scheme;
+      Double availability = null;
+      if (spec.params().containsKey(JewelRules.TARGET)) {
+        // As the gateway picks: here the placement gives n jewels to the first n live peers.
+        IntFunction<double[]> upFor =
+            n ->
+                live.subList(0, n).stream()
+                    .mapToDouble(p -> observed.getOrDefault(p, 1.0))
+                    .toArray();
+        double target = JewelRules.target(spec);
+        double maxOverhead = JewelRules.maxOverhead(spec);
+        Availability.Choice c =
+            Availability.cheapest(live.size(), upFor, target, maxOverhead)
+                .orElseThrow(
+                    () ->
+                        new JewelException(
+                            Availability.outOfReach(live.size(), upFor, target, maxOverhead),
+                            JewelException.Kind.UNAVAILABLE));
+        spec = spec.with("k", Integer.toString(c.k())).with("n", Integer.toString(c.n()));
+        availability = c.availability();
+      }
       int copies = spec.id().equals("hosting") ? 1 : spec.intParam("n", 2);
       if (copies > live.size()) {
         throw new JewelException(
@@ -273,7 +296,7 @@ final class Fakes {
               1_700_000_000_000L);
       files.put(name.value(), e);
       contents.put(name.value(), bytes);
-      return new StoreResult(e, copies, copies - 1, 1);
+      return new StoreResult(e, copies, copies - 1, 1, availability);
     }
 
     FileEntry add(String name, String content) {

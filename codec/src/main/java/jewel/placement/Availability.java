@@ -139,7 +139,7 @@ public final class Availability {
       return "1";
     }
     int digits = (int) Math.max(2, Math.min(15, Math.floor(-Math.log10(1 - p)) + 2));
-    return new BigDecimal(p)
+    return BigDecimal.valueOf(p)
         .setScale(digits, RoundingMode.DOWN)
         .stripTrailingZeros()
         .toPlainString();
@@ -352,6 +352,43 @@ public final class Availability {
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /**
+   * Why {@link #cheapest} found nothing, and what is reachable instead, in one line: the most
+   * available scheme within {@code maxOverhead} and, if D was capped, the cheapest that reaches the
+   * target without the cap. Arguments as for {@link #cheapest}.
+   */
+  public static String outOfReach(
+      int maxN, IntFunction<double[]> upFor, double target, double maxOverhead) {
+    String wanted = "availability " + format(target) + " is out of reach";
+    if (maxN == 0) {
+      return wanted + ": no peer is up";
+    }
+    boolean capped = maxOverhead < JewelRules.MAX_JEWELS;
+    String line = wanted + " on " + maxN + (maxN == 1 ? " live peer" : " live peers");
+    if (capped) {
+      line += " with D <= " + BigDecimal.valueOf(maxOverhead).stripTrailingZeros().toPlainString();
+    }
+    Optional<Choice> best = mostAvailable(maxN, upFor, maxOverhead);
+    if (best.isPresent()) {
+      Choice b = best.get();
+      line += ": the most is " + format(b.availability()) + " (k=" + b.k() + " n=" + b.n() + ")";
+    }
+    if (capped) {
+      Optional<Choice> uncapped = cheapest(maxN, upFor, target, JewelRules.MAX_JEWELS);
+      if (uncapped.isPresent()) {
+        Choice u = uncapped.get();
+        line +=
+            "; without max-overhead, k="
+                + u.k()
+                + " n="
+                + u.n()
+                + " reaches "
+                + format(u.availability());
+      }
+    }
+    return line + "; add peers or lower the target";
   }
 
   private static boolean better(Choice c, Choice best) {

@@ -298,4 +298,28 @@ class AvailabilityTest {
     Arrays.fill(up, p);
     return up;
   }
+
+  @Test
+  void formatShowsTheNinesAndTwoDigitsRoundedDown() {
+    assertEquals("0.99956", Availability.format(0.999568));
+    assertEquals("0.99", Availability.format(0.99));
+    assertEquals("0.9", Availability.format(0.9));
+    assertEquals("0.12", Availability.format(0.123));
+    assertEquals("0.99957", Availability.format(0.999579)); // down, never up to more nines
+    assertEquals("0.9999999999999", Availability.format(0.9999999999999));
+    assertEquals("1", Availability.format(1));
+  }
+
+  @Test
+  void outOfReachNamesTheBestWithinTheCapAndTheCheapestWithout() {
+    IntFunction<double[]> up = n -> nines(n, 0.9);
+    assertEquals(
+        "availability 0.9999 is out of reach on 8 live peers with D <= 1.5: the most is 0.984"
+            + " (k=4 n=6); without max-overhead, k=3 n=8 reaches 0.999976; add peers or lower"
+            + " the target",
+        Availability.outOfReach(8, up, 0.9999, 1.5));
+    assertEquals(
+        "availability 0.9999 is out of reach: no peer is up",
+        Availability.outOfReach(0, up, 0.9999, 256));
+  }
 }

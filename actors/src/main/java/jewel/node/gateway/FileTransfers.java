@@ -552,7 +552,7 @@ final class FileTransfers {
                   Availability.cheapest(peers.size(), upFor, target, maxOverhead);
               if (choice.isEmpty()) {
                 throw new JewelException(
-                    outOfReach(target, maxOverhead, peers.size(), upFor),
+                    Availability.outOfReach(peers.size(), upFor, target, maxOverhead),
                     JewelException.Kind.UNAVAILABLE);
               }
               Availability.Choice c = choice.get();
@@ -565,49 +565,6 @@ final class FileTransfers {
                   Availability.format(c.availability()));
               return spec.with("k", Integer.toString(c.k())).with("n", Integer.toString(c.n()));
             });
-  }
-
-  /** What is reachable instead of {@code target}, in one line. */
-  private static String outOfReach(
-      double target, double maxOverhead, int peers, IntFunction<double[]> upFor) {
-    String wanted = "availability " + Availability.format(target) + " is out of reach";
-    if (peers == 0) {
-      return wanted + ": no peer is up";
-    }
-    boolean capped = maxOverhead < JewelRules.MAX_JEWELS;
-    Availability.Choice best = Availability.mostAvailable(peers, upFor, maxOverhead).orElseThrow();
-    String line =
-        wanted
-            + " on "
-            + peers
-            + " live peers"
-            + (capped
-                ? " with D <= "
-                    + java.math.BigDecimal.valueOf(maxOverhead).stripTrailingZeros().toPlainString()
-                : "")
-            + ": the most is "
-            + Availability.format(best.availability())
-            + " (k="
-            + best.k()
-            + " n="
-            + best.n()
-            + ")";
-    if (capped) {
-      Optional<Availability.Choice> uncapped =
-          Availability.cheapest(peers, upFor, target, JewelRules.MAX_JEWELS);
-      line +=
-          uncapped
-              .map(
-                  u ->
-                      "; without max-overhead, k="
-                          + u.k()
-                          + " n="
-                          + u.n()
-                          + " reaches "
-                          + Availability.format(u.availability()))
-              .orElse("");
-    }
-    return line + "; add peers or lower the target";
   }
 
   /** The store's result with its computed availability, if its scheme has a target. */
