@@ -188,6 +188,78 @@ class InJvmClusterTest {
         .bytesOut();
   }
 
+  @Test
+  void aStoreWithAnAvailabilityTargetPicksKAndNFromTheObservedAvailability() throws Exception {
+    JewelNode clientNode = seedTwoPeersAndAClient();
+    JewelClient client = ClusterClient.over(clientNode);
+    ActorRef<RegistryCommand> registry = clientNode.registry();
+    PeerId one = new PeerId("peer-1"), two = new PeerId("peer-2");
+    // peer-1 up all along; peer-2 up for 10 s, down for 80 s, up again for the last 10 s.
+    long now = System.currentTimeMillis();
+    registry.tell(
+        new RegistryCommand.RecordPeerStates(List.of(one, two), List.of(), now - 100_000));
+    registry.tell(new RegistryCommand.RecordPeerStates(List.of(one), List.of(), now - 90_000));
+    registry.tell(new RegistryCommand.RecordPeerStates(List.of(one, two), List.of(), now - 10_000));
+    awaitAssert(
+        () -> {
+          var peers = client.peers();
+          assertEquals(
+              0.2,
+              peers.stream()
+                  .filter(p -> p.name().equals("peer-2"))
+                  .findFirst()
+                  .orElseThrow()
+                  .availability(),
+              0.05);
+        });
+    Path file = Files.write(home.resolve("target.bin"), new byte[100_000]);
+    FileName name = new FileName("target.bin");
+
+    // 0.5: one jewel on peer-1 (D = 1, availability 1) if round robin gives this file's first
+    // position to peer-1; otherwise any 1 of 2 (D = 2): peer-2 alone, or both jewels, are 0.2.
+    StoreResult stored =
+        client.store(
+            file,
+            name,
+            SchemeSpec.parse("reedsolomon availability=0.5"),
+            false,
+            null,
+            Progress.NONE);
+    boolean firstIsOne =
+        Placement.roundRobin()
+            .place(name.value(), Placement.positions(name.value(), 1), 1, List.of(one, two))
+            .get(0)
+            .get(0)
+            .equals(one);
+    SchemeSpec scheme = stored.entry().scheme();
+    assertEquals(1, scheme.intParam("k", 0), scheme.toString());
+    assertEquals(firstIsOne ? 1 : 2, scheme.intParam("n", 0), scheme.toString());
+    assertEquals("0.5", scheme.params().get("availability"), "the target is recorded");
+    assertEquals(1.0, stored.availability(), 1e-9);
+    assertEquals(
+        "0.5", client.ls().get(0).scheme().params().get("availability"), "ls shows the target");
+
+    JewelException outOfReach =
+        assertThrows(
+            JewelException.class,
+            () ->
+                client.store(
+                    file,
+                    new FileName("other.bin"),
+                    SchemeSpec.parse("reedsolomon availability=0.999 max-overhead=1"),
+                    false,
+                    null,
+                    Progress.NONE));
+    assertTrue(
+        outOfReach
+            .getMessage()
+            .startsWith(
+                "availability 0.999 is out of reach on 2 live peers with D <= 1: the most is"),
+        outOfReach.getMessage());
+    assertEquals(JewelException.Kind.UNAVAILABLE, outOfReach.kind());
+    assertEquals(1, client.ls().size(), "nothing stored");
+  }
+
   private void awaitAssert(Runnable check) {
     cluster.awaitAssert(check);
   }
