@@ -672,20 +672,24 @@ public final class Registry
                 gone.add(p); // up before, not among the live peers now
               }
             });
-    List<PeerId> up = changed(state, c.up(), true);
-    List<PeerId> down = changed(state, gone, false);
+    List<PeerId> up = changed(state, c.up(), true, c.atMillis());
+    List<PeerId> down = changed(state, gone, false, c.atMillis());
     if (up.isEmpty() && down.isEmpty()) {
       return Effect().noReply();
     }
     return Effect().persist(new PeerStatesChanged(up, down, c.atMillis())).thenNoReply();
   }
 
-  /** Those of {@code peers} whose recorded state is not {@code up} yet. */
-  private static List<PeerId> changed(RegistryState state, List<PeerId> peers, boolean up) {
+  /**
+   * Those of {@code peers} whose recorded state is not {@code up} yet, as of {@code atMillis}: a
+   * state recorded later wins over a late answer (a survey that finished after a membership check).
+   */
+  private static List<PeerId> changed(
+      RegistryState state, List<PeerId> peers, boolean up, long atMillis) {
     List<PeerId> changed = new ArrayList<>();
     for (PeerId p : peers == null ? List.<PeerId>of() : peers) {
       PeerState was = state.peerStates().get(p.name());
-      if (was == null || was.up() != up) {
+      if (was == null || (was.up() != up && was.sinceMillis() <= atMillis)) {
         changed.add(p);
       }
     }

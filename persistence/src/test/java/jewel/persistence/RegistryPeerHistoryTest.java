@@ -75,6 +75,16 @@ class RegistryPeerHistoryTest {
   }
 
   @Test
+  void aLateAnswerDoesNotRewriteALaterState() {
+    record(List.of(P1), 0);
+    record(List.of(), 20); // down at 20 s
+    var late =
+        registry.runCommand(new RegistryCommand.RecordPeerStates(List.of(P1), List.of(), 10_000));
+    assertEquals(List.of(), late.events(), "a check from 10 s answers after the one from 20 s");
+    assertEquals(new PeerState(false, 20_000), states().peers().get("peer-1"));
+  }
+
+  @Test
   void availabilityIsTheShareOfTheObservedTimeUp() {
     record(List.of(P1, P2), 0);
     record(List.of(P1), 10); // peer-2 down at 10 s

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import jewel.api.FileHealth;
 import jewel.api.FileName;
+import jewel.api.PeerId;
 import jewel.api.RepairReport;
+import jewel.node.PeerDirectory;
 import jewel.node.RegistryAsk;
 import jewel.node.gateway.FileRepairs;
 import jewel.protocol.RegistryCommand;
@@ -20,16 +22,20 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * Automatic repair, on the registry node. Every {@code jewel.repair.interval} it surveys every file
- * ({@link FileRepairs#survey}), records in the registry which holders are up and which down (so how
- * long a peer has been down outlives a restart of this node), and queues the files with copies due:
- * lost for longer than {@code jewel.repair.grace}, so that a restart or a blip starts no repair
- * storm. The queue runs worst first (the fewest losses still survivable), one file at a time,
- * pausing after each so that re-created bytes keep to {@code jewel.repair.rate}. Nothing of the
- * queue needs saving: it is recomputed from the registry at every survey, so a restarted registry
- * node resumes where the files stand.
+ * ({@link FileRepairs#survey}), records in the registry which peers are up and which down (so how
+ * long a peer has been down outlives a restart of this node, and each peer's observed availability
+ * has a history; membership changes are recorded as they happen too), and queues the files with
+ * copies due: lost for longer than {@code jewel.repair.grace}, so that a restart or a blip starts
+ * no repair storm. The queue runs worst first (the fewest losses still survivable), one file at a
+ * time, pausing after each so that re-created bytes keep to {@code jewel.repair.rate}. Nothing of
+ * the queue needs saving: it is recomputed from the registry at every survey, so a restarted
+ * registry node resumes where the files stand.
  */
 public final class Repairer extends AbstractBehavior<Repairer.Command> {
 
@@ -49,6 +55,12 @@ public final class Repairer extends AbstractBehavior<Repairer.Command> {
 
   /** The pause after a repair is over. */
   private record Resume() implements Command {}
+
+  /** A member became unreachable or reachable again, or left: who is live now, as of then. */
+  private record MembershipChanged(long atMillis) implements Command {}
+
+  /** Who was live at {@code atMillis}; null if the peers could not be asked. */
+  private record LiveFound(List<PeerId> live, long atMillis) implements Command {}
 
   /** Counts for the node's metrics. */
   public static final class Stats {
@@ -79,8 +91,36 @@ public final class Repairer extends AbstractBehavior<Repairer.Command> {
                   ctx.setLoggerName(Repairer.class);
                   RepairSettings settings = repairs.settings();
                   timers.startTimerWithFixedDelay(TICK, new Survey(), settings.interval());
+                  watchMembership(ctx);
                   return new Repairer(ctx, timers, repairs, registry, settings, stats);
                 }));
+  }
+
+  /**
+   * Peers going down (unreachable, removed) and coming back (reachable again) are recorded when the
+   * cluster sees it, not only at the next survey, so that their availability is measured to the
+   * second rather than to the survey interval. A peer that joins (or a restarted one's new
+   * incarnation) is recorded up by the next survey: watching joins would add a check for every
+   * member that starts, for a minute of precision at most.
+   */
+  private static void watchMembership(ActorContext<Command> ctx) {
+    Cluster cluster = Cluster.get(ctx.getSystem());
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                ctx.messageAdapter(
+                    ClusterEvent.ReachabilityEvent.class,
+                    e -> new MembershipChanged(System.currentTimeMillis())),
+                ClusterEvent.ReachabilityEvent.class));
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                ctx.messageAdapter(
+                    ClusterEvent.MemberRemoved.class,
+                    e -> new MembershipChanged(System.currentTimeMillis())),
+                ClusterEvent.MemberRemoved.class));
   }
 
   private final TimerScheduler<Command> timers;
@@ -117,7 +157,24 @@ public final class Repairer extends AbstractBehavior<Repairer.Command> {
         .onMessage(Repaired.class, this::onRepaired)
         .onMessage(RepairFailed.class, this::onRepairFailed)
         .onMessage(Resume.class, r -> next())
+        .onMessage(MembershipChanged.class, this::onMembershipChanged)
+        .onMessage(
+            LiveFound.class,
+            f -> {
+              registry.tell(
+                  new RegistryCommand.RecordPeerStates(f.live(), List.of(), f.atMillis()));
+              return this;
+            })
         .build();
+  }
+
+  private Behavior<Command> onMembershipChanged(MembershipChanged m) {
+    getContext()
+        .pipeToSelf(
+            PeerDirectory.live(getContext().getSystem()),
+            (live, failure) ->
+                new LiveFound(failure == null ? List.copyOf(live.keySet()) : null, m.atMillis()));
+    return this;
   }
 
   private Behavior<Command> onSurvey() {
