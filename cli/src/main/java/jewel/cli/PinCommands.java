@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import jewel.api.FileName;
 import jewel.api.JewelException;
+import jewel.api.NodeStatus;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
@@ -354,6 +355,20 @@ final class PinCommands {
         description = "per-peer modifiers, like peer-1=2,peer-2=inf")
     private List<String> modifiers = new ArrayList<>();
 
+    @Option(
+        names = "--up",
+        paramLabel = "P",
+        description =
+            "also the share of blocks unreadable when every peer is up with probability P")
+    private Double up;
+
+    @Option(
+        names = "--observed",
+        description =
+            "like --up, with each peer's observed availability, asked of the running node (peer-1"
+                + " .. peer-N must all have one)")
+    private boolean observed;
+
     @Override
     protected void run() {
       double f = Inputs.fraction(fraction);
@@ -366,10 +381,46 @@ final class PinCommands {
         mods.put(Inputs.peer(m.substring(0, eq)).name(), Inputs.modifier(m.substring(eq + 1)));
       }
       try {
-        out().print(PinSimulator.simulate(peers, f, blocks, minHolders, mods, seed).table());
+        out()
+            .print(
+                PinSimulator.simulate(peers, f, blocks, minHolders, mods, upProbabilities(), seed)
+                    .table());
       } catch (IllegalArgumentException e) {
         throw new JewelException(e.getMessage());
       }
+    }
+
+    /** Each peer-i's up-probability: one P, the cluster's observed values, or none. */
+    private Map<String, Double> upProbabilities() {
+      if (up != null && observed) {
+        throw new JewelException("use either --up P or --observed, not both");
+      }
+      Map<String, Double> byPeer = new TreeMap<>();
+      if (up != null) {
+        if (!(up >= 0 && up <= 1)) {
+          throw new JewelException("--up must be between 0 and 1, like 0.9, not " + up);
+        }
+        for (int p = 1; p <= peers; p++) {
+          byPeer.put("peer-" + p, up);
+        }
+      } else if (observed) {
+        for (NodeStatus n : client().peers()) {
+          if (n.availability() != null) {
+            byPeer.put(n.name(), n.availability());
+          }
+        }
+        for (int p = 1; p <= peers; p++) {
+          if (!byPeer.containsKey("peer-" + p)) {
+            throw new JewelException(
+                "peer-"
+                    + p
+                    + " has no observed availability (observed: "
+                    + (byPeer.isEmpty() ? "none" : String.join(", ", byPeer.keySet()))
+                    + "): simulate at most as many peers as the cluster has observed");
+          }
+        }
+      }
+      return byPeer;
     }
   }
 }

@@ -115,4 +115,38 @@ class AvailabilityCommandsTest {
     assertEquals(7L * 24 * 3600 * 1000, peers.get(2).get("observedMillis").asLong());
     assertTrue(peers.get(0).get("availability").isNull());
   }
+
+  @Test
+  void simulateTakesOneUpProbabilityOrTheObservedOnes() {
+    String one =
+        run("simulate", "--peers", "8", "--fraction", "0.5", "--blocks", "2000", "--up", "0.9")
+            .out();
+    assertTrue(one.contains("share unreadable, peers up with u_p"), one);
+    assertEquals(0, backend.connects, "--up needs no cluster");
+    backend.client.observed.put("peer-3", 0.5);
+    String seen =
+        run("simulate", "--peers", "8", "--fraction", "0.5", "--blocks", "2000", "--observed")
+            .out();
+    // The formula: 0.55^7 · 0.75 (peer-3 at 0.5, the others at 0.9, each holding with f = 0.5).
+    String formula = String.format(java.util.Locale.ROOT, "%.6f", Math.pow(0.55, 7) * 0.75);
+    assertTrue(
+        seen.lines().anyMatch(l -> l.contains("share unreadable") && l.contains(formula)), seen);
+    Fakes.Result tooMany =
+        run("simulate", "--peers", "9", "--fraction", "0.5", "--blocks", "10", "--observed");
+    assertEquals(1, tooMany.code(), tooMany::toString);
+    assertTrue(tooMany.err().contains("peer-9 has no observed availability"), tooMany::toString);
+    Fakes.Result both =
+        run(
+            "simulate",
+            "--peers",
+            "2",
+            "--fraction",
+            "0.5",
+            "--blocks",
+            "10",
+            "--observed",
+            "--up",
+            "0.9");
+    assertTrue(both.err().contains("use either --up P or --observed"), both::toString);
+  }
 }

@@ -51,7 +51,8 @@ public final class PinSimulator {
       double loadStddev,
       double joinMoves,
       double leaveMoves,
-      double leaveDropsBelowMin) {}
+      double leaveDropsBelowMin,
+      double unreadable) {}
 
   /**
    * What a simulation measured.
@@ -73,6 +74,9 @@ public final class PinSimulator {
    * @param leaveDropsBelowMin share of blocks that had {@code minHolders} or more holders and have
    *     fewer once {@code leavingPeer} leaves, so a scan re-salts them (formula f_q · P[X_{−q} = H
    *     − 1], X_{−q} the holders among the other peers)
+   * @param unreadable with up-probabilities given: the share of blocks unreadable on average, each
+   *     block counting the probability that all its holders are down (formula Π (1 − f_p·u_p), u_p
+   *     peer p's up-probability); NaN without them
    * @param decisions (block, peer) decisions computed
    * @param engine how the rounds ran: {@code "vector xL"} or {@code "scalar"}
    */
@@ -95,6 +99,7 @@ public final class PinSimulator {
       String leavingPeer,
       double leaveMoves,
       double leaveDropsBelowMin,
+      double unreadable,
       Formulas formulas,
       long decisions,
       String engine,
@@ -171,6 +176,14 @@ public final class PinSimulator {
           share(leaveDropsBelowMin),
           share(formulas.leaveDropsBelowMin()),
           m ? "f_q * P[X_-q = H-1]" : "f * P[Bin(N-1,f) = H-1]");
+      if (!Double.isNaN(unreadable)) {
+        row(
+            sb,
+            "share unreadable, peers up with u_p",
+            share(unreadable),
+            share(formulas.unreadable()),
+            "prod of (1-f_p*u_p)");
+      }
       return sb.toString();
     }
 
@@ -214,6 +227,9 @@ public final class PinSimulator {
    * @param minHolders H, the scan's minimum (≥ 1)
    * @param modifiers modifiers by peer name (absent: 1; +∞ holds everything); may name the joining
    *     peer {@code peer-(N+1)}
+   * @param up each peer's up-probability by name, for the share of unreadable blocks (empty: not
+   *     measured; otherwise every peer peer-1 .. peer-N must have one, in [0, 1]); this costs a
+   *     second pass over the decisions
    * @param seed picks the block ids and the leaving peer
    * @throws IllegalArgumentException with one line saying what to change
    */
@@ -223,10 +239,11 @@ public final class PinSimulator {
       int blocks,
       int minHolders,
       Map<String, Double> modifiers,
+      Map<String, Double> up,
       long seed) {
     boolean big = (long) blocks * (peers + 1) >= VECTOR_FROM;
     return simulate(
-        peers, fraction, blocks, minHolders, modifiers, seed, big && Sha256Lanes.AVAILABLE);
+        peers, fraction, blocks, minHolders, modifiers, up, seed, big && Sha256Lanes.AVAILABLE);
   }
 
   static Result simulate(
@@ -235,6 +252,7 @@ public final class PinSimulator {
       int blocks,
       int minHolders,
       Map<String, Double> modifiers,
+      Map<String, Double> up,
       long seed,
       boolean vector) {
     long t0 = System.nanoTime();
@@ -258,6 +276,15 @@ public final class PinSimulator {
         throw new IllegalArgumentException("modifier of " + e.getKey() + " is missing");
       }
       fp[p] = FractionalPin.effectiveFraction(fraction, e.getValue());
+    }
+    double[] upP = up.isEmpty() ? null : new double[peers];
+    for (int p = 0; upP != null && p < peers; p++) {
+      Double u = up.get("peer-" + (p + 1));
+      if (u == null || !(u >= 0 && u <= 1)) {
+        throw new IllegalArgumentException(
+            "peer-" + (p + 1) + " needs an up-probability between 0 and 1, not " + u);
+      }
+      upP[p] = u;
     }
     boolean[] all = new boolean[peers + 1];
     long[] limit = new long[peers + 1];
@@ -296,6 +323,7 @@ public final class PinSimulator {
                         minHolders,
                         all,
                         leaver,
+                        upP,
                         kernel))
             .reduce(Partial::merge)
             .orElseThrow();
@@ -304,7 +332,7 @@ public final class PinSimulator {
     long max = Arrays.stream(total.load).max().orElse(0);
     double mean = Arrays.stream(total.load).average().orElse(0);
     double var = Arrays.stream(total.load).mapToDouble(l -> (l - mean) * (l - mean)).sum() / peers;
-    Formulas formulas = formulas(fp, peers, blocks, minHolders, leaver);
+    Formulas formulas = formulas(fp, peers, blocks, minHolders, leaver, upP);
     double b = blocks;
     return new Result(
         peers,
@@ -325,6 +353,7 @@ public final class PinSimulator {
         "peer-" + (leaver + 1),
         total.leaveHeld / b,
         total.leaveBelow / b,
+        upP == null ? Double.NaN : total.unreadable / b,
         formulas,
         (long) blocks * (peers + 1),
         engine,
@@ -375,6 +404,7 @@ public final class PinSimulator {
   private static final class Partial {
     final long[] load;
     long holders, zero, fewer, joinHeld, leaveHeld, leaveBelow;
+    double unreadable;
 
     Partial(int peers) {
       load = new long[peers];
@@ -390,12 +420,20 @@ public final class PinSimulator {
       joinHeld += o.joinHeld;
       leaveHeld += o.leaveHeld;
       leaveBelow += o.leaveBelow;
+      unreadable += o.unreadable;
       return this;
     }
   }
 
   private static Partial chunk(
-      int from, int to, int peers, int minHolders, boolean[] all, int leaver, Kernel kernel) {
+      int from,
+      int to,
+      int peers,
+      int minHolders,
+      boolean[] all,
+      int leaver,
+      double[] up,
+      Kernel kernel) {
     Partial part = new Partial(peers);
     int[] cnt = new int[CHUNK];
     int n = to - from;
@@ -428,6 +466,24 @@ public final class PinSimulator {
       part.joinHeld += joinerHeld[i] ? 1 : 0;
       part.leaveHeld += leaverHeld[i] ? 1 : 0;
       part.leaveBelow += leaverHeld[i] && cnt[i] == minHolders ? 1 : 0;
+    }
+    if (up != null) {
+      double[] allDown = new double[n];
+      Arrays.fill(allDown, 1);
+      boolean[] held = new boolean[CHUNK];
+      for (int p = 0; p < peers; p++) {
+        if (all[p]) {
+          Arrays.fill(held, true);
+        } else {
+          kernel.held(p, from, to, held);
+        }
+        for (int i = 0; i < n; i++) {
+          allDown[i] *= held[i] ? 1 - up[p] : 1;
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        part.unreadable += allDown[i];
+      }
     }
     return part;
   }
@@ -465,7 +521,7 @@ public final class PinSimulator {
   }
 
   /** The exact expectations for the same quantities, from each peer's f_p. */
-  static Formulas formulas(double[] fp, int peers, int blocks, int h, int leaver) {
+  static Formulas formulas(double[] fp, int peers, int blocks, int h, int leaver, double[] up) {
     double rep = 0, varSum = 0;
     for (int p = 0; p < peers; p++) {
       rep += fp[p];
@@ -484,7 +540,15 @@ public final class PinSimulator {
     }
     double[] others = holderDistribution(fp, peers, h, leaver);
     double drops = fp[leaver] * others[h - 1];
-    return new Formulas(rep, dist[0], fewer, meanLoad, stddev, fp[peers], fp[leaver], drops);
+    double unreadable = Double.NaN;
+    if (up != null) {
+      unreadable = 1;
+      for (int p = 0; p < peers; p++) {
+        unreadable *= 1 - fp[p] * up[p];
+      }
+    }
+    return new Formulas(
+        rep, dist[0], fewer, meanLoad, stddev, fp[peers], fp[leaver], drops, unreadable);
   }
 
   /**

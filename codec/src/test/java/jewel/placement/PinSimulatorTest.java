@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PinSimulatorTest {
   @Test
   void meanReplicationIsCloseToNf() {
-    PinSimulator.Result r = PinSimulator.simulate(100, 0.25, 10_000, 2, Map.of(), 0);
+    PinSimulator.Result r = PinSimulator.simulate(100, 0.25, 10_000, 2, Map.of(), Map.of(), 0);
     assertEquals(25.0, r.formulas().meanReplication(), 1e-9);
     assertTrue(Math.abs(r.meanReplication() - 25) < 0.03 * 25, r.table());
     assertTrue(Math.abs(r.joinMoves() - 0.25) < 0.03, r.table());
@@ -28,7 +28,7 @@ class PinSimulatorTest {
 
   @Test
   void formulasMatchTheClosedForms() {
-    PinSimulator.Result r = PinSimulator.simulate(20, 0.1, 100, 3, Map.of(), 0);
+    PinSimulator.Result r = PinSimulator.simulate(20, 0.1, 100, 3, Map.of(), Map.of(), 0);
     PinSimulator.Formulas f = r.formulas();
     assertEquals(Math.pow(0.9, 20), f.zeroHolders(), 1e-15);
     double below = 0;
@@ -44,11 +44,11 @@ class PinSimulatorTest {
   void formulasUnderflowToZeroNotToASubnormal() {
     double[] fp = new double[10_001];
     java.util.Arrays.fill(fp, 0.25);
-    PinSimulator.Formulas f = PinSimulator.formulas(fp, 10_000, 100_000, 2, 0);
+    PinSimulator.Formulas f = PinSimulator.formulas(fp, 10_000, 100_000, 2, 0, null);
     assertEquals(0.0, f.zeroHolders());
     assertEquals(0.0, f.fewerThanMin());
     java.util.Arrays.fill(fp, 0.001);
-    f = PinSimulator.formulas(fp, 10_000, 100_000, 2, 0);
+    f = PinSimulator.formulas(fp, 10_000, 100_000, 2, 0, null);
     assertEquals(Math.pow(0.999, 10_000), f.zeroHolders(), 1e-15);
     assertEquals(Math.pow(0.999, 10_000) * (1 + 10_000 * 0.001 / 0.999), f.fewerThanMin(), 1e-12);
   }
@@ -95,7 +95,8 @@ class PinSimulatorTest {
     long max = java.util.Arrays.stream(load).max().getAsLong();
     List<Boolean> engines = Sha256Lanes.AVAILABLE ? List.of(false, true) : List.of(false);
     for (boolean vector : engines) {
-      PinSimulator.Result r = PinSimulator.simulate(peers, f, blocks, h, mods, seed, vector);
+      PinSimulator.Result r =
+          PinSimulator.simulate(peers, f, blocks, h, mods, Map.of(), seed, vector);
       String t = r.table();
       assertEquals(holders, Math.round(r.meanReplication() * blocks), t);
       assertEquals(zero, Math.round(r.zeroHolders() * blocks), t);
@@ -115,8 +116,8 @@ class PinSimulatorTest {
     if (!Sha256Lanes.AVAILABLE) {
       return;
     }
-    PinSimulator.Result s = PinSimulator.simulate(50, 0.2, 5001, 3, Map.of(), 5, false);
-    PinSimulator.Result v = PinSimulator.simulate(50, 0.2, 5001, 3, Map.of(), 5, true);
+    PinSimulator.Result s = PinSimulator.simulate(50, 0.2, 5001, 3, Map.of(), Map.of(), 5, false);
+    PinSimulator.Result v = PinSimulator.simulate(50, 0.2, 5001, 3, Map.of(), Map.of(), 5, true);
     assertEquals(s.meanReplication(), v.meanReplication());
     assertEquals(s.fewerThanMin(), v.fewerThanMin());
     assertEquals(s.loadMin(), v.loadMin());
@@ -131,16 +132,38 @@ class PinSimulatorTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> PinSimulator.simulate(5, 0.5, 10, 2, Map.of("peer-9", 2.0), 0));
+            () -> PinSimulator.simulate(5, 0.5, 10, 2, Map.of("peer-9", 2.0), Map.of(), 0));
     assertTrue(e.getMessage().contains("unknown peer 'peer-9'"), e.getMessage());
     assertThrows(
-        IllegalArgumentException.class, () -> PinSimulator.simulate(0, 0.5, 10, 2, Map.of(), 0));
-    assertThrows(
-        IllegalArgumentException.class, () -> PinSimulator.simulate(5, 0, 10, 2, Map.of(), 0));
-    assertThrows(
-        IllegalArgumentException.class, () -> PinSimulator.simulate(5, 0.5, 0, 2, Map.of(), 0));
+        IllegalArgumentException.class,
+        () -> PinSimulator.simulate(0, 0.5, 10, 2, Map.of(), Map.of(), 0));
     assertThrows(
         IllegalArgumentException.class,
-        () -> PinSimulator.simulate(5, 0.5, 10, 2, Map.of("peer-1", -1.0), 0));
+        () -> PinSimulator.simulate(5, 0, 10, 2, Map.of(), Map.of(), 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PinSimulator.simulate(5, 0.5, 0, 2, Map.of(), Map.of(), 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PinSimulator.simulate(5, 0.5, 10, 2, Map.of("peer-1", -1.0), Map.of(), 0));
+  }
+
+  @Test
+  void unreadableBlocksMatchTheFormulaWhenPeersAreUpWithTheirOwnProbability() {
+    Map<String, Double> up = new java.util.HashMap<>();
+    for (int p = 1; p <= 20; p++) {
+      up.put("peer-" + p, p <= 10 ? 0.5 : 0.9);
+    }
+    PinSimulator.Result r = PinSimulator.simulate(20, 0.2, 20_000, 2, Map.of(), up, 3);
+    // Π (1 − f·u_p) = 0.9^10 · 0.82^10
+    double formula = Math.pow(0.9, 10) * Math.pow(0.82, 10);
+    assertEquals(formula, r.formulas().unreadable(), 1e-12);
+    assertEquals(formula, r.unreadable(), 0.003);
+    assertTrue(r.table().contains("share unreadable"), r.table());
+    assertTrue(
+        Double.isNaN(PinSimulator.simulate(5, 0.5, 10, 2, Map.of(), Map.of(), 0).unreadable()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PinSimulator.simulate(5, 0.5, 10, 2, Map.of(), Map.of("peer-1", 0.5), 0));
   }
 }
