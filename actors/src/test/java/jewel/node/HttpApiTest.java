@@ -289,6 +289,31 @@ class HttpApiTest {
   }
 
   @Test
+  void aStoreWithAnAvailabilityTargetPicksKAndNOrSaysWhatIsWrong() throws Exception {
+    // No peer of this cluster has a history yet: each counts as up, so one jewel (D = 1) does.
+    HttpResponse<String> stored =
+        put("target.bin?scheme=" + enc("reedsolomon availability=0.99"), new byte[] {1, 2, 3});
+    assertEquals(201, stored.statusCode(), stored.body());
+    JsonNode result = json.readTree(stored.body());
+    assertEquals(
+        "reedsolomon availability=0.99 chunk=1048576 codec=jewel k=1 n=1",
+        result.get("entry").get("scheme").asText(),
+        stored.body());
+    assertEquals(1.0, result.get("availability").asDouble(), stored.body());
+    http.send(
+        request("/v1/files/target.bin").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+    HttpResponse<String> withK =
+        put("t2.bin?scheme=" + enc("reedsolomon availability=0.99 k=2"), new byte[] {1});
+    assertEquals(400, withK.statusCode(), withK.body());
+    assertTrue(error(withK).contains("availability= picks k and n"), withK.body());
+    HttpResponse<String> badTarget =
+        put("t2.bin?scheme=" + enc("reedsolomon availability=1.5"), new byte[] {1});
+    assertEquals(400, badTarget.statusCode(), badTarget.body());
+    assertTrue(error(badTarget).contains("availability must be between 0 and 1"), badTarget.body());
+  }
+
+  @Test
   void theRegistryNodeMovesNoBytesAndPeersSayWhoDid() throws Exception {
     HttpResponse<String> peers =
         http.send(request("/v1/peers").GET().build(), HttpResponse.BodyHandlers.ofString());
