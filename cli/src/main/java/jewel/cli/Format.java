@@ -54,12 +54,7 @@ public final class Format {
     if (share == null) {
       return "-";
     }
-    double percent = Math.floor(share * 1000) / 10;
-    String shown =
-        percent == Math.rint(percent)
-            ? Long.toString((long) percent)
-            : String.format(Locale.ROOT, "%.1f", percent);
-    return shown + "% of " + span(overMillis);
+    return tenths(Math.floor(share * 1000) / 10) + "% of " + span(overMillis);
   }
 
   /** A duration in its largest unit: {@code 7d}, {@code 2.5h}, {@code 40s}. */
@@ -68,10 +63,17 @@ public final class Format {
     String[] names = {"d", "h", "m", "s"};
     for (int i = 0; i < units.length; i++) {
       if (millis >= units[i]) {
-        return ratio(Math.floor(millis * 10.0 / units[i]) / 10) + names[i];
+        return tenths(Math.floor(millis * 10.0 / units[i]) / 10) + names[i];
       }
     }
     return millis + "ms";
+  }
+
+  /** {@code 7}, {@code 2.5}: a value already cut to tenths. */
+  private static String tenths(double value) {
+    return value == Math.rint(value)
+        ? Long.toString((long) value)
+        : String.format(Locale.ROOT, "%.1f", value);
   }
 
   /** A count, or {@code -} when negative (unknown). */

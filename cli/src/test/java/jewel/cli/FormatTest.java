@@ -21,6 +21,16 @@ class FormatTest {
   }
 
   @Test
+  void availabilitiesAndSpans() {
+    assertEquals("99.2% of 7d", Format.availability(0.99299, 7L * 86_400_000));
+    assertEquals("100% of 2.5h", Format.availability(1.0, 9_000_000));
+    assertEquals("0% of 40s", Format.availability(0.0, 40_000));
+    assertEquals("-", Format.availability(null, 0));
+    assertEquals("1.5m", Format.span(90_000));
+    assertEquals("500ms", Format.span(500));
+  }
+
+  @Test
   void ratios() {
     assertEquals("3", Format.ratio(3.0));
     assertEquals("1.67", Format.ratio(5.0 / 3));
