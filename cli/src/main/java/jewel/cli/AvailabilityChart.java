@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -55,11 +56,12 @@ final class AvailabilityChart {
             .title(
                 "Availability against D: measured (dots, "
                     + percent(Wilson.LEVEL)
-                    + " interval) beside the formula (lines)")
+                    + " interval) beside the formula (diamonds)")
             .xAxisTitle("D (bytes stored / file size)")
             .yAxisTitle("availability (reads that succeeded)")
             .build();
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setPlotGridLinesVisible(true);
     chart.getStyler().setYAxisDecimalPattern("0.000");
@@ -72,6 +74,13 @@ final class AvailabilityChart {
             .orElse(0);
     chart.getStyler().setYAxisMin(Math.max(0, Math.floor((lowest - 0.02) * 50) / 50));
 
+    // Measured dots and their bars sit a little right of the formula's diamond at the same D.
+    double minD = points.stream().mapToDouble(Point::redundancy).min().orElse(1);
+    double maxD = points.stream().mapToDouble(Point::redundancy).max().orElse(1);
+    double span = Math.max(maxD - minD, 1);
+    double beside = span * 0.012;
+    chart.getStyler().setXAxisMin(minD - span * 0.08);
+    chart.getStyler().setXAxisMax(maxD + span * 0.3); // room for the names
     Map<Double, List<Point>> byP = new LinkedHashMap<>();
     for (Point pt : points) {
       byP.computeIfAbsent(pt.p(), k -> new ArrayList<>()).add(pt);
@@ -80,7 +89,10 @@ final class AvailabilityChart {
     for (Map.Entry<Double, List<Point>> e : byP.entrySet()) {
       Color colour = COLOURS[c++ % COLOURS.length];
       List<Point> sorted =
-          e.getValue().stream().sorted(Comparator.comparingDouble(Point::redundancy)).toList();
+          e.getValue().stream()
+              .sorted(
+                  Comparator.comparingDouble(Point::redundancy).thenComparingDouble(Point::formula))
+              .toList();
       String p = String.format(Locale.ROOT, "p = %.2f", e.getKey());
       XYSeries formula =
           chart.addSeries(
@@ -88,12 +100,13 @@ final class AvailabilityChart {
               sorted.stream().mapToDouble(Point::redundancy).toArray(),
               sorted.stream().mapToDouble(Point::formula).toArray());
       formula.setLineColor(colour);
-      formula.setMarker(SeriesMarkers.NONE);
-      formula.setLineStyle(SeriesLines.SOLID);
+      formula.setMarker(SeriesMarkers.DIAMOND);
+      formula.setMarkerColor(colour);
+      formula.setLineStyle(SeriesLines.DASH_DASH);
       XYSeries measured =
           chart.addSeries(
               p + ", measured",
-              sorted.stream().mapToDouble(Point::redundancy).toArray(),
+              sorted.stream().mapToDouble(pt -> pt.redundancy() + beside).toArray(),
               sorted.stream().mapToDouble(Point::measured).toArray());
       measured.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
       measured.setMarker(SeriesMarkers.CIRCLE);
@@ -103,14 +116,27 @@ final class AvailabilityChart {
         XYSeries bar =
             chart.addSeries(
                 p + " interval " + i++,
-                new double[] {pt.redundancy(), pt.redundancy()},
+                new double[] {pt.redundancy() + beside, pt.redundancy() + beside},
                 new double[] {pt.interval().low(), pt.interval().high()});
         bar.setShowInLegend(false);
         bar.setMarker(SeriesMarkers.NONE);
         bar.setLineColor(colour);
         bar.setLineStyle(new BasicStroke(1.5f));
+        if (c == byP.size()) {
+          // The schemes' names, once, beside the last p's diamonds.
+          // (a text annotation is centred on its x: move it right by half its width)
+          double halfWidth = pt.scheme().length() * 3.2 * (span * 1.38) / 800;
+          chart.addAnnotation(
+              new AnnotationText(
+                  pt.scheme(), pt.redundancy() + 3 * beside + halfWidth, pt.formula(), false));
+        }
       }
     }
+    chart
+        .getStyler()
+        .setAnnotationTextFont(
+            new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+    chart.getStyler().setAnnotationTextFontColor(Color.DARK_GRAY);
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
