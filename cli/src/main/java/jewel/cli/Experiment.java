@@ -190,8 +190,8 @@ final class Experiment extends JewelCommand {
       tallies = run.trials(arms, ps);
     } finally {
       run.cleanUp();
-      if (via != client()) {
-        via.close();
+      if (!session().inShell()) {
+        via.close(); // its own, apart from the session's client
       }
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -345,8 +345,7 @@ final class Experiment extends JewelCommand {
           int reads = 0;
           try {
             for (NodeStatus peer : downNow) {
-              isolated.add(peer);
-              isolation.isolate(peer, TRIAL_LIMIT);
+              takeDown(peer);
             }
             for (Arm arm : arms) {
               Tally tally = tallies.get(arm.scheme).get(p);
@@ -358,7 +357,7 @@ final class Experiment extends JewelCommand {
               }
             }
           } finally {
-            restoreAll();
+            bringBack();
           }
           progress(
               String.format(
@@ -397,6 +396,23 @@ final class Experiment extends JewelCommand {
       tally.bytes += s.entry().size();
       tally.nanos += nanos;
       return true;
+    }
+
+    /**
+     * Isolates {@code peer} for this trial, unless the experiment is being cleaned up (a shutdown
+     * hook may run while this thread goes on): then nobody is taken down any more.
+     */
+    synchronized void takeDown(NodeStatus peer) {
+      if (cleaned) {
+        throw new JewelException("the experiment was stopped");
+      }
+      isolated.add(peer);
+      isolation.isolate(peer, TRIAL_LIMIT);
+    }
+
+    /** Brings this trial's peers back. */
+    synchronized void bringBack() {
+      restoreAll();
     }
 
     private void restoreAll() {
