@@ -249,12 +249,15 @@ final class Experiment extends JewelCommand {
     out.println(
         String.format(
             Locale.ROOT,
-            "%d schemes, p = %s, %d trials, %d files of %s each, %d peers up, seed %d; reads"
-                + " through %s",
+            "%d scheme%s, p = %s, %d trial%s, %d file%s of %s per scheme, %d peers up, seed %d;"
+                + " reads through %s",
             specs.size(),
+            specs.size() == 1 ? "" : "s",
             String.join(" ", ps.stream().map(Experiment::number).toList()),
             trials,
+            trials == 1 ? "" : "s",
             files,
+            files == 1 ? "" : "s",
             Format.size(bytesEach),
             peers.size(),
             runSeed,

@@ -104,7 +104,7 @@ class ExperimentTest {
     assertEquals(0, r.code(), r::toString);
     List<String> lines = r.out().lines().toList();
     assertEquals(
-        "2 schemes, p = 0 0.5, 20 trials, 2 files of 1.0 KiB each, 3 peers up, seed 7;"
+        "2 schemes, p = 0 0.5, 20 trials, 2 files of 1.0 KiB per scheme, 3 peers up, seed 7;"
             + " reads through seed",
         lines.get(0));
     assertEquals(
