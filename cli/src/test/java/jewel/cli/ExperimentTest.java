@@ -194,6 +194,41 @@ class ExperimentTest {
   }
 
   @Test
+  void onATerminalOneLineTellsEachTrialAndIsClearedAtTheEnd() {
+    backend.terminal = true;
+    Fakes.Result r =
+        run(
+            "experiment",
+            "--schemes",
+            "naive n=2",
+            "--down",
+            "0.5",
+            "--trials",
+            "3",
+            "--seed",
+            "1");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.err().startsWith("\rstoring experiment-"), r::toString);
+    assertTrue(r.err().contains("\rp=0.5 trial 3/3: "), r::toString);
+    assertTrue(r.err().endsWith("\r"), "the line is cleared: " + r);
+    assertTrue(!r.err().contains("\n"), "one line, redrawn: " + r);
+
+    backend.terminal = false;
+    Fakes.Result piped =
+        run(
+            "experiment",
+            "--schemes",
+            "naive n=2",
+            "--down",
+            "0.5",
+            "--trials",
+            "3",
+            "--seed",
+            "1");
+    assertEquals("", piped.err(), "nothing on a pipe");
+  }
+
+  @Test
   void aFailureInATrialStillBringsEveryPeerBackAndDeletesTheFiles() {
     backend.client.live.add("peer-4");
     backend.client.live.add("peer-5");
