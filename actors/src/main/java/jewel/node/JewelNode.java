@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +25,7 @@ import jewel.node.pins.LivePeers;
 import jewel.node.pins.PinScanner;
 import jewel.node.pins.PinSettings;
 import jewel.node.store.BlockStore;
+import jewel.node.store.Isolation;
 import jewel.node.store.LocalFiles;
 import jewel.node.store.NodeDataHandler;
 import jewel.node.store.RecentWrites;
@@ -63,6 +66,7 @@ public final class JewelNode implements AutoCloseable {
   private final Traffic traffic;
   private final NodeMetrics metrics;
   private final Gateway gateway;
+  private final Isolation isolation;
   private volatile String apiUrl;
 
   private JewelNode(
@@ -74,7 +78,8 @@ public final class JewelNode implements AutoCloseable {
       Schemes schemes,
       DataClient dataClient,
       Traffic traffic,
-      NodeMetrics metrics) {
+      NodeMetrics metrics,
+      Isolation isolation) {
     this.settings = settings;
     this.system = system;
     this.dataChannel = dataChannel;
@@ -84,6 +89,7 @@ public final class JewelNode implements AutoCloseable {
     this.dataClient = dataClient;
     this.traffic = traffic;
     this.metrics = metrics;
+    this.isolation = isolation;
     this.gateway = new Gateway(this, metrics);
   }
 
@@ -98,6 +104,8 @@ public final class JewelNode implements AutoCloseable {
       BlockStore store =
           settings.hasRole(NodeSettings.PEER) ? BlockStore.open(disk.resolve("blocks")) : null;
       RecentWrites writes = store == null ? null : new RecentWrites(store);
+      Isolation isolation =
+          store == null ? null : new Isolation(settings.name().name(), Clock.systemUTC());
       LocalFiles files =
           settings.hasRole(NodeSettings.PEER)
               ? LocalFiles.inFolder(disk.resolve("files"))
@@ -108,7 +116,7 @@ public final class JewelNode implements AutoCloseable {
                   system,
                   settings.host(),
                   settings.dataPort(),
-                  new NodeDataHandler(writes, files),
+                  new NodeDataHandler(writes, files, isolation),
                   traffic)
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
@@ -187,7 +195,16 @@ public final class JewelNode implements AutoCloseable {
       }
       JewelNode node =
           new JewelNode(
-              settings, system, channel, files, registry, schemes, dataClient, traffic, metrics);
+              settings,
+              system,
+              channel,
+              files,
+              registry,
+              schemes,
+              dataClient,
+              traffic,
+              metrics,
+              isolation);
       if (settings.hasRole(NodeSettings.REGISTRY)) {
         node.startRepairs();
       }
@@ -327,6 +344,11 @@ public final class JewelNode implements AutoCloseable {
 
   public Schemes schemes() {
     return schemes;
+  }
+
+  /** Whether this peer's data channel refuses block traffic now; empty on a node keeping none. */
+  public Optional<Isolation> isolation() {
+    return Optional.ofNullable(isolation);
   }
 
   public DataClient dataClient() {

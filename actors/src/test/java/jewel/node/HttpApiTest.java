@@ -21,7 +21,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import jewel.api.FileName;
@@ -363,6 +365,82 @@ class HttpApiTest {
                               && !l.endsWith(" 0.0")),
               registryMetrics);
         });
+  }
+
+  @Test
+  void anIsolatedPeerRefusesItsBlocksAtOnceYetStaysAMemberUntilRestored() throws Exception {
+    byte[] content = random(100_000, 13);
+    HttpResponse<String> stored = put("iso.bin?scheme=" + enc("naive n=2"), content);
+    assertEquals(201, stored.statusCode(), stored.body());
+    JsonNode holders =
+        json.readTree(
+                http.send(
+                        request("/v1/files/iso.bin/status").GET().build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .get("blocks")
+            .get(0)
+            .get("holders");
+    List<String> holderApis = new ArrayList<>();
+    for (JsonNode h : holders) {
+      holderApis.add(
+          cluster.peer(Integer.parseInt(h.asText().substring("peer-".length()))).apiUrl());
+    }
+    String seedApi = cluster.seed().apiUrl();
+    try {
+      HttpResponse<String> isolated = isolation(holderApis.get(0), "PUT", "{\"seconds\": 60}");
+      assertEquals(200, isolated.statusCode(), isolated.body());
+      assertTrue(json.readTree(isolated.body()).get("isolated").asBoolean(), isolated.body());
+      assertArrayEquals(content, getBytes(api, "iso.bin").body(), "the other copy serves");
+
+      assertEquals(200, isolation(holderApis.get(1), "PUT", "{\"seconds\": 60}").statusCode());
+      HttpResponse<byte[]> refused = getBytes(api, "iso.bin");
+      String why = new String(refused.body(), StandardCharsets.UTF_8);
+      assertEquals(503, refused.statusCode(), why);
+      assertTrue(why.contains("is isolated"), why);
+      JsonNode nodes =
+          json.readTree(
+                  http.send(
+                          HttpRequest.newBuilder(URI.create(seedApi + "/v1/peers")).GET().build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body())
+              .get("nodes");
+      for (JsonNode n : nodes) {
+        assertEquals("up", n.get("status").asText(), "isolated peers stay members: " + n);
+      }
+    } finally {
+      for (String holder : holderApis) {
+        HttpResponse<String> restored = isolation(holder, "DELETE", null);
+        assertEquals(200, restored.statusCode(), restored.body());
+        assertFalse(json.readTree(restored.body()).get("isolated").asBoolean(), restored.body());
+      }
+    }
+    assertArrayEquals(content, getBytes(api, "iso.bin").body());
+
+    HttpResponse<String> seed = isolation(seedApi, "PUT", "{\"seconds\": 60}");
+    assertEquals(400, seed.statusCode(), seed.body());
+    assertEquals("seed keeps no blocks: only a peer can be isolated", error(seed));
+    HttpResponse<String> tooLong = isolation(holderApis.get(0), "PUT", "{\"seconds\": 7200}");
+    assertEquals(400, tooLong.statusCode(), tooLong.body());
+  }
+
+  private static HttpResponse<String> isolation(String nodeApi, String method, String body)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(nodeApi + "/v1/isolation"))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<byte[]> getBytes(String nodeApi, String name) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(nodeApi + "/v1/files/" + name)).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Test

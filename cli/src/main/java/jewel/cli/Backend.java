@@ -26,6 +26,11 @@ public interface Backend {
     return new ProcessLauncher(home, seedPort);
   }
 
+  /** Takes peers down and back for {@code experiment}: through each peer's own HTTP API. */
+  default PeerIsolation isolation() {
+    return PeerIsolation.http();
+  }
+
   /** The one-shot command line's: HTTP requests to a running node, no JVM joins the cluster. */
   static Backend http() {
     return (home, seedPort, api) ->

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -397,6 +398,25 @@ public final class HttpJewelClient implements JewelClient {
         "changing " + peer + "'s settings");
   }
 
+  /**
+   * Makes this node (a peer) refuse every block read and write on its data channel for {@code
+   * duration}, while it stays a member ({@code PUT /v1/isolation}).
+   */
+  void isolate(Duration duration) {
+    sendJson(
+        "PUT",
+        "v1/isolation",
+        Map.of("seconds", duration.toMillis() / 1000.0),
+        IsolationState.class,
+        true,
+        "isolating the node");
+  }
+
+  /** Ends this node's isolation ({@code DELETE /v1/isolation}). */
+  void restore() {
+    sendJson("DELETE", "v1/isolation", null, IsolationState.class, true, "restoring the node");
+  }
+
   @Override
   public void close() {
     // Nothing held open between requests that outlives this process.
@@ -405,6 +425,8 @@ public final class HttpJewelClient implements JewelClient {
   // ---- the documents that wrap a list
 
   record NodesPage(List<NodeStatus> nodes) {}
+
+  record IsolationState(String node, boolean isolated, String until) {}
 
   record FilesPage(List<FileEntry> files, String next) {}
 

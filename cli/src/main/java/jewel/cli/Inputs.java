@@ -153,6 +153,11 @@ public final class Inputs {
     return spec;
   }
 
+  /** How many live peers a store with {@code spec} (checked) places its blocks on. */
+  public static int peersNeeded(SchemeSpec spec) {
+    return CATALOG.get(spec.id()).peersNeeded(CATALOG.normalize(spec));
+  }
+
   /** Impossible parameters (n=0, an unknown key) or an unknown id: one line. */
   public static void check(SchemeSpec spec) {
     try {

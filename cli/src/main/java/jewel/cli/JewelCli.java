@@ -63,6 +63,7 @@ public final class JewelCli implements Callable<Integer> {
           PinCommands.Pins.class,
           PinCommands.Peer.class,
           PinCommands.Simulate.class,
+          Experiment.class,
           CodecCommands.Split.class,
           CodecCommands.Join.class,
           LifecycleCommands.OpenShell.class,

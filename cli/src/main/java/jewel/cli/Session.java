@@ -182,6 +182,19 @@ public final class Session implements AutoCloseable {
     return client;
   }
 
+  /**
+   * A client of the node at {@code api} alone (a backend that does not speak HTTP ignores it),
+   * apart from {@link #client()}: the caller closes it.
+   */
+  JewelClient connectTo(String api) {
+    return backend.connect(home, port, api);
+  }
+
+  /** How {@code experiment} takes peers down and back. */
+  PeerIsolation isolation() {
+    return backend.isolation();
+  }
+
   /** The client if one is connected, else null; never connects (for completion). */
   synchronized JewelClient connectedClient() {
     return client;

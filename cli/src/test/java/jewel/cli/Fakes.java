@@ -107,6 +107,23 @@ final class Fakes {
     }
 
     @Override
+    public PeerIsolation isolation() {
+      return new PeerIsolation() {
+        @Override
+        public void isolate(NodeStatus peer, Duration duration) {
+          client.calls.add("isolate " + peer.name() + " " + duration.toSeconds() + "s");
+          client.isolated.add(peer.name());
+        }
+
+        @Override
+        public void restore(NodeStatus peer) {
+          client.calls.add("restore " + peer.name());
+          client.isolated.remove(peer.name());
+        }
+      };
+    }
+
+    @Override
     public jewel.cli.launch.Launcher launcher(Path home, int seedPort) {
       lastHome = home;
       lastPort = seedPort;
@@ -150,6 +167,13 @@ final class Fakes {
     final Map<String, Double> observed = new TreeMap<>();
 
     static final long OBSERVED_MILLIS = 7L * 24 * 3600 * 1000;
+
+    /** Whether a get writes bytes other than those stored. */
+    boolean serveWrongBytes;
+
+    /** Peers an experiment took down: a get needs a holder outside them. */
+    final Set<String> isolated = new TreeSet<>();
+
     SchemeSpec clusterDefault = SchemeSpec.parse("naive n=2");
     final Map<String, SchemeSpec> peerDefaults = new TreeMap<>();
     SchemeSpec lastScheme;
@@ -198,7 +222,7 @@ final class Fakes {
               -1,
               false,
               false,
-              null,
+              "http://127.0.0.1:26520",
               -1,
               -1,
               null,
@@ -342,8 +366,13 @@ final class Fakes {
       call("get " + name);
       lastProgress = progress;
       FileEntry e = entry(name);
+      if (e.blocks().get(0).holders().stream().allMatch(h -> isolated.contains(h.name()))) {
+        throw new JewelException(
+            "cannot read '" + name + "': every holder is down", JewelException.Kind.UNAVAILABLE);
+      }
       try {
-        Files.write(out, contents.get(name.value()));
+        byte[] bytes = contents.get(name.value());
+        Files.write(out, serveWrongBytes ? new byte[bytes.length + 1] : bytes);
       } catch (IOException x) {
         throw new JewelException("cannot write " + out + ": " + x.getMessage());
       }

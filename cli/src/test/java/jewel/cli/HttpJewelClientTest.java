@@ -566,6 +566,56 @@ class HttpJewelClientTest {
   }
 
   @Test
+  void aPeerIsTakenDownAndBroughtBackThroughItsOwnApi() throws Exception {
+    HttpServer peer =
+        node(
+            null,
+            "peer-3",
+            (ex, body) ->
+                json(
+                    ex,
+                    200,
+                    Map.of(
+                        "node",
+                        "peer-3",
+                        "isolated",
+                        ex.getRequestMethod().equals("PUT"),
+                        "until",
+                        "x")));
+    HttpServer seed =
+        node(
+            null,
+            "seed",
+            (ex, body) ->
+                json(
+                    ex, 400, Map.of("error", "seed keeps no blocks: only a peer can be isolated")));
+    PeerIsolation isolation = PeerIsolation.http();
+    isolation.isolate(nodeAt("peer-3", url(peer)), java.time.Duration.ofMinutes(10));
+    isolation.restore(nodeAt("peer-3", url(peer)));
+    assertEquals(
+        List.of("PUT /v1/isolation {\"seconds\":600.0}", "DELETE /v1/isolation"),
+        List.copyOf(seen));
+
+    JewelException refused =
+        assertThrows(
+            JewelException.class,
+            () -> isolation.isolate(nodeAt("seed", url(seed)), java.time.Duration.ofMinutes(10)));
+    assertTrue(
+        refused.getMessage().contains("seed keeps no blocks: only a peer can be isolated"),
+        refused.getMessage());
+    JewelException noApi =
+        assertThrows(JewelException.class, () -> isolation.restore(nodeAt("peer-4", null)));
+    assertEquals(
+        "peer-4 did not say where its API is: it cannot be taken down and back",
+        noApi.getMessage());
+  }
+
+  private static NodeStatus nodeAt(String name, String api) {
+    return new NodeStatus(
+        name, "127.0.0.1:1", List.of("peer"), "up", 0, 0, false, false, api, 0, 0, null, 0);
+  }
+
+  @Test
   void aRefusedConnectionFailsOverAndPeersComeBeforeTheSeed() throws Exception {
     Path home = dir.resolve("home");
     Files.createDirectories(home.resolve("peer-1"));

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The erasure-coded schemes on real JVMs, with holders SIGKILLed one after another: what each file
  * survives, and the one line that names what is missing when it does not. Also a copy corrupted on
- * a holder's disk: the get notices, reads again without it, and returns the file.
+ * a holder's disk: the get notices, reads again without it, and returns the file. And a small
+ * {@code experiment} on the same peers, which leaves no file of its own and no peer isolated.
  */
 class SchemesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,6 +84,52 @@ class SchemesIT {
       assertEquals(5, rs.allHolders().size(), "one jewel per peer");
       assertEquals(4, parity.allHolders().size());
       assertEquals(3, shard.allHolders().size());
+
+      // An experiment on the same cluster: 2 schemes, 2 trials, tiny files; afterwards its files
+      // are gone and no peer is left isolated.
+      JsonNode experiment =
+          JSON.readTree(
+              c.cli(
+                      "experiment",
+                      "--schemes",
+                      "naive n=2; reedsolomon k=2 n=3",
+                      "--down",
+                      "0.5",
+                      "--trials",
+                      "2",
+                      "--files",
+                      "1",
+                      "--size",
+                      "2KiB",
+                      "--seed",
+                      "9",
+                      "--json",
+                      "--chart",
+                      tmp.resolve("experiment.png").toString())
+                  .ok()
+                  .out());
+      assertEquals(2, experiment.get("results").size(), experiment::toString);
+      for (JsonNode row : experiment.get("results")) {
+        assertEquals(2, row.get("reads").asInt(), row::toString);
+        assertTrue(row.get("low").asDouble() <= row.get("availability").asDouble(), row::toString);
+      }
+      assertTrue(Files.size(tmp.resolve("experiment.png")) > 0);
+      assertEquals(
+          4, JSON.readTree(c.cli("ls", "--json").ok().out()).get("files").size(), "only ours left");
+      for (JsonNode node : JSON.readTree(c.cli("peers", "--json").ok().out()).get("peers")) {
+        if (node.get("roles").toString().contains("peer")) {
+          String isolation =
+              new String(
+                  java.net
+                      .URI
+                      .create(node.get("api").asText() + "/v1/isolation")
+                      .toURL()
+                      .openStream()
+                      .readAllBytes(),
+                  java.nio.charset.StandardCharsets.UTF_8);
+          assertTrue(isolation.contains("\"isolated\":false"), isolation);
+        }
+      }
 
       // A copy corrupted on its first holder's disk: the get finds it out and reads the other.
       String bad = copy.holders().get(0).get(0);

@@ -29,6 +29,7 @@ import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.SchemeSpec;
 import jewel.node.RegistryAsk;
+import jewel.node.store.Isolation;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.data.Traffic;
 import org.apache.pekko.NotUsed;
@@ -108,6 +109,7 @@ public final class HttpApi {
                             () ->
                                 concat(
                                     path("health", () -> get(() -> json(this::health))),
+                                    path("isolation", this::isolationRoutes),
                                     pathPrefix("peers", this::peerRoutes),
                                     pathPrefix("files", this::fileRoutes),
                                     path("check", () -> page(this::checkPage)),
@@ -232,6 +234,59 @@ public final class HttpApi {
                                     () ->
                                         gateway.updatePeer(
                                             peerId(peer), old -> read(b, PeerSettings.class)))))));
+  }
+
+  /**
+   * This peer's isolation (the {@code experiment} command's "down"): GET it, PUT {@code {"seconds":
+   * S}} to refuse block traffic for S seconds, DELETE to serve again.
+   */
+  private Route isolationRoutes() {
+    return concat(
+        get(() -> json(this::isolationDocument)),
+        put(
+            () ->
+                body(
+                    b ->
+                        json(
+                            () -> {
+                              double seconds = number(b, "seconds");
+                              try {
+                                isolation()
+                                    .isolateFor(Duration.ofMillis(Math.round(seconds * 1000)));
+                              } catch (IllegalArgumentException e) {
+                                throw new JewelException(e.getMessage());
+                              }
+                              log.info("isolated for {} s", seconds);
+                              return isolationDocument();
+                            }))),
+        delete(
+            () ->
+                json(
+                    () -> {
+                      isolation().restore();
+                      log.info("isolation ended");
+                      return isolationDocument();
+                    })));
+  }
+
+  private Isolation isolation() {
+    return gateway
+        .node()
+        .isolation()
+        .orElseThrow(
+            () ->
+                new JewelException(
+                    gateway.node().settings().name()
+                        + " keeps no blocks: only a peer can be isolated"));
+  }
+
+  private Map<String, Object> isolationDocument() {
+    Optional<java.time.Instant> until = isolation().until();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("node", gateway.node().settings().name().name());
+    m.put("isolated", until.isPresent());
+    m.put("until", until.map(Object::toString).orElse(null));
+    return m;
   }
 
   private Map<String, Object> health() {

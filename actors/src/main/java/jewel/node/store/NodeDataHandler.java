@@ -20,16 +20,21 @@ import org.apache.pekko.util.ByteString;
 public final class NodeDataHandler implements DataHandler {
   private final RecentWrites writes;
   private final LocalFiles files;
+  private final Isolation isolation; // null: never isolated
 
   /** {@code blocks} may be null: a node that keeps no blocks. */
   public NodeDataHandler(BlockStore blocks, LocalFiles files) {
-    this(blocks == null ? null : new RecentWrites(blocks), files);
+    this(blocks == null ? null : new RecentWrites(blocks), files, null);
   }
 
-  /** {@code writes} may be null: a node that keeps no blocks. */
-  public NodeDataHandler(RecentWrites writes, LocalFiles files) {
+  /**
+   * {@code writes} may be null: a node that keeps no blocks; {@code isolation} may be null: one
+   * that is never isolated.
+   */
+  public NodeDataHandler(RecentWrites writes, LocalFiles files, Isolation isolation) {
     this.writes = writes;
     this.files = java.util.Objects.requireNonNull(files, "files");
+    this.isolation = isolation;
   }
 
   @Override
@@ -81,6 +86,14 @@ public final class NodeDataHandler implements DataHandler {
   private RecentWrites writes() {
     if (writes == null) {
       throw new DataException("this node keeps no blocks (it is not a peer): ask a peer");
+    }
+    if (isolation != null) {
+      isolation
+          .refusal()
+          .ifPresent(
+              reason -> {
+                throw new DataException(reason);
+              });
     }
     return writes;
   }

@@ -59,7 +59,7 @@ class NodeDataHandlerTest {
                 testKit.system(),
                 "127.0.0.1",
                 0,
-                new NodeDataHandler((RecentWrites) null, cliFiles)));
+                new NodeDataHandler((RecentWrites) null, cliFiles, null)));
     client = new DataClient(testKit.system());
   }
 
