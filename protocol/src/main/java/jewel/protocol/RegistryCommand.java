@@ -8,6 +8,7 @@ import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.SchemeSpec;
+import jewel.api.StoredBlock;
 import jewel.protocol.RegistryReply.BlockPage;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
@@ -159,6 +160,23 @@ public sealed interface RegistryCommand extends JewelSerializable {
    */
   record RecordCopies(
       FileName name, BlockId root, List<BlockHolder> copies, ActorRef<StatusReply<Done>> replyTo)
+      implements RegistryCommand {}
+
+  /**
+   * Changes the number of jewels of Reed-Solomon file {@code name} from {@code fromN} to {@code n},
+   * if the file still has root {@code root} and {@code fromN} jewels (refused otherwise: it was
+   * replaced or retuned meanwhile). Raising n: {@code added} are exactly the new jewels {@code
+   * fromN .. n−1}, each with the peers that hold it; every existing jewel stays. Lowering n: {@code
+   * added} is empty and the jewels {@code n} and above leave the file. The reply lists the blocks
+   * no file references any more (the dropped jewels), for deletion.
+   */
+  record Retune(
+      FileName name,
+      BlockId root,
+      int fromN,
+      int n,
+      List<StoredBlock> added,
+      ActorRef<StatusReply<Committed>> replyTo)
       implements RegistryCommand {}
 
   /**
