@@ -3,6 +3,7 @@ package jewel.codec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -81,11 +82,11 @@ class JewelExtensionTest {
     byte[][] someK = keepOnly(before, pick(n, k, random));
     byte[] rebuilt = SegmentCodecTest.decodeBlock(small, Codecs.reedSolomon(k, n - k), someK);
     assertArrayEquals(block, rebuilt, what);
-    byte[][] extended = SegmentCodecTest.encodeBlock(large, Codecs.reedSolomon(k, n2 - k), rebuilt);
+    byte[][] extended = extend(large, Codecs.reedSolomon(k, n2 - k), rebuilt, n);
     byte[][] all = Arrays.copyOf(before, n2);
     for (int i = n; i < n2; i++) {
-      assertArrayEquals(oracle[i], extended[i], "new jewel " + i + ": " + what);
-      all[i] = extended[i];
+      assertArrayEquals(oracle[i], extended[i - n], "new jewel " + i + ": " + what);
+      all[i] = extended[i - n];
     }
 
     // Any k of the n2 jewels, new ones among them, rebuild the block.
@@ -103,6 +104,64 @@ class JewelExtensionTest {
             Codecs.reedSolomon("backblaze", k, n2 - k),
             keepOnly(all, mix.stream().mapToInt(Integer::intValue).toArray())),
         "read from jewels " + mix + ": " + what);
+  }
+
+  /**
+   * Only jewels {@code from..n−1} of the block, segment by segment, from its data chunks ({@link
+   * SegmentEncoder#chunksFrom}), in pieces as they come off the network.
+   */
+  static byte[][] extend(SegmentLayout layout, ErasureCodec codec, byte[] block, int from) {
+    SegmentEncoder encoder = new SegmentEncoder(layout, codec);
+    int k = layout.k();
+    byte[][] jewels = new byte[layout.n() - from][(int) layout.jewelLength()];
+    for (long s = 0; s < layout.segmentCount(); s++) {
+      byte[][] all = encoder.encode(block, (int) layout.segmentOffset(s), layout.segmentLength(s));
+      ByteBuffer[][] data = new ByteBuffer[k][];
+      for (int i = 0; i < k; i++) {
+        data[i] = SegmentCodecTest.pieces(all[i], 1 + (int) (s % 5));
+      }
+      byte[][] chunks = encoder.chunksFrom(data, from);
+      assertEquals(layout.n() - from, chunks.length);
+      for (int i = 0; i < chunks.length; i++) {
+        System.arraycopy(chunks[i], 0, jewels[i], (int) layout.chunkOffset(s), chunks[i].length);
+      }
+    }
+    return jewels;
+  }
+
+  @Test
+  void onlyTheShardsFromTheFirstWantedAreWritten() {
+    Random random = new Random(15);
+    for (ErasureCodec codec : TestSupport.allCodecs(4, 5)) {
+      byte[][] full = new byte[9][];
+      for (int i = 0; i < 4; i++) {
+        full[i] = new byte[100];
+        random.nextBytes(full[i]);
+      }
+      byte[][] some = full.clone();
+      codec.encodeParity(full, 0, 100);
+      codec.encodeParityFrom(some, 6, 0, 100);
+      for (int i = 4; i < 6; i++) {
+        assertEquals(null, some[i], codec + ": shard " + i + " is left alone");
+      }
+      for (int i = 6; i < 9; i++) {
+        assertArrayEquals(full[i], some[i], codec + ": shard " + i);
+      }
+    }
+    for (ErasureCodec codec : List.of(new XorParity(3), Codecs.reedSolomon("backblaze", 3, 2))) {
+      SegmentEncoder encoder = new SegmentEncoder(codec, 64);
+      byte[] segment = new byte[150];
+      random.nextBytes(segment);
+      byte[][] all = encoder.encode(segment);
+      ByteBuffer[][] data = new ByteBuffer[3][];
+      for (int i = 0; i < 3; i++) {
+        data[i] = new ByteBuffer[] {ByteBuffer.wrap(all[i])};
+      }
+      byte[][] last = encoder.chunksFrom(data, codec.totalShards() - 1);
+      assertEquals(1, last.length);
+      assertArrayEquals(all[codec.totalShards() - 1], last[0], codec.toString());
+      assertEquals(0, encoder.chunksFrom(data, codec.totalShards()).length);
+    }
   }
 
   /** The n2 jewels of the block as Backblaze's own classes encode each segment. */

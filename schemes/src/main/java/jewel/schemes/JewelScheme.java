@@ -148,6 +148,15 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
    */
   private static Flow<ByteString, ByteString[], NotUsed> encoding(
       SegmentLayout layout, SegmentEncoder encoder) {
+    return encoding(layout, encoder, layout.k());
+  }
+
+  /**
+   * As {@link #encoding(SegmentLayout, SegmentEncoder)}, but only the chunks from {@code from} on
+   * are encoded (the data chunks are always there); those between k and {@code from} are null.
+   */
+  private static Flow<ByteString, ByteString[], NotUsed> encoding(
+      SegmentLayout layout, SegmentEncoder encoder, int from) {
     int k = layout.k();
     return Flow.of(ByteString.class)
         .via(
@@ -157,7 +166,7 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
                 i -> dataBytes(layout, i / k, (int) (i % k)),
                 i -> layout.chunkLength(i / k)))
         .grouped(k)
-        .map(data -> encode(encoder, data));
+        .map(data -> encode(encoder, data, from, layout.n()));
   }
 
   /**
@@ -263,8 +272,9 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
 
   /**
    * Reads the file as a get reads it (from any k jewels, its SHA-256 checked before the last
-   * segment goes on), encodes it into {@code n} jewels on the file's own segment layout as a store
-   * encodes it, and uploads only the jewels {@code targets} names, to its peers.
+   * segment goes on), encodes it on the file's own segment layout with {@code n} jewels as a store
+   * encodes it, but only from the first jewel {@code targets} names on, and uploads only the jewels
+   * {@code targets} names, to its peers.
    */
   private CompletionStage<List<Made>> reencode(
       RepairJob job, int n, Map<Integer, List<PeerId>> targets, Progress progress) {
@@ -273,6 +283,10 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
     SegmentLayout layout = new SegmentLayout(recorded.k(), n, recorded.chunkSize(), entry.size());
     SegmentEncoder encoder =
         new SegmentEncoder(layout, codec(recorded.codec(), layout.k(), layout.n()));
+    // Only the parity chunks from the first one wanted on are encoded: a new jewel's row of the
+    // coding matrix does not depend on the rows before it.
+    int from =
+        Math.max(layout.k(), targets.keySet().stream().mapToInt(i -> i).min().orElse(layout.n()));
     List<Made> planned = new ArrayList<>();
     List<Sink<ByteString[], CompletionStage<BlockId>>> uploads = new ArrayList<>();
     targets.forEach(
@@ -302,7 +316,7 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
                         new CorruptBytesException(
                             "file '" + entry.name() + "'", entry.root(), actual)))
             .async()
-            .via(encoding(layout, encoder))
+            .via(encoding(layout, encoder, from))
             .runWith(Fanout.toAll(uploads), job.materializer());
     List<CompletableFuture<BlockId>> all =
         acks.stream().map(CompletionStage::toCompletableFuture).toList();
@@ -318,19 +332,23 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
             });
   }
 
-  /** The n chunks of a segment given as its k data chunks: those, then the parity chunks. */
-  private static ByteString[] encode(SegmentEncoder encoder, List<ByteString> data) {
+  /**
+   * The n chunks of a segment given as its k data chunks: those, then the parity chunks from {@code
+   * from} on (null before it).
+   */
+  private static ByteString[] encode(
+      SegmentEncoder encoder, List<ByteString> data, int from, int n) {
     ByteBuffer[][] buffers = new ByteBuffer[data.size()][];
     for (int i = 0; i < buffers.length; i++) {
       buffers[i] = SliceCutter.buffers(data.get(i));
     }
-    byte[][] parity = encoder.parityChunks(buffers);
-    ByteString[] chunks = new ByteString[data.size() + parity.length];
+    byte[][] coded = encoder.chunksFrom(buffers, from);
+    ByteString[] chunks = new ByteString[n];
     for (int i = 0; i < data.size(); i++) {
       chunks[i] = data.get(i);
     }
-    for (int p = 0; p < parity.length; p++) {
-      chunks[data.size() + p] = ByteString.fromArrayUnsafe(parity[p]);
+    for (int p = 0; p < coded.length; p++) {
+      chunks[from + p] = ByteString.fromArrayUnsafe(coded[p]);
     }
     return chunks;
   }
