@@ -480,7 +480,8 @@ public final class FileRepairs {
    * from the live peers as a delete drops its blocks (the garbage collector takes the copies on
    * peers that were down). Every jewel the file keeps stays as it is.
    *
-   * <p>An automatic retune calls this, paced as repair is.
+   * <p>The operation an automatic policy calls (none is wired yet); such a caller paces it at the
+   * repair rate, as the repair queue paces repairs.
    */
   public CompletionStage<RetuneReport> retune(FileName name, int n, Progress progress) {
     return Lease.take(system, transfers.coordinator(name), name, askTimeout)
@@ -540,7 +541,7 @@ public final class FileRepairs {
                       added ->
                           recordRetune(entry, n, added)
                               .thenApply(
-                                  dropped ->
+                                  none ->
                                       added.stream()
                                           .flatMap(
                                               b ->
