@@ -86,6 +86,32 @@ class RetuneTest {
   }
 
   @Test
+  void repairKnowsTheNewN() {
+    MemoryPeers peers = new MemoryPeers();
+    byte[] bytes = Harness.bytes(5 * 3 * C + 2, 17);
+    FileEntry entry = h.store(peers, NINE.subList(0, 5), "rs.bin", "reedsolomon k=3 n=5", bytes);
+    Set<PeerId> all = new HashSet<>(NINE);
+    List<StoredBlock> added =
+        extend(entry, peers, all, 6, Map.of(5, List.of(NINE.get(5))), (done, total) -> {});
+    FileEntry retuned = retuned(entry, 6, added);
+    // The new jewel's peer is lost: repair re-encodes it, with its id, from any k others.
+    Set<PeerId> up = new HashSet<>(all);
+    up.remove(NINE.get(5));
+    MemoryPeers view = SchemeRoundTripTest.onlyUp(peers, up);
+    List<jewel.api.RepairReport.NewCopy> made =
+        Harness.await(
+            h.schemes
+                .get("reedsolomon")
+                .repair(
+                    new RepairJob(
+                        retuned, up, Map.of(5, List.of(NINE.get(8))), view, h.materializer)));
+    assertEquals(added.get(0).id(), made.get(0).block());
+    assertArrayEquals(
+        peers.disks.get(NINE.get(5)).get(added.get(0).id()),
+        view.disks.get(NINE.get(8)).get(added.get(0).id()));
+  }
+
+  @Test
   void aLoweredNReadsFromTheJewelsItKeeps() {
     MemoryPeers peers = new MemoryPeers();
     byte[] bytes = Harness.bytes(4 * 3 * C + 1, 15);
