@@ -19,6 +19,7 @@ import jewel.api.PinView;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.protocol.BlockHolder;
+import jewel.protocol.Pages;
 import jewel.protocol.PeerState;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
@@ -46,6 +47,7 @@ import jewel.protocol.RegistryCommand.SetDefaultPin;
 import jewel.protocol.RegistryCommand.SetDefaultScheme;
 import jewel.protocol.RegistryCommand.SetPeerSettings;
 import jewel.protocol.RegistryCommand.SetPin;
+import jewel.protocol.RegistryCommand.StageBlocks;
 import jewel.protocol.RegistryCommand.StartHoldingsReport;
 import jewel.protocol.RegistryCommand.UploadProgress;
 import jewel.protocol.RegistryEvent;
@@ -73,6 +75,7 @@ import jewel.protocol.RegistryReply.PinPlan;
 import jewel.protocol.RegistryReply.Pins;
 import jewel.protocol.RegistryReply.Settings;
 import jewel.protocol.RegistryReply.UploadOpened;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -293,6 +296,12 @@ public final class Registry
               return Effect().noReply();
             })
         .onCommand(
+            StageBlocks.class,
+            (state, c) -> {
+              uploads.stage(c.upload(), c.blocks());
+              return Effect().reply(c.replyTo(), Done.getInstance());
+            })
+        .onCommand(
             CloseUpload.class,
             (state, c) -> {
               uploads.close(c.upload());
@@ -303,12 +312,25 @@ public final class Registry
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onCommit(RegistryState state, Commit c) {
-    String problem = problem(c.entry());
+    List<StoredBlock> staged = uploads.staged(c.upload());
+    if (c.entry() != null && staged.size() != c.blocks()) {
+      String lost =
+          "cannot commit file '"
+              + c.entry().name()
+              + "': the registry holds "
+              + staged.size()
+              + " of the "
+              + c.blocks()
+              + " blocks its store staged (the registry restarted during the store): store it again";
+      ctx.getLog().info("commit refused: {}", lost);
+      return Effect().reply(c.replyTo(), StatusReply.error(lost));
+    }
+    FileEntry entry = c.entry() == null ? null : c.entry().withBlocks(staged);
+    String problem = problem(entry);
     if (problem != null) {
       ctx.getLog().info("commit refused: {}", problem);
       return Effect().reply(c.replyTo(), StatusReply.error(problem));
     }
-    FileEntry entry = c.entry();
     FileName name = entry.name();
     Optional<FileEntry> replaced = state.entry(name);
     if (replaced.isPresent() && !c.replace()) {

@@ -31,6 +31,7 @@ import jewel.api.StoredBlock;
 import jewel.protocol.BlockCursor;
 import jewel.protocol.BlockHolder;
 import jewel.protocol.JewelSerializable;
+import jewel.protocol.Pages;
 import jewel.protocol.PeerState;
 import jewel.protocol.PinnedBlock;
 import org.pcollections.PSortedSet;

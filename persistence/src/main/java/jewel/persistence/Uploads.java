@@ -1,6 +1,7 @@
 package jewel.persistence;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import jewel.api.BlockId;
+import jewel.api.StoredBlock;
 import jewel.protocol.DeleteGuard;
 import org.slf4j.Logger;
 
@@ -25,6 +27,9 @@ final class Uploads {
     final long started;
     long lastHeard;
     final Set<BlockId> written = new HashSet<>();
+
+    /** The blocks it will commit, staged page by page, in order. */
+    final List<StoredBlock> staged = new ArrayList<>();
 
     Upload(long now) {
       this.started = now;
@@ -76,6 +81,20 @@ final class Uploads {
     Upload upload = open.computeIfAbsent(id, i -> new Upload(now));
     upload.lastHeard = now;
     upload.written.addAll(written);
+  }
+
+  /**
+   * Renews {@code id}'s lease, as {@link #progress} does, and adds {@code blocks} to its staged.
+   */
+  void stage(long id, List<StoredBlock> blocks) {
+    progress(id, List.of());
+    open.get(id).staged.addAll(blocks);
+  }
+
+  /** The blocks staged under {@code id}, in order; none if it is not open. */
+  List<StoredBlock> staged(long id) {
+    Upload upload = open.get(id);
+    return upload == null ? List.of() : List.copyOf(upload.staged);
   }
 
   void close(long id) {

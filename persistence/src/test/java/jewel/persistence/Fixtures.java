@@ -12,6 +12,16 @@ import jewel.api.FileName;
 import jewel.api.PeerId;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
+import jewel.protocol.Pages;
+import jewel.protocol.RegistryCommand;
+import jewel.protocol.RegistryEvent;
+import jewel.protocol.RegistryReply;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 
 /** Small builders for registry tests. */
 final class Fixtures {
@@ -79,5 +89,61 @@ final class Fixtures {
 
   static List<BlockId> ids(FileEntry entry) {
     return entry.blocks().stream().map(StoredBlock::id).toList();
+  }
+
+  // ---------------------------------------------------------------- commits as a store sends them
+
+  /**
+   * Opens an upload and stages {@code entry}'s blocks under it, page by page, as a store does
+   * before its commit; the upload's id.
+   */
+  static long staged(
+      EventSourcedBehaviorTestKit<RegistryCommand, RegistryEvent, RegistryState> registry,
+      FileEntry entry) {
+    long upload =
+        registry
+            .<RegistryReply.UploadOpened>runCommand(RegistryCommand.OpenUpload::new)
+            .reply()
+            .upload();
+    for (List<StoredBlock> page : pages(entry)) {
+      registry.<Done>runCommand(r -> new RegistryCommand.StageBlocks(upload, page, r));
+    }
+    return upload;
+  }
+
+  /** As {@link #staged(EventSourcedBehaviorTestKit, FileEntry)}, on a running registry. */
+  static long staged(ActorTestKit testKit, ActorRef<RegistryCommand> registry, FileEntry entry) {
+    TestProbe<RegistryReply.UploadOpened> opened = testKit.createTestProbe();
+    registry.tell(new RegistryCommand.OpenUpload(opened.getRef()));
+    long upload = opened.receiveMessage().upload();
+    TestProbe<Done> staged = testKit.createTestProbe();
+    for (List<StoredBlock> page : pages(entry)) {
+      registry.tell(new RegistryCommand.StageBlocks(upload, page, staged.getRef()));
+      staged.receiveMessage();
+    }
+    return upload;
+  }
+
+  /** The commit of {@code entry}, whose blocks are staged under {@code upload}. */
+  static RegistryCommand.Commit commit(
+      FileEntry entry,
+      long upload,
+      boolean replace,
+      ActorRef<StatusReply<RegistryReply.Committed>> replyTo) {
+    return new RegistryCommand.Commit(
+        entry.withBlocks(List.of()), upload, entry.blocks().size(), replace, replyTo);
+  }
+
+  /** {@code entry}'s blocks in the pages a store stages them in. */
+  static List<List<StoredBlock>> pages(FileEntry entry) {
+    List<List<StoredBlock>> pages = new ArrayList<>();
+    Integer from = 0;
+    while (from != null) {
+      Pages.Page<StoredBlock, Integer> page =
+          Pages.from(entry.blocks(), from, Pages.BUDGET, b -> Pages.blockBytes(b.holders().size()));
+      pages.add(page.items());
+      from = page.next();
+    }
+    return pages;
   }
 }

@@ -105,8 +105,8 @@ class RegistryLevelDbRecoveryTest {
   private void commitFive(ActorRef<RegistryCommand> registry) {
     for (int i = 1; i <= 5; i++) {
       FileEntry f = file(i);
-      this.<RegistryReply.Committed>accepted(
-          registry, r -> new RegistryCommand.Commit(f, false, r));
+      long upload = Fixtures.staged(testKit, registry, f);
+      this.<RegistryReply.Committed>accepted(registry, r -> Fixtures.commit(f, upload, false, r));
     }
   }
 
@@ -199,8 +199,10 @@ class RegistryLevelDbRecoveryTest {
     FileEntry a = rooted(sharded("a", "a", List.of(block("a0"), block("a1")), P1, P2));
     FileEntry b = rooted(whole("b", "b", P2));
     // Six events: the snapshot after the sixth has all of them.
-    this.<RegistryReply.Committed>accepted(registry, r -> new RegistryCommand.Commit(a, false, r));
-    this.<RegistryReply.Committed>accepted(registry, r -> new RegistryCommand.Commit(b, false, r));
+    long uploadA = Fixtures.staged(testKit, registry, a);
+    this.<RegistryReply.Committed>accepted(registry, r -> Fixtures.commit(a, uploadA, false, r));
+    long uploadB = Fixtures.staged(testKit, registry, b);
+    this.<RegistryReply.Committed>accepted(registry, r -> Fixtures.commit(b, uploadB, false, r));
     this.<RegistryReply.Pins>accepted(
         registry, r -> new RegistryCommand.SetPin(name("a"), Pin.fraction(0.3), r));
     this.<RegistryReply.Pins>accepted(registry, r -> new RegistryCommand.SetDefaultPin(0.2, r));

@@ -89,8 +89,9 @@ class RegistryPinsTest {
   }
 
   private FileEntry commit(FileEntry entry) {
+    long upload = Fixtures.staged(registry, entry);
     registry.<StatusReply<RegistryReply.Committed>>runCommand(
-        r -> new RegistryCommand.Commit(entry, true, r));
+        r -> Fixtures.commit(entry, upload, true, r));
     return registry.getState().entry(entry.name()).orElseThrow();
   }
 

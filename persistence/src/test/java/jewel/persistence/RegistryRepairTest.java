@@ -58,8 +58,9 @@ class RegistryRepairTest {
   }
 
   private void commit(FileEntry entry) {
+    long upload = Fixtures.staged(registry, entry);
     registry.<StatusReply<RegistryReply.Committed>>runCommand(
-        r -> new RegistryCommand.Commit(entry, false, r));
+        r -> Fixtures.commit(entry, upload, false, r));
   }
 
   private StatusReply<Done> record(String file, FileEntry as, BlockHolder... copies) {

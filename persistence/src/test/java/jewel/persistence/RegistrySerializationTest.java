@@ -226,7 +226,8 @@ class RegistrySerializationTest {
 
     List<Object> messages =
         List.of(
-            new RegistryCommand.Commit(entry, true, replyTo()),
+            new RegistryCommand.Commit(entry, 7L, 1, true, replyTo()),
+            new RegistryCommand.StageBlocks(7L, entry.blocks(), replyTo()),
             new RegistryCommand.Lookup(name("f.bin"), replyTo()),
             new RegistryCommand.LookupBlocks(name("f.bin"), new BlockCursor("ab:cd", 3), replyTo()),
             new RegistryCommand.ListFiles(null, replyTo()),
@@ -237,7 +238,7 @@ class RegistrySerializationTest {
             new RegistryCommand.SetDefaultScheme(null, scheme, replyTo()),
             new RegistryCommand.SetDefaultScheme(P2, scheme, replyTo()),
             new RegistryCommand.GetSettings(replyTo()),
-            new RegistryCommand.Commit(withRoots, false, replyTo()),
+            new RegistryCommand.Commit(withRoots, 8L, 2, false, replyTo()),
             new RegistryCommand.SetPin(name("f.bin"), fraction, replyTo()),
             new RegistryCommand.SetPin(name("f.bin"), sizeLimit, replyTo()),
             new RegistryCommand.SetPin(name("f.bin"), followDefault, replyTo()),

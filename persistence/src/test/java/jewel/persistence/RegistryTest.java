@@ -77,7 +77,15 @@ class RegistryTest {
   private CommandResultWithReply<
           RegistryCommand, RegistryEvent, RegistryState, StatusReply<RegistryReply.Committed>>
       commit(FileEntry entry, boolean replace) {
-    return registry.runCommand(replyTo -> new RegistryCommand.Commit(entry, replace, replyTo));
+    if (entry == null) {
+      return registry.runCommand(replyTo -> new RegistryCommand.Commit(null, 0, 0, false, replyTo));
+    }
+    long upload = Fixtures.staged(registry, entry);
+    var result =
+        registry.<StatusReply<RegistryReply.Committed>>runCommand(
+            replyTo -> Fixtures.commit(entry, upload, replace, replyTo));
+    registry.runCommand(new RegistryCommand.CloseUpload(upload)); // as the store does, after it
+    return result;
   }
 
   private RegistryReply.Committed committed(FileEntry entry, boolean replace) {
@@ -280,6 +288,26 @@ class RegistryTest {
     assertEquals(
         StatusReply.error("nothing to commit: the commit carries no file entry"),
         commit(null, false).reply());
+    assertEquals(RegistryState.empty(), registry.getState());
+  }
+
+  @Test
+  void aCommitWhoseStagedBlocksAreMissingIsRefusedAndAsksForTheStoreAgain() {
+    FileEntry entry = sharded("f", "f", List.of(block("x"), block("y")), P1);
+    long upload = Fixtures.staged(registry, entry.withBlocks(entry.blocks().subList(0, 1)));
+    var result =
+        registry.<StatusReply<RegistryReply.Committed>>runCommand(
+            replyTo -> Fixtures.commit(entry, upload, false, replyTo));
+    assertTrue(result.hasNoEvents());
+    assertEquals(
+        StatusReply.error(
+            "cannot commit file 'f': the registry holds 1 of the 2 blocks its store staged"
+                + " (the registry restarted during the store): store it again"),
+        result.reply());
+    var unknownUpload =
+        registry.<StatusReply<RegistryReply.Committed>>runCommand(
+            replyTo -> Fixtures.commit(entry, upload + 1, false, replyTo));
+    assertTrue(unknownUpload.reply().isError(), unknownUpload.reply()::toString);
     assertEquals(RegistryState.empty(), registry.getState());
   }
 

@@ -33,11 +33,15 @@ public sealed interface CoordinatorCommand extends JewelSerializable, Coordinato
   /**
    * Commits a stored file under the lease {@code lease}, puts it under {@code pin} if that is not
    * null, and ends the lease. A replaced file's blocks that no file uses any more are dropped.
+   * {@code entry} comes without its blocks: the store staged its {@code blocks} blocks in the
+   * registry under {@code upload} (see {@link jewel.protocol.RegistryCommand.Commit}).
    */
   record Commit(
       FileName name,
       long lease,
       FileEntry entry,
+      long upload,
+      int blocks,
       boolean replace,
       Pin pin,
       ActorRef<CommitReply> replyTo)

@@ -26,12 +26,10 @@ public sealed interface OperationReply extends JewelSerializable {
   }
 
   /**
-   * @param redundancy bytes stored divided by file size (D)
-   * @param survives how many peer failures the file survives in the worst case
-   * @param minPeersUp the fewest peers that must be up to read it (M)
+   * The file is committed. Nothing more: the store that asked has the whole entry, and the entry
+   * could outgrow a frame.
    */
-  record Stored(FileEntry entry, double redundancy, int survives, int minPeersUp)
-      implements CommitReply {
+  record Stored(FileName name) implements CommitReply {
     @Override
     public Stored stored() {
       return this;

@@ -43,11 +43,20 @@ import org.apache.pekko.pattern.StatusReply;
 public sealed interface RegistryCommand extends JewelSerializable {
 
   /**
-   * Adds a file to the index once its blocks are stored. Refused if the entry is incomplete, or if
-   * the name exists and {@code replace} is false; with {@code replace}, the reply lists the blocks
-   * that no file references any more.
+   * Adds a file to the index once its blocks are stored. {@code entry} comes without its blocks:
+   * the store staged them under its upload first ({@link StageBlocks}), page by page, so that no
+   * message of a commit outgrows Artery's frame however many blocks and holders the file has; the
+   * commit takes them from there and names how many it expects. Refused if the entry is incomplete,
+   * if fewer blocks are staged (the registry restarted during the store: store again), or if the
+   * name exists and {@code replace} is false; with {@code replace}, the reply lists the blocks that
+   * no file references any more.
    */
-  record Commit(FileEntry entry, boolean replace, ActorRef<StatusReply<Committed>> replyTo)
+  record Commit(
+      FileEntry entry,
+      long upload,
+      int blocks,
+      boolean replace,
+      ActorRef<StatusReply<Committed>> replyTo)
       implements RegistryCommand {}
 
   /**
@@ -205,6 +214,14 @@ public sealed interface RegistryCommand extends JewelSerializable {
 
   /** Upload {@code upload} is alive and wrote {@code written} (more, maybe none). No reply. */
   record UploadProgress(long upload, List<BlockId> written) implements RegistryCommand {}
+
+  /**
+   * Adds {@code blocks} (the next of a file's blocks in order, one page: see {@link Pages}) to what
+   * upload {@code upload} will commit; renews the upload like a progress report. Kept in memory
+   * with the upload until it closes.
+   */
+  record StageBlocks(long upload, List<StoredBlock> blocks, ActorRef<Done> replyTo)
+      implements RegistryCommand {}
 
   /** The store of upload {@code upload} committed or failed. No reply. */
   record CloseUpload(long upload) implements RegistryCommand {}

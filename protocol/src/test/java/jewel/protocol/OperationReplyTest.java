@@ -26,7 +26,7 @@ class OperationReplyTest {
 
   @Test
   void aDoneOperationGivesItselfAndAFailedOneThrowsItsReasonAndKind() {
-    OperationReply.CommitReply stored = new OperationReply.Stored(ENTRY, 1, 0, 1);
+    OperationReply.CommitReply stored = new OperationReply.Stored(ENTRY.name());
     OperationReply.DeleteReply removed = new OperationReply.Removed(ENTRY);
     assertSame(stored, stored.stored());
     assertSame(removed, removed.removed());

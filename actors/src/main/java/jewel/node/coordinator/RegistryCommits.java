@@ -12,7 +12,6 @@ import jewel.api.PeerId;
 import jewel.node.PeerDirectory;
 import jewel.node.PeerDirectory.LivePeer;
 import jewel.node.RegistryAsk;
-import jewel.placement.Durability;
 import jewel.protocol.CoordinatorCommand;
 import jewel.protocol.OperationReply;
 import jewel.protocol.PeerCommand;
@@ -51,7 +50,7 @@ public final class RegistryCommits implements Commits {
     CompletionStage<StatusReply<RegistryReply.Committed>> commit =
         RegistryAsk.ask(
             registry,
-            r -> new RegistryCommand.Commit(c.entry(), c.replace(), r),
+            r -> new RegistryCommand.Commit(c.entry(), c.upload(), c.blocks(), c.replace(), r),
             askTimeout,
             system);
     return commit.thenCompose(
@@ -70,16 +69,13 @@ public final class RegistryCommits implements Commits {
                   ignored -> c.pin() == null ? CompletableFuture.completedFuture(null) : pin(c))
               .thenApply(
                   ignored -> {
-                    // The entry as stored, not as the book now has it: the reply stays small.
-                    Durability d = Durability.of(c.entry());
                     log.info(
-                        "committed '{}': root {}, D={}, survives {}",
+                        "committed '{}': root {}, {} blocks, {}",
                         c.name(),
                         c.entry().root(),
-                        d.redundancy(),
-                        d.survives());
-                    return new OperationReply.Stored(
-                        c.entry(), d.redundancy(), d.survives(), d.minPeersUp());
+                        c.blocks(),
+                        c.entry().scheme());
+                    return new OperationReply.Stored(c.name());
                   });
         });
   }

@@ -28,6 +28,7 @@ import jewel.node.PeerDirectory.LivePeer;
 import jewel.node.RegistryAsk;
 import jewel.node.RegistryPages;
 import jewel.node.pins.PlanView;
+import jewel.placement.Durability;
 import jewel.placement.FormulaPlacement;
 import jewel.placement.Placement;
 import jewel.protocol.CoordinatorCommand;
@@ -183,20 +184,25 @@ final class FileTransfers {
                 })
             .thenCompose(encoding -> encoding)
             .thenCompose(
-                encoded ->
-                    lease.commit(
-                        new FileEntry(
-                            request.name(),
-                            request.size(),
-                            encoded.root(),
-                            spec,
-                            encoded.layout(),
-                            encoded.blocks(),
-                            System.currentTimeMillis()),
-                        request.replace(),
-                        request.pin()))
-            .thenApply(
-                s -> new StoreResult(s.entry(), s.redundancy(), s.survives(), s.minPeersUp()));
+                encoded -> {
+                  FileEntry entry =
+                      new FileEntry(
+                          request.name(),
+                          request.size(),
+                          encoded.root(),
+                          spec,
+                          encoded.layout(),
+                          encoded.blocks(),
+                          System.currentTimeMillis());
+                  return lease
+                      .commit(entry, upload.join(), request.replace(), request.pin())
+                      .thenApply(
+                          committed -> {
+                            Durability d = Durability.of(entry);
+                            return new StoreResult(
+                                entry, d.redundancy(), d.survives(), d.minPeersUp());
+                          });
+                });
     return stored.whenComplete(
         (result, failure) -> {
           Upload opened = upload.isCompletedExceptionally() ? null : upload.getNow(null);

@@ -85,26 +85,45 @@ final class Lease {
         });
   }
 
-  /** Commits a stored file under this lease, which ends it. */
-  CompletionStage<OperationReply.Stored> commit(FileEntry entry, boolean replace, Pin pin) {
-    return coordinator
-        .<OperationReply.CommitReply>ask(
-            r -> new CoordinatorCommand.Commit(name, id, entry, replace, pin, r), timeout)
-        .handle(
+  /**
+   * Commits a stored file under this lease, which ends it: stages its blocks under {@code upload}
+   * in the registry, page by page, then commits the entry without them.
+   */
+  CompletionStage<OperationReply.Stored> commit(
+      FileEntry entry, Upload upload, boolean replace, Pin pin) {
+    return upload
+        .stage(entry.blocks(), timeout)
+        .thenCompose(
+            staged ->
+                coordinator
+                    .<OperationReply.CommitReply>ask(
+                        r ->
+                            new CoordinatorCommand.Commit(
+                                name,
+                                id,
+                                entry.withBlocks(List.of()),
+                                upload.id(),
+                                entry.blocks().size(),
+                                replace,
+                                pin,
+                                r),
+                        timeout)
+                    .exceptionally(
+                        failure -> {
+                          throw new JewelException(
+                              "the coordinator of '"
+                                  + name
+                                  + "' did not confirm the commit within "
+                                  + timeout.toSeconds()
+                                  + " s: check with ls whether it was stored",
+                              JewelException.Kind.UNAVAILABLE);
+                        }))
+        .whenComplete(
             (reply, failure) -> {
               ended.set(true);
               holder.tell(new Holder.End());
-              if (failure != null) {
-                throw new JewelException(
-                    "the coordinator of '"
-                        + name
-                        + "' did not confirm the commit within "
-                        + timeout.toSeconds()
-                        + " s: check with ls whether it was stored",
-                    JewelException.Kind.UNAVAILABLE);
-              }
-              return reply.stored();
-            });
+            })
+        .thenApply(OperationReply.CommitReply::stored);
   }
 
   /** Ends this lease without committing: a read that ended. */

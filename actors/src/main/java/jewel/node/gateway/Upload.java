@@ -4,13 +4,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import jewel.api.BlockId;
+import jewel.api.StoredBlock;
 import jewel.node.RegistryAsk;
+import jewel.protocol.Pages;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -22,6 +26,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * still commit. Closed once the store committed or failed; if this node dies, it expires.
  */
 final class Upload {
+  private final ActorSystem<?> system;
   private final ActorRef<RegistryCommand> registry;
   private final long id;
   private final Set<BlockId> written = ConcurrentHashMap.newKeySet();
@@ -34,6 +39,7 @@ final class Upload {
 
   private Upload(
       ActorSystem<?> system, ActorRef<RegistryCommand> registry, long id, Duration lease) {
+    this.system = system;
     this.registry = registry;
     this.id = id;
     Duration every = lease.dividedBy(4);
@@ -53,6 +59,30 @@ final class Upload {
 
   long id() {
     return id;
+  }
+
+  /**
+   * Stages {@code blocks}, the stored file's blocks in order, in the registry for the commit: page
+   * by page, each acknowledged before the next, so no message outgrows Artery's frame.
+   */
+  CompletionStage<Void> stage(List<StoredBlock> blocks, Duration askTimeout) {
+    CompletionStage<Void> staged = CompletableFuture.completedFuture(null);
+    Integer from = 0;
+    while (from != null) {
+      Pages.Page<StoredBlock, Integer> page =
+          Pages.from(blocks, from, Pages.BUDGET, b -> Pages.blockBytes(b.holders().size()));
+      staged =
+          staged.thenCompose(
+              ignored ->
+                  RegistryAsk.<Done>ask(
+                          registry,
+                          r -> new RegistryCommand.StageBlocks(id, page.items(), r),
+                          askTimeout,
+                          system)
+                      .thenApply(done -> null));
+      from = page.next();
+    }
+    return staged;
   }
 
   /** A peer acknowledged {@code block}. */

@@ -108,14 +108,15 @@ class CoordinatorPassivationTest {
 
     TestProbe<OperationReply.CommitReply> replies = kit.createTestProbe();
     e.coordinator.tell(
-        new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
+        new CoordinatorCommand.Commit(
+            NAME, lease, ENTRY, 1L, ENTRY.blocks().size(), false, null, replies.getRef()));
     replies.awaitAssert(
         () -> {
           assertEquals(List.of("commit big.iso"), commits.started);
           return null;
         });
     e.shard.expectNoMessage(IDLE.multipliedBy(3)); // the registry is slow: still no passivation
-    OperationReply.Stored stored = new OperationReply.Stored(ENTRY, 1, 0, 1);
+    OperationReply.Stored stored = new OperationReply.Stored(NAME);
     commits.pendingCommits.get(0).complete(stored);
     assertEquals(stored, replies.receiveMessage());
 

@@ -104,13 +104,14 @@ class CoordinatorShardingTest {
 
     TestProbe<OperationReply.CommitReply> replies = kit.createTestProbe();
     coordinator.tell(
-        new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
+        new CoordinatorCommand.Commit(
+            NAME, lease, ENTRY, 1L, ENTRY.blocks().size(), false, null, replies.getRef()));
     replies.awaitAssert(
         () -> {
           assertEquals(List.of("commit big.iso"), commits.started);
           return null;
         });
-    OperationReply.Stored stored = new OperationReply.Stored(ENTRY, 1, 0, 1);
+    OperationReply.Stored stored = new OperationReply.Stored(NAME);
     commits.pendingCommits.get(0).complete(stored);
     assertEquals(stored, replies.receiveMessage()); // the lease held: the commit went through
 

@@ -101,7 +101,8 @@ class CoordinatorTest {
 
     TestProbe<OperationReply.CommitReply> replies = kit.createTestProbe();
     coordinator.tell(
-        new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
+        new CoordinatorCommand.Commit(
+            NAME, lease, ENTRY, 1L, ENTRY.blocks().size(), false, null, replies.getRef()));
     replies.awaitAssert(
         () -> {
           assertEquals(List.of("commit a.txt"), commits.started);
@@ -109,7 +110,7 @@ class CoordinatorTest {
         });
     get.answers.expectNoMessage(
         Duration.ofMillis(200)); // the commit runs under the name's turn too
-    OperationReply.Stored stored = new OperationReply.Stored(ENTRY, 1, 0, 1);
+    OperationReply.Stored stored = new OperationReply.Stored(NAME);
     commits.pendingCommits.get(0).complete(stored);
     assertEquals(stored, replies.receiveMessage());
 
@@ -147,7 +148,8 @@ class CoordinatorTest {
     coordinator.tell(new CoordinatorCommand.Release(NAME, lease, null, List.of()));
     TestProbe<OperationReply.CommitReply> replies = kit.createTestProbe();
     coordinator.tell(
-        new CoordinatorCommand.Commit(NAME, lease, ENTRY, false, null, replies.getRef()));
+        new CoordinatorCommand.Commit(
+            NAME, lease, ENTRY, 1L, ENTRY.blocks().size(), false, null, replies.getRef()));
     OperationReply.Failed failed =
         assertInstanceOf(OperationReply.Failed.class, replies.receiveMessage());
     assertEquals(JewelException.Kind.UNAVAILABLE, failed.kind());

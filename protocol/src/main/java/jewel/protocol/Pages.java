@@ -1,4 +1,4 @@
-package jewel.persistence;
+package jewel.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,19 +9,20 @@ import jewel.api.FileName;
 import jewel.api.StoredBlock;
 
 /**
- * Cuts a sorted list into the pages the registry answers with. A page holds the items after a key,
- * up to about {@link #BUDGET} bytes by a generous estimate of each item's serialized size: Artery
- * drops anything over its 256 KiB frame, silently, so a page aims at a quarter of it. A page always
- * holds at least one item, so the pages always end.
+ * Cuts a list into the pages that cross Artery: the registry's answers, and the blocks a store
+ * stages before its commit. A page holds the items after a key, up to about {@link #BUDGET} bytes
+ * by a generous estimate of each item's serialized size: Artery drops anything over its 256 KiB
+ * frame, silently, so a page aims at a quarter of it. A page always holds at least one item, so the
+ * pages always end.
  */
-final class Pages {
+public final class Pages {
   /** Estimated serialized bytes a page may hold. */
-  static final long BUDGET = 64 * 1024;
+  public static final long BUDGET = 64 * 1024;
 
   /**
    * @param next the key of the last item, if more follow; null on the last page
    */
-  record Page<T, K>(List<T> items, K next) {}
+  public record Page<T, K>(List<T> items, K next) {}
 
   private Pages() {}
 
@@ -29,7 +30,7 @@ final class Pages {
    * The items of {@code sorted} (ascending by {@code key}) whose key is greater than {@code after}
    * (all of them if null), as many as fit the budget.
    */
-  static <T, K extends Comparable<K>> Page<T, K> after(
+  public static <T, K extends Comparable<K>> Page<T, K> after(
       List<T> sorted, Function<T, K> key, K after, ToLongFunction<T> estimate) {
     int from = 0;
     if (after != null) {
@@ -56,7 +57,7 @@ final class Pages {
    *
    * @return the page; its {@code next} is the position of the first item left out, null if none is
    */
-  static <T> Page<T, Integer> from(
+  public static <T> Page<T, Integer> from(
       List<T> list, int from, long budget, ToLongFunction<T> estimate) {
     List<T> items = new ArrayList<>();
     long bytes = 0;
@@ -71,17 +72,17 @@ final class Pages {
   }
 
   /** A generous guess at the serialized size of a file entry without its blocks. */
-  static long entryBytes(FileName name) {
+  public static long entryBytes(FileName name) {
     return 400L + name.value().length();
   }
 
   /** A generous guess at the serialized size of a block of an entry with {@code holders}. */
-  static long blockBytes(int holders) {
+  public static long blockBytes(int holders) {
     return 250 + 40L * holders;
   }
 
   /** A generous guess at the serialized size of a file entry. */
-  static long entryBytes(FileEntry e) {
+  public static long entryBytes(FileEntry e) {
     long bytes = entryBytes(e.name());
     for (StoredBlock b : e.blocks()) {
       bytes += blockBytes(b.holders().size());
