@@ -82,10 +82,11 @@ class RegistryRetuneTest {
   }
 
   private void commit(FileEntry entry) {
+    long upload = Fixtures.staged(registry, entry);
     var reply =
         registry
             .<StatusReply<RegistryReply.Committed>>runCommand(
-                r -> new RegistryCommand.Commit(entry, false, r))
+                r -> Fixtures.commit(entry, upload, false, r))
             .reply();
     assertTrue(reply.isSuccess(), reply::toString);
   }
