@@ -101,6 +101,12 @@ class CommandTableTest {
           new String[] {"verify", "--all"},
           new String[] {"repair", "v.txt"},
           new String[] {"repair", "nope.txt"},
+          new String[] {"retune", "v.txt", "--n", "2"},
+          new String[] {"retune", "v.txt", "--n", "2"},
+          new String[] {"retune", "v.txt", "--n", "3"},
+          new String[] {"get", "v.txt", "-o", "OUT"},
+          new String[] {"retune", "v.txt", "--n", "4"},
+          new String[] {"retune", "v.txt", "--n", "1"},
           new String[] {"delete", "v.txt"});
 
   @Test
@@ -138,6 +144,35 @@ class CommandTableTest {
     assertTrue(viaHttp.get(26).out().contains("v.txt: 3 copies intact"), viaHttp.get(26).out());
     assertTrue(viaHttp.get(27).out().contains("nothing to re-create"), viaHttp.get(27).out());
     assertEquals(new Outcome(1, "", "jewel: unknown file 'nope.txt' (try: ls)\n"), viaHttp.get(28));
+    assertTrue(
+        viaHttp
+            .get(29)
+            .out()
+            .startsWith("retuned v.txt from n=3 to n=2: dropped jewel 2; now healthy"),
+        viaHttp.get(29).toString());
+    assertEquals(
+        new Outcome(0, "v.txt already has n=2 jewels: nothing to do\n", ""), viaHttp.get(30));
+    assertTrue(
+        viaHttp.get(31).out().startsWith("retuned v.txt from n=2 to n=3: jewel 2 on peer-"),
+        viaHttp.get(31).toString());
+    assertTrue(
+        viaHttp.get(31).out().contains("now healthy: survives 1 peer loss"),
+        viaHttp.get(31).toString());
+    assertEquals(0, viaHttp.get(32).exit(), viaHttp.get(32).toString());
+    assertEquals(
+        new Outcome(
+            1,
+            "",
+            "jewel: cannot retune 'v.txt' to n=4: each new jewel needs a live peer that holds none"
+                + " of its 3 jewels, and none is up; the most it can have now is n=3 (add peers)\n"),
+        viaHttp.get(33));
+    assertEquals(
+        new Outcome(
+            1,
+            "",
+            "jewel: cannot retune 'v.txt' to n=1: it needs at least k=2 jewels (any k of them"
+                + " rebuild it)\n"),
+        viaHttp.get(34));
   }
 
   private List<Outcome> runTable(JewelClient client, String label) throws Exception {

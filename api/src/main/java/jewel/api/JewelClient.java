@@ -75,6 +75,14 @@ public interface JewelClient extends AutoCloseable {
   /** Re-creates every copy of the file's blocks that is not up now, on other live peers. */
   RepairReport repair(FileName name);
 
+  /**
+   * Gives a Reed-Solomon file {@code n} jewels: raising n encodes only the new jewels, from any k
+   * it has, onto live peers that hold none of its jewels; lowering n drops its last jewels. Every
+   * jewel it keeps stays as it is. {@code progress} hears the bytes of the file read so far (where
+   * the backend can tell). With n unchanged, nothing happens and the report says so.
+   */
+  RetuneReport retune(FileName name, int n, Progress progress);
+
   DefaultSchemes settings();
 
   /** Sets the cluster's default scheme ({@code peer} null) or one peer's. */

@@ -9,14 +9,19 @@ import jewel.api.FileHealth.BlockHealth;
 import jewel.api.FileName;
 import jewel.api.JewelException;
 import jewel.api.PeerId;
+import jewel.api.Progress;
 import jewel.api.RepairReport;
+import jewel.api.RetuneReport;
 import jewel.api.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Whether files keep what their schemes promised: check, verify and repair. */
+/**
+ * Whether files keep what their schemes promised: check, verify and repair; and retune, which
+ * changes what a Reed-Solomon file promises.
+ */
 final class DurabilityCommands {
   private DurabilityCommands() {}
 
@@ -293,6 +298,82 @@ final class DurabilityCommands {
               .collect(Collectors.joining(", "))
           + "), "
           + Format.size(r.bytes())
+          + "; now "
+          + summary(r.after());
+    }
+  }
+
+  @Command(
+      name = "retune",
+      description = {
+        "give a Reed-Solomon file N jewels, rewriting none it has: raising n encodes only the new"
+            + " jewels (from any k it has) onto live peers that hold none of its jewels; lowering"
+            + " n drops its last jewels",
+        "With N equal to its n, nothing happens (exit 0)."
+      })
+  static final class Retune extends JewelCommand {
+    @Parameters(index = "0", paramLabel = "NAME", description = "a reedsolomon file (try: ls)")
+    private String name;
+
+    @Option(
+        names = "--n",
+        paramLabel = "N",
+        required = true,
+        description = "the jewels it should have: k <= N <= 256")
+    private int n;
+
+    @Option(names = "--json", description = "one JSON document")
+    private boolean json;
+
+    @Option(names = "--quiet", description = "print nothing but errors")
+    private boolean quiet;
+
+    @Override
+    protected int execute() {
+      FileName file = Inputs.fileName(name);
+      // The node reads the whole file to encode new jewels: a line while it does, where the
+      // backend can tell (the shell; over HTTP the node answers when it is done).
+      Progress progress = ProgressLine.whenKnown(session(), json || quiet);
+      RetuneReport r;
+      try {
+        r = client().retune(file, n, progress);
+      } finally {
+        ProgressLine.finish(progress);
+      }
+      if (json) {
+        Json.print(out(), r);
+      } else if (!quiet) {
+        out().println(line(r));
+      }
+      return 0;
+    }
+
+    static String line(RetuneReport r) {
+      String name = Format.safe(r.name().value());
+      if (r.n() == r.fromN()) {
+        return name + " already has n=" + r.n() + " jewels: nothing to do";
+      }
+      String what =
+          r.n() > r.fromN()
+              ? r.added().stream()
+                      .map(c -> "jewel " + c.index() + " on " + c.peer())
+                      .collect(Collectors.joining(", "))
+                  + " ("
+                  + Format.size(r.bytes())
+                  + " written)"
+              : "dropped "
+                  + (r.fromN() - r.n() == 1 ? "jewel " : "jewels ")
+                  + java.util.stream.IntStream.range(r.n(), r.fromN())
+                      .mapToObj(Integer::toString)
+                      .collect(Collectors.joining(", "));
+      return "retuned "
+          + name
+          + " from n="
+          + r.fromN()
+          + " to n="
+          + r.n()
+          + ": "
+          + what
           + "; now "
           + summary(r.after());
     }

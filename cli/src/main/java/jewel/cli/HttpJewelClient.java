@@ -42,6 +42,7 @@ import jewel.api.Pin;
 import jewel.api.PinTable;
 import jewel.api.Progress;
 import jewel.api.RepairReport;
+import jewel.api.RetuneReport;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
@@ -323,6 +324,21 @@ public final class HttpJewelClient implements JewelClient {
         RepairReport.class,
         true,
         "the repair of " + name);
+  }
+
+  /**
+   * The node does the work and answers when it is done: {@code progress} hears nothing over HTTP
+   * (the node's log says what it does).
+   */
+  @Override
+  public RetuneReport retune(FileName name, int n, Progress progress) {
+    return sendJson(
+        "POST",
+        "v1/files/" + segment(name.value()) + "/retune?n=" + n,
+        null,
+        RetuneReport.class,
+        true,
+        "the retune of " + name);
   }
 
   @Override

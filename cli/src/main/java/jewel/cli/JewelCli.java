@@ -58,6 +58,7 @@ public final class JewelCli implements Callable<Integer> {
           DurabilityCommands.Check.class,
           DurabilityCommands.Verify.class,
           DurabilityCommands.Repair.class,
+          DurabilityCommands.Retune.class,
           SchemeCommands.SchemeList.class,
           SchemeCommands.SchemeDefault.class,
           PinCommands.Pins.class,

@@ -40,6 +40,7 @@ import jewel.api.PinTable;
 import jewel.api.PinView;
 import jewel.api.Progress;
 import jewel.api.RepairReport;
+import jewel.api.RetuneReport;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
@@ -493,6 +494,84 @@ final class Fakes {
       files.put(name.value(), e.withBlocks(blocks));
       return new RepairReport(
           name, made, made.size() * e.blocks().get(0).length(), check(name).get(0));
+    }
+
+    /**
+     * A reedsolomon file of {@code n} jewels of 100 bytes (k=3, chunks of 64 bytes), jewel i on the
+     * i-th live peer.
+     */
+    FileEntry addJewels(String name, int n) {
+      List<StoredBlock> jewels = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        byte[] jewel = (name + "#" + i).getBytes(StandardCharsets.UTF_8);
+        jewels.add(new StoredBlock(i, sha256(jewel), 100, List.of(new PeerId(live.get(i)))));
+      }
+      FileEntry e =
+          new FileEntry(
+              new FileName(name),
+              300,
+              sha256(name.getBytes(StandardCharsets.UTF_8)),
+              SchemeSpec.parse("reedsolomon k=3 n=" + n + " codec=jewel chunk=64"),
+              new BlockLayout("segments", 3, n, 64, "jewel"),
+              jewels,
+              1_700_000_000_000L);
+      files.put(name, e);
+      return e;
+    }
+
+    /** Checks as a node does (JewelRules), then places new jewels on peers holding none. */
+    @Override
+    public RetuneReport retune(FileName name, int n, Progress progress) {
+      call("retune " + name + " " + n);
+      lastProgress = progress;
+      FileEntry e = entry(name);
+      int fromN = JewelRules.retunable(e, n);
+      List<RepairReport.NewCopy> added = new ArrayList<>();
+      List<BlockId> dropped = new ArrayList<>();
+      List<StoredBlock> blocks = new ArrayList<>();
+      for (StoredBlock b : e.blocks()) {
+        if (b.index() < n) {
+          blocks.add(b);
+        } else {
+          dropped.add(b.id());
+        }
+      }
+      if (n > fromN) {
+        Set<String> holding = new TreeSet<>();
+        e.blocks().forEach(b -> b.holders().forEach(p -> holding.add(p.name())));
+        List<String> free = live.stream().filter(p -> !holding.contains(p)).toList();
+        if (free.size() < n - fromN) {
+          throw new JewelException(
+              "cannot retune '"
+                  + name
+                  + "' to n="
+                  + n
+                  + ": the most it can have now is n="
+                  + (fromN + free.size())
+                  + " (add peers)",
+              JewelException.Kind.UNAVAILABLE);
+        }
+        for (int i = fromN; i < n; i++) {
+          PeerId peer = new PeerId(free.get(i - fromN));
+          BlockId id = sha256((name + "#" + i).getBytes(StandardCharsets.UTF_8));
+          blocks.add(new StoredBlock(i, id, 100, List.of(peer)));
+          added.add(new RepairReport.NewCopy(i, id, peer, true));
+        }
+      }
+      progress.update(e.size(), e.size());
+      BlockLayout l = e.layout();
+      files.put(
+          name.value(),
+          new FileEntry(
+              name,
+              e.size(),
+              e.root(),
+              e.scheme().with("n", Integer.toString(n)),
+              new BlockLayout(l.kind(), l.k(), n, l.chunkSize(), l.codec()),
+              blocks,
+              e.storedAtMillis()));
+      return new RetuneReport(
+          name, fromN, n, added, dropped, 100L * added.size(), check(name).get(0));
     }
 
     @Override

@@ -35,6 +35,22 @@ public interface ErasureCodec {
   void encodeParity(byte[][] shards, int offset, int length);
 
   /**
+   * Computes only the parity shards from {@code from} on ({@code k ≤ from ≤ k + m}): reads {@code
+   * shards[0..k)} and writes {@code shards[from..k+m)}; the shards before {@code from} past the
+   * data are neither read nor written. What {@code retune} needs to add jewels: in a systematic
+   * Reed-Solomon code parity row i depends on i and k only. The default computes all the parity
+   * (into scratch shards as long as data shard 0 where {@code shards} has none).
+   */
+  default void encodeParityFrom(byte[][] shards, int from, int offset, int length) {
+    byte[][] all = shards.clone();
+    for (int i = dataShards(); i < from; i++) {
+      all[i] = new byte[shards[0].length];
+    }
+    encodeParity(all, offset, length);
+    System.arraycopy(all, from, shards, from, shards.length - from);
+  }
+
+  /**
    * Rebuilds every shard whose {@code present} flag is false (data and parity) over {@code [offset,
    * offset + length)} from the present ones. {@code present} is not modified.
    *

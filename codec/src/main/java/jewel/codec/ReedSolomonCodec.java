@@ -43,6 +43,8 @@ public final class ReedSolomonCodec implements ErasureCodec {
 
   private final GfKernel.MatrixCoder parityCoder;
   private final ConcurrentHashMap<BitSet, Plan> plans = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, GfKernel.MatrixCoder> rowCoders =
+      new ConcurrentHashMap<>();
 
   /**
    * A codec on the kernel chosen for this JVM.
@@ -110,6 +112,37 @@ public final class ReedSolomonCodec implements ErasureCodec {
     }
     parityCoder.code(
         Arrays.copyOf(shards, k), Arrays.copyOfRange(shards, k, k + m), offset, length);
+  }
+
+  /** Only rows {@code from..k+m} of G: a coder per first row, made when first asked for. */
+  @Override
+  public void encodeParityFrom(byte[][] shards, int from, int offset, int length) {
+    if (from < k || from > k + m) {
+      throw new IllegalArgumentException(
+          "the first parity shard to encode must be in " + k + ".." + (k + m) + ", got " + from);
+    }
+    if (from == k) {
+      encodeParity(shards, offset, length);
+      return;
+    }
+    CodecChecks.checkShardArray(shards, k + m);
+    CodecChecks.checkRange(offset, length);
+    for (int i = 0; i < k; i++) {
+      CodecChecks.checkReadable(shards, i, offset, length);
+    }
+    for (int i = from; i < k + m; i++) {
+      CodecChecks.ensureWritable(shards, i, offset, length);
+    }
+    if (from == k + m || length == 0) {
+      return;
+    }
+    GfKernel.MatrixCoder coder =
+        rowCoders.computeIfAbsent(
+            from,
+            f ->
+                kernel.prepare(
+                    GaloisField.flatten(Arrays.copyOfRange(matrix, f, k + m), k), k + m - f, k));
+    coder.code(Arrays.copyOf(shards, k), Arrays.copyOfRange(shards, from, k + m), offset, length);
   }
 
   @Override

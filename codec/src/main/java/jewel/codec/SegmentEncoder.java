@@ -95,6 +95,17 @@ public final class SegmentEncoder {
    * @return the n − k parity chunks
    */
   public byte[][] parityChunks(ByteBuffer[][] data) {
+    return chunksFrom(data, codec.dataShards());
+  }
+
+  /**
+   * Like {@link #parityChunks} but only the chunks from {@code from} on ({@code k ≤ from ≤ n}):
+   * what {@code retune} adds to jewels that exist. Chunks before {@code from} are not computed
+   * where the codec can skip them ({@link ErasureCodec#encodeParityFrom}).
+   *
+   * @return the n − from chunks {@code from..n−1}
+   */
+  public byte[][] chunksFrom(ByteBuffer[][] data, int from) {
     int k = codec.dataShards();
     int n = codec.totalShards();
     if (data.length != k) {
@@ -117,21 +128,28 @@ public final class SegmentEncoder {
       throw new IllegalArgumentException(
           "data chunks of " + sizes[0] + " bytes are larger than the chunk size " + chunkSize);
     }
+    if (from < k || from > n) {
+      throw new IllegalArgumentException(
+          "the first chunk to encode must be in " + k + ".." + n + ", got " + from);
+    }
     int c = (int) sizes[0];
-    byte[][] parity = new byte[n - k][c];
+    byte[][] out = new byte[n - from][c];
     int stripe = Math.max(1, Math.min(STRIPE, c));
-    byte[][] scratch = new byte[n][stripe];
+    byte[][] scratch = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      scratch[i] = i < k || i >= from ? new byte[stripe] : null;
+    }
     int[] next = new int[k];
     for (int at = 0; at < c; at += stripe) {
       int len = Math.min(stripe, c - at);
       for (int i = 0; i < k; i++) {
         SegmentDecoder.read(readers[i], next, i, scratch[i], len);
       }
-      codec.encodeParity(scratch, 0, len);
-      for (int p = 0; p < n - k; p++) {
-        System.arraycopy(scratch[k + p], 0, parity[p], at, len);
+      codec.encodeParityFrom(scratch, from, 0, len);
+      for (int p = 0; p < n - from; p++) {
+        System.arraycopy(scratch[from + p], 0, out[p], at, len);
       }
     }
-    return parity;
+    return out;
   }
 }

@@ -1,6 +1,9 @@
 package jewel.schemes;
 
 import java.util.Set;
+import jewel.api.BlockLayout;
+import jewel.api.FileEntry;
+import jewel.api.JewelException;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.codec.Codecs;
@@ -165,6 +168,60 @@ public final class JewelRules implements SchemeRules {
   /** The configured chunk size, lowered if n chunks of it would not fit the segment budget. */
   public static int chunkFor(int configured, int n) {
     return Math.max(1, Math.min(configured, MAX_SEGMENT_JEWEL_BYTES / n));
+  }
+
+  /**
+   * The most jewels a file whose segments have chunks of {@code chunk} bytes may have: the codec's
+   * {@value #MAX_JEWELS}, and a segment's n chunks within {@link #MAX_SEGMENT_JEWEL_BYTES}. A
+   * retune keeps a file's chunk size (its segment layout), so this bounds how far it can raise n.
+   */
+  public static int maxJewels(int chunk) {
+    return (int) Math.min(MAX_JEWELS, MAX_SEGMENT_JEWEL_BYTES / Math.max(1, (long) chunk));
+  }
+
+  /**
+   * The file's n now, if it can have {@code n} jewels; one line otherwise: not a Reed-Solomon file,
+   * fewer jewels than k, more than the codec or the segment budget allows.
+   */
+  public static int retunable(FileEntry entry, int n) {
+    BlockLayout layout = entry.layout();
+    String file = "'" + entry.name() + "'";
+    if (!"reedsolomon".equals(entry.scheme().id())) {
+      throw new JewelException(
+          "cannot retune "
+              + file
+              + ": it is stored with "
+              + entry.scheme()
+              + ", and only reedsolomon files have jewels to add or drop");
+    }
+    if (n < layout.k()) {
+      throw new JewelException(
+          "cannot retune "
+              + file
+              + " to n="
+              + n
+              + ": it needs at least k="
+              + layout.k()
+              + " jewels (any k of them rebuild it)");
+    }
+    int most = maxJewels(layout.chunkSize());
+    if (n > most) {
+      throw new JewelException(
+          "cannot retune "
+              + file
+              + " to n="
+              + n
+              + ": with its chunks of "
+              + layout.chunkSize()
+              + " bytes it can have at most n="
+              + most
+              + (most == MAX_JEWELS
+                  ? " (the codec's limit)"
+                  : " (a segment's n chunks must fit "
+                      + (MAX_SEGMENT_JEWEL_BYTES >> 20)
+                      + " MiB)"));
+    }
+    return layout.n();
   }
 
   /** Every jewel on its own peer: that is what lets n−k of them go. */

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The erasure-coded schemes on real JVMs, with holders SIGKILLed one after another: what each file
  * survives, and the one line that names what is missing when it does not. Also a copy corrupted on
- * a holder's disk: the get notices, reads again without it, and returns the file. And a small
- * {@code experiment} on the same peers, which leaves no file of its own and no peer isolated.
+ * a holder's disk: the get notices, reads again without it, and returns the file; a Reed-Solomon
+ * file retuned from n=5 to n=7 that reads back with 4 of its 7 holders killed. And a small {@code
+ * experiment} on the same peers, which leaves no file of its own and no peer isolated.
  */
 class SchemesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -172,21 +173,51 @@ class SchemesIT {
       c.cli("kill", second).ok();
       getsTheSameBytes(c, rs, "rs.back");
 
-      // A third: 2 of 5 left, and the error says which jewels are missing and where.
-      String third =
-          rs.allHolders().stream()
-              .filter(p -> !p.equals(first) && !p.equals(second))
-              .findFirst()
-              .orElseThrow();
+      // Retune rs.bin from n=5 to n=7 onto two new peers: the three jewels left are read, only
+      // jewels 5 and 6 are encoded, and none of the first five changes.
+      c.cli("add", "2").ok();
+      JsonNode retuned = JSON.readTree(c.cli("retune", "rs.bin", "--n", "7", "--json").ok().out());
+      assertEquals(5, retuned.get("fromN").asInt(), retuned::toString);
+      assertEquals(7, retuned.get("n").asInt(), retuned::toString);
+      List<String> added = new ArrayList<>();
+      List<String> addedIds = new ArrayList<>();
+      for (JsonNode j : retuned.get("added")) {
+        assertEquals(added.size() + 5, j.get("index").asInt(), retuned::toString);
+        added.add(j.get("peer").asText());
+        addedIds.add(j.get("block").asText());
+      }
+      assertEquals(2, Set.copyOf(added).size(), retuned::toString);
+      assertTrue(added.stream().noneMatch(rs.allHolders()::contains), retuned::toString);
+      JsonNode status = JSON.readTree(c.cli("status", "rs.bin", "--json").ok().out());
+      List<String> idsNow = new ArrayList<>();
+      status.get("blocks").forEach(b -> idsNow.add(b.get("id").asText()));
+      List<String> expected = new ArrayList<>(rs.ids());
+      expected.addAll(addedIds);
+      assertEquals(expected, idsNow, "the first five jewels are the ones stored");
+
+      // Two more of its first holders: 4 of its 7 holders killed (k=3), and it reads back exactly
+      // from one old jewel and the two new ones.
+      List<String> firstHolders = new ArrayList<>(rs.allHolders());
+      firstHolders.removeAll(List.of(first, second));
+      String third = firstHolders.get(0);
+      String fourth = firstHolders.get(1);
       c.cli("kill", third).ok();
+      c.cli("kill", fourth).ok();
+      getsTheSameBytes(c, rs, "rs.retuned");
+
+      // A new holder too: 2 of 7 left, and the error says which jewels are missing and where.
+      c.cli("kill", added.get(0)).ok();
       String err = getFails(c, rs, "rs.again").err();
-      assertTrue(err.contains("cannot read 'rs.bin': need 3 of 5 jewels, only 2"), err);
-      for (String gone : List.of(first, second, third)) {
+      assertTrue(err.contains("cannot read 'rs.bin': need 3 of 7 jewels, only 2"), err);
+      for (String gone : List.of(first, second, third, fourth)) {
         int j = rs.holders().indexOf(List.of(gone));
         assertTrue(
             err.contains("jewel " + j + " (" + rs.ids().get(j).substring(0, 12) + "…) on " + gone),
             err);
       }
+      assertTrue(
+          err.contains("jewel 5 (" + addedIds.get(0).substring(0, 12) + "…) on " + added.get(0)),
+          err);
     }
   }
 }

@@ -11,6 +11,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import jewel.api.BlockId;
+import jewel.api.BlockLayout;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.PeerId;
@@ -42,6 +43,7 @@ import jewel.protocol.RegistryCommand.PlanDeletion;
 import jewel.protocol.RegistryCommand.RecordCopies;
 import jewel.protocol.RegistryCommand.RecordPeerStates;
 import jewel.protocol.RegistryCommand.ReportHoldings;
+import jewel.protocol.RegistryCommand.Retune;
 import jewel.protocol.RegistryCommand.SetDefaultPin;
 import jewel.protocol.RegistryCommand.SetDefaultScheme;
 import jewel.protocol.RegistryCommand.SetPeerSettings;
@@ -55,6 +57,7 @@ import jewel.protocol.RegistryEvent.DefaultPinSet;
 import jewel.protocol.RegistryEvent.DefaultSchemeSet;
 import jewel.protocol.RegistryEvent.FileCommitted;
 import jewel.protocol.RegistryEvent.FileDeleted;
+import jewel.protocol.RegistryEvent.FileRetuned;
 import jewel.protocol.RegistryEvent.HoldingsReported;
 import jewel.protocol.RegistryEvent.PeerSettingsSet;
 import jewel.protocol.RegistryEvent.PeerStatesChanged;
@@ -296,6 +299,7 @@ public final class Registry
         .onCommand(GetPinPlan.class, this::onGetPinPlan)
         .onCommand(BumpSalt.class, this::onBumpSalt)
         .onCommand(RecordCopies.class, this::onRecordCopies)
+        .onCommand(Retune.class, this::onRetune)
         .onCommand(RecordPeerStates.class, this::onRecordPeerStates)
         .onCommand(
             GetPeerStates.class,
@@ -681,6 +685,85 @@ public final class Registry
         .thenReply(c.replyTo(), after -> StatusReply.ack());
   }
 
+  private ReplyEffect<RegistryEvent, RegistryState> onRetune(RegistryState state, Retune c) {
+    Optional<FileEntry> file = c.name() == null ? Optional.empty() : state.entry(c.name());
+    if (file.isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.error(unknown(c.name())));
+    }
+    String problem = retuneProblem(file.get(), c);
+    if (problem != null) {
+      return Effect().reply(c.replyTo(), StatusReply.error(problem));
+    }
+    FileEntry entry = file.get();
+    if (c.n() == c.fromN()) {
+      return Effect().reply(c.replyTo(), StatusReply.success(new Committed(List.of())));
+    }
+    BlockLayout was = entry.layout();
+    return Effect()
+        .persist(
+            new FileRetuned(
+                c.name(),
+                entry.scheme().with("n", Integer.toString(c.n())),
+                new BlockLayout(was.kind(), was.k(), c.n(), was.chunkSize(), was.codec()),
+                c.added()))
+        .thenReply(
+            c.replyTo(), after -> StatusReply.success(new Committed(after.orphansOf(entry))));
+  }
+
+  /** The most jewels a Reed-Solomon file has: the codec's GF(2^8) limit (JewelRules.MAX_JEWELS). */
+  static final int MAX_JEWELS = 256;
+
+  /** Why a retune of {@code file} as {@code c} asks cannot be taken, or null if it can. */
+  static String retuneProblem(FileEntry file, Retune c) {
+    String name = "'" + file.name() + "'";
+    if (!file.root().equals(c.root())) {
+      return name + " was replaced while it was retuned: retune it again";
+    }
+    BlockLayout layout = file.layout();
+    if (!"reedsolomon".equals(file.scheme().id()) || !"segments".equals(layout.kind())) {
+      return "cannot retune "
+          + name
+          + ": it is stored with "
+          + file.scheme()
+          + ", and only reedsolomon files have jewels to add or drop";
+    }
+    if (layout.n() != c.fromN()) {
+      return name + " has n=" + layout.n() + " now, not " + c.fromN() + ": retune it again";
+    }
+    if (c.n() < layout.k() || c.n() > MAX_JEWELS) {
+      return "cannot retune "
+          + name
+          + " to n="
+          + c.n()
+          + ": it needs k="
+          + layout.k()
+          + " <= n <= "
+          + MAX_JEWELS;
+    }
+    List<StoredBlock> added = c.added() == null ? List.of() : c.added();
+    List<Integer> indexes = added.stream().map(StoredBlock::index).sorted().toList();
+    List<Integer> wanted =
+        java.util.stream.IntStream.range(c.fromN(), Math.max(c.fromN(), c.n())).boxed().toList();
+    if (!indexes.equals(wanted)) {
+      return "cannot retune "
+          + name
+          + " from n="
+          + c.fromN()
+          + " to n="
+          + c.n()
+          + ": the new jewels must be exactly "
+          + wanted
+          + ", got "
+          + indexes;
+    }
+    for (StoredBlock b : added) {
+      if (b.id() == null || b.holders().isEmpty() || b.length() < 0) {
+        return "cannot retune " + name + ": new jewel " + b.index() + " has no id or no holder";
+      }
+    }
+    return null;
+  }
+
   private ReplyEffect<RegistryEvent, RegistryState> onRecordPeerStates(
       RegistryState state, RecordPeerStates c) {
     Set<PeerId> live = new HashSet<>(c.up() == null ? List.of() : c.up());
@@ -782,6 +865,10 @@ public final class Registry
         .onEvent(
             CopiesRecorded.class,
             (state, e) -> state.copiesRecorded(e.copies(), lastSequenceNumber(ctx)))
+        .onEvent(
+            FileRetuned.class,
+            (state, e) ->
+                state.retuned(e.name(), e.scheme(), e.layout(), e.added(), lastSequenceNumber(ctx)))
         .onEvent(
             PeerStatesChanged.class,
             (state, e) ->

@@ -90,10 +90,11 @@ import org.pcollections.TreePSet;
  *
  * <p>Immutable: the event methods ({@link #committed}, {@link #deleted}, {@link #holdingsReported},
  * {@link #defaultSchemeSet}, {@link #pinSet}, {@link #defaultPinSet}, {@link #peerSettingsSet},
- * {@link #saltBumped}) return a new state. Every map is a persistent map ({@link TreePMap}: sorted,
- * immutable, sharing all but O(log n) of its nodes with the map it was made from), so an event
- * costs O(what it touches × log n), never O(registry), and the JSON of a snapshot is that of plain
- * maps. The constructor turns other maps (as Jackson builds them) into persistent ones.
+ * {@link #saltBumped}, {@link #copiesRecorded}, {@link #peerStatesChanged}, {@link #retuned})
+ * return a new state. Every map is a persistent map ({@link TreePMap}: sorted, immutable, sharing
+ * all but O(log n) of its nodes with the map it was made from), so an event costs O(what it touches
+ * × log n), never O(registry), and the JSON of a snapshot is that of plain maps. The constructor
+ * turns other maps (as Jackson builds them) into persistent ones.
  */
 public record RegistryState(
     Map<String, IndexEntry> index,
@@ -512,39 +513,48 @@ public record RegistryState(
             new IndexEntry(
                 entry.size(), entry.root(), entry.scheme(), entry.storedAtMillis(), key));
 
-    BlockTree tree = c.trees.get(key);
-    if (tree == null) {
-      tree = new BlockTree(entry.root(), entry.layout(), children, List.of(name));
-      c.trees = c.trees.plus(key, tree);
-      for (BlockId id : tree.blockIds()) {
-        c.catalog =
-            c.catalog.plus(id.hex(), plus(c.catalog.get(id.hex()), key, Comparator.naturalOrder()));
-      }
-    } else if (!tree.files().contains(name)) {
-      c.trees =
-          c.trees.plus(
-              key,
-              new BlockTree(
-                  tree.root(),
-                  tree.layout(),
-                  tree.blocks(),
-                  plus(tree.files(), name, Comparator.naturalOrder())));
-    }
-
-    for (StoredBlock b : entry.blocks()) {
-      String hex = b.id().hex();
-      if (!b.holders().isEmpty()) {
-        c.addHolders(hex, b.holders());
-        c.heldAsOf = c.heldAsOf.plus(hex, asOf(c.heldAsOf.get(hex), b.holders(), eventNr));
-      }
-      if (b.merkleRoot() != null && !b.merkleRoot().isBlank() && !c.merkleRoots.containsKey(hex)) {
-        c.merkleRoots = c.merkleRoots.plus(hex, b.merkleRoot());
-      }
-    }
+    c.use(name, key, entry.root(), entry.layout(), children);
+    c.record(entry.blocks(), eventNr);
 
     // Release the replaced file's tree last, so blocks it shares with the new one stay.
     if (old != null && !old.tree().equals(key)) {
       c.release(name, old.tree());
+    }
+    return c.build();
+  }
+
+  /**
+   * Reed-Solomon file {@code name} now has {@code layout.n()} jewels, by the registry's event
+   * number {@code eventNr}: its index entry takes {@code scheme}, and its tree becomes its jewels
+   * below {@code layout.n()} and {@code added} (whose holders enter the book as of {@code
+   * eventNr}). The old tree is released last, so a dropped jewel leaves the catalog and the book
+   * only if no file references it any more; every jewel it keeps keeps its holders. Unknown files
+   * are ignored.
+   */
+  public RegistryState retuned(
+      FileName name, SchemeSpec scheme, BlockLayout layout, List<StoredBlock> added, long eventNr) {
+    IndexEntry old = index.get(name.value());
+    if (old == null) {
+      return this;
+    }
+    List<TreeBlock> children = new ArrayList<>();
+    for (TreeBlock b : tree(name.value(), old).blocks()) {
+      if (b.index() < layout.n()) {
+        children.add(b);
+      }
+    }
+    children.addAll(children(added));
+    children.sort(Comparator.comparingInt(TreeBlock::index));
+    String key = treeKey(old.root(), layout, children);
+    Change c = new Change(this);
+    c.index =
+        c.index.plus(
+            name.value(),
+            new IndexEntry(old.size(), old.root(), scheme, old.storedAtMillis(), key));
+    c.use(name.value(), key, old.root(), layout, List.copyOf(children));
+    c.record(added, eventNr);
+    if (!old.tree().equals(key)) {
+      c.release(name.value(), old.tree());
     }
     return c.build();
   }
@@ -885,6 +895,48 @@ public record RegistryState(
         PSortedSet<String> rest = held.minus(hex);
         blocksByPeer =
             rest.isEmpty() ? blocksByPeer.minus(peer.name()) : blocksByPeer.plus(peer.name(), rest);
+      }
+    }
+
+    /**
+     * File {@code name} uses tree {@code key}: added (its blocks enter the catalog) if no file used
+     * it, shared otherwise.
+     */
+    void use(String name, String key, BlockId root, BlockLayout layout, List<TreeBlock> children) {
+      BlockTree tree = trees.get(key);
+      if (tree == null) {
+        tree = new BlockTree(root, layout, children, List.of(name));
+        trees = trees.plus(key, tree);
+        for (BlockId id : tree.blockIds()) {
+          catalog =
+              catalog.plus(id.hex(), plus(catalog.get(id.hex()), key, Comparator.naturalOrder()));
+        }
+      } else if (!tree.files().contains(name)) {
+        trees =
+            trees.plus(
+                key,
+                new BlockTree(
+                    tree.root(),
+                    tree.layout(),
+                    tree.blocks(),
+                    plus(tree.files(), name, Comparator.naturalOrder())));
+      }
+    }
+
+    /**
+     * The holders of {@code blocks} enter the book as of {@code eventNr}, and the Merkle roots they
+     * carry are recorded for blocks that have none yet.
+     */
+    void record(List<StoredBlock> blocks, long eventNr) {
+      for (StoredBlock b : blocks) {
+        String hex = b.id().hex();
+        if (!b.holders().isEmpty()) {
+          addHolders(hex, b.holders());
+          heldAsOf = heldAsOf.plus(hex, asOf(heldAsOf.get(hex), b.holders(), eventNr));
+        }
+        if (b.merkleRoot() != null && !b.merkleRoot().isBlank() && !merkleRoots.containsKey(hex)) {
+          merkleRoots = merkleRoots.plus(hex, b.merkleRoot());
+        }
       }
     }
 

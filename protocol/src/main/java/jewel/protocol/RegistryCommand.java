@@ -172,6 +172,23 @@ public sealed interface RegistryCommand extends JewelSerializable {
       implements RegistryCommand {}
 
   /**
+   * Changes the number of jewels of Reed-Solomon file {@code name} from {@code fromN} to {@code n},
+   * if the file still has root {@code root} and {@code fromN} jewels (refused otherwise: it was
+   * replaced or retuned meanwhile). Raising n: {@code added} are exactly the new jewels {@code
+   * fromN .. n−1}, each with the peers that hold it; every existing jewel stays. Lowering n: {@code
+   * added} is empty and the jewels {@code n} and above leave the file. The reply lists the blocks
+   * no file references any more (the dropped jewels), for deletion.
+   */
+  record Retune(
+      FileName name,
+      BlockId root,
+      int fromN,
+      int n,
+      List<StoredBlock> added,
+      ActorRef<StatusReply<Committed>> replyTo)
+      implements RegistryCommand {}
+
+  /**
    * The peers the registry node found up and down at {@code atMillis}: the registry records each
    * peer whose state changed, so how long a holder has been down survives a restart of the
    * registry, and keeps each peer's changes over the availability window. {@code up} is every live

@@ -2,12 +2,14 @@ package jewel.protocol;
 
 import java.util.List;
 import jewel.api.BlockId;
+import jewel.api.BlockLayout;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.SchemeSpec;
+import jewel.api.StoredBlock;
 
 /** The registry's journal: the truth from which its state is rebuilt. */
 public sealed interface RegistryEvent extends JewelSerializable {
@@ -41,6 +43,14 @@ public sealed interface RegistryEvent extends JewelSerializable {
 
   /** A repair made these copies of blocks the registry knows. */
   record CopiesRecorded(List<BlockHolder> copies) implements RegistryEvent {}
+
+  /**
+   * A Reed-Solomon file got a new number of jewels: its scheme and layout say the new n; {@code
+   * added} (jewels past the old n, with their holders) join its tree, and jewels at {@code
+   * layout.n()} and above leave it.
+   */
+  record FileRetuned(FileName name, SchemeSpec scheme, BlockLayout layout, List<StoredBlock> added)
+      implements RegistryEvent {}
 
   /** These peers went up, and these down, at {@code atMillis} (epoch ms). */
   record PeerStatesChanged(List<PeerId> up, List<PeerId> down, long atMillis)

@@ -9,12 +9,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
 import jewel.api.ByteRange;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
+import jewel.api.Progress;
 import jewel.api.RepairReport.NewCopy;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
@@ -146,6 +148,15 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
    */
   private static Flow<ByteString, ByteString[], NotUsed> encoding(
       SegmentLayout layout, SegmentEncoder encoder) {
+    return encoding(layout, encoder, layout.k());
+  }
+
+  /**
+   * As {@link #encoding(SegmentLayout, SegmentEncoder)}, but only the chunks from {@code from} on
+   * are encoded (the data chunks are always there); those between k and {@code from} are null.
+   */
+  private static Flow<ByteString, ByteString[], NotUsed> encoding(
+      SegmentLayout layout, SegmentEncoder encoder, int from) {
     int k = layout.k();
     return Flow.of(ByteString.class)
         .via(
@@ -155,7 +166,7 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
                 i -> dataBytes(layout, i / k, (int) (i % k)),
                 i -> layout.chunkLength(i / k)))
         .grouped(k)
-        .map(data -> encode(encoder, data));
+        .map(data -> encode(encoder, data, from, layout.n()));
   }
 
   /**
@@ -191,18 +202,97 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
 
   private CompletionStage<List<NewCopy>> rebuild(
       RepairJob job, Map<Integer, List<PeerId>> targets) {
+    return reencode(job, job.entry().layout().n(), targets, Progress.NONE)
+        .thenApply(
+            made ->
+                made.stream()
+                    .map(
+                        m -> {
+                          BlockId id = BlockCopies.block(job, m.index()).id();
+                          if (!m.id().equals(id)) {
+                            throw new IllegalStateException(
+                                noun()
+                                    + " "
+                                    + m.index()
+                                    + " re-encoded to "
+                                    + m.id().shortHex()
+                                    + "…, not its id "
+                                    + id.shortHex()
+                                    + "…");
+                          }
+                          return new NewCopy(m.index(), id, m.peer(), true);
+                        })
+                    .toList());
+  }
+
+  /**
+   * Jewels {@code n} and past of a Reed-Solomon file, encoded from any k of the jewels it has: row
+   * i of the systematic coding matrix depends on i and k only, so every jewel it has stays valid,
+   * and the segment layout (k × the recorded chunk size) is the file's own.
+   */
+  @Override
+  public CompletionStage<List<StoredBlock>> extend(RepairJob job, int n, Progress progress) {
+    if (xor) {
+      return super.extend(job, n, progress);
+    }
+    BlockLayout recorded = job.entry().layout();
+    for (int index : job.targets().keySet()) {
+      if (index < recorded.n() || index >= n) {
+        return CompletableFuture.failedFuture(
+            new IllegalArgumentException(
+                "jewel "
+                    + index
+                    + " is not a new jewel of '"
+                    + job.entry().name()
+                    + "' ("
+                    + recorded.n()
+                    + " to "
+                    + (n - 1)
+                    + ")"));
+      }
+    }
+    long length =
+        new SegmentLayout(recorded.k(), n, recorded.chunkSize(), job.entry().size()).jewelLength();
+    return reencode(job, n, job.targets(), progress)
+        .thenApply(
+            made -> {
+              Map<Integer, StoredBlock> added = new TreeMap<>();
+              for (Made m : made) {
+                StoredBlock had = added.get(m.index());
+                List<PeerId> holders = new ArrayList<>(had == null ? List.of() : had.holders());
+                holders.add(m.peer());
+                added.put(m.index(), new StoredBlock(m.index(), m.id(), length, holders));
+              }
+              return List.copyOf(added.values());
+            });
+  }
+
+  /** One jewel a re-encoding made: its index, the peer it went to, and that peer's hash of it. */
+  private record Made(int index, PeerId peer, BlockId id) {}
+
+  /**
+   * Reads the file as a get reads it (from any k jewels, its SHA-256 checked before the last
+   * segment goes on), encodes it on the file's own segment layout with {@code n} jewels as a store
+   * encodes it, but only from the first jewel {@code targets} names on, and uploads only the jewels
+   * {@code targets} names, to its peers.
+   */
+  private CompletionStage<List<Made>> reencode(
+      RepairJob job, int n, Map<Integer, List<PeerId>> targets, Progress progress) {
     FileEntry entry = job.entry();
     BlockLayout recorded = entry.layout();
-    SegmentLayout layout =
-        new SegmentLayout(recorded.k(), recorded.n(), recorded.chunkSize(), entry.size());
+    SegmentLayout layout = new SegmentLayout(recorded.k(), n, recorded.chunkSize(), entry.size());
     SegmentEncoder encoder =
         new SegmentEncoder(layout, codec(recorded.codec(), layout.k(), layout.n()));
-    List<NewCopy> planned = new ArrayList<>();
+    // Only the parity chunks from the first one wanted on are encoded: a new jewel's row of the
+    // coding matrix does not depend on the rows before it.
+    int from =
+        Math.max(layout.k(), targets.keySet().stream().mapToInt(i -> i).min().orElse(layout.n()));
+    List<Made> planned = new ArrayList<>();
     List<Sink<ByteString[], CompletionStage<BlockId>>> uploads = new ArrayList<>();
     targets.forEach(
         (index, peers) -> {
           for (PeerId peer : peers) {
-            planned.add(new NewCopy(index, BlockCopies.block(job, index).id(), peer, true));
+            planned.add(new Made(index, peer, null));
             uploads.add(
                 Flow.<ByteString[]>create()
                     .map(chunks -> chunks[index])
@@ -211,8 +301,14 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
                     .async());
           }
         });
+    AtomicLong read = new AtomicLong();
     List<CompletionStage<BlockId>> acks =
         read(entry, job.live(), job.transport(), null)
+            .map(
+                bytes -> {
+                  progress.update(read.addAndGet(bytes.size()), entry.size());
+                  return bytes;
+                })
             .via(
                 Sha256Stage.failBeforeLastChunk(
                     entry.root(),
@@ -220,44 +316,39 @@ public final class JewelScheme extends SchemeOnRules<JewelRules> {
                         new CorruptBytesException(
                             "file '" + entry.name() + "'", entry.root(), actual)))
             .async()
-            .via(encoding(layout, encoder))
+            .via(encoding(layout, encoder, from))
             .runWith(Fanout.toAll(uploads), job.materializer());
     List<CompletableFuture<BlockId>> all =
         acks.stream().map(CompletionStage::toCompletableFuture).toList();
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .thenApply(
             ignored -> {
+              List<Made> made = new ArrayList<>();
               for (int i = 0; i < planned.size(); i++) {
-                BlockId made = all.get(i).join();
-                if (!made.equals(planned.get(i).block())) {
-                  throw new IllegalStateException(
-                      noun()
-                          + " "
-                          + planned.get(i).index()
-                          + " re-encoded to "
-                          + made.shortHex()
-                          + "…, not its id "
-                          + planned.get(i).block().shortHex()
-                          + "…");
-                }
+                made.add(
+                    new Made(planned.get(i).index(), planned.get(i).peer(), all.get(i).join()));
               }
-              return planned;
+              return made;
             });
   }
 
-  /** The n chunks of a segment given as its k data chunks: those, then the parity chunks. */
-  private static ByteString[] encode(SegmentEncoder encoder, List<ByteString> data) {
+  /**
+   * The n chunks of a segment given as its k data chunks: those, then the parity chunks from {@code
+   * from} on (null before it).
+   */
+  private static ByteString[] encode(
+      SegmentEncoder encoder, List<ByteString> data, int from, int n) {
     ByteBuffer[][] buffers = new ByteBuffer[data.size()][];
     for (int i = 0; i < buffers.length; i++) {
       buffers[i] = SliceCutter.buffers(data.get(i));
     }
-    byte[][] parity = encoder.parityChunks(buffers);
-    ByteString[] chunks = new ByteString[data.size() + parity.length];
+    byte[][] coded = encoder.chunksFrom(buffers, from);
+    ByteString[] chunks = new ByteString[n];
     for (int i = 0; i < data.size(); i++) {
       chunks[i] = data.get(i);
     }
-    for (int p = 0; p < parity.length; p++) {
-      chunks[data.size() + p] = ByteString.fromArrayUnsafe(parity[p]);
+    for (int p = 0; p < coded.length; p++) {
+      chunks[from + p] = ByteString.fromArrayUnsafe(coded[p]);
     }
     return chunks;
   }

@@ -8,11 +8,12 @@ import jewel.api.PeerId;
 import org.apache.pekko.stream.Materializer;
 
 /**
- * One repair, as a scheme sees it.
+ * One repair (or extension), as a scheme sees it.
  *
  * @param entry the file, with the holders to read from
  * @param live the peers that are up
- * @param targets for a block's index in the file's tree, the peers that get a new copy of it
+ * @param targets for a block's index in the file's tree (or, to {@link StorageScheme#extend} the
+ *     file, past its end), the peers that get a new copy of it
  */
 public record RepairJob(
     FileEntry entry,

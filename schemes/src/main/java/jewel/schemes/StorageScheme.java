@@ -2,11 +2,15 @@ package jewel.schemes;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import jewel.api.ByteRange;
 import jewel.api.FileEntry;
+import jewel.api.JewelException;
 import jewel.api.PeerId;
+import jewel.api.Progress;
 import jewel.api.RepairReport.NewCopy;
+import jewel.api.StoredBlock;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -51,4 +55,23 @@ public interface StorageScheme extends SchemeRules {
    * re-created (copies made before that stay, unrecorded: garbage collection takes them).
    */
   CompletionStage<List<NewCopy>> repair(RepairJob job);
+
+  /**
+   * Adds coded blocks past the file's last one, without touching those it has: blocks {@code
+   * entry.layout().n()} to {@code n − 1}, encoded from what is readable on the live peers (as
+   * {@link #repair} re-encodes a lost jewel), each uploaded to the peers {@code job.targets()}
+   * names for its index. {@code progress} hears the bytes of the file read so far. Completes with
+   * the new blocks and their holders; copies made before a failure stay, unrecorded: garbage
+   * collection takes them. Only a code whose first blocks do not depend on how many there are
+   * (Reed-Solomon's systematic Vandermonde construction) can do this; the others refuse.
+   */
+  default CompletionStage<List<StoredBlock>> extend(RepairJob job, int n, Progress progress) {
+    return CompletableFuture.failedFuture(
+        new JewelException(
+            "cannot retune '"
+                + job.entry().name()
+                + "': it is stored with "
+                + job.entry().scheme()
+                + ", and only reedsolomon files have jewels to add or drop"));
+  }
 }

@@ -130,7 +130,7 @@ public final class RegistryCommits implements Commits {
    * peer ignores blocks it does not hold, and keeps those a store in progress wrote). Best effort:
    * a holder that is down keeps its copy until the garbage collector's sweep after it is back.
    */
-  private CompletionStage<Void> deleteBlocks(List<BlockId> orphans) {
+  public CompletionStage<Void> deleteBlocks(List<BlockId> orphans) {
     if (orphans.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }

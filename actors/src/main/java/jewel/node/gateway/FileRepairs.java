@@ -24,8 +24,10 @@ import jewel.api.FileName;
 import jewel.api.JewelException;
 import jewel.api.PeerId;
 import jewel.api.PinView;
+import jewel.api.Progress;
 import jewel.api.RepairReport;
 import jewel.api.RepairReport.NewCopy;
+import jewel.api.RetuneReport;
 import jewel.api.StoredBlock;
 import jewel.api.VerifyReport;
 import jewel.api.VerifyReport.BadCopy;
@@ -33,6 +35,7 @@ import jewel.node.PeerDirectory;
 import jewel.node.PeerDirectory.LivePeer;
 import jewel.node.RegistryAsk;
 import jewel.node.RegistryPages;
+import jewel.node.coordinator.RegistryCommits;
 import jewel.node.maintenance.RepairSettings;
 import jewel.placement.HealthCheck;
 import jewel.placement.RendezvousPlacement;
@@ -43,6 +46,7 @@ import jewel.protocol.PeerState;
 import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.data.DataClient;
+import jewel.schemes.JewelRules;
 import jewel.schemes.RepairJob;
 import jewel.schemes.Schemes;
 import org.apache.pekko.Done;
@@ -86,6 +90,7 @@ public final class FileRepairs {
   private final Duration perMib;
   private final RepairSettings settings;
   private final Materializer materializer;
+  private final RegistryCommits commits;
 
   /** {@code transfers}: how this node looks files up and takes their turn. */
   FileRepairs(
@@ -106,6 +111,7 @@ public final class FileRepairs {
     this.perMib = perMib;
     this.settings = settings;
     this.materializer = Materializer.matFromSystem(system);
+    this.commits = new RegistryCommits(system, registry, askTimeout);
   }
 
   public RepairSettings settings() {
@@ -459,6 +465,176 @@ public final class FileRepairs {
               log.info("repaired '{}': {} new copies", entry.name(), made.size());
               return made;
             });
+  }
+
+  // ---------------------------------------------------------------- retune
+
+  /**
+   * Gives Reed-Solomon file {@code name} {@code n} jewels, under the name's turn (so no store,
+   * delete or repair of the name runs meanwhile). Raising n: the file is read from any k of its
+   * jewels, only the new jewels are encoded ({@link jewel.schemes.StorageScheme#extend}) and
+   * uploaded, each to a live peer that holds none of the file's jewels (ranked by rendezvous on the
+   * file's root and the jewel's index), under an upload of their own as a store's are; then the
+   * registry records the new n and the new jewels with their holders in one event. Lowering n: the
+   * registry records the smaller n, and the dropped jewels no file references any more are dropped
+   * from the live peers as a delete drops its blocks (the garbage collector takes the copies on
+   * peers that were down). Every jewel the file keeps stays as it is.
+   *
+   * <p>The operation an automatic policy calls (none is wired yet); such a caller paces it at the
+   * repair rate, as the repair queue paces repairs.
+   */
+  public CompletionStage<RetuneReport> retune(FileName name, int n, Progress progress) {
+    return Lease.take(system, transfers.coordinator(name), name, askTimeout)
+        .thenCompose(
+            lease ->
+                transfers
+                    .lookup(name)
+                    .thenCombine(view(), (entry, view) -> retune(entry, view, n, progress))
+                    .thenCompose(r -> r)
+                    .whenComplete((report, failure) -> lease.release()));
+  }
+
+  private CompletionStage<RetuneReport> retune(
+      FileEntry entry, View view, int n, Progress progress) {
+    int fromN = JewelRules.retunable(entry, n);
+    if (n == fromN) {
+      return CompletableFuture.completedFuture(
+          new RetuneReport(
+              entry.name(),
+              fromN,
+              n,
+              List.of(),
+              List.of(),
+              0,
+              health(entry, view, settings.grace())));
+    }
+    if (n < fromN) {
+      return recordRetune(entry, n, List.of())
+          .thenCompose(
+              dropped ->
+                  commits
+                      .deleteBlocks(dropped)
+                      .thenCompose(ignored -> report(entry, n, List.of(), dropped)));
+    }
+    Map<Integer, List<PeerId>> targets = newJewelTargets(entry, n, view.live());
+    return Upload.open(system, registry, askTimeout)
+        .thenCompose(
+            upload -> {
+              log.info(
+                  "retuning '{}' from n={} to n={}: new jewels on {}",
+                  entry.name(),
+                  fromN,
+                  n,
+                  targets);
+              return schemes
+                  .get(entry.scheme().id())
+                  .extend(
+                      new RepairJob(
+                          entry,
+                          view.live(),
+                          targets,
+                          new DataTransport(data, view.peers(), upload, false),
+                          materializer),
+                      n,
+                      progress)
+                  .thenCompose(
+                      added ->
+                          recordRetune(entry, n, added)
+                              .thenApply(
+                                  none ->
+                                      added.stream()
+                                          .flatMap(
+                                              b ->
+                                                  b.holders().stream()
+                                                      .map(
+                                                          p ->
+                                                              new NewCopy(
+                                                                  b.index(), b.id(), p, true)))
+                                          .toList()))
+                  .whenComplete((made, failure) -> upload.close());
+            })
+        .thenCompose(made -> report(entry, n, made, List.of()));
+  }
+
+  /**
+   * Where the new jewels {@code n} of the file go: each to its own live peer that holds no jewel of
+   * the file (nor was a holder that is down now: it may come back with its jewel), ranked by
+   * rendezvous on the file's root with the jewel's index as salt. Refused, saying what is
+   * reachable, when too few such peers are up.
+   */
+  static Map<Integer, List<PeerId>> newJewelTargets(FileEntry entry, int n, Set<PeerId> live) {
+    int fromN = entry.layout().n();
+    Set<PeerId> holders = new HashSet<>();
+    entry.blocks().forEach(b -> holders.addAll(b.holders()));
+    Map<PeerId, Double> free = new HashMap<>();
+    live.stream().filter(p -> !holders.contains(p)).forEach(p -> free.put(p, 1.0));
+    if (free.size() < n - fromN) {
+      throw new JewelException(
+          "cannot retune '"
+              + entry.name()
+              + "' to n="
+              + n
+              + ": each new jewel needs a live peer that holds none of its "
+              + fromN
+              + " jewels, and "
+              + (free.isEmpty()
+                  ? "none is up"
+                  : free.size()
+                      + (free.size() == 1 ? " is" : " are")
+                      + " up ("
+                      + free.keySet().stream()
+                          .sorted()
+                          .map(PeerId::name)
+                          .collect(Collectors.joining(", "))
+                      + ")")
+              + "; the most it can have now is n="
+              + (fromN + free.size())
+              + " (add peers)",
+          JewelException.Kind.UNAVAILABLE);
+    }
+    Map<Integer, List<PeerId>> targets = new TreeMap<>();
+    for (int index = fromN; index < n; index++) {
+      PeerId chosen = RendezvousPlacement.pick(entry.root(), index, free, 1).get(0);
+      targets.put(index, List.of(chosen));
+      free.remove(chosen);
+    }
+    return targets;
+  }
+
+  /** Records the new n and {@code added} in the registry; answers the jewels no file uses now. */
+  private CompletionStage<List<BlockId>> recordRetune(
+      FileEntry entry, int n, List<StoredBlock> added) {
+    return RegistryAsk.askWithStatus(
+            registry,
+            (ActorRef<StatusReply<RegistryReply.Committed>> r) ->
+                new RegistryCommand.Retune(
+                    entry.name(), entry.root(), entry.layout().n(), n, added, r),
+            JewelException.Kind.CONFLICT,
+            askTimeout,
+            system)
+        .thenApply(
+            committed -> {
+              log.info("retuned '{}' from n={} to n={}", entry.name(), entry.layout().n(), n);
+              return committed.orphans();
+            });
+  }
+
+  private CompletionStage<RetuneReport> report(
+      FileEntry before, int n, List<NewCopy> added, List<BlockId> dropped) {
+    long jewel = before.blocks().isEmpty() ? 0 : before.blocks().get(0).length();
+    return transfers
+        .lookup(before.name())
+        .thenCombine(
+            view(),
+            (after, v) ->
+                new RetuneReport(
+                    before.name(),
+                    before.layout().n(),
+                    n,
+                    added,
+                    dropped,
+                    jewel * added.size(),
+                    health(after, v, settings.grace())));
   }
 
   private static long lengthOf(FileEntry entry, int index) {

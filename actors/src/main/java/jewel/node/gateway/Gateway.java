@@ -41,6 +41,7 @@ import jewel.api.PinTable;
 import jewel.api.PinView;
 import jewel.api.Progress;
 import jewel.api.RepairReport;
+import jewel.api.RetuneReport;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
@@ -516,6 +517,15 @@ public final class Gateway implements JewelClient {
         repairs.repair(name, Duration.ZERO),
         transferTimeout(entry.size() + entry.storedBytes()),
         "the repair of " + name);
+  }
+
+  @Override
+  public RetuneReport retune(FileName name, int n, Progress progress) {
+    FileEntry entry = lookup(name);
+    return await(
+        repairs.retune(name, n, progress),
+        transferTimeout(entry.size() + entry.storedBytes()),
+        "the retune of " + name);
   }
 
   /** One page of the index, by name, after {@code after} (null: from the start). */

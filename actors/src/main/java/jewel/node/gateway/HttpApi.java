@@ -27,6 +27,7 @@ import jewel.api.JewelException;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
+import jewel.api.Progress;
 import jewel.api.SchemeSpec;
 import jewel.node.RegistryAsk;
 import jewel.node.store.Isolation;
@@ -160,6 +161,18 @@ public final class HttpApi {
         path(
             segment().slash("repair"),
             name -> post(() -> json(() -> gateway.repair(fileName(name))))),
+        path(
+            segment().slash("retune"),
+            name ->
+                post(
+                    () ->
+                        parameter(
+                            "n",
+                            n ->
+                                json(
+                                    () ->
+                                        gateway.retune(
+                                            fileName(name), parseInt(n, "n"), Progress.NONE))))),
         path(
             segment().slash("copy"),
             name ->

@@ -97,4 +97,22 @@ class FileRepairsTest {
     assertEquals("7m 10s", FileRepairs.human(Duration.ofSeconds(430)));
     assertEquals("2h 5m", FileRepairs.human(Duration.ofMinutes(125)));
   }
+
+  @Test
+  void newJewelsGoToLivePeersHoldingNoneOfTheFile() {
+    Set<PeerId> live = Set.copyOf(PEERS);
+    assertEquals(Map.of(5, List.of(PEERS.get(5))), FileRepairs.newJewelTargets(jewels(), 6, live));
+  }
+
+  @Test
+  void tooFewFreePeersIsRefusedSayingWhatIsReachable() {
+    Set<PeerId> live = Set.copyOf(PEERS);
+    jewel.api.JewelException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            jewel.api.JewelException.class, () -> FileRepairs.newJewelTargets(jewels(), 8, live));
+    assertEquals(
+        "cannot retune 'rs.bin' to n=8: each new jewel needs a live peer that holds none of its 5"
+            + " jewels, and 1 is up (peer-6); the most it can have now is n=6 (add peers)",
+        e.getMessage());
+  }
 }
