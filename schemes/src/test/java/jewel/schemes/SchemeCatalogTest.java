@@ -78,7 +78,7 @@ class SchemeCatalogTest {
         "reedsolomon chunk=0 | reedsolomon needs chunk >= 1 byte, got chunk=0",
         "reedsolomon n=5 chunk=16777216 | reedsolomon k=3 n=5 with chunk=16777216 holds n × chunk = 83886080 bytes",
         "reedsolomon k=x | scheme parameter k=x is not a whole number",
-        "reedsolomon m=2 | scheme reedsolomon has no parameter m (it takes chunk, codec, k, n, placement)",
+        "reedsolomon m=2 | scheme reedsolomon has no parameter m (it takes availability, chunk, codec, k, max-overhead, n, placement)",
         "naive placement=nearest | placement must be roundrobin or rendezvous, not 'nearest'",
         "hosting n=2 | scheme hosting has no parameter n (it takes placement)",
       })
