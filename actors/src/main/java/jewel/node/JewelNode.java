@@ -289,7 +289,17 @@ public final class JewelNode implements AutoCloseable {
         "bytes of blocks the repair queue re-created",
         stats.repairedBytes::get);
     metrics.counter(
-        "jewel_repair_failures", "repairs that failed (tried again)", stats.failures::get);
+        "jewel_repair_failures",
+        "repairs and automatic retunes that failed (tried again)",
+        stats.failures::get);
+    metrics.gauge(
+        "jewel_files_below_target",
+        "files whose availability dropped below their target",
+        stats.belowTarget::get);
+    metrics.counter(
+        "jewel_added_jewels",
+        "jewels added to files below their availability target",
+        stats.addedJewels::get);
   }
 
   /**

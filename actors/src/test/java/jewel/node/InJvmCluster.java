@@ -2,6 +2,8 @@ package jewel.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,15 +21,22 @@ import org.apache.pekko.testkit.javadsl.TestKit;
  */
 final class InJvmCluster implements AutoCloseable {
   private final Path home;
+  private final Config config;
   private final List<JewelNode> nodes = new ArrayList<>();
 
-  private InJvmCluster(Path home) {
+  private InJvmCluster(Path home, Config config) {
     this.home = home;
+    this.config = config;
   }
 
   /** A seed, {@code peers} peers (peer-1 …) and a client, all Up. */
   static InJvmCluster start(Path home, int peers) throws Exception {
-    InJvmCluster cluster = new InJvmCluster(home);
+    return start(home, peers, ConfigFactory.empty());
+  }
+
+  /** As {@link #start(Path, int)}, every node with {@code config} above the test defaults. */
+  static InJvmCluster start(Path home, int peers, Config config) throws Exception {
+    InJvmCluster cluster = new InJvmCluster(home, config);
     JewelNode seed = cluster.node("seed", NodeSettings.REGISTRY, null);
     Address seedAddress = Cluster.get(seed.system()).selfMember().address();
     for (int i = 1; i <= peers; i++) {
@@ -41,7 +50,7 @@ final class InJvmCluster implements AutoCloseable {
   private JewelNode node(String name, String role, Address seed) throws Exception {
     NodeSettings s =
         new NodeSettings(new PeerId(name), List.of(role), "127.0.0.1", 0, 0, List.of(), home);
-    JewelNode node = JewelNode.start(s, TestConfig.clusterNode());
+    JewelNode node = JewelNode.start(s, config.withFallback(TestConfig.clusterNode()));
     nodes.add(node);
     Cluster cluster = Cluster.get(node.system());
     cluster.manager().tell(Join.create(seed == null ? cluster.selfMember().address() : seed));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import jewel.api.Progress;
 import jewel.api.RetuneReport;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
+import jewel.protocol.RegistryCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,6 +103,55 @@ class RetuneClusterTest {
             throw new java.io.UncheckedIOException(e);
           }
         });
+  }
+
+  @Test
+  void aFileBelowItsAvailabilityTargetGetsAnotherJewelByItself() throws Exception {
+    cluster = InJvmCluster.start(home, 4, ConfigFactory.parseString("jewel.repair.interval = 1s"));
+    JewelClient client = cluster.client().gateway();
+    byte[] bytes = new byte[200_001];
+    new Random(15).nextBytes(bytes);
+    Path file = Files.write(home.resolve("in.bin"), bytes);
+    FileName name = new FileName("target.bin");
+    // Every peer observed up all along: the cheapest pick reaches the target with few jewels.
+    FileEntry stored =
+        client
+            .store(
+                file,
+                name,
+                SchemeSpec.parse("reedsolomon availability=0.99"),
+                false,
+                null,
+                Progress.NONE)
+            .entry();
+    int n = stored.layout().n();
+    assertTrue(n < 4, "room for another jewel: n=" + n);
+
+    // Its holders were down for a while (as if a blip the registry node saw): their observed
+    // availability drops below what the target needs, and the repairer adds a jewel.
+    Set<PeerId> holders = holders(stored);
+    List<PeerId> others =
+        java.util.stream.IntStream.rangeClosed(1, 4)
+            .mapToObj(i -> new PeerId("peer-" + i))
+            .filter(p -> !holders.contains(p))
+            .toList();
+    cluster
+        .seed()
+        .registry()
+        .tell(
+            new RegistryCommand.RecordPeerStates(
+                others, List.copyOf(holders), System.currentTimeMillis() - 1));
+    Thread.sleep(2_000); // down 2 s of the ~10 s they have been observed: about 80% up
+    cluster.awaitAssert(
+        () -> assertTrue(client.status(name).entry().layout().n() > n, "n grew from " + n));
+    FileEntry raised = client.status(name).entry();
+    for (int i = 0; i < n; i++) {
+      assertEquals(stored.blocks().get(i).id(), raised.blocks().get(i).id(), "jewel " + i);
+    }
+    assertEquals("0.99", raised.scheme().params().get("availability"));
+    Path out = home.resolve("out.bin");
+    client.get(name, out, null, Progress.NONE);
+    assertArrayEquals(bytes, Files.readAllBytes(out));
   }
 
   private static Set<PeerId> holders(FileEntry entry) {

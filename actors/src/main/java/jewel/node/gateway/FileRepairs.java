@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,7 @@ import jewel.node.RegistryAsk;
 import jewel.node.RegistryPages;
 import jewel.node.coordinator.RegistryCommits;
 import jewel.node.maintenance.RepairSettings;
+import jewel.placement.Availability;
 import jewel.placement.HealthCheck;
 import jewel.placement.RendezvousPlacement;
 import jewel.protocol.BlockHolder;
@@ -120,9 +122,15 @@ public final class FileRepairs {
 
   // ---------------------------------------------------------------- check
 
-  /** What the cluster looks like to a health check: who is up, since when the others are down. */
+  /**
+   * What the cluster looks like to a health check: who is up, since when the others are down, each
+   * peer's observed availability (those observed for some time), the pinned files.
+   */
   private record View(
-      Map<PeerId, LivePeer> peers, Map<PeerId, Long> downSince, Set<FileName> pinned) {
+      Map<PeerId, LivePeer> peers,
+      Map<PeerId, Long> downSince,
+      Map<String, Double> observed,
+      Set<FileName> pinned) {
     Set<PeerId> live() {
       return peers.keySet();
     }
@@ -134,13 +142,17 @@ public final class FileRepairs {
         RegistryAsk.query(registry, RegistryCommand.GetPeerStates::new, askTimeout, system);
     CompletionStage<RegistryReply.Pins> pins =
         RegistryPages.pins(registry, askTimeout, system.scheduler());
-    return live.thenCombine(states, (l, s) -> new View(l, downSince(s), Set.of()))
+    return live.thenCombine(
+            states,
+            (l, s) ->
+                new View(l, downSince(s), s.availability(System.currentTimeMillis()), Set.of()))
         .thenCombine(
             pins,
             (v, p) ->
                 new View(
                     v.peers(),
                     v.downSince(),
+                    v.observed(),
                     p.pins().stream().map(PinView::name).collect(Collectors.toSet())));
   }
 
@@ -172,9 +184,21 @@ public final class FileRepairs {
    *
    * @param due the files with copies to re-create now (not those a pin keeps)
    * @param down holders of some block that are not up now
+   * @param belowTarget the files stored with an availability target whose availability, computed
+   *     from their holders' observed availability, has dropped below it: each wants one more jewel
    */
   public record Survey(
-      List<FileHealth> files, List<FileHealth> due, Set<PeerId> live, Set<PeerId> down) {}
+      List<FileHealth> files,
+      List<FileHealth> due,
+      Set<PeerId> live,
+      Set<PeerId> down,
+      List<BelowTarget> belowTarget) {}
+
+  /**
+   * A file whose availability (from its holders' observed availability; a holder not observed yet
+   * counts as up, as at the store) is below the target it was stored with.
+   */
+  public record BelowTarget(FileName name, int n, double availability, double target) {}
 
   public CompletionStage<Survey> survey() {
     return RegistryPages.files(registry, askTimeout, system)
@@ -196,8 +220,36 @@ public final class FileRepairs {
                   health.stream()
                       .filter(h -> h.repairDue() && !view.pinned().contains(h.name()))
                       .toList();
-              return new Survey(health, due, view.live(), down);
+              List<BelowTarget> belowTarget =
+                  files.stream()
+                      .filter(f -> !view.pinned().contains(f.name()))
+                      .map(f -> belowTarget(f, view))
+                      .flatMap(Optional::stream)
+                      .toList();
+              return new Survey(health, due, view.live(), down, belowTarget);
             });
+  }
+
+  /**
+   * Whether {@code entry} has an availability target (only Reed-Solomon files do) that its holders'
+   * observed availability no longer meets, and one more jewel could be added: the codec allows it
+   * and some live peer holds none of the file's jewels.
+   */
+  private static Optional<BelowTarget> belowTarget(FileEntry entry, View view) {
+    double target = JewelRules.target(entry.scheme());
+    if (Double.isNaN(target)) {
+      return Optional.empty();
+    }
+    double availability =
+        Availability.of(entry, p -> view.observed().getOrDefault(p.name(), 1.0)).value();
+    int n = entry.layout().n();
+    Set<PeerId> holders = new java.util.HashSet<>();
+    entry.blocks().forEach(b -> holders.addAll(b.holders()));
+    boolean room =
+        n < JewelRules.maxJewels(entry.layout().chunkSize()) && !holders.containsAll(view.live());
+    return availability >= target || !room
+        ? Optional.empty()
+        : Optional.of(new BelowTarget(entry.name(), n, availability, target));
   }
 
   private FileHealth health(FileEntry entry, View view, Duration grace) {
@@ -480,8 +532,8 @@ public final class FileRepairs {
    * from the live peers as a delete drops its blocks (the garbage collector takes the copies on
    * peers that were down). Every jewel the file keeps stays as it is.
    *
-   * <p>The operation an automatic policy calls (none is wired yet); such a caller paces it at the
-   * repair rate, as the repair queue paces repairs.
+   * <p>Also what the {@link jewel.node.maintenance.Repairer} runs, one jewel at a time, for a file
+   * whose availability dropped below its target ({@link Survey#belowTarget}).
    */
   public CompletionStage<RetuneReport> retune(FileName name, int n, Progress progress) {
     return Lease.take(system, transfers.coordinator(name), name, askTimeout)

@@ -9,10 +9,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import jewel.api.FileHealth;
 import jewel.api.FileName;
 import jewel.api.PeerId;
+import jewel.api.Progress;
 import jewel.api.RepairReport;
+import jewel.api.RetuneReport;
 import jewel.node.PeerDirectory;
 import jewel.node.RegistryAsk;
 import jewel.node.gateway.FileRepairs;
+import jewel.placement.Availability;
 import jewel.protocol.RegistryCommand;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -36,6 +39,12 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * time, pausing after each so that re-created bytes keep to {@code jewel.repair.rate}. Nothing of
  * the queue needs saving: it is recomputed from the registry at every survey, so a restarted
  * registry node resumes where the files stand.
+ *
+ * <p>After the repairs, the files stored with an availability target ({@code store --availability})
+ * whose availability, from their holders' observed availability, dropped below it get one more
+ * jewel each ({@link FileRepairs#retune}), paced like repairs; the next survey adds another to
+ * those still below. Repair restores what a file was promised; this raises the promise as the peers
+ * prove less available than they were.
  */
 public final class Repairer extends AbstractBehavior<Repairer.Command> {
 
@@ -52,6 +61,10 @@ public final class Repairer extends AbstractBehavior<Repairer.Command> {
   private record Repaired(FileName name, RepairReport report) implements Command {}
 
   private record RepairFailed(FileName name, Throwable why) implements Command {}
+
+  private record Retuned(FileRepairs.BelowTarget file, RetuneReport report) implements Command {}
+
+  private record RetuneFailed(FileRepairs.BelowTarget file, Throwable why) implements Command {}
 
   /** The pause after a repair is over. */
   private record Resume() implements Command {}
@@ -70,6 +83,8 @@ public final class Repairer extends AbstractBehavior<Repairer.Command> {
     public final AtomicLong repairedFiles = new AtomicLong();
     public final AtomicLong repairedBytes = new AtomicLong();
     public final AtomicLong failures = new AtomicLong();
+    public final AtomicLong belowTarget = new AtomicLong();
+    public final AtomicLong addedJewels = new AtomicLong();
   }
 
   private static final Object TICK = "tick";
@@ -79,6 +94,7 @@ public final class Repairer extends AbstractBehavior<Repairer.Command> {
   private final RepairSettings settings;
   private final Stats stats;
   private final Deque<FileName> queue = new ArrayDeque<>();
+  private final Deque<FileRepairs.BelowTarget> retunes = new ArrayDeque<>();
   private boolean surveying;
   private boolean repairing;
 
@@ -156,6 +172,8 @@ public final class Repairer extends AbstractBehavior<Repairer.Command> {
             })
         .onMessage(Repaired.class, this::onRepaired)
         .onMessage(RepairFailed.class, this::onRepairFailed)
+        .onMessage(Retuned.class, this::onRetuned)
+        .onMessage(RetuneFailed.class, this::onRetuneFailed)
         .onMessage(Resume.class, r -> next())
         .onMessage(MembershipChanged.class, this::onMembershipChanged)
         .onMessage(
@@ -211,15 +229,27 @@ public final class Repairer extends AbstractBehavior<Repairer.Command> {
     if (!queue.isEmpty()) {
       getContext().getLog().info("repair queue: {} files with copies due", queue.size());
     }
+    retunes.clear();
+    s.survey().belowTarget().stream()
+        .sorted(
+            Comparator.comparingDouble(FileRepairs.BelowTarget::availability)
+                .thenComparing(f -> f.name().value()))
+        .forEach(retunes::add);
+    stats.belowTarget.set(retunes.size());
+    if (!retunes.isEmpty()) {
+      getContext()
+          .getLog()
+          .info("{} files below their availability target: one more jewel each", retunes.size());
+    }
     return next();
   }
 
+  /** The next repair, else the next retune (repairs first: they restore what was promised). */
   private Behavior<Command> next() {
     FileName name = queue.poll();
     stats.queued.set(queue.size());
     if (name == null) {
-      repairing = false;
-      return this;
+      return nextRetune();
     }
     repairing = true;
     getContext()
@@ -244,12 +274,62 @@ public final class Repairer extends AbstractBehavior<Repairer.Command> {
               bytes,
               r.report().after().state());
     }
+    return pauseThenNext(bytes);
+  }
+
+  /** Keeps re-created bytes to {@code jewel.repair.rate}. */
+  private Behavior<Command> pauseThenNext(long bytes) {
     Duration pause = settings.pauseAfter(bytes);
     if (pause.isZero()) {
       return next();
     }
     timers.startSingleTimer(new Resume(), pause);
     return this;
+  }
+
+  /**
+   * One more jewel for the next file below its availability target; the survey after it computes
+   * its availability again, and adds another while it is still below.
+   */
+  private Behavior<Command> nextRetune() {
+    FileRepairs.BelowTarget file = retunes.poll();
+    if (file == null) {
+      repairing = false;
+      return this;
+    }
+    repairing = true;
+    getContext()
+        .pipeToSelf(
+            repairs.retune(file.name(), file.n() + 1, Progress.NONE),
+            (report, failure) ->
+                failure == null ? new Retuned(file, report) : new RetuneFailed(file, failure));
+    return this;
+  }
+
+  private Behavior<Command> onRetuned(Retuned r) {
+    stats.addedJewels.addAndGet(r.report().added().size());
+    getContext()
+        .getLog()
+        .info(
+            "'{}' was at availability {} below its target {}: n={} → {}, {} bytes",
+            r.file().name(),
+            Availability.format(r.file().availability()),
+            Availability.format(r.file().target()),
+            r.report().fromN(),
+            r.report().n(),
+            r.report().bytes());
+    return pauseThenNext(r.report().bytes());
+  }
+
+  private Behavior<Command> onRetuneFailed(RetuneFailed f) {
+    stats.failures.incrementAndGet();
+    getContext()
+        .getLog()
+        .warn(
+            "adding a jewel to '{}' failed (tried again after the next survey): {}",
+            f.file().name(),
+            RegistryAsk.oneLine(f.why()));
+    return next();
   }
 
   private Behavior<Command> onRepairFailed(RepairFailed f) {
