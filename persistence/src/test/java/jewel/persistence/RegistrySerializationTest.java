@@ -120,6 +120,7 @@ class RegistrySerializationTest {
             Map.of(),
             now.heldAsOf(),
             Map.of(),
+            Map.of(),
             null);
     assertEquals(expected, back);
 
