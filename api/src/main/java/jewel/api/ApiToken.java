@@ -33,9 +33,14 @@ public record ApiToken(String id, String secret) {
 
   /** A new token of id {@code id} with a fresh random secret. */
   public static ApiToken generate(String id) {
+    return new ApiToken(id, newSecret());
+  }
+
+  /** 64 hex digits of a {@link SecureRandom}: the secret of a new token. */
+  public static String newSecret() {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
-    return new ApiToken(id, HexFormat.of().formatHex(secret));
+    return HexFormat.of().formatHex(secret);
   }
 
   /** The token written as {@link #toString()} writes it, or one line saying it is not one. */
@@ -50,6 +55,11 @@ public record ApiToken(String id, String secret) {
 
   /** The hex SHA-256 of the secret: all a node keeps of a token. */
   public String hash() {
+    return hash(secret);
+  }
+
+  /** The hex SHA-256 of {@code secret}. */
+  public static String hash(String secret) {
     return HexFormat.of()
         .formatHex(Digests.sha256().digest(secret.getBytes(StandardCharsets.US_ASCII)));
   }
