@@ -101,11 +101,12 @@ class CommandTableTest {
           new String[] {"verify", "--all"},
           new String[] {"repair", "v.txt"},
           new String[] {"repair", "nope.txt"},
-          new String[] {"delete", "v.txt"});
+          new String[] {"delete", "v.txt"},
+          new String[] {"token", "revoke", "t99"});
 
   @Test
   void bothBackendsGiveTheSameAnswers() throws Exception {
-    JewelClient http = HttpJewelClient.at(cluster.peer(2).apiUrl());
+    JewelClient http = HttpJewelClient.at(cluster.peer(2).apiUrl(), cluster.adminToken());
     JewelClient member = cluster.client().gateway();
     List<Outcome> viaHttp = runTable(http, "http");
     List<Outcome> viaCluster = runTable(member, "cluster");
@@ -138,6 +139,8 @@ class CommandTableTest {
     assertTrue(viaHttp.get(26).out().contains("v.txt: 3 copies intact"), viaHttp.get(26).out());
     assertTrue(viaHttp.get(27).out().contains("nothing to re-create"), viaHttp.get(27).out());
     assertEquals(new Outcome(1, "", "jewel: unknown file 'nope.txt' (try: ls)\n"), viaHttp.get(28));
+    assertEquals(
+        new Outcome(1, "", "jewel: unknown token id 't99' (try: token ls)\n"), viaHttp.get(30));
   }
 
   private List<Outcome> runTable(JewelClient client, String label) throws Exception {
@@ -203,7 +206,7 @@ class CommandTableTest {
                     throw e.getCause();
                   }
                 });
-    Backend backend = (h, port, api) -> kept;
+    Backend backend = (h, port, api, token) -> kept;
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Session session =
