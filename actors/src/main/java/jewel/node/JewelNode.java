@@ -335,6 +335,7 @@ public final class JewelNode implements AutoCloseable {
    * (made by {@code ./jewel up}, see the README's "Certificates and TLS") become the API's server
    * certificate. Not wired in this build, so a node with TLS on for its API stops here.
    */
+  @SuppressWarnings("UnusedVariable") // where the certificates are: read once HTTPS is wired
   private static HttpsConnectionContext apiHttps(Config config) {
     throw new IllegalArgumentException(
         "jewel.api.tls = on, but this build cannot serve the API over HTTPS yet"
