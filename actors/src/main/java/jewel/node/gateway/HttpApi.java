@@ -98,11 +98,11 @@ public final class HttpApi {
                         // Open: a liveness probe needs no token, and this says only who the node
                         // is.
                         path(segment("v1").slash("health"), () -> get(() -> json(this::health))),
-                        authorized(this::tokenRoutes))));
+                        authorized(this::guardedRoutes))));
   }
 
   /** Every route but the health check: each needs a token, and a change an admin token. */
-  private Route tokenRoutes() {
+  private Route guardedRoutes() {
     return concat(
         path(
             "metrics",
