@@ -170,8 +170,19 @@ class GatewayIT {
     }
   }
 
+  /**
+   * The node's API URL as {@code peers --json} says it (a loaded node may describe itself late).
+   */
   private static String api(JewelCluster c, String node) throws Exception {
-    return node(c, node).get("api").asText();
+    String[] url = new String[1];
+    JewelCluster.eventually(
+        Duration.ofSeconds(30),
+        () -> {
+          JsonNode api = node(c, node).get("api");
+          assertTrue(api != null && api.isTextual(), node + " has no API URL yet");
+          url[0] = api.asText();
+        });
+    return url[0];
   }
 
   private static JsonNode node(JewelCluster c, String name) throws Exception {
