@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -47,6 +48,12 @@ public record ApiSettings(
     String hash;
     try {
       hash = Files.readString(file).trim();
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(
+          "jewel.api.admin-token-hash-file "
+              + file
+              + " does not exist: ./jewel up writes HOME/admin-token.sha256",
+          e);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "cannot read jewel.api.admin-token-hash-file " + file + ": " + e.getMessage(), e);

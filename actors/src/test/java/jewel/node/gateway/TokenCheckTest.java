@@ -203,7 +203,7 @@ class TokenCheckTest {
             IllegalArgumentException.class,
             () -> ApiSettings.adminTokenHash(dir.resolve("nowhere")));
     assertTrue(
-        missing.getMessage().startsWith("cannot read jewel.api.admin-token-hash-file "),
+        missing.getMessage().endsWith(" does not exist: ./jewel up writes HOME/admin-token.sha256"),
         missing.getMessage());
   }
 }
