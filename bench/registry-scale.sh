@@ -98,6 +98,9 @@ else
   jewel up "$peers" >&2
 fi
 api="$(cat "$home/peer-1/api")"
+# The driver's clients send the admin token up wrote into the home.
+JEWEL_TOKEN="$(cat "$home/admin-token")"
+export JEWEL_TOKEN
 row "registry heap after full GC, empty" "$(heap)"
 
 echo "storing $files files through $api with $threads threads…" >&2

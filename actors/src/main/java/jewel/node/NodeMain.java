@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import jewel.node.gateway.ApiSettings;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.Cluster;
@@ -36,6 +37,16 @@ public final class NodeMain {
               + settings.name()
               + " has no roles: give it jewel.node.roles (registry, peer or client)");
       System.exit(2);
+    }
+    if (!settings.hasRole(NodeSettings.CLIENT)) {
+      // Checked before anything starts, so that a bad API setting is one line, not a trace.
+      try {
+        ApiSettings.from(base).checkExposure();
+      } catch (IllegalArgumentException e) {
+        System.err.println(
+            "jewel: node " + settings.name() + " cannot serve its API: " + e.getMessage());
+        System.exit(2);
+      }
     }
     Path ready = settings.nodeDir().resolve("ready");
     Files.createDirectories(settings.nodeDir());

@@ -16,6 +16,7 @@ import jewel.api.FileName;
 import jewel.api.JewelException;
 import jewel.api.PeerId;
 import jewel.api.StoredBlock;
+import jewel.api.TokenInfo;
 import jewel.protocol.BlockCursor;
 import jewel.protocol.PinnedBlock;
 import jewel.protocol.RegistryCommand;
@@ -161,6 +162,18 @@ public final class RegistryPages {
                     pages.stream().flatMap(p -> p.pins().stream()).toList(),
                     pages.get(pages.size() - 1).defaultFraction(),
                     null));
+  }
+
+  /** Every API token the registry knows, in the order they were made. */
+  public static CompletionStage<List<TokenInfo>> tokens(
+      ActorRef<RegistryCommand> registry, Duration timeout, Scheduler scheduler) {
+    return pages(
+            registry,
+            timeout,
+            scheduler,
+            RegistryCommand.ListTokens::new,
+            RegistryReply.Tokens::next)
+        .thenApply(pages -> pages.stream().flatMap(p -> p.tokens().stream()).toList());
   }
 
   /**

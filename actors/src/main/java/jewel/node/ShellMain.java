@@ -30,7 +30,7 @@ public final class ShellMain {
 
   /** Commands that need the cluster join it as a client member, through {@link ClusterClient}. */
   static Backend cluster() {
-    return (Path home, int seedPort, String api) -> {
+    return (Path home, int seedPort, String api, String token) -> {
       if (System.getProperty("jewel.log.file") == null) {
         System.setProperty("jewel.log.file", home.resolve("client.log").toString());
       }

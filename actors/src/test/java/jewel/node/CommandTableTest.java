@@ -107,11 +107,12 @@ class CommandTableTest {
           new String[] {"get", "v.txt", "-o", "OUT"},
           new String[] {"retune", "v.txt", "--n", "4"},
           new String[] {"retune", "v.txt", "--n", "1"},
-          new String[] {"delete", "v.txt"});
+          new String[] {"delete", "v.txt"},
+          new String[] {"token", "revoke", "t99"});
 
   @Test
   void bothBackendsGiveTheSameAnswers() throws Exception {
-    JewelClient http = HttpJewelClient.at(cluster.peer(2).apiUrl());
+    JewelClient http = HttpJewelClient.at(cluster.peer(2).apiUrl(), cluster.adminToken());
     JewelClient member = cluster.client().gateway();
     List<Outcome> viaHttp = runTable(http, "http");
     List<Outcome> viaCluster = runTable(member, "cluster");
@@ -173,6 +174,8 @@ class CommandTableTest {
             "jewel: cannot retune 'v.txt' to n=1: it needs at least k=2 jewels (any k of them"
                 + " rebuild it)\n"),
         viaHttp.get(34));
+    assertEquals(
+        new Outcome(1, "", "jewel: unknown token id 't99' (try: token ls)\n"), viaHttp.get(36));
   }
 
   private List<Outcome> runTable(JewelClient client, String label) throws Exception {
@@ -238,7 +241,7 @@ class CommandTableTest {
                     throw e.getCause();
                   }
                 });
-    Backend backend = (h, port, api) -> kept;
+    Backend backend = (h, port, api, token) -> kept;
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Session session =

@@ -81,8 +81,9 @@ class ConfigurationTableTest {
     }
     reference.getString("jewel.coordinator.role");
     jewel.node.coordinator.Coordinator.idleTimeout(reference);
-    reference.getString("jewel.api.host");
-    reference.getInt("jewel.api.port");
+    jewel.node.gateway.ApiSettings api = jewel.node.gateway.ApiSettings.from(reference);
+    api.checkExposure(); // the default binds, and needs tokens
+    assertTrue(api.requireToken());
   }
 
   /** The command line checks scheme parameters before it asks a node, with the node's defaults. */

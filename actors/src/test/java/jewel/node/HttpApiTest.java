@@ -242,7 +242,9 @@ class HttpApiTest {
       OutputStream out = socket.getOutputStream();
       out.write(
           ("PUT /v1/files/cut.bin?scheme=naive%20n%3D2 HTTP/1.1\r\nHost: x\r\nContent-Length: 4000000\r\n"
-                  + "Content-Type: application/octet-stream\r\n\r\n")
+                  + "Authorization: Bearer "
+                  + cluster.adminToken()
+                  + "\r\nContent-Type: application/octet-stream\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.write(new byte[1_000_000]);
       out.flush();
@@ -274,6 +276,7 @@ class HttpApiTest {
                 .toURL()
                 .openConnection();
     c.setRequestMethod("PUT");
+    c.setRequestProperty("Authorization", "Bearer " + cluster.adminToken());
     c.setDoOutput(true);
     int mib = 64;
     c.setFixedLengthStreamingMode((long) mib << 20);
@@ -350,6 +353,7 @@ class HttpApiTest {
             registryMetrics =
                 http.send(
                         HttpRequest.newBuilder(URI.create(cluster.seed().apiUrl() + "/metrics"))
+                            .header("Authorization", "Bearer " + cluster.adminToken())
                             .build(),
                         HttpResponse.BodyHandlers.ofString())
                     .body();
@@ -490,6 +494,170 @@ class HttpApiTest {
             .statusCode());
   }
 
+  // ------------------------------------------------------------------ tokens
+
+  @Test
+  void everyRequestButTheHealthCheckNeedsAnAcceptedToken() throws Exception {
+    String garbage = "not a Jewel token: one looks like jewel_t1_ followed by 64 hex digits";
+    String unknownAdmin =
+        "unknown token: no token admin with that secret (token ls lists the tokens;"
+            + " token create makes one)";
+    String[][] cases = {
+      {
+        null,
+        "no token: this API needs the header Authorization: Bearer TOKEN"
+            + " (the command line sends --token, JEWEL_TOKEN or HOME/admin-token)"
+      },
+      {"", null},
+      {"hunter2", garbage},
+      {"jewel_t1_" + "0".repeat(63), garbage},
+      {
+        jewel.api.ApiToken.generate("t77").toString(),
+        "unknown token: no token t77 with that secret (token ls lists the tokens;"
+            + " token create makes one)"
+      },
+      {jewel.api.ApiToken.generate("admin").toString(), unknownAdmin},
+    };
+    for (String[] c : cases) {
+      for (String path : new String[] {"/v1/files", "/metrics", "/v1/tokens"}) {
+        HttpResponse<String> refused =
+            c[0] != null && c[0].isEmpty()
+                ? send(
+                    HttpRequest.newBuilder(URI.create(api + path))
+                        .header("Authorization", "Basic dXNlcjpwdw=="))
+                : send(as(c[0], path));
+        assertEquals(401, refused.statusCode(), path + " " + refused.body());
+        assertEquals(
+            c[1] != null ? c[1] : "the Authorization header must be: Bearer TOKEN", error(refused));
+        assertEquals(
+            "Bearer realm=\"jewel\"",
+            refused.headers().firstValue("WWW-Authenticate").orElseThrow());
+      }
+    }
+    HttpResponse<String> health = send(as(null, "/v1/health"));
+    assertEquals(200, health.statusCode(), health.body());
+    assertEquals("peer-2", json.readTree(health.body()).get("node").asText());
+    // A store refused for its token commits nothing.
+    HttpResponse<String> store =
+        http.send(
+            as("hunter2", "/v1/files/sneaky.bin")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[100_000]))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, store.statusCode());
+    assertEquals(404, send(request("/v1/files/sneaky.bin")).statusCode());
+  }
+
+  @Test
+  void aReadOnlyTokenReadsButChangesNothing() throws Exception {
+    JsonNode made = createToken("{\"readOnly\": true, \"label\": \"dashboards\"}");
+    String token = made.get("token").asText();
+    String id = made.get("info").get("id").asText();
+    assertTrue(made.get("info").get("readOnly").asBoolean(), made.toString());
+    assertEquals("dashboards", made.get("info").get("label").asText());
+
+    assertEquals(200, send(as(token, "/v1/files")).statusCode());
+    assertEquals(200, send(as(token, "/v1/files/rs.bin/status")).statusCode());
+    assertEquals(200, send(as(token, "/metrics")).statusCode());
+    assertEquals(
+        200,
+        http.send(
+                as(token, "/v1/files/rs.bin")
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.discarding())
+            .statusCode());
+
+    HttpResponse<String> delete = send(as(token, "/v1/files/rs.bin").DELETE());
+    assertEquals(403, delete.statusCode(), delete.body());
+    assertEquals(
+        "token " + id + " is read-only: DELETE /v1/files/rs.bin needs an admin token",
+        error(delete));
+    assertEquals(200, send(request("/v1/files/rs.bin/status")).statusCode(), "still stored");
+    HttpResponse<String> store =
+        http.send(
+            as(token, "/v1/files/ro.bin")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1}))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, store.statusCode(), store.body());
+    for (HttpRequest.Builder change :
+        List.of(
+            as(token, "/v1/settings/schemes/default")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"scheme\":\"naive n=3\"}")),
+            as(token, "/v1/files/rs.bin/verify").POST(HttpRequest.BodyPublishers.noBody()),
+            as(token, "/v1/tokens").POST(HttpRequest.BodyPublishers.ofString("{}")),
+            as(token, "/v1/tokens"),
+            as(token, "/v1/tokens/" + id).DELETE())) {
+      HttpResponse<String> refused = send(change);
+      assertEquals(403, refused.statusCode(), refused.body());
+      assertTrue(error(refused).startsWith("token " + id + " is read-only: "), refused.body());
+    }
+
+    HttpResponse<String> listed = send(request("/v1/tokens"));
+    assertEquals(200, listed.statusCode(), listed.body());
+    assertTrue(listed.body().contains("\"id\":\"" + id + "\""), listed.body());
+    String secret = token.substring(token.lastIndexOf('_') + 1);
+    assertFalse(listed.body().contains(secret), "the secret is shown once only");
+    assertFalse(listed.body().contains(jewel.api.ApiToken.hash(secret)), "nor its hash");
+  }
+
+  @Test
+  void aRevokedTokenIsRefusedAtOnceByTheGatewayThatRevokedIt() throws Exception {
+    JsonNode made = createToken("{\"expiresInSeconds\": 3600}");
+    String token = made.get("token").asText();
+    String id = made.get("info").get("id").asText();
+    assertFalse(made.get("info").get("readOnly").asBoolean());
+    HttpResponse<String> ok = put("by-" + id + ".bin", new byte[] {7});
+    assertEquals(201, ok.statusCode(), ok.body());
+    assertEquals(200, send(as(token, "/v1/files")).statusCode()); // now in this gateway's cache
+
+    HttpResponse<String> revoked = send(request("/v1/tokens/" + id).DELETE());
+    assertEquals(200, revoked.statusCode(), revoked.body());
+    HttpResponse<String> after = send(as(token, "/v1/files"));
+    assertEquals(401, after.statusCode(), after.body());
+    assertTrue(error(after).startsWith("token " + id + " was revoked at "), after.body());
+
+    HttpResponse<String> again = send(request("/v1/tokens/" + id).DELETE());
+    assertEquals(409, again.statusCode(), again.body());
+    assertTrue(error(again).startsWith("token " + id + " was revoked already, at "), again.body());
+    HttpResponse<String> unknown = send(request("/v1/tokens/t999").DELETE());
+    assertEquals(404, unknown.statusCode(), unknown.body());
+    assertEquals("unknown token id 't999' (try: token ls)", error(unknown));
+    HttpResponse<String> admin = send(request("/v1/tokens/admin").DELETE());
+    assertEquals(400, admin.statusCode(), admin.body());
+  }
+
+  @Test
+  void badTokenRequestsGetOneLine() throws Exception {
+    String[][] cases = {
+      {
+        "{\"expiresInSeconds\": 0}",
+        "give expiresInSeconds as a whole number of seconds, 1 or more, not 0"
+      },
+      {
+        "{\"expiresInSeconds\": 1.5}",
+        "give expiresInSeconds as a whole number of seconds, 1 or more, not 1.5"
+      },
+      {"{\"readOnly\": \"yes\"}", "give readOnly as true or false, not \"yes\""},
+      {"{\"label\": \"a\\nb\"}", "a token's label may not have control characters"},
+      {"[]", "the body must be a JSON object"},
+    };
+    for (String[] c : cases) {
+      HttpResponse<String> bad =
+          send(request("/v1/tokens").POST(HttpRequest.BodyPublishers.ofString(c[0])));
+      assertEquals(400, bad.statusCode(), c[0] + " " + bad.body());
+      assertEquals(c[1], error(bad));
+    }
+  }
+
+  private static JsonNode createToken(String body) throws Exception {
+    HttpResponse<String> made =
+        send(request("/v1/tokens").POST(HttpRequest.BodyPublishers.ofString(body)));
+    assertEquals(201, made.statusCode(), made.body());
+    return json.readTree(made.body());
+  }
+
   private static HttpResponse<String> put(String pathAndQuery, byte[] body) throws Exception {
     return http.send(
         request("/v1/files/" + pathAndQuery)
@@ -504,8 +672,19 @@ class HttpApiTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A request with the admin token. */
   private static HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(api + path));
+    return as(cluster.adminToken(), path);
+  }
+
+  /** A request with {@code token} as its bearer token (null: no Authorization header). */
+  private static HttpRequest.Builder as(String token, String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + path));
+    return token == null ? b : b.header("Authorization", "Bearer " + token);
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static String error(HttpResponse<String> response) throws Exception {

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import jewel.api.ApiToken;
 import jewel.api.PeerId;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.cluster.MemberStatus;
@@ -17,16 +21,30 @@ import org.apache.pekko.testkit.javadsl.TestKit;
 
 /**
  * A seed, some peers and a client as ActorSystems in this JVM, each with its own folder under
- * {@code home}, for tests that need the real nodes (data channels, HTTP API) without JVMs.
+ * {@code home}, for tests that need the real nodes (data channels, HTTP API) without JVMs. Their
+ * APIs take the admin token {@link #adminToken()}, whose hash is in {@code home}, as {@code up}
+ * does it.
  */
 final class InJvmCluster implements AutoCloseable {
   private final Path home;
+  private final ApiToken admin = ApiToken.generate(ApiToken.ADMIN_ID);
   private final Config config;
   private final List<JewelNode> nodes = new ArrayList<>();
 
-  private InJvmCluster(Path home, Config config) {
+  /** Every node's config: {@code config} above the test defaults, with this cluster's token. */
+  private InJvmCluster(Path home, Config config) throws IOException {
     this.home = home;
-    this.config = config;
+    Path hash = Files.writeString(home.resolve("admin-token.sha256"), admin.hash() + "\n");
+    this.config =
+        config
+            .withFallback(
+                ConfigFactory.parseMap(Map.of("jewel.api.admin-token-hash-file", hash.toString())))
+            .withFallback(TestConfig.clusterNode());
+  }
+
+  /** The admin token of every node's API. */
+  String adminToken() {
+    return admin.toString();
   }
 
   /** A seed, {@code peers} peers (peer-1 …) and a client, all Up. */
@@ -50,7 +68,7 @@ final class InJvmCluster implements AutoCloseable {
   private JewelNode node(String name, String role, Address seed) throws Exception {
     NodeSettings s =
         new NodeSettings(new PeerId(name), List.of(role), "127.0.0.1", 0, 0, List.of(), home);
-    JewelNode node = JewelNode.start(s, config.withFallback(TestConfig.clusterNode()));
+    JewelNode node = JewelNode.start(s, config);
     nodes.add(node);
     Cluster cluster = Cluster.get(node.system());
     cluster.manager().tell(Join.create(seed == null ? cluster.selfMember().address() : seed));

@@ -106,6 +106,18 @@ public interface JewelClient extends AutoCloseable {
   /** Changes one peer's settings; peers rescan. */
   Map<String, PeerSettings> updatePeer(PeerId peer, UnaryOperator<PeerSettings> change);
 
+  /**
+   * Makes an API token: admin, or ({@code readOnly}) one that may only read; it stops working after
+   * {@code expiresIn} seconds (null: never). The answer holds the secret, shown only now.
+   */
+  NewToken createToken(boolean readOnly, Long expiresInSeconds, String label);
+
+  /** Every API token the registry knows, revoked ones too, in the order they were made. */
+  List<TokenInfo> tokens();
+
+  /** Revokes token {@code id}: every node refuses it soon after (see the README). */
+  TokenInfo revokeToken(String id);
+
   @Override
   void close();
 }

@@ -11,6 +11,10 @@ public class JewelException extends RuntimeException {
   public enum Kind {
     /** the request was wrong: a bad name, scheme, parameter or range syntax (HTTP 400) */
     BAD_INPUT(400),
+    /** no token, or one the API does not accept: garbage, unknown, expired, revoked (401) */
+    UNAUTHORIZED(401),
+    /** a read-only token asked for a change (403) */
+    FORBIDDEN(403),
     /** no such file or peer (404) */
     NOT_FOUND(404),
     /** the name exists and the store did not say replace (409) */

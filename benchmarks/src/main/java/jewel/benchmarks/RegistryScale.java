@@ -25,7 +25,8 @@ import jewel.cli.HttpJewelClient;
  * The driver of {@code bench/registry-scale.sh}: what the registry costs as it grows, measured
  * against a running cluster through one node's HTTP API with the command line's own client ({@link
  * HttpJewelClient}), one client per thread. Three steps, each a command; each prints rows of the
- * script's table on stdout ({@code what<TAB>value}), and progress on stderr:
+ * script's table on stdout ({@code what<TAB>value}), and progress on stderr. The clients send the
+ * API token in {@code JEWEL_TOKEN} (the script sets the home's admin token):
  *
  * <ul>
  *   <li>{@code store --api URL --files F --threads T [--size BYTES] [--window W]}: stores F files
@@ -90,7 +91,8 @@ public final class RegistryScale {
       Thread worker =
           new Thread(
               () -> {
-                try (HttpJewelClient client = HttpJewelClient.at(api)) {
+                try (HttpJewelClient client =
+                    HttpJewelClient.at(api, System.getenv("JEWEL_TOKEN"))) {
                   for (int n = next.getAndIncrement(); n < files; n = next.getAndIncrement()) {
                     Files.write(file, content(n, size));
                     FileName name = new FileName(String.format(Locale.ROOT, "scale-%07d", n));
@@ -186,7 +188,7 @@ public final class RegistryScale {
     for (String which : List.of("first", "second")) {
       long t0 = System.nanoTime();
       int listed;
-      try (HttpJewelClient client = HttpJewelClient.at(api)) {
+      try (HttpJewelClient client = HttpJewelClient.at(api, System.getenv("JEWEL_TOKEN"))) {
         listed = client.ls().size();
       }
       long t1 = System.nanoTime();
@@ -209,7 +211,7 @@ public final class RegistryScale {
     while (System.currentTimeMillis() < deadline) {
       tries++;
       long t0 = System.currentTimeMillis();
-      try (HttpJewelClient client = HttpJewelClient.at(api)) {
+      try (HttpJewelClient client = HttpJewelClient.at(api, System.getenv("JEWEL_TOKEN"))) {
         List<FileEntry> listed = client.ls();
         if (listed.size() == files) {
           long t1 = System.currentTimeMillis();

@@ -33,6 +33,7 @@ import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
 import jewel.api.JewelException.Kind;
+import jewel.api.NewToken;
 import jewel.api.NodeStatus;
 import jewel.api.PartFiles;
 import jewel.api.PeerContents;
@@ -46,6 +47,7 @@ import jewel.api.RetuneReport;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
+import jewel.api.TokenInfo;
 import jewel.api.VerifyReport;
 
 /**
@@ -72,21 +74,28 @@ public final class HttpJewelClient implements JewelClient {
 
   private final NodeFinder finder;
 
+  /** The bearer token every request carries, or null: none (the node then says it wants one). */
+  private final String token;
+
   /** The node that answered last: the ones before it refused, so later requests start here. */
   private int current;
 
-  HttpJewelClient(NodeFinder finder) {
+  HttpJewelClient(NodeFinder finder, String token) {
     this.finder = finder;
+    this.token = token;
   }
 
-  /** The node at {@code url} only. */
-  public static HttpJewelClient at(String url) {
-    return new HttpJewelClient(NodeFinder.at(url));
+  /** The node at {@code url} only, with {@code token} (null: none). */
+  public static HttpJewelClient at(String url, String token) {
+    return new HttpJewelClient(NodeFinder.at(url), token);
   }
 
-  /** The running nodes of {@code home}, peers first, spread over by this process's id. */
-  public static HttpJewelClient forHome(Path home) {
-    return new HttpJewelClient(NodeFinder.forHome(home, ProcessHandle.current().pid()));
+  /**
+   * The running nodes of {@code home}, peers first, spread over by this process's id, with {@code
+   * token} (null: none).
+   */
+  public static HttpJewelClient forHome(Path home, String token) {
+    return new HttpJewelClient(NodeFinder.forHome(home, ProcessHandle.current().pid()), token);
   }
 
   // ---- the API, one method a row of api/README.md's table
@@ -434,6 +443,28 @@ public final class HttpJewelClient implements JewelClient {
   }
 
   @Override
+  public NewToken createToken(boolean readOnly, Long expiresInSeconds, String label) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("readOnly", readOnly);
+    if (expiresInSeconds != null) {
+      body.put("expiresInSeconds", expiresInSeconds);
+    }
+    body.put("label", label == null ? "" : label);
+    return sendJson("POST", "v1/tokens", body, NewToken.class, false, "making a token");
+  }
+
+  @Override
+  public List<TokenInfo> tokens() {
+    return getJson("v1/tokens", TokensPage.class).tokens();
+  }
+
+  @Override
+  public TokenInfo revokeToken(String id) {
+    return sendJson(
+        "DELETE", "v1/tokens/" + segment(id), null, TokenInfo.class, false, "revoking token " + id);
+  }
+
+  @Override
   public void close() {
     // Nothing held open between requests that outlives this process.
   }
@@ -449,6 +480,8 @@ public final class HttpJewelClient implements JewelClient {
   record HealthPage(List<FileHealth> files, String next) {}
 
   record SchemesPage(List<SchemeInfo> schemes) {}
+
+  record TokensPage(List<TokenInfo> tokens) {}
 
   private static final JavaType SETTINGS_MAP =
       JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, PeerSettings.class);
@@ -620,7 +653,7 @@ public final class HttpJewelClient implements JewelClient {
    * take it (refused, or no answer within the connect timeout): nothing of the request reached it.
    * Direct: a node's API is never behind a proxy.
    */
-  private static HttpURLConnection connect(NodeFinder.Node node, Request request) {
+  private HttpURLConnection connect(NodeFinder.Node node, Request request) {
     try {
       HttpURLConnection c =
           (HttpURLConnection)
@@ -630,6 +663,9 @@ public final class HttpJewelClient implements JewelClient {
       c.setReadTimeout(SILENCE_TIMEOUT_MILLIS);
       c.setInstanceFollowRedirects(false);
       request.headers().forEach(c::setRequestProperty);
+      if (token != null) {
+        c.setRequestProperty("Authorization", "Bearer " + token);
+      }
       if (request.length() >= 0) {
         c.setDoOutput(true);
         c.setFixedLengthStreamingMode(request.length());
@@ -696,7 +732,7 @@ public final class HttpJewelClient implements JewelClient {
    * a file of that name (stored since the check before the upload), or a refusal whose reason went
    * with the connection.
    */
-  private static JewelException whyCut(BodyCut cut, String file, FileName name, boolean replace) {
+  private JewelException whyCut(BodyCut cut, String file, FileName name, boolean replace) {
     HttpURLConnection c = connect(cut.node, Request.head(file));
     int status;
     try {
@@ -709,6 +745,17 @@ public final class HttpJewelClient implements JewelClient {
     }
     if (status == 200 && !replace) {
       return exists(name);
+    }
+    if (status == 401 || status == 403) {
+      return new JewelException(
+          "node "
+              + cut.node.name()
+              + " refused the store of "
+              + name
+              + ": its token is not accepted (HTTP "
+              + status
+              + "); try: ./jewel token ls, or another --token",
+          Kind.ofHttpStatus(status));
     }
     return new JewelException(
         "node "

@@ -98,6 +98,32 @@ public final class Inputs {
     return m;
   }
 
+  /**
+   * A duration written as a whole number and a unit, {@code s}, {@code m}, {@code h}, {@code d} or
+   * {@code w} ({@code 90m}, {@code 30d}), in seconds; at least 1 s.
+   */
+  public static long durationSeconds(String text, String what) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d{1,9})\\s*([smhdw])")
+            .matcher(text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT));
+    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+      throw new JewelException(
+          what
+              + " must be a duration like 30d, 12h or 90m (units s, m, h, d, w), not '"
+              + text
+              + "'");
+    }
+    long unit =
+        switch (m.group(2)) {
+          case "s" -> 1;
+          case "m" -> 60;
+          case "h" -> 3600;
+          case "d" -> 86_400;
+          default -> 7 * 86_400;
+        };
+    return Long.parseLong(m.group(1)) * unit;
+  }
+
   public static PeerId peer(String text) {
     try {
       return new PeerId(text);

@@ -65,6 +65,7 @@ public final class JewelCli implements Callable<Integer> {
           PinCommands.Peer.class,
           PinCommands.Simulate.class,
           Experiment.class,
+          TokenCommands.Tokens.class,
           CodecCommands.Split.class,
           CodecCommands.Join.class,
           LifecycleCommands.OpenShell.class,
@@ -92,6 +93,14 @@ public final class JewelCli implements Callable<Integer> {
       description =
           "a node's HTTP API, like http://127.0.0.1:26521 (env JEWEL_API; default: a running node of --home)")
   private String api;
+
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      scope = ScopeType.INHERIT,
+      description =
+          "the API token to send (env JEWEL_TOKEN; default: the home's admin-token, which up writes)")
+  private String token;
 
   @SuppressWarnings("UnusedVariable") // picocli sets it and prints the help itself
   @Option(
@@ -123,6 +132,10 @@ public final class JewelCli implements Callable<Integer> {
 
   String apiOption() {
     return api;
+  }
+
+  String tokenOption() {
+    return token;
   }
 
   @Override
@@ -244,10 +257,13 @@ public final class JewelCli implements Callable<Integer> {
   static String commandWord(String... args) {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--home") || a.equals("--port") || a.equals("--api")) {
+      if (a.equals("--home") || a.equals("--port") || a.equals("--api") || a.equals("--token")) {
         i++;
       } else if (a.startsWith("-")) {
-        if (!(a.startsWith("--home=") || a.startsWith("--port=") || a.startsWith("--api="))) {
+        if (!(a.startsWith("--home=")
+            || a.startsWith("--port=")
+            || a.startsWith("--api=")
+            || a.startsWith("--token="))) {
           return null;
         }
       } else {

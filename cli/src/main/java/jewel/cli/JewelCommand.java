@@ -23,7 +23,8 @@ public abstract class JewelCommand implements Callable<Integer> {
   @Override
   public final Integer call() throws Exception {
     JewelCli root = root();
-    root.session().locate(root.homeOption(), root.portOption(), root.apiOption());
+    root.session()
+        .locate(root.homeOption(), root.portOption(), root.apiOption(), root.tokenOption());
     int code = execute();
     out().flush();
     return code;

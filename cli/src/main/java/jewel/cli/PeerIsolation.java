@@ -17,17 +17,20 @@ public interface PeerIsolation {
   /** Makes {@code peer} serve its blocks again. */
   void restore(NodeStatus peer);
 
-  /** Through each peer's own HTTP API, whatever backend the commands use. */
-  static PeerIsolation http() {
+  /**
+   * Through each peer's own HTTP API, whatever backend the commands use, with {@code token} (an
+   * admin token: isolation is a change).
+   */
+  static PeerIsolation http(String token) {
     return new PeerIsolation() {
       @Override
       public void isolate(NodeStatus peer, Duration duration) {
-        HttpJewelClient.at(api(peer)).isolate(duration);
+        HttpJewelClient.at(api(peer), token).isolate(duration);
       }
 
       @Override
       public void restore(NodeStatus peer) {
-        HttpJewelClient.at(api(peer)).restore();
+        HttpJewelClient.at(api(peer), token).restore();
       }
 
       private String api(NodeStatus peer) {

@@ -28,6 +28,7 @@ public final class Session implements AutoCloseable {
   private Path home;
   private int port;
   private String api;
+  private String token;
   private boolean fixed;
   private boolean inShell;
   private volatile boolean quit;
@@ -59,22 +60,25 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * Sets the home, port and API URL from the options of the command line ({@code null}: not given),
-   * falling back to {@code JEWEL_HOME}/{@code JEWEL_PORT}/{@code JEWEL_API} and the defaults. In
-   * the shell they were fixed when it started, and giving them again is an error.
+   * Sets the home, port, API URL and API token from the options of the command line ({@code null}:
+   * not given), falling back to {@code JEWEL_HOME}/{@code JEWEL_PORT}/{@code JEWEL_API}/{@code
+   * JEWEL_TOKEN} and the defaults (no token given: the HTTP backend uses the home's admin token).
+   * In the shell they were fixed when it started, and giving them again is an error.
    */
-  void locate(String homeOption, Integer portOption, String apiOption) {
+  void locate(String homeOption, Integer portOption, String apiOption, String tokenOption) {
     if (fixed) {
-      if (homeOption != null || portOption != null || apiOption != null) {
+      if (homeOption != null || portOption != null || apiOption != null || tokenOption != null) {
         throw new JewelException(
             "--home and --port are set when the shell starts (here: "
                 + home
                 + ", port "
                 + port
-                + "), and so is --api");
+                + "), and so are --api and --token");
       }
       return;
     }
+    String t = tokenOption != null ? tokenOption : env.getOrDefault("JEWEL_TOKEN", "").trim();
+    token = t.isBlank() ? null : t.strip();
     String a = apiOption != null ? apiOption : env.getOrDefault("JEWEL_API", "").trim();
     api = a.isEmpty() ? null : a;
     String h = homeOption != null ? homeOption : env.getOrDefault("JEWEL_HOME", "");
@@ -173,7 +177,7 @@ public final class Session implements AutoCloseable {
       throw new JewelException("this session is closed");
     }
     if (client == null) {
-      client = backend.connect(home, port, api);
+      client = backend.connect(home, port, api, token);
       if (client == null) {
         throw new JewelException(
             "could not connect to the cluster at " + home + " (port " + port + ")");
@@ -187,12 +191,12 @@ public final class Session implements AutoCloseable {
    * apart from {@link #client()}: the caller closes it.
    */
   JewelClient connectTo(String api) {
-    return backend.connect(home, port, api);
+    return backend.connect(home, port, api, token);
   }
 
   /** How {@code experiment} takes peers down and back. */
   PeerIsolation isolation() {
-    return backend.isolation();
+    return backend.isolation(home, token);
   }
 
   /** The client if one is connected, else null; never connects (for completion). */

@@ -29,7 +29,7 @@ class CompleterTest {
   void setUp() throws IOException {
     backend = new Fakes.Backend();
     session = backend.session(dir, "", new StringWriter(), new StringWriter());
-    session.locate(null, null, null);
+    session.locate(null, null, null, null);
     completer = new ShellCompleter(session);
     completer.commands(JewelCli.commandLine(session, true));
     Files.writeString(dir.resolve("photo.jpg"), "x");

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+import jewel.api.ApiToken;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
 import jewel.api.ByteRange;
@@ -31,6 +32,7 @@ import jewel.api.FileName;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
+import jewel.api.NewToken;
 import jewel.api.NodeStatus;
 import jewel.api.PeerContents;
 import jewel.api.PeerId;
@@ -45,6 +47,7 @@ import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
 import jewel.api.StoredBlock;
+import jewel.api.TokenInfo;
 import jewel.api.VerifyReport;
 import jewel.cli.launch.Launcher;
 import jewel.placement.Availability;
@@ -83,6 +86,7 @@ final class Fakes {
     boolean running = true;
     Path lastHome;
     int lastPort;
+    String lastToken;
     Map<String, String> env = Map.of();
 
     /**
@@ -91,8 +95,9 @@ final class Fakes {
     boolean terminal;
 
     @Override
-    public JewelClient connect(Path home, int seedPort, String api) {
+    public JewelClient connect(Path home, int seedPort, String api, String token) {
       connects++;
+      lastToken = token;
       lastHome = home;
       lastPort = seedPort;
       if (!running) {
@@ -108,7 +113,7 @@ final class Fakes {
     }
 
     @Override
-    public PeerIsolation isolation() {
+    public PeerIsolation isolation(Path home, String token) {
       return new PeerIsolation() {
         @Override
         public void isolate(NodeStatus peer, Duration duration) {
@@ -184,6 +189,14 @@ final class Fakes {
 
     boolean closed;
     RuntimeException failNext;
+
+    /** The API tokens, by id, in the order made; their times from {@link #NOW}. */
+    final Map<String, TokenInfo> tokens = new LinkedHashMap<>();
+
+    /**
+     * 2100-01-01T00:00:00Z: when the fake cluster makes tokens (in the future, so none expired).
+     */
+    static final long NOW = 4_102_444_800_000L;
 
     private void call(String what) {
       calls.add(what);
@@ -648,6 +661,48 @@ final class Fakes {
       peerSettings.put(
           peer.name(), change.apply(peerSettings.getOrDefault(peer.name(), PeerSettings.DEFAULT)));
       return Map.copyOf(peerSettings);
+    }
+
+    @Override
+    public NewToken createToken(boolean readOnly, Long expiresInSeconds, String label) {
+      call("createToken " + readOnly + " " + expiresInSeconds + " " + label);
+      String id = "t" + (tokens.size() + 1);
+      TokenInfo info =
+          new TokenInfo(
+              id,
+              readOnly,
+              label,
+              NOW,
+              expiresInSeconds == null ? null : NOW + expiresInSeconds * 1000,
+              null);
+      tokens.put(id, info);
+      return new NewToken(info, ApiToken.generate(id).toString());
+    }
+
+    @Override
+    public List<TokenInfo> tokens() {
+      call("tokens");
+      return List.copyOf(tokens.values());
+    }
+
+    @Override
+    public TokenInfo revokeToken(String id) {
+      call("revokeToken " + id);
+      TokenInfo t = tokens.get(id);
+      if (t == null) {
+        throw new JewelException(
+            "unknown token id '" + id + "' (try: token ls)", JewelException.Kind.NOT_FOUND);
+      }
+      if (t.revokedAtMillis() != null) {
+        throw new JewelException(
+            "token " + id + " was revoked already, at 2100-01-01T00:00:01Z",
+            JewelException.Kind.CONFLICT);
+      }
+      TokenInfo revoked =
+          new TokenInfo(
+              id, t.readOnly(), t.label(), t.createdAtMillis(), t.expiresAtMillis(), NOW + 1000);
+      tokens.put(id, revoked);
+      return revoked;
     }
 
     @Override

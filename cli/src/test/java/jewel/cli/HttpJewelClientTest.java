@@ -185,7 +185,7 @@ class HttpJewelClientTest {
                 json(ex, 400, Map.of("error", "unexpected " + method + " " + path));
               }
             });
-    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+    try (HttpJewelClient c = HttpJewelClient.at(url(s), null)) {
       assertEquals("peer-1", c.peers().get(0).name());
       JewelException e =
           assertThrows(JewelException.class, () -> c.status(new FileName("a b.txt")));
@@ -247,7 +247,7 @@ class HttpJewelClientTest {
                 json(ex, 200, last);
               }
             });
-    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+    try (HttpJewelClient c = HttpJewelClient.at(url(s), null)) {
       assertEquals(List.of("a", "b", "c"), c.ls().stream().map(e -> e.name().value()).toList());
     }
     assertEquals(
@@ -276,7 +276,7 @@ class HttpJewelClientTest {
               json(ex, 201, new StoreResult(entry("big.bin", body.length), 2, 1, 1));
             });
     AtomicLong reported = new AtomicLong();
-    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+    try (HttpJewelClient c = HttpJewelClient.at(url(s), null)) {
       StoreResult r =
           c.store(
               file,
@@ -312,7 +312,7 @@ class HttpJewelClientTest {
                 json(ex, 201, new StoreResult(entry("x.bin", body.length), 2, 1, 1));
               }
             });
-    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+    try (HttpJewelClient c = HttpJewelClient.at(url(s), null)) {
       JewelException e =
           assertThrows(
               JewelException.class,
@@ -364,7 +364,7 @@ class HttpJewelClientTest {
   void anUploadCutShortByARefusalSaysSoInOneLine() throws Exception {
     HttpServer s = refusingEarly((ex, body) -> ex.sendResponseHeaders(404, -1));
     Path file = bigFile();
-    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+    try (HttpJewelClient c = HttpJewelClient.at(url(s), null)) {
       JewelException e =
           assertThrows(
               JewelException.class,
@@ -389,7 +389,7 @@ class HttpJewelClientTest {
         refusingEarly(
             (ex, body) -> ex.sendResponseHeaders(heads.getAndIncrement() == 0 ? 404 : 200, -1));
     Path file = bigFile();
-    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+    try (HttpJewelClient c = HttpJewelClient.at(url(s), null)) {
       JewelException e =
           assertThrows(
               JewelException.class,
@@ -418,7 +418,7 @@ class HttpJewelClientTest {
                     Map.of("error", "'x.bin' is already stored: use --replace to replace it"));
               }
             });
-    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+    try (HttpJewelClient c = HttpJewelClient.at(url(s), null)) {
       JewelException e =
           assertThrows(
               JewelException.class,
@@ -437,7 +437,7 @@ class HttpJewelClientTest {
             (ex, body) -> {
               ex.sendResponseHeaders(502, -1);
             });
-    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+    try (HttpJewelClient c = HttpJewelClient.at(url(s), null)) {
       JewelException e = assertThrows(JewelException.class, c::pins);
       assertTrue(e.getMessage().endsWith("answered GET /v1/pins with HTTP 502"), e.getMessage());
     }
@@ -485,7 +485,7 @@ class HttpJewelClientTest {
     byte[] content = new byte[100_000];
     new Random(3).nextBytes(content);
     HttpServer s = node(null, "peer-1", serving(content));
-    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+    try (HttpJewelClient c = HttpJewelClient.at(url(s), null)) {
       Path whole = dir.resolve("whole.bin");
       FileEntry e = c.get(new FileName("f.bin"), whole, null, Progress.NONE);
       assertEquals(content.length, e.size());
@@ -525,7 +525,7 @@ class HttpJewelClientTest {
               // A node that dies: the connection closes with 990,000 bytes still owed.
               ex.getHttpContext().getServer().stop(0);
             });
-    try (HttpJewelClient c = HttpJewelClient.at(url(s))) {
+    try (HttpJewelClient c = HttpJewelClient.at(url(s), null)) {
       Path out = dir.resolve("out.bin");
       JewelException e =
           assertThrows(
@@ -559,7 +559,7 @@ class HttpJewelClientTest {
         });
     node(home, "peer-2", serving(content));
     // Only the order of the peers depends on the spread: start at peer-1, the broken one.
-    HttpJewelClient c = new HttpJewelClient(NodeFinder.forHome(home, 0));
+    HttpJewelClient c = new HttpJewelClient(NodeFinder.forHome(home, 0), null);
     Path out = dir.resolve("out.bin");
     c.get(new FileName("f.bin"), out, null, Progress.NONE);
     assertArrayEquals(content, Files.readAllBytes(out));
@@ -589,7 +589,7 @@ class HttpJewelClientTest {
             (ex, body) ->
                 json(
                     ex, 400, Map.of("error", "seed keeps no blocks: only a peer can be isolated")));
-    PeerIsolation isolation = PeerIsolation.http();
+    PeerIsolation isolation = PeerIsolation.http("jewel_admin_0123");
     isolation.isolate(nodeAt("peer-3", url(peer)), java.time.Duration.ofMinutes(10));
     isolation.restore(nodeAt("peer-3", url(peer)));
     assertEquals(
@@ -631,7 +631,7 @@ class HttpJewelClientTest {
     assertEquals(
         List.of("peer-2", "peer-1", "seed"),
         NodeFinder.forHome(home, 1).nodes().stream().map(NodeFinder.Node::name).toList());
-    HttpJewelClient c = new HttpJewelClient(finder);
+    HttpJewelClient c = new HttpJewelClient(finder, null);
     assertEquals(0.2, c.pins().defaultFraction());
     peer.stop(0);
     assertEquals(0.1, c.pins().defaultFraction(), "the seed when no peer answers");
@@ -658,7 +658,7 @@ class HttpJewelClientTest {
             (ex, body) -> json(ex, 201, new StoreResult(entry("x.bin", 3), 1, 0, 1)));
     Path file = dir.resolve("x.bin");
     Files.writeString(file, "abc");
-    HttpJewelClient c = new HttpJewelClient(NodeFinder.forHome(home, 0));
+    HttpJewelClient c = new HttpJewelClient(NodeFinder.forHome(home, 0), null);
     JewelException e =
         assertThrows(
             JewelException.class,
@@ -679,7 +679,7 @@ class HttpJewelClientTest {
   @Test
   void noNodeRunningSaysHowToStartOne() throws Exception {
     Path home = dir.resolve("home");
-    HttpJewelClient none = HttpJewelClient.forHome(home);
+    HttpJewelClient none = HttpJewelClient.forHome(home, null);
     assertEquals(
         "no node of " + home + " is running: start the cluster with ./jewel up",
         assertThrows(JewelException.class, none::peers).getMessage());
@@ -687,16 +687,17 @@ class HttpJewelClientTest {
     Files.writeString(home.resolve("seed").resolve("api"), "http://127.0.0.1:" + closedPort());
     assertEquals(
         "no node of " + home + " is running: start the cluster with ./jewel up",
-        assertThrows(JewelException.class, HttpJewelClient.forHome(home)::ls).getMessage());
+        assertThrows(JewelException.class, HttpJewelClient.forHome(home, null)::ls).getMessage());
     String url = "http://127.0.0.1:" + closedPort();
     assertEquals(
         "no node answers at "
             + url
             + "/ (--api): start the cluster with ./jewel up, or name a running node",
-        assertThrows(JewelException.class, HttpJewelClient.at(url)::peers).getMessage());
+        assertThrows(JewelException.class, HttpJewelClient.at(url, null)::peers).getMessage());
     assertEquals(
         "not an http URL: 'localhost:1' (--api; like http://127.0.0.1:26521)",
-        assertThrows(JewelException.class, () -> HttpJewelClient.at("localhost:1")).getMessage());
+        assertThrows(JewelException.class, () -> HttpJewelClient.at("localhost:1", null))
+            .getMessage());
   }
 
   @Test
@@ -730,5 +731,84 @@ class HttpJewelClientTest {
     try (Stream<Path> left = Files.list(dir)) {
       assertEquals(List.of(dir.resolve("part.txt")), left.toList(), "no partial file stays");
     }
+  }
+
+  @Test
+  void everyRequestCarriesTheTokenAndTheHomesAdminTokenIsTheDefault() throws Exception {
+    java.util.Set<String> auth = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Path home = dir.resolve("home");
+    node(
+        home,
+        "peer-1",
+        (ex, body) -> {
+          auth.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+          json(ex, 200, Map.of("tokens", List.of()));
+        });
+    String admin = jewel.cli.launch.AdminToken.read(home).orElse(null);
+    assertEquals(null, admin, "no admin token yet");
+    java.nio.file.Path hashFile = jewel.cli.launch.AdminToken.ensure(home);
+    String token = jewel.cli.launch.AdminToken.read(home).orElseThrow();
+    assertEquals(
+        jewel.api.ApiToken.parse(token).hash() + "\n", Files.readString(hashFile), "only its hash");
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(home.resolve("admin-token"))));
+    jewel.cli.launch.AdminToken.ensure(home);
+    assertEquals(token, jewel.cli.launch.AdminToken.read(home).orElseThrow(), "made once");
+
+    Backend.http().connect(home, 1, null, null).tokens();
+    assertEquals(java.util.Set.of("Bearer " + token), auth, "the home's admin token");
+    auth.clear();
+    Backend.http().connect(home, 1, null, "jewel_t3_" + "a".repeat(64)).tokens();
+    assertEquals(java.util.Set.of("Bearer jewel_t3_" + "a".repeat(64)), auth, "--token wins");
+  }
+
+  @Test
+  void tokenRequestsGoWhereTheApiSaysAndRefusalsAreOneLine() throws Exception {
+    jewel.api.TokenInfo info = new jewel.api.TokenInfo("t4", true, "ci", 1_000, null, null);
+    HttpServer s =
+        node(
+            null,
+            "peer-1",
+            (ex, body) -> {
+              switch (ex.getRequestMethod()) {
+                case "POST" -> json(ex, 201, new jewel.api.NewToken(info, "jewel_t4_secret"));
+                case "DELETE" ->
+                    json(
+                        ex,
+                        403,
+                        Map.of(
+                            "error",
+                            "token t2 is read-only: DELETE /v1/tokens/t4 needs an admin token"));
+                default ->
+                    json(
+                        ex,
+                        401,
+                        Map.of(
+                            "error",
+                            "token t2 expired at 2026-01-01T00:00:00Z: ask for a new one (token create)"));
+              }
+            });
+    try (HttpJewelClient c = HttpJewelClient.at(url(s), "jewel_t2_" + "b".repeat(64))) {
+      assertEquals(
+          new jewel.api.NewToken(info, "jewel_t4_secret"), c.createToken(true, 3600L, "ci"));
+      JewelException forbidden = assertThrows(JewelException.class, () -> c.revokeToken("t4"));
+      assertEquals(JewelException.Kind.FORBIDDEN, forbidden.kind());
+      assertEquals(
+          "token t2 is read-only: DELETE /v1/tokens/t4 needs an admin token",
+          forbidden.getMessage());
+      JewelException expired = assertThrows(JewelException.class, c::tokens);
+      assertEquals(JewelException.Kind.UNAUTHORIZED, expired.kind());
+      assertEquals(
+          "token t2 expired at 2026-01-01T00:00:00Z: ask for a new one (token create)",
+          expired.getMessage());
+    }
+    assertEquals(
+        List.of(
+            "POST /v1/tokens {\"readOnly\":true,\"expiresInSeconds\":3600,\"label\":\"ci\"}",
+            "DELETE /v1/tokens/t4",
+            "GET /v1/tokens"),
+        List.copyOf(seen));
   }
 }

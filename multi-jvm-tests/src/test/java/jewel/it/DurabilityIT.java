@@ -53,7 +53,7 @@ class DurabilityIT {
                     + " -Djewel.scrub.first-pass-after=2s -Djewel.scrub.interval=3s"
                     + " -Djewel.gc.interval=3s -Djewel.gc.grace=5s")) {
       c.cli("up", "6").ok();
-      try (HttpJewelClient api = HttpJewelClient.forHome(c.home)) {
+      try (HttpJewelClient api = HttpJewelClient.forHome(c.home, c.adminToken())) {
         repairsAfterTheGraceAndSurvivesASecondLoss(c, api);
         scrubQuarantinesARottenJewelAndRepairRebuildsIt(c, api);
         aKilledClientLeavesNoBlocks(c, api);

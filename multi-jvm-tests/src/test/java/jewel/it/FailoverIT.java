@@ -57,7 +57,7 @@ class FailoverIT {
     try (JewelCluster c =
         new JewelCluster(tmp.resolve("home")).nodeOptions("-Djewel.downing.unreachable-after=3s")) {
       c.cli("up", "3", "--registries", "2", "--journal", journal).ok();
-      try (HttpJewelClient api = HttpJewelClient.forHome(c.home)) {
+      try (HttpJewelClient api = HttpJewelClient.forHome(c.home, c.adminToken())) {
         List<byte[]> contents = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
           contents.add(store(api, "f-" + i, i));

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * another's, the shell stores and reads as its own gateway, and the seed (the registry node)
  * carries none of the bytes. A file larger than the nodes' heaps streams through; a range of a
  * Reed-Solomon file with two holders killed comes back exact; a PUT cut off halfway commits nothing
- * and frees the name. One cluster serves every check.
+ * and frees the name. The API wants a token: without one or with garbage it answers 401, a
+ * read-only token reads but cannot delete, and a revoked one stops working. One cluster serves
+ * every check.
  */
 class GatewayIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -112,7 +114,10 @@ class GatewayIT {
       try (Socket socket = new Socket(three.getHost(), three.getPort())) {
         OutputStream out = socket.getOutputStream();
         out.write(
-            ("PUT /v1/files/cut.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 8388608\r\n\r\n")
+            ("PUT /v1/files/cut.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 8388608\r\n"
+                    + "Authorization: Bearer "
+                    + c.adminToken()
+                    + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.write(new byte[2 << 20]);
         out.flush();
@@ -123,11 +128,61 @@ class GatewayIT {
             assertFalse(c.cli("ls").ok().out().contains("cut.bin"), "nothing committed");
             c.cli("--api", viaTwo, "store", note.toString(), "--as", "cut.bin").ok();
           });
+
+      // The API wants a token: none or a garbage one gets 401, a read-only one reads but cannot
+      // delete (403), and a revoked one is refused; each is one line from the command line.
+      JewelCluster.Run garbage = c.cli("--api", viaTwo, "--token", "hunter2", "ls");
+      assertEquals(1, garbage.exit(), garbage::toString);
+      assertEquals(
+          "jewel: not a Jewel token: one looks like jewel_t1_ followed by 64 hex digits",
+          garbage.err());
+      try (Socket socket = new Socket(three.getHost(), three.getPort())) {
+        socket
+            .getOutputStream()
+            .write(
+                "GET /v1/files HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(answer.startsWith("HTTP/1.1 401 "), answer);
+      }
+      String readOnly = c.cli("token", "create", "--read-only", "--label", "it").ok().out().strip();
+      assertTrue(c.cli("--api", viaTwo, "--token", readOnly, "ls").ok().out().contains("rs.bin"));
+      JewelCluster.Run refused = c.cli("--api", viaTwo, "--token", readOnly, "delete", "rs.bin");
+      assertEquals(1, refused.exit(), refused::toString);
+      assertTrue(
+          refused
+              .err()
+              .matches(
+                  "jewel: token t\\d+ is read-only: DELETE /v1/files/rs.bin needs an admin token"),
+          refused::toString);
+      String id = readOnly.substring("jewel_".length(), readOnly.lastIndexOf('_'));
+      c.cli("token", "revoke", id).ok();
+      JewelCluster.eventually(
+          Duration.ofSeconds(30),
+          () -> {
+            JewelCluster.Run revoked = c.cli("--api", viaTwo, "--token", readOnly, "ls");
+            assertEquals(1, revoked.exit(), revoked::toString);
+            assertTrue(
+                revoked.err().startsWith("jewel: token " + id + " was revoked at "),
+                revoked::toString);
+          });
+      assertTrue(c.cli("ls").ok().out().contains("rs.bin"), "nothing stored was lost");
     }
   }
 
+  /**
+   * The node's API URL as {@code peers --json} says it (a loaded node may describe itself late).
+   */
   private static String api(JewelCluster c, String node) throws Exception {
-    return node(c, node).get("api").asText();
+    String[] url = new String[1];
+    JewelCluster.eventually(
+        Duration.ofSeconds(30),
+        () -> {
+          JsonNode api = node(c, node).get("api");
+          assertTrue(api != null && api.isTextual(), node + " has no API URL yet");
+          url[0] = api.asText();
+        });
+    return url[0];
   }
 
   private static JsonNode node(JewelCluster c, String name) throws Exception {

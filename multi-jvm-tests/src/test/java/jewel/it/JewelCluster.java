@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import jewel.cli.launch.AdminToken;
 import jewel.cli.launch.ProcessLauncher;
 
 /**
@@ -138,6 +139,12 @@ final class JewelCluster implements AutoCloseable {
             .filter(l -> !l.startsWith("WARNING: Using incubator modules"))
             .reduce("", (a, b) -> a.isEmpty() ? b : a + "\n" + b);
     return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), stderr);
+  }
+
+  /** The admin token {@code up} wrote into the home, which the command line sends by itself. */
+  String adminToken() {
+    return AdminToken.read(home)
+        .orElseThrow(() -> new AssertionError("up wrote no admin token in " + home));
   }
 
   /** The pid the launcher recorded for a node. */

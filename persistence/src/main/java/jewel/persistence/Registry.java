@@ -19,6 +19,7 @@ import jewel.api.PeerSettings;
 import jewel.api.PinView;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
+import jewel.api.TokenInfo;
 import jewel.protocol.BlockHolder;
 import jewel.protocol.Pages;
 import jewel.protocol.PeerState;
@@ -27,6 +28,7 @@ import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryCommand.BumpSalt;
 import jewel.protocol.RegistryCommand.CloseUpload;
 import jewel.protocol.RegistryCommand.Commit;
+import jewel.protocol.RegistryCommand.CreateToken;
 import jewel.protocol.RegistryCommand.Delete;
 import jewel.protocol.RegistryCommand.GetPeerSettings;
 import jewel.protocol.RegistryCommand.GetPeerStates;
@@ -36,14 +38,17 @@ import jewel.protocol.RegistryCommand.GetSettings;
 import jewel.protocol.RegistryCommand.GetStats;
 import jewel.protocol.RegistryCommand.ListFiles;
 import jewel.protocol.RegistryCommand.ListPins;
+import jewel.protocol.RegistryCommand.ListTokens;
 import jewel.protocol.RegistryCommand.Lookup;
 import jewel.protocol.RegistryCommand.LookupBlocks;
+import jewel.protocol.RegistryCommand.LookupToken;
 import jewel.protocol.RegistryCommand.OpenUpload;
 import jewel.protocol.RegistryCommand.PlanDeletion;
 import jewel.protocol.RegistryCommand.RecordCopies;
 import jewel.protocol.RegistryCommand.RecordPeerStates;
 import jewel.protocol.RegistryCommand.ReportHoldings;
 import jewel.protocol.RegistryCommand.Retune;
+import jewel.protocol.RegistryCommand.RevokeToken;
 import jewel.protocol.RegistryCommand.SetDefaultPin;
 import jewel.protocol.RegistryCommand.SetDefaultScheme;
 import jewel.protocol.RegistryCommand.SetPeerSettings;
@@ -63,6 +68,8 @@ import jewel.protocol.RegistryEvent.PeerSettingsSet;
 import jewel.protocol.RegistryEvent.PeerStatesChanged;
 import jewel.protocol.RegistryEvent.PinSet;
 import jewel.protocol.RegistryEvent.SaltBumped;
+import jewel.protocol.RegistryEvent.TokenCreated;
+import jewel.protocol.RegistryEvent.TokenRevoked;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.RegistryReply.BlockPage;
 import jewel.protocol.RegistryReply.Committed;
@@ -75,6 +82,8 @@ import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
 import jewel.protocol.RegistryReply.Pins;
 import jewel.protocol.RegistryReply.Settings;
+import jewel.protocol.RegistryReply.TokenFound;
+import jewel.protocol.RegistryReply.Tokens;
 import jewel.protocol.RegistryReply.UploadOpened;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.Behavior;
@@ -334,6 +343,21 @@ public final class Registry
               return Effect().noReply();
             })
         .onCommand(PlanDeletion.class, this::onPlanDeletion)
+        // API tokens
+        .onCommand(CreateToken.class, this::onCreateToken)
+        .onCommand(RevokeToken.class, this::onRevokeToken)
+        .onCommand(
+            ListTokens.class, (state, c) -> Effect().reply(c.replyTo(), tokens(state, c.after())))
+        .onCommand(
+            LookupToken.class,
+            (state, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        state
+                            .token(c.id())
+                            .map(t -> new TokenFound(t.info(c.id()), t.secretHash()))
+                            .orElse(new TokenFound(null, null))))
         .build();
   }
 
@@ -838,6 +862,86 @@ public final class Registry
     return Effect().reply(c.replyTo(), new DeletionPlan(blocks, uploads.guard(c.minAgeMillis())));
   }
 
+  // ---------------------------------------------------------------- API tokens
+
+  /** Longest label a token may have. */
+  static final int LABEL_LIMIT = 200;
+
+  private ReplyEffect<RegistryEvent, RegistryState> onCreateToken(
+      RegistryState state, CreateToken c) {
+    String problem = tokenProblem(c);
+    if (problem != null) {
+      return Effect().reply(c.replyTo(), StatusReply.error(problem));
+    }
+    String id = state.nextTokenId();
+    String label = c.label() == null ? "" : c.label().strip();
+    return Effect()
+        .persist(
+            new TokenCreated(
+                id, c.secretHash(), c.readOnly(), label, c.createdAtMillis(), c.expiresAtMillis()))
+        .thenReply(
+            c.replyTo(),
+            after ->
+                StatusReply.success(
+                    new RegistryReply.Token(after.token(id).orElseThrow().info(id))));
+  }
+
+  /** Why a token cannot be made as {@code c} asks, or null if it can. */
+  static String tokenProblem(CreateToken c) {
+    if (c.secretHash() == null || !c.secretHash().matches("[0-9a-f]{64}")) {
+      return "a token needs the SHA-256 of its secret (64 hex digits)";
+    }
+    String label = c.label() == null ? "" : c.label();
+    if (label.length() > LABEL_LIMIT) {
+      return "a token's label may have " + LABEL_LIMIT + " characters, not " + label.length();
+    }
+    if (label.chars().anyMatch(Character::isISOControl)) {
+      return "a token's label may not have control characters";
+    }
+    if (c.expiresAtMillis() != null && c.expiresAtMillis() <= c.createdAtMillis()) {
+      return "a token must expire after it is made: give a positive duration, like 30d";
+    }
+    return null;
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onRevokeToken(
+      RegistryState state, RevokeToken c) {
+    Optional<RegistryState.StoredToken> token = state.token(c.id());
+    if (token.isEmpty()) {
+      return Effect()
+          .reply(
+              c.replyTo(), StatusReply.error("unknown token id '" + c.id() + "' (try: token ls)"));
+    }
+    if (token.get().revokedAtMillis() != null) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  "token "
+                      + c.id()
+                      + " was revoked already, at "
+                      + java.time.Instant.ofEpochMilli(token.get().revokedAtMillis())));
+    }
+    return Effect()
+        .persist(new TokenRevoked(c.id(), c.atMillis()))
+        .thenReply(
+            c.replyTo(),
+            after ->
+                StatusReply.success(
+                    new RegistryReply.Token(after.token(c.id()).orElseThrow().info(c.id()))));
+  }
+
+  /** A page of the tokens after id {@code after}, in the order they were made. */
+  private static Tokens tokens(RegistryState state, String after) {
+    Pages.Page<TokenInfo, Long> page =
+        Pages.after(
+            state.tokenInfos(),
+            RegistryState::tokenNumber,
+            after == null ? null : RegistryState.tokenNumber(after),
+            t -> 200L + t.label().length());
+    return new Tokens(page.items(), page.next() == null ? null : "t" + page.next());
+  }
+
   // ---------------------------------------------------------------- events
 
   @Override
@@ -878,6 +982,19 @@ public final class Registry
                     e.atMillis(),
                     options.availabilityWindow().toMillis(),
                     options.maxPeerChanges()))
+        .onEvent(
+            TokenCreated.class,
+            (state, e) ->
+                state.tokenCreated(
+                    e.id(),
+                    new RegistryState.StoredToken(
+                        e.secretHash(),
+                        e.readOnly(),
+                        e.label(),
+                        e.createdAtMillis(),
+                        e.expiresAtMillis(),
+                        null)))
+        .onEvent(TokenRevoked.class, (state, e) -> state.tokenRevoked(e.id(), e.atMillis()))
         .build();
   }
 

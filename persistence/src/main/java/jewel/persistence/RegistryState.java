@@ -28,6 +28,7 @@ import jewel.api.Pin;
 import jewel.api.PinView;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
+import jewel.api.TokenInfo;
 import jewel.protocol.BlockCursor;
 import jewel.protocol.BlockHolder;
 import jewel.protocol.JewelSerializable;
@@ -73,6 +74,9 @@ import org.pcollections.TreePSet;
  *       jewel.availability.window}, at most {@code jewel.availability.max-changes} of them), from
  *       which its observed availability is computed; the last change is its {@code peerStates}
  *       entry;
+ *   <li>{@code tokens}: API token id ({@code t1}, {@code t2}, …) → its {@link StoredToken}: the
+ *       SHA-256 of its secret (never the secret), kind, label, times. Revoked tokens stay, so ids
+ *       are never reused;
  *   <li>{@code blocksByPeer}: peer name → the blocks (hex, sorted) the book says it holds: the book
  *       turned around, so that a holdings report touches only the reporting peer's blocks in its
  *       range. Not in snapshots: it is rebuilt from the book when a state is read (pass null).
@@ -90,11 +94,12 @@ import org.pcollections.TreePSet;
  *
  * <p>Immutable: the event methods ({@link #committed}, {@link #deleted}, {@link #holdingsReported},
  * {@link #defaultSchemeSet}, {@link #pinSet}, {@link #defaultPinSet}, {@link #peerSettingsSet},
- * {@link #saltBumped}, {@link #copiesRecorded}, {@link #peerStatesChanged}, {@link #retuned})
- * return a new state. Every map is a persistent map ({@link TreePMap}: sorted, immutable, sharing
- * all but O(log n) of its nodes with the map it was made from), so an event costs O(what it touches
- * × log n), never O(registry), and the JSON of a snapshot is that of plain maps. The constructor
- * turns other maps (as Jackson builds them) into persistent ones.
+ * {@link #saltBumped}, {@link #copiesRecorded}, {@link #peerStatesChanged}, {@link #retuned},
+ * {@link #tokenCreated}, {@link #tokenRevoked}) return a new state. Every map is a persistent map
+ * ({@link TreePMap}: sorted, immutable, sharing all but O(log n) of its nodes with the map it was
+ * made from), so an event costs O(what it touches × log n), never O(registry), and the JSON of a
+ * snapshot is that of plain maps. The constructor turns other maps (as Jackson builds them) into
+ * persistent ones.
  */
 public record RegistryState(
     Map<String, IndexEntry> index,
@@ -111,6 +116,7 @@ public record RegistryState(
     Map<String, Map<String, Long>> heldAsOf,
     Map<String, PeerState> peerStates,
     Map<String, PeerHistory> peerHistories,
+    Map<String, StoredToken> tokens,
     @JsonIgnore Map<String, PSortedSet<String>> blocksByPeer)
     implements JewelSerializable {
 
@@ -143,6 +149,27 @@ public record RegistryState(
   /** A child of a block tree: its place (shard or jewel number), id and true length. */
   public record TreeBlock(int index, BlockId id, long length) {}
 
+  /**
+   * An API token as the registry keeps it.
+   *
+   * @param secretHash the hex SHA-256 of its secret
+   * @param expiresAtMillis null: never
+   * @param revokedAtMillis null: not revoked
+   */
+  public record StoredToken(
+      String secretHash,
+      boolean readOnly,
+      String label,
+      long createdAtMillis,
+      Long expiresAtMillis,
+      Long revokedAtMillis) {
+
+    /** What {@code token ls} shows of it, under {@code id}. */
+    public TokenInfo info(String id) {
+      return new TokenInfo(id, readOnly, label, createdAtMillis, expiresAtMillis, revokedAtMillis);
+    }
+  }
+
   public RegistryState {
     index = persistent(index);
     trees = persistent(trees);
@@ -160,12 +187,15 @@ public record RegistryState(
     peerStates = persistent(peerStates);
     // A snapshot from before histories has none: each peer's history starts at its next change.
     peerHistories = persistent(peerHistories);
+    // A snapshot from before API tokens has none.
+    tokens = persistent(tokens);
     blocksByPeer = blocksByPeer == null ? blocksByPeer(book) : persistent(blocksByPeer);
   }
 
   public static RegistryState empty() {
     return new RegistryState(
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   // ---------------------------------------------------------------- queries
@@ -696,6 +726,66 @@ public record RegistryState(
     return c.build();
   }
 
+  // ---------------------------------------------------------------- API tokens
+
+  /** The id the next token gets: ids are never reused, since revoked tokens stay. */
+  public String nextTokenId() {
+    return "t" + (tokens.size() + 1);
+  }
+
+  /** Token {@code id}, if the registry has one. */
+  public Optional<StoredToken> token(String id) {
+    return Optional.ofNullable(id == null ? null : tokens.get(id));
+  }
+
+  /** Every token with its id, in the order they were made. */
+  public List<TokenInfo> tokenInfos() {
+    List<TokenInfo> all = new ArrayList<>(tokens.size());
+    tokens.forEach((id, t) -> all.add(t.info(id)));
+    all.sort(Comparator.comparingLong(RegistryState::tokenNumber));
+    return all;
+  }
+
+  /** The number in a token id {@code tN}: the order tokens were made in. */
+  static long tokenNumber(TokenInfo token) {
+    return tokenNumber(token.id());
+  }
+
+  static long tokenNumber(String id) {
+    try {
+      return Long.parseLong(id.substring(1));
+    } catch (RuntimeException e) {
+      return Long.MAX_VALUE; // not an id the registry gives: after all of them
+    }
+  }
+
+  /** Token {@code id} enters the registry. */
+  public RegistryState tokenCreated(String id, StoredToken token) {
+    Change c = new Change(this);
+    c.tokens = c.tokens.plus(id, token);
+    return c.build();
+  }
+
+  /** Token {@code id} is revoked at {@code atMillis}; unknown ids are ignored. */
+  public RegistryState tokenRevoked(String id, long atMillis) {
+    StoredToken t = tokens.get(id);
+    if (t == null) {
+      return this;
+    }
+    Change c = new Change(this);
+    c.tokens =
+        c.tokens.plus(
+            id,
+            new StoredToken(
+                t.secretHash(),
+                t.readOnly(),
+                t.label(),
+                t.createdAtMillis(),
+                t.expiresAtMillis(),
+                atMillis));
+    return c.build();
+  }
+
   /** Since when each peer that is down has been down (epoch ms), by the states recorded. */
   public Map<PeerId, Long> downSince() {
     Map<PeerId, Long> down = new HashMap<>();
@@ -840,6 +930,7 @@ public record RegistryState(
     private TreePMap<String, Map<String, Long>> heldAsOf;
     private TreePMap<String, PeerState> peerStates;
     private TreePMap<String, PeerHistory> peerHistories;
+    private TreePMap<String, StoredToken> tokens;
     private TreePMap<String, PSortedSet<String>> blocksByPeer;
 
     Change(RegistryState from) {
@@ -857,6 +948,7 @@ public record RegistryState(
       heldAsOf = persistent(from.heldAsOf);
       peerStates = persistent(from.peerStates);
       peerHistories = persistent(from.peerHistories);
+      tokens = persistent(from.tokens);
       blocksByPeer = persistent(from.blocksByPeer);
     }
 
@@ -1000,6 +1092,7 @@ public record RegistryState(
           heldAsOf,
           peerStates,
           peerHistories,
+          tokens,
           blocksByPeer);
     }
   }

@@ -121,6 +121,7 @@ class RegistrySerializationTest {
             now.heldAsOf(),
             Map.of(),
             Map.of(),
+            Map.of(),
             null);
     assertEquals(expected, back);
 

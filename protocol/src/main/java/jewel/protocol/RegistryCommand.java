@@ -22,6 +22,9 @@ import jewel.protocol.RegistryReply.PinPlan;
 import jewel.protocol.RegistryReply.Pins;
 import jewel.protocol.RegistryReply.Settings;
 import jewel.protocol.RegistryReply.Stats;
+import jewel.protocol.RegistryReply.Token;
+import jewel.protocol.RegistryReply.TokenFound;
+import jewel.protocol.RegistryReply.Tokens;
 import jewel.protocol.RegistryReply.UploadOpened;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -236,4 +239,31 @@ public sealed interface RegistryCommand extends JewelSerializable {
    */
   record PlanDeletion(List<BlockId> candidates, long minAgeMillis, ActorRef<DeletionPlan> replyTo)
       implements RegistryCommand {}
+
+  // ---------------------------------------------------------------- API tokens
+
+  /**
+   * Records a new API token under the next free id ({@code t1}, {@code t2}, …), of which the
+   * registry keeps only {@code secretHash}, the SHA-256 of the secret the gateway made; the reply
+   * names the id, which is part of the token. Refused without a hash, with a label over 200
+   * characters or with control characters, or with an expiry not after {@code createdAtMillis}.
+   */
+  record CreateToken(
+      String secretHash,
+      boolean readOnly,
+      String label,
+      long createdAtMillis,
+      Long expiresAtMillis,
+      ActorRef<StatusReply<Token>> replyTo)
+      implements RegistryCommand {}
+
+  /** Revokes token {@code id} at {@code atMillis}; refused if there is none or it is revoked. */
+  record RevokeToken(String id, long atMillis, ActorRef<StatusReply<Token>> replyTo)
+      implements RegistryCommand {}
+
+  /** A page of the tokens after id {@code after} (null: from the first), in the order made. */
+  record ListTokens(String after, ActorRef<Tokens> replyTo) implements RegistryCommand {}
+
+  /** Token {@code id} with its secret's hash, for a gateway to check a request's token. */
+  record LookupToken(String id, ActorRef<TokenFound> replyTo) implements RegistryCommand {}
 }

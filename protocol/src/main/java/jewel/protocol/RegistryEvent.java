@@ -55,4 +55,21 @@ public sealed interface RegistryEvent extends JewelSerializable {
   /** These peers went up, and these down, at {@code atMillis} (epoch ms). */
   record PeerStatesChanged(List<PeerId> up, List<PeerId> down, long atMillis)
       implements RegistryEvent {}
+
+  /**
+   * An API token was made. Only the SHA-256 of its secret is kept (see {@code jewel.api.ApiToken}).
+   *
+   * @param expiresAtMillis when it stops working (epoch ms), or null: never
+   */
+  record TokenCreated(
+      String id,
+      String secretHash,
+      boolean readOnly,
+      String label,
+      long createdAtMillis,
+      Long expiresAtMillis)
+      implements RegistryEvent {}
+
+  /** API token {@code id} was revoked at {@code atMillis} (epoch ms). */
+  record TokenRevoked(String id, long atMillis) implements RegistryEvent {}
 }

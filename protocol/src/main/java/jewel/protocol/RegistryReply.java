@@ -10,6 +10,7 @@ import jewel.api.PeerSettings;
 import jewel.api.PinView;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
+import jewel.api.TokenInfo;
 
 /**
  * Every answer of the file registry (a refusal is a {@link org.apache.pekko.pattern.StatusReply}
@@ -128,4 +129,20 @@ public sealed interface RegistryReply extends JewelSerializable {
    * @param guard what each peer checks before deleting one
    */
   record DeletionPlan(List<BlockId> blocks, DeleteGuard guard) implements RegistryReply {}
+
+  // ---------------------------------------------------------------- API tokens
+
+  /**
+   * @param next the id after which the next page starts, or null if this is the last
+   */
+  record Tokens(List<TokenInfo> tokens, String next) implements RegistryReply {}
+
+  /** One token, as it is after a {@link RegistryCommand.CreateToken} or a revocation. */
+  record Token(TokenInfo token) implements RegistryReply {}
+
+  /**
+   * @param token the token of the id asked, or null if there is none
+   * @param secretHash the SHA-256 of its secret (hex), or null if there is no such token
+   */
+  record TokenFound(TokenInfo token, String secretHash) implements RegistryReply {}
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import jewel.api.ApiToken;
 import jewel.api.BlockId;
 import jewel.api.ByteRange;
 import jewel.api.DefaultSchemes;
@@ -31,6 +32,7 @@ import jewel.api.FileName;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
+import jewel.api.NewToken;
 import jewel.api.NodeStatus;
 import jewel.api.PartFiles;
 import jewel.api.PeerContents;
@@ -46,6 +48,7 @@ import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
 import jewel.api.StoredBlock;
+import jewel.api.TokenInfo;
 import jewel.api.VerifyReport;
 import jewel.node.JewelNode;
 import jewel.node.NodeSettings;
@@ -749,6 +752,68 @@ public final class Gateway implements JewelClient {
         RegistryAsk.askWithStatus(node.registry(), message, refused, askTimeout, node.system()),
         askTimeout,
         "the registry (is the seed up?)");
+  }
+
+  // ------------------------------------------------------------------ API tokens
+
+  /**
+   * Makes a token: its secret here, of which the registry keeps only the hash and gives the id; the
+   * secret leaves this node only in the answer.
+   */
+  @Override
+  public NewToken createToken(boolean readOnly, Long expiresInSeconds, String label) {
+    long now = System.currentTimeMillis();
+    Long expiresAt = null;
+    if (expiresInSeconds != null) {
+      if (expiresInSeconds < 1 || expiresInSeconds > MAX_TOKEN_SECONDS) {
+        throw new JewelException(
+            "a token expires after 1 s to 100 years, not " + expiresInSeconds + " s");
+      }
+      expiresAt = now + expiresInSeconds * 1000;
+    }
+    String secret = ApiToken.newSecret();
+    Long expires = expiresAt;
+    TokenInfo info =
+        askRegistry(
+                (ActorRef<StatusReply<RegistryReply.Token>> r) ->
+                    new RegistryCommand.CreateToken(
+                        ApiToken.hash(secret), readOnly, label, now, expires, r),
+                JewelException.Kind.BAD_INPUT)
+            .token();
+    return new NewToken(info, new ApiToken(info.id(), secret).toString());
+  }
+
+  /** The longest a token may live: 100 years, in seconds. */
+  private static final long MAX_TOKEN_SECONDS = 100L * 366 * 24 * 3600;
+
+  @Override
+  public List<TokenInfo> tokens() {
+    return await(
+        RegistryPages.tokens(node.registry(), askTimeout, node.system().scheduler()),
+        LISTING_TIMEOUT,
+        "the registry (is the seed up?)");
+  }
+
+  @Override
+  public TokenInfo revokeToken(String id) {
+    if (ApiToken.ADMIN_ID.equals(id)) {
+      throw new JewelException(
+          "the admin token is not in the registry: to replace it, stop the cluster (down),"
+              + " delete HOME/admin-token and start it again (up)");
+    }
+    RegistryReply.TokenFound found =
+        askRegistry(
+            (ActorRef<RegistryReply.TokenFound> r) -> new RegistryCommand.LookupToken(id, r));
+    if (found.token() == null) {
+      throw new JewelException(
+          "unknown token id '" + id + "' (try: token ls)", JewelException.Kind.NOT_FOUND);
+    }
+    // Refused now only if it was revoked meanwhile: a conflict.
+    return askRegistry(
+            (ActorRef<StatusReply<RegistryReply.Token>> r) ->
+                new RegistryCommand.RevokeToken(id, System.currentTimeMillis(), r),
+            JewelException.Kind.CONFLICT)
+        .token();
   }
 
   /** Time for a transfer: the base timeout plus some per MiB moved. */

@@ -71,14 +71,17 @@ public final class HttpApi {
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
 
   private final Gateway gateway;
+  private final TokenCheck tokens;
   private final Traffic traffic;
   private final NodeMetrics metrics;
   private final String self;
   private final Executor blocking;
   private final Materializer materializer;
 
-  public HttpApi(Gateway gateway, Traffic traffic, NodeMetrics metrics, String baseUrl) {
+  public HttpApi(
+      Gateway gateway, TokenCheck tokens, Traffic traffic, NodeMetrics metrics, String baseUrl) {
     this.gateway = gateway;
+    this.tokens = tokens;
     this.traffic = traffic;
     this.metrics = metrics;
     this.self = baseUrl;
@@ -94,37 +97,128 @@ public final class HttpApi {
                 rejections(),
                 () ->
                     concat(
-                        path(
-                            "metrics",
-                            () ->
-                                get(
-                                    () ->
-                                        complete(
-                                            HttpResponse.create()
-                                                .withEntity(
-                                                    HttpEntities.create(
-                                                        ContentTypes.TEXT_PLAIN_UTF8,
-                                                        metrics.scrape()))))),
-                        pathPrefix(
-                            "v1",
-                            () ->
-                                concat(
-                                    path("health", () -> get(() -> json(this::health))),
-                                    path("isolation", this::isolationRoutes),
-                                    pathPrefix("peers", this::peerRoutes),
-                                    pathPrefix("files", this::fileRoutes),
-                                    path("check", () -> page(this::checkPage)),
-                                    path(
-                                        "schemes",
+                        // Open: a liveness probe needs no token, and this says only who the node
+                        // is.
+                        path(segment("v1").slash("health"), () -> get(() -> json(this::health))),
+                        authorized(this::guardedRoutes))));
+  }
+
+  /** Every route but the health check: each needs a token, and a change an admin token. */
+  private Route guardedRoutes() {
+    return concat(
+        path(
+            "metrics",
+            () ->
+                get(
+                    () ->
+                        complete(
+                            HttpResponse.create()
+                                .withEntity(
+                                    HttpEntities.create(
+                                        ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape()))))),
+        pathPrefix(
+            "v1",
+            () ->
+                concat(
+                    path("isolation", this::isolationRoutes),
+                    pathPrefix("peers", this::peerRoutes),
+                    pathPrefix("files", this::fileRoutes),
+                    path("check", () -> page(this::checkPage)),
+                    path(
+                        "schemes",
+                        () -> get(() -> json(() -> Map.of("schemes", gateway.schemes())))),
+                    pathPrefix("settings", this::settingRoutes),
+                    pathPrefix("pins", this::pinRoutes),
+                    pathPrefix("peer-settings", this::peerSettingRoutes),
+                    pathPrefix("tokens", this::apiTokenRoutes))));
+  }
+
+  // ------------------------------------------------------------------ tokens
+
+  /**
+   * Lets the request through to {@code inner} if its bearer token may ask it: any valid token may
+   * read ({@code GET} and {@code HEAD}), only an admin token may change anything or see the tokens.
+   * Else 401 (no token, or one not accepted) or 403 (a read-only token asking for a change), each
+   * with one line. A refused request's body is read on first, for its sender to hear why (see
+   * {@link #drained}).
+   */
+  private Route authorized(Supplier<Route> inner) {
+    return extractRequest(
+        request ->
+            optionalHeaderValueByName(
+                "Authorization",
+                header ->
+                    onComplete(
+                        tokens.caller(header),
+                        caller -> {
+                          if (caller.isFailure()) {
+                            return refuse(
+                                request,
+                                errorResponse(caller.failed().get())
+                                    .addHeader(
+                                        RawHeader.create(
+                                            "WWW-Authenticate", "Bearer realm=\"jewel\"")));
+                          }
+                          if (caller.get().readOnly() && !readOnlyMay(request)) {
+                            return refuse(
+                                request,
+                                errorResponse(
+                                    new JewelException(
+                                        "token "
+                                            + caller.get().tokenId()
+                                            + " is read-only: "
+                                            + request.method().name()
+                                            + " "
+                                            + request.getUri().path()
+                                            + " needs an admin token",
+                                        JewelException.Kind.FORBIDDEN)));
+                          }
+                          return inner.get();
+                        })));
+  }
+
+  /** What a read-only token may ask: to read, but not the tokens. */
+  static boolean readOnlyMay(HttpRequest request) {
+    String method = request.method().name();
+    return (method.equals("GET") || method.equals("HEAD"))
+        && !request.getUri().path().startsWith("/v1/tokens");
+  }
+
+  private Route refuse(HttpRequest request, HttpResponse response) {
+    if (request.method().name().equals("HEAD")) {
+      return complete(response.withEntity(HttpEntities.EMPTY));
+    }
+    return onComplete(drained(request.entity()), drained -> complete(response));
+  }
+
+  private Route apiTokenRoutes() {
+    return concat(
+        pathEnd(
+            () ->
+                concat(
+                    get(() -> json(() -> Map.of("tokens", gateway.tokens()))),
+                    post(
+                        () ->
+                            body(
+                                b ->
+                                    json(
+                                        201,
                                         () ->
-                                            get(
-                                                () ->
-                                                    json(
-                                                        () ->
-                                                            Map.of("schemes", gateway.schemes())))),
-                                    pathPrefix("settings", this::settingRoutes),
-                                    pathPrefix("pins", this::pinRoutes),
-                                    pathPrefix("peer-settings", this::peerSettingRoutes))))));
+                                            gateway.createToken(
+                                                flag(b, "readOnly"),
+                                                seconds(b, "expiresInSeconds"),
+                                                text(b, "label"))))))),
+        path(
+            segment(),
+            id ->
+                delete(
+                    () ->
+                        json(
+                            () -> {
+                              var revoked = gateway.revokeToken(id);
+                              tokens.forget(id);
+                              return revoked;
+                            }))));
   }
 
   /** A GET of a page of a listing, from its optional {@code after} and {@code limit}. */
@@ -620,11 +714,17 @@ public final class HttpApi {
 
   /** Runs a blocking gateway call on the blocking dispatcher and answers its result as JSON. */
   private Route json(Supplier<Object> call) {
+    return json(200, call);
+  }
+
+  /** {@link #json(Supplier)} with {@code status} for a success. */
+  private Route json(int status, Supplier<Object> call) {
     CompletionStage<Object> result = CompletableFuture.supplyAsync(call, blocking);
     return onComplete(
         result,
         r ->
-            complete(r.isSuccess() ? jsonResponse(200, r.get()) : errorResponse(r.failed().get())));
+            complete(
+                r.isSuccess() ? jsonResponse(status, r.get()) : errorResponse(r.failed().get())));
   }
 
   private Route body(Function<JsonNode, Route> inner) {
@@ -734,6 +834,43 @@ public final class HttpApi {
       throw new JewelException("give " + field + " as a number, like {\"" + field + "\": 0.25}");
     }
     return n.asDouble();
+  }
+
+  /** An optional true or false. */
+  private static boolean flag(JsonNode body, String field) {
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) {
+      return false;
+    }
+    if (!n.isBoolean()) {
+      throw new JewelException("give " + field + " as true or false, not " + n);
+    }
+    return n.asBoolean();
+  }
+
+  /** An optional whole number of seconds, at least 1; null if absent. */
+  private static Long seconds(JsonNode body, String field) {
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 1) {
+      throw new JewelException(
+          "give " + field + " as a whole number of seconds, 1 or more, not " + n);
+    }
+    return n.asLong();
+  }
+
+  /** An optional text; empty if absent. */
+  private static String text(JsonNode body, String field) {
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) {
+      return "";
+    }
+    if (!n.isTextual()) {
+      throw new JewelException("give " + field + " as a text, not " + n);
+    }
+    return n.asText();
   }
 
   private static Pin pin(String fraction) {

@@ -369,6 +369,8 @@ public final class ProcessLauncher implements Launcher {
       }
       cmd.add("-Djewel.node.port=" + port);
       cmd.add("-Djewel.api.port=" + (port + API_PORT_OFFSET));
+      // The home's admin token (made on the first start): nodes get only its hash.
+      cmd.add("-Djewel.api.admin-token-hash-file=" + AdminToken.ensure(home));
       cmd.add("-Djewel.seed-nodes=" + String.join(",", seeds));
       cmd.add(NODE_MAIN);
       ProcessBuilder pb =
