@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,7 @@ import jewel.node.store.LocalFiles;
 import jewel.node.store.NodeDataHandler;
 import jewel.node.store.RecentWrites;
 import jewel.persistence.Registry;
+import jewel.pki.ClusterTls;
 import jewel.protocol.CoordinatorCommand;
 import jewel.protocol.DataAddress;
 import jewel.protocol.RegistryCommand;
@@ -63,6 +65,7 @@ public final class JewelNode implements AutoCloseable {
   private final Traffic traffic;
   private final NodeMetrics metrics;
   private final Gateway gateway;
+  private final Optional<ClusterTls> tls;
   private volatile String apiUrl;
 
   private JewelNode(
@@ -74,8 +77,10 @@ public final class JewelNode implements AutoCloseable {
       Schemes schemes,
       DataClient dataClient,
       Traffic traffic,
-      NodeMetrics metrics) {
+      NodeMetrics metrics,
+      Optional<ClusterTls> tls) {
     this.settings = settings;
+    this.tls = tls;
     this.system = system;
     this.dataChannel = dataChannel;
     this.localFiles = localFiles;
@@ -89,6 +94,8 @@ public final class JewelNode implements AutoCloseable {
 
   /** Starts a node of these settings on top of {@code base} ({@link NodeSettings#load()}). */
   public static JewelNode start(NodeSettings settings, Config base) throws Exception {
+    // Checked before anything starts: a missing key or an expired certificate is one line.
+    Optional<ClusterTls> tls = settings.tls(base);
     Config config = settings.pekkoConfig(base);
     ActorSystem<Void> system =
         ActorSystem.create(Behaviors.empty(), NodeSettings.SYSTEM_NAME, config);
@@ -109,7 +116,8 @@ public final class JewelNode implements AutoCloseable {
                   settings.host(),
                   settings.dataPort(),
                   new NodeDataHandler(writes, files),
-                  traffic)
+                  traffic,
+                  tls)
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
 
@@ -124,7 +132,7 @@ public final class JewelNode implements AutoCloseable {
                           ClusterSingletonSettings.create(system).withRole(NodeSettings.REGISTRY)));
 
       Duration askTimeout = config.getDuration("jewel.client.base-timeout");
-      DataClient dataClient = new DataClient(system, traffic);
+      DataClient dataClient = new DataClient(system, traffic, tls);
       RegistryCommits commits = new RegistryCommits(system, registry, askTimeout);
       Coordinator.init(system, commits);
 
@@ -187,7 +195,16 @@ public final class JewelNode implements AutoCloseable {
       }
       JewelNode node =
           new JewelNode(
-              settings, system, channel, files, registry, schemes, dataClient, traffic, metrics);
+              settings,
+              system,
+              channel,
+              files,
+              registry,
+              schemes,
+              dataClient,
+              traffic,
+              metrics,
+              tls);
       if (settings.hasRole(NodeSettings.REGISTRY)) {
         node.startRepairs();
       }
@@ -331,6 +348,14 @@ public final class JewelNode implements AutoCloseable {
 
   public DataClient dataClient() {
     return dataClient;
+  }
+
+  /**
+   * This node's TLS ({@code jewel.tls}), or empty if it is off: its {@link ClusterTls#context()}
+   * and {@link ClusterTls#serverEngine(boolean)} serve HTTPS with the node's own certificate.
+   */
+  public Optional<ClusterTls> tls() {
+    return tls;
   }
 
   /** Everything clients can ask, done by this node (the API's routes and the shell use it). */

@@ -51,6 +51,12 @@ import org.bouncycastle.util.IPAddress;
  * issued for. It is good for {@link #MEMBER_VALIDITY}, the CA for {@link #CA_VALIDITY}.
  */
 public final class ClusterCa {
+  /** A home's folder of certificates, {@code HOME/tls}. */
+  public static final String FOLDER = "tls";
+
+  /** The member name of the shell (every shell of a home presents this certificate). */
+  public static final String SHELL = "shell";
+
   /** The DNS name in every member's certificate: the cluster's (Pekko's ActorSystem's) name. */
   public static final String CLUSTER_NAME = "jewel";
 
