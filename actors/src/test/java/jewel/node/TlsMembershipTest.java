@@ -88,7 +88,8 @@ class TlsMembershipTest {
 
     ClusterCa theirs = ClusterCa.openOrCreate(elsewhere.resolve("tls"));
     ActorSystem<Void> stranger = node("peer-2", NodeSettings.PEER, theirs.issue("peer-2"));
-    LoggingTestKit.warn("SSLHandshakeException").withCheckExcess(false)
+    LoggingTestKit.warn("SSLHandshakeException")
+        .withCheckExcess(false)
         .expect(
             stranger,
             () -> {
