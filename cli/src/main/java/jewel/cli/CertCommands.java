@@ -121,7 +121,7 @@ final class CertCommands {
       out()
           .println(
               "no restart needed: a running node reads its files again every"
-                  + " jewel.tls.reload-interval (5m) and presents the new certificate on new"
+                  + " jewel.tls.reload-interval (default 5m) and presents the new certificate on new"
                   + " connections; connections already open keep the old one until they close");
     }
   }
