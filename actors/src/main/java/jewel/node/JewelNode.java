@@ -32,6 +32,7 @@ import jewel.node.store.LocalFiles;
 import jewel.node.store.NodeDataHandler;
 import jewel.node.store.RecentWrites;
 import jewel.persistence.Registry;
+import jewel.pki.ClusterTls;
 import jewel.protocol.CoordinatorCommand;
 import jewel.protocol.DataAddress;
 import jewel.protocol.RegistryCommand;
@@ -71,6 +72,7 @@ public final class JewelNode implements AutoCloseable {
   private final NodeMetrics metrics;
   private final Gateway gateway;
   private final Isolation isolation;
+  private final Optional<ClusterTls> tls;
   private volatile String apiUrl;
 
   private JewelNode(
@@ -83,8 +85,10 @@ public final class JewelNode implements AutoCloseable {
       DataClient dataClient,
       Traffic traffic,
       NodeMetrics metrics,
-      Isolation isolation) {
+      Isolation isolation,
+      Optional<ClusterTls> tls) {
     this.settings = settings;
+    this.tls = tls;
     this.system = system;
     this.dataChannel = dataChannel;
     this.localFiles = localFiles;
@@ -99,6 +103,8 @@ public final class JewelNode implements AutoCloseable {
 
   /** Starts a node of these settings on top of {@code base} ({@link NodeSettings#load()}). */
   public static JewelNode start(NodeSettings settings, Config base) throws Exception {
+    // Checked before anything starts: a missing key or an expired certificate is one line.
+    Optional<ClusterTls> tls = settings.tls(base);
     Config config = settings.pekkoConfig(base);
     ActorSystem<Void> system =
         ActorSystem.create(Behaviors.empty(), NodeSettings.SYSTEM_NAME, config);
@@ -121,7 +127,8 @@ public final class JewelNode implements AutoCloseable {
                   settings.host(),
                   settings.dataPort(),
                   new NodeDataHandler(writes, files, isolation),
-                  traffic)
+                  traffic,
+                  tls)
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
 
@@ -136,7 +143,7 @@ public final class JewelNode implements AutoCloseable {
                           ClusterSingletonSettings.create(system).withRole(NodeSettings.REGISTRY)));
 
       Duration askTimeout = config.getDuration("jewel.client.base-timeout");
-      DataClient dataClient = new DataClient(system, traffic);
+      DataClient dataClient = new DataClient(system, traffic, tls);
       RegistryCommits commits = new RegistryCommits(system, registry, askTimeout);
       Coordinator.init(system, commits);
 
@@ -208,7 +215,8 @@ public final class JewelNode implements AutoCloseable {
               dataClient,
               traffic,
               metrics,
-              isolation);
+              isolation,
+              tls);
       if (settings.hasRole(NodeSettings.REGISTRY)) {
         node.startRepairs();
       }
@@ -400,6 +408,14 @@ public final class JewelNode implements AutoCloseable {
 
   public DataClient dataClient() {
     return dataClient;
+  }
+
+  /**
+   * This node's TLS ({@code jewel.tls}), or empty if it is off: its {@link ClusterTls#context()}
+   * and {@link ClusterTls#serverEngine(boolean)} serve HTTPS with the node's own certificate.
+   */
+  public Optional<ClusterTls> tls() {
+    return tls;
   }
 
   /** Everything clients can ask, done by this node (the API's routes and the shell use it). */

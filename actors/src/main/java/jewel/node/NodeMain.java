@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import jewel.api.JewelException;
 import jewel.node.gateway.ApiSettings;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -53,7 +54,7 @@ public final class NodeMain {
     boolean restart = false;
     while (true) {
       Files.deleteIfExists(ready);
-      JewelNode node = restart ? restart(settings, base) : JewelNode.start(settings, base);
+      JewelNode node = restart ? restart(settings, base) : first(settings, base);
       node.system()
           .log()
           .info(
@@ -74,6 +75,20 @@ public final class NodeMain {
           "node {} was downed by the registry (unreachable for too long); starting again to rejoin",
           settings.name());
       restart = true;
+    }
+  }
+
+  /**
+   * Starts the node, or exits with one line if it cannot: its certificate expired, its key is
+   * missing, another CA signed it (see jewel.tls).
+   */
+  private static JewelNode first(NodeSettings settings, Config base) throws Exception {
+    try {
+      return JewelNode.start(settings, base);
+    } catch (JewelException e) {
+      System.err.println("jewel: node " + settings.name() + " cannot start: " + e.getMessage());
+      System.exit(1);
+      throw e; // not reached
     }
   }
 

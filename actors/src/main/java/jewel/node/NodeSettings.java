@@ -5,12 +5,17 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import jewel.api.PeerId;
+import jewel.pki.ClusterCa;
+import jewel.pki.ClusterTls;
+import jewel.pki.TlsFiles;
 import jewel.schemes.SchemeDefaults;
 
 /**
@@ -30,6 +35,9 @@ public record NodeSettings(
   public static final String REGISTRY = "registry";
   public static final String PEER = "peer";
   public static final String CLIENT = "client";
+
+  private static final String ROTATING_KEYS_ENGINE =
+      "org.apache.pekko.remote.artery.tcp.ssl.RotatingKeysSSLEngineProvider";
 
   /** The resource of this module with the Pekko settings a node needs; see {@link #load()}. */
   static final String PEKKO_SETTINGS = "node-pekko.conf";
@@ -79,9 +87,73 @@ public record NodeSettings(
     return home.resolve(name.name());
   }
 
+  /**
+   * The name this node's key and certificate go by: its own, or {@link ClusterCa#SHELL} for a
+   * client (the shell's JVMs all present the shell's certificate).
+   */
+  public String memberName() {
+    return hasRole(CLIENT) ? ClusterCa.SHELL : name.name();
+  }
+
+  /**
+   * This node's key, certificate and the cluster's CA certificate ({@code jewel.tls.*}; an empty
+   * path: {@code HOME/tls/NAME.key}, {@code NAME.crt}, {@code ca.crt}), or empty if {@code
+   * jewel.tls.enabled} is off.
+   */
+  public Optional<TlsFiles> tlsFiles(Config config) {
+    Config t = config.getConfig("jewel.tls");
+    if (!t.getBoolean("enabled")) {
+      return Optional.empty();
+    }
+    TlsFiles home = TlsFiles.in(tlsDir(), memberName());
+    return Optional.of(
+        new TlsFiles(
+            orDefault(t, "key-file", home.key()),
+            orDefault(t, "cert-file", home.cert()),
+            orDefault(t, "ca-file", home.ca())));
+  }
+
+  /** The home's folder of certificates: its CA and every member's key and certificate. */
+  public Path tlsDir() {
+    return home.resolve(ClusterCa.FOLDER);
+  }
+
+  private static Path orDefault(Config c, String key, Path otherwise) {
+    String path = c.getString(key).trim();
+    return (path.isEmpty() ? otherwise : Path.of(path)).toAbsolutePath();
+  }
+
+  /**
+   * This node's TLS, read from its files and checked (one line, a {@link jewel.api.JewelException},
+   * if a file is missing or unreadable, the certificate expired or the cluster's CA did not sign
+   * it), or empty if TLS is off.
+   */
+  public Optional<ClusterTls> tls(Config config) {
+    Duration reload = config.getDuration("jewel.tls.reload-interval");
+    return tlsFiles(config).map(files -> ClusterTls.load(files, memberName(), reload));
+  }
+
   /** The full configuration of this node's ActorSystem: Pekko keys derived from ours. */
   public Config pekkoConfig(Config base) {
     Map<String, Object> o = new HashMap<>();
+    tlsFiles(base)
+        .ifPresent(
+            files -> {
+              // Artery over TLS with Pekko's rotating-keys engine: PEM files read again every
+              // reload-interval, mutual authentication always (a client certificate is required
+              // of every inbound connection), and both ends must share a name in their
+              // certificates (ClusterCa.CLUSTER_NAME).
+              String engine = "pekko.remote.artery.ssl.rotating-keys-engine.";
+              o.put("pekko.remote.artery.transport", "tls-tcp");
+              o.put("pekko.remote.artery.ssl.ssl-engine-provider", ROTATING_KEYS_ENGINE);
+              o.put(engine + "key-file", files.key().toString());
+              o.put(engine + "cert-file", files.cert().toString());
+              o.put(engine + "ca-cert-file", files.ca().toString());
+              o.put(engine + "protocol", ClusterTls.PROTOCOL);
+              o.put(
+                  engine + "ssl-context-cache-ttl",
+                  base.getDuration("jewel.tls.reload-interval").toMillis() + "ms");
+            });
     o.put("pekko.remote.artery.canonical.hostname", host);
     o.put("pekko.remote.artery.canonical.port", port);
     o.put("pekko.cluster.roles", roles);

@@ -13,16 +13,21 @@ public final class TestConfig {
             """
         pekko.actor.provider = local
         pekko.actor.serialize-messages = on
+        jewel.tls.enabled = off
         pekko.loglevel = WARNING
         """)
         .withFallback(NodeSettings.load());
   }
 
-  /** A cluster node on a free port, for several ActorSystems in one JVM. */
+  /**
+   * A cluster node on a free port, for several ActorSystems in one JVM; without TLS, which
+   * TlsMembershipTest covers (the nodes of one JVM share one home but not its certificates).
+   */
   public static Config clusterNode() {
     return ConfigFactory.parseString(
             """
         pekko.actor.serialize-messages = on
+        jewel.tls.enabled = off
         pekko.remote.artery.canonical.port = 0
         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
         pekko.loglevel = WARNING

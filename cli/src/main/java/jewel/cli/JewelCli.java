@@ -48,6 +48,7 @@ public final class JewelCli implements Callable<Integer> {
           LifecycleCommands.Add.class,
           LifecycleCommands.Kill.class,
           LifecycleCommands.Revive.class,
+          CertCommands.Certs.class,
           PeerCommands.Peers.class,
           PeerCommands.Dir.class,
           FileCommands.Store.class,

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import jewel.api.JewelException;
 import jewel.api.PeerId;
+import jewel.pki.ClusterCa;
+import jewel.pki.ClusterTls;
+import jewel.pki.TlsFiles;
 
 /**
  * Runs the nodes of one home folder as background JVMs on this machine: the seed on the home's
@@ -22,6 +26,11 @@ import jewel.api.PeerId;
  * folder {@code HOME/NAME/} with {@code disk/}, a {@code pid} file, a {@code port} file, its log
  * {@code node.log}, a {@code ready} file the node writes once it is Up in the cluster, and an
  * {@code api} file with its API's base URL once that is bound.
+ *
+ * <p>Before it starts a node it makes sure the node has a key and a certificate signed by the
+ * home's certificate authority ({@code HOME/tls/}, see {@link ClusterCa}), creating the CA on first
+ * use, and passes the node their paths ({@code -Djewel.tls.key-file}, {@code cert-file}, {@code
+ * ca-file}).
  *
  * <p>The nodes run from the node jar ({@code actors/target/jewel.jar}), not from this process's
  * class path: the command line runs from its own jar without Pekko. The {@code jewel} script names
@@ -60,6 +69,24 @@ public final class ProcessLauncher implements Launcher {
     this.seedPort = seedPort;
   }
 
+  /** The home's certificates: its CA and one key and certificate per node and for the shell. */
+  public Path tlsDir() {
+    return home.resolve(ClusterCa.FOLDER);
+  }
+
+  /**
+   * Node {@code name}'s key and certificate, issued by the home's CA (created on first use) if it
+   * has none; one line if they cannot be used (an expired certificate, a broken key), so that
+   * nothing starts with them. The shell's are made alongside, for the shell to come.
+   */
+  private TlsFiles credentials(String name) {
+    ClusterCa ca = ClusterCa.openOrCreate(tlsDir());
+    ca.ensure(ClusterCa.SHELL);
+    TlsFiles files = ca.ensure(name);
+    ClusterTls.check(files, name, Clock.systemUTC());
+    return files;
+  }
+
   @Override
   public List<String> up(int peers, int registries, String journal) {
     String shared = journal(journal);
@@ -77,11 +104,13 @@ public final class ProcessLauncher implements Launcher {
     for (String name : registryNodes) {
       if (!isRunning(name)) {
         checkPortsFree(name, portOf(name));
+        credentials(name);
       }
     }
     for (int i = 1; i <= peers; i++) {
       if (!isRunning("peer-" + i)) {
         checkPortsFree("peer-" + i, seedPort + i);
+        credentials("peer-" + i);
       }
     }
     Path jar = nodeJar();
@@ -198,6 +227,7 @@ public final class ProcessLauncher implements Launcher {
             + 1;
     for (int i = 0; i < count; i++) {
       checkPortsFree("peer-" + (next + i), seedPort + next + i);
+      credentials("peer-" + (next + i));
     }
     Path jar = nodeJar();
     List<String> started = new ArrayList<>();
@@ -241,6 +271,7 @@ public final class ProcessLauncher implements Launcher {
     }
     int port = port(name);
     checkPortsFree(name, port);
+    credentials(name);
     start(nodeJar(), name, port);
     awaitReady(List.of(name));
   }
@@ -356,6 +387,12 @@ public final class ProcessLauncher implements Launcher {
       cmd.add(ProcessHandle.current().info().command().orElse("java"));
       cmd.add("--add-modules");
       cmd.add("jdk.incubator.vector");
+      // The node's TLS files, before JEWEL_NODE_OPTS, so that options there may name others (the
+      // last of two equal -D options wins).
+      TlsFiles tls = TlsFiles.in(tlsDir(), name);
+      cmd.add("-Djewel.tls.key-file=" + tls.key());
+      cmd.add("-Djewel.tls.cert-file=" + tls.cert());
+      cmd.add("-Djewel.tls.ca-file=" + tls.ca());
       String opts = System.getenv().getOrDefault("JEWEL_NODE_OPTS", DEFAULT_NODE_OPTS);
       cmd.addAll(List.of(opts.trim().split("\\s+")));
       cmd.add("-cp");

@@ -9,7 +9,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import jewel.api.JewelException;
+import jewel.pki.ClusterCa;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +36,30 @@ class ProcessLauncherTest {
               + " or run this cluster on other ports (--port)",
           e.getMessage());
       assertFalse(Files.exists(home.resolve("seed")), "no node was started");
+    }
+  }
+
+  @Test
+  void anExpiredCertificateStopsUpBeforeAnythingStarts() throws Exception {
+    Clock longAgo = Clock.fixed(Instant.now().minus(Duration.ofDays(400)), ZoneOffset.UTC);
+    ClusterCa.openOrCreate(home.resolve("tls"), longAgo).issue("peer-1");
+    int seedPort = freePort();
+    JewelException e =
+        assertThrows(JewelException.class, () -> new ProcessLauncher(home, seedPort).up(1));
+    assertTrue(e.getMessage().startsWith("the certificate of peer-1 ("), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("expired on")
+            && e.getMessage().endsWith("(./jewel certs rotate peer-1 issues a new one)"),
+        e.getMessage());
+    assertFalse(Files.exists(home.resolve("seed").resolve("pid")), "no node was started");
+    // up made what the seed and the shell need, with the home's CA
+    assertTrue(Files.exists(home.resolve("tls").resolve("seed.crt")));
+    assertTrue(Files.exists(home.resolve("tls").resolve("shell.key")));
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
     }
   }
 

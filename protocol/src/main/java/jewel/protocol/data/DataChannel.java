@@ -10,11 +10,16 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import jewel.pki.ClusterTls;
 import jewel.protocol.DataAddress;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.IncomingConnection;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -26,6 +31,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
@@ -83,6 +89,23 @@ public final class DataChannel {
    */
   public static CompletionStage<DataChannel> bind(
       ActorSystem<?> system, String host, int port, DataHandler handler, Traffic traffic) {
+    return bind(system, host, port, handler, traffic, Optional.empty());
+  }
+
+  /**
+   * As {@link #bind(ActorSystem, String, int, DataHandler, Traffic)}; with {@code tls}, over HTTPS
+   * only, and only to clients that present a certificate the cluster's CA signed: a connection
+   * without one (a plain TCP or HTTP client, another cluster's member) fails its handshake and gets
+   * no byte of any block. A handshake that fails is logged by Pekko HTTP as one line, and the
+   * channel goes on serving.
+   */
+  public static CompletionStage<DataChannel> bind(
+      ActorSystem<?> system,
+      String host,
+      int port,
+      DataHandler handler,
+      Traffic traffic,
+      Optional<ClusterTls> tls) {
     Objects.requireNonNull(system, "system");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(handler, "handler");
@@ -90,9 +113,17 @@ public final class DataChannel {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("bad port " + port);
     }
-    return Http.get(system)
-        .newServerAt(host, port)
-        .bind(route(handler, traffic))
+    ServerBuilder server = Http.get(system).newServerAt(host, port);
+    if (tls.isPresent()) {
+      ClusterTls members = tls.get();
+      server = server.enableHttps(ConnectionContext.httpsServer(() -> members.serverEngine(true)));
+    }
+    Materializer mat = Materializer.matFromSystem(system);
+    Flow<HttpRequest, HttpResponse, NotUsed> serve = route(handler, traffic).flow(system);
+    return server
+        .connectionSource()
+        .to(Sink.foreach(connection -> connection.handleWith(logFailure(connection, serve), mat)))
+        .run(mat)
         .handle(
             (binding, failure) -> {
               if (failure != null) {
@@ -109,6 +140,27 @@ public final class DataChannel {
               return new DataChannel(
                   new DataAddress(host, binding.localAddress().getPort()), binding);
             });
+  }
+
+  /**
+   * {@code serve}, logging one line if the connection fails under it: a TLS handshake refused (a
+   * client without a certificate of the cluster's CA, or one cut short) or a connection torn down.
+   */
+  private static Flow<HttpRequest, HttpResponse, NotUsed> logFailure(
+      IncomingConnection connection, Flow<HttpRequest, HttpResponse, NotUsed> serve) {
+    return serve.watchTermination(
+        (notUsed, done) -> {
+          done.whenComplete(
+              (ok, failure) -> {
+                if (failure != null) {
+                  log.info(
+                      "data channel: connection from {} failed: {}",
+                      connection.remoteAddress(),
+                      DataException.describe(failure));
+                }
+              });
+          return notUsed;
+        });
   }
 
   /** Where clients reach this channel: the host it was bound with and the port it got. */

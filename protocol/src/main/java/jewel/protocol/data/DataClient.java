@@ -8,16 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import jewel.api.PartFiles;
+import jewel.pki.ClusterTls;
 import jewel.protocol.DataAddress;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -66,6 +70,7 @@ public final class DataClient {
   private final Traffic traffic;
   private final Http http;
   private final ConnectionPoolSettings pool;
+  private final Optional<HttpsConnectionContext> https;
 
   public DataClient(ActorSystem<?> system) {
     this(system, Traffic.NONE);
@@ -73,7 +78,20 @@ public final class DataClient {
 
   /** A client that counts every byte of the bodies it sends and receives in {@code traffic}. */
   public DataClient(ActorSystem<?> system, Traffic traffic) {
+    this(system, traffic, Optional.empty());
+  }
+
+  /**
+   * As {@link #DataClient(ActorSystem, Traffic)}; with {@code tls}, every exchange goes over HTTPS
+   * and presents the member's certificate, and only a channel whose certificate the cluster's CA
+   * signed is trusted.
+   */
+  public DataClient(ActorSystem<?> system, Traffic traffic, Optional<ClusterTls> tls) {
     this.system = Objects.requireNonNull(system, "system");
+    this.https =
+        tls.map(
+            members ->
+                ConnectionContext.httpsClient((host, port) -> members.clientEngine(host, port)));
     this.materializer = Materializer.matFromSystem(system);
     this.traffic = Objects.requireNonNull(traffic, "traffic");
     this.http = Http.get(system);
@@ -274,8 +292,15 @@ public final class DataClient {
   }
 
   private CompletionStage<HttpResponse> send(HttpRequest request) {
+    if (https.isEmpty()) {
+      return http.singleRequest(
+          request, http.defaultClientHttpsContext(), pool, system.classicSystem().log());
+    }
     return http.singleRequest(
-        request, http.defaultClientHttpsContext(), pool, system.classicSystem().log());
+        request.withUri(request.getUri().scheme("https")),
+        https.get(),
+        pool,
+        system.classicSystem().log());
   }
 
   /** PUTs the file {@code file}, whose size must be {@code request.length()}. */

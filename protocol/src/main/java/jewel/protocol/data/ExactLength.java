@@ -15,6 +15,10 @@ import org.apache.pekko.util.ByteString;
  * says how many came if there are more or fewer. An upload must match the Content-Length it
  * announced, or the server would store a short write; a download cut off by a closed connection
  * must say how far it got, not pass on Pekko HTTP's "entity stream truncation".
+ *
+ * <p>The chunk that completes the expected length is held back until the bytes end: if more follow,
+ * the stage fails without it, so an upload that runs past its announced length never lets a whole
+ * body out, and the channel, short of its Content-Length, discards what it received.
  */
 final class ExactLength extends GraphStage<FlowShape<ByteString, ByteString>> {
   /** Why the bytes stopped after {@code seen}: they ended ({@code failure} null) or failed. */
@@ -79,6 +83,9 @@ final class ExactLength extends GraphStage<FlowShape<ByteString, ByteString>> {
     return new GraphStageLogic(shape) {
       private long seen = 0;
 
+      /** The chunk that reached the expected length, passed on only once the bytes end. */
+      private ByteString last = null;
+
       {
         setHandler(
             in,
@@ -86,9 +93,16 @@ final class ExactLength extends GraphStage<FlowShape<ByteString, ByteString>> {
               @Override
               public void onPush() {
                 ByteString chunk = grab(in);
+                if (chunk.isEmpty()) {
+                  pull(in);
+                  return;
+                }
                 seen += chunk.size();
                 if (seen > expected) {
                   failStage(new DataException(overrun));
+                } else if (seen == expected) {
+                  last = chunk;
+                  pull(in); // one byte more would be an overrun: see the class comment
                 } else {
                   push(out, chunk);
                 }
@@ -99,7 +113,10 @@ final class ExactLength extends GraphStage<FlowShape<ByteString, ByteString>> {
                 if (seen < expected) {
                   failStage(shortfall.after(seen, null));
                 } else {
-                  completeStage();
+                  if (last != null) {
+                    emit(out, last);
+                  }
+                  complete(out);
                 }
               }
 
