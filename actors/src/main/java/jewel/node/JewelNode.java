@@ -49,6 +49,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBuilder;
@@ -339,17 +340,18 @@ public final class JewelNode implements AutoCloseable {
             System::nanoTime,
             System::currentTimeMillis);
     ServerBuilder server = Http.get(system).newServerAt(host, port);
+    String scheme = "http://";
     if (api.tls()) {
-      server = server.enableHttps(apiHttps(config));
+      server = server.enableHttps(apiHttps());
+      scheme = "https://";
     }
     var binding =
         server
             .bind(
-                new HttpApi(gateway, tokens, traffic, metrics, "http://" + host + ":" + port)
-                    .route())
+                new HttpApi(gateway, tokens, traffic, metrics, scheme + host + ":" + port).route())
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
-    apiUrl = "http://" + host + ":" + binding.localAddress().getPort();
+    apiUrl = scheme + host + ":" + binding.localAddress().getPort();
     Files.createDirectories(settings.nodeDir());
     Path file = settings.nodeDir().resolve("api");
     Path temp = settings.nodeDir().resolve("api.tmp");
@@ -366,15 +368,19 @@ public final class JewelNode implements AutoCloseable {
   }
 
   /**
-   * The HTTPS context of the API when {@code jewel.api.tls = on}: where the cluster's certificates
-   * (made by {@code ./jewel up}, see the README's "Certificates and TLS") become the API's server
-   * certificate. Not wired in this build, so a node with TLS on for its API stops here.
+   * The HTTPS of the API when {@code jewel.api.tls = on}: the node's own cluster certificate (made
+   * by {@code ./jewel up}, see the README's "Certificates and TLS"), re-read as the data channel's
+   * is, so a rotated certificate is served without a restart. Clients present no certificate: they
+   * authenticate with a token, and check the node's certificate against the cluster's CA.
    */
-  @SuppressWarnings("UnusedVariable") // where the certificates are: read once HTTPS is wired
-  private static HttpsConnectionContext apiHttps(Config config) {
-    throw new IllegalArgumentException(
-        "jewel.api.tls = on, but this build cannot serve the API over HTTPS yet"
-            + " (it needs the cluster's certificates): set jewel.api.tls = off and bind 127.0.0.1");
+  private HttpsConnectionContext apiHttps() {
+    ClusterTls members =
+        tls.orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "jewel.api.tls = on serves the API with this node's cluster certificate, and"
+                        + " the cluster runs without TLS (jewel.tls.enabled = off): turn it on"));
+    return ConnectionContext.httpsServer(() -> members.serverEngine(false));
   }
 
   public NodeSettings settings() {

@@ -34,14 +34,16 @@ public interface Backend {
    * token as {@link #connect} takes it.
    */
   default PeerIsolation isolation(Path home, String token) {
-    return PeerIsolation.http(bearer(home, token));
+    return PeerIsolation.http(bearer(home, token), home);
   }
 
   /** The one-shot command line's: HTTP requests to a running node, no JVM joins the cluster. */
   static Backend http() {
     return (home, seedPort, api, token) -> {
       String bearer = bearer(home, token);
-      return api != null ? HttpJewelClient.at(api, bearer) : HttpJewelClient.forHome(home, bearer);
+      return api != null
+          ? HttpJewelClient.at(api, bearer).trustingClusterOf(home)
+          : HttpJewelClient.forHome(home, bearer);
     };
   }
 

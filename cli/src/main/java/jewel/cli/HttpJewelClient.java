@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 import jewel.api.BlockId;
 import jewel.api.ByteRange;
 import jewel.api.DefaultSchemes;
@@ -49,6 +52,9 @@ import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
 import jewel.api.TokenInfo;
 import jewel.api.VerifyReport;
+import jewel.pki.ClusterCa;
+import jewel.pki.ClusterTls;
+import jewel.pki.TlsFiles;
 
 /**
  * The one-shot command line's cluster: HTTP requests to one node's API (api/README.md), with the
@@ -77,12 +83,23 @@ public final class HttpJewelClient implements JewelClient {
   /** The bearer token every request carries, or null: none (the node then says it wants one). */
   private final String token;
 
+  /**
+   * What an HTTPS API's certificate must be signed by: the cluster's CA, whose certificate is in
+   * the home ({@code HOME/tls/ca.crt}); null: the JDK's default trust (no such file).
+   */
+  private final SSLSocketFactory clusterTrust;
+
   /** The node that answered last: the ones before it refused, so later requests start here. */
   private int current;
 
   HttpJewelClient(NodeFinder finder, String token) {
+    this(finder, token, null);
+  }
+
+  private HttpJewelClient(NodeFinder finder, String token, SSLSocketFactory clusterTrust) {
     this.finder = finder;
     this.token = token;
+    this.clusterTrust = clusterTrust;
   }
 
   /** The node at {@code url} only, with {@code token} (null: none). */
@@ -95,7 +112,21 @@ public final class HttpJewelClient implements JewelClient {
    * token} (null: none).
    */
   public static HttpJewelClient forHome(Path home, String token) {
-    return new HttpJewelClient(NodeFinder.forHome(home, ProcessHandle.current().pid()), token);
+    return new HttpJewelClient(NodeFinder.forHome(home, ProcessHandle.current().pid()), token)
+        .trustingClusterOf(home);
+  }
+
+  /**
+   * This client, trusting for HTTPS the CA of the cluster of {@code home} (its {@code tls/ca.crt},
+   * which {@code ./jewel up} makes and {@code certs issue} hands to other machines) and nothing
+   * else; unchanged if the home has none.
+   */
+  public HttpJewelClient trustingClusterOf(Path home) {
+    Path ca = home.resolve(ClusterCa.FOLDER).resolve(TlsFiles.CA_CERT);
+    if (!Files.isRegularFile(ca)) {
+      return this;
+    }
+    return new HttpJewelClient(finder, token, ClusterTls.trustingOnly(ca).getSocketFactory());
   }
 
   // ---- the API, one method a row of api/README.md's table
@@ -662,6 +693,9 @@ public final class HttpJewelClient implements JewelClient {
       c.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
       c.setReadTimeout(SILENCE_TIMEOUT_MILLIS);
       c.setInstanceFollowRedirects(false);
+      if (clusterTrust != null && c instanceof HttpsURLConnection https) {
+        https.setSSLSocketFactory(clusterTrust);
+      }
       request.headers().forEach(c::setRequestProperty);
       if (token != null) {
         c.setRequestProperty("Authorization", "Bearer " + token);
@@ -672,6 +706,18 @@ public final class HttpJewelClient implements JewelClient {
       }
       c.connect();
       return c;
+    } catch (SSLException e) {
+      // Not a node that is away: one that cannot prove it is of this cluster (or no HTTPS).
+      throw new JewelException(
+          "the API at "
+              + node.base()
+              + " failed the TLS handshake ("
+              + e.getMessage()
+              + "): "
+              + (clusterTrust == null
+                  ? "this home has no cluster CA (tls/ca.crt) to check it with"
+                  : "its certificate is not one this home's cluster CA (tls/ca.crt) signed for that address"),
+          Kind.UNAVAILABLE);
     } catch (IOException e) {
       return null;
     }

@@ -83,7 +83,10 @@ record NodeFinder(List<Node> nodes, String noneAnswers) {
         order, "no node of " + home + " is running: start the cluster with ./jewel up");
   }
 
-  /** {@code http://host:port} with a trailing slash, or one line saying what is wrong with it. */
+  /**
+   * {@code http://host:port} or {@code https://host:port} with a trailing slash, or one line saying
+   * what is wrong with it.
+   */
   static URI base(String text, String where) {
     URI uri;
     try {
@@ -92,9 +95,10 @@ record NodeFinder(List<Node> nodes, String noneAnswers) {
       throw new JewelException(
           "not a URL: '" + text + "' (" + where + "; like http://127.0.0.1:26521)");
     }
-    if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        || uri.getHost() == null) {
       throw new JewelException(
-          "not an http URL: '" + text + "' (" + where + "; like http://127.0.0.1:26521)");
+          "not an http or https URL: '" + text + "' (" + where + "; like http://127.0.0.1:26521)");
     }
     String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
     return URI.create(

@@ -1,5 +1,6 @@
 package jewel.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import jewel.api.JewelException;
 import jewel.api.NodeStatus;
@@ -19,18 +20,18 @@ public interface PeerIsolation {
 
   /**
    * Through each peer's own HTTP API, whatever backend the commands use, with {@code token} (an
-   * admin token: isolation is a change).
+   * admin token: isolation is a change), trusting the CA of {@code home}'s cluster for HTTPS.
    */
-  static PeerIsolation http(String token) {
+  static PeerIsolation http(String token, Path home) {
     return new PeerIsolation() {
       @Override
       public void isolate(NodeStatus peer, Duration duration) {
-        HttpJewelClient.at(api(peer), token).isolate(duration);
+        HttpJewelClient.at(api(peer), token).trustingClusterOf(home).isolate(duration);
       }
 
       @Override
       public void restore(NodeStatus peer) {
-        HttpJewelClient.at(api(peer), token).restore();
+        HttpJewelClient.at(api(peer), token).trustingClusterOf(home).restore();
       }
 
       private String api(NodeStatus peer) {

@@ -589,7 +589,7 @@ class HttpJewelClientTest {
             (ex, body) ->
                 json(
                     ex, 400, Map.of("error", "seed keeps no blocks: only a peer can be isolated")));
-    PeerIsolation isolation = PeerIsolation.http("jewel_admin_0123");
+    PeerIsolation isolation = PeerIsolation.http("jewel_admin_0123", dir);
     isolation.isolate(nodeAt("peer-3", url(peer)), java.time.Duration.ofMinutes(10));
     isolation.restore(nodeAt("peer-3", url(peer)));
     assertEquals(
@@ -695,7 +695,7 @@ class HttpJewelClientTest {
             + "/ (--api): start the cluster with ./jewel up, or name a running node",
         assertThrows(JewelException.class, HttpJewelClient.at(url, null)::peers).getMessage());
     assertEquals(
-        "not an http URL: 'localhost:1' (--api; like http://127.0.0.1:26521)",
+        "not an http or https URL: 'localhost:1' (--api; like http://127.0.0.1:26521)",
         assertThrows(JewelException.class, () -> HttpJewelClient.at("localhost:1", null))
             .getMessage());
   }

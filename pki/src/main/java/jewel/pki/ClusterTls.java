@@ -1,5 +1,6 @@
 package jewel.pki;
 
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -19,6 +20,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import jewel.api.JewelException;
 
@@ -130,18 +132,40 @@ public final class ClusterTls {
       keys.setKeyEntry("member", v.key, NO_PASSWORD, new Certificate[] {v.cert, v.ca});
       KeyManagerFactory km = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       km.init(keys, NO_PASSWORD);
-      KeyStore trusted = KeyStore.getInstance("PKCS12");
-      trusted.load(null, null);
-      trusted.setCertificateEntry("cluster-ca", v.ca);
-      TrustManagerFactory tm =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tm.init(trusted);
       SSLContext context = SSLContext.getInstance(PROTOCOL);
-      context.init(km.getKeyManagers(), tm.getTrustManagers(), null);
+      context.init(km.getKeyManagers(), trusting(v.ca), null);
       return context;
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new JewelException("cannot set up TLS for " + who + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A client's context that trusts the cluster's CA ({@code caFile}) and nothing else, and presents
+   * no certificate: for the command line's HTTPS requests to a node's API, which authenticate with
+   * a token instead.
+   */
+  public static SSLContext trustingOnly(Path caFile) {
+    X509Certificate ca = Pem.readCertificate(caFile, "the cluster's CA certificate");
+    try {
+      SSLContext context = SSLContext.getInstance(PROTOCOL);
+      context.init(null, trusting(ca), null);
+      return context;
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new JewelException(
+          "cannot trust the cluster's CA " + caFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static TrustManager[] trusting(X509Certificate ca)
+      throws GeneralSecurityException, java.io.IOException {
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    trusted.load(null, null);
+    trusted.setCertificateEntry("cluster-ca", ca);
+    TrustManagerFactory tm =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tm.init(trusted);
+    return tm.getTrustManagers();
   }
 
   private record Verified(PrivateKey key, X509Certificate cert, X509Certificate ca) {}
