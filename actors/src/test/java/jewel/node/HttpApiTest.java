@@ -405,7 +405,10 @@ class HttpApiTest {
       JsonNode nodes =
           json.readTree(
                   http.send(
-                          HttpRequest.newBuilder(URI.create(seedApi + "/v1/peers")).GET().build(),
+                          HttpRequest.newBuilder(URI.create(seedApi + "/v1/peers"))
+                              .header("Authorization", "Bearer " + cluster.adminToken())
+                              .GET()
+                              .build(),
                           HttpResponse.BodyHandlers.ofString())
                       .body())
               .get("nodes");
@@ -432,6 +435,7 @@ class HttpApiTest {
       throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(nodeApi + "/v1/isolation"))
+            .header("Authorization", "Bearer " + cluster.adminToken())
             .method(
                 method,
                 body == null
@@ -443,7 +447,10 @@ class HttpApiTest {
 
   private static HttpResponse<byte[]> getBytes(String nodeApi, String name) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(nodeApi + "/v1/files/" + name)).GET().build(),
+        HttpRequest.newBuilder(URI.create(nodeApi + "/v1/files/" + name))
+            .header("Authorization", "Bearer " + cluster.adminToken())
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
