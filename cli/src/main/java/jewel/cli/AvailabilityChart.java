@@ -21,9 +21,10 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The experiment's chart, a PNG: availability against D, for each p the formula's values as a curve
- * through the schemes (sorted by D), the measured availability as dots, and each dot's confidence
- * interval as a vertical bar, all in the colour of its p.
+ * The experiment's chart, a PNG: availability against D, for each p (one for all peers, or each
+ * peer's observed one) the formula's values as a curve through the schemes (sorted by D), the
+ * measured availability as dots, and each dot's confidence interval as a vertical bar, all in the
+ * colour of its p.
  */
 final class AvailabilityChart {
   private static final Color[] COLOURS = {
@@ -37,11 +38,15 @@ final class AvailabilityChart {
 
   private AvailabilityChart() {}
 
-  /** One scheme at one p, as the experiment measured it. */
+  /**
+   * One scheme at one p, as the experiment measured it.
+   *
+   * @param p the p as the legend names it: {@code p = 0.25}, or {@code observed}
+   */
   record Point(
       String scheme,
       double redundancy,
-      double p,
+      String p,
       double measured,
       Wilson interval,
       double formula) {}
@@ -81,19 +86,19 @@ final class AvailabilityChart {
     double beside = span * 0.012;
     chart.getStyler().setXAxisMin(minD - span * 0.08);
     chart.getStyler().setXAxisMax(maxD + span * 0.3); // room for the names
-    Map<Double, List<Point>> byP = new LinkedHashMap<>();
+    Map<String, List<Point>> byP = new LinkedHashMap<>();
     for (Point pt : points) {
       byP.computeIfAbsent(pt.p(), k -> new ArrayList<>()).add(pt);
     }
     int c = 0;
-    for (Map.Entry<Double, List<Point>> e : byP.entrySet()) {
+    for (Map.Entry<String, List<Point>> e : byP.entrySet()) {
       Color colour = COLOURS[c++ % COLOURS.length];
       List<Point> sorted =
           e.getValue().stream()
               .sorted(
                   Comparator.comparingDouble(Point::redundancy).thenComparingDouble(Point::formula))
               .toList();
-      String p = String.format(Locale.ROOT, "p = %.2f", e.getKey());
+      String p = e.getKey();
       XYSeries formula =
           chart.addSeries(
               p + ", formula",

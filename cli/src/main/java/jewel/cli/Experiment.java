@@ -33,8 +33,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code experiment}: measures availability on the live cluster. It stores {@code --files} files of
- * {@code --size} bytes with each scheme, then, for each p of {@code --down} and each of {@code
- * --trials} trials, takes every peer down independently with probability p (by isolating its data
+ * {@code --size} bytes with each scheme, then, for each p of {@code --down} (and, with {@code
+ * --observed}, once more with each peer's own p: 1 − its observed availability) and each of {@code
+ * --trials} trials, takes every peer down independently with its probability (by isolating its data
  * channel: {@link PeerIsolation}), reads every file through the registry node's API (never taken
  * down), checks the bytes, and brings the peers back. It prints, per scheme and p, D, the share of
  * reads that succeeded with its Wilson interval, the formula's availability from the files' real
@@ -64,10 +65,16 @@ final class Experiment extends JewelCommand {
 
   @Option(
       names = "--down",
-      required = true,
       paramLabel = "P,...",
       description = "probabilities that a peer is down in a trial, each in [0, 1), like 0.1,0.25")
   private String down;
+
+  @Option(
+      names = "--observed",
+      description =
+          "also trials with each peer down with probability 1 - its observed availability (see:"
+              + " peers; a peer not observed yet is always up); the rows' p reads 'observed'")
+  private boolean observed;
 
   @Option(names = "--trials", required = true, paramLabel = "T", description = "trials for each p")
   private int trials;
@@ -118,6 +125,38 @@ final class Experiment extends JewelCommand {
   /** A stored file: its entry (with the real placement), D, and the SHA-256 of its bytes. */
   private record Stored(FileEntry entry, double redundancy, BlockId sha256) {}
 
+  /**
+   * How likely each peer is down in a trial: one {@code p} for every peer, or (p null) 1 − each
+   * peer's {@code observed} availability, by name; a peer not observed yet counts as always up, as
+   * {@code store --availability} and the repair survey count it.
+   */
+  private record Down(Double p, Map<String, Double> observed) {
+    static final String OBSERVED = "observed";
+
+    /** The row's p: the number, or {@code observed}. */
+    String label() {
+      return p != null ? number(p) : OBSERVED;
+    }
+
+    /** The chart's name for it: {@code p = 0.25}, or {@code observed}. */
+    String legend() {
+      return p != null ? "p = " + label() : OBSERVED;
+    }
+
+    /** The row's p in JSON: the number, or the string {@code observed}. */
+    Object json() {
+      return p != null ? p : OBSERVED;
+    }
+
+    double down(String peer) {
+      return p != null ? p : 1 - up(peer);
+    }
+
+    double up(String peer) {
+      return p != null ? 1 - p : observed.getOrDefault(peer, 1.0);
+    }
+  }
+
   /** What the reads of one scheme at one p gave. */
   private static final class Tally {
     long reads;
@@ -129,7 +168,12 @@ final class Experiment extends JewelCommand {
   @Override
   protected int execute() throws Exception {
     List<SchemeSpec> specs = schemes(schemes);
-    List<Double> ps = probabilities(down);
+    if (down == null && !observed) {
+      throw new JewelException(
+          "give --down P,... (like 0.1,0.25) or --observed (each peer's observed availability),"
+              + " or both");
+    }
+    List<Double> ps = down == null ? List.of() : probabilities(down);
     if (trials <= 0) {
       throw new JewelException("--trials must be 1 or more, not " + trials);
     }
@@ -146,6 +190,17 @@ final class Experiment extends JewelCommand {
     List<NodeStatus> nodes = client().peers();
     List<NodeStatus> peers =
         nodes.stream().filter(n -> n.roles().contains("peer") && n.status().equals("up")).toList();
+    List<Down> downs = new ArrayList<>();
+    ps.forEach(p -> downs.add(new Down(p, null)));
+    if (observed) {
+      Map<String, Double> availability = PeerCommands.observedAvailability(peers);
+      if (availability.isEmpty()) {
+        throw new JewelException(
+            "--observed: no peer that is up has an observed availability yet (see: peers); use"
+                + " --down P,... instead");
+      }
+      downs.add(new Down(null, availability));
+    }
     for (SchemeSpec s : specs) {
       int needed = Inputs.peersNeeded(s);
       if (needed > peers.size()) {
@@ -182,12 +237,12 @@ final class Experiment extends JewelCommand {
     Run run = new Run(runSeed, bytesEach, peers);
     Thread hook = new Thread(run::cleanUp, "jewel-experiment-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
-    Map<SchemeSpec, Map<Double, Tally>> tallies;
+    Map<SchemeSpec, Map<Down, Tally>> tallies;
     List<Arm> arms = specs.stream().map(Arm::new).toList();
     try {
       run.via = via;
       run.storeAll(arms);
-      tallies = run.trials(arms, ps);
+      tallies = run.trials(arms, downs);
     } finally {
       run.cleanUp();
       if (!session().inShell()) {
@@ -203,22 +258,22 @@ final class Experiment extends JewelCommand {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Arm arm : arms) {
       double d = arm.stored.stream().mapToDouble(Stored::redundancy).average().orElse(Double.NaN);
-      for (double p : ps) {
-        Tally t = tallies.get(arm.scheme).get(p);
+      for (Down dn : downs) {
+        Tally t = tallies.get(arm.scheme).get(dn);
         Wilson interval = Wilson.of(t.ok, t.reads);
         double formula =
             arm.stored.stream()
-                .mapToDouble(s -> Availability.of(s.entry(), peer -> 1 - p).value())
+                .mapToDouble(s -> Availability.of(s.entry(), peer -> dn.up(peer.name())).value())
                 .average()
                 .orElse(Double.NaN);
         double mbps = t.nanos == 0 ? Double.NaN : t.bytes / 1e6 / (t.nanos / 1e9);
         points.add(
             new AvailabilityChart.Point(
-                arm.scheme.toString(), d, p, (double) t.ok / t.reads, interval, formula));
+                arm.scheme.toString(), d, dn.legend(), (double) t.ok / t.reads, interval, formula));
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("scheme", arm.scheme.toString());
         row.put("redundancy", d);
-        row.put("p", p);
+        row.put("p", dn.json());
         row.put("reads", t.reads);
         row.put("succeeded", t.ok);
         row.put("availability", (double) t.ok / t.reads);
@@ -238,6 +293,11 @@ final class Experiment extends JewelCommand {
       doc.put("files", files);
       doc.put("size", bytesEach);
       doc.put("peers", peers.stream().map(NodeStatus::name).toList());
+      if (observed) {
+        Map<String, Double> byPeer = new LinkedHashMap<>();
+        peers.forEach(n -> byPeer.put(n.name(), n.availability()));
+        doc.put("observed", byPeer);
+      }
       doc.put("readThrough", readThrough);
       doc.put("confidence", Wilson.LEVEL);
       doc.put("results", rows);
@@ -253,7 +313,7 @@ final class Experiment extends JewelCommand {
                 + " reads through %s",
             specs.size(),
             specs.size() == 1 ? "" : "s",
-            String.join(" ", ps.stream().map(Experiment::number).toList()),
+            String.join(" ", downs.stream().map(Down::label).toList()),
             trials,
             trials == 1 ? "" : "s",
             files,
@@ -262,6 +322,21 @@ final class Experiment extends JewelCommand {
             peers.size(),
             runSeed,
             readThrough));
+    if (observed) {
+      out.println(
+          "observed availability: "
+              + String.join(
+                  ", ",
+                  peers.stream()
+                      .map(
+                          n ->
+                              n.name()
+                                  + " "
+                                  + (n.availability() == null
+                                      ? "not observed yet (always up)"
+                                      : Format.availability(n.availability(), n.observedMillis())))
+                      .toList()));
+    }
     Format.Table table =
         new Format.Table(
                 "SCHEME", "D", "P", "READS", "READ", "MEASURED", "95% INTERVAL", "FORMULA", "MB/S")
@@ -270,7 +345,7 @@ final class Experiment extends JewelCommand {
       table.row(
           r.get("scheme"),
           Format.ratio((double) r.get("redundancy")),
-          number((double) r.get("p")),
+          r.get("p") instanceof Double p ? number(p) : r.get("p"),
           r.get("reads"),
           r.get("succeeded"),
           fraction((double) r.get("availability")),
@@ -332,18 +407,18 @@ final class Experiment extends JewelCommand {
     }
 
     /** Every trial of every p: the reads' tallies by scheme and p. */
-    Map<SchemeSpec, Map<Double, Tally>> trials(List<Arm> arms, List<Double> ps) throws IOException {
-      Map<SchemeSpec, Map<Double, Tally>> tallies = new LinkedHashMap<>();
+    Map<SchemeSpec, Map<Down, Tally>> trials(List<Arm> arms, List<Down> downs) throws IOException {
+      Map<SchemeSpec, Map<Down, Tally>> tallies = new LinkedHashMap<>();
       for (Arm arm : arms) {
-        Map<Double, Tally> byP = new LinkedHashMap<>();
-        ps.forEach(p -> byP.put(p, new Tally()));
+        Map<Down, Tally> byP = new LinkedHashMap<>();
+        downs.forEach(p -> byP.put(p, new Tally()));
         tallies.put(arm.scheme, byP);
       }
       DownSampler sampler = new DownSampler(seed);
       Path back = work.resolve("back");
-      for (double p : ps) {
+      for (Down p : downs) {
         for (int t = 1; t <= trials; t++) {
-          List<NodeStatus> downNow = sampler.next(peers, p);
+          List<NodeStatus> downNow = sampler.next(peers, n -> p.down(n.name()));
           int ok = 0;
           int reads = 0;
           try {
@@ -366,7 +441,7 @@ final class Experiment extends JewelCommand {
               String.format(
                   Locale.ROOT,
                   "p=%s trial %d/%d: %s down, %d of %d reads succeeded",
-                  number(p),
+                  p.label(),
                   t,
                   trials,
                   downNow.isEmpty()

@@ -3,6 +3,7 @@ package jewel.cli;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import jewel.api.NodeStatus;
 import jewel.api.PeerContents;
@@ -14,6 +15,21 @@ import picocli.CommandLine.Parameters;
 /** What the nodes are and what they hold. */
 final class PeerCommands {
   private PeerCommands() {}
+
+  /**
+   * The observed availability {@code peers} shows, by node name, of the nodes the registry has
+   * observed (the others are absent): what {@code simulate --observed} and {@code experiment
+   * --observed} take instead of one probability.
+   */
+  static Map<String, Double> observedAvailability(List<NodeStatus> nodes) {
+    Map<String, Double> byName = new TreeMap<>();
+    for (NodeStatus n : nodes) {
+      if (n.availability() != null) {
+        byName.put(n.name(), n.availability());
+      }
+    }
+    return byName;
+  }
 
   @Command(
       name = "peers",

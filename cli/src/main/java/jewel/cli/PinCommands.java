@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import jewel.api.FileName;
 import jewel.api.JewelException;
-import jewel.api.NodeStatus;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
@@ -404,11 +403,7 @@ final class PinCommands {
           byPeer.put("peer-" + p, up);
         }
       } else if (observed) {
-        for (NodeStatus n : client().peers()) {
-          if (n.availability() != null) {
-            byPeer.put(n.name(), n.availability());
-          }
-        }
+        byPeer = PeerCommands.observedAvailability(client().peers());
         for (int p = 1; p <= peers; p++) {
           if (!byPeer.containsKey("peer-" + p)) {
             throw new JewelException(

@@ -55,7 +55,10 @@ class ExperimentTest {
             "--trials must be 1 or more, not 0"),
         Arguments.of(
             List.of("--schemes", "naive n=2", "--down", "0.1", "--trials", "2", "--files", "-1"),
-            "--files must be 1 or more, not -1"));
+            "--files must be 1 or more, not -1"),
+        Arguments.of(
+            List.of("--schemes", "naive n=2", "--trials", "2"),
+            "give --down P,... (like 0.1,0.25) or --observed"));
   }
 
   @ParameterizedTest
@@ -226,6 +229,112 @@ class ExperimentTest {
             "--seed",
             "1");
     assertEquals("", piped.err(), "nothing on a pipe");
+  }
+
+  @Test
+  void observedTakesEachPeerDownWithOneMinusItsAvailabilityAndAnUnobservedOneNever()
+      throws Exception {
+    backend.client.observed.put("peer-1", 0.0);
+    backend.client.observed.put("peer-2", 1.0);
+    // peer-3: not observed yet, so always up.
+    Fakes.Result r =
+        run(
+            "experiment",
+            "--schemes",
+            "hosting; naive n=2",
+            "--observed",
+            "--trials",
+            "12",
+            "--files",
+            "1",
+            "--size",
+            "100",
+            "--seed",
+            "4",
+            "--json");
+    assertEquals(0, r.code(), r::toString);
+    List<String> isolations =
+        backend.client.calls.stream().filter(c -> c.startsWith("isolate")).toList();
+    assertEquals(12, isolations.size(), isolations::toString);
+    assertTrue(
+        isolations.stream().allMatch(c -> c.equals("isolate peer-1 600s")), isolations::toString);
+    assertTrue(backend.client.isolated.isEmpty(), "every peer is back");
+
+    JsonNode doc = new ObjectMapper().readTree(r.out());
+    JsonNode observed = doc.get("observed");
+    assertEquals(0.0, observed.get("peer-1").asDouble());
+    assertEquals(1.0, observed.get("peer-2").asDouble());
+    assertTrue(observed.get("peer-3").isNull(), observed::toString);
+    JsonNode results = doc.get("results");
+    assertEquals(2, results.size(), "one row per scheme: no --down");
+    // hosting holds on peer-1 (availability 0): never readable, as the formula says.
+    JsonNode hosting = results.get(0);
+    assertEquals("hosting", hosting.get("scheme").asText());
+    assertEquals("observed", hosting.get("p").asText());
+    assertEquals(12, hosting.get("reads").asInt());
+    assertEquals(0, hosting.get("succeeded").asInt());
+    assertEquals(0.0, hosting.get("formula").asDouble(), 1e-12);
+    assertEquals(Wilson.of(0, 12).high(), hosting.get("high").asDouble(), 1e-12);
+    // naive n=2 holds on peer-1 and peer-2 (availability 1): always readable.
+    JsonNode naive = results.get(1);
+    assertEquals("observed", naive.get("p").asText());
+    assertEquals(12, naive.get("succeeded").asInt());
+    assertEquals(1.0, naive.get("formula").asDouble(), 1e-12);
+    assertTrue(backend.client.files.isEmpty(), "its files are deleted");
+  }
+
+  @Test
+  void observedBesideDownAddsARowPerSchemeWhoseFormulaUsesEachHoldersAvailability()
+      throws Exception {
+    backend.client.observed.put("peer-1", 0.9);
+    backend.client.observed.put("peer-2", 0.8);
+    Fakes.Result r =
+        run(
+            "experiment",
+            "--schemes",
+            "hosting; naive n=2",
+            "--down",
+            "0.5",
+            "--observed",
+            "--trials",
+            "10",
+            "--files",
+            "1",
+            "--size",
+            "1KiB",
+            "--seed",
+            "7");
+    assertEquals(0, r.code(), r::toString);
+    List<String> lines = r.out().lines().toList();
+    assertEquals(
+        "2 schemes, p = 0.5 observed, 10 trials, 1 file of 1.0 KiB per scheme, 3 peers up,"
+            + " seed 7; reads through seed",
+        lines.get(0));
+    assertEquals(
+        "observed availability: peer-1 90% of 7d, peer-2 80% of 7d, peer-3 not observed yet"
+            + " (always up)",
+        lines.get(1));
+    assertTrue(
+        lines.get(3).matches("hosting\\s+1\\s+0\\.5\\s+10\\s.*0\\.5000\\s+\\S+"), lines.get(3));
+    assertTrue(
+        lines.get(4).matches("hosting\\s+1\\s+observed\\s+10\\s.*0\\.9000\\s+\\S+"),
+        "the formula is peer-1's availability: " + lines.get(4));
+    assertTrue(lines.get(5).startsWith("naive n=2 "), lines.get(5));
+    assertTrue(
+        lines.get(6).matches("naive n=2\\s+2\\s+observed\\s+10\\s.*0\\.9800\\s+\\S+"),
+        "1 - 0.1 * 0.2: " + lines.get(6));
+    assertEquals("chart: " + dir.resolve("experiment.png"), lines.get(7));
+    assertTrue(Files.size(dir.resolve("experiment.png")) > 0);
+  }
+
+  @Test
+  void observedWhenNoPeerHasBeenObservedIsOneLineAndStoresNothing() {
+    Fakes.Result r = run("experiment", "--schemes", "naive n=2", "--observed", "--trials", "2");
+    JewelCliTest.failsWith(
+        r, "--observed: no peer that is up has an observed availability yet (see: peers)");
+    assertTrue(
+        backend.client.calls.stream().noneMatch(c -> c.startsWith("store")),
+        backend.client.calls::toString);
   }
 
   @Test
