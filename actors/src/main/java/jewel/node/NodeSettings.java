@@ -36,9 +36,6 @@ public record NodeSettings(
   public static final String PEER = "peer";
   public static final String CLIENT = "client";
 
-  private static final String ROTATING_KEYS_ENGINE =
-      "org.apache.pekko.remote.artery.tcp.ssl.RotatingKeysSSLEngineProvider";
-
   /** The resource of this module with the Pekko settings a node needs; see {@link #load()}. */
   static final String PEKKO_SETTINGS = "node-pekko.conf";
 
@@ -142,10 +139,13 @@ public record NodeSettings(
               // Artery over TLS with Pekko's rotating-keys engine: PEM files read again every
               // reload-interval, mutual authentication always (a client certificate is required
               // of every inbound connection), and both ends must share a name in their
-              // certificates (ClusterCa.CLUSTER_NAME).
+              // certificates (ClusterCa.CLUSTER_NAME); wrapped to log the inbound handshakes it
+              // refuses.
               String engine = "pekko.remote.artery.ssl.rotating-keys-engine.";
               o.put("pekko.remote.artery.transport", "tls-tcp");
-              o.put("pekko.remote.artery.ssl.ssl-engine-provider", ROTATING_KEYS_ENGINE);
+              o.put(
+                  "pekko.remote.artery.ssl.ssl-engine-provider",
+                  RefusalLoggingEngineProvider.class.getName());
               o.put(engine + "key-file", files.key().toString());
               o.put(engine + "cert-file", files.cert().toString());
               o.put(engine + "ca-cert-file", files.ca().toString());
