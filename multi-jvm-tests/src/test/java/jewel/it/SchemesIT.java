@@ -119,15 +119,16 @@ class SchemesIT {
           4, JSON.readTree(c.cli("ls", "--json").ok().out()).get("files").size(), "only ours left");
       for (JsonNode node : JSON.readTree(c.cli("peers", "--json").ok().out()).get("peers")) {
         if (node.get("roles").toString().contains("peer")) {
+          java.net.URLConnection asked =
+              java.net
+                  .URI
+                  .create(node.get("api").asText() + "/v1/isolation")
+                  .toURL()
+                  .openConnection();
+          asked.setRequestProperty("Authorization", "Bearer " + c.adminToken());
           String isolation =
               new String(
-                  java.net
-                      .URI
-                      .create(node.get("api").asText() + "/v1/isolation")
-                      .toURL()
-                      .openStream()
-                      .readAllBytes(),
-                  java.nio.charset.StandardCharsets.UTF_8);
+                  asked.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
           assertTrue(isolation.contains("\"isolated\":false"), isolation);
         }
       }
