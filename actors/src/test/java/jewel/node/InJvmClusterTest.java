@@ -45,7 +45,12 @@ class InJvmClusterTest {
 
   /** A seed, peer-1, peer-2 and a client, all Up; returns the client's node. */
   private JewelNode seedTwoPeersAndAClient() throws Exception {
-    cluster = InJvmCluster.start(home, 2);
+    // The observed share alone, no prior: the availability test sets the histories it needs.
+    cluster =
+        InJvmCluster.start(
+            home,
+            2,
+            com.typesafe.config.ConfigFactory.parseString("jewel.availability.prior-weight = 0s"));
     return cluster.client();
   }
 

@@ -107,13 +107,19 @@ class RetuneClusterTest {
 
   @Test
   void aFileBelowItsAvailabilityTargetGetsAnotherJewelByItself() throws Exception {
-    cluster = InJvmCluster.start(home, 4, ConfigFactory.parseString("jewel.repair.interval = 1s"));
+    cluster =
+        InJvmCluster.start(
+            home,
+            4,
+            ConfigFactory.parseString(
+                "jewel.repair.interval = 1s\njewel.availability.prior-weight = 0s"));
     JewelClient client = cluster.client().gateway();
     byte[] bytes = new byte[200_001];
     new Random(15).nextBytes(bytes);
     Path file = Files.write(home.resolve("in.bin"), bytes);
     FileName name = new FileName("target.bin");
-    // Every peer observed up all along: the cheapest pick reaches the target with few jewels.
+    // Every peer observed up all along (no prior): the cheapest pick reaches the target with few
+    // jewels.
     FileEntry stored =
         client
             .store(

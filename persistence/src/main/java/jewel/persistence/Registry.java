@@ -133,7 +133,9 @@ public final class Registry
       int minHolders,
       Duration uploadLease,
       Duration availabilityWindow,
-      int maxPeerChanges) {
+      int maxPeerChanges,
+      double availabilityPrior,
+      Duration availabilityPriorWeight) {
     public Options {
       if (defaultScheme == null) {
         throw new IllegalArgumentException(
@@ -171,6 +173,15 @@ public final class Registry
         throw new IllegalArgumentException(
             "jewel.availability.max-changes must be at least 2, not " + maxPeerChanges);
       }
+      if (!(availabilityPrior > 0 && availabilityPrior <= 1)) {
+        throw new IllegalArgumentException(
+            "jewel.availability.prior must be in (0, 1], like 0.9, not " + availabilityPrior);
+      }
+      if (availabilityPriorWeight == null || availabilityPriorWeight.isNegative()) {
+        throw new IllegalArgumentException(
+            "jewel.availability.prior-weight must be 0 or a positive duration, like 1d, not "
+                + availabilityPriorWeight);
+      }
     }
 
     /**
@@ -196,7 +207,9 @@ public final class Registry
           pins.getInt("min-holders"),
           root.getDuration("jewel.gc.upload-lease"),
           root.getDuration("jewel.availability.window"),
-          root.getInt("jewel.availability.max-changes"));
+          root.getInt("jewel.availability.max-changes"),
+          root.getDouble("jewel.availability.prior"),
+          root.getDuration("jewel.availability.prior-weight"));
     }
 
     /** A fraction written as a number ({@code 0.1}) or a percentage ({@code "10%"}). */
@@ -319,7 +332,9 @@ public final class Registry
                         new PeerStates(
                             state.peerStates(),
                             state.peerHistories(),
-                            options.availabilityWindow().toMillis())))
+                            options.availabilityWindow().toMillis(),
+                            options.availabilityPrior(),
+                            options.availabilityPriorWeight().toMillis())))
         // uploads and deletion plans: in memory, nothing persisted
         .onCommand(
             OpenUpload.class,

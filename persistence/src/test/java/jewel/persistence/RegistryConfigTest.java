@@ -24,7 +24,9 @@ class RegistryConfigTest {
             2,
             java.time.Duration.ofMinutes(2),
             java.time.Duration.ofDays(7),
-            1000),
+            1000,
+            0.9,
+            java.time.Duration.ofDays(1)),
         Registry.Options.from(config));
   }
 

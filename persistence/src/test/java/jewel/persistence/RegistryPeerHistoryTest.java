@@ -30,12 +30,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestKitJUnit5Extension.class)
 class RegistryPeerHistoryTest {
 
-  /** A window of 100 s and at most 4 changes per peer, so that the bounds show in a few events. */
+  /**
+   * A window of 100 s and at most 4 changes per peer, so that the bounds show in a few events; a
+   * prior of 0.5 that weighs 20 s.
+   */
   @JUnit5TestKit
   ActorTestKit testKit =
       new JUnit5TestKitBuilder()
           .withCustomConfig(
-              ConfigFactory.parseString("jewel.availability { window = 100s, max-changes = 4 }")
+              ConfigFactory.parseString(
+                      "jewel.availability { window = 100s, max-changes = 4, prior = 0.5,"
+                          + " prior-weight = 20s }")
                   .withFallback(EventSourcedBehaviorTestKit.config())
                   .withFallback(ConfigFactory.load()))
           .build();
@@ -92,12 +97,21 @@ class RegistryPeerHistoryTest {
     registry.restart(); // the history is rebuilt from the events
     var states = states();
     assertEquals(100_000, states.windowMillis());
-    // At 40 s: observed since first seen (40 s), peer-2 up for 20 s of them.
-    assertEquals(Map.of("peer-1", 1.0, "peer-2", 0.5), states.availability(40_000));
-    // At 130 s the window is [30 s, 130 s]: peer-2 was up all of it.
-    assertEquals(1.0, states.availability(130_000).get("peer-2"));
-    // At 0 s nothing was observed yet: no value.
-    assertTrue(states.availability(0).isEmpty());
+    // At 40 s: observed since first seen (40 s), peer-2 up for 20 s of them; with the prior's
+    // 10 s up of 20 s: (40 + 10) / 60 and (20 + 10) / 60.
+    assertEquals(Map.of("peer-1", 50.0 / 60, "peer-2", 30.0 / 60), states.availability(40_000));
+    // At 130 s the window is [30 s, 130 s]: peer-2 was up all of it, (100 + 10) / 120.
+    assertEquals(110.0 / 120, states.availability(130_000).get("peer-2"), 1e-12);
+    // At 0 s nothing was observed yet: the prior alone, as for a peer never seen.
+    assertEquals(Map.of("peer-1", 0.5, "peer-2", 0.5), states.availability(0));
+    assertEquals(0.5, states.unobserved());
+    // Without a prior weight: the observed share alone, and nothing where nothing was observed.
+    var raw =
+        new RegistryReply.PeerStates(
+            states.peers(), states.histories(), states.windowMillis(), 0.5, 0);
+    assertEquals(Map.of("peer-1", 1.0, "peer-2", 0.5), raw.availability(40_000));
+    assertTrue(raw.availability(0).isEmpty());
+    assertEquals(1.0, raw.unobserved());
   }
 
   @Test

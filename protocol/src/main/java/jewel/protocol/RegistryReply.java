@@ -98,24 +98,46 @@ public sealed interface RegistryReply extends JewelSerializable {
    *
    * @param histories each peer's changes over the window, for its observed availability
    * @param windowMillis the availability window ({@code jewel.availability.window})
+   * @param prior what a peer's availability is taken to be before it is observed ({@code
+   *     jewel.availability.prior})
+   * @param priorMillis how much observed time the prior weighs ({@code
+   *     jewel.availability.prior-weight}); 0: none, the observed share alone
    */
   record PeerStates(
-      Map<String, PeerState> peers, Map<String, PeerHistory> histories, long windowMillis)
+      Map<String, PeerState> peers,
+      Map<String, PeerHistory> histories,
+      long windowMillis,
+      double prior,
+      long priorMillis)
       implements RegistryReply {
     /**
-     * Each peer's observed availability at {@code nowMillis} ({@link PeerHistory#availability}), by
-     * name; a peer observed for no time yet is left out.
+     * Each peer's availability at {@code nowMillis}, by name: its observed share of up time ({@link
+     * PeerHistory#availability}) blended with the prior as if the prior had been observed for
+     * {@code priorMillis}, (up + prior × priorMillis) / (observed + priorMillis). So a peer seen up
+     * for one minute is not yet taken as always up, and its own record counts for more the longer
+     * it is. Without a prior weight, a peer observed for no time yet is left out.
      */
     public Map<String, Double> availability(long nowMillis) {
       Map<String, Double> out = new TreeMap<>();
       histories.forEach(
           (name, h) -> {
-            double a = h.availability(nowMillis, windowMillis);
-            if (!Double.isNaN(a)) {
-              out.put(name, a);
+            long observed = h.observedMillis(nowMillis, windowMillis);
+            if (observed + priorMillis == 0) {
+              return;
             }
+            double raw = observed == 0 ? 0 : h.availability(nowMillis, windowMillis);
+            out.put(
+                name, (raw * observed + prior * priorMillis) / ((double) observed + priorMillis));
           });
       return out;
+    }
+
+    /**
+     * The availability of a peer the registry has not seen at all: the prior, or 1 (up) when it
+     * weighs nothing.
+     */
+    public double unobserved() {
+      return priorMillis > 0 ? prior : 1.0;
     }
   }
 

@@ -124,12 +124,13 @@ public final class FileRepairs {
 
   /**
    * What the cluster looks like to a health check: who is up, since when the others are down, each
-   * peer's observed availability (those observed for some time), the pinned files.
+   * peer's availability (those the registry has seen), that of a peer it has not, the pinned files.
    */
   private record View(
       Map<PeerId, LivePeer> peers,
       Map<PeerId, Long> downSince,
       Map<String, Double> observed,
+      double unobserved,
       Set<FileName> pinned) {
     Set<PeerId> live() {
       return peers.keySet();
@@ -145,7 +146,12 @@ public final class FileRepairs {
     return live.thenCombine(
             states,
             (l, s) ->
-                new View(l, downSince(s), s.availability(System.currentTimeMillis()), Set.of()))
+                new View(
+                    l,
+                    downSince(s),
+                    s.availability(System.currentTimeMillis()),
+                    s.unobserved(),
+                    Set.of()))
         .thenCombine(
             pins,
             (v, p) ->
@@ -153,6 +159,7 @@ public final class FileRepairs {
                     v.peers(),
                     v.downSince(),
                     v.observed(),
+                    v.unobserved(),
                     p.pins().stream().map(PinView::name).collect(Collectors.toSet())));
   }
 
@@ -241,7 +248,8 @@ public final class FileRepairs {
       return Optional.empty();
     }
     double availability =
-        Availability.of(entry, p -> view.observed().getOrDefault(p.name(), 1.0)).value();
+        Availability.of(entry, p -> view.observed().getOrDefault(p.name(), view.unobserved()))
+            .value();
     int n = entry.layout().n();
     Set<PeerId> holders = new java.util.HashSet<>();
     entry.blocks().forEach(b -> holders.addAll(b.holders()));

@@ -552,7 +552,8 @@ final class FileTransfers {
                       placement
                           .place(name.value(), Placement.positions(name.value(), count), 1, peers)
                           .stream()
-                          .mapToDouble(h -> observed.getOrDefault(h.get(0).name(), 1.0))
+                          .mapToDouble(
+                              h -> observed.getOrDefault(h.get(0).name(), states.unobserved()))
                           .toArray();
               Optional<Availability.Choice> choice =
                   Availability.cheapest(peers.size(), upFor, target, maxOverhead);
@@ -583,7 +584,8 @@ final class FileTransfers {
             states -> {
               Map<String, Double> observed = states.availability(System.currentTimeMillis());
               double a =
-                  Availability.of(stored.entry(), p -> observed.getOrDefault(p.name(), 1.0))
+                  Availability.of(
+                          stored.entry(), p -> observed.getOrDefault(p.name(), states.unobserved()))
                       .value();
               return new StoreResult(
                   stored.entry(), stored.redundancy(), stored.survives(), stored.minPeersUp(), a);
