@@ -701,8 +701,17 @@ public final class Gateway implements JewelClient {
     return await(transfers.lookup(name), askTimeout, "the registry (is the seed up?)");
   }
 
+  /**
+   * Waits longer than {@link PeerDirectory#live} can take (the Receptionist settling, its answer,
+   * then each peer's description, each up to {@link PeerDirectory#ANSWER_TIMEOUT}), so that a peer
+   * that does not describe itself, such as a downed incarnation still listed, is left out rather
+   * than failing the whole answer.
+   */
   private Map<PeerId, LivePeer> livePeers() {
-    return await(PeerDirectory.live(node.system()), Duration.ofSeconds(15), "the peers");
+    return await(
+        PeerDirectory.live(node.system()),
+        PeerDirectory.ANSWER_TIMEOUT.multipliedBy(4),
+        "the peers");
   }
 
   private <R> R askPeer(
