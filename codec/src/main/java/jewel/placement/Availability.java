@@ -13,7 +13,6 @@ import java.util.function.IntFunction;
 import java.util.function.ToDoubleFunction;
 import jewel.api.FileEntry;
 import jewel.api.PeerId;
-import jewel.api.StoredBlock;
 import jewel.schemes.JewelRules;
 
 /**
@@ -145,19 +144,9 @@ public final class Availability {
         .toPlainString();
   }
 
-  /**
-   * {@link #readable} for a stored file, its blocks grouped as {@link Durability#of} does: one
-   * group of all its blocks, needing 1 for whole copies, all for shards, k for coded jewels.
-   */
+  /** {@link #readable} for a stored file, its blocks as one group ({@link Redundancy.Group#of}). */
   public static Estimate of(FileEntry entry, ToDoubleFunction<PeerId> up) {
-    List<List<PeerId>> holders = entry.blocks().stream().map(StoredBlock::holders).toList();
-    int needed =
-        switch (entry.layout().kind()) {
-          case "whole" -> 1;
-          case "shards" -> holders.size();
-          default -> entry.layout().k();
-        };
-    return readable(List.of(new Redundancy.Group(holders, needed, 1)), up);
+    return readable(List.of(Redundancy.Group.of(entry)), up);
   }
 
   /**

@@ -2,8 +2,6 @@ package jewel.placement;
 
 import java.util.List;
 import jewel.api.FileEntry;
-import jewel.api.PeerId;
-import jewel.api.StoredBlock;
 
 /**
  * What a stored file's real placement buys: D, bytes stored divided by file size, and how many peer
@@ -15,14 +13,7 @@ import jewel.api.StoredBlock;
 public record Durability(double redundancy, int survives, int minPeersUp) {
 
   public static Durability of(FileEntry entry) {
-    List<List<PeerId>> holders = entry.blocks().stream().map(StoredBlock::holders).toList();
-    int needed =
-        switch (entry.layout().kind()) {
-          case "whole" -> 1;
-          case "shards" -> holders.size();
-          default -> entry.layout().k();
-        };
-    Redundancy r = Redundancy.analyze(List.of(new Redundancy.Group(holders, needed, 1)), 1);
+    Redundancy r = Redundancy.analyze(List.of(Redundancy.Group.of(entry)), 1);
     double d = entry.size() == 0 ? r.d() : (double) entry.storedBytes() / entry.size();
     return new Durability(d, r.survivesFailures(), r.minPeersUp());
   }

@@ -5,7 +5,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import jewel.api.FileEntry;
 import jewel.api.PeerId;
+import jewel.api.StoredBlock;
 
 /**
  * What a placement buys: the redundancy factor D and how many peer failures a file survives.
@@ -39,6 +41,21 @@ public record Redundancy(double d, int survivesFailures, int minPeersUp, int pee
    * @param pieceSize bytes in each piece as stored (shards padded to equal size)
    */
   public record Group(List<List<PeerId>> holders, int needed, long pieceSize) {
+    /**
+     * A stored file's blocks as one group: the pieces are its blocks with their recorded holders,
+     * needing 1 for whole copies, all for shards, k for coded jewels.
+     */
+    public static Group of(FileEntry entry) {
+      List<List<PeerId>> holders = entry.blocks().stream().map(StoredBlock::holders).toList();
+      int needed =
+          switch (entry.layout().kind()) {
+            case "whole" -> 1;
+            case "shards" -> holders.size();
+            default -> entry.layout().k();
+          };
+      return new Group(holders, needed, 1);
+    }
+
     public Group {
       holders = holders.stream().map(List::copyOf).toList();
       if (needed < 1 || needed > holders.size()) {
