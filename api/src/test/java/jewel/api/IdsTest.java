@@ -47,7 +47,18 @@ class IdsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"photo.jpg", "a", "with space.txt", "ünïcödé", ".hidden", "a.b.c"})
+  @ValueSource(
+      strings = {
+        "photo.jpg",
+        "a",
+        "with space.txt",
+        "ünïcödé",
+        ".hidden",
+        "a.b.c",
+        "a..b",
+        "bucket/photos/2026/x.jpg",
+        "b/&+-é\" q"
+      })
   void goodFileNames(String good) {
     assertNull(FileName.problem(good));
     assertEquals(good, new FileName(good).value());
@@ -57,10 +68,13 @@ class IdsTest {
   @ValueSource(
       strings = {
         "",
-        "a/b",
+        "/a",
+        "a/",
+        "a//b",
+        "a/./b",
+        "a/../b",
         "a\\b",
         "..",
-        "a..b",
         ".",
         "tab\there",
         "nul\u0000",
@@ -76,11 +90,16 @@ class IdsTest {
   }
 
   @Test
-  void fileNamesAreLimitedTo255Utf8Bytes() {
+  void segmentsAreLimitedTo255AndNamesTo1088Utf8Bytes() {
     assertNull(FileName.problem("x".repeat(255)));
     assertTrue(FileName.problem("x".repeat(256)).contains("255"));
     // 128 two-byte characters are 256 bytes although only 128 chars
     assertTrue(FileName.problem("é".repeat(128)).contains("256 bytes"));
+    String bucketAndLongKey = "b/" + ("y".repeat(254) + "/").repeat(4) + "z".repeat(66);
+    assertEquals(1088, bucketAndLongKey.length());
+    assertNull(FileName.problem(bucketAndLongKey));
+    assertTrue(FileName.problem(bucketAndLongKey + "z").contains("1089 bytes"));
+    assertEquals(List.of("b", "c", "d"), new FileName("b/c/d").segments());
   }
 
   @Test

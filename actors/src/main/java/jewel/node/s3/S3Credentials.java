@@ -1,0 +1,15 @@
+package jewel.node.s3;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Finds the secret of an S3 access key, as the registry keeps it (empty: unknown, revoked or
+ * expired).
+ */
+public interface S3Credentials {
+
+  record Credential(String accessKey, String secretKey, boolean readOnly) {}
+
+  CompletionStage<Optional<Credential>> find(String accessKey);
+}
