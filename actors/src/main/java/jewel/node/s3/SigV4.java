@@ -21,11 +21,11 @@ import javax.crypto.spec.SecretKeySpec;
  * servers: {@link SigV4Authenticator} hands in the request's parts exactly as they arrived.
  */
 public final class SigV4 {
+  private static final HexFormat HEX = HexFormat.of();
+
   public static final String ALGORITHM = "AWS4-HMAC-SHA256";
   public static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
   public static final String EMPTY_SHA256 = sha256Hex(new byte[0]);
-
-  private static final HexFormat HEX = HexFormat.of();
 
   private SigV4() {}
 
