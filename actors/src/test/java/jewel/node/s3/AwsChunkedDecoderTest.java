@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -86,6 +87,45 @@ class AwsChunkedDecoderTest {
     AwsChunkedDecoder decoder = new AwsChunkedDecoder(key, SEED, List.of(), 66_560);
     assertArrayEquals(EXAMPLE_DATA, decode(decoder, encoded.body().toArray(), 8192));
     assertArrayEquals(EXAMPLE_DATA, decode(decoder, encoded.body().toArray(), 1));
+  }
+
+  /** The "PUT Object" example of "Including Trailing Headers": the same body, a CRC32C trailer. */
+  @Test
+  void awsTrailerExampleDecodes() throws Exception {
+    String seed = "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e";
+    List<Map.Entry<String, String>> headers =
+        List.of(
+            Map.entry("Host", "s3.amazonaws.com"),
+            Map.entry("x-amz-date", "20130524T000000Z"),
+            Map.entry("x-amz-storage-class", "REDUCED_REDUNDANCY"),
+            Map.entry("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"),
+            Map.entry("Content-Encoding", "aws-chunked"),
+            Map.entry("x-amz-decoded-content-length", "66560"),
+            Map.entry("x-amz-trailer", "x-amz-checksum-crc32c"),
+            Map.entry(
+                "Authorization",
+                authorization(
+                    "content-encoding;host;x-amz-content-sha256;x-amz-date;"
+                        + "x-amz-decoded-content-length;x-amz-storage-class;x-amz-trailer",
+                    seed)));
+    SignedRequest signed =
+        SignedRequest.parse(
+            "PUT", "/examplebucket/chunkObject.txt", headers, "us-east-1", EXAMPLE_TIME);
+    assertEquals(SignedRequest.Payload.STREAMING_SIGNED_TRAILER, signed.payload());
+    SigV4.SigningKey key = signed.verify(SECRET);
+    AwsChunked.Encoded encoded =
+        AwsChunked.encode(EXAMPLE_DATA, 65_536, key, seed, ChecksumAlgorithm.CRC32C);
+    assertEquals(
+        List.of(
+            "b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2",
+            "1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7",
+            "2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992",
+            "d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435"),
+        encoded.signatures());
+    assertTrue(encoded.body().utf8String().contains("x-amz-checksum-crc32c:sOO8/Q==\r\n"));
+    AwsChunkedDecoder decoder =
+        new AwsChunkedDecoder(key, seed, List.of(ChecksumAlgorithm.CRC32C), 66_560);
+    assertArrayEquals(EXAMPLE_DATA, decode(decoder, encoded.body().toArray(), 5000));
   }
 
   @Test
