@@ -178,10 +178,15 @@ public final class AwsChunkedDecoder extends GraphStage<FlowShape<ByteString, By
                 }
               }
               case DONE -> {
+                // Read the request to its end, so that the server can answer on this connection.
                 if (!buffer.isEmpty()) {
                   throw malformed("bytes follow the end of an aws-chunked body");
                 }
-                completeStage();
+                if (isClosed(in)) {
+                  completeStage();
+                } else if (!hasBeenPulled(in)) {
+                  pull(in);
+                }
                 return;
               }
             }

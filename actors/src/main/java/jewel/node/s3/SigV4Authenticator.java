@@ -26,10 +26,13 @@ import org.apache.pekko.util.ByteString;
  * <p>S3 signs the path and query exactly as the client sent them, and Pekko HTTP normalizes the
  * request's URI. <b>The listener must set {@code pekko.http.server.raw-request-uri-header = on}</b>
  * (in the settings it binds with) so that each request carries a {@code Raw-Request-URI} header;
- * without it every request fails with InternalError. The {@code Host} header is taken as received;
- * {@code Content-Type} and {@code Content-Length}, which Pekko moves into the entity, are rendered
- * back from it when they are signed (a charset Pekko spells differently, e.g. {@code utf-8} for
- * {@code UTF-8}, then fails the signature).
+ * without it every request fails with InternalError. It should also set {@code
+ * pekko.http.server.parsing.ignore-illegal-header-for = ["authorization", "user-agent"]}: Pekko
+ * cannot model SigV4's Authorization or botocore's User-Agent and logs a warning for each request
+ * (their raw values, which this class reads, are intact). The {@code Host} header is taken as
+ * received; {@code Content-Type} and {@code Content-Length}, which Pekko moves into the entity, are
+ * rendered back from it when they are signed (a charset Pekko spells differently, e.g. {@code
+ * utf-8} for {@code UTF-8}, then fails the signature).
  *
  * <p>The body: for a hex {@code x-amz-content-sha256} it is passed on with that hash in {@link
  * ObjectStore.Body#sha256()} for the store to check; aws-chunked bodies are decoded and checked as
