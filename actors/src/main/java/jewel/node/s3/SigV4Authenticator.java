@@ -2,10 +2,13 @@ package jewel.node.s3;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -55,16 +58,27 @@ public final class SigV4Authenticator implements S3Authenticator {
 
   @Override
   public CompletionStage<Authenticated> authenticate(HttpRequest request) {
-    SignedRequest signed;
+    List<SignedRequest> readings = new ArrayList<>();
     try {
-      signed =
-          SignedRequest.parse(
-              request.method().value(), rawUri(request), headers(request), region, clock.instant());
+      for (String contentType : contentTypeSpellings(request.entity())) {
+        SignedRequest signed =
+            SignedRequest.parse(
+                request.method().value(),
+                rawUri(request),
+                headers(request, contentType),
+                region,
+                clock.instant());
+        readings.add(signed);
+        if (!signed.signs("content-type")) {
+          break;
+        }
+      }
     } catch (S3Exception e) {
       return CompletableFuture.failedFuture(e);
     }
+    SignedRequest first = readings.get(0);
     return credentials
-        .find(signed.accessKey())
+        .find(first.accessKey())
         .thenApply(
             found -> {
               S3Credentials.Credential credential =
@@ -74,11 +88,46 @@ public final class SigV4Authenticator implements S3Authenticator {
                               "InvalidAccessKeyId",
                               403,
                               "The AWS access key Id you provided does not exist in our records: "
-                                  + signed.accessKey()));
-              SigV4.SigningKey key = signed.verify(credential.secretKey());
-              return new Authenticated(
-                  credential.accessKey(), credential.readOnly(), body(request, signed, key));
+                                  + first.accessKey()));
+              S3Exception refusal = null;
+              for (SignedRequest signed : readings) {
+                SigV4.SigningKey key;
+                try {
+                  key = signed.verify(credential.secretKey());
+                } catch (S3Exception e) {
+                  refusal = refusal == null ? e : refusal;
+                  continue;
+                }
+                return new Authenticated(
+                    credential.accessKey(), credential.readOnly(), body(request, signed, key));
+              }
+              throw refusal;
             });
+  }
+
+  /**
+   * How the client may have spelled its Content-Type, which Pekko keeps only parsed: as Pekko
+   * renders it first, then with the charset in lower case and without the space after {@code ;}
+   * ({@code text/plain;charset=utf-8}). Null alone when the request has none.
+   */
+  private static List<String> contentTypeSpellings(HttpEntity entity) {
+    if (entity.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
+      return Collections.singletonList(null);
+    }
+    String rendered = entity.getContentType().toString();
+    Set<String> spellings = new LinkedHashSet<>();
+    for (String charset : List.of(rendered, lowerCaseCharset(rendered))) {
+      spellings.add(charset);
+      spellings.add(charset.replace("; ", ";"));
+    }
+    return List.copyOf(spellings);
+  }
+
+  private static String lowerCaseCharset(String contentType) {
+    int at = contentType.indexOf("charset=");
+    return at < 0
+        ? contentType
+        : contentType.substring(0, at) + contentType.substring(at).toLowerCase(Locale.ROOT);
   }
 
   private static String rawUri(HttpRequest request) {
@@ -96,18 +145,18 @@ public final class SigV4Authenticator implements S3Authenticator {
 
   /**
    * The headers as received, with the two Pekko keeps in the entity rendered back ({@code
-   * content-type} only when the client sent one).
+   * content-type} as given, null: none).
    */
-  private static List<Map.Entry<String, String>> headers(HttpRequest request) {
+  private static List<Map.Entry<String, String>> headers(HttpRequest request, String contentType) {
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     for (HttpHeader header : request.getHeaders()) {
       headers.add(Map.entry(header.lowercaseName(), header.value()));
     }
-    HttpEntity entity = request.entity();
-    if (!entity.getContentType().equals(ContentTypes.NO_CONTENT_TYPE)) {
-      headers.add(Map.entry("content-type", entity.getContentType().toString()));
+    if (contentType != null) {
+      headers.add(Map.entry("content-type", contentType));
     }
-    entity
+    request
+        .entity()
         .getContentLengthOption()
         .ifPresent(length -> headers.add(Map.entry("content-length", Long.toString(length))));
     return headers;

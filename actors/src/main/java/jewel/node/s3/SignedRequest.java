@@ -69,6 +69,7 @@ public final class SignedRequest {
   private final String payloadHash;
   private final String canonicalRequest;
   private final List<Map.Entry<String, String>> headers;
+  private final List<String> signedHeaders;
 
   private SignedRequest(
       SigV4.Credential credential,
@@ -77,7 +78,8 @@ public final class SignedRequest {
       Payload payload,
       String payloadHash,
       String canonicalRequest,
-      List<Map.Entry<String, String>> headers) {
+      List<Map.Entry<String, String>> headers,
+      List<String> signedHeaders) {
     this.credential = credential;
     this.amzDate = amzDate;
     this.signature = signature;
@@ -85,6 +87,7 @@ public final class SignedRequest {
     this.payloadHash = payloadHash;
     this.canonicalRequest = canonicalRequest;
     this.headers = headers;
+    this.signedHeaders = signedHeaders;
   }
 
   /**
@@ -201,7 +204,8 @@ public final class SignedRequest {
     String canonical =
         SigV4.canonicalRequest(
             method, rawPath, SigV4.canonicalQuery(query, null), headers, signed, contentSha256);
-    return new SignedRequest(scope, amzDate, signature, payload, contentSha256, canonical, headers);
+    return new SignedRequest(
+        scope, amzDate, signature, payload, contentSha256, canonical, headers, signed);
   }
 
   private static SignedRequest fromQuery(
@@ -262,7 +266,14 @@ public final class SignedRequest {
             signed,
             SigV4.UNSIGNED_PAYLOAD);
     return new SignedRequest(
-        scope, amzDate, signature, Payload.UNSIGNED, SigV4.UNSIGNED_PAYLOAD, canonical, headers);
+        scope,
+        amzDate,
+        signature,
+        Payload.UNSIGNED,
+        SigV4.UNSIGNED_PAYLOAD,
+        canonical,
+        headers,
+        signed);
   }
 
   /**
@@ -296,6 +307,11 @@ public final class SignedRequest {
   /** The hex SHA-256 the client announced for its body; null unless {@link Payload#SHA256}. */
   public String payloadSha256() {
     return payload == Payload.SHA256 ? payloadHash : null;
+  }
+
+  /** Whether the signature covers a (lower-case) header. */
+  public boolean signs(String header) {
+    return signedHeaders.contains(header);
   }
 
   /** A request header's value (the first of that name), or null. */
