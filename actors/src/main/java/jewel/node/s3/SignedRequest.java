@@ -319,11 +319,6 @@ public final class SignedRequest {
     return header(headers, name);
   }
 
-  /** What was signed, for tests and for telling a client what the server computed. */
-  String canonicalRequest() {
-    return canonicalRequest;
-  }
-
   private static void checkScope(
       SigV4.Credential scope, String amzDate, String region, String prefix, String code) {
     if (!scope.region().equals(region)) {

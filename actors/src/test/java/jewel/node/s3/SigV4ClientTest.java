@@ -1,7 +1,9 @@
 package jewel.node.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +24,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.Http;
@@ -57,6 +60,7 @@ class SigV4ClientTest {
   private static final ObjectMapper json = new ObjectMapper();
   private static ActorTestKit testKit;
   private static ServerBinding binding;
+  private static S3Authenticator authenticator;
   private static String endpoint;
   @TempDir static Path files;
   private static List<Path> bodies;
@@ -81,8 +85,7 @@ class SigV4ClientTest {
                       Optional.of(new S3Credentials.Credential(READ_ONLY_KEY, SECRET, true));
                   default -> Optional.empty();
                 });
-    S3Authenticator authenticator =
-        new SigV4Authenticator(credentials, "us-east-1", Clock.systemUTC());
+    authenticator = new SigV4Authenticator(credentials, "us-east-1", Clock.systemUTC());
     binding =
         Http.get(testKit.system())
             .newServerAt("127.0.0.1", 0)
@@ -302,6 +305,22 @@ class SigV4ClientTest {
     Run otherRegion = run(Map.of("AWS_DEFAULT_REGION", "eu-west-1"), put);
     assertNotEquals(0, otherRegion.exit());
     assertTrue(otherRegion.err().contains("AuthorizationHeaderMalformed"), otherRegion.err());
+  }
+
+  /** A listener that forgot raw-request-uri-header says so instead of checking a normalized URI. */
+  @Test
+  void withoutTheRawRequestUriNothingIsChecked() {
+    var failed =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                authenticator
+                    .authenticate(HttpRequest.create("/photos/a"))
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS));
+    S3Exception refusal = assertInstanceOf(S3Exception.class, failed.getCause());
+    assertEquals("InternalError", refusal.code());
+    assertTrue(refusal.getMessage().contains("raw-request-uri-header"), refusal.getMessage());
   }
 
   private static List<String> boto3(String mode) {
