@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -61,7 +64,7 @@ class SmallBodyTest {
   @Test
   void checksumHeadersAreCheckedAsTheBodyPasses() throws Exception {
     ChecksumAlgorithm.Hasher crc32 = ChecksumAlgorithm.CRC32.hasher();
-    crc32.update(java.nio.ByteBuffer.wrap(XML));
+    crc32.update(ByteBuffer.wrap(XML));
     Source<ByteString, ?> good =
         Source.single(ByteString.fromArray(XML))
             .via(new ChecksumVerifier(Map.of(ChecksumAlgorithm.CRC32, crc32.base64())));
@@ -77,9 +80,32 @@ class SmallBodyTest {
             .via(new ChecksumVerifier(Map.of(ChecksumAlgorithm.SHA256, "AAAA")));
     assertRefused("BadDigest", bad.runWith(Sink.ignore(), materializer));
     S3Exception unknown =
-        assertThrows(
-            S3Exception.class, () -> ChecksumAlgorithm.ofHeader("x-amz-checksum-crc64nvme"));
+        assertThrows(S3Exception.class, () -> ChecksumAlgorithm.ofHeader("x-amz-checksum-md5"));
     assertEquals("InvalidRequest", unknown.code());
+  }
+
+  /** Each algorithm's check value: the checksum of "123456789" in its catalogue. */
+  @Test
+  void checksumsMatchTheirCheckValues() {
+    Map<ChecksumAlgorithm, String> check =
+        Map.of(
+            ChecksumAlgorithm.CRC32, "cbf43926",
+            ChecksumAlgorithm.CRC32C, "e3069283",
+            ChecksumAlgorithm.CRC64NVME, "ae8b14860a799888",
+            ChecksumAlgorithm.SHA1, "f7c3bc1d808e04732adf679965ccc34ca7ae3441",
+            ChecksumAlgorithm.SHA256,
+                "15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225");
+    check.forEach(
+        (algorithm, hex) -> {
+          ChecksumAlgorithm.Hasher hasher = algorithm.hasher();
+          // In two pieces, as a body arrives.
+          hasher.update(ByteBuffer.wrap("1234".getBytes(StandardCharsets.US_ASCII)));
+          hasher.update(ByteBuffer.wrap("56789".getBytes(StandardCharsets.US_ASCII)));
+          assertEquals(
+              hex,
+              HexFormat.of().formatHex(Base64.getDecoder().decode(hasher.base64())),
+              algorithm.name());
+        });
   }
 
   private static void assertRefused(String code, CompletionStage<?> stage) {
