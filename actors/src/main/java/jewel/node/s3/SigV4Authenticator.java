@@ -34,13 +34,16 @@ import org.apache.pekko.util.ByteString;
  * cannot model SigV4's Authorization or botocore's User-Agent and logs a warning for each request
  * (their raw values, which this class reads, are intact). The {@code Host} header is taken as
  * received; {@code Content-Type} and {@code Content-Length}, which Pekko moves into the entity, are
- * rendered back from it when they are signed (a charset Pekko spells differently, e.g. {@code
- * utf-8} for {@code UTF-8}, then fails the signature).
+ * rendered back from it when they are signed; since Pekko respells a Content-Type ({@code utf-8} as
+ * {@code UTF-8}, {@code ;} as {@code "; "}), each usual spelling is tried.
  *
  * <p>The body: for a hex {@code x-amz-content-sha256} it is passed on with that hash in {@link
  * ObjectStore.Body#sha256()} for the store to check; aws-chunked bodies are decoded and checked as
  * they stream. {@code x-amz-checksum-*} headers of a PUT (PutObject, UploadPart) are checked over
  * the bytes as they pass; such a stream fails with BadDigest instead of completing.
+ *
+ * <p>Refusals come as an {@link S3Exception}, possibly wrapped in a {@code CompletionException}. A
+ * key is reported read-only; refusing its writes is the routes' part.
  */
 public final class SigV4Authenticator implements S3Authenticator {
   private final S3Credentials credentials;
