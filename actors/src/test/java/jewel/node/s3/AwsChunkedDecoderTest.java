@@ -33,10 +33,9 @@ class AwsChunkedDecoderTest {
   private static final Materializer materializer = Materializer.matFromSystem(testKit.system());
 
   /** The "PUT Object" example of "Transferring Payload in Multiple Chunks": 66,560 bytes of 'a'. */
-  private static final byte[] EXAMPLE_DATA = filled(66_560);
+  static final byte[] EXAMPLE_DATA = filled(66_560);
 
-  private static final String SEED =
-      "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
+  static final String SEED = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
 
   @AfterAll
   static void stop() {

@@ -10,12 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,7 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
@@ -90,8 +94,7 @@ class SigV4ClientTest {
         Http.get(testKit.system())
             .newServerAt("127.0.0.1", 0)
             .bind(
-                (org.apache.pekko.japi.function.Function<
-                        HttpRequest, CompletionStage<HttpResponse>>)
+                (Function<HttpRequest, CompletionStage<HttpResponse>>)
                     request -> echo(authenticator, request, materializer))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
@@ -254,7 +257,7 @@ class SigV4ClientTest {
     assertEquals(0, presign.exit(), presign.err());
     String url = presign.out().strip();
     assertTrue(url.contains("X-Amz-Signature="), url);
-    var http = java.net.http.HttpClient.newHttpClient();
+    var http = HttpClient.newHttpClient();
     var got =
         http.send(
             java.net.http.HttpRequest.newBuilder(URI.create(url)).GET().build(),
@@ -305,6 +308,76 @@ class SigV4ClientTest {
     Run otherRegion = run(Map.of("AWS_DEFAULT_REGION", "eu-west-1"), put);
     assertNotEquals(0, otherRegion.exit());
     assertTrue(otherRegion.err().contains("AuthorizationHeaderMalformed"), otherRegion.err());
+  }
+
+  /**
+   * AWS's chunked-upload example sent as raw bytes to an endpoint whose clock says 24 May 2013:
+   * signed Content-Length (which Pekko keeps in the entity) and Content-Encoding, every chunk
+   * checked on the way; then one byte of the second chunk changed.
+   */
+  @Test
+  void awsChunkedExampleVerifiesThroughPekkoHttpUntilAChunkIsChanged() throws Exception {
+    S3Authenticator in2013 =
+        new SigV4Authenticator(
+            accessKey ->
+                CompletableFuture.completedFuture(
+                    Optional.of(
+                        new S3Credentials.Credential(
+                            SignedRequestTest.KEY, SignedRequestTest.SECRET, false))),
+            "us-east-1",
+            Clock.fixed(SignedRequestTest.EXAMPLE_TIME, ZoneOffset.UTC));
+    Materializer materializer = Materializer.matFromSystem(testKit.system());
+    ServerBinding old =
+        Http.get(testKit.system())
+            .newServerAt("127.0.0.1", 0)
+            .bind(
+                (Function<HttpRequest, CompletionStage<HttpResponse>>)
+                    request -> echo(in2013, request, materializer))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    SigV4.SigningKey key =
+        new SigV4.SigningKey(
+            SignedRequestTest.SECRET,
+            SigV4.Credential.parse(SignedRequestTest.SCOPE),
+            "20130524T000000Z");
+    byte[] body =
+        AwsChunked.encode(
+                AwsChunkedDecoderTest.EXAMPLE_DATA, 65_536, key, AwsChunkedDecoderTest.SEED, null)
+            .body()
+            .toArray();
+    String head =
+        "PUT /examplebucket/chunkObject.txt HTTP/1.1\r\n"
+            + "Host: s3.amazonaws.com\r\n"
+            + "x-amz-date: 20130524T000000Z\r\n"
+            + "x-amz-storage-class: REDUCED_REDUNDANCY\r\n"
+            + "x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD\r\n"
+            + "Content-Encoding: aws-chunked\r\n"
+            + "x-amz-decoded-content-length: 66560\r\n"
+            + "Content-Length: 66824\r\n"
+            + "Authorization: "
+            + SignedRequestTest.authorization(
+                "content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;"
+                    + "x-amz-decoded-content-length;x-amz-storage-class",
+                AwsChunkedDecoderTest.SEED)
+            + "\r\nConnection: close\r\n\r\n";
+    int port = old.localAddress().getPort();
+    String accepted = exchange(port, head, body);
+    assertTrue(accepted.startsWith("HTTP/1.1 200"), accepted);
+    assertTrue(accepted.contains(SigV4.sha256Hex(AwsChunkedDecoderTest.EXAMPLE_DATA)), accepted);
+    body[66_000] ^= 1;
+    String refused = exchange(port, head, body);
+    assertTrue(refused.startsWith("HTTP/1.1 403"), refused);
+    assertTrue(refused.contains("<Code>SignatureDoesNotMatch</Code>"), refused);
+    old.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static String exchange(int port, String head, byte[] body) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().write(body);
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   /** A listener that forgot raw-request-uri-header says so instead of checking a normalized URI. */
