@@ -75,7 +75,7 @@ public final class RegistryPages {
             registry,
             timeout,
             system.scheduler(),
-            RegistryCommand.ListFiles::new,
+            (after, r) -> new RegistryCommand.ListFiles(after, null, r),
             RegistryReply.Listing::next)
         .thenCompose(
             pages -> {

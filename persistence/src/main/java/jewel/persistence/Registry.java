@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
+import jewel.api.BucketNames;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.PeerId;
@@ -21,6 +22,8 @@ import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.api.TokenInfo;
 import jewel.protocol.BlockHolder;
+import jewel.protocol.BucketInfo;
+import jewel.protocol.MultipartInfo;
 import jewel.protocol.Pages;
 import jewel.protocol.PeerState;
 import jewel.protocol.PinnedBlock;
@@ -28,15 +31,22 @@ import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryCommand.BumpSalt;
 import jewel.protocol.RegistryCommand.CloseUpload;
 import jewel.protocol.RegistryCommand.Commit;
+import jewel.protocol.RegistryCommand.CreateBucket;
 import jewel.protocol.RegistryCommand.CreateToken;
 import jewel.protocol.RegistryCommand.Delete;
+import jewel.protocol.RegistryCommand.DeleteBucket;
+import jewel.protocol.RegistryCommand.EndMultipart;
+import jewel.protocol.RegistryCommand.GetBucket;
+import jewel.protocol.RegistryCommand.GetMultipart;
 import jewel.protocol.RegistryCommand.GetPeerSettings;
 import jewel.protocol.RegistryCommand.GetPeerStates;
 import jewel.protocol.RegistryCommand.GetPin;
 import jewel.protocol.RegistryCommand.GetPinPlan;
 import jewel.protocol.RegistryCommand.GetSettings;
 import jewel.protocol.RegistryCommand.GetStats;
+import jewel.protocol.RegistryCommand.ListBuckets;
 import jewel.protocol.RegistryCommand.ListFiles;
+import jewel.protocol.RegistryCommand.ListMultiparts;
 import jewel.protocol.RegistryCommand.ListPins;
 import jewel.protocol.RegistryCommand.ListTokens;
 import jewel.protocol.RegistryCommand.Lookup;
@@ -55,8 +65,11 @@ import jewel.protocol.RegistryCommand.SetPeerSettings;
 import jewel.protocol.RegistryCommand.SetPin;
 import jewel.protocol.RegistryCommand.StageBlocks;
 import jewel.protocol.RegistryCommand.StartHoldingsReport;
+import jewel.protocol.RegistryCommand.StartMultipart;
 import jewel.protocol.RegistryCommand.UploadProgress;
 import jewel.protocol.RegistryEvent;
+import jewel.protocol.RegistryEvent.BucketCreated;
+import jewel.protocol.RegistryEvent.BucketDeleted;
 import jewel.protocol.RegistryEvent.CopiesRecorded;
 import jewel.protocol.RegistryEvent.DefaultPinSet;
 import jewel.protocol.RegistryEvent.DefaultSchemeSet;
@@ -70,13 +83,19 @@ import jewel.protocol.RegistryEvent.PinSet;
 import jewel.protocol.RegistryEvent.SaltBumped;
 import jewel.protocol.RegistryEvent.TokenCreated;
 import jewel.protocol.RegistryEvent.TokenRevoked;
+import jewel.protocol.RegistryEvent.UploadEnded;
+import jewel.protocol.RegistryEvent.UploadStarted;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.RegistryReply.BlockPage;
+import jewel.protocol.RegistryReply.BucketFound;
+import jewel.protocol.RegistryReply.Buckets;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
 import jewel.protocol.RegistryReply.DeletionPlan;
 import jewel.protocol.RegistryReply.Listing;
 import jewel.protocol.RegistryReply.LookedUp;
+import jewel.protocol.RegistryReply.MultipartFound;
+import jewel.protocol.RegistryReply.Multiparts;
 import jewel.protocol.RegistryReply.PeerStates;
 import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
@@ -286,7 +305,8 @@ public final class Registry
         .onCommand(Lookup.class, this::onLookup)
         .onCommand(LookupBlocks.class, this::onLookupBlocks)
         .onCommand(
-            ListFiles.class, (state, c) -> Effect().reply(c.replyTo(), listing(state, c.after())))
+            ListFiles.class,
+            (state, c) -> Effect().reply(c.replyTo(), listing(state, c.after(), c.prefix())))
         .onCommand(Delete.class, this::onDelete)
         .onCommand(
             StartHoldingsReport.class,
@@ -373,6 +393,27 @@ public final class Registry
                             .token(c.id())
                             .map(t -> new TokenFound(t.info(c.id()), t.secretHash()))
                             .orElse(new TokenFound(null, null))))
+        // S3 buckets and uploads
+        .onCommand(CreateBucket.class, this::onCreateBucket)
+        .onCommand(DeleteBucket.class, this::onDeleteBucket)
+        .onCommand(
+            ListBuckets.class,
+            (state, c) -> Effect().reply(c.replyTo(), new Buckets(state.bucketList())))
+        .onCommand(
+            GetBucket.class,
+            (state, c) ->
+                Effect().reply(c.replyTo(), new BucketFound(state.bucket(c.name()).orElse(null))))
+        .onCommand(StartMultipart.class, this::onStartMultipart)
+        .onCommand(EndMultipart.class, this::onEndMultipart)
+        .onCommand(
+            GetMultipart.class,
+            (state, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        new MultipartFound(state.multipart(c.uploadId()).orElse(null))))
+        .onCommand(
+            ListMultiparts.class, (state, c) -> Effect().reply(c.replyTo(), multiparts(state, c)))
         .build();
   }
 
@@ -397,8 +438,19 @@ public final class Registry
       return Effect().reply(c.replyTo(), StatusReply.error(problem));
     }
     FileName name = entry.name();
-    Optional<FileEntry> replaced = state.entry(name);
-    if (replaced.isPresent() && !c.replace()) {
+    if (entry.composite()) {
+      for (FileName part : entry.object().partFiles()) {
+        if (!state.has(part)) {
+          return Effect()
+              .reply(
+                  c.replyTo(),
+                  StatusReply.error(
+                      "cannot commit file '" + name + "': its part '" + part + "' is not stored"));
+        }
+      }
+    }
+    List<FileEntry> replaced = state.withParts(name);
+    if (!replaced.isEmpty() && !c.replace()) {
       return Effect()
           .reply(
               c.replyTo(),
@@ -407,10 +459,7 @@ public final class Registry
     return Effect()
         .persist(new FileCommitted(entry))
         .thenReply(
-            c.replyTo(),
-            after ->
-                StatusReply.success(
-                    new Committed(replaced.map(after::orphansOf).orElse(List.of()))));
+            c.replyTo(), after -> StatusReply.success(new Committed(after.orphansOf(replaced))));
   }
 
   /** Why a commit of {@code entry} cannot be taken, or null if it can. */
@@ -434,7 +483,7 @@ public final class Registry
     if (entry.size() < 0) {
       return "cannot commit " + file + ": its size is negative (" + entry.size() + ")";
     }
-    if (entry.blocks().isEmpty()) {
+    if (entry.blocks().isEmpty() && !entry.composite()) {
       return "cannot commit " + file + ": it has no blocks";
     }
     for (StoredBlock b : entry.blocks()) {
@@ -489,7 +538,7 @@ public final class Registry
     if (c.name() == null) {
       return Effect().reply(c.replyTo(), StatusReply.error("delete of no name: give a file name"));
     }
-    Optional<FileEntry> before = state.entry(c.name());
+    List<FileEntry> before = state.withParts(c.name());
     if (before.isEmpty()) {
       return Effect().reply(c.replyTo(), StatusReply.error(unknown(c.name())));
     }
@@ -499,8 +548,7 @@ public final class Registry
             c.replyTo(),
             after ->
                 StatusReply.success(
-                    new Deleted(
-                        before.get().withBlocks(List.of()), after.orphansOf(before.get()))));
+                    new Deleted(before.get(0).withBlocks(List.of()), after.orphansOf(before))));
   }
 
   private static String unknown(FileName name) {
@@ -641,14 +689,14 @@ public final class Registry
   }
 
   /**
-   * The files after {@code after}, as many as fit a page (see {@link Pages}); a file too big for a
-   * page alone comes alone, with its first page of blocks and the cursor of the rest. Costs the
-   * page, not the index: the index is sorted.
+   * The files after {@code after} whose names start with {@code prefix} (null: all), as many as fit
+   * a page (see {@link Pages}); a file too big for a page alone comes alone, with its first page of
+   * blocks and the cursor of the rest. Costs the page, not the index: the index is sorted.
    */
-  private static Listing listing(RegistryState state, FileName after) {
+  private static Listing listing(RegistryState state, FileName after, String prefix) {
     List<FileEntry> files = new ArrayList<>();
     long left = Pages.BUDGET;
-    for (String name : state.namesAfter(after)) {
+    for (String name : state.namesAfter(after, prefix)) {
       FileName file = new FileName(name);
       RegistryState.EntryPage page = state.entryPage(file, null, Pages.BUDGET).orElseThrow();
       if (!files.isEmpty() && (page.next() != null || Pages.entryBytes(page.entry()) > left)) {
@@ -656,7 +704,8 @@ public final class Registry
       }
       files.add(page.entry());
       if (page.next() != null) {
-        return new Listing(files, state.namesAfter(file).isEmpty() ? null : file, page.next());
+        return new Listing(
+            files, state.namesAfter(file, prefix).isEmpty() ? null : file, page.next());
       }
       left -= Pages.entryBytes(page.entry());
     }
@@ -957,6 +1006,88 @@ public final class Registry
     return new Tokens(page.items(), page.next() == null ? null : "t" + page.next());
   }
 
+  // ---------------------------------------------------------------- S3 buckets and uploads
+
+  private ReplyEffect<RegistryEvent, RegistryState> onCreateBucket(
+      RegistryState state, CreateBucket c) {
+    String problem = BucketNames.problem(c.name());
+    if (problem != null) {
+      return Effect().reply(c.replyTo(), StatusReply.error(problem));
+    }
+    if (state.bucket(c.name()).isPresent()) {
+      return Effect()
+          .reply(c.replyTo(), StatusReply.error("bucket '" + c.name() + "' exists already"));
+    }
+    return Effect()
+        .persist(new BucketCreated(c.name(), c.scheme(), c.atMillis()))
+        .thenReply(c.replyTo(), after -> StatusReply.success(after.bucket(c.name()).orElseThrow()));
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onDeleteBucket(
+      RegistryState state, DeleteBucket c) {
+    if (state.bucket(c.name()).isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.error(noBucket(c.name())));
+    }
+    if (state.bucketInUse(c.name())) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  "bucket '" + c.name() + "' is not empty: delete its objects and uploads first"));
+    }
+    return Effect()
+        .persist(new BucketDeleted(c.name()))
+        .thenReply(c.replyTo(), after -> StatusReply.success(Done.getInstance()));
+  }
+
+  private static String noBucket(String name) {
+    return "unknown bucket '" + name + "'";
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onStartMultipart(
+      RegistryState state, StartMultipart c) {
+    if (state.bucket(c.bucket()).isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.error(noBucket(c.bucket())));
+    }
+    if (c.uploadId() == null || !c.uploadId().matches("[A-Za-z0-9_-]{1,100}")) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  "an upload id has 1 to 100 letters, digits, '_' and '-': '"
+                      + c.uploadId()
+                      + "'"));
+    }
+    if (state.multipart(c.uploadId()).isPresent()) {
+      return Effect()
+          .reply(c.replyTo(), StatusReply.error("upload '" + c.uploadId() + "' exists already"));
+    }
+    return Effect()
+        .persist(
+            new UploadStarted(
+                c.uploadId(), c.bucket(), c.key(), c.meta(), c.scheme(), c.atMillis()))
+        .thenReply(
+            c.replyTo(), after -> StatusReply.success(after.multipart(c.uploadId()).orElseThrow()));
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onEndMultipart(
+      RegistryState state, EndMultipart c) {
+    if (state.multipart(c.uploadId()).isEmpty()) {
+      return Effect()
+          .reply(c.replyTo(), StatusReply.error("unknown upload '" + c.uploadId() + "'"));
+    }
+    return Effect()
+        .persist(new UploadEnded(c.uploadId()))
+        .thenReply(c.replyTo(), after -> StatusReply.success(Done.getInstance()));
+  }
+
+  private static Multiparts multiparts(RegistryState state, ListMultiparts c) {
+    List<MultipartInfo> all = state.multipartsIn(c.bucket(), c.prefix());
+    return all.size() <= ListMultiparts.LIMIT
+        ? new Multiparts(all, false)
+        : new Multiparts(all.subList(0, ListMultiparts.LIMIT), true);
+  }
+
   // ---------------------------------------------------------------- events
 
   @Override
@@ -1010,6 +1141,17 @@ public final class Registry
                         e.expiresAtMillis(),
                         null)))
         .onEvent(TokenRevoked.class, (state, e) -> state.tokenRevoked(e.id(), e.atMillis()))
+        .onEvent(
+            BucketCreated.class,
+            (state, e) -> state.bucketCreated(new BucketInfo(e.name(), e.scheme(), e.atMillis())))
+        .onEvent(BucketDeleted.class, (state, e) -> state.bucketDeleted(e.name()))
+        .onEvent(
+            UploadStarted.class,
+            (state, e) ->
+                state.uploadStarted(
+                    new MultipartInfo(
+                        e.uploadId(), e.bucket(), e.key(), e.meta(), e.scheme(), e.atMillis())))
+        .onEvent(UploadEnded.class, (state, e) -> state.uploadEnded(e.uploadId()))
         .build();
   }
 

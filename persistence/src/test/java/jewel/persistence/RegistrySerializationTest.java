@@ -122,6 +122,8 @@ class RegistrySerializationTest {
             Map.of(),
             Map.of(),
             Map.of(),
+            Map.of(),
+            Map.of(),
             null);
     assertEquals(expected, back);
 
@@ -232,7 +234,7 @@ class RegistrySerializationTest {
             new RegistryCommand.StageBlocks(7L, entry.blocks(), replyTo()),
             new RegistryCommand.Lookup(name("f.bin"), replyTo()),
             new RegistryCommand.LookupBlocks(name("f.bin"), new BlockCursor("ab:cd", 3), replyTo()),
-            new RegistryCommand.ListFiles(null, replyTo()),
+            new RegistryCommand.ListFiles(null, null, replyTo()),
             new RegistryCommand.Delete(name("f.bin"), replyTo()),
             new RegistryCommand.StartHoldingsReport(replyTo()),
             new RegistryCommand.ReportHoldings(

@@ -167,4 +167,25 @@ public sealed interface RegistryReply extends JewelSerializable {
    * @param secretHash the SHA-256 of its secret (hex), or null if there is no such token
    */
   record TokenFound(TokenInfo token, String secretHash) implements RegistryReply {}
+
+  // ---------------------------------------------------------------- S3 buckets and uploads
+
+  /** Every bucket, by name. */
+  record Buckets(List<BucketInfo> buckets) implements RegistryReply {}
+
+  /**
+   * @param bucket the bucket asked for, or null if there is none of that name
+   */
+  record BucketFound(BucketInfo bucket) implements RegistryReply {}
+
+  /**
+   * @param upload the multipart upload asked for, or null if there is none of that id
+   */
+  record MultipartFound(MultipartInfo upload) implements RegistryReply {}
+
+  /**
+   * Multipart uploads in progress, by key then start; {@code truncated} if more matched than a
+   * reply carries ({@link RegistryCommand.ListMultiparts}).
+   */
+  record Multiparts(List<MultipartInfo> uploads, boolean truncated) implements RegistryReply {}
 }
