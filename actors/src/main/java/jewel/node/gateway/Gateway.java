@@ -348,7 +348,9 @@ public final class Gateway implements JewelClient {
     }
     Source<ByteString, ?> content = FileIO.fromPath(localFile).via(Progressing.of(progress, size));
     return await(
-        store(new FileTransfers.StoreRequest(name, size, scheme, replace, pin, contentId), content),
+        store(
+            new FileTransfers.StoreRequest(name, size, scheme, replace, pin, contentId, null),
+            content),
         transferTimeout(size),
         "the store of '" + name + "'");
   }
@@ -372,7 +374,8 @@ public final class Gateway implements JewelClient {
     Source<ByteString, ?> content =
         node.dataClient().get(source.address(), DataRequest.getFile(source.token()));
     return store(
-        new FileTransfers.StoreRequest(name, source.size(), chosen, replace, pin, null), content);
+        new FileTransfers.StoreRequest(name, source.size(), chosen, replace, pin, null, null),
+        content);
   }
 
   /**
@@ -531,14 +534,40 @@ public final class Gateway implements JewelClient {
         "the retune of " + name);
   }
 
-  /** One page of the index, by name, after {@code after} (null: from the start). */
-  public RegistryReply.Listing filesPage(FileName after) {
-    return askRegistry(r -> new RegistryCommand.ListFiles(after, r));
+  /**
+   * One page of the index, by name, after {@code after} (null: from the start), of the names that
+   * start with {@code prefix} (null: all).
+   */
+  public RegistryReply.Listing filesPage(String prefix, FileName after) {
+    return await(filesPageAsync(prefix, after), askTimeout, "the registry (is the seed up?)");
+  }
+
+  public CompletionStage<RegistryReply.Listing> filesPageAsync(String prefix, FileName after) {
+    return RegistryAsk.query(
+        node.registry(),
+        r -> new RegistryCommand.ListFiles(after, prefix, r),
+        askTimeout,
+        node.system());
+  }
+
+  /**
+   * Commits a multipart object from its stored parts (its entry names them), replacing any file of
+   * its name; no byte moves.
+   */
+  public CompletionStage<FileEntry> commitComposite(FileEntry entry) {
+    return transfers.commitComposite(entry);
   }
 
   @Override
   public FileStatus status(FileName name) {
-    FileEntry entry = lookup(name);
+    FileEntry found = lookup(name);
+    // A composite's blocks are its parts'.
+    FileEntry entry =
+        found.composite()
+            ? FileRepairs.withPartsBlocks(
+                found,
+                await(repairs.parts(found), LISTING_TIMEOUT, "the registry (is the seed up?)"))
+            : found;
     Map<PeerId, LivePeer> livePeers = livePeers();
     Set<String> live =
         livePeers.keySet().stream()

@@ -242,7 +242,10 @@ public final class HttpApi {
 
   private Route fileRoutes() {
     return concat(
-        pathEnd(() -> page(this::filesPage)),
+        pathEnd(
+            () ->
+                parameterOptional(
+                    "prefix", prefix -> page((after, limit) -> filesPage(after, limit, prefix)))),
         path(
             segment().slash("status"),
             name -> get(() -> json(() -> gateway.status(fileName(name))))),
@@ -406,14 +409,16 @@ public final class HttpApi {
 
   /** A page of the files' health: the page of the index {@link #filesPage} gives, checked. */
   private Map<String, Object> checkPage(Optional<String> after, Optional<String> limit) {
-    Map<String, Object> page = filesPage(after, limit);
+    Map<String, Object> page = filesPage(after, limit, Optional.empty());
     @SuppressWarnings("unchecked") // filesPage puts the entries under "files"
     List<FileEntry> files = (List<FileEntry>) page.get("files");
     page.put("files", gateway.check(files));
     return page;
   }
 
-  private Map<String, Object> filesPage(Optional<String> after, Optional<String> limit) {
+  /** A page of the files after {@code after} whose names start with {@code prefix}, if given. */
+  private Map<String, Object> filesPage(
+      Optional<String> after, Optional<String> limit, Optional<String> prefix) {
     int max = limit.map(l -> parseInt(l, "limit")).orElse(PAGE);
     if (max < 1) {
       throw new JewelException("limit must be 1 or more, not " + max);
@@ -423,7 +428,7 @@ public final class HttpApi {
     FileName next = from;
     // The registry's pages are cut by size; this one by count, so it may take several.
     do {
-      RegistryReply.Listing page = gateway.filesPage(next);
+      RegistryReply.Listing page = gateway.filesPage(prefix.orElse(null), next);
       for (FileEntry e : page.files()) {
         if (files.size() == max) {
           return filesDocument(files, files.get(files.size() - 1).name());
@@ -544,7 +549,8 @@ public final class HttpApi {
                                                                                         spec,
                                                                                         overwrite,
                                                                                         pin,
-                                                                                        contentId),
+                                                                                        contentId,
+                                                                                        null),
                                                                                     body);
                                                                           }
                                                                           CompletionStage<?>
