@@ -461,6 +461,18 @@ class HttpApiTest {
         http.send(request("/v1/files?limit=1").GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, files.statusCode());
     assertEquals(1, json.readTree(files.body()).get("files").size());
+    HttpResponse<String> prefixed =
+        http.send(
+            request("/v1/files?prefix=rs.").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals("rs.bin", json.readTree(prefixed.body()).get("files").get(0).get("name").asText());
+    for (var f : json.readTree(prefixed.body()).get("files")) {
+      assertTrue(f.get("name").asText().startsWith("rs."), prefixed.body());
+    }
+    HttpResponse<String> none =
+        http.send(
+            request("/v1/files?prefix=no-such-prefix/").GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(0, json.readTree(none.body()).get("files").size(), none.body());
 
     HttpResponse<String> status =
         http.send(
