@@ -142,6 +142,45 @@ class RegistrySerializationTest {
   }
 
   /**
+   * A snapshot and an event written before S3 objects (no buckets, no uploads, no object
+   * attributes) still read, as a state without buckets and files without attributes.
+   */
+  @Test
+  void snapshotsAndEventsFromBeforeObjectsStillRead() throws Exception {
+    var system = Adapter.toClassic(testKit.system());
+    var serialization = SerializationExtension.get(system);
+    var mapper =
+        JacksonObjectMapperProvider.get(system).getOrCreate("jackson-cbor", Optional.empty());
+
+    RegistryState now = busyState();
+    ObjectNode old = mapper.valueToTree(now);
+    assertTrue(old.has("buckets") && old.has("multiparts"));
+    old.remove(List.of("buckets", "multiparts"));
+    old.get("index").forEach(e -> ((ObjectNode) e).remove("object"));
+    var serializer = serialization.findSerializerFor(now);
+    Object back =
+        serialization
+            .deserialize(
+                mapper.writeValueAsBytes(old),
+                serializer.identifier(),
+                RegistryState.class.getName())
+            .get();
+    assertEquals(now, back);
+
+    FileEntry entry = rooted(sharded("f", "f", List.of(block("f0")), P1));
+    ObjectNode event = mapper.valueToTree(new RegistryEvent.FileCommitted(entry));
+    ((ObjectNode) event.get("entry")).remove("object");
+    Object eventBack =
+        serialization
+            .deserialize(
+                mapper.writeValueAsBytes(event),
+                serializer.identifier(),
+                RegistryEvent.FileCommitted.class.getName())
+            .get();
+    assertEquals(new RegistryEvent.FileCommitted(entry), eventBack);
+  }
+
+  /**
    * A snapshot written before holdings marks (no {@code heldAsOf}) reads with its holders known as
    * of 0, and a holdings event without a mark reads with none (as of itself, on replay).
    */
