@@ -108,7 +108,9 @@ class CommandTableTest {
           new String[] {"retune", "v.txt", "--n", "4"},
           new String[] {"retune", "v.txt", "--n", "1"},
           new String[] {"delete", "v.txt"},
-          new String[] {"token", "revoke", "t99"});
+          new String[] {"token", "revoke", "t99"},
+          new String[] {"s3", "key", "ls"},
+          new String[] {"s3", "key", "revoke", "JWLAAAAAAAAAAAAAAAAA"});
 
   @Test
   void bothBackendsGiveTheSameAnswers() throws Exception {
@@ -176,6 +178,12 @@ class CommandTableTest {
         viaHttp.get(34));
     assertEquals(
         new Outcome(1, "", "jewel: unknown token id 't99' (try: token ls)\n"), viaHttp.get(36));
+    assertEquals(
+        new Outcome(0, "no S3 access keys (make one with: s3 key create)\n", ""), viaHttp.get(37));
+    assertEquals(
+        new Outcome(
+            1, "", "jewel: unknown S3 access key 'JWLAAAAAAAAAAAAAAAAA' (try: s3 key ls)\n"),
+        viaHttp.get(38));
   }
 
   private List<Outcome> runTable(JewelClient client, String label) throws Exception {

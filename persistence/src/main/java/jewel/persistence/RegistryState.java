@@ -27,6 +27,7 @@ import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.PinView;
+import jewel.api.S3KeyInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.api.TokenInfo;
@@ -80,6 +81,8 @@ import org.pcollections.TreePSet;
  *   <li>{@code tokens}: API token id ({@code t1}, {@code t2}, …) → its {@link StoredToken}: the
  *       SHA-256 of its secret (never the secret), kind, label, times. Revoked tokens stay, so ids
  *       are never reused;
+ *   <li>{@code s3Keys}: S3 access key id → its {@link StoredS3Key}: the secret itself (Signature
+ *       Version 4 signs with it), kind, label, times. Revoked keys stay;
  *   <li>{@code buckets}: S3 bucket name → its {@link BucketInfo}; its objects are the files whose
  *       first segment is its name;
  *   <li>{@code multiparts}: S3 multipart upload id → its {@link MultipartInfo}, while it is in
@@ -102,12 +105,12 @@ import org.pcollections.TreePSet;
  * <p>Immutable: the event methods ({@link #committed}, {@link #deleted}, {@link #holdingsReported},
  * {@link #defaultSchemeSet}, {@link #pinSet}, {@link #defaultPinSet}, {@link #peerSettingsSet},
  * {@link #saltBumped}, {@link #copiesRecorded}, {@link #peerStatesChanged}, {@link #retuned},
- * {@link #tokenCreated}, {@link #tokenRevoked}, {@link #bucketCreated}, {@link #bucketDeleted},
- * {@link #uploadStarted}, {@link #uploadEnded}) return a new state. Every map is a persistent map
- * ({@link TreePMap}: sorted, immutable, sharing all but O(log n) of its nodes with the map it was
- * made from), so an event costs O(what it touches × log n), never O(registry), and the JSON of a
- * snapshot is that of plain maps. The constructor turns other maps (as Jackson builds them) into
- * persistent ones.
+ * {@link #tokenCreated}, {@link #tokenRevoked}, {@link #s3KeyCreated}, {@link #s3KeyRevoked},
+ * {@link #bucketCreated}, {@link #bucketDeleted}, {@link #uploadStarted}, {@link #uploadEnded})
+ * return a new state. Every map is a persistent map ({@link TreePMap}: sorted, immutable, sharing
+ * all but O(log n) of its nodes with the map it was made from), so an event costs O(what it touches
+ * × log n), never O(registry), and the JSON of a snapshot is that of plain maps. The constructor
+ * turns other maps (as Jackson builds them) into persistent ones.
  */
 public record RegistryState(
     Map<String, IndexEntry> index,
@@ -125,6 +128,7 @@ public record RegistryState(
     Map<String, PeerState> peerStates,
     Map<String, PeerHistory> peerHistories,
     Map<String, StoredToken> tokens,
+    Map<String, StoredS3Key> s3Keys,
     Map<String, BucketInfo> buckets,
     Map<String, MultipartInfo> multiparts,
     @JsonIgnore Map<String, PSortedSet<String>> blocksByPeer)
@@ -189,6 +193,34 @@ public record RegistryState(
     }
   }
 
+  /**
+   * An S3 access key as the registry keeps it.
+   *
+   * @param secretKey the secret itself: Signature Version 4 needs it to check a signature
+   * @param expiresAtMillis null: never
+   * @param revokedAtMillis null: not revoked
+   */
+  public record StoredS3Key(
+      String secretKey,
+      boolean readOnly,
+      String label,
+      long createdAtMillis,
+      Long expiresAtMillis,
+      Long revokedAtMillis) {
+
+    /** What {@code s3 key ls} shows of it, under {@code accessKey}. */
+    public S3KeyInfo info(String accessKey) {
+      return new S3KeyInfo(
+          accessKey, readOnly, label, createdAtMillis, expiresAtMillis, revokedAtMillis);
+    }
+
+    /** Without the secret, which must not reach a log. */
+    @Override
+    public String toString() {
+      return "StoredS3Key[readOnly=" + readOnly + ", label=" + label + "]";
+    }
+  }
+
   public RegistryState {
     index = persistent(index);
     trees = persistent(trees);
@@ -208,6 +240,9 @@ public record RegistryState(
     peerHistories = persistent(peerHistories);
     // A snapshot from before API tokens has none.
     tokens = persistent(tokens);
+    // A snapshot from before S3 access keys has none.
+    s3Keys = persistent(s3Keys);
+
     // A snapshot from before S3 buckets has none of these.
     buckets = persistent(buckets);
     multiparts = persistent(multiparts);
@@ -217,7 +252,7 @@ public record RegistryState(
   public static RegistryState empty() {
     return new RegistryState(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   // ---------------------------------------------------------------- queries
@@ -869,6 +904,47 @@ public record RegistryState(
     return c.build();
   }
 
+  // ---------------------------------------------------------------- S3 access keys
+
+  /** S3 access key {@code accessKey}, if the registry has one. */
+  public Optional<StoredS3Key> s3Key(String accessKey) {
+    return Optional.ofNullable(accessKey == null ? null : s3Keys.get(accessKey));
+  }
+
+  /** Every S3 access key, in access key order. */
+  public List<S3KeyInfo> s3KeyInfos() {
+    List<S3KeyInfo> all = new ArrayList<>(s3Keys.size());
+    s3Keys.forEach((key, k) -> all.add(k.info(key)));
+    return all;
+  }
+
+  /** S3 access key {@code accessKey} enters the registry. */
+  public RegistryState s3KeyCreated(String accessKey, StoredS3Key key) {
+    Change c = new Change(this);
+    c.s3Keys = c.s3Keys.plus(accessKey, key);
+    return c.build();
+  }
+
+  /** S3 access key {@code accessKey} is revoked at {@code atMillis}; unknown keys are ignored. */
+  public RegistryState s3KeyRevoked(String accessKey, long atMillis) {
+    StoredS3Key k = s3Keys.get(accessKey);
+    if (k == null) {
+      return this;
+    }
+    Change c = new Change(this);
+    c.s3Keys =
+        c.s3Keys.plus(
+            accessKey,
+            new StoredS3Key(
+                k.secretKey(),
+                k.readOnly(),
+                k.label(),
+                k.createdAtMillis(),
+                k.expiresAtMillis(),
+                atMillis));
+    return c.build();
+  }
+
   // ---------------------------------------------------------------- S3 buckets and uploads
 
   /** Bucket {@code name}, if there is one. */
@@ -1082,6 +1158,8 @@ public record RegistryState(
     private TreePMap<String, PeerState> peerStates;
     private TreePMap<String, PeerHistory> peerHistories;
     private TreePMap<String, StoredToken> tokens;
+    private TreePMap<String, StoredS3Key> s3Keys;
+
     private TreePMap<String, BucketInfo> buckets;
     private TreePMap<String, MultipartInfo> multiparts;
     private TreePMap<String, PSortedSet<String>> blocksByPeer;
@@ -1102,6 +1180,8 @@ public record RegistryState(
       peerStates = persistent(from.peerStates);
       peerHistories = persistent(from.peerHistories);
       tokens = persistent(from.tokens);
+      s3Keys = persistent(from.s3Keys);
+
       buckets = persistent(from.buckets);
       multiparts = persistent(from.multiparts);
       blocksByPeer = persistent(from.blocksByPeer);
@@ -1269,6 +1349,7 @@ public record RegistryState(
           peerStates,
           peerHistories,
           tokens,
+          s3Keys,
           buckets,
           multiparts,
           blocksByPeer);

@@ -124,6 +124,7 @@ class RegistrySerializationTest {
             Map.of(),
             Map.of(),
             Map.of(),
+            Map.of(),
             null);
     assertEquals(expected, back);
 
