@@ -120,6 +120,8 @@ class GatewayObjectStoreTest {
   @Test
   void objectsLiveInBucketsWithTheirMetadataAndAreListedByPrefix() throws Exception {
     assertEquals("InvalidBucketName", refusal(store.createBucket("No_Such", null)));
+    assertEquals(
+        "InvalidArgument", refusal(store.createBucket("photos", SchemeSpec.parse("naive n=0"))));
     await(store.createBucket("photos", NAIVE));
     assertEquals("BucketAlreadyOwnedByYou", refusal(store.createBucket("photos", null)));
     assertEquals("NoSuchBucket", refusal(store.put("nowhere", "x", PLAIN, body(new byte[1]))));

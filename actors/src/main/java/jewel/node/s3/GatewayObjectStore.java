@@ -73,18 +73,25 @@ public final class GatewayObjectStore implements ObjectStore {
             .thenApply(b -> b.buckets().stream().map(GatewayObjectStore::bucketOf).toList()));
   }
 
+  /** Refuses a scheme that cannot store (InvalidArgument), as a store would, but before any. */
   @Override
   public CompletionStage<Bucket> createBucket(String bucket, SchemeSpec scheme) {
     String problem = BucketNames.problem(bucket);
     if (problem != null) {
       return CompletableFuture.failedStage(new S3Exception("InvalidBucketName", 400, problem));
     }
+    SchemeSpec normalized;
+    try {
+      normalized = scheme == null ? null : gateway.node().schemes().normalize(scheme);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedStage(S3Exception.invalidArgument(e.getMessage()));
+    }
     long now = System.currentTimeMillis();
     return s3(
         RegistryAsk.ask(
                 registry,
                 (ActorRef<StatusReply<BucketInfo>> r) ->
-                    new RegistryCommand.CreateBucket(bucket, scheme, now, r),
+                    new RegistryCommand.CreateBucket(bucket, normalized, now, r),
                 timeout,
                 system)
             .thenApply(
