@@ -28,6 +28,11 @@ public final class UploadParts {
     return Integer.parseInt(value.substring(value.lastIndexOf('/') + 1));
   }
 
+  /** The upload a part belongs to ({@code name} must be {@link #hidden}). */
+  public static String upload(FileName part) {
+    return part.segments().get(1);
+  }
+
   /** Whether {@code name} is a part of a multipart upload, which a listing of files leaves out. */
   public static boolean hidden(FileName name) {
     return name.value().startsWith(FOLDER + "/");

@@ -23,6 +23,7 @@ import jewel.api.S3KeyInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.api.TokenInfo;
+import jewel.api.UploadParts;
 import jewel.protocol.BlockHolder;
 import jewel.protocol.BucketInfo;
 import jewel.protocol.MultipartInfo;
@@ -463,6 +464,15 @@ public final class Registry
       return Effect().reply(c.replyTo(), StatusReply.error(problem));
     }
     FileName name = entry.name();
+    // A part that arrives once its upload is over would be lost, or change a completed object.
+    if (UploadParts.hidden(name)
+        && (name.segments().size() != 3 || state.multipart(UploadParts.upload(name)).isEmpty())) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  "cannot commit part '" + name + "': its upload is over (completed or aborted)"));
+    }
     if (entry.composite()) {
       for (FileName part : entry.object().partFiles()) {
         if (!state.has(part)) {

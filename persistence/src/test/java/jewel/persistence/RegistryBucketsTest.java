@@ -220,6 +220,9 @@ class RegistryBucketsTest {
                 "abc-2",
                 "u9",
                 List.of(new ObjectAttributes.Part(1, 8), new ObjectAttributes.Part(2, 8))));
+    assertTrue(commit(p1, false).getError().getMessage().contains("upload is over"));
+    create("data");
+    start("u9", "data", "big");
     assertTrue(commit(composite, false).getError().getMessage().contains("is not stored"));
     commit(p1, false);
     commit(p2, false);
@@ -243,6 +246,8 @@ class RegistryBucketsTest {
     commit(p1, false);
     commit(p2, false);
     commit(composite, true);
+    registry.<StatusReply<Done>>runCommand(r -> new RegistryCommand.EndMultipart("u9", r));
+    assertTrue(commit(p1, true).isError()); // a part of an upload that is over
     var deleted =
         registry
             .<StatusReply<RegistryReply.Deleted>>runCommand(

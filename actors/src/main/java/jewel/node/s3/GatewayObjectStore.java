@@ -339,10 +339,18 @@ public final class GatewayObjectStore implements ObjectStore {
             .thenCompose(
                 u ->
                     store(
-                        UploadParts.part(uploadId, partNumber),
-                        u.scheme(),
-                        ObjectAttributes.whole(null, Map.of(), null),
-                        body))
+                            UploadParts.part(uploadId, partNumber),
+                            u.scheme(),
+                            ObjectAttributes.whole(null, Map.of(), null),
+                            body)
+                        // The registry refuses a part whose upload ended meanwhile: say so.
+                        .exceptionallyCompose(
+                            failure ->
+                                upload(bucket, key, uploadId)
+                                    .thenApply(
+                                        stillThere -> {
+                                          throw wrap(failure);
+                                        })))
             .thenApply(GatewayObjectStore::partOf));
   }
 
