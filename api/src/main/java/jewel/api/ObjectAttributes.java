@@ -1,6 +1,7 @@
 package jewel.api;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +26,9 @@ public record ObjectAttributes(
     String upload,
     List<Part> parts) {
   public ObjectAttributes {
-    userMetadata = userMetadata == null ? Map.of() : new TreeMap<>(userMetadata);
+    // Sorted, so that the JSON of an entry is the same whatever map the client gave.
+    userMetadata =
+        userMetadata == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(userMetadata));
     parts = parts == null ? List.of() : List.copyOf(parts);
   }
 
