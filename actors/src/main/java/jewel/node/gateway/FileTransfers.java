@@ -366,28 +366,31 @@ public final class FileTransfers {
     long end = range == null ? entry.size() : range.end() + 1; // exclusive
     List<ObjectAttributes.Part> parts = entry.object().parts();
     List<FileName> files = entry.object().partFiles();
-    Source<ByteString, NotUsed> bytes = Source.empty();
+    List<PartRead> reads = new ArrayList<>();
     long offset = 0;
     for (int i = 0; i < parts.size(); i++) {
       long size = parts.get(i).size();
       long from = Math.max(start, offset);
       long to = Math.min(end, offset + size);
       if (from < to) {
-        FileName part = files.get(i);
-        ByteRange within =
-            from == offset && to == offset + size
-                ? null
-                : new ByteRange(from - offset, to - offset - 1);
-        bytes =
-            bytes.concat(
-                Source.lazyCompletionStageSource(
-                        () -> read(part, within).thenApply(Download::bytes))
-                    .mapMaterializedValue(m -> NotUsed.getInstance()));
+        reads.add(
+            new PartRead(
+                files.get(i),
+                from == offset && to == offset + size
+                    ? null
+                    : new ByteRange(from - offset, to - offset - 1)));
       }
       offset += size;
     }
-    return bytes;
+    return Source.from(reads)
+        .flatMapConcat(
+            r ->
+                Source.lazyCompletionStageSource(
+                    () -> read(r.part(), r.range()).thenApply(Download::bytes)));
   }
+
+  /** A part of a composite to read, and which of its bytes (null: all). */
+  private record PartRead(FileName part, ByteRange range) {}
 
   /**
    * Commits a composite ({@link ObjectAttributes}) under its name's turn, replacing any file of
