@@ -1203,11 +1203,16 @@ public final class Registry
         .thenReply(c.replyTo(), after -> StatusReply.success(Done.getInstance()));
   }
 
+  /** The uploads asked for, as many as {@link ListMultiparts#LIMIT} and a page allow. */
   private static Multiparts multiparts(RegistryState state, ListMultiparts c) {
     List<MultipartInfo> all = state.multipartsIn(c.bucket(), c.prefix());
-    return all.size() <= ListMultiparts.LIMIT
-        ? new Multiparts(all, false)
-        : new Multiparts(all.subList(0, ListMultiparts.LIMIT), true);
+    Pages.Page<MultipartInfo, Integer> page =
+        Pages.from(
+            all.subList(0, Math.min(all.size(), ListMultiparts.LIMIT)),
+            0,
+            Pages.BUDGET,
+            u -> 200L + u.key().length() + Pages.objectBytes(u.meta()));
+    return new Multiparts(page.items(), page.items().size() < all.size());
   }
 
   // ---------------------------------------------------------------- events

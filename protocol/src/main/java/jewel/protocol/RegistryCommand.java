@@ -359,7 +359,7 @@ public sealed interface RegistryCommand extends JewelSerializable {
 
   /**
    * The multipart uploads in {@code bucket} whose key starts with {@code prefix} (null: all), by
-   * key then start, at most {@link #LIMIT} (S3 lists at most 1,000 a page).
+   * key then start, at most {@link #LIMIT} (S3 lists at most 1,000 a page) and a page's worth.
    */
   record ListMultiparts(String bucket, String prefix, ActorRef<Multiparts> replyTo)
       implements RegistryCommand {
