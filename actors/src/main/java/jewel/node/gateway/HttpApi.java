@@ -304,23 +304,27 @@ public final class HttpApi {
    * A file name travels in one path segment, each {@code /} in it as {@code %2F} (Pekko HTTP
    * decodes that within the segment). A path under {@code /v1/COLLECTION/} that has more segments
    * than any route there, so most likely a name sent with its {@code /} as it is, gets a 404 that
-   * says so; any other path is left to the other routes' rejections (a wrong method stays a 405).
+   * says so (its body read on first, as for any refusal); any other path is left to the other
+   * routes' rejections (a wrong method stays a 405).
    */
-  private static Route unencodedSlash(String collection, Set<String> actions) {
+  private Route unencodedSlash(String collection, Set<String> actions) {
     return extractUnmatchedPath(
         rest -> {
           List<String> segments = List.of(rest.replaceFirst("^/", "").split("/", -1));
           if (segments.size() < 2 || (segments.size() == 2 && actions.contains(segments.get(1)))) {
             return reject();
           }
-          return complete(
-              errorResponse(
-                  new JewelException(
-                      "no such route: a file name goes in one path segment, each '/' in it as"
-                          + " %2F, like /v1/"
-                          + collection
-                          + "/photos%2Fx.jpg",
-                      JewelException.Kind.NOT_FOUND)));
+          return extractRequest(
+              request ->
+                  refuse(
+                      request,
+                      errorResponse(
+                          new JewelException(
+                              "no such route: a file name goes in one path segment, each '/' in"
+                                  + " it as %2F, like /v1/"
+                                  + collection
+                                  + "/photos%2Fx.jpg",
+                              JewelException.Kind.NOT_FOUND))));
         });
   }
 
