@@ -28,7 +28,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import jewel.api.FileName;
 import jewel.api.PartFiles;
 import jewel.api.PeerContents;
@@ -105,14 +104,24 @@ public final class LocalFiles {
     Path f = folder.toAbsolutePath().normalize();
     Files.createDirectories(f);
     PathMatcher temporary = f.getFileSystem().getPathMatcher("glob:" + TEMP_GLOB);
-    List<Path> temps;
-    try (Stream<Path> all = Files.walk(f)) {
-      temps = all.filter(p -> temporary.matches(p.getFileName())).toList();
-    }
-    for (Path temp : temps) {
-      Files.deleteIfExists(temp);
-      log.info("deleted {}, left by an unfinished write", temp);
-    }
+    Files.walkFileTree(
+        f,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            if (temporary.matches(file.getFileName())) {
+              Files.deleteIfExists(file);
+              log.info("deleted {}, left by an unfinished write", file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE; // not ours to read: no write of ours went there
+          }
+        });
     return new LocalFiles(f, ttl, clock);
   }
 
