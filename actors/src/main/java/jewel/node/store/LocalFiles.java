@@ -237,6 +237,12 @@ public final class LocalFiles {
    */
   public String accept(String fileName, boolean replace) throws IOException {
     Path path = resolve(fileName);
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new StoreException(
+          "'"
+              + fileName
+              + "' is a folder in disk/files/: no file can replace it, even with --force");
+    }
     if (!replace && Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       throw new FileAlreadyExistsException(fileName);
     }

@@ -164,7 +164,12 @@ class LocalFilesTest {
         "cannot write 'top.txt/y': 'top.txt' is a file in disk/files/, not a folder",
         blocked.getMessage());
     assertThrows(IOException.class, () -> files.offer("photos/2026"));
-    assertThrows(IOException.class, () -> files.accept("photos", true));
+    for (boolean replace : List.of(false, true)) {
+      assertEquals(
+          "'photos/2026' is a folder in disk/files/: no file can replace it, even with --force",
+          assertThrows(StoreException.class, () -> files.accept("photos/2026", replace))
+              .getMessage());
+    }
   }
 
   @Test
