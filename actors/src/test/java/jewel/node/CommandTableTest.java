@@ -109,6 +109,8 @@ class CommandTableTest {
           new String[] {"retune", "v.txt", "--n", "1"},
           new String[] {"delete", "v.txt"},
           new String[] {"token", "revoke", "t99"},
+          new String[] {"s3", "key", "ls"},
+          new String[] {"s3", "key", "revoke", "JWLAAAAAAAAAAAAAAAAA"},
           new String[] {"store", "in.txt", "--as", "photos/2026/x.txt", "--scheme", "naive", "n=2"},
           new String[] {"ls", "photos/"},
           new String[] {"get", "photos/2026/x.txt"},
@@ -184,18 +186,24 @@ class CommandTableTest {
         viaHttp.get(34));
     assertEquals(
         new Outcome(1, "", "jewel: unknown token id 't99' (try: token ls)\n"), viaHttp.get(36));
-    assertEquals(0, viaHttp.get(37).exit(), viaHttp.get(37).toString());
-    assertTrue(viaHttp.get(38).out().contains("photos/2026/x.txt"), viaHttp.get(38).toString());
-    assertTrue(viaHttp.get(38).out().contains("1 file,"), viaHttp.get(38).toString());
+    assertEquals(
+        new Outcome(0, "no S3 access keys (make one with: s3 key create)\n", ""), viaHttp.get(37));
+    assertEquals(
+        new Outcome(
+            1, "", "jewel: unknown S3 access key 'JWLAAAAAAAAAAAAAAAAA' (try: s3 key ls)\n"),
+        viaHttp.get(38));
+    assertEquals(0, viaHttp.get(39).exit(), viaHttp.get(39).toString());
+    assertTrue(viaHttp.get(40).out().contains("photos/2026/x.txt"), viaHttp.get(40).toString());
+    assertTrue(viaHttp.get(40).out().contains("1 file,"), viaHttp.get(40).toString());
     assertTrue(
-        viaHttp.get(39).out().startsWith("got photos/2026/x.txt -> ./x.txt"),
-        viaHttp.get(39).toString());
-    assertEquals(0, viaHttp.get(40).exit(), viaHttp.get(40).toString());
-    assertTrue(viaHttp.get(41).out().startsWith("stored copies/x.txt"), viaHttp.get(41).toString());
+        viaHttp.get(41).out().startsWith("got photos/2026/x.txt -> ./x.txt"),
+        viaHttp.get(41).toString());
+    assertEquals(0, viaHttp.get(42).exit(), viaHttp.get(42).toString());
+    assertTrue(viaHttp.get(43).out().startsWith("stored copies/x.txt"), viaHttp.get(43).toString());
     assertTrue(
-        viaHttp.get(42).out().startsWith("deleted photos/2026/x.txt"), viaHttp.get(42).toString());
-    assertTrue(viaHttp.get(43).out().contains("copies/x.txt"), viaHttp.get(43).toString());
-    assertEquals(0, viaHttp.get(44).exit(), viaHttp.get(44).toString());
+        viaHttp.get(44).out().startsWith("deleted photos/2026/x.txt"), viaHttp.get(44).toString());
+    assertTrue(viaHttp.get(45).out().contains("copies/x.txt"), viaHttp.get(45).toString());
+    assertEquals(0, viaHttp.get(46).exit(), viaHttp.get(46).toString());
   }
 
   private List<Outcome> runTable(JewelClient client, String label) throws Exception {

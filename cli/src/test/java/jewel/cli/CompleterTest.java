@@ -58,7 +58,7 @@ class CompleterTest {
   @Test
   void commandNames() {
     assertEquals(
-        List.of("store", "status", "start", "shell", "schemes", "scheme", "simulate", "split")
+        List.of("store", "status", "start", "shell", "schemes", "scheme", "simulate", "split", "s3")
             .stream()
             .sorted()
             .toList(),

@@ -159,6 +159,7 @@ class HttpJewelClientTest {
                                 false,
                                 false,
                                 "http://127.0.0.1:26521",
+                                "http://127.0.0.1:27521",
                                 1,
                                 2,
                                 0.75,
@@ -641,7 +642,7 @@ class HttpJewelClientTest {
 
   private static NodeStatus nodeAt(String name, String api) {
     return new NodeStatus(
-        name, "127.0.0.1:1", List.of("peer"), "up", 0, 0, false, false, api, 0, 0, null, 0);
+        name, "127.0.0.1:1", List.of("peer"), "up", 0, 0, false, false, api, null, 0, 0, null, 0);
   }
 
   @Test

@@ -131,7 +131,8 @@ public final class HttpApi {
                     pathPrefix("settings", this::settingRoutes),
                     pathPrefix("pins", this::pinRoutes),
                     pathPrefix("peer-settings", this::peerSettingRoutes),
-                    pathPrefix("tokens", this::apiTokenRoutes))));
+                    pathPrefix("tokens", this::apiTokenRoutes),
+                    pathPrefix(segment("s3").slash("keys"), this::s3KeyRoutes))));
   }
 
   // ------------------------------------------------------------------ tokens
@@ -178,11 +179,13 @@ public final class HttpApi {
                         })));
   }
 
-  /** What a read-only token may ask: to read, but not the tokens. */
+  /** What a read-only token may ask: to read, but not the tokens nor the S3 access keys. */
   static boolean readOnlyMay(HttpRequest request) {
     String method = request.method().name();
+    String path = request.getUri().path();
     return (method.equals("GET") || method.equals("HEAD"))
-        && !request.getUri().path().startsWith("/v1/tokens");
+        && !path.startsWith("/v1/tokens")
+        && !path.startsWith("/v1/s3/keys");
   }
 
   private Route refuse(HttpRequest request, HttpResponse response) {
@@ -220,6 +223,27 @@ public final class HttpApi {
                               tokens.forget(id);
                               return revoked;
                             }))));
+  }
+
+  /** S3 access keys: made (the only answer with a secret), listed without secrets, revoked. */
+  private Route s3KeyRoutes() {
+    return concat(
+        pathEnd(
+            () ->
+                concat(
+                    get(() -> json(() -> Map.of("keys", gateway.s3Keys()))),
+                    post(
+                        () ->
+                            body(
+                                b ->
+                                    json(
+                                        201,
+                                        () ->
+                                            gateway.createS3Key(
+                                                flag(b, "readOnly"),
+                                                seconds(b, "expiresInSeconds"),
+                                                text(b, "label"))))))),
+        path(segment(), accessKey -> delete(() -> json(() -> gateway.revokeS3Key(accessKey)))));
   }
 
   /** A GET of a page of a listing, from its optional {@code after} and {@code limit}. */
