@@ -491,11 +491,18 @@ public final class Gateway implements JewelClient {
   }
 
   @Override
-  public List<FileEntry> ls() {
-    return await(
-        RegistryPages.files(node.registry(), askTimeout, node.system()),
-        LISTING_TIMEOUT,
-        "the registry (is the seed up?)");
+  public List<FileEntry> ls(String prefix) {
+    return startingWith(
+        prefix,
+        await(
+            RegistryPages.files(node.registry(), askTimeout, node.system()),
+            LISTING_TIMEOUT,
+            "the registry (is the seed up?)"));
+  }
+
+  /** The files whose names start with {@code prefix}, of the whole index read page by page. */
+  private static List<FileEntry> startingWith(String prefix, List<FileEntry> files) {
+    return files.stream().filter(e -> e.name().value().startsWith(prefix)).toList();
   }
 
   @Override
