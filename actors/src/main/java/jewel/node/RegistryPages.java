@@ -70,14 +70,17 @@ public final class RegistryPages {
             });
   }
 
-  /** Every file of the index, in name order, each with all its blocks. */
+  /**
+   * Every file of the index whose name starts with {@code prefix} (null: every file), in name
+   * order, each with all its blocks.
+   */
   public static CompletionStage<List<FileEntry>> files(
-      ActorRef<RegistryCommand> registry, Duration timeout, ActorSystem<?> system) {
+      ActorRef<RegistryCommand> registry, String prefix, Duration timeout, ActorSystem<?> system) {
     return pages(
             registry,
             timeout,
             system.scheduler(),
-            (after, r) -> new RegistryCommand.ListFiles(after, null, r),
+            (after, r) -> new RegistryCommand.ListFiles(after, prefix, r),
             RegistryReply.Listing::next)
         .thenCompose(
             pages -> {

@@ -514,6 +514,73 @@ class HttpApiTest {
             .statusCode());
   }
 
+  @Test
+  void aNestedNameWorksOnEveryFileRouteWithItsSlashesAsPercent2F() throws Exception {
+    String name = "photos/2026/x y.jpg";
+    String path = "/v1/files/" + enc(name); // photos%2F2026%2Fx%20y.jpg: one path segment
+    byte[] photo = random(100_000, 29); // a seed of its own: no block shared with another test
+    HttpResponse<String> stored = put(enc(name) + "?scheme=" + enc("naive n=2"), photo);
+    assertEquals(201, stored.statusCode(), stored.body());
+    assertEquals(name, json.readTree(stored.body()).get("entry").get("name").asText());
+
+    HttpResponse<byte[]> got =
+        http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, got.statusCode());
+    assertArrayEquals(photo, got.body());
+    HttpResponse<Void> head =
+        http.send(
+            request(path).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.discarding());
+    assertEquals(200, head.statusCode());
+
+    HttpResponse<String> status = send(request(path + "/status").GET());
+    assertEquals(200, status.statusCode(), status.body());
+    assertEquals(name, json.readTree(status.body()).get("entry").get("name").asText());
+    HttpResponse<String> check = send(request(path + "/check").GET());
+    assertEquals(name, json.readTree(check.body()).get("name").asText(), check.body());
+    HttpResponse<String> listed = send(request("/v1/files").GET());
+    List<String> names = new ArrayList<>();
+    json.readTree(listed.body()).get("files").forEach(f -> names.add(f.get("name").asText()));
+    assertTrue(names.contains(name), listed.body());
+
+    HttpResponse<String> pinned =
+        send(
+            request("/v1/pins/" + enc(name))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"fraction\":0.5}")));
+    assertEquals(200, pinned.statusCode(), pinned.body());
+    assertTrue(pinned.body().contains(name), pinned.body());
+    assertEquals(200, send(request("/v1/pins/" + enc(name)).DELETE()).statusCode());
+
+    HttpResponse<String> copied = post(path + "/copy?to=peer-1");
+    assertEquals(200, copied.statusCode(), copied.body());
+    Path copy = home.resolve("peer-1/disk/files/photos/2026/x y.jpg");
+    assertArrayEquals(photo, Files.readAllBytes(copy));
+    HttpResponse<String> storedFrom =
+        put(enc("copies/x.jpg") + "?from=peer-1&path=" + enc(name), new byte[0]);
+    assertEquals(201, storedFrom.statusCode(), storedFrom.body());
+    assertArrayEquals(
+        photo,
+        http.send(
+                request("/v1/files/" + enc("copies/x.jpg")).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray())
+            .body());
+    HttpResponse<String> contents = send(request("/v1/peers/peer-1/contents").GET());
+    assertTrue(contents.body().contains("\"" + name + "\""), contents.body());
+
+    // The slashes sent as they are: a 404 that says how to send them, and nothing else happens.
+    HttpResponse<String> unencoded = send(request("/v1/files/photos/2026/x.jpg").DELETE());
+    assertEquals(404, unencoded.statusCode(), unencoded.body());
+    assertTrue(error(unencoded).contains("%2F"), unencoded.body());
+    assertEquals(405, send(request("/v1/files/" + enc(name) + "/status").DELETE()).statusCode());
+
+    HttpResponse<String> deleted = send(request(path).DELETE());
+    assertEquals(200, deleted.statusCode(), deleted.body());
+    assertEquals(404, send(request(path + "/status").GET()).statusCode());
+    HttpResponse<String> dotDot = put(enc("photos/../x.jpg"), new byte[] {1});
+    assertEquals(400, dotDot.statusCode(), dotDot.body());
+    assertEquals("bad file name 'photos/../x.jpg': no segment may be '.' or '..'", error(dotDot));
+  }
+
   // ------------------------------------------------------------------ tokens
 
   @Test

@@ -56,7 +56,13 @@ public interface JewelClient extends AutoCloseable {
 
   FileEntry delete(FileName name);
 
-  List<FileEntry> ls();
+  /** The stored files whose names start with {@code prefix} (empty: every file), by name. */
+  List<FileEntry> ls(String prefix);
+
+  /** {@link #ls(String)} of every file. */
+  default List<FileEntry> ls() {
+    return ls("");
+  }
 
   FileStatus status(FileName name);
 

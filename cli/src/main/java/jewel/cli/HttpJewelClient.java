@@ -300,16 +300,24 @@ public final class HttpJewelClient implements JewelClient {
   }
 
   @Override
-  public List<FileEntry> ls() {
-    return pages("v1/files", FilesPage.class, FilesPage::files, FilesPage::next, "the index");
+  public List<FileEntry> ls(String prefix) {
+    return pages(
+        "v1/files",
+        prefix.isEmpty() ? Map.of() : Map.of("prefix", prefix),
+        FilesPage.class,
+        FilesPage::files,
+        FilesPage::next,
+        "the index");
   }
 
   /**
-   * Every item of a paged listing at {@code path}, page after page ({@code after} the last page's
-   * {@code next}) until a page has none.
+   * Every item of a paged listing at {@code path} with {@code filter} (query parameters sent with
+   * every page), page after page ({@code after} the last page's {@code next}) until a page has
+   * none.
    */
   private <P, T> List<T> pages(
       String path,
+      Map<String, String> filter,
       Class<P> pageType,
       java.util.function.Function<P, List<T>> items,
       java.util.function.Function<P, String> nextOf,
@@ -317,7 +325,7 @@ public final class HttpJewelClient implements JewelClient {
     List<T> all = new ArrayList<>();
     String after = null;
     do {
-      Map<String, String> params = new LinkedHashMap<>();
+      Map<String, String> params = new LinkedHashMap<>(filter);
       if (after != null) {
         params.put("after", after);
       }
@@ -343,7 +351,8 @@ public final class HttpJewelClient implements JewelClient {
     if (name != null) {
       return List.of(getJson("v1/files/" + segment(name.value()) + "/check", FileHealth.class));
     }
-    return pages("v1/check", HealthPage.class, HealthPage::files, HealthPage::next, "the index");
+    return pages(
+        "v1/check", Map.of(), HealthPage.class, HealthPage::files, HealthPage::next, "the index");
   }
 
   @Override

@@ -80,6 +80,15 @@ class CompleterTest {
   }
 
   @Test
+  void nestedNamesCompleteWholeAndLsCompletesAPrefix() {
+    backend.client.add("photos/2026/x.jpg", "x");
+    session.client();
+    assertEquals(List.of("photos/2026/x.jpg"), complete("get photos/"));
+    assertEquals(List.of("photos/2026/x.jpg"), complete("ls ph"));
+    assertEquals(List.of("a.txt"), complete("pin add a"));
+  }
+
+  @Test
   void aPeerSeenOnceStaysForRevive() {
     session.client();
     complete("kill ");

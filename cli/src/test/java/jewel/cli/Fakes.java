@@ -376,7 +376,7 @@ final class Fakes {
         PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
       call("storeFrom " + peer + " " + fileName + " as " + name);
       livePeer(peer);
-      if (!fileName.equals("notes.txt")) {
+      if (!fileName.equals("notes.txt") && !fileName.endsWith("/notes.txt")) {
         throw new JewelException(
             "no file '" + fileName + "' in " + peer + "'s disk/files/ (try: dir " + peer + ")");
       }
@@ -424,9 +424,11 @@ final class Fakes {
     }
 
     @Override
-    public List<FileEntry> ls() {
-      call("ls");
-      return new ArrayList<>(files.values());
+    public List<FileEntry> ls(String prefix) {
+      call(prefix.isEmpty() ? "ls" : "ls " + prefix);
+      return files.values().stream()
+          .filter(e -> e.name().value().startsWith(prefix))
+          .collect(Collectors.toCollection(ArrayList::new));
     }
 
     @Override

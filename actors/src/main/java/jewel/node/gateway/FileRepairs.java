@@ -312,7 +312,7 @@ public final class FileRepairs {
   public record BelowTarget(FileName name, int n, double availability, double target) {}
 
   public CompletionStage<Survey> survey() {
-    return RegistryPages.files(registry, askTimeout, system)
+    return RegistryPages.files(registry, null, askTimeout, system)
         .thenCombine(
             view(),
             (files, view) -> {

@@ -494,9 +494,10 @@ public final class Gateway implements JewelClient {
   }
 
   @Override
-  public List<FileEntry> ls() {
+  public List<FileEntry> ls(String prefix) {
     return await(
-        RegistryPages.files(node.registry(), askTimeout, node.system()),
+        RegistryPages.files(
+            node.registry(), prefix.isEmpty() ? null : prefix, askTimeout, node.system()),
         LISTING_TIMEOUT,
         "the registry (is the seed up?)");
   }
