@@ -249,6 +249,10 @@ class GatewayObjectStoreTest {
     assertEquals("application/x-tar", await(store.head("big", "backup.tar")).meta().contentType());
     assertTrue(await(store.uploads("big", null)).isEmpty());
     assertEquals(4, gateway.filesPage(UploadParts.prefix(upload.uploadId()), null).files().size());
+    assertEquals(4, gateway.ls(UploadParts.prefix(upload.uploadId())).size(), "asked for: listed");
+    assertTrue(
+        gateway.ls("").stream().noneMatch(e -> UploadParts.hidden(e.name())),
+        "ls leaves the parts out");
 
     byte[] whole = new byte[3 * mib5 + 1234];
     for (int i = 0; i < 4; i++) {

@@ -37,4 +37,12 @@ public final class UploadParts {
   public static boolean hidden(FileName name) {
     return name.value().startsWith(FOLDER + "/");
   }
+
+  /**
+   * Whether a listing of the files starting with {@code prefix} (null or empty: all) shows {@code
+   * name}: parts only when the prefix asks for them ({@code ls .uploads/}).
+   */
+  public static boolean listed(FileName name, String prefix) {
+    return !hidden(name) || (prefix != null && prefix.startsWith(FOLDER + "/"));
+  }
 }

@@ -52,6 +52,7 @@ import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
 import jewel.api.StoredBlock;
 import jewel.api.TokenInfo;
+import jewel.api.UploadParts;
 import jewel.api.VerifyReport;
 import jewel.node.JewelNode;
 import jewel.node.NodeSettings;
@@ -496,10 +497,13 @@ public final class Gateway implements JewelClient {
   @Override
   public List<FileEntry> ls(String prefix) {
     return await(
-        RegistryPages.files(
-            node.registry(), prefix.isEmpty() ? null : prefix, askTimeout, node.system()),
-        LISTING_TIMEOUT,
-        "the registry (is the seed up?)");
+            RegistryPages.files(
+                node.registry(), prefix.isEmpty() ? null : prefix, askTimeout, node.system()),
+            LISTING_TIMEOUT,
+            "the registry (is the seed up?)")
+        .stream()
+        .filter(e -> UploadParts.listed(e.name(), prefix))
+        .toList();
   }
 
   @Override

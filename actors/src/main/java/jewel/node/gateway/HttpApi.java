@@ -30,6 +30,7 @@ import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.Progress;
 import jewel.api.SchemeSpec;
+import jewel.api.UploadParts;
 import jewel.node.RegistryAsk;
 import jewel.node.store.Isolation;
 import jewel.protocol.RegistryReply;
@@ -489,6 +490,9 @@ public final class HttpApi {
     do {
       RegistryReply.Listing page = gateway.filesPage(prefix.orElse(null), next);
       for (FileEntry e : page.files()) {
+        if (!UploadParts.listed(e.name(), prefix.orElse(null))) {
+          continue;
+        }
         if (files.size() == max) {
           return filesDocument(files, files.get(files.size() - 1).name());
         }
