@@ -33,6 +33,7 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.Query;
+import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.javadsl.model.headers.LastModified;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -181,7 +182,26 @@ public final class S3Routes {
                 failure == null
                     ? CompletableFuture.completedFuture(response.addHeader(requestIdHeader(id)))
                     : drained(request).thenApply(d -> error(request, target, id, cause(failure))))
-        .thenCompose(r -> r);
+        .thenCompose(r -> r)
+        .thenApply(response -> closingAfterUnreadContinue(request, response));
+  }
+
+  /**
+   * An empty body sent with {@code Expect: 100-continue} is answered without a 100 first, and
+   * botocore then keeps that answer's status on the connection and misreads the next answer on it
+   * (a read timeout in {@code aws s3 cp} of an empty file among others): such a connection is
+   * closed after the answer.
+   */
+  private static HttpResponse closingAfterUnreadContinue(
+      HttpRequest request, HttpResponse response) {
+    boolean expected =
+        request
+            .getHeader("Expect")
+            .map(h -> h.value().equalsIgnoreCase("100-continue"))
+            .orElse(false);
+    return expected && request.entity().isKnownEmpty()
+        ? response.addHeader(Connection.create("close"))
+        : response;
   }
 
   private CompletionStage<HttpResponse> dispatch(Call c) {
