@@ -48,6 +48,8 @@ def create_bucket():
     s3.create_bucket(Bucket=bucket)
     refused("BucketAlreadyOwnedByYou", s3.create_bucket, Bucket=bucket)
     refused("InvalidBucketName", s3.create_bucket, Bucket="Not_A_Bucket")
+    refused("IllegalLocationConstraintException", s3.create_bucket, Bucket="elsewhere",
+            CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     assert s3.head_bucket(Bucket=bucket)["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert bucket in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     assert s3.get_bucket_location(Bucket=bucket)["LocationConstraint"] in (None, "us-east-1")

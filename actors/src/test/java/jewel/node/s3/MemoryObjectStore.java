@@ -61,6 +61,7 @@ public final class MemoryObjectStore implements ObjectStore {
 
   private final Materializer materializer;
   private final TreeMap<String, BucketState> buckets = new TreeMap<>();
+  private int pagesListed;
 
   public MemoryObjectStore(Materializer materializer) {
     this.materializer = materializer;
@@ -189,6 +190,7 @@ public final class MemoryObjectStore implements ObjectStore {
   @Override
   public synchronized CompletionStage<ObjectPage> list(
       String bucket, String prefix, String startAfter, int limit) {
+    pagesListed++;
     return done(
         () -> {
           TreeMap<String, Stored> objects = state(bucket).objects;
@@ -314,6 +316,11 @@ public final class MemoryObjectStore implements ObjectStore {
                     Comparator.comparing(Upload::key, KEY_ORDER)
                         .thenComparingLong(Upload::initiatedMillis))
                 .toList());
+  }
+
+  /** How many pages {@link #list} gave: what a listing cost. */
+  synchronized int pagesListed() {
+    return pagesListed;
   }
 
   private BucketState state(String bucket) {
