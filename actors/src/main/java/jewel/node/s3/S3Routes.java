@@ -139,9 +139,8 @@ public final class S3Routes {
     }
   }
 
-  /** One request being answered: what it names, who sent it, and its id in every answer. */
-  private record Call(
-      HttpRequest request, Target target, S3Authenticator.Authenticated caller, String id) {
+  /** One request being answered: what it names and who sent it. */
+  private record Call(HttpRequest request, Target target, S3Authenticator.Authenticated caller) {
     Query query() {
       return request.getUri().query();
     }
@@ -176,7 +175,7 @@ public final class S3Routes {
       return CompletableFuture.completedFuture(error(request, null, id, e));
     }
     return attempt(() -> authenticator.authenticate(request))
-        .thenCompose(caller -> attempt(() -> dispatch(new Call(request, target, caller, id))))
+        .thenCompose(caller -> attempt(() -> dispatch(new Call(request, target, caller))))
         .handle(
             (response, failure) ->
                 failure == null
@@ -226,7 +225,13 @@ public final class S3Routes {
     }
     if (t.key() == null) {
       return switch (method) {
-        case "PUT" -> createBucket(c);
+        case "PUT" -> {
+          // A bucket's configuration (?versioning, ?cors, …) is not kept: only its creation.
+          if (!c.query().toMap().isEmpty()) {
+            throw notImplemented(c);
+          }
+          yield createBucket(c);
+        }
         case "HEAD" -> store.bucket(t.bucket()).thenApply(b -> ok());
         case "DELETE" -> store.deleteBucket(t.bucket()).thenApply(d -> noContent());
         case "POST" -> {
@@ -435,8 +440,12 @@ public final class S3Routes {
       return read.thenApply(r -> objectResponse(r, headOnly));
     }
     Matcher m = RANGE.matcher(rangeHeader.get().strip());
-    if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
-      // As S3 and HTTP do: a Range not understood is ignored.
+    if (!m.matches()
+        || (m.group(1).isEmpty() && m.group(2).isEmpty())
+        || m.group(1).length() > 18
+        || m.group(2).length() > 18) {
+      // As S3 and HTTP do: a Range not understood (several ranges, numbers past a long) is
+      // ignored.
       return store.get(t.bucket(), t.key(), null).thenApply(r -> objectResponse(r, false));
     }
     if (m.group(1).isEmpty()) {
