@@ -13,9 +13,10 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ObjectListing {
   /**
-   * The largest code point: {@code group + PAST} sorts after every key in the group (but one that
-   * holds U+10FFFF, a noncharacter, right after the delimiter), so the store is asked for what
-   * follows a group without reading through it.
+   * The largest code point: {@code group + PAST} sorts after every key of the group in S3's key
+   * order ({@link S3Rules#KEY_ORDER}), so the store is asked for what follows a group without
+   * reading through it. A key of the group that still comes after it (one holding U+10FFFF, a
+   * noncharacter, right after the delimiter) is skipped as the group's.
    */
   private static final String PAST = new String(Character.toChars(Character.MAX_CODE_POINT));
 

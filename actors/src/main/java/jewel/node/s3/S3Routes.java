@@ -592,7 +592,7 @@ public final class S3Routes {
                 store.completeUpload(
                     t.bucket(), t.key(), c.param("uploadId").get(), S3Xml.completeRequest(body)))
         .thenApply(
-            info -> xml(200, S3Xml.uploadCompleted(c.request().getUri().path(), t.bucket(), info)));
+            info -> xml(200, S3Xml.uploadCompleted(location(c.request()), t.bucket(), info)));
   }
 
   private CompletionStage<HttpResponse> listParts(Call c) {
@@ -614,6 +614,13 @@ public final class S3Routes {
   }
 
   // ------------------------------------------------------------------ requests
+
+  /** The object's URL, as CompleteMultipartUpload gives it: the request's, without the query. */
+  private static String location(HttpRequest request) {
+    String uri = request.getUri().toString();
+    int query = uri.indexOf('?');
+    return query < 0 ? uri : uri.substring(0, query);
+  }
 
   private Target target(HttpRequest request) {
     String host = request.getUri().host().address().toLowerCase(Locale.ROOT);

@@ -27,30 +27,13 @@ import org.apache.pekko.util.ByteString;
  * for small test data.
  */
 public final class MemoryObjectStore implements ObjectStore {
-  /** S3 lists keys in UTF-8 byte order, which is code point order (not String's UTF-16 order). */
-  static final Comparator<String> KEY_ORDER =
-      (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-          int ca = a.codePointAt(i);
-          int cb = b.codePointAt(j);
-          if (ca != cb) {
-            return Integer.compare(ca, cb);
-          }
-          i += Character.charCount(ca);
-          j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-      };
-
   private record Stored(ObjectInfo info, ByteString bytes) {}
 
   private record PartBytes(Part part, ByteString bytes) {}
 
   private static final class BucketState {
     final Bucket bucket;
-    final TreeMap<String, Stored> objects = new TreeMap<>(KEY_ORDER);
+    final TreeMap<String, Stored> objects = new TreeMap<>(S3Rules.KEY_ORDER);
     final Map<String, Upload> uploads = new HashMap<>();
     final Map<String, TreeMap<Integer, PartBytes>> parts = new HashMap<>();
 
@@ -195,7 +178,7 @@ public final class MemoryObjectStore implements ObjectStore {
         () -> {
           TreeMap<String, Stored> objects = state(bucket).objects;
           var tail =
-              startAfter != null && KEY_ORDER.compare(startAfter, prefix) >= 0
+              startAfter != null && S3Rules.KEY_ORDER.compare(startAfter, prefix) >= 0
                   ? objects.tailMap(startAfter, false)
                   : objects.tailMap(prefix, true);
           List<ObjectInfo> page = new ArrayList<>();
@@ -313,7 +296,7 @@ public final class MemoryObjectStore implements ObjectStore {
             state(bucket).uploads.values().stream()
                 .filter(u -> u.key().startsWith(prefix))
                 .sorted(
-                    Comparator.comparing(Upload::key, KEY_ORDER)
+                    Comparator.comparing(Upload::key, S3Rules.KEY_ORDER)
                         .thenComparingLong(Upload::initiatedMillis))
                 .toList());
   }

@@ -2,6 +2,7 @@ package jewel.node.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -44,6 +45,16 @@ class S3RulesTest {
     S3Rules.checkKey("é".repeat(512));
     assertEquals("KeyTooLongError", code(() -> S3Rules.checkKey("é".repeat(513))));
     assertEquals("InvalidArgument", code(() -> S3Rules.checkKey("")));
+  }
+
+  @Test
+  void keysAreOrderedAsTheirUtf8Bytes() {
+    String bmpLast = "\uFFFF";
+    String emoji = "\uD83D\uDE00"; // U+1F600, four bytes in UTF-8, two surrogates in Java
+    assertTrue(bmpLast.compareTo(emoji) > 0, "String's own order is UTF-16's");
+    assertTrue(S3Rules.KEY_ORDER.compare(bmpLast, emoji) < 0);
+    assertTrue(S3Rules.KEY_ORDER.compare("a/", "a/b") < 0);
+    assertEquals(0, S3Rules.KEY_ORDER.compare("é", "é"));
   }
 
   @Test
