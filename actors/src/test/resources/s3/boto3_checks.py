@@ -1,6 +1,7 @@
 """Drives Jewel's S3 listener with boto3, as an application would: each check prints
 "ok NAME" when it passes, and the first failure ends the script with its reason.
 Usage: python3 boto3_checks.py ENDPOINT BUCKET"""
+import base64
 import hashlib
 import os
 import sys
@@ -82,6 +83,13 @@ def metadata_and_ranges():
     assert s3.head_object(Bucket=bucket, Key="m/naive")["Metadata"] == {"jewel-scheme": "naive n=2"}
     refused("InvalidArgument", s3.put_object, Bucket=bucket, Key="m/bad", Body=b"b",
             Metadata={"jewel-scheme": "naive n"})
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    s3.put_object(Bucket=bucket, Key="m/md5", Body=body, ContentMD5=md5)
+    refused("BadDigest", s3.put_object, Bucket=bucket, Key="m/md5-bad", Body=body[1:] + b"!",
+            ContentMD5=md5)
+    refused("404", s3.head_object, Bucket=bucket, Key="m/md5-bad")
+    refused("InvalidDigest", s3.put_object, Bucket=bucket, Key="m/md5-bad", Body=body,
+            ContentMD5="not-base64")
     nine = data(9 * MIB, 5)  # past Pekko's default 8 MiB entity limit, in one PutObject
     s3.put_object(Bucket=bucket, Key="m/nine", Body=nine)
     assert s3.get_object(Bucket=bucket, Key="m/nine")["Body"].read() == nine

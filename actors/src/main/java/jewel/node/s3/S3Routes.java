@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -423,7 +424,7 @@ public final class S3Routes {
     Target t = c.target();
     S3Rules.checkKey(t.key());
     return store
-        .put(t.bucket(), t.key(), meta(c), c.body())
+        .put(t.bucket(), t.key(), meta(c), checkedBody(c))
         .thenApply(info -> ok().addHeader(RawHeader.create("ETag", info.etag())));
   }
 
@@ -580,7 +581,7 @@ public final class S3Routes {
             "partNumber");
     S3Rules.checkPartNumber(number);
     return store
-        .putPart(t.bucket(), t.key(), c.param("uploadId").get(), number, c.body())
+        .putPart(t.bucket(), t.key(), c.param("uploadId").get(), number, checkedBody(c))
         .thenApply(p -> ok().addHeader(RawHeader.create("ETag", p.etag())));
   }
 
@@ -682,6 +683,55 @@ public final class S3Routes {
     } catch (NumberFormatException e) {
       throw S3Exception.invalidArgument(name + " is a whole number, not '" + text + "'");
     }
+  }
+
+  /**
+   * An object's or a part's body, checked against its {@code Content-MD5} when the client sent one:
+   * other bytes fail the body at its end (BadDigest), before the store may commit it.
+   */
+  private static ObjectStore.Body checkedBody(Call c) {
+    ObjectStore.Body body = c.body();
+    Optional<String> header = c.header("Content-MD5");
+    if (header.isEmpty()) {
+      return body;
+    }
+    byte[] expected;
+    try {
+      expected = Base64.getDecoder().decode(header.get().strip());
+    } catch (IllegalArgumentException e) {
+      expected = new byte[0];
+    }
+    if (expected.length != 16) {
+      throw new S3Exception(
+          "InvalidDigest",
+          400,
+          "Content-MD5 is the body's MD5 in base64, not '" + header.get() + "'");
+    }
+    byte[] md5 = expected;
+    Source<ByteString, ?> checked =
+        Source.lazySource(
+            () -> {
+              MessageDigest digest = S3Rules.md5();
+              return body.bytes()
+                  .map(
+                      b -> {
+                        digest.update(b.asByteBuffer());
+                        return b;
+                      })
+                  // Not concat: it pulls the check early, before the body's bytes went by.
+                  .concatLazy(
+                      Source.lazySource(
+                          () ->
+                              MessageDigest.isEqual(digest.digest(), md5)
+                                  ? Source.<ByteString>empty()
+                                  : Source.<ByteString>failed(
+                                      new S3Exception(
+                                          "BadDigest",
+                                          400,
+                                          "the body's MD5 is not the Content-MD5 it was sent"
+                                              + " with"))));
+            });
+    return new ObjectStore.Body(body.size(), body.sha256(), checked);
   }
 
   /** A small XML body, read whole up to {@link #XML_BODY_LIMIT} bytes. */
