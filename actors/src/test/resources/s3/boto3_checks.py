@@ -93,6 +93,10 @@ def metadata_and_ranges():
     nine = data(9 * MIB, 5)  # past Pekko's default 8 MiB entity limit, in one PutObject
     s3.put_object(Bucket=bucket, Key="m/nine", Body=nine)
     assert s3.get_object(Bucket=bucket, Key="m/nine")["Body"].read() == nine
+    longest = "m/" + "é" * 511  # 1024 bytes of UTF-8, 3 KiB percent-encoded
+    s3.put_object(Bucket=bucket, Key=longest, Body=b"long")
+    assert s3.get_object(Bucket=bucket, Key=longest)["Body"].read() == b"long"
+    refused("KeyTooLongError", s3.put_object, Bucket=bucket, Key=longest + "x", Body=b"x")
     s3.put_object(Bucket=bucket, Key="m/empty", Body=b"")
     assert s3.get_object(Bucket=bucket, Key="m/empty")["Body"].read() == b""
 

@@ -46,13 +46,14 @@ class S3RoutesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // As node-pekko.conf has it: SigV4's Authorization header is not HTTP's credentials syntax.
+    // The HTTP server's settings of a node (node-pekko.conf), without the rest of a node.
     system =
         ActorSystem.create(
             Behaviors.empty(),
             "s3routes",
-            ConfigFactory.parseString(
-                    "pekko.http.server.parsing.ignore-illegal-header-for = [authorization]")
+            ConfigFactory.parseResources("node-pekko.conf")
+                .getConfig("pekko.http")
+                .atPath("pekko.http")
                 .withFallback(ConfigFactory.load()));
     Materializer materializer = Materializer.matFromSystem(system);
     S3Routes routes =
