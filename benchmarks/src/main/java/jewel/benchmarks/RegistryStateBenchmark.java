@@ -107,7 +107,7 @@ public class RegistryStateBenchmark {
     state =
         new RegistryState(
             index, trees, catalog, book, null, Map.of(), Map.of(), null, Map.of(), Map.of(),
-            Map.of(), heldAsOf, Map.of(), Map.of(), Map.of(), null);
+            Map.of(), heldAsOf, Map.of(), Map.of(), Map.of(), Map.of(), null);
     BlockId fresh = block("a new file");
     newFile =
         new FileEntry(

@@ -17,6 +17,8 @@ import jewel.api.FileName;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.PinView;
+import jewel.api.S3AccessKeys;
+import jewel.api.S3KeyInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.api.TokenInfo;
@@ -28,6 +30,7 @@ import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryCommand.BumpSalt;
 import jewel.protocol.RegistryCommand.CloseUpload;
 import jewel.protocol.RegistryCommand.Commit;
+import jewel.protocol.RegistryCommand.CreateS3Key;
 import jewel.protocol.RegistryCommand.CreateToken;
 import jewel.protocol.RegistryCommand.Delete;
 import jewel.protocol.RegistryCommand.GetPeerSettings;
@@ -38,9 +41,11 @@ import jewel.protocol.RegistryCommand.GetSettings;
 import jewel.protocol.RegistryCommand.GetStats;
 import jewel.protocol.RegistryCommand.ListFiles;
 import jewel.protocol.RegistryCommand.ListPins;
+import jewel.protocol.RegistryCommand.ListS3Keys;
 import jewel.protocol.RegistryCommand.ListTokens;
 import jewel.protocol.RegistryCommand.Lookup;
 import jewel.protocol.RegistryCommand.LookupBlocks;
+import jewel.protocol.RegistryCommand.LookupS3Key;
 import jewel.protocol.RegistryCommand.LookupToken;
 import jewel.protocol.RegistryCommand.OpenUpload;
 import jewel.protocol.RegistryCommand.PlanDeletion;
@@ -48,6 +53,7 @@ import jewel.protocol.RegistryCommand.RecordCopies;
 import jewel.protocol.RegistryCommand.RecordPeerStates;
 import jewel.protocol.RegistryCommand.ReportHoldings;
 import jewel.protocol.RegistryCommand.Retune;
+import jewel.protocol.RegistryCommand.RevokeS3Key;
 import jewel.protocol.RegistryCommand.RevokeToken;
 import jewel.protocol.RegistryCommand.SetDefaultPin;
 import jewel.protocol.RegistryCommand.SetDefaultScheme;
@@ -67,6 +73,8 @@ import jewel.protocol.RegistryEvent.HoldingsReported;
 import jewel.protocol.RegistryEvent.PeerSettingsSet;
 import jewel.protocol.RegistryEvent.PeerStatesChanged;
 import jewel.protocol.RegistryEvent.PinSet;
+import jewel.protocol.RegistryEvent.S3KeyCreated;
+import jewel.protocol.RegistryEvent.S3KeyRevoked;
 import jewel.protocol.RegistryEvent.SaltBumped;
 import jewel.protocol.RegistryEvent.TokenCreated;
 import jewel.protocol.RegistryEvent.TokenRevoked;
@@ -81,6 +89,8 @@ import jewel.protocol.RegistryReply.PeerStates;
 import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
 import jewel.protocol.RegistryReply.Pins;
+import jewel.protocol.RegistryReply.S3KeyFound;
+import jewel.protocol.RegistryReply.S3Keys;
 import jewel.protocol.RegistryReply.Settings;
 import jewel.protocol.RegistryReply.TokenFound;
 import jewel.protocol.RegistryReply.Tokens;
@@ -373,6 +383,21 @@ public final class Registry
                             .token(c.id())
                             .map(t -> new TokenFound(t.info(c.id()), t.secretHash()))
                             .orElse(new TokenFound(null, null))))
+        // S3 access keys
+        .onCommand(CreateS3Key.class, this::onCreateS3Key)
+        .onCommand(RevokeS3Key.class, this::onRevokeS3Key)
+        .onCommand(
+            ListS3Keys.class, (state, c) -> Effect().reply(c.replyTo(), s3Keys(state, c.after())))
+        .onCommand(
+            LookupS3Key.class,
+            (state, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        state
+                            .s3Key(c.accessKey())
+                            .map(k -> new S3KeyFound(k.info(c.accessKey()), k.secretKey()))
+                            .orElse(new S3KeyFound(null, null))))
         .build();
   }
 
@@ -957,6 +982,93 @@ public final class Registry
     return new Tokens(page.items(), page.next() == null ? null : "t" + page.next());
   }
 
+  // ---------------------------------------------------------------- S3 access keys
+
+  private ReplyEffect<RegistryEvent, RegistryState> onCreateS3Key(
+      RegistryState state, CreateS3Key c) {
+    String problem = s3KeyProblem(c);
+    if (problem == null && state.s3Key(c.accessKey()).isPresent()) {
+      problem = "S3 access key " + c.accessKey() + " exists already: make another";
+    }
+    if (problem != null) {
+      return Effect().reply(c.replyTo(), StatusReply.error(problem));
+    }
+    String label = c.label() == null ? "" : c.label().strip();
+    return Effect()
+        .persist(
+            new S3KeyCreated(
+                c.accessKey(),
+                c.secretKey(),
+                c.readOnly(),
+                label,
+                c.createdAtMillis(),
+                c.expiresAtMillis()))
+        .thenReply(
+            c.replyTo(),
+            after ->
+                StatusReply.success(
+                    new RegistryReply.S3Key(
+                        after.s3Key(c.accessKey()).orElseThrow().info(c.accessKey()))));
+  }
+
+  /** Why an S3 access key cannot be made as {@code c} asks, or null if it can. */
+  static String s3KeyProblem(CreateS3Key c) {
+    if (!S3AccessKeys.isAccessKey(c.accessKey())) {
+      return "an S3 access key id is JWL and 17 base32 characters (A-Z, 2-7)";
+    }
+    if (!S3AccessKeys.isSecretKey(c.secretKey())) {
+      return "an S3 secret key is 40 letters and digits";
+    }
+    String label = c.label() == null ? "" : c.label();
+    if (label.length() > LABEL_LIMIT) {
+      return "an S3 key's label may have " + LABEL_LIMIT + " characters, not " + label.length();
+    }
+    if (label.chars().anyMatch(Character::isISOControl)) {
+      return "an S3 key's label may not have control characters";
+    }
+    if (c.expiresAtMillis() != null && c.expiresAtMillis() <= c.createdAtMillis()) {
+      return "an S3 key must expire after it is made: give a positive duration, like 30d";
+    }
+    return null;
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onRevokeS3Key(
+      RegistryState state, RevokeS3Key c) {
+    Optional<RegistryState.StoredS3Key> key = state.s3Key(c.accessKey());
+    if (key.isEmpty()) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error("unknown S3 access key '" + c.accessKey() + "' (try: s3 key ls)"));
+    }
+    if (key.get().revokedAtMillis() != null) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  "S3 access key "
+                      + c.accessKey()
+                      + " was revoked already, at "
+                      + java.time.Instant.ofEpochMilli(key.get().revokedAtMillis())));
+    }
+    return Effect()
+        .persist(new S3KeyRevoked(c.accessKey(), c.atMillis()))
+        .thenReply(
+            c.replyTo(),
+            after ->
+                StatusReply.success(
+                    new RegistryReply.S3Key(
+                        after.s3Key(c.accessKey()).orElseThrow().info(c.accessKey()))));
+  }
+
+  /** A page of the S3 access keys after {@code after}, in access key order. */
+  private static S3Keys s3Keys(RegistryState state, String after) {
+    Pages.Page<S3KeyInfo, String> page =
+        Pages.after(
+            state.s3KeyInfos(), S3KeyInfo::accessKey, after, k -> 200L + k.label().length());
+    return new S3Keys(page.items(), page.next());
+  }
+
   // ---------------------------------------------------------------- events
 
   @Override
@@ -1010,6 +1122,19 @@ public final class Registry
                         e.expiresAtMillis(),
                         null)))
         .onEvent(TokenRevoked.class, (state, e) -> state.tokenRevoked(e.id(), e.atMillis()))
+        .onEvent(
+            S3KeyCreated.class,
+            (state, e) ->
+                state.s3KeyCreated(
+                    e.accessKey(),
+                    new RegistryState.StoredS3Key(
+                        e.secretKey(),
+                        e.readOnly(),
+                        e.label(),
+                        e.createdAtMillis(),
+                        e.expiresAtMillis(),
+                        null)))
+        .onEvent(S3KeyRevoked.class, (state, e) -> state.s3KeyRevoked(e.accessKey(), e.atMillis()))
         .build();
   }
 

@@ -26,6 +26,7 @@ import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.PinView;
+import jewel.api.S3KeyInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.api.TokenInfo;
@@ -77,6 +78,8 @@ import org.pcollections.TreePSet;
  *   <li>{@code tokens}: API token id ({@code t1}, {@code t2}, …) → its {@link StoredToken}: the
  *       SHA-256 of its secret (never the secret), kind, label, times. Revoked tokens stay, so ids
  *       are never reused;
+ *   <li>{@code s3Keys}: S3 access key id → its {@link StoredS3Key}: the secret itself (Signature
+ *       Version 4 signs with it), kind, label, times. Revoked keys stay;
  *   <li>{@code blocksByPeer}: peer name → the blocks (hex, sorted) the book says it holds: the book
  *       turned around, so that a holdings report touches only the reporting peer's blocks in its
  *       range. Not in snapshots: it is rebuilt from the book when a state is read (pass null).
@@ -95,11 +98,11 @@ import org.pcollections.TreePSet;
  * <p>Immutable: the event methods ({@link #committed}, {@link #deleted}, {@link #holdingsReported},
  * {@link #defaultSchemeSet}, {@link #pinSet}, {@link #defaultPinSet}, {@link #peerSettingsSet},
  * {@link #saltBumped}, {@link #copiesRecorded}, {@link #peerStatesChanged}, {@link #retuned},
- * {@link #tokenCreated}, {@link #tokenRevoked}) return a new state. Every map is a persistent map
- * ({@link TreePMap}: sorted, immutable, sharing all but O(log n) of its nodes with the map it was
- * made from), so an event costs O(what it touches × log n), never O(registry), and the JSON of a
- * snapshot is that of plain maps. The constructor turns other maps (as Jackson builds them) into
- * persistent ones.
+ * {@link #tokenCreated}, {@link #tokenRevoked}, {@link #s3KeyCreated}, {@link #s3KeyRevoked})
+ * return a new state. Every map is a persistent map ({@link TreePMap}: sorted, immutable, sharing
+ * all but O(log n) of its nodes with the map it was made from), so an event costs O(what it touches
+ * × log n), never O(registry), and the JSON of a snapshot is that of plain maps. The constructor
+ * turns other maps (as Jackson builds them) into persistent ones.
  */
 public record RegistryState(
     Map<String, IndexEntry> index,
@@ -117,6 +120,7 @@ public record RegistryState(
     Map<String, PeerState> peerStates,
     Map<String, PeerHistory> peerHistories,
     Map<String, StoredToken> tokens,
+    Map<String, StoredS3Key> s3Keys,
     @JsonIgnore Map<String, PSortedSet<String>> blocksByPeer)
     implements JewelSerializable {
 
@@ -170,6 +174,34 @@ public record RegistryState(
     }
   }
 
+  /**
+   * An S3 access key as the registry keeps it.
+   *
+   * @param secretKey the secret itself: Signature Version 4 needs it to check a signature
+   * @param expiresAtMillis null: never
+   * @param revokedAtMillis null: not revoked
+   */
+  public record StoredS3Key(
+      String secretKey,
+      boolean readOnly,
+      String label,
+      long createdAtMillis,
+      Long expiresAtMillis,
+      Long revokedAtMillis) {
+
+    /** What {@code s3 key ls} shows of it, under {@code accessKey}. */
+    public S3KeyInfo info(String accessKey) {
+      return new S3KeyInfo(
+          accessKey, readOnly, label, createdAtMillis, expiresAtMillis, revokedAtMillis);
+    }
+
+    /** Without the secret, which must not reach a log. */
+    @Override
+    public String toString() {
+      return "StoredS3Key[readOnly=" + readOnly + ", label=" + label + "]";
+    }
+  }
+
   public RegistryState {
     index = persistent(index);
     trees = persistent(trees);
@@ -189,13 +221,15 @@ public record RegistryState(
     peerHistories = persistent(peerHistories);
     // A snapshot from before API tokens has none.
     tokens = persistent(tokens);
+    // A snapshot from before S3 access keys has none.
+    s3Keys = persistent(s3Keys);
     blocksByPeer = blocksByPeer == null ? blocksByPeer(book) : persistent(blocksByPeer);
   }
 
   public static RegistryState empty() {
     return new RegistryState(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   // ---------------------------------------------------------------- queries
@@ -786,6 +820,47 @@ public record RegistryState(
     return c.build();
   }
 
+  // ---------------------------------------------------------------- S3 access keys
+
+  /** S3 access key {@code accessKey}, if the registry has one. */
+  public Optional<StoredS3Key> s3Key(String accessKey) {
+    return Optional.ofNullable(accessKey == null ? null : s3Keys.get(accessKey));
+  }
+
+  /** Every S3 access key, in access key order. */
+  public List<S3KeyInfo> s3KeyInfos() {
+    List<S3KeyInfo> all = new ArrayList<>(s3Keys.size());
+    s3Keys.forEach((key, k) -> all.add(k.info(key)));
+    return all;
+  }
+
+  /** S3 access key {@code accessKey} enters the registry. */
+  public RegistryState s3KeyCreated(String accessKey, StoredS3Key key) {
+    Change c = new Change(this);
+    c.s3Keys = c.s3Keys.plus(accessKey, key);
+    return c.build();
+  }
+
+  /** S3 access key {@code accessKey} is revoked at {@code atMillis}; unknown keys are ignored. */
+  public RegistryState s3KeyRevoked(String accessKey, long atMillis) {
+    StoredS3Key k = s3Keys.get(accessKey);
+    if (k == null) {
+      return this;
+    }
+    Change c = new Change(this);
+    c.s3Keys =
+        c.s3Keys.plus(
+            accessKey,
+            new StoredS3Key(
+                k.secretKey(),
+                k.readOnly(),
+                k.label(),
+                k.createdAtMillis(),
+                k.expiresAtMillis(),
+                atMillis));
+    return c.build();
+  }
+
   /** Since when each peer that is down has been down (epoch ms), by the states recorded. */
   public Map<PeerId, Long> downSince() {
     Map<PeerId, Long> down = new HashMap<>();
@@ -931,6 +1006,7 @@ public record RegistryState(
     private TreePMap<String, PeerState> peerStates;
     private TreePMap<String, PeerHistory> peerHistories;
     private TreePMap<String, StoredToken> tokens;
+    private TreePMap<String, StoredS3Key> s3Keys;
     private TreePMap<String, PSortedSet<String>> blocksByPeer;
 
     Change(RegistryState from) {
@@ -949,6 +1025,7 @@ public record RegistryState(
       peerStates = persistent(from.peerStates);
       peerHistories = persistent(from.peerHistories);
       tokens = persistent(from.tokens);
+      s3Keys = persistent(from.s3Keys);
       blocksByPeer = persistent(from.blocksByPeer);
     }
 
@@ -1093,6 +1170,7 @@ public record RegistryState(
           peerStates,
           peerHistories,
           tokens,
+          s3Keys,
           blocksByPeer);
     }
   }

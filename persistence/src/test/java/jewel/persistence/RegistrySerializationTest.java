@@ -122,6 +122,7 @@ class RegistrySerializationTest {
             Map.of(),
             Map.of(),
             Map.of(),
+            Map.of(),
             null);
     assertEquals(expected, back);
 

@@ -20,6 +20,8 @@ import jewel.protocol.RegistryReply.PeerStates;
 import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
 import jewel.protocol.RegistryReply.Pins;
+import jewel.protocol.RegistryReply.S3KeyFound;
+import jewel.protocol.RegistryReply.S3Keys;
 import jewel.protocol.RegistryReply.Settings;
 import jewel.protocol.RegistryReply.Stats;
 import jewel.protocol.RegistryReply.Token;
@@ -266,4 +268,39 @@ public sealed interface RegistryCommand extends JewelSerializable {
 
   /** Token {@code id} with its secret's hash, for a gateway to check a request's token. */
   record LookupToken(String id, ActorRef<TokenFound> replyTo) implements RegistryCommand {}
+
+  // ---------------------------------------------------------------- S3 access keys
+
+  /**
+   * Records a new S3 access key with its secret (Signature Version 4 signs with the secret itself,
+   * so the registry keeps it; the gateway made both, see {@code jewel.api.S3AccessKeys}). Refused
+   * for an access key or secret not of that shape, an access key the registry has already, a label
+   * over 200 characters or with control characters, or an expiry not after {@code createdAtMillis}.
+   */
+  record CreateS3Key(
+      String accessKey,
+      String secretKey,
+      boolean readOnly,
+      String label,
+      long createdAtMillis,
+      Long expiresAtMillis,
+      ActorRef<StatusReply<RegistryReply.S3Key>> replyTo)
+      implements RegistryCommand {
+    /** Without the secret, which must not reach a log. */
+    @Override
+    public String toString() {
+      return "CreateS3Key[" + accessKey + ", readOnly=" + readOnly + "]";
+    }
+  }
+
+  /** Revokes S3 access key {@code accessKey}; refused if there is none or it is revoked. */
+  record RevokeS3Key(
+      String accessKey, long atMillis, ActorRef<StatusReply<RegistryReply.S3Key>> replyTo)
+      implements RegistryCommand {}
+
+  /** A page of the S3 access keys after {@code after} (null: from the first), by access key. */
+  record ListS3Keys(String after, ActorRef<S3Keys> replyTo) implements RegistryCommand {}
+
+  /** S3 access key {@code accessKey} with its secret, for a gateway to check a signature. */
+  record LookupS3Key(String accessKey, ActorRef<S3KeyFound> replyTo) implements RegistryCommand {}
 }

@@ -72,4 +72,28 @@ public sealed interface RegistryEvent extends JewelSerializable {
 
   /** API token {@code id} was revoked at {@code atMillis} (epoch ms). */
   record TokenRevoked(String id, long atMillis) implements RegistryEvent {}
+
+  /**
+   * An S3 access key was made, with its secret: Signature Version 4 needs the secret itself, so the
+   * journal must be kept as safe as the admin token.
+   *
+   * @param expiresAtMillis when it stops working (epoch ms), or null: never
+   */
+  record S3KeyCreated(
+      String accessKey,
+      String secretKey,
+      boolean readOnly,
+      String label,
+      long createdAtMillis,
+      Long expiresAtMillis)
+      implements RegistryEvent {
+    /** Without the secret, which must not reach a log. */
+    @Override
+    public String toString() {
+      return "S3KeyCreated[" + accessKey + ", readOnly=" + readOnly + "]";
+    }
+  }
+
+  /** S3 access key {@code accessKey} was revoked at {@code atMillis} (epoch ms). */
+  record S3KeyRevoked(String accessKey, long atMillis) implements RegistryEvent {}
 }

@@ -32,6 +32,7 @@ import jewel.api.FileName;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
+import jewel.api.NewS3Key;
 import jewel.api.NewToken;
 import jewel.api.NodeStatus;
 import jewel.api.PartFiles;
@@ -44,6 +45,8 @@ import jewel.api.PinView;
 import jewel.api.Progress;
 import jewel.api.RepairReport;
 import jewel.api.RetuneReport;
+import jewel.api.S3AccessKeys;
+import jewel.api.S3KeyInfo;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
@@ -204,6 +207,7 @@ public final class Gateway implements JewelClient {
               settings.getOrDefault(name, PeerSettings.DEFAULT).greylisted(),
               p != null && p.overQuota(),
               d == null ? null : d.api(),
+              d == null ? null : d.s3(),
               d == null ? -1 : d.bytesReceived(),
               d == null ? -1 : d.bytesSent(),
               availability.get(name),
@@ -223,6 +227,7 @@ public final class Gateway implements JewelClient {
                 -1,
                 settings.getOrDefault(e.getKey(), PeerSettings.DEFAULT).greylisted(),
                 false,
+                null,
                 null,
                 -1,
                 -1,
@@ -486,11 +491,18 @@ public final class Gateway implements JewelClient {
   }
 
   @Override
-  public List<FileEntry> ls() {
-    return await(
-        RegistryPages.files(node.registry(), askTimeout, node.system()),
-        LISTING_TIMEOUT,
-        "the registry (is the seed up?)");
+  public List<FileEntry> ls(String prefix) {
+    return startingWith(
+        prefix,
+        await(
+            RegistryPages.files(node.registry(), askTimeout, node.system()),
+            LISTING_TIMEOUT,
+            "the registry (is the seed up?)"));
+  }
+
+  /** The files whose names start with {@code prefix}, of the whole index read page by page. */
+  private static List<FileEntry> startingWith(String prefix, List<FileEntry> files) {
+    return files.stream().filter(e -> e.name().value().startsWith(prefix)).toList();
   }
 
   @Override
@@ -772,16 +784,8 @@ public final class Gateway implements JewelClient {
   @Override
   public NewToken createToken(boolean readOnly, Long expiresInSeconds, String label) {
     long now = System.currentTimeMillis();
-    Long expiresAt = null;
-    if (expiresInSeconds != null) {
-      if (expiresInSeconds < 1 || expiresInSeconds > MAX_TOKEN_SECONDS) {
-        throw new JewelException(
-            "a token expires after 1 s to 100 years, not " + expiresInSeconds + " s");
-      }
-      expiresAt = now + expiresInSeconds * 1000;
-    }
+    Long expires = expiresAt(now, expiresInSeconds, "a token");
     String secret = ApiToken.newSecret();
-    Long expires = expiresAt;
     TokenInfo info =
         askRegistry(
                 (ActorRef<StatusReply<RegistryReply.Token>> r) ->
@@ -792,8 +796,19 @@ public final class Gateway implements JewelClient {
     return new NewToken(info, new ApiToken(info.id(), secret).toString());
   }
 
-  /** The longest a token may live: 100 years, in seconds. */
+  /** The longest a token or an S3 key may live: 100 years, in seconds. */
   private static final long MAX_TOKEN_SECONDS = 100L * 366 * 24 * 3600;
+
+  /** When {@code what}, made at {@code now}, expires after {@code seconds} (null: never). */
+  private static Long expiresAt(long now, Long seconds, String what) {
+    if (seconds == null) {
+      return null;
+    }
+    if (seconds < 1 || seconds > MAX_TOKEN_SECONDS) {
+      throw new JewelException(what + " expires after 1 s to 100 years, not " + seconds + " s");
+    }
+    return now + seconds * 1000;
+  }
 
   @Override
   public List<TokenInfo> tokens() {
@@ -823,6 +838,59 @@ public final class Gateway implements JewelClient {
                 new RegistryCommand.RevokeToken(id, System.currentTimeMillis(), r),
             JewelException.Kind.CONFLICT)
         .token();
+  }
+
+  // ------------------------------------------------------------------ S3 access keys
+
+  /**
+   * Makes an S3 access key, both halves here; the registry keeps them (Signature Version 4 needs
+   * the secret), and the secret leaves the registry only in this answer and to gateways checking
+   * signatures.
+   */
+  @Override
+  public NewS3Key createS3Key(boolean readOnly, Long expiresInSeconds, String label) {
+    long now = System.currentTimeMillis();
+    Long expires = expiresAt(now, expiresInSeconds, "an S3 key");
+    String accessKey = S3AccessKeys.newAccessKey();
+    String secretKey = S3AccessKeys.newSecretKey();
+    S3KeyInfo info =
+        askRegistry(
+                (ActorRef<StatusReply<RegistryReply.S3Key>> r) ->
+                    new RegistryCommand.CreateS3Key(
+                        accessKey, secretKey, readOnly, label, now, expires, r),
+                JewelException.Kind.BAD_INPUT)
+            .key();
+    return new NewS3Key(info, secretKey);
+  }
+
+  @Override
+  public List<S3KeyInfo> s3Keys() {
+    return await(
+        RegistryPages.s3Keys(node.registry(), askTimeout, node.system().scheduler()),
+        LISTING_TIMEOUT,
+        "the registry (is the seed up?)");
+  }
+
+  @Override
+  public S3KeyInfo revokeS3Key(String accessKey) {
+    RegistryReply.S3KeyFound found =
+        askRegistry(
+            (ActorRef<RegistryReply.S3KeyFound> r) ->
+                new RegistryCommand.LookupS3Key(accessKey, r));
+    if (found.key() == null) {
+      throw new JewelException(
+          "unknown S3 access key '" + accessKey + "' (try: s3 key ls)",
+          JewelException.Kind.NOT_FOUND);
+    }
+    // Refused now only if it was revoked meanwhile: a conflict.
+    S3KeyInfo revoked =
+        askRegistry(
+                (ActorRef<StatusReply<RegistryReply.S3Key>> r) ->
+                    new RegistryCommand.RevokeS3Key(accessKey, System.currentTimeMillis(), r),
+                JewelException.Kind.CONFLICT)
+            .key();
+    node.s3Credentials().ifPresent(c -> c.forget(accessKey));
+    return revoked;
   }
 
   /** Time for a transfer: the base timeout plus some per MiB moved. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -130,7 +131,8 @@ public final class HttpApi {
                     pathPrefix("settings", this::settingRoutes),
                     pathPrefix("pins", this::pinRoutes),
                     pathPrefix("peer-settings", this::peerSettingRoutes),
-                    pathPrefix("tokens", this::apiTokenRoutes))));
+                    pathPrefix("tokens", this::apiTokenRoutes),
+                    pathPrefix(segment("s3").slash("keys"), this::s3KeyRoutes))));
   }
 
   // ------------------------------------------------------------------ tokens
@@ -177,11 +179,13 @@ public final class HttpApi {
                         })));
   }
 
-  /** What a read-only token may ask: to read, but not the tokens. */
+  /** What a read-only token may ask: to read, but not the tokens nor the S3 access keys. */
   static boolean readOnlyMay(HttpRequest request) {
     String method = request.method().name();
+    String path = request.getUri().path();
     return (method.equals("GET") || method.equals("HEAD"))
-        && !request.getUri().path().startsWith("/v1/tokens");
+        && !path.startsWith("/v1/tokens")
+        && !path.startsWith("/v1/s3/keys");
   }
 
   private Route refuse(HttpRequest request, HttpResponse response) {
@@ -219,6 +223,27 @@ public final class HttpApi {
                               tokens.forget(id);
                               return revoked;
                             }))));
+  }
+
+  /** S3 access keys: made (the only answer with a secret), listed without secrets, revoked. */
+  private Route s3KeyRoutes() {
+    return concat(
+        pathEnd(
+            () ->
+                concat(
+                    get(() -> json(() -> Map.of("keys", gateway.s3Keys()))),
+                    post(
+                        () ->
+                            body(
+                                b ->
+                                    json(
+                                        201,
+                                        () ->
+                                            gateway.createS3Key(
+                                                flag(b, "readOnly"),
+                                                seconds(b, "expiresInSeconds"),
+                                                text(b, "label"))))))),
+        path(segment(), accessKey -> delete(() -> json(() -> gateway.revokeS3Key(accessKey)))));
   }
 
   /** A GET of a page of a listing, from its optional {@code after} and {@code limit}. */
@@ -291,7 +316,40 @@ public final class HttpApi {
                     put(() -> store(fileName(name))),
                     head(() -> fileHead(fileName(name))),
                     get(() -> read(fileName(name))),
-                    delete(() -> json(() -> gateway.delete(fileName(name)))))));
+                    delete(() -> json(() -> gateway.delete(fileName(name)))))),
+        unencodedSlash("files", FILE_ACTIONS));
+  }
+
+  /** What follows a file's name in {@code /v1/files/NAME/ACTION}. */
+  private static final Set<String> FILE_ACTIONS =
+      Set.of("status", "check", "verify", "repair", "retune", "copy");
+
+  /**
+   * A file name travels in one path segment, each {@code /} in it as {@code %2F} (Pekko HTTP
+   * decodes that within the segment). A path under {@code /v1/COLLECTION/} that has more segments
+   * than any route there, so most likely a name sent with its {@code /} as it is, gets a 404 that
+   * says so (its body read on first, as for any refusal); any other path is left to the other
+   * routes' rejections (a wrong method stays a 405).
+   */
+  private Route unencodedSlash(String collection, Set<String> actions) {
+    return extractUnmatchedPath(
+        rest -> {
+          List<String> segments = List.of(rest.replaceFirst("^/", "").split("/", -1));
+          if (segments.size() < 2 || (segments.size() == 2 && actions.contains(segments.get(1)))) {
+            return reject();
+          }
+          return extractRequest(
+              request ->
+                  refuse(
+                      request,
+                      errorResponse(
+                          new JewelException(
+                              "no such route: a file name goes in one path segment, each '/' in"
+                                  + " it as %2F, like /v1/"
+                                  + collection
+                                  + "/photos%2Fx.jpg",
+                              JewelException.Kind.NOT_FOUND))));
+        });
   }
 
   private Route settingRoutes() {
@@ -324,7 +382,8 @@ public final class HttpApi {
                                 b ->
                                     json(
                                         () -> gateway.setPin(fileName(name), read(b, Pin.class))))),
-                    delete(() -> json(() -> gateway.setPin(fileName(name), null))))));
+                    delete(() -> json(() -> gateway.setPin(fileName(name), null))))),
+        unencodedSlash("pins", Set.of()));
   }
 
   private Route peerSettingRoutes() {
