@@ -50,18 +50,11 @@ import org.slf4j.LoggerFactory;
  * path style), its operation (method and query), S3's headers and XML, and S3's error body. Every
  * request is first authenticated; a read-only key may only GET and HEAD. Object bodies stream
  * through (the authenticator's body in, the store's bytes out); small XML bodies are read whole, up
- * to {@link #XML_BODY_LIMIT}. The operations and what is not supported are in the README's "S3 API"
- * section.
+ * to {@link #XML_BODY_LIMIT}. The operations and what is not supported are in the README's "S3
+ * operations".
  */
 public final class S3Routes {
   private static final Logger log = LoggerFactory.getLogger(S3Routes.class);
-
-  /**
-   * The region the listener answers for, and the domain under which a host name names a bucket
-   * ({@code b.s3.localhost} is bucket {@code b} when the domain is {@code s3.localhost}; other
-   * hosts are addressed path-style, {@code /b/key}).
-   */
-  public record Settings(String region, String virtualHostDomain) {}
 
   /** The header that gives a bucket or an object its scheme, like {@code naive n=3}. */
   public static final String SCHEME_HEADER = "x-amz-meta-jewel-scheme";
@@ -110,14 +103,14 @@ public final class S3Routes {
 
   private final ObjectStore store;
   private final S3Authenticator authenticator;
-  private final Settings settings;
+  private final S3Settings settings;
   private final Materializer materializer;
   private final ObjectListing listing;
 
   public S3Routes(
       ObjectStore store,
       S3Authenticator authenticator,
-      Settings settings,
+      S3Settings settings,
       Materializer materializer) {
     this.store = store;
     this.authenticator = authenticator;
@@ -628,9 +621,9 @@ public final class S3Routes {
     String host = request.getUri().host().address().toLowerCase(Locale.ROOT);
     String path = decoded(request.getUri().path());
     String rest = path.startsWith("/") ? path.substring(1) : path;
-    String domain = settings.virtualHostDomain();
-    if (domain != null && !domain.isEmpty() && host.endsWith("." + domain)) {
-      String bucket = host.substring(0, host.length() - domain.length() - 1);
+    String domain = "." + settings.domain();
+    if (host.endsWith(domain)) {
+      String bucket = host.substring(0, host.length() - domain.length());
       return new Target(bucket, rest.isEmpty() ? null : rest);
     }
     if (rest.isEmpty()) {

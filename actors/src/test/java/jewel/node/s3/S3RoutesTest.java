@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The S3 routes over an in-memory store, driven by the real clients installed on the machine: the
- * AWS CLI ({@code aws s3} and {@code aws s3api}) and boto3 ({@code s3/boto3_checks.py}). One server
+ * AWS CLI ({@code aws s3} and {@code aws s3api}) and boto3 ({@code s3/boto3_checks.py}, run by
+ * {@code JEWEL_TEST_PYTHON}, which {@code .ci/run} sets to a python3 that has boto3). One server
  * serves every check; each check has a bucket of its own.
  */
 class S3RoutesTest {
@@ -60,7 +61,7 @@ class S3RoutesTest {
         new S3Routes(
             new MemoryObjectStore(materializer),
             new AcceptingAuthenticator(),
-            new S3Routes.Settings("us-east-1", "s3.localhost"),
+            new S3Settings(true, "127.0.0.1", 0, "us-east-1", "s3.localhost", false),
             materializer);
     binding =
         Http.get(system)
@@ -160,7 +161,14 @@ class S3RoutesTest {
   @Test
   void boto3SeesWhatS3Answers() throws Exception {
     Path script = Path.of(getClass().getResource("/s3/boto3_checks.py").toURI());
-    Result r = run(List.of("python3", script.toString(), endpoint, "boto"), "test-key");
+    Result r =
+        run(
+            List.of(
+                System.getenv().getOrDefault("JEWEL_TEST_PYTHON", "python3"),
+                script.toString(),
+                endpoint,
+                "boto"),
+            "test-key");
     assertEquals(0, r.exit(), r.toString());
     for (String check :
         List.of(
