@@ -71,6 +71,13 @@ def metadata_and_ranges():
     assert got["AcceptRanges"] == "bytes"
     head = s3.head_object(Bucket=bucket, Key="m/doc.txt")
     assert head["ContentLength"] == 2048 and head["ETag"] == put["ETag"]
+    refused("304", s3.get_object, Bucket=bucket, Key="m/doc.txt", IfNoneMatch=put["ETag"])
+    refused("304", s3.head_object, Bucket=bucket, Key="m/doc.txt",
+            IfModifiedSince=head["LastModified"])
+    refused("PreconditionFailed", s3.get_object, Bucket=bucket, Key="m/doc.txt",
+            IfMatch='"0123456789abcdef0123456789abcdef"')
+    assert s3.get_object(Bucket=bucket, Key="m/doc.txt", IfMatch=put["ETag"],
+                         IfNoneMatch='"other"')["Body"].read() == body
     r = s3.get_object(Bucket=bucket, Key="m/doc.txt", Range="bytes=100-199")
     assert r["ResponseMetadata"]["HTTPStatusCode"] == 206
     assert r["ContentRange"] == "bytes 100-199/2048", r["ContentRange"]
