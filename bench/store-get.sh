@@ -3,7 +3,8 @@
 # scheme, stores a file of fresh random bytes through a peer's HTTP API (the one-shot
 # CLI), reads it back and checks the bytes. Then it SIGKILLs two holders of the last
 # Reed-Solomon file, reads it again and repairs every file. Every figure stands beside `cp` + `sync` of the
-# same file on the same disk. Node JVMs run with JEWEL_NODE_OPTS (default -Xmx256m), so a
+# same file on the same disk. With the AWS CLI installed, it also copies a file up and down
+# through a peer's S3 listener with `aws s3 cp`. Node JVMs run with JEWEL_NODE_OPTS (default -Xmx256m), so a
 # file larger than their heap shows that memory per transfer is bounded. Nodes are servers
 # that run for days, so before measuring, each scheme stores, reads and deletes a 64 MiB
 # file once, so that the nodes' JIT has compiled the paths measured (--cold skips it).
@@ -72,6 +73,25 @@ for s in "${schemes[@]}"; do
   rm -f "$work/output.bin"
   [[ "${words[0]}" == reedsolomon ]] && { last_rs="$name"; cp "$work/input.bin" "$work/rs.bin"; }
 done
+
+# The AWS CLI against peer-1's S3 listener (multipart above 8 MiB), with the last scheme.
+if command -v aws >/dev/null; then
+  read -r -a words <<<"${schemes[-1]}"
+  eval "$(jewel s3 key create --label bench | sed 's/^/export /')"
+  export AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+  s3_url=$(jewel peers --json | python3 -c '
+import json, sys
+print(next(p["s3"] for p in json.load(sys.stdin)["peers"] if p["name"] == "peer-1"))')
+  aws_s3() { aws --endpoint-url "$s3_url" s3 "$@"; }
+  aws_s3 mb s3://bench >/dev/null
+  fresh "$work/input.bin"
+  t=$(now); aws_s3 cp "$work/input.bin" s3://bench/input.bin --only-show-errors \
+    --metadata "{\"jewel-scheme\":\"${words[*]}\"}"; row "aws s3 cp up (${words[*]})" "$(since "$t")"
+  t=$(now); aws_s3 cp s3://bench/input.bin "$work/output.bin" --only-show-errors; row "aws s3 cp down" "$(since "$t")"
+  cmp -s "$work/input.bin" "$work/output.bin" || { echo "bench: S3 returned different bytes" >&2; exit 1; }
+  rm -f "$work/output.bin"
+  aws_s3 rm s3://bench/input.bin >/dev/null
+fi
 
 if [[ -n "$last_rs" ]]; then
   # Two holders of the Reed-Solomon file's jewels, never the node the CLI talks to first is

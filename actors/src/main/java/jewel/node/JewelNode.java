@@ -1,5 +1,7 @@
 package jewel.node;
 
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+
 import com.typesafe.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,8 @@ import jewel.node.peer.ShareKeeper;
 import jewel.node.pins.LivePeers;
 import jewel.node.pins.PinScanner;
 import jewel.node.pins.PinSettings;
+import jewel.node.s3.RegistryS3Credentials;
+import jewel.node.s3.S3Settings;
 import jewel.node.store.BlockStore;
 import jewel.node.store.Isolation;
 import jewel.node.store.LocalFiles;
@@ -53,6 +57,13 @@ import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBuilder;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 
 /**
@@ -75,6 +86,8 @@ public final class JewelNode implements AutoCloseable {
   private final Isolation isolation;
   private final Optional<ClusterTls> tls;
   private volatile String apiUrl;
+  private volatile String s3Url;
+  private volatile RegistryS3Credentials s3Credentials;
 
   private JewelNode(
       NodeSettings settings,
@@ -223,6 +236,8 @@ public final class JewelNode implements AutoCloseable {
       }
       if (!settings.hasRole(NodeSettings.CLIENT)) {
         node.serveApi(config);
+        node.serveS3(config);
+        node.describeItself();
       }
       return node;
     } catch (Exception e) {
@@ -316,10 +331,10 @@ public final class JewelNode implements AutoCloseable {
   }
 
   /**
-   * Binds the HTTP API on {@code jewel.api.host}:{@code jewel.api.port}, writes its URL to {@code
-   * NAME/api} in the home (where the command line finds nodes), and lets other nodes ask for it
-   * (NodeInfo). An address other machines reach is refused unless tokens are required and the API
-   * serves HTTPS ({@link ApiSettings#checkExposure}).
+   * Binds the HTTP API on {@code jewel.api.host}:{@code jewel.api.port} and writes its URL to
+   * {@code NAME/api} in the home (where the command line finds nodes). An address other machines
+   * reach is refused unless tokens are required and the API serves HTTPS ({@link
+   * ApiSettings#checkExposure}).
    */
   private void serveApi(Config config) throws Exception {
     ApiSettings api = ApiSettings.from(config);
@@ -342,7 +357,7 @@ public final class JewelNode implements AutoCloseable {
     ServerBuilder server = Http.get(system).newServerAt(host, port);
     String scheme = "http://";
     if (api.tls()) {
-      server = server.enableHttps(apiHttps());
+      server = server.enableHttps(https("jewel.api.tls"));
       scheme = "https://";
     }
     var binding =
@@ -352,33 +367,104 @@ public final class JewelNode implements AutoCloseable {
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     apiUrl = scheme + host + ":" + binding.localAddress().getPort();
-    Files.createDirectories(settings.nodeDir());
-    Path file = settings.nodeDir().resolve("api");
-    Path temp = settings.nodeDir().resolve("api.tmp");
-    Files.writeString(temp, apiUrl + "\n");
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    var self = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address();
-    String address =
-        self.getHost().orElse(settings.host()) + ":" + self.getPort().orElse(settings.port());
-    system.systemActorOf(
-        NodeInfo.create(settings.name().name(), address, apiUrl, traffic),
-        "node-info",
-        org.apache.pekko.actor.typed.Props.empty());
+    publish("api", apiUrl);
     system.log().info("HTTP API at {}", apiUrl);
   }
 
   /**
-   * The HTTPS of the API when {@code jewel.api.tls = on}: the node's own cluster certificate (made
-   * by {@code ./jewel up}, see the README's "Certificates and TLS"), re-read as the data channel's
-   * is, so a rotated certificate is served without a restart. Clients present no certificate: they
-   * authenticate with a token, and check the node's certificate against the cluster's CA.
+   * Binds the S3 listener on {@code jewel.s3.host}:{@code jewel.s3.port} (none with {@code
+   * jewel.s3.enabled = off}) and writes its URL to {@code NAME/s3} in the home. An address other
+   * machines reach is refused unless it serves HTTPS ({@link S3Settings#checkExposure}). Its
+   * requests keep their URI as sent ({@code Raw-Request-URI}): a signature covers the path as the
+   * client encoded it.
    */
-  private HttpsConnectionContext apiHttps() {
+  private void serveS3(Config config) throws Exception {
+    S3Settings s3 = S3Settings.from(config);
+    if (!s3.enabled()) {
+      return;
+    }
+    s3.checkExposure();
+    Duration askTimeout = config.getDuration("jewel.client.base-timeout");
+    s3Credentials =
+        new RegistryS3Credentials(
+            accessKey ->
+                RegistryAsk.query(
+                    registry,
+                    (ActorRef<RegistryReply.S3KeyFound> r) ->
+                        new RegistryCommand.LookupS3Key(accessKey, r),
+                    askTimeout,
+                    system),
+            ApiSettings.from(config).tokenCache(),
+            System::nanoTime,
+            System::currentTimeMillis);
+    ServerBuilder server =
+        Http.get(system)
+            .newServerAt(s3.host(), s3.port())
+            .withSettings(
+                ServerSettings.create(system.settings().config()).withRawRequestUriHeader(true));
+    String scheme = "http://";
+    if (s3.tls()) {
+      server = server.enableHttps(https("jewel.s3.tls"));
+      scheme = "https://";
+    }
+    var binding = server.bind(s3Route()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    s3Url = scheme + s3.host() + ":" + binding.localAddress().getPort();
+    publish("s3", s3Url);
+    system.log().info("S3 listener at {} (region {})", s3Url, s3.region());
+  }
+
+  /**
+   * What the S3 listener answers. Until the S3 routes are in: S3's NotImplemented to every request,
+   * as S3's XML error body. (The routes take the settings of {@link #serveS3} and {@link
+   * #s3Credentials}.)
+   */
+  private Route s3Route() {
+    return complete(
+        HttpResponse.create()
+            .withStatus(StatusCodes.NOT_IMPLEMENTED)
+            .withEntity(
+                ContentTypes.create(MediaTypes.APPLICATION_XML, HttpCharsets.UTF_8),
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NotImplemented</Code>"
+                    + "<Message>this node does not serve S3 requests yet</Message></Error>"));
+  }
+
+  /** Writes {@code url} to the file {@code NAME/name} of the home, at once (a rename). */
+  private void publish(String name, String url) throws java.io.IOException {
+    Files.createDirectories(settings.nodeDir());
+    Path temp = settings.nodeDir().resolve(name + ".tmp");
+    Files.writeString(temp, url + "\n");
+    Files.move(
+        temp,
+        settings.nodeDir().resolve(name),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Lets other nodes ask what this node is, with its API's and S3 listener's URLs (NodeInfo). */
+  private void describeItself() {
+    var self = org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address();
+    String address =
+        self.getHost().orElse(settings.host()) + ":" + self.getPort().orElse(settings.port());
+    system.systemActorOf(
+        NodeInfo.create(settings.name().name(), address, apiUrl, s3Url, traffic),
+        "node-info",
+        org.apache.pekko.actor.typed.Props.empty());
+  }
+
+  /**
+   * HTTPS with the node's own cluster certificate (made by {@code ./jewel up}, see the README's
+   * "Certificates and TLS"), for the API or the S3 listener when {@code setting} is on, re-read as
+   * the data channel's is, so a rotated certificate is served without a restart. Clients present no
+   * certificate: they authenticate with a token or a signature, and check the node's certificate
+   * against the cluster's CA.
+   */
+  private HttpsConnectionContext https(String setting) {
     ClusterTls members =
         tls.orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "jewel.api.tls = on serves the API with this node's cluster certificate, and"
+                    setting
+                        + " = on serves HTTPS with this node's cluster certificate, and"
                         + " the cluster runs without TLS (jewel.tls.enabled = off): turn it on"));
     return ConnectionContext.httpsServer(() -> members.serverEngine(false));
   }
@@ -432,6 +518,16 @@ public final class JewelNode implements AutoCloseable {
   /** The base URL of this node's HTTP API, or null if it serves none (a client). */
   public String apiUrl() {
     return apiUrl;
+  }
+
+  /** The base URL of this node's S3 listener, or null if it serves none. */
+  public String s3Url() {
+    return s3Url;
+  }
+
+  /** The S3 access keys as this node's S3 listener checks them; empty if it serves none. */
+  public Optional<RegistryS3Credentials> s3Credentials() {
+    return Optional.ofNullable(s3Credentials);
   }
 
   public EntityRef<CoordinatorCommand> coordinator(FileName name) {

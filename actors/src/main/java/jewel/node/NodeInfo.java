@@ -7,13 +7,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
- * Answers what this node is: its name, API URL and the bytes it moved ({@code peers} shows them).
+ * Answers what this node is: its name, API and S3 URLs and the bytes it moved ({@code peers} shows
+ * them).
  */
 public final class NodeInfo {
   private NodeInfo() {}
 
   public static Behavior<NodeCommand> create(
-      String name, String address, String api, Traffic traffic) {
+      String name, String address, String api, String s3, Traffic traffic) {
     return Behaviors.setup(
         ctx -> {
           ctx.getSystem()
@@ -26,7 +27,7 @@ public final class NodeInfo {
                     d.replyTo()
                         .tell(
                             new NodeCommand.Description(
-                                name, address, api, traffic.received(), traffic.sent()));
+                                name, address, api, s3, traffic.received(), traffic.sent()));
                     return Behaviors.same();
                   })
               .build();

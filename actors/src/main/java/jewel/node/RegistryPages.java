@@ -2,6 +2,7 @@ package jewel.node;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.JewelException;
 import jewel.api.PeerId;
+import jewel.api.S3KeyInfo;
 import jewel.api.StoredBlock;
 import jewel.api.TokenInfo;
 import jewel.protocol.BlockCursor;
@@ -68,14 +70,17 @@ public final class RegistryPages {
             });
   }
 
-  /** Every file of the index, in name order, each with all its blocks. */
+  /**
+   * Every file of the index whose name starts with {@code prefix} (null: every file), in name
+   * order, each with all its blocks.
+   */
   public static CompletionStage<List<FileEntry>> files(
-      ActorRef<RegistryCommand> registry, Duration timeout, ActorSystem<?> system) {
+      ActorRef<RegistryCommand> registry, String prefix, Duration timeout, ActorSystem<?> system) {
     return pages(
             registry,
             timeout,
             system.scheduler(),
-            RegistryCommand.ListFiles::new,
+            (after, r) -> new RegistryCommand.ListFiles(after, prefix, r),
             RegistryReply.Listing::next)
         .thenCompose(
             pages -> {
@@ -174,6 +179,25 @@ public final class RegistryPages {
             RegistryCommand.ListTokens::new,
             RegistryReply.Tokens::next)
         .thenApply(pages -> pages.stream().flatMap(p -> p.tokens().stream()).toList());
+  }
+
+  /** Every S3 access key, revoked ones too, in the order they were made. */
+  public static CompletionStage<List<S3KeyInfo>> s3Keys(
+      ActorRef<RegistryCommand> registry, Duration timeout, Scheduler scheduler) {
+    return pages(
+            registry,
+            timeout,
+            scheduler,
+            RegistryCommand.ListS3Keys::new,
+            RegistryReply.S3Keys::next)
+        .thenApply(
+            pages ->
+                pages.stream()
+                    .flatMap(p -> p.keys().stream())
+                    .sorted(
+                        Comparator.comparingLong(S3KeyInfo::createdAtMillis)
+                            .thenComparing(S3KeyInfo::accessKey))
+                    .toList());
   }
 
   /**

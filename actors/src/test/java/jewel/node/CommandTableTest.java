@@ -108,7 +108,17 @@ class CommandTableTest {
           new String[] {"retune", "v.txt", "--n", "4"},
           new String[] {"retune", "v.txt", "--n", "1"},
           new String[] {"delete", "v.txt"},
-          new String[] {"token", "revoke", "t99"});
+          new String[] {"token", "revoke", "t99"},
+          new String[] {"s3", "key", "ls"},
+          new String[] {"s3", "key", "revoke", "JWLAAAAAAAAAAAAAAAAA"},
+          new String[] {"store", "in.txt", "--as", "photos/2026/x.txt", "--scheme", "naive", "n=2"},
+          new String[] {"ls", "photos/"},
+          new String[] {"get", "photos/2026/x.txt"},
+          new String[] {"get", "photos/2026/x.txt", "--to", "peer-1"},
+          new String[] {"store", "photos/2026/x.txt", "--from", "peer-1", "--as", "copies/x.txt"},
+          new String[] {"delete", "photos/2026/x.txt"},
+          new String[] {"ls", "copies/"},
+          new String[] {"delete", "copies/x.txt"});
 
   @Test
   void bothBackendsGiveTheSameAnswers() throws Exception {
@@ -176,6 +186,24 @@ class CommandTableTest {
         viaHttp.get(34));
     assertEquals(
         new Outcome(1, "", "jewel: unknown token id 't99' (try: token ls)\n"), viaHttp.get(36));
+    assertEquals(
+        new Outcome(0, "no S3 access keys (make one with: s3 key create)\n", ""), viaHttp.get(37));
+    assertEquals(
+        new Outcome(
+            1, "", "jewel: unknown S3 access key 'JWLAAAAAAAAAAAAAAAAA' (try: s3 key ls)\n"),
+        viaHttp.get(38));
+    assertEquals(0, viaHttp.get(39).exit(), viaHttp.get(39).toString());
+    assertTrue(viaHttp.get(40).out().contains("photos/2026/x.txt"), viaHttp.get(40).toString());
+    assertTrue(viaHttp.get(40).out().contains("1 file,"), viaHttp.get(40).toString());
+    assertTrue(
+        viaHttp.get(41).out().startsWith("got photos/2026/x.txt -> ./x.txt"),
+        viaHttp.get(41).toString());
+    assertEquals(0, viaHttp.get(42).exit(), viaHttp.get(42).toString());
+    assertTrue(viaHttp.get(43).out().startsWith("stored copies/x.txt"), viaHttp.get(43).toString());
+    assertTrue(
+        viaHttp.get(44).out().startsWith("deleted photos/2026/x.txt"), viaHttp.get(44).toString());
+    assertTrue(viaHttp.get(45).out().contains("copies/x.txt"), viaHttp.get(45).toString());
+    assertEquals(0, viaHttp.get(46).exit(), viaHttp.get(46).toString());
   }
 
   private List<Outcome> runTable(JewelClient client, String label) throws Exception {
@@ -183,7 +211,7 @@ class CommandTableTest {
     Path dir = Files.createDirectories(home.resolve(label));
     Files.copy(home.resolve("in.txt"), dir.resolve("in.txt"));
     Path peerFiles = home.resolve("peer-1").resolve("disk").resolve("files");
-    for (String name : List.of("t.txt", LONG)) {
+    for (String name : List.of("t.txt", LONG, "photos/2026/x.txt")) {
       Files.deleteIfExists(peerFiles.resolve(name)); // the other backend's get --to left it
     }
     int n = 0;
@@ -211,7 +239,10 @@ class CommandTableTest {
       } else if (args[0].equals("get") && outcome.exit() == 0) {
         byte[] expected =
             options.contains("--range") ? Arrays.copyOfRange(CONTENT, 4, 14) : CONTENT;
-        Path written = options.contains("-o") ? out : dir.resolve(args[1]); // the default: ./NAME
+        Path written = // the default: ./BASE, the name's last segment
+            options.contains("-o")
+                ? out
+                : dir.resolve(args[1].substring(args[1].lastIndexOf('/') + 1));
         assertArrayEquals(expected, Files.readAllBytes(written), what);
       }
     }

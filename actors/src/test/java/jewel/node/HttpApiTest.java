@@ -461,6 +461,18 @@ class HttpApiTest {
         http.send(request("/v1/files?limit=1").GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, files.statusCode());
     assertEquals(1, json.readTree(files.body()).get("files").size());
+    HttpResponse<String> prefixed =
+        http.send(
+            request("/v1/files?prefix=rs.").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals("rs.bin", json.readTree(prefixed.body()).get("files").get(0).get("name").asText());
+    for (var f : json.readTree(prefixed.body()).get("files")) {
+      assertTrue(f.get("name").asText().startsWith("rs."), prefixed.body());
+    }
+    HttpResponse<String> none =
+        http.send(
+            request("/v1/files?prefix=no-such-prefix/").GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(0, json.readTree(none.body()).get("files").size(), none.body());
 
     HttpResponse<String> status =
         http.send(
@@ -500,6 +512,73 @@ class HttpApiTest {
                 request("/v1/files/gone.bin").DELETE().build(),
                 HttpResponse.BodyHandlers.ofString())
             .statusCode());
+  }
+
+  @Test
+  void aNestedNameWorksOnEveryFileRouteWithItsSlashesAsPercent2F() throws Exception {
+    String name = "photos/2026/x y.jpg";
+    String path = "/v1/files/" + enc(name); // photos%2F2026%2Fx%20y.jpg: one path segment
+    byte[] photo = random(100_000, 29); // a seed of its own: no block shared with another test
+    HttpResponse<String> stored = put(enc(name) + "?scheme=" + enc("naive n=2"), photo);
+    assertEquals(201, stored.statusCode(), stored.body());
+    assertEquals(name, json.readTree(stored.body()).get("entry").get("name").asText());
+
+    HttpResponse<byte[]> got =
+        http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, got.statusCode());
+    assertArrayEquals(photo, got.body());
+    HttpResponse<Void> head =
+        http.send(
+            request(path).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.discarding());
+    assertEquals(200, head.statusCode());
+
+    HttpResponse<String> status = send(request(path + "/status").GET());
+    assertEquals(200, status.statusCode(), status.body());
+    assertEquals(name, json.readTree(status.body()).get("entry").get("name").asText());
+    HttpResponse<String> check = send(request(path + "/check").GET());
+    assertEquals(name, json.readTree(check.body()).get("name").asText(), check.body());
+    HttpResponse<String> listed = send(request("/v1/files").GET());
+    List<String> names = new ArrayList<>();
+    json.readTree(listed.body()).get("files").forEach(f -> names.add(f.get("name").asText()));
+    assertTrue(names.contains(name), listed.body());
+
+    HttpResponse<String> pinned =
+        send(
+            request("/v1/pins/" + enc(name))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"fraction\":0.5}")));
+    assertEquals(200, pinned.statusCode(), pinned.body());
+    assertTrue(pinned.body().contains(name), pinned.body());
+    assertEquals(200, send(request("/v1/pins/" + enc(name)).DELETE()).statusCode());
+
+    HttpResponse<String> copied = post(path + "/copy?to=peer-1");
+    assertEquals(200, copied.statusCode(), copied.body());
+    Path copy = home.resolve("peer-1/disk/files/photos/2026/x y.jpg");
+    assertArrayEquals(photo, Files.readAllBytes(copy));
+    HttpResponse<String> storedFrom =
+        put(enc("copies/x.jpg") + "?from=peer-1&path=" + enc(name), new byte[0]);
+    assertEquals(201, storedFrom.statusCode(), storedFrom.body());
+    assertArrayEquals(
+        photo,
+        http.send(
+                request("/v1/files/" + enc("copies/x.jpg")).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray())
+            .body());
+    HttpResponse<String> contents = send(request("/v1/peers/peer-1/contents").GET());
+    assertTrue(contents.body().contains("\"" + name + "\""), contents.body());
+
+    // The slashes sent as they are: a 404 that says how to send them, and nothing else happens.
+    HttpResponse<String> unencoded = send(request("/v1/files/photos/2026/x.jpg").DELETE());
+    assertEquals(404, unencoded.statusCode(), unencoded.body());
+    assertTrue(error(unencoded).contains("%2F"), unencoded.body());
+    assertEquals(405, send(request("/v1/files/" + enc(name) + "/status").DELETE()).statusCode());
+
+    HttpResponse<String> deleted = send(request(path).DELETE());
+    assertEquals(200, deleted.statusCode(), deleted.body());
+    assertEquals(404, send(request(path + "/status").GET()).statusCode());
+    HttpResponse<String> dotDot = put(enc("photos/../x.jpg"), new byte[] {1});
+    assertEquals(400, dotDot.statusCode(), dotDot.body());
+    assertEquals("bad file name 'photos/../x.jpg': no segment may be '.' or '..'", error(dotDot));
   }
 
   // ------------------------------------------------------------------ tokens
@@ -657,6 +736,98 @@ class HttpApiTest {
       assertEquals(400, bad.statusCode(), c[0] + " " + bad.body());
       assertEquals(c[1], error(bad));
     }
+  }
+
+  // ------------------------------------------------------------------ S3 access keys
+
+  @Test
+  void s3KeysAreMadeWithTheirSecretOnceListedWithoutItAndRevoked() throws Exception {
+    HttpResponse<String> made =
+        send(
+            request("/v1/s3/keys")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"readOnly\": true, \"label\": \"restic\", \"expiresInSeconds\": 3600}")));
+    assertEquals(201, made.statusCode(), made.body());
+    JsonNode doc = json.readTree(made.body());
+    String accessKey = doc.get("key").get("accessKey").asText();
+    String secretKey = doc.get("secretKey").asText();
+    assertTrue(accessKey.matches("JWL[A-Z2-7]{17}"), accessKey);
+    assertTrue(secretKey.matches("[A-Za-z0-9]{40}"), "a secret of 40 letters and digits");
+    assertTrue(doc.get("key").get("readOnly").asBoolean());
+    assertEquals("restic", doc.get("key").get("label").asText());
+
+    // The gateway checking signatures finds it, secret and all.
+    var credentials = cluster.peer(2).s3Credentials().orElseThrow();
+    assertEquals(
+        java.util.Optional.of(
+            new jewel.node.s3.S3Credentials.Credential(accessKey, secretKey, true)),
+        credentials.find(accessKey).toCompletableFuture().get());
+
+    HttpResponse<String> listed = send(request("/v1/s3/keys"));
+    assertEquals(200, listed.statusCode(), listed.body());
+    assertTrue(listed.body().contains("\"accessKey\":\"" + accessKey + "\""), listed.body());
+    assertFalse(listed.body().contains(secretKey), "the secret is shown once only");
+
+    HttpResponse<String> revoked = send(request("/v1/s3/keys/" + accessKey).DELETE());
+    assertEquals(200, revoked.statusCode(), revoked.body());
+    assertFalse(json.readTree(revoked.body()).get("revokedAtMillis").isNull(), revoked.body());
+    assertEquals(
+        java.util.Optional.empty(),
+        credentials.find(accessKey).toCompletableFuture().get(),
+        "refused at once by the gateway that revoked it");
+    HttpResponse<String> again = send(request("/v1/s3/keys/" + accessKey).DELETE());
+    assertEquals(409, again.statusCode(), again.body());
+    assertTrue(
+        error(again).startsWith("S3 access key " + accessKey + " was revoked already, at "),
+        again.body());
+    HttpResponse<String> unknown = send(request("/v1/s3/keys/JWLAAAAAAAAAAAAAAAAA").DELETE());
+    assertEquals(404, unknown.statusCode(), unknown.body());
+    assertEquals("unknown S3 access key 'JWLAAAAAAAAAAAAAAAAA' (try: s3 key ls)", error(unknown));
+    HttpResponse<String> bad =
+        send(
+            request("/v1/s3/keys")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"label\": \"a\\nb\"}")));
+    assertEquals(400, bad.statusCode(), bad.body());
+    assertEquals("an S3 key's label may not have control characters", error(bad));
+  }
+
+  @Test
+  void onlyAnAdminTokenSeesOrChangesS3Keys() throws Exception {
+    String token = createToken("{\"readOnly\": true}").get("token").asText();
+    for (HttpRequest.Builder asked :
+        List.of(
+            as(token, "/v1/s3/keys"),
+            as(token, "/v1/s3/keys").POST(HttpRequest.BodyPublishers.ofString("{}")),
+            as(token, "/v1/s3/keys/JWLAAAAAAAAAAAAAAAAA").DELETE())) {
+      HttpResponse<String> refused = send(asked);
+      assertEquals(403, refused.statusCode(), refused.body());
+    }
+    assertEquals(401, send(as(null, "/v1/s3/keys")).statusCode());
+  }
+
+  @Test
+  void everyNodeServesS3AndSaysWhere() throws Exception {
+    String s3 = cluster.peer(2).s3Url();
+    assertTrue(s3.startsWith("http://127.0.0.1:"), s3);
+    assertEquals(s3, Files.readString(home.resolve("peer-2").resolve("s3")).trim());
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(URI.create(s3 + "/some-bucket/a/key")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(501, answer.statusCode(), answer.body());
+    assertTrue(answer.body().contains("<Code>NotImplemented</Code>"), answer.body());
+    assertTrue(
+        answer.headers().firstValue("Content-Type").orElse("").startsWith("application/xml"));
+
+    JsonNode peers = json.readTree(send(request("/v1/peers")).body()).get("nodes");
+    for (JsonNode n : peers) {
+      if (n.get("name").asText().equals("peer-2")) {
+        assertEquals(s3, n.get("s3").asText(), n.toString());
+        return;
+      }
+    }
+    throw new AssertionError("no peer-2 in " + peers);
   }
 
   private static JsonNode createToken(String body) throws Exception {

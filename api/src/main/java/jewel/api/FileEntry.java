@@ -8,6 +8,9 @@ import java.util.List;
  *
  * @param root the SHA-256 of the whole file's content
  * @param storedAtMillis when the store was committed (epoch milliseconds)
+ * @param object what an S3 client said about the file and its ETag, if it was stored as an object
+ *     (null otherwise, and in journals from before objects); a composite's parts (see {@link
+ *     ObjectAttributes})
  */
 public record FileEntry(
     FileName name,
@@ -16,13 +19,31 @@ public record FileEntry(
     SchemeSpec scheme,
     BlockLayout layout,
     List<StoredBlock> blocks,
-    long storedAtMillis) {
+    long storedAtMillis,
+    ObjectAttributes object) {
   public FileEntry {
     blocks = List.copyOf(blocks);
   }
 
+  /** A file stored without object attributes (by the CLI, the HTTP API, a repair). */
+  public FileEntry(
+      FileName name,
+      long size,
+      BlockId root,
+      SchemeSpec scheme,
+      BlockLayout layout,
+      List<StoredBlock> blocks,
+      long storedAtMillis) {
+    this(name, size, root, scheme, layout, blocks, storedAtMillis, null);
+  }
+
   public FileEntry withBlocks(List<StoredBlock> newBlocks) {
-    return new FileEntry(name, size, root, scheme, layout, newBlocks, storedAtMillis);
+    return new FileEntry(name, size, root, scheme, layout, newBlocks, storedAtMillis, object);
+  }
+
+  /** Whether its bytes are those of other files, its parts (a multipart object). */
+  public boolean composite() {
+    return object != null && object.composite();
   }
 
   /** Bytes stored on peers, counting every copy. */

@@ -56,7 +56,13 @@ public interface JewelClient extends AutoCloseable {
 
   FileEntry delete(FileName name);
 
-  List<FileEntry> ls();
+  /** The stored files whose names start with {@code prefix} (empty: every file), by name. */
+  List<FileEntry> ls(String prefix);
+
+  /** {@link #ls(String)} of every file. */
+  default List<FileEntry> ls() {
+    return ls("");
+  }
 
   FileStatus status(FileName name);
 
@@ -117,6 +123,19 @@ public interface JewelClient extends AutoCloseable {
 
   /** Revokes token {@code id}: every node refuses it soon after (see the README). */
   TokenInfo revokeToken(String id);
+
+  /**
+   * Makes an S3 access key: read-write, or ({@code readOnly}) one that may only read; it stops
+   * working after {@code expiresIn} seconds (null: never). The answer holds the secret key, shown
+   * only now.
+   */
+  NewS3Key createS3Key(boolean readOnly, Long expiresInSeconds, String label);
+
+  /** Every S3 access key the registry knows, revoked ones too, in the order they were made. */
+  List<S3KeyInfo> s3Keys();
+
+  /** Revokes S3 access key {@code accessKey}: every node refuses it soon after. */
+  S3KeyInfo revokeS3Key(String accessKey);
 
   @Override
   void close();

@@ -13,6 +13,8 @@ import java.util.List;
  * @param overQuota holds all its quota allows of its pinned share and refuses the rest
  * @param api the base URL of the node's HTTP API ({@code http://127.0.0.1:26520}), or null when it
  *     serves none or did not answer
+ * @param s3 the base URL of the node's S3 listener ({@code http://127.0.0.1:27520}), or null when
+ *     it serves none or did not answer
  * @param bytesIn bytes of files and blocks the node received since it started (-1: not known)
  * @param bytesOut bytes of files and blocks the node sent since it started (-1: not known)
  * @param availability the share of {@code observedMillis} the registry saw the node up, in [0, 1];
@@ -31,6 +33,7 @@ public record NodeStatus(
     boolean greylisted,
     boolean overQuota,
     String api,
+    String s3,
     long bytesIn,
     long bytesOut,
     Double availability,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Ids and scheme specs travel as plain strings, in the HTTP API and in persisted events alike. */
@@ -43,6 +44,22 @@ class JsonFormTest {
             List.of(new StoredBlock(0, id, 10, List.of(new PeerId("peer-1")), null)),
             42);
     assertEquals(entry, json.readValue(json.writeValueAsString(entry), FileEntry.class));
+    FileEntry object =
+        new FileEntry(
+            new FileName("bucket/key"),
+            10,
+            id,
+            SchemeSpec.parse("naive n=2"),
+            new BlockLayout("parts", 1, 1, 0, "none"),
+            List.of(),
+            42,
+            new ObjectAttributes(
+                "text/plain",
+                Map.of("a", "b"),
+                "ab-1",
+                "u1",
+                List.of(new ObjectAttributes.Part(1, 10))));
+    assertEquals(object, json.readValue(json.writeValueAsString(object), FileEntry.class));
     PeerSettings infinite = PeerSettings.DEFAULT.withModifier(Double.POSITIVE_INFINITY);
     assertEquals(infinite, json.readValue(json.writeValueAsString(infinite), PeerSettings.class));
   }

@@ -84,7 +84,7 @@ public class RegistryStateBenchmark {
       String name = "file-" + i;
       BlockId block = block(name);
       String tree = block.hex() + ":bench";
-      index.put(name, new IndexEntry(100, block, hosting, 1_700_000_000_000L, tree));
+      index.put(name, new IndexEntry(100, block, hosting, 1_700_000_000_000L, tree, null));
       trees.put(
           tree,
           new BlockTree(
@@ -107,7 +107,7 @@ public class RegistryStateBenchmark {
     state =
         new RegistryState(
             index, trees, catalog, book, null, Map.of(), Map.of(), null, Map.of(), Map.of(),
-            Map.of(), heldAsOf, Map.of(), Map.of(), Map.of(), null);
+            Map.of(), heldAsOf, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), null);
     BlockId fresh = block("a new file");
     newFile =
         new FileEntry(

@@ -61,7 +61,9 @@ final class FileCommands {
     @Option(
         names = "--as",
         paramLabel = "NAME",
-        description = "the name to store it under (default: PATH's file name)")
+        description =
+            "the name to store it under; '/' separates segments, like photos/2026/x.jpg"
+                + " (default: PATH's file name; with --from: PATH)")
     private String as;
 
     @Option(
@@ -254,7 +256,9 @@ final class FileCommands {
     @Option(
         names = {"-o", "--output"},
         paramLabel = "PATH",
-        description = "where to write it (default: ./NAME; a folder: FOLDER/NAME)")
+        description =
+            "where to write it (default: ./BASE, BASE being NAME's last '/' segment;"
+                + " a folder: FOLDER/BASE)")
     private String output;
 
     @Option(
@@ -313,12 +317,13 @@ final class FileCommands {
                     + ", SHA-256 verified)");
         return;
       }
-      Path target =
-          output == null ? session().cwd().resolve(file.value()) : session().resolve(output);
+      // A nested name's file is written under its last segment: photos/2026/x.jpg to ./x.jpg.
+      String baseName = file.segments().get(file.segments().size() - 1);
+      Path target = output == null ? session().cwd().resolve(baseName) : session().resolve(output);
       if (Files.isDirectory(target)) {
-        target = target.resolve(file.value());
+        target = target.resolve(baseName);
       }
-      String shown = output == null ? "./" + file.value() : target.toString();
+      String shown = output == null ? "./" + baseName : target.toString();
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !force) {
         throw new JewelException(
             shown + " already exists: use --force to overwrite it, or -o another path");
@@ -419,12 +424,19 @@ final class FileCommands {
 
   @Command(name = "ls", description = "the stored files: name, size, scheme, D, M")
   static final class Ls extends JewelCommand {
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "PREFIX",
+        description = "only the files whose names start with PREFIX, like photos/2026/")
+    private String prefix = "";
+
     @Option(names = "--json", description = "one JSON document, exact bytes")
     private boolean json;
 
     @Override
     protected void run() {
-      List<FileEntry> files = new ArrayList<>(client().ls());
+      List<FileEntry> files = new ArrayList<>(client().ls(prefix));
       files.sort(Comparator.comparing(FileEntry::name));
       if (json) {
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -433,7 +445,11 @@ final class FileCommands {
         return;
       }
       if (files.isEmpty()) {
-        out().println("no files stored (try: store PATH)");
+        out()
+            .println(
+                prefix.isEmpty()
+                    ? "no files stored (try: store PATH)"
+                    : "no stored file's name starts with " + Format.safe(prefix) + " (try: ls)");
         return;
       }
       Format.Table t =

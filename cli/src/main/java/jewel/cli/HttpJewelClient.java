@@ -36,6 +36,7 @@ import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
 import jewel.api.JewelException.Kind;
+import jewel.api.NewS3Key;
 import jewel.api.NewToken;
 import jewel.api.NodeStatus;
 import jewel.api.PartFiles;
@@ -47,6 +48,7 @@ import jewel.api.PinTable;
 import jewel.api.Progress;
 import jewel.api.RepairReport;
 import jewel.api.RetuneReport;
+import jewel.api.S3KeyInfo;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
@@ -298,16 +300,24 @@ public final class HttpJewelClient implements JewelClient {
   }
 
   @Override
-  public List<FileEntry> ls() {
-    return pages("v1/files", FilesPage.class, FilesPage::files, FilesPage::next, "the index");
+  public List<FileEntry> ls(String prefix) {
+    return pages(
+        "v1/files",
+        prefix.isEmpty() ? Map.of() : Map.of("prefix", prefix),
+        FilesPage.class,
+        FilesPage::files,
+        FilesPage::next,
+        "the index");
   }
 
   /**
-   * Every item of a paged listing at {@code path}, page after page ({@code after} the last page's
-   * {@code next}) until a page has none.
+   * Every item of a paged listing at {@code path} with {@code filter} (query parameters sent with
+   * every page), page after page ({@code after} the last page's {@code next}) until a page has
+   * none.
    */
   private <P, T> List<T> pages(
       String path,
+      Map<String, String> filter,
       Class<P> pageType,
       java.util.function.Function<P, List<T>> items,
       java.util.function.Function<P, String> nextOf,
@@ -315,7 +325,7 @@ public final class HttpJewelClient implements JewelClient {
     List<T> all = new ArrayList<>();
     String after = null;
     do {
-      Map<String, String> params = new LinkedHashMap<>();
+      Map<String, String> params = new LinkedHashMap<>(filter);
       if (after != null) {
         params.put("after", after);
       }
@@ -341,7 +351,8 @@ public final class HttpJewelClient implements JewelClient {
     if (name != null) {
       return List.of(getJson("v1/files/" + segment(name.value()) + "/check", FileHealth.class));
     }
-    return pages("v1/check", HealthPage.class, HealthPage::files, HealthPage::next, "the index");
+    return pages(
+        "v1/check", Map.of(), HealthPage.class, HealthPage::files, HealthPage::next, "the index");
   }
 
   @Override
@@ -496,6 +507,33 @@ public final class HttpJewelClient implements JewelClient {
   }
 
   @Override
+  public NewS3Key createS3Key(boolean readOnly, Long expiresInSeconds, String label) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("readOnly", readOnly);
+    if (expiresInSeconds != null) {
+      body.put("expiresInSeconds", expiresInSeconds);
+    }
+    body.put("label", label == null ? "" : label);
+    return sendJson("POST", "v1/s3/keys", body, NewS3Key.class, false, "making an S3 key");
+  }
+
+  @Override
+  public List<S3KeyInfo> s3Keys() {
+    return getJson("v1/s3/keys", S3KeysPage.class).keys();
+  }
+
+  @Override
+  public S3KeyInfo revokeS3Key(String accessKey) {
+    return sendJson(
+        "DELETE",
+        "v1/s3/keys/" + segment(accessKey),
+        null,
+        S3KeyInfo.class,
+        false,
+        "revoking S3 key " + accessKey);
+  }
+
+  @Override
   public void close() {
     // Nothing held open between requests that outlives this process.
   }
@@ -513,6 +551,8 @@ public final class HttpJewelClient implements JewelClient {
   record SchemesPage(List<SchemeInfo> schemes) {}
 
   record TokensPage(List<TokenInfo> tokens) {}
+
+  record S3KeysPage(List<S3KeyInfo> keys) {}
 
   private static final JavaType SETTINGS_MAP =
       JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, PeerSettings.class);

@@ -67,6 +67,7 @@ public final class JewelCli implements Callable<Integer> {
           PinCommands.Simulate.class,
           Experiment.class,
           TokenCommands.Tokens.class,
+          S3KeyCommands.S3.class,
           CodecCommands.Split.class,
           CodecCommands.Join.class,
           LifecycleCommands.OpenShell.class,

@@ -47,6 +47,7 @@ public final class Json {
     m.put("greylisted", n.greylisted());
     m.put("overQuota", n.overQuota());
     m.put("api", n.api());
+    m.put("s3", n.s3());
     m.put("bytesIn", n.bytesIn() < 0 ? null : n.bytesIn());
     m.put("bytesOut", n.bytesOut() < 0 ? null : n.bytesOut());
     m.put("availability", n.availability());

@@ -32,10 +32,10 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * Tab completion for the shell: command names, option names, and by each argument's label ({@code
- * PEER}, {@code NAME}, {@code PATH}, {@code ID}, {@code COMMAND}) peer names, stored file names,
- * local paths and scheme ids. Peer and file names come from the shell's client (only once it is
- * connected), cached for a few seconds and fetched with a time limit; a failure of any kind
- * completes nothing and never disturbs the shell.
+ * PEER}, {@code NAME} and {@code PREFIX}, {@code PATH}, {@code ID}, {@code COMMAND}) peer names,
+ * stored file names, local paths and scheme ids. Peer and file names come from the shell's client
+ * (only once it is connected), cached for a few seconds and fetched with a time limit; a failure of
+ * any kind completes nothing and never disturbs the shell.
  */
 final class ShellCompleter implements Completer, AutoCloseable {
   static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -157,7 +157,7 @@ final class ShellCompleter implements Completer, AutoCloseable {
     if (label.contains("PEER")) {
       peers.get().forEach(p -> result.add(new Choice(p, true)));
     }
-    if (label.contains("NAME")) {
+    if (label.contains("NAME") || label.equals("PREFIX")) {
       files.get().forEach(f -> result.add(new Choice(f, true)));
     }
     if (label.contains("ID")) {

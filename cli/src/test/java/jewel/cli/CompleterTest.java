@@ -58,7 +58,7 @@ class CompleterTest {
   @Test
   void commandNames() {
     assertEquals(
-        List.of("store", "status", "start", "shell", "schemes", "scheme", "simulate", "split")
+        List.of("store", "status", "start", "shell", "schemes", "scheme", "simulate", "split", "s3")
             .stream()
             .sorted()
             .toList(),
@@ -77,6 +77,15 @@ class CompleterTest {
     assertEquals(List.of("b.iso"), complete("status b"));
     assertEquals(List.of("peer-3"), complete("get a.txt --to peer-3"));
     assertEquals(List.of("peer-2"), complete("store notes.txt --from peer-2"));
+  }
+
+  @Test
+  void nestedNamesCompleteWholeAndLsCompletesAPrefix() {
+    backend.client.add("photos/2026/x.jpg", "x");
+    session.client();
+    assertEquals(List.of("photos/2026/x.jpg"), complete("get photos/"));
+    assertEquals(List.of("photos/2026/x.jpg"), complete("ls ph"));
+    assertEquals(List.of("a.txt"), complete("pin add a"));
   }
 
   @Test

@@ -32,6 +32,7 @@ import jewel.api.FileName;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
+import jewel.api.NewS3Key;
 import jewel.api.NewToken;
 import jewel.api.NodeStatus;
 import jewel.api.PeerContents;
@@ -43,6 +44,7 @@ import jewel.api.PinView;
 import jewel.api.Progress;
 import jewel.api.RepairReport;
 import jewel.api.RetuneReport;
+import jewel.api.S3KeyInfo;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
@@ -190,6 +192,9 @@ final class Fakes {
     boolean closed;
     RuntimeException failNext;
 
+    /** The S3 access keys, by access key, in the order made; their times from {@link #NOW}. */
+    final Map<String, S3KeyInfo> s3Keys = new LinkedHashMap<>();
+
     /** The API tokens, by id, in the order made; their times from {@link #NOW}. */
     final Map<String, TokenInfo> tokens = new LinkedHashMap<>();
 
@@ -237,6 +242,7 @@ final class Fakes {
               false,
               false,
               "http://127.0.0.1:26520",
+              "http://127.0.0.1:27520",
               -1,
               -1,
               null,
@@ -253,6 +259,7 @@ final class Fakes {
                 peerSettings.getOrDefault(p, PeerSettings.DEFAULT).greylisted(),
                 false,
                 "http://127.0.0.1:2652" + p.charAt(p.length() - 1),
+                "http://127.0.0.1:2752" + p.charAt(p.length() - 1),
                 0,
                 0,
                 observed.get(p),
@@ -268,6 +275,7 @@ final class Fakes {
               -1,
               false,
               false,
+              null,
               null,
               -1,
               -1,
@@ -368,7 +376,7 @@ final class Fakes {
         PeerId peer, String fileName, FileName name, SchemeSpec scheme, boolean replace, Pin pin) {
       call("storeFrom " + peer + " " + fileName + " as " + name);
       livePeer(peer);
-      if (!fileName.equals("notes.txt")) {
+      if (!fileName.equals("notes.txt") && !fileName.endsWith("/notes.txt")) {
         throw new JewelException(
             "no file '" + fileName + "' in " + peer + "'s disk/files/ (try: dir " + peer + ")");
       }
@@ -416,9 +424,11 @@ final class Fakes {
     }
 
     @Override
-    public List<FileEntry> ls() {
-      call("ls");
-      return new ArrayList<>(files.values());
+    public List<FileEntry> ls(String prefix) {
+      call(prefix.isEmpty() ? "ls" : "ls " + prefix);
+      return files.values().stream()
+          .filter(e -> e.name().value().startsWith(prefix))
+          .collect(Collectors.toCollection(ArrayList::new));
     }
 
     @Override
@@ -702,6 +712,54 @@ final class Fakes {
           new TokenInfo(
               id, t.readOnly(), t.label(), t.createdAtMillis(), t.expiresAtMillis(), NOW + 1000);
       tokens.put(id, revoked);
+      return revoked;
+    }
+
+    @Override
+    public NewS3Key createS3Key(boolean readOnly, Long expiresInSeconds, String label) {
+      call("createS3Key " + readOnly + " " + expiresInSeconds + " " + label);
+      String accessKey = "JWL" + "A".repeat(16) + (char) ('A' + s3Keys.size());
+      S3KeyInfo info =
+          new S3KeyInfo(
+              accessKey,
+              readOnly,
+              label,
+              NOW,
+              expiresInSeconds == null ? null : NOW + expiresInSeconds * 1000,
+              null);
+      s3Keys.put(accessKey, info);
+      return new NewS3Key(info, "s".repeat(39) + s3Keys.size());
+    }
+
+    @Override
+    public List<S3KeyInfo> s3Keys() {
+      call("s3Keys");
+      return List.copyOf(s3Keys.values());
+    }
+
+    @Override
+    public S3KeyInfo revokeS3Key(String accessKey) {
+      call("revokeS3Key " + accessKey);
+      S3KeyInfo k = s3Keys.get(accessKey);
+      if (k == null) {
+        throw new JewelException(
+            "unknown S3 access key '" + accessKey + "' (try: s3 key ls)",
+            JewelException.Kind.NOT_FOUND);
+      }
+      if (k.revokedAtMillis() != null) {
+        throw new JewelException(
+            "S3 access key " + accessKey + " was revoked already, at 2100-01-01T00:00:01Z",
+            JewelException.Kind.CONFLICT);
+      }
+      S3KeyInfo revoked =
+          new S3KeyInfo(
+              accessKey,
+              k.readOnly(),
+              k.label(),
+              k.createdAtMillis(),
+              k.expiresAtMillis(),
+              NOW + 1000);
+      s3Keys.put(accessKey, revoked);
       return revoked;
     }
 

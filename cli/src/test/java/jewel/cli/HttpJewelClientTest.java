@@ -159,6 +159,7 @@ class HttpJewelClientTest {
                                 false,
                                 false,
                                 "http://127.0.0.1:26521",
+                                "http://127.0.0.1:27521",
                                 1,
                                 2,
                                 0.75,
@@ -252,6 +253,35 @@ class HttpJewelClientTest {
     }
     assertEquals(
         List.of("GET /v1/files?limit=1000", "GET /v1/files?after=b&limit=1000"), List.copyOf(seen));
+  }
+
+  @Test
+  void lsWithAPrefixSendsItWithEveryPage() throws Exception {
+    HttpServer s =
+        node(
+            null,
+            "peer-1",
+            (ex, body) -> {
+              String query = ex.getRequestURI().getRawQuery();
+              if (query.equals("prefix=photos%2F&limit=1000")) {
+                json(ex, 200, Map.of("files", List.of(entry("photos/a", 1)), "next", "photos/a"));
+              } else {
+                Map<String, Object> last = new java.util.HashMap<>();
+                last.put("files", List.of(entry("photos/b/c", 3)));
+                last.put("next", null);
+                json(ex, 200, last);
+              }
+            });
+    try (HttpJewelClient c = HttpJewelClient.at(url(s), null)) {
+      assertEquals(
+          List.of("photos/a", "photos/b/c"),
+          c.ls("photos/").stream().map(e -> e.name().value()).toList());
+    }
+    assertEquals(
+        List.of(
+            "GET /v1/files?prefix=photos%2F&limit=1000",
+            "GET /v1/files?prefix=photos%2F&after=photos%2Fa&limit=1000"),
+        List.copyOf(seen));
   }
 
   @Test
@@ -612,7 +642,7 @@ class HttpJewelClientTest {
 
   private static NodeStatus nodeAt(String name, String api) {
     return new NodeStatus(
-        name, "127.0.0.1:1", List.of("peer"), "up", 0, 0, false, false, api, 0, 0, null, 0);
+        name, "127.0.0.1:1", List.of("peer"), "up", 0, 0, false, false, api, null, 0, 0, null, 0);
   }
 
   @Test
@@ -704,6 +734,7 @@ class HttpJewelClientTest {
   void namesAreEncodedWhole() {
     assertEquals("a%20b%25c%3Fd%23e%2Bf~g.h-i_j", HttpJewelClient.segment("a b%c?d#e+f~g.h-i_j"));
     assertEquals("%C3%A9t%C3%A9", HttpJewelClient.segment("été"));
+    assertEquals("photos%2F2026%2Fx.jpg", HttpJewelClient.segment("photos/2026/x.jpg"));
   }
 
   @Test

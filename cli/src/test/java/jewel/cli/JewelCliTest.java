@@ -53,14 +53,26 @@ class JewelCliTest {
 
   static Stream<Arguments> badNames() {
     return Stream.of(
-        Arguments.of("a/b", "'/'"),
+        Arguments.of("/a", "none of which may be empty"),
+        Arguments.of("a/", "none of which may be empty"),
+        Arguments.of("a//b", "none of which may be empty"),
         Arguments.of("a\\b", "'\\'"),
         Arguments.of("..", "'..'"),
-        Arguments.of("x..y", "'..'"),
+        Arguments.of("photos/../x", "'..'"),
+        Arguments.of("./x", "'.' or '..'"),
         Arguments.of("bad\u0001name", "control character"),
         Arguments.of("tab\tname", "control character"),
         Arguments.of("é".repeat(128), "256 bytes long, the limit is 255"),
-        Arguments.of("a".repeat(256), "256 bytes long"));
+        Arguments.of("a".repeat(256), "256 bytes long"),
+        Arguments.of(
+            String.join(
+                "/",
+                "a".repeat(255),
+                "b".repeat(255),
+                "c".repeat(255),
+                "d".repeat(255),
+                "e".repeat(70)),
+            "1094 bytes long, the limit is 1088"));
   }
 
   @ParameterizedTest
@@ -81,7 +93,7 @@ class JewelCliTest {
 
   @Test
   void aBadNameTakenFromThePathSuggestsAs() throws IOException {
-    Path odd = Files.write(dir.resolve("odd..name"), new byte[] {1});
+    Path odd = Files.write(dir.resolve("odd\u0007name"), new byte[] {1});
     failsWith(run("store", odd.toString()), "--as NAME");
     Path withBackslash = Files.write(dir.resolve("a\\b"), new byte[] {1});
     failsWith(run("store", withBackslash.toString()), "--as NAME");
@@ -90,9 +102,44 @@ class JewelCliTest {
 
   @Test
   void aControlCharacterNeverReachesTheTerminal() {
-    Fakes.Result r = run("store", photo.toString(), "--as", "a/\u001b[31mred");
-    failsWith(r, "must not contain");
+    Fakes.Result r = run("store", photo.toString(), "--as", "a\\\u001b[31mred");
+    failsWith(r, "must not contain '\\'");
     assertFalse(r.err().contains("\u001b"), r::toString);
+  }
+
+  @Test
+  void aNestedNameIsStoredListedByPrefixAndGotUnderItsLastSegment() throws IOException {
+    Path deep = Files.createDirectories(dir.resolve("sub/dir"));
+    Files.writeString(deep.resolve("x.jpg"), "nested");
+    assertTrue(ok("store", "sub/dir/x.jpg").contains("stored x.jpg"), "PATH's file name");
+    assertTrue(
+        ok("store", "sub/dir/x.jpg", "--as", "photos/2026/x.jpg")
+            .contains("stored photos/2026/x.jpg"));
+    ok("store", photo.toString(), "--as", "photos/2025/y.jpg");
+    ok("store", photo.toString(), "--as", "photography.txt");
+
+    String photos = ok("ls", "photos/");
+    assertTrue(
+        photos.contains("photos/2026/x.jpg") && photos.contains("photos/2025/y.jpg"), photos);
+    assertFalse(photos.contains("photography") || photos.contains("\nx.jpg"), photos);
+    assertTrue(photos.contains("2 files"), photos);
+    assertTrue(backend.client.calls.contains("ls photos/"), backend.client.calls::toString);
+    assertTrue(ok("ls", "photos/2026").contains("1 file,"));
+    assertTrue(ok("ls", "videos/").contains("no stored file's name starts with videos/"));
+    assertTrue(ok("ls").contains("4 files"));
+
+    Files.delete(deep.resolve("x.jpg"));
+    Fakes.Result got = run("get", "photos/2026/x.jpg");
+    assertEquals(0, got.code(), got::toString);
+    assertTrue(got.out().contains("got photos/2026/x.jpg -> ./x.jpg"), got::toString);
+    assertEquals("nested", Files.readString(dir.resolve("x.jpg")));
+    assertFalse(Files.exists(dir.resolve("photos")));
+    failsWith(run("get", "photos/2026/x.jpg"), "./x.jpg already exists");
+    assertEquals(0, run("get", "photos/2026/x.jpg", "-o", deep.toString()).code());
+    assertEquals("nested", Files.readString(deep.resolve("x.jpg")));
+
+    assertEquals(0, run("status", "photos/2026/x.jpg").code());
+    assertTrue(ok("delete", "photos/2026/x.jpg").contains("deleted photos/2026/x.jpg"));
   }
 
   @Test
@@ -180,6 +227,11 @@ class JewelCliTest {
     Fakes.Result r = run("store", "notes.txt", "--from", "peer-2", "--as", "n.txt");
     assertEquals(0, r.code(), r::toString);
     assertTrue(backend.client.calls.contains("storeFrom peer-2 notes.txt as n.txt"));
+    assertEquals(0, run("store", "docs/2026/notes.txt", "--from", "peer-2").code());
+    assertTrue(
+        backend.client.calls.contains(
+            "storeFrom peer-2 docs/2026/notes.txt as docs/2026/notes.txt"),
+        backend.client.calls::toString);
     failsWith(
         run("store", "../etc/passwd", "--from", "peer-2"), "not a file of peer-2's disk/files/");
     failsWith(run("store", "notes.txt", "--from", "peer-9"), "unknown or dead peer 'peer-9'");

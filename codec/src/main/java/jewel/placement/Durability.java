@@ -1,5 +1,6 @@
 package jewel.placement;
 
+import java.util.ArrayList;
 import java.util.List;
 import jewel.api.FileEntry;
 
@@ -12,9 +13,37 @@ import jewel.api.FileEntry;
  */
 public record Durability(double redundancy, int survives, int minPeersUp) {
 
+  /**
+   * A composite (a multipart object) has no blocks of its own: from its entry alone its durability
+   * is unknown (its parts' is {@link #ofParts}).
+   */
+  public static final Durability UNKNOWN = new Durability(Double.NaN, -1, -1);
+
   public static Durability of(FileEntry entry) {
+    if (entry.composite()) {
+      return UNKNOWN;
+    }
     Redundancy r = Redundancy.analyze(List.of(Redundancy.Group.of(entry)), 1);
     double d = entry.size() == 0 ? r.d() : (double) entry.storedBytes() / entry.size();
+    return new Durability(d, r.survivesFailures(), r.minPeersUp());
+  }
+
+  /**
+   * A composite's durability from its parts: readable only while every part is, so each part is a
+   * group of its own.
+   */
+  public static Durability ofParts(long size, List<FileEntry> parts) {
+    List<Redundancy.Group> groups = new ArrayList<>();
+    long stored = 0;
+    for (FileEntry part : parts) {
+      groups.add(Redundancy.Group.of(part));
+      stored += part.storedBytes();
+    }
+    if (groups.isEmpty()) {
+      return UNKNOWN;
+    }
+    Redundancy r = Redundancy.analyze(groups, 1);
+    double d = size == 0 ? r.d() : (double) stored / size;
     return new Durability(d, r.survivesFailures(), r.minPeersUp());
   }
 }

@@ -88,6 +88,32 @@ class GatewayIT {
       c.shell("store " + note + " --scheme naive n=3\nget note.txt -o " + noteBack + "\n").ok();
       assertEquals("through the shell\n", Files.readString(noteBack));
 
+      // S3: the AWS CLI uploads 100 MiB through peer-1 (in parts: it splits above 8 MiB) as
+      // Reed-Solomon k=3 n=5, so that every peer holds a jewel of every part.
+      JsonNode key = JSON.readTree(c.cli("s3", "key", "create", "--json").ok().out());
+      S3Client s3 = new S3Client(tmp, key.get("accessKey").asText(), key.get("secretKey").asText());
+      String s3One = s3(c, "peer-1");
+      Path hundred = tmp.resolve("hundred.bin");
+      try (OutputStream out = Files.newOutputStream(hundred)) {
+        for (int i = 0; i < 100; i++) {
+          head[0] = (byte) i;
+          head[1] = (byte) 0x53;
+          out.write(head);
+        }
+      }
+      s3.aws(s3One, "s3", "mb", "s3://scenario");
+      s3.aws(
+          s3One,
+          "s3",
+          "cp",
+          hundred.toString(),
+          "s3://scenario/videos/hundred.bin",
+          "--metadata",
+          "{\"jewel-scheme\":\"reedsolomon k=3 n=5\"}");
+      assertTrue(
+          s3.aws(s3One, "s3", "ls", "s3://scenario/videos/").contains("hundred.bin"),
+          "the object is listed");
+
       JsonNode seed = node(c, "seed");
       assertEquals(0, seed.get("bytesIn").asLong(), seed::toString);
       assertEquals(0, seed.get("bytesOut").asLong(), seed::toString);
@@ -99,7 +125,7 @@ class GatewayIT {
       Set<String> holders = new LinkedHashSet<>();
       stored.get("blocks").forEach(b -> b.get("holders").forEach(h -> holders.add(h.asText())));
       List<String> victims = new ArrayList<>(holders);
-      victims.removeAll(List.of("peer-2"));
+      victims.removeAll(List.of("peer-2", "peer-3"));
       for (String v : victims.subList(0, 2)) {
         c.cli("kill", v).ok();
       }
@@ -108,6 +134,12 @@ class GatewayIT {
           .ok();
       assertArrayEquals(
           Arrays.copyOfRange(rsBytes, 5_000_000, 6_048_576), Files.readAllBytes(part));
+
+      // boto3 reads the 100 MiB object through peer-3 with two of its holders dead.
+      Path hundredBack = tmp.resolve("hundred.back");
+      s3.boto3Download(s3(c, "peer-3"), "scenario", "videos/hundred.bin", hundredBack);
+      assertEquals(-1L, Files.mismatch(hundred, hundredBack), "100 MiB back through S3");
+      Files.delete(hundredBack);
 
       // A PUT cut off halfway: nothing is committed, and the name is free again.
       URI three = URI.create(api(c, "peer-2"));
@@ -181,6 +213,19 @@ class GatewayIT {
           JsonNode api = node(c, node).get("api");
           assertTrue(api != null && api.isTextual(), node + " has no API URL yet");
           url[0] = api.asText();
+        });
+    return url[0];
+  }
+
+  /** The node's S3 URL as {@code peers --json} says it. */
+  private static String s3(JewelCluster c, String node) throws Exception {
+    String[] url = new String[1];
+    JewelCluster.eventually(
+        Duration.ofSeconds(30),
+        () -> {
+          JsonNode s3 = node(c, node).get("s3");
+          assertTrue(s3 != null && s3.isTextual(), node + " has no S3 URL yet");
+          url[0] = s3.asText();
         });
     return url[0];
   }

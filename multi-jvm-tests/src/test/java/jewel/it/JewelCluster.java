@@ -217,17 +217,19 @@ final class JewelCluster implements AutoCloseable {
 
   /**
    * A port with {@code span} free ports after it: the seed takes the first, peers the next ones;
-   * and the same span {@link ProcessLauncher#API_PORT_OFFSET} higher free too, for their HTTP APIs.
+   * and the same span {@link ProcessLauncher#API_PORT_OFFSET} and {@link
+   * ProcessLauncher#S3_PORT_OFFSET} higher free too, for their HTTP APIs and S3 listeners.
    */
   private static int freePortRange(int span) throws IOException {
     int offset = ProcessLauncher.API_PORT_OFFSET;
+    int s3 = ProcessLauncher.S3_PORT_OFFSET;
     for (int attempt = 0; attempt < 50; attempt++) {
-      // Below Linux's ephemeral range (32768 and up), API ports included: an outgoing connection
-      // of a running node could otherwise take the port a peer added later needs.
-      int base = 20000 + (int) (Math.random() * (32768 - 20000 - offset - span));
+      // Below Linux's ephemeral range (32768 and up), API and S3 ports included: an outgoing
+      // connection of a running node could otherwise take the port a peer added later needs.
+      int base = 20000 + (int) (Math.random() * (32768 - 20000 - s3 - span));
       boolean free = true;
       for (int i = 0; i <= span && free; i++) {
-        free = isFree(base + i) && isFree(base + offset + i);
+        free = isFree(base + i) && isFree(base + offset + i) && isFree(base + s3 + i);
       }
       if (free) {
         return base;

@@ -108,6 +108,7 @@ class SecurityIT {
         assertEquals(content, Files.readString(back));
 
         apiTokens(c);
+        s3Keys(c);
         assertTrue(c.cli("ls").ok().out().contains("note.txt"), "nothing stored was lost");
         c.cli("get", "note.txt", "-o", back.toString(), "--force").ok();
         assertEquals(content, Files.readString(back));
@@ -203,6 +204,42 @@ class SecurityIT {
           assertEquals(1, expired.exit(), expired::toString);
           assertTrue(expired.err().contains(" expired at "), expired::toString);
         });
+  }
+
+  /**
+   * S3 access keys through the command line: made once with their secret, listed without it,
+   * revoked; and every node's S3 listener where {@code up} put it and {@code peers --json} says.
+   */
+  private static void s3Keys(JewelCluster c) throws Exception {
+    JsonNode made = JSON.readTree(c.cli("s3", "key", "create", "--json").ok().out());
+    String accessKey = made.get("accessKey").asText();
+    String secretKey = made.get("secretKey").asText();
+    assertTrue(accessKey.matches("JWL[A-Z2-7]{17}"), made::toString);
+    assertEquals(40, secretKey.length(), made::toString);
+    String listed = c.cli("s3", "key", "ls", "--json").ok().out();
+    assertTrue(listed.contains(accessKey), listed);
+    assertFalse(listed.contains(secretKey), "the secret is shown once only");
+    assertTrue(
+        c.cli("s3", "key", "revoke", accessKey)
+            .ok()
+            .out()
+            .startsWith("revoked S3 key " + accessKey));
+    JewelCluster.Run again = c.cli("s3", "key", "revoke", accessKey);
+    assertEquals(1, again.exit(), again::toString);
+
+    for (String name : List.of("seed", "peer-1", "peer-2", "peer-3")) {
+      String s3 = node(c, name).get("s3").asText();
+      assertEquals(s3, Files.readString(c.home.resolve(name).resolve("s3")).strip(), name);
+      HttpResponse<String> answer =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(s3 + "/")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertTrue(answer.body().contains("<Code>"), name + ": " + answer.body());
+    }
+    assertEquals(
+        "http://127.0.0.1:" + (c.port + ProcessLauncher.S3_PORT_OFFSET),
+        node(c, "seed").get("s3").asText());
   }
 
   private static HttpResponse<String> send(

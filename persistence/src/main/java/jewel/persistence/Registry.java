@@ -12,15 +12,21 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
+import jewel.api.BucketNames;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.PinView;
+import jewel.api.S3AccessKeys;
+import jewel.api.S3KeyInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.api.TokenInfo;
+import jewel.api.UploadParts;
 import jewel.protocol.BlockHolder;
+import jewel.protocol.BucketInfo;
+import jewel.protocol.MultipartInfo;
 import jewel.protocol.Pages;
 import jewel.protocol.PeerState;
 import jewel.protocol.PinnedBlock;
@@ -28,19 +34,29 @@ import jewel.protocol.RegistryCommand;
 import jewel.protocol.RegistryCommand.BumpSalt;
 import jewel.protocol.RegistryCommand.CloseUpload;
 import jewel.protocol.RegistryCommand.Commit;
+import jewel.protocol.RegistryCommand.CreateBucket;
+import jewel.protocol.RegistryCommand.CreateS3Key;
 import jewel.protocol.RegistryCommand.CreateToken;
 import jewel.protocol.RegistryCommand.Delete;
+import jewel.protocol.RegistryCommand.DeleteBucket;
+import jewel.protocol.RegistryCommand.EndMultipart;
+import jewel.protocol.RegistryCommand.GetBucket;
+import jewel.protocol.RegistryCommand.GetMultipart;
 import jewel.protocol.RegistryCommand.GetPeerSettings;
 import jewel.protocol.RegistryCommand.GetPeerStates;
 import jewel.protocol.RegistryCommand.GetPin;
 import jewel.protocol.RegistryCommand.GetPinPlan;
 import jewel.protocol.RegistryCommand.GetSettings;
 import jewel.protocol.RegistryCommand.GetStats;
+import jewel.protocol.RegistryCommand.ListBuckets;
 import jewel.protocol.RegistryCommand.ListFiles;
+import jewel.protocol.RegistryCommand.ListMultiparts;
 import jewel.protocol.RegistryCommand.ListPins;
+import jewel.protocol.RegistryCommand.ListS3Keys;
 import jewel.protocol.RegistryCommand.ListTokens;
 import jewel.protocol.RegistryCommand.Lookup;
 import jewel.protocol.RegistryCommand.LookupBlocks;
+import jewel.protocol.RegistryCommand.LookupS3Key;
 import jewel.protocol.RegistryCommand.LookupToken;
 import jewel.protocol.RegistryCommand.OpenUpload;
 import jewel.protocol.RegistryCommand.PlanDeletion;
@@ -48,6 +64,7 @@ import jewel.protocol.RegistryCommand.RecordCopies;
 import jewel.protocol.RegistryCommand.RecordPeerStates;
 import jewel.protocol.RegistryCommand.ReportHoldings;
 import jewel.protocol.RegistryCommand.Retune;
+import jewel.protocol.RegistryCommand.RevokeS3Key;
 import jewel.protocol.RegistryCommand.RevokeToken;
 import jewel.protocol.RegistryCommand.SetDefaultPin;
 import jewel.protocol.RegistryCommand.SetDefaultScheme;
@@ -55,8 +72,11 @@ import jewel.protocol.RegistryCommand.SetPeerSettings;
 import jewel.protocol.RegistryCommand.SetPin;
 import jewel.protocol.RegistryCommand.StageBlocks;
 import jewel.protocol.RegistryCommand.StartHoldingsReport;
+import jewel.protocol.RegistryCommand.StartMultipart;
 import jewel.protocol.RegistryCommand.UploadProgress;
 import jewel.protocol.RegistryEvent;
+import jewel.protocol.RegistryEvent.BucketCreated;
+import jewel.protocol.RegistryEvent.BucketDeleted;
 import jewel.protocol.RegistryEvent.CopiesRecorded;
 import jewel.protocol.RegistryEvent.DefaultPinSet;
 import jewel.protocol.RegistryEvent.DefaultSchemeSet;
@@ -67,20 +87,30 @@ import jewel.protocol.RegistryEvent.HoldingsReported;
 import jewel.protocol.RegistryEvent.PeerSettingsSet;
 import jewel.protocol.RegistryEvent.PeerStatesChanged;
 import jewel.protocol.RegistryEvent.PinSet;
+import jewel.protocol.RegistryEvent.S3KeyCreated;
+import jewel.protocol.RegistryEvent.S3KeyRevoked;
 import jewel.protocol.RegistryEvent.SaltBumped;
 import jewel.protocol.RegistryEvent.TokenCreated;
 import jewel.protocol.RegistryEvent.TokenRevoked;
+import jewel.protocol.RegistryEvent.UploadEnded;
+import jewel.protocol.RegistryEvent.UploadStarted;
 import jewel.protocol.RegistryReply;
 import jewel.protocol.RegistryReply.BlockPage;
+import jewel.protocol.RegistryReply.BucketFound;
+import jewel.protocol.RegistryReply.Buckets;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
 import jewel.protocol.RegistryReply.DeletionPlan;
 import jewel.protocol.RegistryReply.Listing;
 import jewel.protocol.RegistryReply.LookedUp;
+import jewel.protocol.RegistryReply.MultipartFound;
+import jewel.protocol.RegistryReply.Multiparts;
 import jewel.protocol.RegistryReply.PeerStates;
 import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
 import jewel.protocol.RegistryReply.Pins;
+import jewel.protocol.RegistryReply.S3KeyFound;
+import jewel.protocol.RegistryReply.S3Keys;
 import jewel.protocol.RegistryReply.Settings;
 import jewel.protocol.RegistryReply.TokenFound;
 import jewel.protocol.RegistryReply.Tokens;
@@ -286,7 +316,8 @@ public final class Registry
         .onCommand(Lookup.class, this::onLookup)
         .onCommand(LookupBlocks.class, this::onLookupBlocks)
         .onCommand(
-            ListFiles.class, (state, c) -> Effect().reply(c.replyTo(), listing(state, c.after())))
+            ListFiles.class,
+            (state, c) -> Effect().reply(c.replyTo(), listing(state, c.after(), c.prefix())))
         .onCommand(Delete.class, this::onDelete)
         .onCommand(
             StartHoldingsReport.class,
@@ -373,6 +404,42 @@ public final class Registry
                             .token(c.id())
                             .map(t -> new TokenFound(t.info(c.id()), t.secretHash()))
                             .orElse(new TokenFound(null, null))))
+        // S3 access keys
+        .onCommand(CreateS3Key.class, this::onCreateS3Key)
+        .onCommand(RevokeS3Key.class, this::onRevokeS3Key)
+        .onCommand(
+            ListS3Keys.class, (state, c) -> Effect().reply(c.replyTo(), s3Keys(state, c.after())))
+        .onCommand(
+            LookupS3Key.class,
+            (state, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        state
+                            .s3Key(c.accessKey())
+                            .map(k -> new S3KeyFound(k.info(c.accessKey()), k.secretKey()))
+                            .orElse(new S3KeyFound(null, null))))
+        // S3 buckets and uploads
+        .onCommand(CreateBucket.class, this::onCreateBucket)
+        .onCommand(DeleteBucket.class, this::onDeleteBucket)
+        .onCommand(
+            ListBuckets.class,
+            (state, c) -> Effect().reply(c.replyTo(), new Buckets(state.bucketList())))
+        .onCommand(
+            GetBucket.class,
+            (state, c) ->
+                Effect().reply(c.replyTo(), new BucketFound(state.bucket(c.name()).orElse(null))))
+        .onCommand(StartMultipart.class, this::onStartMultipart)
+        .onCommand(EndMultipart.class, this::onEndMultipart)
+        .onCommand(
+            GetMultipart.class,
+            (state, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        new MultipartFound(state.multipart(c.uploadId()).orElse(null))))
+        .onCommand(
+            ListMultiparts.class, (state, c) -> Effect().reply(c.replyTo(), multiparts(state, c)))
         .build();
   }
 
@@ -397,8 +464,28 @@ public final class Registry
       return Effect().reply(c.replyTo(), StatusReply.error(problem));
     }
     FileName name = entry.name();
-    Optional<FileEntry> replaced = state.entry(name);
-    if (replaced.isPresent() && !c.replace()) {
+    // A part that arrives once its upload is over would be lost, or change a completed object.
+    if (UploadParts.hidden(name)
+        && (name.segments().size() != 3 || state.multipart(UploadParts.upload(name)).isEmpty())) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  "cannot commit part '" + name + "': its upload is over (completed or aborted)"));
+    }
+    if (entry.composite()) {
+      for (FileName part : entry.object().partFiles()) {
+        if (!state.has(part)) {
+          return Effect()
+              .reply(
+                  c.replyTo(),
+                  StatusReply.error(
+                      "cannot commit file '" + name + "': its part '" + part + "' is not stored"));
+        }
+      }
+    }
+    List<FileEntry> replaced = state.withParts(name);
+    if (!replaced.isEmpty() && !c.replace()) {
       return Effect()
           .reply(
               c.replyTo(),
@@ -407,10 +494,7 @@ public final class Registry
     return Effect()
         .persist(new FileCommitted(entry))
         .thenReply(
-            c.replyTo(),
-            after ->
-                StatusReply.success(
-                    new Committed(replaced.map(after::orphansOf).orElse(List.of()))));
+            c.replyTo(), after -> StatusReply.success(new Committed(after.orphansOf(replaced))));
   }
 
   /** Why a commit of {@code entry} cannot be taken, or null if it can. */
@@ -434,7 +518,7 @@ public final class Registry
     if (entry.size() < 0) {
       return "cannot commit " + file + ": its size is negative (" + entry.size() + ")";
     }
-    if (entry.blocks().isEmpty()) {
+    if (entry.blocks().isEmpty() && !entry.composite()) {
       return "cannot commit " + file + ": it has no blocks";
     }
     for (StoredBlock b : entry.blocks()) {
@@ -489,7 +573,7 @@ public final class Registry
     if (c.name() == null) {
       return Effect().reply(c.replyTo(), StatusReply.error("delete of no name: give a file name"));
     }
-    Optional<FileEntry> before = state.entry(c.name());
+    List<FileEntry> before = state.withParts(c.name());
     if (before.isEmpty()) {
       return Effect().reply(c.replyTo(), StatusReply.error(unknown(c.name())));
     }
@@ -499,8 +583,7 @@ public final class Registry
             c.replyTo(),
             after ->
                 StatusReply.success(
-                    new Deleted(
-                        before.get().withBlocks(List.of()), after.orphansOf(before.get()))));
+                    new Deleted(before.get(0).withBlocks(List.of()), after.orphansOf(before))));
   }
 
   private static String unknown(FileName name) {
@@ -641,14 +724,14 @@ public final class Registry
   }
 
   /**
-   * The files after {@code after}, as many as fit a page (see {@link Pages}); a file too big for a
-   * page alone comes alone, with its first page of blocks and the cursor of the rest. Costs the
-   * page, not the index: the index is sorted.
+   * The files after {@code after} whose names start with {@code prefix} (null: all), as many as fit
+   * a page (see {@link Pages}); a file too big for a page alone comes alone, with its first page of
+   * blocks and the cursor of the rest. Costs the page, not the index: the index is sorted.
    */
-  private static Listing listing(RegistryState state, FileName after) {
+  private static Listing listing(RegistryState state, FileName after, String prefix) {
     List<FileEntry> files = new ArrayList<>();
     long left = Pages.BUDGET;
-    for (String name : state.namesAfter(after)) {
+    for (String name : state.namesAfter(after, prefix)) {
       FileName file = new FileName(name);
       RegistryState.EntryPage page = state.entryPage(file, null, Pages.BUDGET).orElseThrow();
       if (!files.isEmpty() && (page.next() != null || Pages.entryBytes(page.entry()) > left)) {
@@ -656,7 +739,8 @@ public final class Registry
       }
       files.add(page.entry());
       if (page.next() != null) {
-        return new Listing(files, state.namesAfter(file).isEmpty() ? null : file, page.next());
+        return new Listing(
+            files, state.namesAfter(file, prefix).isEmpty() ? null : file, page.next());
       }
       left -= Pages.entryBytes(page.entry());
     }
@@ -957,6 +1041,180 @@ public final class Registry
     return new Tokens(page.items(), page.next() == null ? null : "t" + page.next());
   }
 
+  // ---------------------------------------------------------------- S3 access keys
+
+  private ReplyEffect<RegistryEvent, RegistryState> onCreateS3Key(
+      RegistryState state, CreateS3Key c) {
+    String problem = s3KeyProblem(c);
+    if (problem == null && state.s3Key(c.accessKey()).isPresent()) {
+      problem = "S3 access key " + c.accessKey() + " exists already: make another";
+    }
+    if (problem != null) {
+      return Effect().reply(c.replyTo(), StatusReply.error(problem));
+    }
+    String label = c.label() == null ? "" : c.label().strip();
+    return Effect()
+        .persist(
+            new S3KeyCreated(
+                c.accessKey(),
+                c.secretKey(),
+                c.readOnly(),
+                label,
+                c.createdAtMillis(),
+                c.expiresAtMillis()))
+        .thenReply(
+            c.replyTo(),
+            after ->
+                StatusReply.success(
+                    new RegistryReply.S3Key(
+                        after.s3Key(c.accessKey()).orElseThrow().info(c.accessKey()))));
+  }
+
+  /** Why an S3 access key cannot be made as {@code c} asks, or null if it can. */
+  static String s3KeyProblem(CreateS3Key c) {
+    if (!S3AccessKeys.isAccessKey(c.accessKey())) {
+      return "an S3 access key id is JWL and 17 base32 characters (A-Z, 2-7)";
+    }
+    if (!S3AccessKeys.isSecretKey(c.secretKey())) {
+      return "an S3 secret key is 40 letters and digits";
+    }
+    String label = c.label() == null ? "" : c.label();
+    if (label.length() > LABEL_LIMIT) {
+      return "an S3 key's label may have " + LABEL_LIMIT + " characters, not " + label.length();
+    }
+    if (label.chars().anyMatch(Character::isISOControl)) {
+      return "an S3 key's label may not have control characters";
+    }
+    if (c.expiresAtMillis() != null && c.expiresAtMillis() <= c.createdAtMillis()) {
+      return "an S3 key must expire after it is made: give a positive duration, like 30d";
+    }
+    return null;
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onRevokeS3Key(
+      RegistryState state, RevokeS3Key c) {
+    Optional<RegistryState.StoredS3Key> key = state.s3Key(c.accessKey());
+    if (key.isEmpty()) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error("unknown S3 access key '" + c.accessKey() + "' (try: s3 key ls)"));
+    }
+    if (key.get().revokedAtMillis() != null) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  "S3 access key "
+                      + c.accessKey()
+                      + " was revoked already, at "
+                      + java.time.Instant.ofEpochMilli(key.get().revokedAtMillis())));
+    }
+    return Effect()
+        .persist(new S3KeyRevoked(c.accessKey(), c.atMillis()))
+        .thenReply(
+            c.replyTo(),
+            after ->
+                StatusReply.success(
+                    new RegistryReply.S3Key(
+                        after.s3Key(c.accessKey()).orElseThrow().info(c.accessKey()))));
+  }
+
+  /** A page of the S3 access keys after {@code after}, in access key order. */
+  private static S3Keys s3Keys(RegistryState state, String after) {
+    Pages.Page<S3KeyInfo, String> page =
+        Pages.after(
+            state.s3KeyInfos(), S3KeyInfo::accessKey, after, k -> 200L + k.label().length());
+    return new S3Keys(page.items(), page.next());
+  }
+
+  // ---------------------------------------------------------------- S3 buckets and uploads
+
+  private ReplyEffect<RegistryEvent, RegistryState> onCreateBucket(
+      RegistryState state, CreateBucket c) {
+    String problem = BucketNames.problem(c.name());
+    if (problem != null) {
+      return Effect().reply(c.replyTo(), StatusReply.error(problem));
+    }
+    if (state.bucket(c.name()).isPresent()) {
+      return Effect()
+          .reply(c.replyTo(), StatusReply.error("bucket '" + c.name() + "' exists already"));
+    }
+    return Effect()
+        .persist(new BucketCreated(c.name(), c.scheme(), c.atMillis()))
+        .thenReply(c.replyTo(), after -> StatusReply.success(after.bucket(c.name()).orElseThrow()));
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onDeleteBucket(
+      RegistryState state, DeleteBucket c) {
+    if (state.bucket(c.name()).isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.error(noBucket(c.name())));
+    }
+    if (state.bucketInUse(c.name())) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  "bucket '" + c.name() + "' is not empty: delete its objects and uploads first"));
+    }
+    return Effect()
+        .persist(new BucketDeleted(c.name()))
+        .thenReply(c.replyTo(), after -> StatusReply.success(Done.getInstance()));
+  }
+
+  private static String noBucket(String name) {
+    return "unknown bucket '" + name + "'";
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onStartMultipart(
+      RegistryState state, StartMultipart c) {
+    if (state.bucket(c.bucket()).isEmpty()) {
+      return Effect().reply(c.replyTo(), StatusReply.error(noBucket(c.bucket())));
+    }
+    if (c.uploadId() == null || !c.uploadId().matches("[A-Za-z0-9_-]{1,100}")) {
+      return Effect()
+          .reply(
+              c.replyTo(),
+              StatusReply.error(
+                  "an upload id has 1 to 100 letters, digits, '_' and '-': '"
+                      + c.uploadId()
+                      + "'"));
+    }
+    if (state.multipart(c.uploadId()).isPresent()) {
+      return Effect()
+          .reply(c.replyTo(), StatusReply.error("upload '" + c.uploadId() + "' exists already"));
+    }
+    return Effect()
+        .persist(
+            new UploadStarted(
+                c.uploadId(), c.bucket(), c.key(), c.meta(), c.scheme(), c.atMillis()))
+        .thenReply(
+            c.replyTo(), after -> StatusReply.success(after.multipart(c.uploadId()).orElseThrow()));
+  }
+
+  private ReplyEffect<RegistryEvent, RegistryState> onEndMultipart(
+      RegistryState state, EndMultipart c) {
+    if (state.multipart(c.uploadId()).isEmpty()) {
+      return Effect()
+          .reply(c.replyTo(), StatusReply.error("unknown upload '" + c.uploadId() + "'"));
+    }
+    return Effect()
+        .persist(new UploadEnded(c.uploadId()))
+        .thenReply(c.replyTo(), after -> StatusReply.success(Done.getInstance()));
+  }
+
+  /** The uploads asked for, as many as {@link ListMultiparts#LIMIT} and a page allow. */
+  private static Multiparts multiparts(RegistryState state, ListMultiparts c) {
+    List<MultipartInfo> all = state.multipartsIn(c.bucket(), c.prefix());
+    Pages.Page<MultipartInfo, Integer> page =
+        Pages.from(
+            all.subList(0, Math.min(all.size(), ListMultiparts.LIMIT)),
+            0,
+            Pages.BUDGET,
+            u -> 200L + u.key().length() + Pages.objectBytes(u.meta()));
+    return new Multiparts(page.items(), page.items().size() < all.size());
+  }
+
   // ---------------------------------------------------------------- events
 
   @Override
@@ -1010,6 +1268,30 @@ public final class Registry
                         e.expiresAtMillis(),
                         null)))
         .onEvent(TokenRevoked.class, (state, e) -> state.tokenRevoked(e.id(), e.atMillis()))
+        .onEvent(
+            S3KeyCreated.class,
+            (state, e) ->
+                state.s3KeyCreated(
+                    e.accessKey(),
+                    new RegistryState.StoredS3Key(
+                        e.secretKey(),
+                        e.readOnly(),
+                        e.label(),
+                        e.createdAtMillis(),
+                        e.expiresAtMillis(),
+                        null)))
+        .onEvent(S3KeyRevoked.class, (state, e) -> state.s3KeyRevoked(e.accessKey(), e.atMillis()))
+        .onEvent(
+            BucketCreated.class,
+            (state, e) -> state.bucketCreated(new BucketInfo(e.name(), e.scheme(), e.atMillis())))
+        .onEvent(BucketDeleted.class, (state, e) -> state.bucketDeleted(e.name()))
+        .onEvent(
+            UploadStarted.class,
+            (state, e) ->
+                state.uploadStarted(
+                    new MultipartInfo(
+                        e.uploadId(), e.bucket(), e.key(), e.meta(), e.scheme(), e.atMillis())))
+        .onEvent(UploadEnded.class, (state, e) -> state.uploadEnded(e.uploadId()))
         .build();
   }
 

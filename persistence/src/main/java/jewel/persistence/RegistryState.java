@@ -22,16 +22,20 @@ import jewel.api.BlockLayout;
 import jewel.api.Digests;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
+import jewel.api.ObjectAttributes;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.PinView;
+import jewel.api.S3KeyInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.api.TokenInfo;
 import jewel.protocol.BlockCursor;
 import jewel.protocol.BlockHolder;
+import jewel.protocol.BucketInfo;
 import jewel.protocol.JewelSerializable;
+import jewel.protocol.MultipartInfo;
 import jewel.protocol.Pages;
 import jewel.protocol.PeerHistory;
 import jewel.protocol.PeerState;
@@ -77,6 +81,12 @@ import org.pcollections.TreePSet;
  *   <li>{@code tokens}: API token id ({@code t1}, {@code t2}, …) → its {@link StoredToken}: the
  *       SHA-256 of its secret (never the secret), kind, label, times. Revoked tokens stay, so ids
  *       are never reused;
+ *   <li>{@code s3Keys}: S3 access key id → its {@link StoredS3Key}: the secret itself (Signature
+ *       Version 4 signs with it), kind, label, times. Revoked keys stay;
+ *   <li>{@code buckets}: S3 bucket name → its {@link BucketInfo}; its objects are the files whose
+ *       first segment is its name;
+ *   <li>{@code multiparts}: S3 multipart upload id → its {@link MultipartInfo}, while it is in
+ *       progress (its parts are files, see {@link jewel.api.UploadParts});
  *   <li>{@code blocksByPeer}: peer name → the blocks (hex, sorted) the book says it holds: the book
  *       turned around, so that a holdings report touches only the reporting peer's blocks in its
  *       range. Not in snapshots: it is rebuilt from the book when a state is read (pass null).
@@ -95,11 +105,12 @@ import org.pcollections.TreePSet;
  * <p>Immutable: the event methods ({@link #committed}, {@link #deleted}, {@link #holdingsReported},
  * {@link #defaultSchemeSet}, {@link #pinSet}, {@link #defaultPinSet}, {@link #peerSettingsSet},
  * {@link #saltBumped}, {@link #copiesRecorded}, {@link #peerStatesChanged}, {@link #retuned},
- * {@link #tokenCreated}, {@link #tokenRevoked}) return a new state. Every map is a persistent map
- * ({@link TreePMap}: sorted, immutable, sharing all but O(log n) of its nodes with the map it was
- * made from), so an event costs O(what it touches × log n), never O(registry), and the JSON of a
- * snapshot is that of plain maps. The constructor turns other maps (as Jackson builds them) into
- * persistent ones.
+ * {@link #tokenCreated}, {@link #tokenRevoked}, {@link #s3KeyCreated}, {@link #s3KeyRevoked},
+ * {@link #bucketCreated}, {@link #bucketDeleted}, {@link #uploadStarted}, {@link #uploadEnded})
+ * return a new state. Every map is a persistent map ({@link TreePMap}: sorted, immutable, sharing
+ * all but O(log n) of its nodes with the map it was made from), so an event costs O(what it touches
+ * × log n), never O(registry), and the JSON of a snapshot is that of plain maps. The constructor
+ * turns other maps (as Jackson builds them) into persistent ones.
  */
 public record RegistryState(
     Map<String, IndexEntry> index,
@@ -117,12 +128,24 @@ public record RegistryState(
     Map<String, PeerState> peerStates,
     Map<String, PeerHistory> peerHistories,
     Map<String, StoredToken> tokens,
+    Map<String, StoredS3Key> s3Keys,
+    Map<String, BucketInfo> buckets,
+    Map<String, MultipartInfo> multiparts,
     @JsonIgnore Map<String, PSortedSet<String>> blocksByPeer)
     implements JewelSerializable {
 
-  /** A file in the index: everything of {@link FileEntry} but its tree and holders. */
+  /**
+   * A file in the index: everything of {@link FileEntry} but its tree and holders.
+   *
+   * @param object its object attributes, or null (a plain file; every entry from before objects)
+   */
   public record IndexEntry(
-      long size, BlockId root, SchemeSpec scheme, long storedAtMillis, String tree) {}
+      long size,
+      BlockId root,
+      SchemeSpec scheme,
+      long storedAtMillis,
+      String tree,
+      ObjectAttributes object) {}
 
   /**
    * How a root block is rebuilt from its children, and which files use this tree.
@@ -170,6 +193,34 @@ public record RegistryState(
     }
   }
 
+  /**
+   * An S3 access key as the registry keeps it.
+   *
+   * @param secretKey the secret itself: Signature Version 4 needs it to check a signature
+   * @param expiresAtMillis null: never
+   * @param revokedAtMillis null: not revoked
+   */
+  public record StoredS3Key(
+      String secretKey,
+      boolean readOnly,
+      String label,
+      long createdAtMillis,
+      Long expiresAtMillis,
+      Long revokedAtMillis) {
+
+    /** What {@code s3 key ls} shows of it, under {@code accessKey}. */
+    public S3KeyInfo info(String accessKey) {
+      return new S3KeyInfo(
+          accessKey, readOnly, label, createdAtMillis, expiresAtMillis, revokedAtMillis);
+    }
+
+    /** Without the secret, which must not reach a log. */
+    @Override
+    public String toString() {
+      return "StoredS3Key[readOnly=" + readOnly + ", label=" + label + "]";
+    }
+  }
+
   public RegistryState {
     index = persistent(index);
     trees = persistent(trees);
@@ -189,13 +240,19 @@ public record RegistryState(
     peerHistories = persistent(peerHistories);
     // A snapshot from before API tokens has none.
     tokens = persistent(tokens);
+    // A snapshot from before S3 access keys has none.
+    s3Keys = persistent(s3Keys);
+
+    // A snapshot from before S3 buckets has none of these.
+    buckets = persistent(buckets);
+    multiparts = persistent(multiparts);
     blocksByPeer = blocksByPeer == null ? blocksByPeer(book) : persistent(blocksByPeer);
   }
 
   public static RegistryState empty() {
     return new RegistryState(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null, null, null);
   }
 
   // ---------------------------------------------------------------- queries
@@ -244,6 +301,32 @@ public record RegistryState(
   SortedSet<String> namesAfter(FileName after) {
     TreePMap<String, IndexEntry> sorted = persistent(index);
     return after == null ? sorted.keySet() : sorted.keySet().tailSet(after.value(), false);
+  }
+
+  /**
+   * The names of the index after {@code after} (null: from the first) that start with {@code
+   * prefix} (null: all), in order: a view that starts at the first name past both and ends with the
+   * last name of the prefix, so a page of it costs O(log n + page).
+   */
+  SortedSet<String> namesAfter(FileName after, String prefix) {
+    if (prefix == null || prefix.isEmpty()) {
+      return namesAfter(after);
+    }
+    SortedSet<String> names = persistent(index).keySet();
+    String from = after != null && after.value().compareTo(prefix) > 0 ? after.value() : prefix;
+    SortedSet<String> tail = names.tailSet(from);
+    if (after != null && from.equals(after.value())) {
+      tail = names.tailSet(from + "\0");
+    }
+    return tail.headSet(prefixEnd(prefix));
+  }
+
+  /** The least string greater than every string that starts with {@code prefix}. */
+  private static String prefixEnd(String prefix) {
+    char last = prefix.charAt(prefix.length() - 1);
+    return last == Character.MAX_VALUE
+        ? prefix + Character.MAX_VALUE
+        : prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
   }
 
   public int fileCount() {
@@ -356,6 +439,34 @@ public record RegistryState(
       if (!knows(b.id())) {
         seen.add(b.id());
       }
+    }
+    return List.copyOf(seen);
+  }
+
+  /**
+   * The file {@code name} and, if it is a composite, its parts: what its delete or replacement
+   * takes out of the index (none if there is no such file).
+   */
+  public List<FileEntry> withParts(FileName name) {
+    Optional<FileEntry> file = entry(name);
+    if (file.isEmpty()) {
+      return List.of();
+    }
+    List<FileEntry> files = new ArrayList<>();
+    files.add(file.get());
+    if (file.get().composite()) {
+      for (FileName part : file.get().object().partFiles()) {
+        entry(part).ifPresent(files::add);
+      }
+    }
+    return files;
+  }
+
+  /** The blocks of {@code files} that no file references in this state, in order. */
+  public List<BlockId> orphansOf(List<FileEntry> files) {
+    Set<BlockId> seen = new LinkedHashSet<>();
+    for (FileEntry f : files) {
+      seen.addAll(orphansOf(f));
     }
     return List.copyOf(seen);
   }
@@ -513,7 +624,8 @@ public record RegistryState(
         e.scheme(),
         tree(name.value(), e).layout(),
         blocks,
-        e.storedAtMillis());
+        e.storedAtMillis(),
+        e.object());
   }
 
   /** A child of a tree with its holders from the book and its Merkle root. */
@@ -528,8 +640,8 @@ public record RegistryState(
    * {@code eventNr}. Its tree is added (or shared if an identical one exists), its blocks enter the
    * catalog and its holders are added to the book as of {@code eventNr}, and the Merkle roots it
    * carries are recorded for blocks that have none yet. The replaced file's tree is released:
-   * blocks no tree contains any more leave the catalog, the book, the salts and the roots. A pin on
-   * the name stays.
+   * blocks no tree contains any more leave the catalog, the book, the salts and the roots, and a
+   * replaced composite's parts leave the index. A pin on the name stays.
    */
   public RegistryState committed(FileEntry entry, long eventNr) {
     String name = entry.name().value();
@@ -541,7 +653,12 @@ public record RegistryState(
         c.index.plus(
             name,
             new IndexEntry(
-                entry.size(), entry.root(), entry.scheme(), entry.storedAtMillis(), key));
+                entry.size(),
+                entry.root(),
+                entry.scheme(),
+                entry.storedAtMillis(),
+                key,
+                entry.object()));
 
     c.use(name, key, entry.root(), entry.layout(), children);
     c.record(entry.blocks(), eventNr);
@@ -549,6 +666,9 @@ public record RegistryState(
     // Release the replaced file's tree last, so blocks it shares with the new one stay.
     if (old != null && !old.tree().equals(key)) {
       c.release(name, old.tree());
+    }
+    if (old != null) {
+      c.deleteParts(old);
     }
     return c.build();
   }
@@ -580,7 +700,8 @@ public record RegistryState(
     c.index =
         c.index.plus(
             name.value(),
-            new IndexEntry(old.size(), old.root(), scheme, old.storedAtMillis(), key));
+            new IndexEntry(
+                old.size(), old.root(), scheme, old.storedAtMillis(), key, old.object()));
     c.use(name.value(), key, old.root(), layout, List.copyOf(children));
     c.record(added, eventNr);
     if (!old.tree().equals(key)) {
@@ -590,18 +711,15 @@ public record RegistryState(
   }
 
   /**
-   * {@code name} leaves the index with its pin; blocks no remaining file references leave the
-   * catalog, the book, the salts and the roots.
+   * {@code name} leaves the index with its pin, and so do a composite's parts; blocks no remaining
+   * file references leave the catalog, the book, the salts and the roots.
    */
   public RegistryState deleted(FileName name) {
-    IndexEntry old = index.get(name.value());
-    if (old == null) {
+    if (!index.containsKey(name.value())) {
       return this;
     }
     Change c = new Change(this);
-    c.index = c.index.minus(name.value());
-    c.release(name.value(), old.tree());
-    c.pins = c.pins.minus(name.value());
+    c.delete(name.value());
     return c.build();
   }
 
@@ -786,6 +904,115 @@ public record RegistryState(
     return c.build();
   }
 
+  // ---------------------------------------------------------------- S3 access keys
+
+  /** S3 access key {@code accessKey}, if the registry has one. */
+  public Optional<StoredS3Key> s3Key(String accessKey) {
+    return Optional.ofNullable(accessKey == null ? null : s3Keys.get(accessKey));
+  }
+
+  /** Every S3 access key, in access key order. */
+  public List<S3KeyInfo> s3KeyInfos() {
+    List<S3KeyInfo> all = new ArrayList<>(s3Keys.size());
+    s3Keys.forEach((key, k) -> all.add(k.info(key)));
+    return all;
+  }
+
+  /** S3 access key {@code accessKey} enters the registry. */
+  public RegistryState s3KeyCreated(String accessKey, StoredS3Key key) {
+    Change c = new Change(this);
+    c.s3Keys = c.s3Keys.plus(accessKey, key);
+    return c.build();
+  }
+
+  /** S3 access key {@code accessKey} is revoked at {@code atMillis}; unknown keys are ignored. */
+  public RegistryState s3KeyRevoked(String accessKey, long atMillis) {
+    StoredS3Key k = s3Keys.get(accessKey);
+    if (k == null) {
+      return this;
+    }
+    Change c = new Change(this);
+    c.s3Keys =
+        c.s3Keys.plus(
+            accessKey,
+            new StoredS3Key(
+                k.secretKey(),
+                k.readOnly(),
+                k.label(),
+                k.createdAtMillis(),
+                k.expiresAtMillis(),
+                atMillis));
+    return c.build();
+  }
+
+  // ---------------------------------------------------------------- S3 buckets and uploads
+
+  /** Bucket {@code name}, if there is one. */
+  public Optional<BucketInfo> bucket(String name) {
+    return Optional.ofNullable(name == null ? null : buckets.get(name));
+  }
+
+  /** Every bucket, by name. */
+  public List<BucketInfo> bucketList() {
+    return List.copyOf(buckets.values());
+  }
+
+  /**
+   * Whether bucket {@code name} holds a file (any file whose first segment is its name) or a
+   * multipart upload: O(log n) for the files, O(uploads) for the uploads, which are few.
+   */
+  public boolean bucketInUse(String name) {
+    if (!namesAfter(null, name + "/").isEmpty()) {
+      return true;
+    }
+    return multiparts.values().stream().anyMatch(u -> u.bucket().equals(name));
+  }
+
+  /** Multipart upload {@code uploadId}, if it is in progress. */
+  public Optional<MultipartInfo> multipart(String uploadId) {
+    return Optional.ofNullable(uploadId == null ? null : multiparts.get(uploadId));
+  }
+
+  /**
+   * The multipart uploads in progress in {@code bucket} whose key starts with {@code prefix} (null:
+   * all), by key then start.
+   */
+  public List<MultipartInfo> multipartsIn(String bucket, String prefix) {
+    return multiparts.values().stream()
+        .filter(u -> u.bucket().equals(bucket))
+        .filter(u -> prefix == null || u.key().startsWith(prefix))
+        .sorted(
+            Comparator.comparing(MultipartInfo::key)
+                .thenComparingLong(MultipartInfo::startedMillis)
+                .thenComparing(MultipartInfo::uploadId))
+        .toList();
+  }
+
+  public RegistryState bucketCreated(BucketInfo bucket) {
+    Change c = new Change(this);
+    c.buckets = c.buckets.plus(bucket.name(), bucket);
+    return c.build();
+  }
+
+  public RegistryState bucketDeleted(String name) {
+    Change c = new Change(this);
+    c.buckets = c.buckets.minus(name);
+    return c.build();
+  }
+
+  public RegistryState uploadStarted(MultipartInfo upload) {
+    Change c = new Change(this);
+    c.multiparts = c.multiparts.plus(upload.uploadId(), upload);
+    return c.build();
+  }
+
+  /** Upload {@code uploadId} is over; its part files stay until someone deletes them. */
+  public RegistryState uploadEnded(String uploadId) {
+    Change c = new Change(this);
+    c.multiparts = c.multiparts.minus(uploadId);
+    return c.build();
+  }
+
   /** Since when each peer that is down has been down (epoch ms), by the states recorded. */
   public Map<PeerId, Long> downSince() {
     Map<PeerId, Long> down = new HashMap<>();
@@ -931,6 +1158,10 @@ public record RegistryState(
     private TreePMap<String, PeerState> peerStates;
     private TreePMap<String, PeerHistory> peerHistories;
     private TreePMap<String, StoredToken> tokens;
+    private TreePMap<String, StoredS3Key> s3Keys;
+
+    private TreePMap<String, BucketInfo> buckets;
+    private TreePMap<String, MultipartInfo> multiparts;
     private TreePMap<String, PSortedSet<String>> blocksByPeer;
 
     Change(RegistryState from) {
@@ -949,6 +1180,10 @@ public record RegistryState(
       peerStates = persistent(from.peerStates);
       peerHistories = persistent(from.peerHistories);
       tokens = persistent(from.tokens);
+      s3Keys = persistent(from.s3Keys);
+
+      buckets = persistent(from.buckets);
+      multiparts = persistent(from.multiparts);
       blocksByPeer = persistent(from.blocksByPeer);
     }
 
@@ -1065,6 +1300,27 @@ public record RegistryState(
       }
     }
 
+    /** File {@code name} leaves the index with its pin, and its parts if it is a composite. */
+    void delete(String name) {
+      IndexEntry old = index.get(name);
+      if (old == null) {
+        return;
+      }
+      index = index.minus(name);
+      release(name, old.tree());
+      pins = pins.minus(name);
+      deleteParts(old);
+    }
+
+    /** The parts of {@code file} leave the index, if it is a composite (see {@link #committed}). */
+    void deleteParts(IndexEntry file) {
+      if (file.object() != null) {
+        for (FileName part : file.object().partFiles()) {
+          delete(part.value());
+        }
+      }
+    }
+
     void peerChanged(PeerId p, boolean up, long atMillis, long windowMillis, int maxChanges) {
       peerStates = peerStates.plus(p.name(), new PeerState(up, atMillis));
       PeerHistory was = peerHistories.get(p.name());
@@ -1093,6 +1349,9 @@ public record RegistryState(
           peerStates,
           peerHistories,
           tokens,
+          s3Keys,
+          buckets,
+          multiparts,
           blocksByPeer);
     }
   }

@@ -159,7 +159,7 @@ class RegistryLevelDbRecoveryTest {
     for (int i = 1; i <= 5; i++) {
       assertFound(again, i);
     }
-    RegistryReply.Listing listing = ask(again, r -> new RegistryCommand.ListFiles(null, r));
+    RegistryReply.Listing listing = ask(again, r -> new RegistryCommand.ListFiles(null, null, r));
     assertEquals(5, listing.files().size());
   }
 

@@ -159,7 +159,7 @@ class RegistryMessageSizeTest {
     FileName after = null;
     do {
       FileName from = after;
-      RegistryReply.Listing page = reply(r -> new RegistryCommand.ListFiles(from, r));
+      RegistryReply.Listing page = reply(r -> new RegistryCommand.ListFiles(from, null, r));
       files.addAll(page.files());
       if (page.moreBlocks() != null) {
         assertEquals(1, page.files().size(), "a file cut in pages comes alone");

@@ -478,7 +478,7 @@ class RegistryPinsTest {
       FileName from = afterFile;
       RegistryReply.Listing page =
           registry
-              .<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(from, r))
+              .<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(from, null, r))
               .reply();
       page.files().forEach(f -> listed.add(f.name()));
       afterFile = page.next();
@@ -491,7 +491,8 @@ class RegistryPinsTest {
     // Past the end: an empty last page.
     RegistryReply.Listing beyond =
         registry
-            .<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(name("zzz"), r))
+            .<RegistryReply.Listing>runCommand(
+                r -> new RegistryCommand.ListFiles(name("zzz"), null, r))
             .reply();
     assertEquals(List.of(), beyond.files());
     assertNull(beyond.next());
@@ -596,7 +597,7 @@ class RegistryPinsTest {
 
     var listing =
         registry
-            .<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(null, r))
+            .<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(null, null, r))
             .reply();
     for (FileEntry f : listing.files()) {
       for (StoredBlock b : f.blocks()) {

@@ -122,6 +122,9 @@ class RegistrySerializationTest {
             Map.of(),
             Map.of(),
             Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(),
             null);
     assertEquals(expected, back);
 
@@ -137,6 +140,45 @@ class RegistrySerializationTest {
             .get();
     assertEquals(
         new RegistryEvent.FileCommitted(sharded("f", "f", List.of(block("f0")), P1)), eventBack);
+  }
+
+  /**
+   * A snapshot and an event written before S3 objects (no buckets, no uploads, no object
+   * attributes) still read, as a state without buckets and files without attributes.
+   */
+  @Test
+  void snapshotsAndEventsFromBeforeObjectsStillRead() throws Exception {
+    var system = Adapter.toClassic(testKit.system());
+    var serialization = SerializationExtension.get(system);
+    var mapper =
+        JacksonObjectMapperProvider.get(system).getOrCreate("jackson-cbor", Optional.empty());
+
+    RegistryState now = busyState();
+    ObjectNode old = mapper.valueToTree(now);
+    assertTrue(old.has("buckets") && old.has("multiparts"));
+    old.remove(List.of("buckets", "multiparts"));
+    old.get("index").forEach(e -> ((ObjectNode) e).remove("object"));
+    var serializer = serialization.findSerializerFor(now);
+    Object back =
+        serialization
+            .deserialize(
+                mapper.writeValueAsBytes(old),
+                serializer.identifier(),
+                RegistryState.class.getName())
+            .get();
+    assertEquals(now, back);
+
+    FileEntry entry = rooted(sharded("f", "f", List.of(block("f0")), P1));
+    ObjectNode event = mapper.valueToTree(new RegistryEvent.FileCommitted(entry));
+    ((ObjectNode) event.get("entry")).remove("object");
+    Object eventBack =
+        serialization
+            .deserialize(
+                mapper.writeValueAsBytes(event),
+                serializer.identifier(),
+                RegistryEvent.FileCommitted.class.getName())
+            .get();
+    assertEquals(new RegistryEvent.FileCommitted(entry), eventBack);
   }
 
   /**
@@ -232,7 +274,7 @@ class RegistrySerializationTest {
             new RegistryCommand.StageBlocks(7L, entry.blocks(), replyTo()),
             new RegistryCommand.Lookup(name("f.bin"), replyTo()),
             new RegistryCommand.LookupBlocks(name("f.bin"), new BlockCursor("ab:cd", 3), replyTo()),
-            new RegistryCommand.ListFiles(null, replyTo()),
+            new RegistryCommand.ListFiles(null, null, replyTo()),
             new RegistryCommand.Delete(name("f.bin"), replyTo()),
             new RegistryCommand.StartHoldingsReport(replyTo()),
             new RegistryCommand.ReportHoldings(

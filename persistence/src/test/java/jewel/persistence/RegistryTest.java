@@ -161,7 +161,7 @@ class RegistryTest {
 
     var listing =
         registry
-            .<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(null, r))
+            .<RegistryReply.Listing>runCommand(r -> new RegistryCommand.ListFiles(null, null, r))
             .reply();
     assertEquals(List.of(found("a.txt"), found("b.txt")), listing.files());
     assertEquals(2, registry.getState().fileCount());

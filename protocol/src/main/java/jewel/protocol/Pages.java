@@ -6,6 +6,7 @@ import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
+import jewel.api.ObjectAttributes;
 import jewel.api.StoredBlock;
 
 /**
@@ -87,6 +88,18 @@ public final class Pages {
     for (StoredBlock b : e.blocks()) {
       bytes += blockBytes(b.holders().size());
     }
+    if (e.object() != null) {
+      bytes += objectBytes(e.object());
+    }
     return bytes;
+  }
+
+  /** A generous guess at the serialized size of an object's attributes. */
+  public static long objectBytes(ObjectAttributes o) {
+    long bytes = 200L + (o.contentType() == null ? 0 : o.contentType().length());
+    for (var m : o.userMetadata().entrySet()) {
+      bytes += 10L + m.getKey().length() + m.getValue().length();
+    }
+    return bytes + 30L * o.parts().size();
   }
 }

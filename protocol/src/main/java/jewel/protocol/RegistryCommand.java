@@ -4,22 +4,29 @@ import java.util.List;
 import jewel.api.BlockId;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
+import jewel.api.ObjectAttributes;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.protocol.RegistryReply.BlockPage;
+import jewel.protocol.RegistryReply.BucketFound;
+import jewel.protocol.RegistryReply.Buckets;
 import jewel.protocol.RegistryReply.Committed;
 import jewel.protocol.RegistryReply.Deleted;
 import jewel.protocol.RegistryReply.DeletionPlan;
 import jewel.protocol.RegistryReply.HoldingsMark;
 import jewel.protocol.RegistryReply.Listing;
 import jewel.protocol.RegistryReply.LookedUp;
+import jewel.protocol.RegistryReply.MultipartFound;
+import jewel.protocol.RegistryReply.Multiparts;
 import jewel.protocol.RegistryReply.PeerStates;
 import jewel.protocol.RegistryReply.PeerTable;
 import jewel.protocol.RegistryReply.PinPlan;
 import jewel.protocol.RegistryReply.Pins;
+import jewel.protocol.RegistryReply.S3KeyFound;
+import jewel.protocol.RegistryReply.S3Keys;
 import jewel.protocol.RegistryReply.Settings;
 import jewel.protocol.RegistryReply.Stats;
 import jewel.protocol.RegistryReply.Token;
@@ -78,10 +85,12 @@ public sealed interface RegistryCommand extends JewelSerializable {
       implements RegistryCommand {}
 
   /**
-   * A page of the index: the files after {@code after} in name order. A file too big for a page
-   * alone comes alone with its first page of blocks (the rest: {@link LookupBlocks}).
+   * A page of the index: the files after {@code after} in name order, only those whose names start
+   * with {@code prefix} (null: all). A file too big for a page alone comes alone with its first
+   * page of blocks (the rest: {@link LookupBlocks}).
    */
-  record ListFiles(FileName after, ActorRef<Listing> replyTo) implements RegistryCommand {}
+  record ListFiles(FileName after, String prefix, ActorRef<Listing> replyTo)
+      implements RegistryCommand {}
 
   /**
    * Removes a file from the index (refused if there is none of that name); the reply lists the
@@ -266,4 +275,94 @@ public sealed interface RegistryCommand extends JewelSerializable {
 
   /** Token {@code id} with its secret's hash, for a gateway to check a request's token. */
   record LookupToken(String id, ActorRef<TokenFound> replyTo) implements RegistryCommand {}
+
+  // ---------------------------------------------------------------- S3 access keys
+
+  /**
+   * Records a new S3 access key with its secret (Signature Version 4 signs with the secret itself,
+   * so the registry keeps it; the gateway made both, see {@code jewel.api.S3AccessKeys}). Refused
+   * for an access key or secret not of that shape, an access key the registry has already, a label
+   * over 200 characters or with control characters, or an expiry not after {@code createdAtMillis}.
+   */
+  record CreateS3Key(
+      String accessKey,
+      String secretKey,
+      boolean readOnly,
+      String label,
+      long createdAtMillis,
+      Long expiresAtMillis,
+      ActorRef<StatusReply<RegistryReply.S3Key>> replyTo)
+      implements RegistryCommand {
+    /** Without the secret, which must not reach a log. */
+    @Override
+    public String toString() {
+      return "CreateS3Key[" + accessKey + ", readOnly=" + readOnly + "]";
+    }
+  }
+
+  /** Revokes S3 access key {@code accessKey}; refused if there is none or it is revoked. */
+  record RevokeS3Key(
+      String accessKey, long atMillis, ActorRef<StatusReply<RegistryReply.S3Key>> replyTo)
+      implements RegistryCommand {}
+
+  /** A page of the S3 access keys after {@code after} (null: from the first), by access key. */
+  record ListS3Keys(String after, ActorRef<S3Keys> replyTo) implements RegistryCommand {}
+
+  /** S3 access key {@code accessKey} with its secret, for a gateway to check a signature. */
+  record LookupS3Key(String accessKey, ActorRef<S3KeyFound> replyTo) implements RegistryCommand {}
+
+  // ---------------------------------------------------------------- S3 buckets and uploads
+
+  /**
+   * Makes S3 bucket {@code name}; refused for a name S3 would refuse ({@link
+   * jewel.api.BucketNames}) or one that exists.
+   */
+  record CreateBucket(
+      String name, SchemeSpec scheme, long atMillis, ActorRef<StatusReply<BucketInfo>> replyTo)
+      implements RegistryCommand {}
+
+  /**
+   * Deletes S3 bucket {@code name}; refused if there is none, or while a file or a multipart upload
+   * is in it.
+   */
+  record DeleteBucket(String name, ActorRef<StatusReply<Done>> replyTo)
+      implements RegistryCommand {}
+
+  /** Every bucket (S3 lists them all at once; there are few). */
+  record ListBuckets(ActorRef<Buckets> replyTo) implements RegistryCommand {}
+
+  record GetBucket(String name, ActorRef<BucketFound> replyTo) implements RegistryCommand {}
+
+  /**
+   * Begins multipart upload {@code uploadId} of {@code key} in {@code bucket}; refused if the
+   * bucket does not exist or the id is taken.
+   */
+  record StartMultipart(
+      String uploadId,
+      String bucket,
+      String key,
+      ObjectAttributes meta,
+      SchemeSpec scheme,
+      long atMillis,
+      ActorRef<StatusReply<MultipartInfo>> replyTo)
+      implements RegistryCommand {}
+
+  /**
+   * Ends multipart upload {@code uploadId} (completed or aborted: its parts are the gateway's to
+   * commit or delete); refused if there is none.
+   */
+  record EndMultipart(String uploadId, ActorRef<StatusReply<Done>> replyTo)
+      implements RegistryCommand {}
+
+  record GetMultipart(String uploadId, ActorRef<MultipartFound> replyTo)
+      implements RegistryCommand {}
+
+  /**
+   * The multipart uploads in {@code bucket} whose key starts with {@code prefix} (null: all), by
+   * key then start, at most {@link #LIMIT} (S3 lists at most 1,000 a page) and a page's worth.
+   */
+  record ListMultiparts(String bucket, String prefix, ActorRef<Multiparts> replyTo)
+      implements RegistryCommand {
+    public static final int LIMIT = 1000;
+  }
 }

@@ -5,6 +5,7 @@ import jewel.api.BlockId;
 import jewel.api.BlockLayout;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
+import jewel.api.ObjectAttributes;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
@@ -72,4 +73,48 @@ public sealed interface RegistryEvent extends JewelSerializable {
 
   /** API token {@code id} was revoked at {@code atMillis} (epoch ms). */
   record TokenRevoked(String id, long atMillis) implements RegistryEvent {}
+
+  /**
+   * An S3 access key was made, with its secret: Signature Version 4 needs the secret itself, so the
+   * journal must be kept as safe as the admin token.
+   *
+   * @param expiresAtMillis when it stops working (epoch ms), or null: never
+   */
+  record S3KeyCreated(
+      String accessKey,
+      String secretKey,
+      boolean readOnly,
+      String label,
+      long createdAtMillis,
+      Long expiresAtMillis)
+      implements RegistryEvent {
+    /** Without the secret, which must not reach a log. */
+    @Override
+    public String toString() {
+      return "S3KeyCreated[" + accessKey + ", readOnly=" + readOnly + "]";
+    }
+  }
+
+  /** S3 access key {@code accessKey} was revoked at {@code atMillis} (epoch ms). */
+  record S3KeyRevoked(String accessKey, long atMillis) implements RegistryEvent {}
+
+  // ---------------------------------------------------------------- S3 buckets and uploads
+
+  /** S3 bucket {@code name} was made at {@code atMillis}; {@code scheme} null: the default's. */
+  record BucketCreated(String name, SchemeSpec scheme, long atMillis) implements RegistryEvent {}
+
+  record BucketDeleted(String name) implements RegistryEvent {}
+
+  /** An S3 multipart upload began (see {@link MultipartInfo}). */
+  record UploadStarted(
+      String uploadId,
+      String bucket,
+      String key,
+      ObjectAttributes meta,
+      SchemeSpec scheme,
+      long atMillis)
+      implements RegistryEvent {}
+
+  /** An S3 multipart upload was completed or aborted. */
+  record UploadEnded(String uploadId) implements RegistryEvent {}
 }

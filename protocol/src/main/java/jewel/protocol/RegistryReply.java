@@ -8,6 +8,7 @@ import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.PeerSettings;
 import jewel.api.PinView;
+import jewel.api.S3KeyInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoredBlock;
 import jewel.api.TokenInfo;
@@ -167,4 +168,47 @@ public sealed interface RegistryReply extends JewelSerializable {
    * @param secretHash the SHA-256 of its secret (hex), or null if there is no such token
    */
   record TokenFound(TokenInfo token, String secretHash) implements RegistryReply {}
+
+  // ---------------------------------------------------------------- S3 access keys
+
+  /**
+   * @param next the access key after which the next page starts, or null if this is the last
+   */
+  record S3Keys(List<S3KeyInfo> keys, String next) implements RegistryReply {}
+
+  /** One S3 access key, as it is after a {@link RegistryCommand.CreateS3Key} or a revocation. */
+  record S3Key(S3KeyInfo key) implements RegistryReply {}
+
+  /**
+   * @param key the access key asked, or null if there is none
+   * @param secretKey its secret, or null if there is no such key
+   */
+  record S3KeyFound(S3KeyInfo key, String secretKey) implements RegistryReply {
+    /** Without the secret, which must not reach a log. */
+    @Override
+    public String toString() {
+      return "S3KeyFound[" + key + "]";
+    }
+  }
+
+  // ---------------------------------------------------------------- S3 buckets and uploads
+
+  /** Every bucket, by name. */
+  record Buckets(List<BucketInfo> buckets) implements RegistryReply {}
+
+  /**
+   * @param bucket the bucket asked for, or null if there is none of that name
+   */
+  record BucketFound(BucketInfo bucket) implements RegistryReply {}
+
+  /**
+   * @param upload the multipart upload asked for, or null if there is none of that id
+   */
+  record MultipartFound(MultipartInfo upload) implements RegistryReply {}
+
+  /**
+   * Multipart uploads in progress, by key then start; {@code truncated} if more matched than a
+   * reply carries ({@link RegistryCommand.ListMultiparts}).
+   */
+  record Multiparts(List<MultipartInfo> uploads, boolean truncated) implements RegistryReply {}
 }

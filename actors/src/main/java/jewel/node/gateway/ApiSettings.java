@@ -89,7 +89,7 @@ public record ApiSettings(
   }
 
   /** Whether {@code host} names this machine only (127.0.0.0/8, ::1, localhost). */
-  static boolean loopback(String host) {
+  public static boolean loopback(String host) {
     try {
       return InetAddress.getByName(host).isLoopbackAddress();
     } catch (UnknownHostException e) {

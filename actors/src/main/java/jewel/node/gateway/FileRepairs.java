@@ -30,6 +30,7 @@ import jewel.api.RepairReport;
 import jewel.api.RepairReport.NewCopy;
 import jewel.api.RetuneReport;
 import jewel.api.StoredBlock;
+import jewel.api.UploadParts;
 import jewel.api.VerifyReport;
 import jewel.api.VerifyReport.BadCopy;
 import jewel.node.PeerDirectory;
@@ -39,6 +40,7 @@ import jewel.node.RegistryPages;
 import jewel.node.coordinator.RegistryCommits;
 import jewel.node.maintenance.RepairSettings;
 import jewel.placement.Availability;
+import jewel.placement.Durability;
 import jewel.placement.HealthCheck;
 import jewel.placement.RendezvousPlacement;
 import jewel.protocol.BlockHolder;
@@ -177,13 +179,115 @@ public final class FileRepairs {
   public CompletionStage<FileHealth> check(FileName name) {
     return transfers
         .lookup(name)
-        .thenCombine(view(), (entry, view) -> health(entry, view, settings.grace()));
+        .thenCompose(entry -> check(List.of(entry)))
+        .thenApply(healths -> healths.get(0));
   }
 
-  /** The health of each of {@code files}, in their order. */
+  /** The health of each of {@code files}, in their order; a composite's is its parts'. */
   public CompletionStage<List<FileHealth>> check(List<FileEntry> files) {
     return view()
-        .thenApply(view -> files.stream().map(f -> health(f, view, settings.grace())).toList());
+        .thenCompose(
+            view -> {
+              CompletionStage<List<FileHealth>> all =
+                  CompletableFuture.completedFuture(new ArrayList<>());
+              for (FileEntry f : files) {
+                CompletionStage<FileHealth> one =
+                    f.composite()
+                        ? parts(f).thenApply(parts -> compositeHealth(f, parts, view))
+                        : CompletableFuture.completedFuture(health(f, view, settings.grace()));
+                all =
+                    all.thenCombine(
+                        one,
+                        (list, h) -> {
+                          list.add(h);
+                          return list;
+                        });
+              }
+              return all;
+            });
+  }
+
+  /**
+   * The entries of a composite's parts, in order, looked up one after the other (a part no longer
+   * stored is left out).
+   */
+  CompletionStage<List<FileEntry>> parts(FileEntry composite) {
+    CompletionStage<List<FileEntry>> all = CompletableFuture.completedFuture(new ArrayList<>());
+    for (FileName part : composite.object().partFiles()) {
+      all =
+          all.thenCompose(
+              list ->
+                  RegistryPages.entry(registry, part, askTimeout, system)
+                      .thenApply(
+                          found -> {
+                            found.ifPresent(list::add);
+                            return list;
+                          }));
+    }
+    return all;
+  }
+
+  /** A composite with its parts' blocks as its own, numbered in order across the parts. */
+  static FileEntry withPartsBlocks(FileEntry composite, List<FileEntry> parts) {
+    List<StoredBlock> blocks = new ArrayList<>();
+    for (FileEntry part : parts) {
+      for (StoredBlock b : part.blocks()) {
+        blocks.add(new StoredBlock(blocks.size(), b.id(), b.length(), b.holders(), b.merkleRoot()));
+      }
+    }
+    return composite.withBlocks(blocks);
+  }
+
+  /**
+   * A composite's health: readable while every part is (one redundancy group per part), healthy
+   * when every part is; its blocks are its parts' blocks in order. Its parts are repaired as the
+   * files they are.
+   */
+  private FileHealth compositeHealth(FileEntry composite, List<FileEntry> parts, View view) {
+    List<FileHealth> healths = parts.stream().map(p -> health(p, view, settings.grace())).toList();
+    List<BlockHealth> blocks = new ArrayList<>();
+    for (FileHealth h : healths) {
+      for (BlockHealth b : h.blocks()) {
+        blocks.add(
+            new BlockHealth(
+                blocks.size(), b.id(), b.length(), b.wanted(), b.live(), b.waiting(), b.lost()));
+      }
+    }
+    List<FileEntry> up =
+        parts.stream()
+            .map(
+                p ->
+                    p.withBlocks(
+                        p.blocks().stream()
+                            .map(
+                                b ->
+                                    b.withHolders(
+                                        b.holders().stream()
+                                            .filter(view.live()::contains)
+                                            .toList()))
+                            .toList()))
+            .toList();
+    boolean whole = parts.size() == composite.object().parts().size();
+    int survives = whole ? Durability.ofParts(composite.size(), up).survives() : -1;
+    int promised = healths.stream().mapToInt(FileHealth::promised).min().orElse(-1);
+    FileHealth.State state =
+        survives < 0
+            ? FileHealth.State.UNREADABLE
+            : healths.stream().allMatch(h -> h.state() == FileHealth.State.HEALTHY)
+                ? FileHealth.State.HEALTHY
+                : FileHealth.State.DEGRADED;
+    String repair =
+        !whole
+            ? "cannot: some of its parts are not stored any more"
+            : state == FileHealth.State.HEALTHY
+                ? null
+                : "its parts ("
+                    + composite.object().parts().size()
+                    + " files under "
+                    + UploadParts.prefix(composite.object().upload())
+                    + ") are repaired as files of their own";
+    return new FileHealth(
+        composite.name(), composite.scheme(), state, survives, promised, blocks, repair);
   }
 
   /**
@@ -208,7 +312,7 @@ public final class FileRepairs {
   public record BelowTarget(FileName name, int n, double availability, double target) {}
 
   public CompletionStage<Survey> survey() {
-    return RegistryPages.files(registry, askTimeout, system)
+    return RegistryPages.files(registry, null, askTimeout, system)
         .thenCombine(
             view(),
             (files, view) -> {
@@ -221,15 +325,39 @@ public final class FileRepairs {
                                   b.holders().stream()
                                       .filter(p -> !view.live().contains(p))
                                       .forEach(down::add)));
+              Map<FileName, FileEntry> byName = new HashMap<>();
+              files.forEach(f -> byName.put(f.name(), f));
               List<FileHealth> health =
-                  files.stream().map(f -> health(f, view, settings.grace())).toList();
+                  files.stream()
+                      .map(
+                          f ->
+                              f.composite()
+                                  ? compositeHealth(
+                                      f,
+                                      f.object().partFiles().stream()
+                                          .map(byName::get)
+                                          .filter(java.util.Objects::nonNull)
+                                          .toList(),
+                                      view)
+                                  : health(f, view, settings.grace()))
+                      .toList();
+              // A composite's parts are files of their own: they are repaired, not it.
+              Set<FileName> composites =
+                  files.stream()
+                      .filter(FileEntry::composite)
+                      .map(FileEntry::name)
+                      .collect(Collectors.toSet());
               List<FileHealth> due =
                   health.stream()
-                      .filter(h -> h.repairDue() && !view.pinned().contains(h.name()))
+                      .filter(
+                          h ->
+                              h.repairDue()
+                                  && !view.pinned().contains(h.name())
+                                  && !composites.contains(h.name()))
                       .toList();
               List<BelowTarget> belowTarget =
                   files.stream()
-                      .filter(f -> !view.pinned().contains(f.name()))
+                      .filter(f -> !view.pinned().contains(f.name()) && !f.composite())
                       .map(f -> belowTarget(f, view))
                       .flatMap(Optional::stream)
                       .toList();
@@ -325,6 +453,11 @@ public final class FileRepairs {
   public CompletionStage<VerifyReport> verify(FileName name) {
     return transfers
         .lookup(name)
+        .thenCompose(
+            entry ->
+                entry.composite()
+                    ? parts(entry).thenApply(parts -> withPartsBlocks(entry, parts))
+                    : CompletableFuture.completedFuture(entry))
         .thenCombine(PeerDirectory.live(system), (entry, live) -> verify(entry, live))
         .thenCompose(v -> v);
   }
@@ -415,9 +548,35 @@ public final class FileRepairs {
    * that is not up now), under the name's turn. A file with nothing due comes back unchanged.
    */
   public CompletionStage<RepairReport> repair(FileName name, Duration grace) {
-    return Lease.take(system, transfers.coordinator(name), name, askTimeout)
+    return transfers
+        .lookup(name)
         .thenCompose(
-            lease -> repairUnder(name, grace).whenComplete((report, failure) -> lease.release()));
+            entry ->
+                entry.composite()
+                    ? repairParts(entry, grace)
+                    : Lease.take(system, transfers.coordinator(name), name, askTimeout)
+                        .thenCompose(
+                            lease ->
+                                repairUnder(name, grace)
+                                    .whenComplete((report, failure) -> lease.release())));
+  }
+
+  /** Repairs a composite's parts, one after the other, each as the file it is. */
+  private CompletionStage<RepairReport> repairParts(FileEntry composite, Duration grace) {
+    List<NewCopy> created = new ArrayList<>();
+    long[] bytes = {0};
+    CompletionStage<Void> done = CompletableFuture.completedFuture(null);
+    for (FileName part : composite.object().partFiles()) {
+      done =
+          done.thenCompose(ignored -> repair(part, grace))
+              .thenAccept(
+                  r -> {
+                    created.addAll(r.created());
+                    bytes[0] += r.bytes();
+                  });
+    }
+    return done.thenCompose(ignored -> check(composite.name()))
+        .thenApply(after -> new RepairReport(composite.name(), created, bytes[0], after));
   }
 
   private CompletionStage<RepairReport> repairUnder(FileName name, Duration grace) {
@@ -556,6 +715,13 @@ public final class FileRepairs {
 
   private CompletionStage<RetuneReport> retune(
       FileEntry entry, View view, int n, Progress progress) {
+    if (entry.composite()) {
+      throw new JewelException(
+          "'"
+              + entry.name()
+              + "' is a multipart object: retune its parts, the files under "
+              + UploadParts.prefix(entry.object().upload()));
+    }
     int fromN = JewelRules.retunable(entry, n);
     if (n == fromN) {
       return CompletableFuture.completedFuture(

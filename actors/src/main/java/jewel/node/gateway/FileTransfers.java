@@ -1,8 +1,11 @@
 package jewel.node.gateway;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +19,11 @@ import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import jewel.api.BlockId;
 import jewel.api.ByteRange;
+import jewel.api.Digests;
 import jewel.api.FileEntry;
 import jewel.api.FileName;
 import jewel.api.JewelException;
+import jewel.api.ObjectAttributes;
 import jewel.api.PeerId;
 import jewel.api.PeerSettings;
 import jewel.api.Pin;
@@ -62,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * data channels. The file's coordinator only gives the name's turn (a {@link Lease}) and commits;
  * the registry node never carries the bytes unless a client talks to it.
  */
-final class FileTransfers {
+public final class FileTransfers {
   private static final Logger log = LoggerFactory.getLogger(FileTransfers.class);
 
   /** Schemes that store the file as one block, whose id is the file's SHA-256. */
@@ -104,14 +109,41 @@ final class FileTransfers {
    * @param scheme null: the cluster's default
    * @param pin non-null: also put the file under this fractional pin
    * @param contentId the bytes' SHA-256 if the sender knows it before they flow (null otherwise): a
-   *     pinned store of a whole-file scheme then writes its copies straight to the formula's peers
+   *     pinned store of a whole-file scheme then writes its copies straight to the formula's peers,
+   *     and bytes of another SHA-256 are refused ({@link ContentMismatchException}) before the
+   *     commit
+   * @param object non-null for an S3 object: kept with the file, with the ETag (the MD5 of the
+   *     bytes, computed as they stream past) filled in
    */
-  record StoreRequest(
-      FileName name, long size, SchemeSpec scheme, boolean replace, Pin pin, BlockId contentId) {}
+  public record StoreRequest(
+      FileName name,
+      long size,
+      SchemeSpec scheme,
+      boolean replace,
+      Pin pin,
+      BlockId contentId,
+      ObjectAttributes object) {}
+
+  /** The bytes stored were not those whose SHA-256 the sender announced: nothing is committed. */
+  public static final class ContentMismatchException extends JewelException {
+    private static final long serialVersionUID = 1L;
+
+    ContentMismatchException(FileName name, BlockId announced, BlockId actual) {
+      super(
+          "the bytes of '"
+              + name
+              + "' have SHA-256 "
+              + actual.hex()
+              + ", not "
+              + announced.hex()
+              + " as announced: nothing stored",
+          Kind.BAD_INPUT);
+    }
+  }
 
   /** A file being read: its entry, the range served (null: all of it) and the bytes. */
-  record Download(FileEntry entry, ByteRange range, Source<ByteString, NotUsed> bytes) {
-    long length() {
+  public record Download(FileEntry entry, ByteRange range, Source<ByteString, NotUsed> bytes) {
+    public long length() {
       return range == null ? entry.size() : range.length();
     }
   }
@@ -139,6 +171,20 @@ final class FileTransfers {
   private CompletionStage<StoreResult> storeUnder(
       Lease lease, SchemeSpec spec, StoreRequest request, Source<ByteString, ?> content) {
     StorageScheme scheme = schemes.get(spec.id());
+    // An object's ETag is the MD5 of its bytes: one more digest over the chunks as they pass.
+    MessageDigest md5 = request.object() == null ? null : Digests.md5();
+    Source<ByteString, NotUsed> bytes =
+        md5 == null
+            ? content.mapMaterializedValue(m -> NotUsed.getInstance())
+            : content
+                .map(
+                    chunk -> {
+                      for (ByteBuffer b : chunk.getByteBuffers()) {
+                        md5.update(b);
+                      }
+                      return chunk;
+                    })
+                .mapMaterializedValue(m -> NotUsed.getInstance());
     // Opened before the first byte, so that no deletion takes what this store writes.
     CompletableFuture<Upload> upload =
         Upload.open(system, registry, askTimeout).toCompletableFuture();
@@ -170,7 +216,7 @@ final class FileTransfers {
                           request.name(),
                           spec,
                           request.size(),
-                          content.mapMaterializedValue(m -> NotUsed.getInstance()),
+                          bytes,
                           new ArrayList<>(live.keySet()),
                           t,
                           materializer,
@@ -189,6 +235,10 @@ final class FileTransfers {
             .thenCompose(encoding -> encoding)
             .thenCompose(
                 encoded -> {
+                  if (request.contentId() != null && !request.contentId().equals(encoded.root())) {
+                    throw new ContentMismatchException(
+                        request.name(), request.contentId(), encoded.root());
+                  }
                   FileEntry entry =
                       new FileEntry(
                           request.name(),
@@ -197,7 +247,10 @@ final class FileTransfers {
                           spec,
                           encoded.layout(),
                           encoded.blocks(),
-                          System.currentTimeMillis());
+                          System.currentTimeMillis(),
+                          md5 == null
+                              ? null
+                              : request.object().withEtag(HexFormat.of().formatHex(md5.digest())));
                   return lease
                       .commit(entry, upload.join(), request.replace(), request.pin())
                       .thenApply(
@@ -295,10 +348,71 @@ final class FileTransfers {
                       ? null
                       : range;
               Source<ByteString, NotUsed> bytes =
-                  Source.lazyCompletionStageSource(() -> readPlanned(entry, effective))
-                      .mapMaterializedValue(m -> NotUsed.getInstance());
+                  entry.composite()
+                      ? partsBytes(entry, effective)
+                      : Source.lazyCompletionStageSource(() -> readPlanned(entry, effective))
+                          .mapMaterializedValue(m -> NotUsed.getInstance());
               return new Download(entry, effective, bytes);
             });
+  }
+
+  /**
+   * A composite's bytes (or a range of them): its parts' reads one after the other, each part read
+   * only when the one before has ended and only over the bytes of the range it holds, each checked
+   * as a read of that part is.
+   */
+  private Source<ByteString, NotUsed> partsBytes(FileEntry entry, ByteRange range) {
+    long start = range == null ? 0 : range.start();
+    long end = range == null ? entry.size() : range.end() + 1; // exclusive
+    List<ObjectAttributes.Part> parts = entry.object().parts();
+    List<FileName> files = entry.object().partFiles();
+    List<PartRead> reads = new ArrayList<>();
+    long offset = 0;
+    for (int i = 0; i < parts.size(); i++) {
+      long size = parts.get(i).size();
+      long from = Math.max(start, offset);
+      long to = Math.min(end, offset + size);
+      if (from < to) {
+        reads.add(
+            new PartRead(
+                files.get(i),
+                from == offset && to == offset + size
+                    ? null
+                    : new ByteRange(from - offset, to - offset - 1)));
+      }
+      offset += size;
+    }
+    return Source.from(reads)
+        .flatMapConcat(
+            r ->
+                Source.lazyCompletionStageSource(
+                    () -> read(r.part(), r.range()).thenApply(Download::bytes)));
+  }
+
+  /** A part of a composite to read, and which of its bytes (null: all). */
+  private record PartRead(FileName part, ByteRange range) {}
+
+  /**
+   * Commits a composite ({@link ObjectAttributes}) under its name's turn, replacing any file of
+   * that name: no byte moves, its parts are stored already.
+   */
+  CompletionStage<FileEntry> commitComposite(FileEntry entry) {
+    return Lease.take(system, coordinator(entry.name()), entry.name(), askTimeout)
+        .thenCompose(
+            lease ->
+                Upload.open(system, registry, askTimeout)
+                    .thenCompose(
+                        upload ->
+                            lease
+                                .commit(entry, upload, true, null)
+                                .whenComplete((stored, failure) -> upload.close()))
+                    .whenComplete(
+                        (stored, failure) -> {
+                          if (failure != null) {
+                            lease.release();
+                          }
+                        }))
+        .thenApply(stored -> entry);
   }
 
   /**

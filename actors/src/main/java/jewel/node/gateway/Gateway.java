@@ -32,6 +32,7 @@ import jewel.api.FileName;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
 import jewel.api.JewelException;
+import jewel.api.NewS3Key;
 import jewel.api.NewToken;
 import jewel.api.NodeStatus;
 import jewel.api.PartFiles;
@@ -44,11 +45,14 @@ import jewel.api.PinView;
 import jewel.api.Progress;
 import jewel.api.RepairReport;
 import jewel.api.RetuneReport;
+import jewel.api.S3AccessKeys;
+import jewel.api.S3KeyInfo;
 import jewel.api.SchemeInfo;
 import jewel.api.SchemeSpec;
 import jewel.api.StoreResult;
 import jewel.api.StoredBlock;
 import jewel.api.TokenInfo;
+import jewel.api.UploadParts;
 import jewel.api.VerifyReport;
 import jewel.node.JewelNode;
 import jewel.node.NodeSettings;
@@ -204,6 +208,7 @@ public final class Gateway implements JewelClient {
               settings.getOrDefault(name, PeerSettings.DEFAULT).greylisted(),
               p != null && p.overQuota(),
               d == null ? null : d.api(),
+              d == null ? null : d.s3(),
               d == null ? -1 : d.bytesReceived(),
               d == null ? -1 : d.bytesSent(),
               availability.get(name),
@@ -223,6 +228,7 @@ public final class Gateway implements JewelClient {
                 -1,
                 settings.getOrDefault(e.getKey(), PeerSettings.DEFAULT).greylisted(),
                 false,
+                null,
                 null,
                 -1,
                 -1,
@@ -348,7 +354,9 @@ public final class Gateway implements JewelClient {
     }
     Source<ByteString, ?> content = FileIO.fromPath(localFile).via(Progressing.of(progress, size));
     return await(
-        store(new FileTransfers.StoreRequest(name, size, scheme, replace, pin, contentId), content),
+        store(
+            new FileTransfers.StoreRequest(name, size, scheme, replace, pin, contentId, null),
+            content),
         transferTimeout(size),
         "the store of '" + name + "'");
   }
@@ -372,7 +380,8 @@ public final class Gateway implements JewelClient {
     Source<ByteString, ?> content =
         node.dataClient().get(source.address(), DataRequest.getFile(source.token()));
     return store(
-        new FileTransfers.StoreRequest(name, source.size(), chosen, replace, pin, null), content);
+        new FileTransfers.StoreRequest(name, source.size(), chosen, replace, pin, null, null),
+        content);
   }
 
   /**
@@ -486,11 +495,15 @@ public final class Gateway implements JewelClient {
   }
 
   @Override
-  public List<FileEntry> ls() {
+  public List<FileEntry> ls(String prefix) {
     return await(
-        RegistryPages.files(node.registry(), askTimeout, node.system()),
-        LISTING_TIMEOUT,
-        "the registry (is the seed up?)");
+            RegistryPages.files(
+                node.registry(), prefix.isEmpty() ? null : prefix, askTimeout, node.system()),
+            LISTING_TIMEOUT,
+            "the registry (is the seed up?)")
+        .stream()
+        .filter(e -> UploadParts.listed(e.name(), prefix))
+        .toList();
   }
 
   @Override
@@ -531,14 +544,40 @@ public final class Gateway implements JewelClient {
         "the retune of " + name);
   }
 
-  /** One page of the index, by name, after {@code after} (null: from the start). */
-  public RegistryReply.Listing filesPage(FileName after) {
-    return askRegistry(r -> new RegistryCommand.ListFiles(after, r));
+  /**
+   * One page of the index, by name, after {@code after} (null: from the start), of the names that
+   * start with {@code prefix} (null: all).
+   */
+  public RegistryReply.Listing filesPage(String prefix, FileName after) {
+    return await(filesPageAsync(prefix, after), askTimeout, "the registry (is the seed up?)");
+  }
+
+  public CompletionStage<RegistryReply.Listing> filesPageAsync(String prefix, FileName after) {
+    return RegistryAsk.query(
+        node.registry(),
+        r -> new RegistryCommand.ListFiles(after, prefix, r),
+        askTimeout,
+        node.system());
+  }
+
+  /**
+   * Commits a multipart object from its stored parts (its entry names them), replacing any file of
+   * its name; no byte moves.
+   */
+  public CompletionStage<FileEntry> commitComposite(FileEntry entry) {
+    return transfers.commitComposite(entry);
   }
 
   @Override
   public FileStatus status(FileName name) {
-    FileEntry entry = lookup(name);
+    FileEntry found = lookup(name);
+    // A composite's blocks are its parts'.
+    FileEntry entry =
+        found.composite()
+            ? FileRepairs.withPartsBlocks(
+                found,
+                await(repairs.parts(found), LISTING_TIMEOUT, "the registry (is the seed up?)"))
+            : found;
     Map<PeerId, LivePeer> livePeers = livePeers();
     Set<String> live =
         livePeers.keySet().stream()
@@ -772,16 +811,8 @@ public final class Gateway implements JewelClient {
   @Override
   public NewToken createToken(boolean readOnly, Long expiresInSeconds, String label) {
     long now = System.currentTimeMillis();
-    Long expiresAt = null;
-    if (expiresInSeconds != null) {
-      if (expiresInSeconds < 1 || expiresInSeconds > MAX_TOKEN_SECONDS) {
-        throw new JewelException(
-            "a token expires after 1 s to 100 years, not " + expiresInSeconds + " s");
-      }
-      expiresAt = now + expiresInSeconds * 1000;
-    }
+    Long expires = expiresAt(now, expiresInSeconds, "a token");
     String secret = ApiToken.newSecret();
-    Long expires = expiresAt;
     TokenInfo info =
         askRegistry(
                 (ActorRef<StatusReply<RegistryReply.Token>> r) ->
@@ -792,8 +823,19 @@ public final class Gateway implements JewelClient {
     return new NewToken(info, new ApiToken(info.id(), secret).toString());
   }
 
-  /** The longest a token may live: 100 years, in seconds. */
+  /** The longest a token or an S3 key may live: 100 years, in seconds. */
   private static final long MAX_TOKEN_SECONDS = 100L * 366 * 24 * 3600;
+
+  /** When {@code what}, made at {@code now}, expires after {@code seconds} (null: never). */
+  private static Long expiresAt(long now, Long seconds, String what) {
+    if (seconds == null) {
+      return null;
+    }
+    if (seconds < 1 || seconds > MAX_TOKEN_SECONDS) {
+      throw new JewelException(what + " expires after 1 s to 100 years, not " + seconds + " s");
+    }
+    return now + seconds * 1000;
+  }
 
   @Override
   public List<TokenInfo> tokens() {
@@ -823,6 +865,59 @@ public final class Gateway implements JewelClient {
                 new RegistryCommand.RevokeToken(id, System.currentTimeMillis(), r),
             JewelException.Kind.CONFLICT)
         .token();
+  }
+
+  // ------------------------------------------------------------------ S3 access keys
+
+  /**
+   * Makes an S3 access key, both halves here; the registry keeps them (Signature Version 4 needs
+   * the secret), and the secret leaves the registry only in this answer and to gateways checking
+   * signatures.
+   */
+  @Override
+  public NewS3Key createS3Key(boolean readOnly, Long expiresInSeconds, String label) {
+    long now = System.currentTimeMillis();
+    Long expires = expiresAt(now, expiresInSeconds, "an S3 key");
+    String accessKey = S3AccessKeys.newAccessKey();
+    String secretKey = S3AccessKeys.newSecretKey();
+    S3KeyInfo info =
+        askRegistry(
+                (ActorRef<StatusReply<RegistryReply.S3Key>> r) ->
+                    new RegistryCommand.CreateS3Key(
+                        accessKey, secretKey, readOnly, label, now, expires, r),
+                JewelException.Kind.BAD_INPUT)
+            .key();
+    return new NewS3Key(info, secretKey);
+  }
+
+  @Override
+  public List<S3KeyInfo> s3Keys() {
+    return await(
+        RegistryPages.s3Keys(node.registry(), askTimeout, node.system().scheduler()),
+        LISTING_TIMEOUT,
+        "the registry (is the seed up?)");
+  }
+
+  @Override
+  public S3KeyInfo revokeS3Key(String accessKey) {
+    RegistryReply.S3KeyFound found =
+        askRegistry(
+            (ActorRef<RegistryReply.S3KeyFound> r) ->
+                new RegistryCommand.LookupS3Key(accessKey, r));
+    if (found.key() == null) {
+      throw new JewelException(
+          "unknown S3 access key '" + accessKey + "' (try: s3 key ls)",
+          JewelException.Kind.NOT_FOUND);
+    }
+    // Refused now only if it was revoked meanwhile: a conflict.
+    S3KeyInfo revoked =
+        askRegistry(
+                (ActorRef<StatusReply<RegistryReply.S3Key>> r) ->
+                    new RegistryCommand.RevokeS3Key(accessKey, System.currentTimeMillis(), r),
+                JewelException.Kind.CONFLICT)
+            .key();
+    node.s3Credentials().ifPresent(c -> c.forget(accessKey));
+    return revoked;
   }
 
   /** Time for a transfer: the base timeout plus some per MiB moved. */

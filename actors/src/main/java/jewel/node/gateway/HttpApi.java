@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -29,6 +30,7 @@ import jewel.api.PeerSettings;
 import jewel.api.Pin;
 import jewel.api.Progress;
 import jewel.api.SchemeSpec;
+import jewel.api.UploadParts;
 import jewel.node.RegistryAsk;
 import jewel.node.store.Isolation;
 import jewel.protocol.RegistryReply;
@@ -130,7 +132,8 @@ public final class HttpApi {
                     pathPrefix("settings", this::settingRoutes),
                     pathPrefix("pins", this::pinRoutes),
                     pathPrefix("peer-settings", this::peerSettingRoutes),
-                    pathPrefix("tokens", this::apiTokenRoutes))));
+                    pathPrefix("tokens", this::apiTokenRoutes),
+                    pathPrefix(segment("s3").slash("keys"), this::s3KeyRoutes))));
   }
 
   // ------------------------------------------------------------------ tokens
@@ -177,11 +180,13 @@ public final class HttpApi {
                         })));
   }
 
-  /** What a read-only token may ask: to read, but not the tokens. */
+  /** What a read-only token may ask: to read, but not the tokens nor the S3 access keys. */
   static boolean readOnlyMay(HttpRequest request) {
     String method = request.method().name();
+    String path = request.getUri().path();
     return (method.equals("GET") || method.equals("HEAD"))
-        && !request.getUri().path().startsWith("/v1/tokens");
+        && !path.startsWith("/v1/tokens")
+        && !path.startsWith("/v1/s3/keys");
   }
 
   private Route refuse(HttpRequest request, HttpResponse response) {
@@ -221,6 +226,27 @@ public final class HttpApi {
                             }))));
   }
 
+  /** S3 access keys: made (the only answer with a secret), listed without secrets, revoked. */
+  private Route s3KeyRoutes() {
+    return concat(
+        pathEnd(
+            () ->
+                concat(
+                    get(() -> json(() -> Map.of("keys", gateway.s3Keys()))),
+                    post(
+                        () ->
+                            body(
+                                b ->
+                                    json(
+                                        201,
+                                        () ->
+                                            gateway.createS3Key(
+                                                flag(b, "readOnly"),
+                                                seconds(b, "expiresInSeconds"),
+                                                text(b, "label"))))))),
+        path(segment(), accessKey -> delete(() -> json(() -> gateway.revokeS3Key(accessKey)))));
+  }
+
   /** A GET of a page of a listing, from its optional {@code after} and {@code limit}. */
   private Route page(
       java.util.function.BiFunction<Optional<String>, Optional<String>, Map<String, Object>>
@@ -242,7 +268,10 @@ public final class HttpApi {
 
   private Route fileRoutes() {
     return concat(
-        pathEnd(() -> page(this::filesPage)),
+        pathEnd(
+            () ->
+                parameterOptional(
+                    "prefix", prefix -> page((after, limit) -> filesPage(after, limit, prefix)))),
         path(
             segment().slash("status"),
             name -> get(() -> json(() -> gateway.status(fileName(name))))),
@@ -291,7 +320,40 @@ public final class HttpApi {
                     put(() -> store(fileName(name))),
                     head(() -> fileHead(fileName(name))),
                     get(() -> read(fileName(name))),
-                    delete(() -> json(() -> gateway.delete(fileName(name)))))));
+                    delete(() -> json(() -> gateway.delete(fileName(name)))))),
+        unencodedSlash("files", FILE_ACTIONS));
+  }
+
+  /** What follows a file's name in {@code /v1/files/NAME/ACTION}. */
+  private static final Set<String> FILE_ACTIONS =
+      Set.of("status", "check", "verify", "repair", "retune", "copy");
+
+  /**
+   * A file name travels in one path segment, each {@code /} in it as {@code %2F} (Pekko HTTP
+   * decodes that within the segment). A path under {@code /v1/COLLECTION/} that has more segments
+   * than any route there, so most likely a name sent with its {@code /} as it is, gets a 404 that
+   * says so (its body read on first, as for any refusal); any other path is left to the other
+   * routes' rejections (a wrong method stays a 405).
+   */
+  private Route unencodedSlash(String collection, Set<String> actions) {
+    return extractUnmatchedPath(
+        rest -> {
+          List<String> segments = List.of(rest.replaceFirst("^/", "").split("/", -1));
+          if (segments.size() < 2 || (segments.size() == 2 && actions.contains(segments.get(1)))) {
+            return reject();
+          }
+          return extractRequest(
+              request ->
+                  refuse(
+                      request,
+                      errorResponse(
+                          new JewelException(
+                              "no such route: a file name goes in one path segment, each '/' in"
+                                  + " it as %2F, like /v1/"
+                                  + collection
+                                  + "/photos%2Fx.jpg",
+                              JewelException.Kind.NOT_FOUND))));
+        });
   }
 
   private Route settingRoutes() {
@@ -324,7 +386,8 @@ public final class HttpApi {
                                 b ->
                                     json(
                                         () -> gateway.setPin(fileName(name), read(b, Pin.class))))),
-                    delete(() -> json(() -> gateway.setPin(fileName(name), null))))));
+                    delete(() -> json(() -> gateway.setPin(fileName(name), null))))),
+        unencodedSlash("pins", Set.of()));
   }
 
   private Route peerSettingRoutes() {
@@ -406,14 +469,16 @@ public final class HttpApi {
 
   /** A page of the files' health: the page of the index {@link #filesPage} gives, checked. */
   private Map<String, Object> checkPage(Optional<String> after, Optional<String> limit) {
-    Map<String, Object> page = filesPage(after, limit);
+    Map<String, Object> page = filesPage(after, limit, Optional.empty());
     @SuppressWarnings("unchecked") // filesPage puts the entries under "files"
     List<FileEntry> files = (List<FileEntry>) page.get("files");
     page.put("files", gateway.check(files));
     return page;
   }
 
-  private Map<String, Object> filesPage(Optional<String> after, Optional<String> limit) {
+  /** A page of the files after {@code after} whose names start with {@code prefix}, if given. */
+  private Map<String, Object> filesPage(
+      Optional<String> after, Optional<String> limit, Optional<String> prefix) {
     int max = limit.map(l -> parseInt(l, "limit")).orElse(PAGE);
     if (max < 1) {
       throw new JewelException("limit must be 1 or more, not " + max);
@@ -423,8 +488,11 @@ public final class HttpApi {
     FileName next = from;
     // The registry's pages are cut by size; this one by count, so it may take several.
     do {
-      RegistryReply.Listing page = gateway.filesPage(next);
+      RegistryReply.Listing page = gateway.filesPage(prefix.orElse(null), next);
       for (FileEntry e : page.files()) {
+        if (!UploadParts.listed(e.name(), prefix.orElse(null))) {
+          continue;
+        }
         if (files.size() == max) {
           return filesDocument(files, files.get(files.size() - 1).name());
         }
@@ -544,7 +612,8 @@ public final class HttpApi {
                                                                                         spec,
                                                                                         overwrite,
                                                                                         pin,
-                                                                                        contentId),
+                                                                                        contentId,
+                                                                                        null),
                                                                                     body);
                                                                           }
                                                                           CompletionStage<?>

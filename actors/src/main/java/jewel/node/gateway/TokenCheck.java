@@ -1,11 +1,9 @@
 package jewel.node.gateway;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import jewel.api.ApiToken;
@@ -28,16 +26,9 @@ public final class TokenCheck {
     static final Caller ANYONE = new Caller("none", false);
   }
 
-  /** Tokens learnt from the registry that a gateway keeps at most, so garbage cannot fill it. */
-  static final int CACHE_LIMIT = 10_000;
-
-  private record Learnt(TokenFound found, long atNanos) {}
-
   private final ApiSettings settings;
-  private final Function<String, CompletionStage<TokenFound>> lookup;
-  private final LongSupplier nanos;
+  private final RegistryCache<TokenFound> learnt;
   private final LongSupplier millis;
-  private final Map<String, Learnt> learnt = new ConcurrentHashMap<>();
 
   /**
    * @param lookup asks the registry for a token by id
@@ -49,8 +40,7 @@ public final class TokenCheck {
       LongSupplier nanos,
       LongSupplier millis) {
     this.settings = settings;
-    this.lookup = lookup;
-    this.nanos = nanos;
+    this.learnt = new RegistryCache<>(settings.tokenCache(), lookup, nanos);
     this.millis = millis;
   }
 
@@ -71,7 +61,7 @@ public final class TokenCheck {
       }
       return CompletableFuture.failedFuture(unknown(token.id()));
     }
-    return found(token.id()).thenApply(found -> caller(token, found));
+    return learnt.get(token.id()).thenApply(found -> caller(token, found));
   }
 
   /** The token in the header, or one line saying what is wrong with the header. */
@@ -117,30 +107,9 @@ public final class TokenCheck {
     return new Caller(info.id(), info.readOnly());
   }
 
-  /** What the registry said of token {@code id}, from the cache while it is fresh. */
-  private CompletionStage<TokenFound> found(String id) {
-    long now = nanos.getAsLong();
-    Learnt known = learnt.get(id);
-    if (known != null && now - known.atNanos() < settings.tokenCache().toNanos()) {
-      return CompletableFuture.completedFuture(known.found());
-    }
-    return lookup
-        .apply(id)
-        .thenApply(
-            found -> {
-              if (learnt.size() >= CACHE_LIMIT) {
-                learnt.clear(); // crude, and rare: only a flood of made-up ids fills it
-              }
-              if (!settings.tokenCache().isZero()) {
-                learnt.put(id, new Learnt(found, now));
-              }
-              return found;
-            });
-  }
-
   /** Forgets what this gateway learnt of token {@code id} (it revoked it: no wait here). */
   public void forget(String id) {
-    learnt.remove(id);
+    learnt.forget(id);
   }
 
   private static JewelException unknown(String id) {

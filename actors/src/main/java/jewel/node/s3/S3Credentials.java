@@ -9,7 +9,13 @@ import java.util.concurrent.CompletionStage;
  */
 public interface S3Credentials {
 
-  record Credential(String accessKey, String secretKey, boolean readOnly) {}
+  record Credential(String accessKey, String secretKey, boolean readOnly) {
+    /** Never the secret: a credential may end up in a log line. */
+    @Override
+    public String toString() {
+      return "Credential[" + accessKey + (readOnly ? ", read-only]" : "]");
+    }
+  }
 
   CompletionStage<Optional<Credential>> find(String accessKey);
 }

@@ -3,15 +3,17 @@ package jewel.node.store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,8 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The local files a node lets its data channel read and write, each under a token it hands out in a
  * control message: a peer's {@code disk/files/} folder ({@link #inFolder}), where names come from
- * other nodes and are checked so they cannot leave the folder, or, for the CLI, any path its user
- * names ({@link #anywhere}).
+ * other nodes and are checked so they cannot leave the folder (a name's {@code /}-separated
+ * segments are folders, made as a write needs them), or, for the CLI, any path its user names
+ * ({@link #anywhere}).
  *
  * <p>An offer token ({@link #offer}) lets its holder read the file, in one read or in ranges, until
  * nobody used it for the time to live (10 minutes by default). An accept token ({@link #accept}) is
@@ -64,7 +67,6 @@ public final class LocalFiles {
    */
   private static final String TEMP_GLOB = "{" + PartFiles.GLOB + ",.*.jewel-part}";
 
-  private static final int MAX_NAME = FileName.MAX_BYTES;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A file offered for reading: its token and size. */
@@ -101,12 +103,25 @@ public final class LocalFiles {
   public static LocalFiles inFolder(Path folder, Duration ttl, Clock clock) throws IOException {
     Path f = folder.toAbsolutePath().normalize();
     Files.createDirectories(f);
-    try (DirectoryStream<Path> temps = Files.newDirectoryStream(f, TEMP_GLOB)) {
-      for (Path temp : temps) {
-        Files.deleteIfExists(temp);
-        log.info("deleted {}, left by an unfinished write", temp);
-      }
-    }
+    PathMatcher temporary = f.getFileSystem().getPathMatcher("glob:" + TEMP_GLOB);
+    Files.walkFileTree(
+        f,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            if (temporary.matches(file.getFileName())) {
+              Files.deleteIfExists(file);
+              log.info("deleted {}, left by an unfinished write", file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE; // not ours to read: no write of ours went there
+          }
+        });
     return new LocalFiles(f, ttl, clock);
   }
 
@@ -124,23 +139,43 @@ public final class LocalFiles {
     return Optional.ofNullable(folder);
   }
 
-  /** The files in the folder (not hidden ones, not writes in progress), by name. */
+  /**
+   * The files in the folder and its folders (not hidden ones, not writes in progress), by name: a
+   * file {@code c} of folder {@code a/b} is named {@code a/b/c}.
+   */
   public List<PeerContents.LocalFile> list() {
     if (folder == null) {
       return List.of();
     }
     List<PeerContents.LocalFile> files = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
-      for (Path p : entries) {
-        String name = p.getFileName().toString();
-        if (!name.startsWith(".") && Files.isRegularFile(p)) {
-          try {
-            files.add(new PeerContents.LocalFile(name, Files.size(p)));
-          } catch (IOException e) {
-            // gone meanwhile
-          }
-        }
-      }
+    try {
+      Files.walkFileTree(
+          folder,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              return dir.equals(folder) || !hidden(dir)
+                  ? FileVisitResult.CONTINUE
+                  : FileVisitResult.SKIP_SUBTREE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (!hidden(file) && Files.isRegularFile(file)) {
+                try {
+                  files.add(new PeerContents.LocalFile(relative(file), Files.size(file)));
+                } catch (IOException e) {
+                  // gone meanwhile
+                }
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              return FileVisitResult.CONTINUE; // gone meanwhile, or not ours to read
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + folder, e);
     }
@@ -148,40 +183,44 @@ public final class LocalFiles {
     return files;
   }
 
+  private static boolean hidden(Path path) {
+    return path.getFileName().toString().startsWith(".");
+  }
+
   /**
-   * The path of {@code fileName} in the folder. Refuses, with a {@link StoreException}, a name that
-   * is empty, hidden ({@code .x}), has a path separator, or otherwise would leave the folder.
+   * The path of {@code fileName} in the folder: a name {@code a/b/c} is the file {@code c} of its
+   * folder {@code a/b}. Refuses, with a {@link StoreException}, a name that is not a valid {@link
+   * FileName}, that has a hidden segment ({@code .x}: the folder's writes in progress are hidden
+   * files), or that would otherwise leave the folder.
    */
   public Path resolve(String fileName) {
     if (folder == null) {
       throw new StoreException("this node has no files folder: name a path instead");
     }
-    if (fileName == null || fileName.isBlank()) {
-      throw new StoreException("a file name is needed");
+    String problem = FileName.problem(fileName);
+    if (problem != null) {
+      throw new StoreException(problem.replaceAll("\\p{Cntrl}", "?"));
     }
-    String shown = "'" + fileName.replaceAll("\\p{Cntrl}", "?") + "'";
-    if (fileName.getBytes(StandardCharsets.UTF_8).length > MAX_NAME) {
-      throw new StoreException("file name " + shown + " is longer than " + MAX_NAME + " bytes");
-    }
-    if (fileName.contains("/") || fileName.contains("\\") || fileName.contains("\0")) {
+    List<String> segments = new FileName(fileName).segments();
+    if (segments.stream().anyMatch(s -> s.startsWith("."))) {
       throw new StoreException(
-          "file name " + shown + " must not contain '/' or '\\': it names a file of the folder");
+          "file name '"
+              + fileName
+              + "' has a segment that starts with '.': disk/files/ keeps no hidden files");
     }
-    if (fileName.startsWith(".")) {
-      throw new StoreException(
-          "file name " + shown + " must not start with '.' (no hidden files, no '..')");
-    }
-    if (fileName.chars().anyMatch(Character::isISOControl)) {
-      throw new StoreException("file name " + shown + " contains control characters");
-    }
-    Path path;
+    Path path = folder;
     try {
-      path = folder.resolve(fileName).normalize();
+      for (String segment : segments) {
+        path = path.resolve(segment);
+      }
     } catch (java.nio.file.InvalidPathException e) {
-      throw new StoreException("file name " + shown + " is not a valid file name here");
+      throw new StoreException("file name '" + fileName + "' is not a valid path here");
     }
-    if (!folder.equals(path.getParent())) {
-      throw new StoreException("file name " + shown + " leaves the files folder");
+    path = path.normalize();
+    // The checks above already keep the name inside: this one holds whatever they missed.
+    if (!path.startsWith(folder)
+        || path.getNameCount() != folder.getNameCount() + segments.size()) {
+      throw new StoreException("file name '" + fileName + "' leaves the files folder");
     }
     return path;
   }
@@ -198,10 +237,42 @@ public final class LocalFiles {
    */
   public String accept(String fileName, boolean replace) throws IOException {
     Path path = resolve(fileName);
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new StoreException(
+          "'"
+              + fileName
+              + "' is a folder in disk/files/: no file can replace it, even with --force");
+    }
     if (!replace && Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       throw new FileAlreadyExistsException(fileName);
     }
+    makeFolders(path.getParent(), fileName);
     return acceptAt(path, fileName, replace);
+  }
+
+  /** Makes the folders a nested name's file goes in, unless a file of the folder is in the way. */
+  private void makeFolders(Path parent, String fileName) throws IOException {
+    for (Path p = parent; !p.equals(folder); p = p.getParent()) {
+      if (Files.exists(p) && !Files.isDirectory(p)) {
+        throw new StoreException(
+            "cannot write '"
+                + fileName
+                + "': '"
+                + relative(p)
+                + "' is a file in disk/files/, not a folder");
+      }
+    }
+    Files.createDirectories(parent);
+  }
+
+  /** {@code path} as a name of the folder ({@code a/b}), or whole for the CLI's files. */
+  private String relative(Path path) {
+    if (folder == null) {
+      return path.toString();
+    }
+    List<String> segments = new ArrayList<>();
+    folder.relativize(path).forEach(p -> segments.add(p.toString()));
+    return String.join("/", segments);
   }
 
   /** Offers any readable file (for a trusted caller: the CLI, on its user's behalf). */
@@ -283,14 +354,14 @@ public final class LocalFiles {
     try {
       size = Files.size(g.path());
     } catch (IOException e) {
-      throw new StoreException("the offered file " + g.path().getFileName() + " is gone", e);
+      throw new StoreException("the offered file " + relative(g.path()) + " is gone", e);
     }
     long end = length < 0 ? size : offset + length;
     if (offset < 0 || offset > size || end > size || end < offset) {
       throw new StoreException(
           "range " + offset + "+" + length + " is outside the offered file of " + size + " bytes");
     }
-    String what = "file " + g.path().getFileName();
+    String what = "file " + relative(g.path());
     return new ReadResult(
         end - offset,
         FileSource.create(g.path(), offset, end - offset, what, () -> what + " is gone"));
@@ -375,7 +446,7 @@ public final class LocalFiles {
    * refuses atomically if the name is taken (a rename would replace it), then the temporary name
    * goes. Where links are not supported, a move that checks first.
    */
-  private static void moveIfAbsent(Path temp, Path target) throws IOException {
+  private void moveIfAbsent(Path temp, Path target) throws IOException {
     try {
       try {
         Files.createLink(target, temp);
@@ -388,7 +459,7 @@ public final class LocalFiles {
     } catch (FileAlreadyExistsException e) {
       throw new StoreException(
           "'"
-              + target.getFileName()
+              + relative(target)
               + "' appeared in the files folder while it was written,"
               + " and is kept: use --force to replace it");
     }

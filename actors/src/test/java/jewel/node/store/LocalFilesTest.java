@@ -100,32 +100,76 @@ class LocalFilesTest {
   }
 
   @Test
-  void namesThatWouldLeaveTheFolderAreRefused() {
+  void namesThatWouldLeaveTheFolderAreRefused() throws IOException {
+    Files.writeString(dir.resolve("secret"), "outside");
     for (String bad :
         List.of(
             "..",
             ".",
             "../x",
+            "../secret",
             "../../etc/passwd",
-            "a/b",
+            "a/../../secret",
+            "a/./b",
+            "a/..",
             "/etc/passwd",
+            "a//b",
+            "a/",
             "..\\x",
             "x\\y",
             "",
-            " ",
             ".hidden",
+            "a/.hidden",
+            ".a/b",
             "a\0b",
+            "a/\nb",
             "tab\there",
-            "x".repeat(256))) {
+            "x".repeat(256),
+            "a/" + "x".repeat(256))) {
       StoreException e = assertThrows(StoreException.class, () -> files.offer(bad), bad);
       assertTrue(!e.getMessage().contains("\n"), e.getMessage());
       assertThrows(StoreException.class, () -> files.accept(bad, false), bad);
     }
     assertEquals(
-        "file name '../x' must not contain '/' or '\\': it names a file of the folder",
+        "bad file name '../x': no segment may be '.' or '..'",
         assertThrows(StoreException.class, () -> files.resolve("../x")).getMessage());
+    assertEquals(List.of(), names(), "nothing made in the folder");
+    assertEquals("outside", Files.readString(dir.resolve("secret")));
     assertEquals(folder.resolve("ok.txt"), files.resolve("ok.txt"));
+    assertEquals(folder.resolve("a").resolve("b").resolve("c.txt"), files.resolve("a/b/c.txt"));
     assertThrows(StoreException.class, () -> LocalFiles.anywhere().offer("x"));
+  }
+
+  @Test
+  void aNestedNameIsAFileInFoldersMadeAsNeeded() throws IOException {
+    String token = files.accept("photos/2026/x.jpg", false);
+    write(token, Source.single(ByteString.fromString("jpeg")));
+    assertEquals("jpeg", Files.readString(folder.resolve("photos/2026/x.jpg")));
+    assertEquals(
+        ByteString.fromString("jpeg"),
+        read(files.read(files.offer("photos/2026/x.jpg").token(), 0, -1)));
+    assertThrows(FileAlreadyExistsException.class, () -> files.accept("photos/2026/x.jpg", false));
+    Files.writeString(folder.resolve("top.txt"), "top");
+    Files.createDirectories(folder.resolve(".cache/deep"));
+    Files.writeString(folder.resolve(".cache/deep/hidden.txt"), "hidden");
+    assertEquals(
+        List.of(
+            new PeerContents.LocalFile("photos/2026/x.jpg", 4),
+            new PeerContents.LocalFile("top.txt", 3)),
+        files.list());
+    // a file where a folder of the name should be
+    StoreException blocked =
+        assertThrows(StoreException.class, () -> files.accept("top.txt/y", false));
+    assertEquals(
+        "cannot write 'top.txt/y': 'top.txt' is a file in disk/files/, not a folder",
+        blocked.getMessage());
+    assertThrows(IOException.class, () -> files.offer("photos/2026"));
+    for (boolean replace : List.of(false, true)) {
+      assertEquals(
+          "'photos/2026' is a folder in disk/files/: no file can replace it, even with --force",
+          assertThrows(StoreException.class, () -> files.accept("photos/2026", replace))
+              .getMessage());
+    }
   }
 
   @Test
@@ -249,19 +293,38 @@ class LocalFilesTest {
   }
 
   @Test
-  void aFileWithTheLongestValidNameIsWrittenAndRead() throws IOException {
-    String longest =
+  void filesWithTheLongestValidNamesAreWrittenAndRead() throws IOException {
+    String segment =
         "é".repeat(100) + "x".repeat(51) + ".bin"; // 255 bytes, the file system's limit
-    assertEquals(FileName.MAX_BYTES, longest.getBytes(StandardCharsets.UTF_8).length);
-    String token = files.accept(longest, false);
-    write(token, Source.single(ByteString.fromString("long")));
-    assertEquals(List.of(longest), names());
+    assertEquals(FileName.MAX_SEGMENT_BYTES, segment.getBytes(StandardCharsets.UTF_8).length);
+    String folderName = segment.replace(".bin", ".dir");
+    String deepest =
+        String.join("/", folderName, folderName, folderName, folderName, "y".repeat(64));
+    assertEquals(FileName.MAX_BYTES, deepest.getBytes(StandardCharsets.UTF_8).length);
+    for (String longest : List.of(segment, deepest)) {
+      String token = files.accept(longest, false);
+      write(token, Source.single(ByteString.fromString("long")));
+      assertEquals(
+          ByteString.fromString("long"), read(files.read(files.offer(longest).token(), 0, -1)));
+    }
     assertEquals(
-        ByteString.fromString("long"), read(files.read(files.offer(longest).token(), 0, -1)));
+        List.of(segment, deepest),
+        files.list().stream().map(PeerContents.LocalFile::name).toList());
 
     StoreException tooLong =
-        assertThrows(StoreException.class, () -> files.accept("é" + longest, false));
-    assertTrue(tooLong.getMessage().endsWith("is longer than 255 bytes"), tooLong.getMessage());
+        assertThrows(StoreException.class, () -> files.accept("é" + segment, false));
+    assertTrue(tooLong.getMessage().endsWith("the limit is 255"), tooLong.getMessage());
+  }
+
+  @Test
+  void temporaryFilesLeftByACrashInAFolderOfTheFolderAreDeletedOnOpen() throws IOException {
+    Path nested = Files.createDirectories(folder.resolve("a/b"));
+    Files.write(nested.resolve(PartFiles.name()), new byte[10]);
+    Files.write(nested.resolve("x.bin"), new byte[10]);
+    LocalFiles.inFolder(folder);
+    try (Stream<Path> s = Files.list(nested)) {
+      assertEquals(List.of("x.bin"), s.map(p -> p.getFileName().toString()).toList());
+    }
   }
 
   @Test

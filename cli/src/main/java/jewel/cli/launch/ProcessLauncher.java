@@ -22,10 +22,11 @@ import jewel.pki.TlsFiles;
 
 /**
  * Runs the nodes of one home folder as background JVMs on this machine: the seed on the home's
- * port, {@code peer-i} on port + i, and each node's HTTP API on its port + 1000. Each node has its
- * folder {@code HOME/NAME/} with {@code disk/}, a {@code pid} file, a {@code port} file, its log
- * {@code node.log}, a {@code ready} file the node writes once it is Up in the cluster, and an
- * {@code api} file with its API's base URL once that is bound.
+ * port, {@code peer-i} on port + i, each node's HTTP API on its port + 1000 and its S3 listener on
+ * its port + 2000. Each node has its folder {@code HOME/NAME/} with {@code disk/}, a {@code pid}
+ * file, a {@code port} file, its log {@code node.log}, a {@code ready} file the node writes once it
+ * is Up in the cluster, and {@code api} and {@code s3} files with the base URLs of its API and its
+ * S3 listener once they are bound.
  *
  * <p>Before it starts a node it makes sure the node has a key and a certificate signed by the
  * home's certificate authority ({@code HOME/tls/}, see {@link ClusterCa}), creating the CA on first
@@ -54,6 +55,11 @@ public final class ProcessLauncher implements Launcher {
 
   /** A node's HTTP API listens on its cluster port + this (seed 26520 when the seed is 25520). */
   public static final int API_PORT_OFFSET = 1000;
+
+  /**
+   * A node's S3 listener listens on its cluster port + this (seed 27520 when the seed is 25520).
+   */
+  public static final int S3_PORT_OFFSET = 2000;
 
   /** The system property that names the node jar (or a class path) the nodes run from. */
   public static final String NODE_JAR_PROPERTY = "jewel.node.jar";
@@ -362,6 +368,7 @@ public final class ProcessLauncher implements Launcher {
       Files.deleteIfExists(dir.resolve("ready"));
       // A killed node's URL would send clients to a port nobody serves until it binds again.
       Files.deleteIfExists(dir.resolve("api"));
+      Files.deleteIfExists(dir.resolve("s3"));
       List<String> seeds = new ArrayList<>();
       if (registry) {
         // A registry node must join the nodes that are running, never found a cluster of its
@@ -406,6 +413,7 @@ public final class ProcessLauncher implements Launcher {
       }
       cmd.add("-Djewel.node.port=" + port);
       cmd.add("-Djewel.api.port=" + (port + API_PORT_OFFSET));
+      cmd.add("-Djewel.s3.port=" + (port + S3_PORT_OFFSET));
       // The home's admin token (made on the first start): nodes get only its hash.
       cmd.add("-Djewel.api.admin-token-hash-file=" + AdminToken.ensure(home));
       cmd.add("-Djewel.seed-nodes=" + String.join(",", seeds));
@@ -422,10 +430,14 @@ public final class ProcessLauncher implements Launcher {
     }
   }
 
-  /** The node's cluster port and its API port, or one line naming the one that is taken. */
+  /**
+   * The node's cluster port, its API port and its S3 port, or one line naming the one that is
+   * taken.
+   */
   private static void checkPortsFree(String name, int port) {
     checkPortFree(port, name);
     checkPortFree(port + API_PORT_OFFSET, name + "'s HTTP API");
+    checkPortFree(port + S3_PORT_OFFSET, name + "'s S3 listener");
   }
 
   private static void checkPortFree(int port, String what) {

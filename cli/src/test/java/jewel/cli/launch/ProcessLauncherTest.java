@@ -82,6 +82,23 @@ class ProcessLauncherTest {
   }
 
   @Test
+  void aTakenS3PortStopsUpToo() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress("127.0.0.1", 0));
+      int seedPort = taken.getLocalPort() - ProcessLauncher.S3_PORT_OFFSET - 2; // peer-2's S3 port
+      JewelException e =
+          assertThrows(JewelException.class, () -> new ProcessLauncher(home, seedPort).up(2));
+      assertEquals(
+          "port "
+              + taken.getLocalPort()
+              + " for peer-2's S3 listener is in use by another program: stop it,"
+              + " or run this cluster on other ports (--port)",
+          e.getMessage());
+      assertFalse(Files.exists(home.resolve("seed")), "no node was started");
+    }
+  }
+
+  @Test
   void severalRegistryNodesNeedASharedJournal() {
     JewelException e =
         assertThrows(JewelException.class, () -> new ProcessLauncher(home, 20000).up(3, 2, ""));
