@@ -396,9 +396,16 @@ class SigV4ClientTest {
     assertTrue(refusal.getMessage().contains("raw-request-uri-header"), refusal.getMessage());
   }
 
-  private static List<String> boto3(String mode) {
-    Path script = Path.of("src/test/resources/s3/boto3_client.py").toAbsolutePath();
-    return List.of("python3", script.toString(), mode, endpoint);
+  /**
+   * boto3_client.py run by JEWEL_TEST_PYTHON, which {@code .ci/run} sets to a python3 with boto3.
+   */
+  private static List<String> boto3(String mode) throws Exception {
+    Path script = Path.of(SigV4ClientTest.class.getResource("/s3/boto3_client.py").toURI());
+    return List.of(
+        System.getenv().getOrDefault("JEWEL_TEST_PYTHON", "python3"),
+        script.toString(),
+        mode,
+        endpoint);
   }
 
   private static String[] with(List<String> command, String... more) {
