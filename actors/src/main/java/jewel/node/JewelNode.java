@@ -1,7 +1,5 @@
 package jewel.node;
 
-import static org.apache.pekko.http.javadsl.server.Directives.complete;
-
 import com.typesafe.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +26,11 @@ import jewel.node.peer.ShareKeeper;
 import jewel.node.pins.LivePeers;
 import jewel.node.pins.PinScanner;
 import jewel.node.pins.PinSettings;
+import jewel.node.s3.GatewayObjectStore;
 import jewel.node.s3.RegistryS3Credentials;
+import jewel.node.s3.S3Routes;
 import jewel.node.s3.S3Settings;
+import jewel.node.s3.SigV4Authenticator;
 import jewel.node.store.BlockStore;
 import jewel.node.store.Isolation;
 import jewel.node.store.LocalFiles;
@@ -57,14 +58,9 @@ import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.ServerBuilder;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpCharsets;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.MediaTypes;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import org.apache.pekko.stream.Materializer;
 
 /**
  * One Jewel node in this JVM: the ActorSystem, its data channel, and what its roles run. Every node
@@ -400,32 +396,29 @@ public final class JewelNode implements AutoCloseable {
     ServerBuilder server =
         Http.get(system)
             .newServerAt(s3.host(), s3.port())
-            .withSettings(
-                ServerSettings.create(system.settings().config()).withRawRequestUriHeader(true));
+            .withSettings(S3Routes.serverSettings(system.settings().config()));
     String scheme = "http://";
     if (s3.tls()) {
       server = server.enableHttps(https("jewel.s3.tls"));
       scheme = "https://";
     }
-    var binding = server.bind(s3Route()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    var binding = server.bind(s3Route(s3)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     s3Url = scheme + s3.host() + ":" + binding.localAddress().getPort();
     publish("s3", s3Url);
     system.log().info("S3 listener at {} (region {})", s3Url, s3.region());
   }
 
   /**
-   * What the S3 listener answers. Until the S3 routes are in: S3's NotImplemented to every request,
-   * as S3's XML error body. (The routes take the settings of {@link #serveS3} and {@link
-   * #s3Credentials}.)
+   * What the S3 listener answers: S3's REST protocol ({@link S3Routes}), every request's signature
+   * checked against the registry's S3 keys, objects stored and read by this node's gateway.
    */
-  private Route s3Route() {
-    return complete(
-        HttpResponse.create()
-            .withStatus(StatusCodes.NOT_IMPLEMENTED)
-            .withEntity(
-                ContentTypes.create(MediaTypes.APPLICATION_XML, HttpCharsets.UTF_8),
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NotImplemented</Code>"
-                    + "<Message>this node does not serve S3 requests yet</Message></Error>"));
+  private Route s3Route(S3Settings s3) {
+    return new S3Routes(
+            new GatewayObjectStore(gateway),
+            new SigV4Authenticator(s3Credentials, s3.region(), Clock.systemUTC()),
+            s3,
+            Materializer.matFromSystem(system))
+        .route();
   }
 
   /** Writes {@code url} to the file {@code NAME/name} of the home, at once (a rename). */

@@ -41,6 +41,7 @@ import org.apache.pekko.http.javadsl.model.headers.Connection;
 import org.apache.pekko.http.javadsl.model.headers.LastModified;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -63,7 +64,7 @@ public final class S3Routes {
   public static final String SCHEME_HEADER = "x-amz-meta-jewel-scheme";
 
   private static final String META = "x-amz-meta-";
-  private static final long XML_BODY_LIMIT = 4L * 1024 * 1024;
+  private static final int XML_BODY_LIMIT = 4 * 1024 * 1024;
 
   /** How long a refused request's body is read on, for its sender to hear why. */
   private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
@@ -109,6 +110,15 @@ public final class S3Routes {
   private final S3Settings settings;
   private final Materializer materializer;
   private final ObjectListing listing;
+
+  /**
+   * The settings of the server these routes are bound with: the node's, plus the {@code
+   * Raw-Request-URI} header, without which no signature can be checked (S3 signs the path as sent,
+   * which Pekko HTTP would otherwise only give normalized).
+   */
+  public static ServerSettings serverSettings(com.typesafe.config.Config config) {
+    return ServerSettings.create(config).withRawRequestUriHeader(true);
+  }
 
   public S3Routes(
       ObjectStore store,
@@ -799,17 +809,9 @@ public final class S3Routes {
     return new ObjectStore.Body(body.size(), body.sha256(), checked);
   }
 
-  /** A small XML body, read whole up to {@link #XML_BODY_LIMIT} bytes. */
+  /** A small XML body, read whole up to {@link #XML_BODY_LIMIT} bytes, its signed hash checked. */
   private CompletionStage<byte[]> xmlBody(Call c) {
-    ObjectStore.Body body = c.body();
-    if (body.size() > XML_BODY_LIMIT) {
-      throw new S3Exception(
-          "MaxMessageLengthExceeded", 400, "an XML body is at most " + XML_BODY_LIMIT + " bytes");
-    }
-    return body.bytes()
-        .limitWeighted(XML_BODY_LIMIT, b -> (long) b.size())
-        .runWith(Sink.fold(ByteString.emptyByteString(), (all, b) -> all.concat(b)), materializer)
-        .thenApply(ByteString::toArray);
+    return SmallBody.read(c.body(), XML_BODY_LIMIT, materializer).thenApply(ByteString::toArray);
   }
 
   /** Reads what is left of a refused request's body, for its sender to hear why. */

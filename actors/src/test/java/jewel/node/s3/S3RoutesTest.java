@@ -15,11 +15,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -39,6 +45,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class S3RoutesTest {
   private static final int MIB = 1024 * 1024;
+  private static final String SECRET = "test-secret";
+
+  /** A read-write and a read-only key, both with {@link #SECRET}. */
+  private static final S3Credentials KEYS =
+      key ->
+          CompletableFuture.completedFuture(
+              key.equals("test-key") || key.equals("readonly-key")
+                  ? Optional.of(
+                      new S3Credentials.Credential(key, SECRET, key.startsWith("readonly")))
+                  : Optional.empty());
 
   @TempDir static Path dir;
   private static ActorSystem<Void> system;
@@ -60,12 +76,13 @@ class S3RoutesTest {
     S3Routes routes =
         new S3Routes(
             new MemoryObjectStore(materializer),
-            new AcceptingAuthenticator(),
+            new SigV4Authenticator(KEYS, "us-east-1", Clock.systemUTC()),
             new S3Settings(true, "127.0.0.1", 0, "us-east-1", "s3.localhost", false),
             materializer);
     binding =
         Http.get(system)
             .newServerAt("127.0.0.1", 0)
+            .withSettings(S3Routes.serverSettings(system.settings().config()))
             .bind(routes.route())
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
@@ -227,7 +244,7 @@ class S3RoutesTest {
     String answer =
         raw(
             "PUT /continue/empty HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Authorization: AWS4-HMAC-SHA256 Credential=test-key/x\r\n"
+                + signed("PUT", "127.0.0.1", "/continue/empty")
                 + "Expect: 100-continue\r\nContent-Length: 0\r\n\r\n");
     assertTrue(answer.startsWith("HTTP/1.1 200 OK"), answer);
     // botocore would misread the next answer on this connection (see S3Routes).
@@ -254,19 +271,17 @@ class S3RoutesTest {
   }
 
   /**
-   * Runs a client with credentials and configuration from the environment only, and plain bodies
-   * (no aws-chunked checksums) until the SigV4 check that decodes them is in.
+   * Runs a client with credentials and configuration from the environment only (its default
+   * checksums: botocore sends CRC32 headers or aws-chunked trailers, which the listener checks).
    */
   private static Result run(List<String> command, String accessKey) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command);
     Map<String, String> env = pb.environment();
     env.put("AWS_ACCESS_KEY_ID", accessKey);
-    env.put("AWS_SECRET_ACCESS_KEY", "test-secret");
+    env.put("AWS_SECRET_ACCESS_KEY", SECRET);
     env.put("AWS_DEFAULT_REGION", "us-east-1");
     env.put("AWS_CONFIG_FILE", "/dev/null");
     env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-    env.put("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required");
-    env.put("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required");
     env.put("AWS_EC2_METADATA_DISABLED", "true");
     env.put("AWS_MAX_ATTEMPTS", "1");
     env.put("PYTHONIOENCODING", "utf-8");
@@ -287,8 +302,51 @@ class S3RoutesTest {
             + target
             + " HTTP/1.1\r\nHost: "
             + host
-            + "\r\nAuthorization: AWS4-HMAC-SHA256 Credential=test-key/x\r\n"
+            + "\r\n"
+            + signed("GET", host, target)
             + "Connection: close\r\n\r\n");
+  }
+
+  /**
+   * The headers that sign a request without a body by test-key, now: x-amz-date,
+   * x-amz-content-sha256 and Authorization, each ending with CRLF.
+   */
+  private static String signed(String method, String host, String target) {
+    String amzDate =
+        DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    SigV4.Credential credential =
+        new SigV4.Credential("test-key", amzDate.substring(0, 8), "us-east-1", "s3");
+    int question = target.indexOf('?');
+    String path = question < 0 ? target : target.substring(0, question);
+    String query = question < 0 ? "" : target.substring(question + 1);
+    List<String> signedHeaders = List.of("host", "x-amz-content-sha256", "x-amz-date");
+    String canonical =
+        SigV4.canonicalRequest(
+            method,
+            path,
+            SigV4.canonicalQuery(SigV4.parseQuery(query), null),
+            List.of(
+                Map.entry("host", host),
+                Map.entry("x-amz-content-sha256", SigV4.EMPTY_SHA256),
+                Map.entry("x-amz-date", amzDate)),
+            signedHeaders,
+            SigV4.EMPTY_SHA256);
+    String signature = new SigV4.SigningKey(SECRET, credential, amzDate).signRequest(canonical);
+    return "x-amz-date: "
+        + amzDate
+        + "\r\nx-amz-content-sha256: "
+        + SigV4.EMPTY_SHA256
+        + "\r\nAuthorization: "
+        + SigV4.ALGORITHM
+        + " Credential=test-key/"
+        + credential.scope()
+        + ",SignedHeaders="
+        + String.join(";", signedHeaders)
+        + ",Signature="
+        + signature
+        + "\r\n";
   }
 
   /** Sends {@code request} as it is and reads the answer until the server closes. */
