@@ -113,6 +113,12 @@ class GatewayIT {
       assertTrue(
           s3.aws(s3One, "s3", "ls", "s3://scenario/videos/").contains("hundred.bin"),
           "the object is listed");
+      JsonNode object =
+          JSON.readTree(c.cli("status", "scenario/videos/hundred.bin", "--json").ok().out());
+      Set<String> objectHolders = new LinkedHashSet<>();
+      object
+          .get("blocks")
+          .forEach(b -> b.get("holders").forEach(h -> objectHolders.add(h.asText())));
 
       JsonNode seed = node(c, "seed");
       assertEquals(0, seed.get("bytesIn").asLong(), seed::toString);
@@ -136,12 +142,6 @@ class GatewayIT {
           Arrays.copyOfRange(rsBytes, 5_000_000, 6_048_576), Files.readAllBytes(part));
 
       // boto3 reads the 100 MiB object through peer-3 with two of its holders dead.
-      JsonNode object =
-          JSON.readTree(c.cli("status", "scenario/videos/hundred.bin", "--json").ok().out());
-      Set<String> objectHolders = new LinkedHashSet<>();
-      object
-          .get("blocks")
-          .forEach(b -> b.get("holders").forEach(h -> objectHolders.add(h.asText())));
       assertTrue(objectHolders.containsAll(victims.subList(0, 2)), object::toString);
       Path hundredBack = tmp.resolve("hundred.back");
       s3.boto3Download(s3(c, "peer-3"), "scenario", "videos/hundred.bin", hundredBack);
