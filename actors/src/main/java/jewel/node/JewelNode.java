@@ -234,6 +234,11 @@ public final class JewelNode implements AutoCloseable {
         node.serveApi(config);
         node.serveS3(config);
         node.describeItself();
+        // Last: a client that finds these files finds a node that can say what it is.
+        node.publish("api", node.apiUrl);
+        if (node.s3Url != null) {
+          node.publish("s3", node.s3Url);
+        }
       }
       return node;
     } catch (Exception e) {
@@ -327,10 +332,10 @@ public final class JewelNode implements AutoCloseable {
   }
 
   /**
-   * Binds the HTTP API on {@code jewel.api.host}:{@code jewel.api.port} and writes its URL to
-   * {@code NAME/api} in the home (where the command line finds nodes). An address other machines
-   * reach is refused unless tokens are required and the API serves HTTPS ({@link
-   * ApiSettings#checkExposure}).
+   * Binds the HTTP API on {@code jewel.api.host}:{@code jewel.api.port}; its URL goes to {@code
+   * NAME/api} in the home, where the command line finds nodes, once the node can describe itself.
+   * An address other machines reach is refused unless tokens are required and the API serves HTTPS
+   * ({@link ApiSettings#checkExposure}).
    */
   private void serveApi(Config config) throws Exception {
     ApiSettings api = ApiSettings.from(config);
@@ -363,13 +368,12 @@ public final class JewelNode implements AutoCloseable {
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
     apiUrl = scheme + host + ":" + binding.localAddress().getPort();
-    publish("api", apiUrl);
     system.log().info("HTTP API at {}", apiUrl);
   }
 
   /**
    * Binds the S3 listener on {@code jewel.s3.host}:{@code jewel.s3.port} (none with {@code
-   * jewel.s3.enabled = off}) and writes its URL to {@code NAME/s3} in the home. An address other
+   * jewel.s3.enabled = off}); its URL goes to {@code NAME/s3} in the home. An address other
    * machines reach is refused unless it serves HTTPS ({@link S3Settings#checkExposure}). Its
    * requests keep their URI as sent ({@code Raw-Request-URI}): a signature covers the path as the
    * client encoded it.
@@ -404,7 +408,6 @@ public final class JewelNode implements AutoCloseable {
     }
     var binding = server.bind(s3Route(s3)).toCompletableFuture().get(10, TimeUnit.SECONDS);
     s3Url = scheme + s3.host() + ":" + binding.localAddress().getPort();
-    publish("s3", s3Url);
     system.log().info("S3 listener at {} (region {})", s3Url, s3.region());
   }
 

@@ -815,8 +815,8 @@ class HttpApiTest {
         http.send(
             HttpRequest.newBuilder(URI.create(s3 + "/some-bucket/a/key")).build(),
             HttpResponse.BodyHandlers.ofString());
-    assertEquals(501, answer.statusCode(), answer.body());
-    assertTrue(answer.body().contains("<Code>NotImplemented</Code>"), answer.body());
+    assertEquals(403, answer.statusCode(), answer.body());
+    assertTrue(answer.body().contains("<Code>AccessDenied</Code>"), "unsigned: " + answer.body());
     assertTrue(
         answer.headers().firstValue("Content-Type").orElse("").startsWith("application/xml"));
 
