@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import jewel.api.ByteRange;
 import jewel.api.DefaultSchemes;
 import jewel.api.FileEntry;
+import jewel.api.FileHealth;
 import jewel.api.FileName;
 import jewel.api.FileStatus;
 import jewel.api.JewelClient;
@@ -456,6 +457,7 @@ final class FileCommands {
           new Format.Table("NAME", "SIZE", "SCHEME", "D", "M", "SURVIVES").right(1, 3, 4, 5);
       long total = 0;
       long stored = 0;
+      int composites = 0;
       for (FileEntry e : files) {
         Durability d = Durability.of(e);
         t.row(
@@ -467,8 +469,10 @@ final class FileCommands {
             Format.count(d.survives()));
         total += e.size();
         stored += e.storedBytes();
+        composites += e.composite() ? 1 : 0;
       }
       t.print(out());
+      // A multipart object's blocks are its parts', which the index lists apart (status NAME).
       out()
           .println(
               files.size()
@@ -476,7 +480,14 @@ final class FileCommands {
                   + Format.size(total)
                   + " ("
                   + Format.size(stored)
-                  + " on the peers)");
+                  + " on the peers"
+                  + (composites == 0
+                      ? ""
+                      : ", besides the parts of "
+                          + composites
+                          + (composites == 1 ? " multipart object" : " multipart objects")
+                          + ": see status NAME")
+                  + ")");
     }
   }
 
@@ -509,6 +520,12 @@ final class FileCommands {
         }
       }
       boolean ok = readable.cardinality() >= k;
+      // A multipart object's blocks are its parts', each part a file of its own layout: whether
+      // it reads is whether every part does, which check works out.
+      FileHealth health = e.composite() ? client().check(file).get(0) : null;
+      if (health != null) {
+        ok = health.state() != FileHealth.State.UNREADABLE;
+      }
       if (json) {
         Json.print(out(), Json.status(s, ok));
         return;
@@ -556,7 +573,17 @@ final class FileCommands {
         }
         t.print(out());
       }
-      if (ok) {
+      if (health != null) {
+        out()
+            .println(
+                "readable now: "
+                    + (ok ? "yes" : "NO")
+                    + " (a multipart object of "
+                    + e.object().parts().size()
+                    + " parts, "
+                    + health.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + ": see check NAME)");
+      } else if (ok) {
         out()
             .println(
                 "readable now: yes ("

@@ -928,8 +928,10 @@ public final class HttpJewelClient implements JewelClient {
       want = within.length();
     }
     BlockId root = blockIdOrNull(etag);
-    // A whole file is checked against its root block id; a range has no hash of its own.
-    MessageDigest sha = status == 200 && range == null && root != null ? Digests.sha256() : null;
+    // A whole file is checked against the SHA-256 the node gives (a multipart object has none of
+    // its own: its parts are checked as the node reads them); a range has no hash of its own.
+    BlockId content = blockIdOrNull(c.getHeaderField("X-Jewel-Sha256"));
+    MessageDigest sha = status == 200 && range == null && content != null ? Digests.sha256() : null;
     byte[] buffer = new byte[BUFFER];
     long got = 0;
     long written = 0;
@@ -960,12 +962,12 @@ public final class HttpJewelClient implements JewelClient {
     }
     if (sha != null) {
       String hex = BlockId.of(sha.digest()).hex();
-      if (!hex.equals(root.hex())) {
+      if (!hex.equals(content.hex())) {
         throw new JewelException(
             "the bytes of '"
                 + name
                 + "' do not match its SHA-256 ("
-                + root.shortHex()
+                + content.shortHex()
                 + "…, got "
                 + hex.substring(0, 12)
                 + "…); nothing was written: run the command again",

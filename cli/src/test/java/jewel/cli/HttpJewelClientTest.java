@@ -477,11 +477,19 @@ class HttpJewelClientTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
-  /** A node that serves {@code content} with its ETag, and ranges. */
+  /** A node that serves {@code content} with its ETag and SHA-256, and ranges. */
   private Handler serving(byte[] content) throws Exception {
+    return serving(content, sha256(content));
+  }
+
+  /** A node that serves {@code content} as a file whose SHA-256 it says is {@code sha256}. */
+  private Handler serving(byte[] content, String sha256) throws Exception {
     String etag = "\"" + sha256(content) + "\"";
     return (ex, body) -> {
       ex.getResponseHeaders().set("ETag", etag);
+      if (sha256 != null) {
+        ex.getResponseHeaders().set("X-Jewel-Sha256", sha256);
+      }
       ex.getResponseHeaders().set("Accept-Ranges", "bytes");
       String range = ex.getRequestHeaders().getFirst("Range");
       if (range == null) {
@@ -508,6 +516,28 @@ class HttpJewelClientTest {
       ex.sendResponseHeaders(206, r.length());
       ex.getResponseBody().write(content, (int) r.start(), (int) r.length());
     };
+  }
+
+  @Test
+  void aGetChecksTheSha256TheNodeGivesAndWritesNothingOnAMismatch() throws Exception {
+    byte[] content = new byte[50_000];
+    new Random(4).nextBytes(content);
+    HttpServer liar = node(null, "peer-1", serving(content, "ab".repeat(32)));
+    try (HttpJewelClient c = HttpJewelClient.at(url(liar), null)) {
+      Path out = dir.resolve("mismatch.bin");
+      JewelException e =
+          assertThrows(
+              JewelException.class, () -> c.get(new FileName("f.bin"), out, null, Progress.NONE));
+      assertTrue(e.getMessage().startsWith("the bytes of 'f.bin' do not match"), e.getMessage());
+      assertFalse(Files.exists(out));
+    }
+    // A multipart object has no SHA-256 of its own: its bytes are taken as they come.
+    HttpServer multipart = node(null, "peer-1", serving(content, null));
+    try (HttpJewelClient c = HttpJewelClient.at(url(multipart), null)) {
+      Path out = dir.resolve("multipart.bin");
+      c.get(new FileName("bucket/object"), out, null, Progress.NONE);
+      assertArrayEquals(content, Files.readAllBytes(out));
+    }
   }
 
   @Test

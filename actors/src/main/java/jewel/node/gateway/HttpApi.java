@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -737,11 +738,20 @@ public final class HttpApi {
                 }));
   }
 
+  /**
+   * A file's headers. {@code X-Jewel-Sha256} is the SHA-256 of the whole file, which a client
+   * checks what it read against: the root block id of a file, but not of a multipart object, whose
+   * root is a digest of its parts' ids.
+   */
   private static List<HttpHeader> fileHeaders(FileEntry entry) {
-    return List.of(
-        RawHeader.create("ETag", "\"" + entry.root().hex() + "\""),
-        RawHeader.create("Accept-Ranges", "bytes"),
-        RawHeader.create("X-Jewel-Scheme", String.valueOf(entry.scheme())));
+    List<HttpHeader> headers = new ArrayList<>();
+    headers.add(RawHeader.create("ETag", "\"" + entry.root().hex() + "\""));
+    headers.add(RawHeader.create("Accept-Ranges", "bytes"));
+    headers.add(RawHeader.create("X-Jewel-Scheme", String.valueOf(entry.scheme())));
+    if (!entry.composite()) {
+      headers.add(RawHeader.create("X-Jewel-Sha256", entry.root().hex()));
+    }
+    return headers;
   }
 
   /**
