@@ -68,7 +68,14 @@ class ApiHttpsTest {
 
     try (HttpJewelClient client =
         HttpJewelClient.at(url, admin.toString()).trustingClusterOf(home)) {
+      // The node joined itself a moment ago: the receptionist lists its self-description once
+      // the node is Up, so ask until it does (or 15 s have passed).
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
       List<NodeStatus> peers = client.peers();
+      while (!peers.get(0).name().equals("seed") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        peers = client.peers();
+      }
       assertEquals("seed", peers.get(0).name(), peers.toString());
     }
 
