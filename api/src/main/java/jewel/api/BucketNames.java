@@ -3,7 +3,8 @@ package jewel.api;
 /**
  * S3's rules for a bucket's name, which is also the first segment of its objects' file names: 3 to
  * 63 characters of lower-case letters, digits, '.' and '-', starting and ending with a letter or a
- * digit, no two '.' in a row, not shaped like an IP address.
+ * digit, no '..', '.-' or '-.', not shaped like an IP address, none of S3's reserved prefixes and
+ * suffixes.
  */
 public final class BucketNames {
   private BucketNames() {}
@@ -19,11 +20,16 @@ public final class BucketNames {
           + name
           + "'";
     }
-    if (name.contains("..")) {
-      return "a bucket name has no two '.' in a row: '" + name + "'";
+    if (name.contains("..") || name.contains(".-") || name.contains("-.")) {
+      return "a bucket name has no '..', '.-' or '-.': '" + name + "'";
     }
     if (name.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
       return "a bucket name is not an IP address: '" + name + "'";
+    }
+    if (name.startsWith("xn--") || name.endsWith("-s3alias")) {
+      return "a bucket name does not start with 'xn--' or end with '-s3alias' (S3 keeps them): '"
+          + name
+          + "'";
     }
     return null;
   }

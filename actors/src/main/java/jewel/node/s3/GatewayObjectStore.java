@@ -14,7 +14,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import jewel.api.BlockId;
 import jewel.api.BlockLayout;
-import jewel.api.BucketNames;
 import jewel.api.ByteRange;
 import jewel.api.Digests;
 import jewel.api.FileEntry;
@@ -76,9 +75,10 @@ public final class GatewayObjectStore implements ObjectStore {
   /** Refuses a scheme that cannot store (InvalidArgument), as a store would, but before any. */
   @Override
   public CompletionStage<Bucket> createBucket(String bucket, SchemeSpec scheme) {
-    String problem = BucketNames.problem(bucket);
-    if (problem != null) {
-      return CompletableFuture.failedStage(new S3Exception("InvalidBucketName", 400, problem));
+    try {
+      S3Rules.checkBucketName(bucket);
+    } catch (S3Exception e) {
+      return CompletableFuture.failedStage(e);
     }
     SchemeSpec normalized;
     try {

@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import jewel.api.BucketNames;
 
 /**
  * S3's rules that every {@link ObjectStore} keeps alike: which bucket names and keys it takes, the
@@ -22,9 +22,6 @@ public final class S3Rules {
 
   /** A key's longest UTF-8 form. */
   public static final int MAX_KEY_BYTES = 1024;
-
-  private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-  private static final Pattern IP_ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
 
   /**
    * The order S3 lists keys in: UTF-8 byte order, which is code point order (String's compareTo is
@@ -48,22 +45,11 @@ public final class S3Rules {
 
   private S3Rules() {}
 
-  /** Throws InvalidBucketName unless S3 would take {@code name} (its general-purpose rules). */
+  /** Throws InvalidBucketName unless S3 would take {@code name} ({@link BucketNames}). */
   public static void checkBucketName(String name) {
-    if (!BUCKET_NAME.matcher(name).matches()
-        || name.contains("..")
-        || name.contains(".-")
-        || name.contains("-.")
-        || IP_ADDRESS.matcher(name).matches()
-        || name.startsWith("xn--")
-        || name.endsWith("-s3alias")) {
-      throw new S3Exception(
-          "InvalidBucketName",
-          400,
-          "a bucket name is 3 to 63 lower-case letters, digits, dots and hyphens, starting and"
-              + " ending with a letter or digit, not like an IP address, not '"
-              + name
-              + "'");
+    String problem = BucketNames.problem(name);
+    if (problem != null) {
+      throw new S3Exception("InvalidBucketName", 400, problem);
     }
   }
 
