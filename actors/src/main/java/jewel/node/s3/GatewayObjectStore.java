@@ -46,10 +46,6 @@ import org.apache.pekko.pattern.StatusReply;
  * whatever the two schemes are, and the source's SHA-256 checks the bytes end to end.
  */
 public final class GatewayObjectStore implements ObjectStore {
-  /** S3's least size of a part that is not the last. */
-  static final long MIN_PART_BYTES = 5L << 20;
-
-  static final int MAX_PART_NUMBER = 10_000;
 
   private final Gateway gateway;
   private final ActorRef<RegistryCommand> registry;
@@ -329,10 +325,10 @@ public final class GatewayObjectStore implements ObjectStore {
   @Override
   public CompletionStage<Part> putPart(
       String bucket, String key, String uploadId, int partNumber, Body body) {
-    if (partNumber < 1 || partNumber > MAX_PART_NUMBER) {
+    if (partNumber < 1 || partNumber > S3Rules.MAX_PARTS) {
       return CompletableFuture.failedStage(
           S3Exception.invalidArgument(
-              "a part number is 1 to " + MAX_PART_NUMBER + ", not " + partNumber));
+              "a part number is 1 to " + S3Rules.MAX_PARTS + ", not " + partNumber));
     }
     return s3(
         upload(bucket, key, uploadId)
@@ -389,46 +385,19 @@ public final class GatewayObjectStore implements ObjectStore {
    */
   private static FileEntry composite(
       MultipartInfo u, List<PartChoice> chosen, Map<Integer, FileEntry> stored) {
-    if (chosen.isEmpty()) {
-      throw new S3Exception(
-          "MalformedXML", 400, "a multipart upload is completed with one part at least");
-    }
+    Map<Integer, Part> uploaded = new java.util.HashMap<>();
+    stored.forEach((number, part) -> uploaded.put(number, partOf(part)));
+    List<Part> completed = S3Rules.completion(chosen, uploaded);
     List<ObjectAttributes.Part> parts = new ArrayList<>();
-    MessageDigest etags = Digests.md5();
+    // The composite's id: a digest of its parts' ids (reading its bytes again would cost a pass).
     MessageDigest roots = Digests.sha256();
     long size = 0;
-    int last = 0;
-    for (int i = 0; i < chosen.size(); i++) {
-      PartChoice c = chosen.get(i);
-      if (c.partNumber() <= last) {
-        throw new S3Exception(
-            "InvalidPartOrder", 400, "the parts must be listed in ascending order of number");
-      }
-      last = c.partNumber();
-      FileEntry part = stored.get(c.partNumber());
-      String etag = part == null ? null : part.object().etag();
-      if (etag == null || !etag.equals(unquoted(c.etag()))) {
-        throw new S3Exception(
-            "InvalidPart",
-            400,
-            "part " + c.partNumber() + " was not uploaded, or has another ETag than " + c.etag());
-      }
-      if (i < chosen.size() - 1 && part.size() < MIN_PART_BYTES) {
-        throw new S3Exception(
-            "EntityTooSmall",
-            400,
-            "part "
-                + c.partNumber()
-                + " has "
-                + part.size()
-                + " bytes: all but the last need 5 MiB");
-      }
-      parts.add(new ObjectAttributes.Part(c.partNumber(), part.size()));
-      etags.update(HexFormat.of().parseHex(etag));
-      roots.update(part.root().hex().getBytes(StandardCharsets.US_ASCII));
-      size += part.size();
+    for (Part p : completed) {
+      parts.add(new ObjectAttributes.Part(p.partNumber(), p.size()));
+      roots.update(stored.get(p.partNumber()).root().hex().getBytes(StandardCharsets.US_ASCII));
+      size += p.size();
     }
-    FileEntry first = stored.get(chosen.get(0).partNumber());
+    FileEntry first = stored.get(completed.get(0).partNumber());
     return new FileEntry(
         fileName(u.bucket(), u.key()),
         size,
@@ -440,7 +409,7 @@ public final class GatewayObjectStore implements ObjectStore {
         new ObjectAttributes(
             u.meta().contentType(),
             u.meta().userMetadata(),
-            HexFormat.of().formatHex(etags.digest()) + "-" + parts.size(),
+            unquoted(S3Rules.multipartEtag(completed)),
             u.uploadId(),
             parts));
   }
@@ -495,7 +464,7 @@ public final class GatewayObjectStore implements ObjectStore {
 
   /** The part files of upload {@code uploadId}, by part number. */
   private CompletionStage<Map<Integer, FileEntry>> storedParts(String uploadId) {
-    return files(UploadParts.prefix(uploadId), null, MAX_PART_NUMBER)
+    return files(UploadParts.prefix(uploadId), null, S3Rules.MAX_PARTS)
         .thenApply(
             page -> {
               Map<Integer, FileEntry> byNumber = new TreeMap<>();

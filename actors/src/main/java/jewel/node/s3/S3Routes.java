@@ -26,6 +26,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jewel.api.ByteRange;
+import jewel.api.Digests;
 import jewel.api.SchemeSpec;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -786,7 +787,7 @@ public final class S3Routes {
     Source<ByteString, ?> checked =
         Source.lazySource(
             () -> {
-              MessageDigest digest = S3Rules.md5();
+              MessageDigest digest = Digests.md5();
               return body.bytes()
                   .map(
                       b -> {

@@ -2,13 +2,13 @@ package jewel.node.s3;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import jewel.api.BucketNames;
+import jewel.api.Digests;
 
 /**
  * S3's rules that every {@link ObjectStore} keeps alike: which bucket names and keys it takes, the
@@ -72,15 +72,6 @@ public final class S3Rules {
     }
   }
 
-  /** A new MD5 digest. */
-  public static MessageDigest md5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK always has MD5", e);
-    }
-  }
-
   /** The ETag of a single-part object or of a part: its MD5 in hex, quoted. */
   public static String etag(byte[] md5) {
     return '"' + HexFormat.of().formatHex(md5) + '"';
@@ -91,7 +82,7 @@ public final class S3Rules {
    * other, a dash and how many there are, quoted.
    */
   public static String multipartEtag(List<ObjectStore.Part> parts) {
-    MessageDigest md5 = md5();
+    MessageDigest md5 = Digests.md5();
     for (ObjectStore.Part p : parts) {
       md5.update(HexFormat.of().parseHex(unquoted(p.etag())));
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import jewel.api.ByteRange;
+import jewel.api.Digests;
 import jewel.api.SchemeSpec;
 import org.apache.pekko.Done;
 import org.apache.pekko.stream.Materializer;
@@ -354,7 +355,7 @@ public final class MemoryObjectStore implements ObjectStore {
   }
 
   private static byte[] md5(ByteString bytes) {
-    return S3Rules.md5().digest(bytes.toArray());
+    return Digests.md5().digest(bytes.toArray());
   }
 
   private static byte[] sha256(byte[] bytes) {

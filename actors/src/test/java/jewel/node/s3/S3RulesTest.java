@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import jewel.api.Digests;
 import org.junit.jupiter.api.Test;
 
 /** S3's rules for names, ETags and completing an upload, each refusal with S3's code. */
@@ -59,9 +60,9 @@ class S3RulesTest {
 
   @Test
   void aMultipartEtagIsTheMd5OfThePartsBinaryMd5s() {
-    byte[] one = S3Rules.md5().digest("one".getBytes(StandardCharsets.UTF_8));
-    byte[] two = S3Rules.md5().digest("two".getBytes(StandardCharsets.UTF_8));
-    var md5 = S3Rules.md5();
+    byte[] one = Digests.md5().digest("one".getBytes(StandardCharsets.UTF_8));
+    byte[] two = Digests.md5().digest("two".getBytes(StandardCharsets.UTF_8));
+    var md5 = Digests.md5();
     md5.update(one);
     md5.update(two);
     String expected = "\"" + HexFormat.of().formatHex(md5.digest()) + "-2\"";
