@@ -990,15 +990,24 @@ public final class Registry
     if (c.secretHash() == null || !c.secretHash().matches("[0-9a-f]{64}")) {
       return "a token needs the SHA-256 of its secret (64 hex digits)";
     }
-    String label = c.label() == null ? "" : c.label();
-    if (label.length() > LABEL_LIMIT) {
-      return "a token's label may have " + LABEL_LIMIT + " characters, not " + label.length();
+    return labelOrExpiryProblem("a token", c.label(), c.expiresAtMillis(), c.createdAtMillis());
+  }
+
+  /**
+   * Why a credential's label or expiry is refused, or null if neither is ({@code what}: "a token",
+   * "an S3 key").
+   */
+  private static String labelOrExpiryProblem(
+      String what, String label, Long expiresAtMillis, long createdAtMillis) {
+    String text = label == null ? "" : label;
+    if (text.length() > LABEL_LIMIT) {
+      return what + "'s label may have " + LABEL_LIMIT + " characters, not " + text.length();
     }
-    if (label.chars().anyMatch(Character::isISOControl)) {
-      return "a token's label may not have control characters";
+    if (text.chars().anyMatch(Character::isISOControl)) {
+      return what + "'s label may not have control characters";
     }
-    if (c.expiresAtMillis() != null && c.expiresAtMillis() <= c.createdAtMillis()) {
-      return "a token must expire after it is made: give a positive duration, like 30d";
+    if (expiresAtMillis != null && expiresAtMillis <= createdAtMillis) {
+      return what + " must expire after it is made: give a positive duration, like 30d";
     }
     return null;
   }
@@ -1078,17 +1087,7 @@ public final class Registry
     if (!S3AccessKeys.isSecretKey(c.secretKey())) {
       return "an S3 secret key is 40 letters and digits";
     }
-    String label = c.label() == null ? "" : c.label();
-    if (label.length() > LABEL_LIMIT) {
-      return "an S3 key's label may have " + LABEL_LIMIT + " characters, not " + label.length();
-    }
-    if (label.chars().anyMatch(Character::isISOControl)) {
-      return "an S3 key's label may not have control characters";
-    }
-    if (c.expiresAtMillis() != null && c.expiresAtMillis() <= c.createdAtMillis()) {
-      return "an S3 key must expire after it is made: give a positive duration, like 30d";
-    }
-    return null;
+    return labelOrExpiryProblem("an S3 key", c.label(), c.expiresAtMillis(), c.createdAtMillis());
   }
 
   private ReplyEffect<RegistryEvent, RegistryState> onRevokeS3Key(
