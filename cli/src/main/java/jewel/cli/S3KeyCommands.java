@@ -6,6 +6,7 @@ import java.util.Map;
 import jewel.api.NewS3Key;
 import jewel.api.S3KeyInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -49,22 +50,15 @@ final class S3KeyCommands {
     @Option(names = "--read-only", description = "it may only read: list buckets and objects, get")
     private boolean readOnly;
 
-    @Option(
-        names = "--expires",
-        paramLabel = "DURATION",
-        description = "it stops working after DURATION: 90m, 12h, 30d, 2w (default: never)")
-    private String expires;
-
-    @Option(names = "--label", paramLabel = "TEXT", description = "what it is for")
-    private String label;
+    @Mixin private TokenCommands.Lifetime lifetime;
 
     @Option(names = "--json", description = "print accessKey, secretKey and what the key is")
     private boolean json;
 
     @Override
     protected void run() {
-      Long seconds = expires == null ? null : Inputs.durationSeconds(expires, "--expires");
-      NewS3Key made = client().createS3Key(readOnly, seconds, label == null ? "" : label);
+      Long seconds = lifetime.seconds(); // a bad duration is refused before the cluster is asked
+      NewS3Key made = client().createS3Key(readOnly, seconds, lifetime.label());
       S3KeyInfo key = made.key();
       if (json) {
         Map<String, Object> doc = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import java.util.Map;
 import jewel.api.NewToken;
 import jewel.api.TokenInfo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,6 +28,30 @@ final class TokenCommands {
     }
   }
 
+  /**
+   * {@code --expires} and {@code --label}: how long a credential (an API token, an S3 key) lasts
+   * and what it is for. A picocli mixin of the commands that make one.
+   */
+  static final class Lifetime {
+    @Option(
+        names = "--expires",
+        paramLabel = "DURATION",
+        description = "it stops working after DURATION: 90m, 12h, 30d, 2w (default: never)")
+    String expires;
+
+    @Option(names = "--label", paramLabel = "TEXT", description = "what it is for")
+    String label;
+
+    /** Seconds until it expires, or null for never; a usage error for a bad duration. */
+    Long seconds() {
+      return expires == null ? null : Inputs.durationSeconds(expires, "--expires");
+    }
+
+    String label() {
+      return label == null ? "" : label;
+    }
+  }
+
   @Command(
       name = "create",
       description =
@@ -35,22 +60,15 @@ final class TokenCommands {
     @Option(names = "--read-only", description = "it may only read: list, get, status, check …")
     private boolean readOnly;
 
-    @Option(
-        names = "--expires",
-        paramLabel = "DURATION",
-        description = "it stops working after DURATION: 90m, 12h, 30d, 2w (default: never)")
-    private String expires;
-
-    @Option(names = "--label", paramLabel = "TEXT", description = "what it is for")
-    private String label;
+    @Mixin private TokenCommands.Lifetime lifetime;
 
     @Option(names = "--json", description = "print the token and what it is as JSON")
     private boolean json;
 
     @Override
     protected void run() {
-      Long seconds = expires == null ? null : Inputs.durationSeconds(expires, "--expires");
-      NewToken made = client().createToken(readOnly, seconds, label == null ? "" : label);
+      Long seconds = lifetime.seconds(); // a bad duration is refused before the cluster is asked
+      NewToken made = client().createToken(readOnly, seconds, lifetime.label());
       if (json) {
         Map<String, Object> doc = document(made.info());
         doc.put("token", made.token());
