@@ -409,7 +409,7 @@ public final class GatewayObjectStore implements ObjectStore {
         new ObjectAttributes(
             u.meta().contentType(),
             u.meta().userMetadata(),
-            unquoted(S3Rules.multipartEtag(completed)),
+            S3Rules.unquoted(S3Rules.multipartEtag(completed)),
             u.uploadId(),
             parts));
   }
@@ -553,16 +553,6 @@ public final class GatewayObjectStore implements ObjectStore {
 
   private static String quoted(String etag) {
     return "\"" + etag + "\"";
-  }
-
-  private static String unquoted(String etag) {
-    if (etag == null) {
-      return null;
-    }
-    String e = etag.strip();
-    return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")
-        ? e.substring(1, e.length() - 1)
-        : e;
   }
 
   private <R> CompletionStage<R> query(

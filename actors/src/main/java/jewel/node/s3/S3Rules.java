@@ -139,7 +139,11 @@ public final class S3Rules {
     return parts;
   }
 
-  private static String unquoted(String etag) {
+  /** An ETag without its quotes (clients send either); null stays null. */
+  static String unquoted(String etag) {
+    if (etag == null) {
+      return null;
+    }
     String e = etag.strip();
     return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")
         ? e.substring(1, e.length() - 1)
