@@ -35,9 +35,8 @@ class PinsIT {
         new JewelCluster(tmp.resolve("home"))
             .nodeOptions(
                 // Peers rescan when told (pins, salts, the scan's nudges, failed fetches), never on
-                // a
-                // timer here: so the peer whose block files are deleted keeps claiming them until
-                // audited.
+                // a timer here: so the peer whose block files are deleted keeps claiming them
+                // until audited.
                 "-Djewel.pins.scan-interval=3s -Djewel.pins.rescan-interval=10m -Djewel.pins.audits-per-scan=500"
                     + " -Djewel.pins.default-fraction=0.5 -Djewel.pins.min-holders=2")) {
       c.cli("up", "8").ok();
@@ -105,6 +104,15 @@ class PinsIT {
             JsonNode peer4 = peer(c, "peer-4");
             assertTrue(peer4.get("overQuota").asBoolean(), peer4.toString());
             assertFalse(peer4.get("greylisted").asBoolean(), peer4.toString());
+            // ... and the holdings settled under the quota: every block kept by at least two live
+            // peers, exactly the ones the formula and the quota pick. Until then the scan bumps
+            // salts and tells every peer to rescan, and a rescan would have peer-5 fetch back the
+            // blocks deleted below before the audits catch it.
+            for (JsonNode block : blocks(c)) {
+              assertEquals(
+                  names(block.get("expected")), names(block.get("live")), block.toString());
+              assertTrue(names(block.get("live")).size() >= 2, block.toString());
+            }
           });
 
       try (Stream<Path> blockFiles =
