@@ -31,21 +31,41 @@ public final class RegistryAsk {
       Function<ActorRef<R>, RegistryCommand> message,
       Duration timeout,
       ActorSystem<?> system) {
-    if (!registryReachable(system)) {
-      // No need to wait out the timeout: nobody is there to answer.
+    return reachable(
+            system, System.nanoTime() + Math.min(timeout.toNanos(), REACHABLE_WAIT.toNanos()))
+        .thenCompose(
+            ignored ->
+                AskPattern.ask(registry, message, timeout, system.scheduler())
+                    .handle(
+                        (reply, failure) -> {
+                          if (failure != null) {
+                            throw silence(timeout);
+                          }
+                          return reply;
+                        }));
+  }
+
+  /**
+   * How long an ask waits for an unreachable registry node to be reachable again before it says so:
+   * on a busy machine a live node misses heartbeats for a few seconds now and then, and a command
+   * should not fail for that; a node that is really down is not waited for longer.
+   */
+  static final Duration REACHABLE_WAIT = Duration.ofSeconds(5);
+
+  /** Completes once a registry node is reachable, or fails at {@code deadline} and says why. */
+  private static CompletionStage<Void> reachable(ActorSystem<?> system, long deadline) {
+    if (registryReachable(system)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (System.nanoTime() >= deadline) {
       return CompletableFuture.failedFuture(
           new JewelException(
               "the registry node is down or unreachable: start it again (./jewel revive seed) and retry",
               JewelException.Kind.UNAVAILABLE));
     }
-    return AskPattern.ask(registry, message, timeout, system.scheduler())
-        .handle(
-            (reply, failure) -> {
-              if (failure != null) {
-                throw silence(timeout);
-              }
-              return reply;
-            });
+    return CompletableFuture.supplyAsync(
+            () -> null, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
+        .thenCompose(ignored -> reachable(system, deadline));
   }
 
   /**
@@ -66,10 +86,9 @@ public final class RegistryAsk {
       Function<ActorRef<R>, RegistryCommand> message,
       Duration timeout,
       ActorSystem<?> system) {
-    if (!registryReachable(system)) {
-      return ask(registry, message, timeout, system); // fails at once, and says why
-    }
-    return query(registry, message, timeout, system.scheduler());
+    return reachable(
+            system, System.nanoTime() + Math.min(timeout.toNanos(), REACHABLE_WAIT.toNanos()))
+        .thenCompose(ignored -> query(registry, message, timeout, system.scheduler()));
   }
 
   /** {@link #query} for callers that have only a scheduler. */
