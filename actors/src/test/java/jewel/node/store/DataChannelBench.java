@@ -2,13 +2,18 @@ package jewel.node.store;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 import jewel.api.BlockId;
+import jewel.pki.ClusterCa;
+import jewel.pki.ClusterTls;
 import jewel.protocol.data.DataChannel;
 import jewel.protocol.data.DataClient;
 import jewel.protocol.data.DataRequest;
+import jewel.protocol.data.Traffic;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.japi.Pair;
@@ -22,7 +27,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Throughput of a PUT and a GET through a DataChannel into and out of a BlockStore in /tmp, over
  * loopback. Not part of the default run: {@code -Djewel.bench=true} (size in MiB with {@code
- * -Djewel.bench.mib=512}), or run {@link #main} with a small heap ({@code -Xmx256m}) to see memory
+ * -Djewel.bench.mib=512}; over HTTPS with the cluster's certificates as between nodes: {@code
+ * -Djewel.bench.tls=true}), or run {@link #main} with a small heap ({@code -Xmx256m}) to see memory
  * stay bounded.
  */
 @Tag("bench")
@@ -41,6 +47,10 @@ class DataChannelBench {
         .getProcessCpuTime();
   }
 
+  private static ClusterTls member(ClusterCa ca, String name) {
+    return ClusterTls.load(ca.issue(name), name, Duration.ofMinutes(5));
+  }
+
   public static void main(String[] args) throws Exception {
     long mib = Long.getLong("jewel.bench.mib", 512);
     int rounds = Integer.getInteger("jewel.bench.rounds", 3);
@@ -55,17 +65,26 @@ class DataChannelBench {
     try {
       Materializer mat = Materializer.matFromSystem(system);
       BlockStore store = BlockStore.open(dir.resolve("blocks"));
+      boolean tls = Boolean.getBoolean("jewel.bench.tls");
+      ClusterCa ca = tls ? ClusterCa.openOrCreate(dir.resolve("tls")) : null;
       DataChannel channel =
           TestBytes.await(
               DataChannel.bind(
                   system,
                   "127.0.0.1",
                   0,
-                  new NodeDataHandler(store, LocalFiles.inFolder(dir.resolve("files")))));
-      DataClient client = new DataClient(system);
+                  new NodeDataHandler(store, LocalFiles.inFolder(dir.resolve("files"))),
+                  Traffic.NONE,
+                  tls ? Optional.of(member(ca, "server")) : Optional.empty()));
+      DataClient client =
+          new DataClient(
+              system, Traffic.NONE, tls ? Optional.of(member(ca, "client")) : Optional.empty());
       System.out.printf(
-          "bench: %d MiB, heap max %d MiB, %d cores%n",
-          mib, Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
+          "bench: %d MiB, heap max %d MiB, %d cores, TLS %s%n",
+          mib,
+          Runtime.getRuntime().maxMemory() >> 20,
+          Runtime.getRuntime().availableProcessors(),
+          tls ? "on" : "off");
       for (int round = 1; round <= rounds; round++) {
         long c0 = cpuNanos();
         long t0 = System.nanoTime();
