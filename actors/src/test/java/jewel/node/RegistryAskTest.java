@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,7 @@ class RegistryAskTest {
 
       RegistryCommand.GetSettings asked =
           registry.expectMessageClass(RegistryCommand.GetSettings.class);
-      RegistryReply.Settings answer = new RegistryReply.Settings(null, java.util.Map.of());
+      RegistryReply.Settings answer = new RegistryReply.Settings(null, Map.of());
       asked.replyTo().tell(answer);
       assertEquals(answer, settings.get(10, TimeUnit.SECONDS));
     } finally {

@@ -38,7 +38,11 @@ class PinsIT {
                 // a timer here: so the peer whose block files are deleted keeps claiming them
                 // until audited.
                 "-Djewel.pins.scan-interval=3s -Djewel.pins.rescan-interval=10m -Djewel.pins.audits-per-scan=500"
-                    + " -Djewel.pins.default-fraction=0.5 -Djewel.pins.min-holders=2")) {
+                    + " -Djewel.pins.default-fraction=0.5 -Djewel.pins.min-holders=2"
+                    // Ten JVMs share two cores here, and the files are small: C1 alone spares
+                    // them C2's compiling (a CPU-second and more per busy node), which made
+                    // nodes miss heartbeats long enough to be downed (peer-4 once, in CI).
+                    + " -XX:TieredStopAtLevel=1")) {
       c.cli("up", "8").ok();
       StringBuilder stores = new StringBuilder();
       for (int i = 0; i < FILES; i++) {
