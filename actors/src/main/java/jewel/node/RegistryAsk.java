@@ -31,8 +31,7 @@ public final class RegistryAsk {
       Function<ActorRef<R>, RegistryCommand> message,
       Duration timeout,
       ActorSystem<?> system) {
-    return reachable(
-            system, System.nanoTime() + Math.min(timeout.toNanos(), REACHABLE_WAIT.toNanos()))
+    return reachableWithin(timeout, system)
         .thenCompose(
             ignored ->
                 AskPattern.ask(registry, message, timeout, system.scheduler())
@@ -51,6 +50,14 @@ public final class RegistryAsk {
    * should not fail for that; a node that is really down is not waited for longer.
    */
   static final Duration REACHABLE_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * {@link #reachable}, waiting {@link #REACHABLE_WAIT} at most, and never past {@code timeout}.
+   */
+  private static CompletionStage<Void> reachableWithin(Duration timeout, ActorSystem<?> system) {
+    return reachable(
+        system, System.nanoTime() + Math.min(timeout.toNanos(), REACHABLE_WAIT.toNanos()));
+  }
 
   /** Completes once a registry node is reachable, or fails at {@code deadline} and says why. */
   private static CompletionStage<Void> reachable(ActorSystem<?> system, long deadline) {
@@ -86,8 +93,7 @@ public final class RegistryAsk {
       Function<ActorRef<R>, RegistryCommand> message,
       Duration timeout,
       ActorSystem<?> system) {
-    return reachable(
-            system, System.nanoTime() + Math.min(timeout.toNanos(), REACHABLE_WAIT.toNanos()))
+    return reachableWithin(timeout, system)
         .thenCompose(ignored -> query(registry, message, timeout, system.scheduler()));
   }
 

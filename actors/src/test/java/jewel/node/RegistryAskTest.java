@@ -29,12 +29,7 @@ class RegistryAskTest {
     try {
       TestProbe<RegistryCommand> registry = kit.createTestProbe();
       CompletableFuture<RegistryReply.Settings> settings =
-          RegistryAsk.<RegistryReply.Settings>ask(
-                  registry.getRef(),
-                  RegistryCommand.GetSettings::new,
-                  Duration.ofSeconds(1),
-                  kit.system())
-              .toCompletableFuture();
+          askSettings(kit, registry, Duration.ofSeconds(1));
 
       ExecutionException e =
           assertThrows(ExecutionException.class, () -> settings.get(10, TimeUnit.SECONDS));
@@ -55,12 +50,7 @@ class RegistryAskTest {
     try {
       TestProbe<RegistryCommand> registry = kit.createTestProbe();
       CompletableFuture<RegistryReply.Settings> settings =
-          RegistryAsk.<RegistryReply.Settings>ask(
-                  registry.getRef(),
-                  RegistryCommand.GetSettings::new,
-                  Duration.ofSeconds(20),
-                  kit.system())
-              .toCompletableFuture();
+          askSettings(kit, registry, Duration.ofSeconds(20));
 
       RegistryCommand.GetSettings asked =
           registry.expectMessageClass(RegistryCommand.GetSettings.class);
@@ -70,6 +60,13 @@ class RegistryAskTest {
     } finally {
       kit.shutdownTestKit();
     }
+  }
+
+  private static CompletableFuture<RegistryReply.Settings> askSettings(
+      ActorTestKit kit, TestProbe<RegistryCommand> registry, Duration timeout) {
+    return RegistryAsk.<RegistryReply.Settings>ask(
+            registry.getRef(), RegistryCommand.GetSettings::new, timeout, kit.system())
+        .toCompletableFuture();
   }
 
   /** A one-node cluster whose member has {@code role}, asked to join itself (not awaited). */
